@@ -1,0 +1,224 @@
+// bedrock-runtime: Converse, ConverseStream and CountTokens.
+import { answer, estimateInputTokens, type Answer, type ConverseBody } from './responder';
+import { eventFrame, exceptionFrame } from './eventstream';
+import type { Fault } from './faults';
+import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
+import type { Target } from './state';
+
+const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
+
+/** The checks the service makes before a model sees the request, with its messages. */
+export function validateConverse(body: ConverseBody, target: Target, streaming: boolean): void {
+  const { model } = target;
+  if (!model.converse) {
+    throw ServiceError.validation("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+  }
+  if (streaming && model.responseStreamingSupported === false) {
+    throw ServiceError.validation('The model is unsupported for streaming.');
+  }
+  const messages = body.messages;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    throw ServiceError.validation('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+  }
+  if (messages[0].role !== 'user') {
+    throw ServiceError.validation('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+  }
+  messages.forEach((m, i) => {
+    if (m.role !== 'user' && m.role !== 'assistant') {
+      throw ServiceError.validation(`1 validation error detected: Value '${m.role}' at 'messages.${i + 1}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]`);
+    }
+    if (i > 0 && messages[i - 1].role === m.role) {
+      throw ServiceError.validation('A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.');
+    }
+    if (!Array.isArray(m.content) || m.content.length === 0) {
+      throw ServiceError.validation(`The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`);
+    }
+    m.content.forEach((block, j) => {
+      if (typeof block.text === 'string' && block.text.trim() === '') {
+        throw ServiceError.validation(`The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`);
+      }
+      const image = block.image as { format?: string } | undefined;
+      if (image) {
+        if (!model.inputModalities.includes('IMAGE')) {
+          throw ServiceError.validation("This model doesn't support the image content block that you provided. Try again with a supported content block.");
+        }
+        if (!IMAGE_FORMATS.has(String(image.format))) {
+          throw ServiceError.validation(`The format of the image at messages.${i}.content.${j} is not supported. Use png, jpeg, gif or webp.`);
+        }
+      }
+    });
+  });
+  if (body.system && body.system.length > 0 && !model.systemPrompt) {
+    throw ServiceError.validation("This model doesn't support system messages. Try again without a system message or use a different model.");
+  }
+  const t = body.inferenceConfig?.temperature;
+  if (t !== undefined && (t < 0 || t > 1)) {
+    throw ServiceError.validation(`1 validation error detected: Value '${t}' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1`);
+  }
+}
+
+function responseContent(a: Answer): Record<string, unknown>[] {
+  const content: Record<string, unknown>[] = [];
+  if (a.reasoning) content.push({ reasoningContent: { reasoningText: { text: a.reasoning.text, signature: a.reasoning.signature } } });
+  if (a.tokens.length > 0) content.push({ text: a.tokens.join('') });
+  if (a.toolUse) content.push({ toolUse: a.toolUse });
+  return content;
+}
+
+function usage(a: Answer) {
+  return {
+    inputTokens: a.inputTokens,
+    outputTokens: a.outputTokens,
+    totalTokens: a.inputTokens + a.outputTokens,
+    cacheReadInputTokens: 0,
+    cacheWriteInputTokens: 0,
+  };
+}
+
+function firstHttpFault(faults: Fault[]): ServiceError | undefined {
+  const f = faults.find((x) => x.kind === 'http');
+  return f && f.kind === 'http' ? ServiceError.of(f.error, f.message) : undefined;
+}
+
+export async function converse(ctx: RequestContext, target: Target, faults: Fault[]): Promise<void> {
+  const body = parseJsonBody<ConverseBody>(ctx);
+  const httpFault = firstHttpFault(faults);
+  if (httpFault) throw httpFault;
+  validateConverse(body, target, false);
+  const started = Date.now();
+  const a = answer(target.model.modelId, target.model.modelName, body);
+  const pace = faults.find((f) => f.kind === 'pace');
+  if (pace && pace.kind === 'pace') await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
+  sendJson(ctx, 200, {
+    output: { message: { role: 'assistant', content: responseContent(a) } },
+    stopReason: a.stopReason,
+    usage: usage(a),
+    metrics: { latencyMs: Date.now() - started },
+  });
+}
+
+export function countTokens(ctx: RequestContext, faults: Fault[]): void {
+  const body = parseJsonBody<{ input?: { converse?: ConverseBody; invokeModel?: { body?: string } } }>(ctx);
+  const httpFault = firstHttpFault(faults);
+  if (httpFault) throw httpFault;
+  const conv = body.input?.converse;
+  if (conv) {
+    sendJson(ctx, 200, { inputTokens: estimateInputTokens(conv) });
+  } else if (body.input?.invokeModel?.body) {
+    sendJson(ctx, 200, { inputTokens: Math.max(1, Math.ceil(Buffer.from(body.input.invokeModel.body, 'base64').length / 4)) });
+  } else {
+    throw ServiceError.validation('The input field is required. Provide either converse or invokeModel input.');
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return ms > 0 ? new Promise((r) => setTimeout(r, ms)) : Promise.resolve();
+}
+
+export interface StreamOptions {
+  /** Default pacing when no fault sets it (the demo slows down so streaming is visible). */
+  tokenDelayMs: number;
+  firstTokenDelayMs: number;
+  /** Tokens per contentBlockDelta event. */
+  tokensPerEvent: number;
+  /** Destroys the connection (for the 'cut' fault). */
+  cut: () => void;
+}
+
+export async function converseStream(ctx: RequestContext, target: Target, faults: Fault[], opts: StreamOptions): Promise<void> {
+  const body = parseJsonBody<ConverseBody>(ctx);
+  const httpFault = firstHttpFault(faults);
+  if (httpFault) throw httpFault;
+  validateConverse(body, target, true);
+  const started = Date.now();
+  const a = answer(target.model.modelId, target.model.modelName, body);
+
+  let firstTokenDelayMs = opts.firstTokenDelayMs;
+  let tokenDelayMs = opts.tokenDelayMs;
+  for (const f of faults) {
+    if (f.kind !== 'pace') continue;
+    if (f.firstTokenDelayMs !== undefined) firstTokenDelayMs = f.firstTokenDelayMs;
+    if (f.tokenDelayMs !== undefined) tokenDelayMs = f.tokenDelayMs;
+  }
+  const interrupt = faults.find((f) => f.kind === 'streamException' || f.kind === 'cut' || f.kind === 'stall');
+
+  const { res } = ctx;
+  let closed = false;
+  ctx.req.on('close', () => {
+    closed = true;
+  });
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': ctx.requestId });
+  const write = (frame: Uint8Array): Promise<void> =>
+    new Promise((resolve) => {
+      // Respect back-pressure so a slow reader sees the stream as the service would send it.
+      if ((res as { write(c: Uint8Array): boolean }).write(frame)) resolve();
+      else res.once('drain', () => resolve());
+    });
+
+  await write(eventFrame('messageStart', { role: 'assistant' }));
+  let index = 0;
+  if (a.reasoning) {
+    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: a.reasoning.text } } }));
+    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { signature: a.reasoning.signature } } }));
+    await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
+    index++;
+  }
+  await delay(firstTokenDelayMs);
+
+  let sent = 0;
+  while (sent < a.tokens.length) {
+    if (closed) return;
+    if (interrupt && sent >= interrupt.afterTokens) break;
+    const piece = a.tokens.slice(sent, sent + opts.tokensPerEvent).join('');
+    sent += opts.tokensPerEvent;
+    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { text: piece } }));
+    if (tokenDelayMs > 0) await delay(tokenDelayMs);
+  }
+  if (interrupt) {
+    if (interrupt.kind === 'streamException') {
+      const payload: Record<string, unknown> = { message: interrupt.message ?? defaultStreamMessage(interrupt.exception) };
+      if (interrupt.exception === 'modelStreamErrorException') {
+        payload.originalStatusCode = 500;
+        payload.originalMessage = 'The model stopped unexpectedly.';
+      }
+      await write(exceptionFrame(interrupt.exception, payload));
+      res.end();
+      return;
+    }
+    if (interrupt.kind === 'cut') {
+      opts.cut();
+      return;
+    }
+    // stall: keep the connection open and send nothing more; the client must time out.
+    return;
+  }
+  if (a.tokens.length > 0) await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
+  if (a.toolUse) {
+    index += a.tokens.length > 0 ? 1 : 0;
+    await write(eventFrame('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: a.toolUse.toolUseId, name: a.toolUse.name } } }));
+    const json = JSON.stringify(a.toolUse.input);
+    const half = Math.ceil(json.length / 2);
+    for (const part of [json.slice(0, half), json.slice(half)]) {
+      if (part) await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: part } } }));
+    }
+    await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
+  }
+  await write(eventFrame('messageStop', { stopReason: a.stopReason }));
+  await write(eventFrame('metadata', { usage: usage(a), metrics: { latencyMs: Date.now() - started } }));
+  res.end();
+}
+
+function defaultStreamMessage(type: string): string {
+  switch (type) {
+    case 'throttlingException':
+      return 'Too many requests, please wait before trying again.';
+    case 'modelStreamErrorException':
+      return 'The model stream encountered an error.';
+    case 'serviceUnavailableException':
+      return 'Bedrock is unable to process your request.';
+    case 'validationException':
+      return 'The model returned an invalid response.';
+    default:
+      return 'The system encountered an unexpected error during processing. Try your request again.';
+  }
+}

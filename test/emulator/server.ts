@@ -1,0 +1,289 @@
+// The local Bedrock-compatible server: one port, HTTP/2 cleartext (the runtime client's default
+// NodeHttp2Handler) and HTTP/1.1 (control plane, S3), told apart by the HTTP/2 connection preface.
+import http from 'node:http';
+import http2 from 'node:http2';
+import net from 'node:net';
+import { Duplex } from 'node:stream';
+import { URL } from 'node:url';
+import { FaultQueue, type FaultRule } from './faults';
+import { ServiceError, newRequestId, regionOf, sendError, sendJson, type AnyRequest, type AnyResponse, type RequestContext } from './http';
+import { converse, converseStream, countTokens } from './runtime';
+import { handleControlPlane } from './controlPlane';
+import { AccountState } from './state';
+
+const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+export interface EmulatorOptions {
+  port?: number;
+  host?: string;
+  /** Delay between streamed events; 0 streams as fast as the socket takes it. */
+  tokenDelayMs?: number;
+  firstTokenDelayMs?: number;
+  tokensPerEvent?: number;
+  /** Seed the account with a custom model and a provisioned throughput (default true). */
+  seed?: boolean;
+  /** Print one line per request to stderr. */
+  verbose?: boolean;
+}
+
+export interface RecordedRequest {
+  operation: string;
+  modelId?: string;
+  region: string;
+  httpVersion: string;
+  method: string;
+  path: string;
+  body?: unknown;
+  at: string;
+}
+
+const MAX_LOG = 2000;
+
+export class BedrockEmulator {
+  readonly faults = new FaultQueue();
+  readonly state: AccountState;
+  readonly requests: RecordedRequest[] = [];
+  private readonly sockets = new Set<net.Socket>();
+  private server?: net.Server;
+  private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
+  private readonly h2 = http2.createServer({}, (req, res) => void this.handle(req, res));
+  private _port = 0;
+
+  constructor(private readonly options: EmulatorOptions = {}) {
+    this.state = new AccountState(options.seed ?? true);
+    // A response in flight must not keep the server from closing.
+    this.h1.keepAliveTimeout = 1000;
+  }
+
+  get port(): number {
+    return this._port;
+  }
+
+  get url(): string {
+    return `http://${this.options.host ?? '127.0.0.1'}:${this._port}`;
+  }
+
+  /** The environment that points the AWS SDK (and the extension) at this server. */
+  env(): Record<string, string> {
+    return {
+      AWS_ENDPOINT_URL: this.url,
+      AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
+      AWS_SECRET_ACCESS_KEY: 'local-emulator-secret',
+      AWS_REGION: 'us-east-1',
+    };
+  }
+
+  addFault(rule: FaultRule): void {
+    this.faults.add(rule);
+  }
+
+  async start(): Promise<this> {
+    this.server = net.createServer((socket) => this.accept(socket));
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    this._port = (this.server.address() as net.AddressInfo).port;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+
+  private accept(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('error', () => socket.destroy());
+    let seen = Buffer.alloc(0);
+    const onData = (chunk: Buffer) => {
+      seen = Buffer.concat([seen, chunk]);
+      const n = Math.min(seen.length, H2_PREFACE.length);
+      const isH2Prefix = seen.subarray(0, n).equals(H2_PREFACE.subarray(0, n));
+      if (isH2Prefix && seen.length < H2_PREFACE.length) return; // wait for the whole preface
+      socket.off('data', onData);
+      socket.pause();
+      if (isH2Prefix) {
+        // The HTTP/2 session reads a net.Socket's native handle directly and would miss the bytes
+        // already read, so it gets a JS stream that replays them first.
+        this.h2.emit('connection', replaying(socket, seen));
+      } else {
+        socket.unshift(seen);
+        this.h1.emit('connection', socket);
+        socket.resume();
+      }
+    };
+    socket.on('data', onData);
+  }
+
+  private async handle(req: AnyRequest, res: AnyResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    const qIndex = rawUrl.indexOf('?');
+    const rawPath = qIndex >= 0 ? rawUrl.slice(0, qIndex) : rawUrl;
+    const segments = rawPath.split('/').filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+    const body = await readBody(req);
+    const ctx: RequestContext = {
+      req,
+      res,
+      method: req.method ?? 'GET',
+      segments,
+      query: new URL(rawUrl, 'http://local').searchParams,
+      body,
+      region: regionOf(req),
+      requestId: newRequestId(),
+      httpVersion: req.httpVersion,
+    };
+    try {
+      if (segments[0] === '__emulator') {
+        this.control(ctx);
+        return;
+      }
+      const { operation, modelId } = operationOf(ctx);
+      this.record(ctx, operation, modelId);
+      if (this.options.verbose) process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
+      const faults = this.faults.take(operation, modelId);
+      switch (operation) {
+        case 'Converse':
+          await converse(ctx, this.state.resolve(modelId!), faults);
+          return;
+        case 'ConverseStream': {
+          const target = this.state.resolve(modelId!);
+          await converseStream(ctx, target, faults, {
+            tokenDelayMs: this.options.tokenDelayMs ?? 0,
+            firstTokenDelayMs: this.options.firstTokenDelayMs ?? 0,
+            tokensPerEvent: this.options.tokensPerEvent ?? 1,
+            cut: () => cutConnection(req),
+          });
+          return;
+        }
+        case 'CountTokens':
+          this.state.resolve(modelId!);
+          countTokens(ctx, faults);
+          return;
+        default:
+          if (handleControlPlane(ctx, this.state, faults)) return;
+          throw new ServiceError(404, 'UnknownOperationException', `The emulator does not implement ${ctx.method} ${rawPath}.`);
+      }
+    } catch (err) {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      sendError(ctx, err instanceof ServiceError ? err : new ServiceError(500, 'InternalServerException', String(err)));
+    }
+  }
+
+  private record(ctx: RequestContext, operation: string, modelId: string | undefined): void {
+    let parsed: unknown;
+    if (ctx.body.length > 0 && ctx.body.length < 1_000_000) {
+      try {
+        parsed = JSON.parse(ctx.body.toString('utf8'));
+      } catch {
+        parsed = undefined;
+      }
+    }
+    this.requests.push({
+      operation,
+      modelId,
+      region: ctx.region,
+      httpVersion: ctx.httpVersion,
+      method: ctx.method,
+      path: (ctx.req.url ?? '').split('?')[0],
+      body: parsed,
+      at: new Date().toISOString(),
+    });
+    if (this.requests.length > MAX_LOG) this.requests.splice(0, this.requests.length - MAX_LOG);
+  }
+
+  /** Test control over HTTP, for tests that run in another process (the VS Code extension host). */
+  private control(ctx: RequestContext): void {
+    const what = ctx.segments[1];
+    if (what === 'health') return sendJson(ctx, 200, { ok: true });
+    if (what === 'faults' && ctx.method === 'POST') {
+      const rules = JSON.parse(ctx.body.toString('utf8') || '[]') as FaultRule | FaultRule[];
+      for (const rule of Array.isArray(rules) ? rules : [rules]) this.faults.add(rule);
+      return sendJson(ctx, 200, { ok: true });
+    }
+    if (what === 'faults' && ctx.method === 'DELETE') {
+      this.faults.clear();
+      return sendJson(ctx, 200, { ok: true });
+    }
+    if (what === 'requests' && ctx.method === 'GET') return sendJson(ctx, 200, { requests: this.requests });
+    if (what === 'requests' && ctx.method === 'DELETE') {
+      this.requests.length = 0;
+      return sendJson(ctx, 200, { ok: true });
+    }
+    throw ServiceError.notFound(`Unknown emulator control path ${ctx.segments.join('/')}`);
+  }
+}
+
+function operationOf(ctx: RequestContext): { operation: string; modelId?: string } {
+  const [a, b, c] = ctx.segments;
+  if (a === 'model' && b !== undefined) {
+    const op = { converse: 'Converse', 'converse-stream': 'ConverseStream', 'count-tokens': 'CountTokens', invoke: 'InvokeModel' }[c ?? ''];
+    return { operation: op ?? 'Unknown', modelId: b };
+  }
+  if (ctx.method === 'GET') {
+    if (a === 'foundation-models') return { operation: b === undefined ? 'ListFoundationModels' : 'GetFoundationModel', modelId: b };
+    if (a === 'inference-profiles') return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
+    if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
+    if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
+  }
+  return { operation: `${ctx.method} /${a ?? ''}` };
+}
+
+/** Cuts the TCP connection, after a moment so that the frames already written reach the client. */
+function cutConnection(req: AnyRequest): void {
+  const h2req = req as http2.Http2ServerRequest;
+  setTimeout(() => {
+    if (h2req.stream) {
+      const proxy = h2req.stream.session?.socket as unknown as { stream?: { rawSocket?: net.Socket }; rawSocket?: net.Socket };
+      const raw = proxy?.rawSocket ?? proxy?.stream?.rawSocket;
+      if (raw) raw.destroy();
+      else h2req.stream.session?.destroy();
+    }
+    else (req as http.IncomingMessage).socket.destroy();
+  }, 50);
+}
+
+/** A duplex over `socket` that first yields `head`, the bytes read while sniffing the protocol. */
+function replaying(socket: net.Socket, head: Buffer): Duplex {
+  const duplex = new Duplex({
+    read() {
+      socket.resume();
+    },
+    write(chunk: Buffer, _encoding, callback) {
+      socket.write(chunk, callback);
+    },
+    final(callback) {
+      socket.end(callback);
+    },
+    destroy(err, callback) {
+      socket.destroy(err ?? undefined);
+      callback(err);
+    },
+  });
+  // Reachable from the HTTP/2 session's socket proxy, so a 'cut' fault can drop the real connection.
+  Object.assign(duplex, { rawSocket: socket });
+  duplex.push(head);
+  socket.on('data', (chunk: Buffer) => {
+    if (!duplex.push(chunk)) socket.pause();
+  });
+  socket.on('end', () => duplex.push(null));
+  socket.on('close', () => duplex.destroy());
+  return duplex;
+}
+
+function readBody(req: AnyRequest): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<BedrockEmulator> {
+  return new BedrockEmulator(options).start();
+}
