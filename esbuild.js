@@ -1,0 +1,51 @@
+// Bundles the extension for Node (CommonJS, `vscode` external), the AWS SDK adapter as its own file
+// (loaded on first use, never at activation), and the webview scripts for the browser.
+// Usage: node esbuild.js [--watch] [--production]
+const esbuild = require('esbuild');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+/** Keeps `require('./awsSdk')` a runtime require of dist/awsSdk.js instead of inlining the SDK. */
+const lazySdk = {
+  name: 'lazy-aws-sdk',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/awsSdk$/ }, () => ({ path: './awsSdk.js', external: true }));
+  },
+};
+
+const common = {
+  bundle: true,
+  sourcemap: !production,
+  minify: production,
+  logLevel: 'info',
+  legalComments: 'none',
+};
+
+const webviewEntries = fs.existsSync('webview/src')
+  ? fs.readdirSync('webview/src').filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => path.join('webview/src', f))
+  : [];
+
+const builds = [
+  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [lazySdk] },
+  { ...common, entryPoints: { awsSdk: 'src/bedrock/awsSdk.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+];
+if (webviewEntries.length > 0) {
+  builds.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
+}
+
+async function main() {
+  if (watch) {
+    const contexts = await Promise.all(builds.map((b) => esbuild.context(b)));
+    await Promise.all(contexts.map((c) => c.watch()));
+    return;
+  }
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,170 @@
+// The account's catalogue: foundation models, inference profiles, custom models and provisioned
+// throughputs, fetched in parallel. One failing call (say AccessDenied on ListCustomModels) does not
+// hide the others: each section carries its own error.
+import type { ControlPlane } from './clients';
+import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
+
+export interface FoundationModel {
+  modelId: string;
+  modelArn: string;
+  modelName: string;
+  provider: string;
+  inputModalities: string[];
+  outputModalities: string[];
+  /** undefined when the service does not say (embedding and image models). */
+  streaming?: boolean;
+  customizations: string[];
+  inferenceTypes: string[];
+  legacy: boolean;
+}
+
+export interface InferenceProfile {
+  id: string;
+  arn: string;
+  name: string;
+  type: string;
+  status: string;
+  /** Foundation-model ids the profile routes to (deduplicated across regions). */
+  modelIds: string[];
+  regions: string[];
+}
+
+export interface CustomModel {
+  arn: string;
+  name: string;
+  baseModelId: string;
+  baseModelName?: string;
+  customizationType?: string;
+  status?: string;
+  created?: Date;
+}
+
+export interface ProvisionedThroughput {
+  arn: string;
+  name: string;
+  modelArn: string;
+  foundationModelArn?: string;
+  status: string;
+  modelUnits?: number;
+  commitment?: string;
+}
+
+export interface Section<T> {
+  items: T[];
+  /** Set when the call failed; items is then empty. */
+  error?: BedrockError;
+}
+
+export interface Catalogue {
+  region: string;
+  fetchedAt: string;
+  foundationModels: Section<FoundationModel>;
+  inferenceProfiles: Section<InferenceProfile>;
+  customModels: Section<CustomModel>;
+  provisionedThroughputs: Section<ProvisionedThroughput>;
+}
+
+const lastSegment = (arn: string | undefined): string => (arn ?? '').split('/').pop() ?? '';
+const regionOfArn = (arn: string | undefined): string => (arn ?? '').split(':')[3] ?? '';
+
+async function section<T>(call: () => Promise<T[]>, ctx: ErrorContext): Promise<Section<T>> {
+  try {
+    return { items: await call() };
+  } catch (err) {
+    return { items: [], error: toBedrockError(err, ctx) };
+  }
+}
+
+export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: string }): Promise<Catalogue> {
+  const region = await control.region();
+  const base = { profile: ctx.profile, region };
+  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs] = await Promise.all([
+    section(
+      async () =>
+        (await control.listFoundationModels()).map(
+          (m): FoundationModel => ({
+            modelId: m.modelId ?? lastSegment(m.modelArn),
+            modelArn: m.modelArn ?? '',
+            modelName: m.modelName ?? m.modelId ?? '',
+            provider: m.providerName ?? 'Other',
+            inputModalities: m.inputModalities ?? [],
+            outputModalities: m.outputModalities ?? [],
+            streaming: m.responseStreamingSupported,
+            customizations: m.customizationsSupported ?? [],
+            inferenceTypes: m.inferenceTypesSupported ?? [],
+            legacy: m.modelLifecycle?.status === 'LEGACY',
+          }),
+        ),
+      { ...base, operation: 'ListFoundationModels' },
+    ),
+    section(
+      async () =>
+        (await control.listInferenceProfiles()).map(
+          (p): InferenceProfile => ({
+            id: p.inferenceProfileId ?? '',
+            arn: p.inferenceProfileArn ?? '',
+            name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
+            type: p.type ?? 'SYSTEM_DEFINED',
+            status: p.status ?? 'ACTIVE',
+            modelIds: [...new Set((p.models ?? []).map((m) => lastSegment(m.modelArn)))],
+            regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
+          }),
+        ),
+      { ...base, operation: 'ListInferenceProfiles' },
+    ),
+    section(
+      async () =>
+        (await control.listCustomModels()).map(
+          (m): CustomModel => ({
+            arn: m.modelArn ?? '',
+            name: m.modelName ?? '',
+            baseModelId: lastSegment(m.baseModelArn),
+            baseModelName: m.baseModelName,
+            customizationType: m.customizationType,
+            status: m.modelStatus,
+            created: m.creationTime,
+          }),
+        ),
+      { ...base, operation: 'ListCustomModels' },
+    ),
+    section(
+      async () =>
+        (await control.listProvisionedThroughputs()).map(
+          (p): ProvisionedThroughput => ({
+            arn: p.provisionedModelArn ?? '',
+            name: p.provisionedModelName ?? '',
+            modelArn: p.modelArn ?? '',
+            foundationModelArn: p.foundationModelArn,
+            status: p.status ?? 'Unknown',
+            modelUnits: p.modelUnits,
+            commitment: p.commitmentDuration,
+          }),
+        ),
+      { ...base, operation: 'ListProvisionedModelThroughputs' },
+    ),
+  ]);
+  return { region, fetchedAt: new Date().toISOString(), foundationModels, inferenceProfiles, customModels, provisionedThroughputs };
+}
+
+/** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
+export function groupByProvider(models: FoundationModel[]): Map<string, FoundationModel[]> {
+  const groups = new Map<string, FoundationModel[]>();
+  for (const m of models) {
+    const list = groups.get(m.provider);
+    if (list) list.push(m);
+    else groups.set(m.provider, [m]);
+  }
+  const sorted = new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
+  for (const list of sorted.values()) {
+    list.sort((a, b) => Number(a.legacy) - Number(b.legacy) || a.modelName.localeCompare(b.modelName) || a.modelId.localeCompare(b.modelId));
+  }
+  return sorted;
+}
+
+/** How a model can be called: on demand, only through an inference profile, or only provisioned. */
+export function reachability(m: FoundationModel): 'on-demand' | 'inference-profile' | 'provisioned' | 'unknown' {
+  if (m.inferenceTypes.includes('ON_DEMAND')) return 'on-demand';
+  if (m.inferenceTypes.includes('INFERENCE_PROFILE')) return 'inference-profile';
+  if (m.inferenceTypes.includes('PROVISIONED')) return 'provisioned';
+  return 'unknown';
+}

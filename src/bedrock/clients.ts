@@ -1,0 +1,50 @@
+// Small interfaces over the SDK clients. Pure code depends on these (type-only imports of the SDK's
+// shapes), so unit tests can pass in-memory fakes and nothing here loads the SDK.
+import type {
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  ConverseStreamCommandInput,
+  ConverseStreamCommandOutput,
+  CountTokensCommandInput,
+  CountTokensCommandOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import type {
+  CustomModelSummary,
+  FoundationModelSummary,
+  InferenceProfileSummary,
+  ProvisionedModelSummary,
+} from '@aws-sdk/client-bedrock';
+import type { AwsSettings } from './settings';
+
+export interface Runtime {
+  converse(input: ConverseCommandInput, signal?: AbortSignal): Promise<ConverseCommandOutput>;
+  converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<ConverseStreamCommandOutput>;
+  countTokens(input: CountTokensCommandInput, signal?: AbortSignal): Promise<CountTokensCommandOutput>;
+  region(): Promise<string>;
+}
+
+export interface ControlPlane {
+  listFoundationModels(signal?: AbortSignal): Promise<FoundationModelSummary[]>;
+  listInferenceProfiles(): Promise<InferenceProfileSummary[]>;
+  listCustomModels(): Promise<CustomModelSummary[]>;
+  listProvisionedThroughputs(): Promise<ProvisionedModelSummary[]>;
+  region(): Promise<string>;
+}
+
+export interface BedrockClients {
+  runtime: Runtime;
+  control: ControlPlane;
+  dispose(): void;
+}
+
+export type ClientFactory = (settings: AwsSettings) => BedrockClients;
+
+/**
+ * Loads the SDK bundle on first use. `require` is deliberate: the bundler keeps './awsSdk' external,
+ * so the SDK is read from disk only when the first client is needed.
+ */
+export function loadClientFactory(userAgent: string): ClientFactory {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('./awsSdk') as typeof import('./awsSdk');
+  return (settings) => sdk.createClients(settings, userAgent);
+}

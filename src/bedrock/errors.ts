@@ -1,0 +1,146 @@
+// Structured errors: every failure that reaches the user is a BedrockError with a code, a message that
+// says what happened and what to do, suggested actions, and the original error kept for the log.
+
+export type ErrorCode =
+  | 'NoCredentials'
+  | 'ExpiredCredentials'
+  | 'SsoExpired'
+  | 'NoRegion'
+  | 'AccessDenied'
+  | 'ModelAccess'
+  | 'NeedsInferenceProfile'
+  | 'Throttled'
+  | 'Validation'
+  | 'ModelNotReady'
+  | 'ModelTimeout'
+  | 'ModelError'
+  | 'StreamError'
+  | 'StreamInterrupted'
+  | 'StreamStalled'
+  | 'NotFound'
+  | 'ServiceUnavailable'
+  | 'Network'
+  | 'Cancelled'
+  | 'Unknown';
+
+/** Actions the VS Code side knows how to offer as buttons. */
+export type ErrorAction = 'openSettings' | 'selectProfile' | 'selectRegion' | 'retry' | 'showLog' | 'openModelAccess' | 'useInferenceProfile';
+
+export class BedrockError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly actions: ErrorAction[] = [],
+    readonly cause?: unknown,
+    /** Extra data for an action, e.g. the inference profile to switch to. */
+    readonly data: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = 'BedrockError';
+  }
+
+  get cancelled(): boolean {
+    return this.code === 'Cancelled';
+  }
+}
+
+interface SdkLikeError {
+  name?: string;
+  message?: string;
+  code?: string;
+  $metadata?: { httpStatusCode?: number; attempts?: number };
+}
+
+export interface ErrorContext {
+  /** What was being done, e.g. "list models" or "run anthropic.claude-3-haiku…". */
+  operation: string;
+  profile?: string;
+  region?: string;
+  modelId?: string;
+}
+
+/** Turns anything the SDK (or Node) throws into a BedrockError with a message a user can act on. */
+export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
+  if (err instanceof BedrockError) return err;
+  const e = (err ?? {}) as SdkLikeError;
+  const name = e.name ?? '';
+  const message = e.message ?? String(err);
+  const profile = ctx.profile ?? 'default';
+  const attempts = e.$metadata?.attempts;
+
+  if (name === 'AbortError' || message === 'Request aborted' || /aborted/i.test(name)) {
+    return new BedrockError('Cancelled', `Cancelled: ${ctx.operation}.`, [], err);
+  }
+  if (/SSO session .*(expired|invalid)|Token is expired|The SSO session associated with this profile has expired|refresh failed/i.test(message) || name === 'SSOTokenProviderFailure') {
+    return new BedrockError('SsoExpired', `The AWS SSO session for profile "${profile}" has expired. Run \`aws sso login --profile ${profile}\` in a terminal, then retry.`, ['retry', 'selectProfile'], err);
+  }
+  if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to find (a )?credential|credentials? (is|are) missing|Profile .* (could not be found|not found)/i.test(message)) {
+    return new BedrockError(
+      'NoCredentials',
+      `No AWS credentials found for profile "${profile}". Run \`aws configure\` or \`aws sso login --profile ${profile}\`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or choose another profile.`,
+      ['selectProfile', 'openSettings'],
+      err,
+    );
+  }
+  if (name === 'ExpiredTokenException' || name === 'ExpiredToken' || /security token included in the request is expired/i.test(message)) {
+    return new BedrockError('ExpiredCredentials', `The AWS credentials for profile "${profile}" have expired. Refresh them (for SSO: \`aws sso login --profile ${profile}\`), then retry.`, ['retry', 'selectProfile'], err);
+  }
+  if (name === 'UnrecognizedClientException' || name === 'InvalidSignatureException' || /security token included in the request is invalid/i.test(message)) {
+    return new BedrockError('NoCredentials', `AWS rejected the credentials of profile "${profile}" as invalid. Check the access key, or sign in again.`, ['selectProfile'], err);
+  }
+  if (/Region is missing|region.*not.*(set|configured)/i.test(message)) {
+    return new BedrockError('NoRegion', 'No AWS region is set. Choose a region (status bar or the bedrockPromptLab.region setting), or set AWS_REGION.', ['selectRegion', 'openSettings'], err);
+  }
+  switch (name) {
+    case 'AccessDeniedException':
+      if (ctx.modelId) {
+        return new BedrockError(
+          'ModelAccess',
+          `You don't have access to ${ctx.modelId} in ${ctx.region ?? 'this region'}. Request access to it on the Model access page of the Amazon Bedrock console, or check the IAM permissions of profile "${profile}".`,
+          ['openModelAccess', 'selectProfile'],
+          err,
+        );
+      }
+      return new BedrockError('AccessDenied', `Access denied (${ctx.operation}): ${message} Check the IAM permissions of profile "${profile}".`, ['selectProfile'], err);
+    case 'ThrottlingException':
+    case 'TooManyRequestsException':
+    case 'ServiceQuotaExceededException':
+      return new BedrockError(
+        'Throttled',
+        `Bedrock is throttling requests${attempts ? ` (still throttled after ${attempts} attempts)` : ''}. Wait a moment and retry, or use a cross-region inference profile for more throughput.`,
+        ['retry'],
+        err,
+      );
+    case 'ModelNotReadyException':
+      return new BedrockError('ModelNotReady', `The model ${ctx.modelId ?? ''} is not ready yet (it is being loaded). Retry in a minute.`.replace('  ', ' '), ['retry'], err);
+    case 'ModelTimeoutException':
+      return new BedrockError('ModelTimeout', 'The model timed out while processing the request. Retry, or shorten the prompt or maxOutputTokens.', ['retry'], err);
+    case 'ModelErrorException':
+      return new BedrockError('ModelError', `The model returned an error: ${message}`, ['retry'], err);
+    case 'ModelStreamErrorException':
+      return new BedrockError('StreamError', `The model's stream failed: ${message}`, ['retry'], err);
+    case 'ResourceNotFoundException':
+      return new BedrockError('NotFound', `Not found (${ctx.operation}): ${message}`, [], err);
+    case 'InternalServerException':
+    case 'ServiceUnavailableException':
+      return new BedrockError('ServiceUnavailable', `Bedrock is unavailable right now (${message}). Retry in a moment.`, ['retry'], err);
+    case 'ValidationException': {
+      const profileMatch = /on-demand throughput isn.t supported/i.test(message);
+      if (profileMatch && ctx.modelId) {
+        return new BedrockError(
+          'NeedsInferenceProfile',
+          `${ctx.modelId} can't be called on demand: it runs only through an inference profile (for example "us.${ctx.modelId}").`,
+          ['useInferenceProfile'],
+          err,
+          { modelId: ctx.modelId },
+        );
+      }
+      return new BedrockError('Validation', `Bedrock rejected the request: ${message}`, [], err);
+    }
+  }
+  const code = (err as { code?: string })?.code ?? '';
+  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || name === 'TimeoutError') {
+    return new BedrockError('Network', `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`, ['retry', 'openSettings'], err);
+  }
+  return new BedrockError('Unknown', `${ctx.operation} failed: ${message}`, ['showLog'], err);
+}

@@ -1,0 +1,10 @@
+// Every command the extension contributes, typed. package.json declares the same ids; a unit test
+// keeps the two in step.
+export const Commands = {
+  refreshModels: 'bedrockPromptLab.refreshModels',
+  selectProfile: 'bedrockPromptLab.selectProfile',
+  selectRegion: 'bedrockPromptLab.selectRegion',
+  showLog: 'bedrockPromptLab.showLog',
+} as const;
+
+export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -1,0 +1,42 @@
+// The composition root: build the collaborators, register the features, nothing else. Nothing here
+// loads the AWS SDK or touches the network; that happens on first use.
+import * as vscode from 'vscode';
+import { awsSelectionCommands } from './commands/register';
+import { AwsSession } from './host/awsSession';
+import { CatalogueService } from './host/catalogueService';
+import { OutputLogger } from './host/logger';
+import { createAwsStatusItem } from './host/statusBar';
+import { ModelsTreeProvider } from './views/modelsTree';
+
+/** What activate() returns: used by the integration tests and by other extensions. */
+export interface ExtensionApi {
+  catalogue: CatalogueService;
+  models: ModelsTreeProvider;
+  session: AwsSession;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const logger = new OutputLogger();
+  const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  const session = new AwsSession(logger, `bedrock-prompt-lab/${version}`);
+  const catalogue = new CatalogueService(session, context.globalState, logger);
+  const models = new ModelsTreeProvider(catalogue);
+  const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
+  models.view = modelsView;
+
+  context.subscriptions.push(
+    logger,
+    session,
+    catalogue,
+    models,
+    modelsView,
+    createAwsStatusItem(session),
+    ...awsSelectionCommands({ session, catalogue, logger }),
+  );
+  logger.info(`Bedrock Prompt Lab ${version} activated`);
+  return { catalogue, models, session };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

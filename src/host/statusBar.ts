@@ -1,0 +1,24 @@
+import * as vscode from 'vscode';
+import { Commands } from '../commands/ids';
+import type { AwsSession } from './awsSession';
+
+/** Shows the AWS profile and region in use; clicking switches the profile. */
+export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('bedrockPromptLab.aws', vscode.StatusBarAlignment.Left, 50);
+  item.name = 'Bedrock: AWS profile and region';
+  item.command = Commands.selectProfile;
+  const update = () => {
+    const s = session.settings;
+    const region = s.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'profile region';
+    item.text = `$(cloud) ${session.profile} · ${region}`;
+    item.tooltip = new vscode.MarkdownString(
+      `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**` +
+        (s.endpoint ? ` through endpoint \`${s.endpoint}\`` : process.env.AWS_ENDPOINT_URL ? ` through \`AWS_ENDPOINT_URL\`` : '') +
+        `.\n\nClick to switch the profile; use "Bedrock: Select Region" to switch the region.`,
+    );
+    item.show();
+  };
+  update();
+  const sub = session.onDidChange(update);
+  return vscode.Disposable.from(item, sub);
+}

@@ -1,0 +1,179 @@
+import * as vscode from 'vscode';
+import {
+  groupByProvider,
+  reachability,
+  type Catalogue,
+  type CustomModel,
+  type FoundationModel,
+  type InferenceProfile,
+  type ProvisionedThroughput,
+  type Section,
+} from '../bedrock/catalogue';
+import type { CatalogueService, CatalogueState } from '../host/catalogueService';
+
+export type ModelNode =
+  | { kind: 'section'; section: 'foundation' | 'profiles' | 'custom' | 'provisioned'; label: string; count: number; error?: string }
+  | { kind: 'provider'; provider: string; models: FoundationModel[] }
+  | { kind: 'model'; model: FoundationModel }
+  | { kind: 'profile'; profile: InferenceProfile }
+  | { kind: 'custom'; model: CustomModel }
+  | { kind: 'provisioned'; throughput: ProvisionedThroughput }
+  | { kind: 'error'; section: string; message: string };
+
+const MODALITY_SHORT: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
+const CUSTOMIZATION_SHORT: Record<string, string> = { FINE_TUNING: 'fine-tune', CONTINUED_PRE_TRAINING: 'pre-train', DISTILLATION: 'distill' };
+
+function modalities(list: string[]): string {
+  return list.map((m) => MODALITY_SHORT[m] ?? m.toLowerCase()).join('+') || '?';
+}
+
+/** The one-line badges shown after a model's name. */
+export function modelBadges(m: FoundationModel): string {
+  const parts = [`${modalities(m.inputModalities)}→${modalities(m.outputModalities)}`];
+  if (m.streaming) parts.push('streaming');
+  const reach = reachability(m);
+  if (reach === 'inference-profile') parts.push('profile only');
+  if (reach === 'provisioned') parts.push('provisioned only');
+  if (m.customizations.length > 0) parts.push(m.customizations.map((c) => CUSTOMIZATION_SHORT[c] ?? c).join(', '));
+  if (m.legacy) parts.push('legacy');
+  return parts.join(' · ');
+}
+
+export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private readonly subscription: vscode.Disposable;
+  /** Set by the composition root once the TreeView exists, to show status messages. */
+  view?: vscode.TreeView<ModelNode>;
+
+  constructor(private readonly catalogue: CatalogueService) {
+    this.subscription = catalogue.onDidChange((state) => {
+      this.updateMessage(state);
+      this.changed.fire(undefined);
+    });
+  }
+
+  private updateMessage(state: CatalogueState): void {
+    if (!this.view) return;
+    const when = (c: Catalogue) => `${c.region}`;
+    switch (state.kind) {
+      case 'loading':
+        this.view.message = 'Loading models…';
+        break;
+      case 'failed':
+        this.view.message = state.error.message;
+        break;
+      case 'ready':
+        this.view.message = state.fromCache ? `Cached list for ${when(state.catalogue)}; refreshing…` : undefined;
+        break;
+      default:
+        this.view.message = undefined;
+    }
+    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.catalogueState', state.kind === 'failed' ? `failed:${state.error.code}` : state.kind);
+  }
+
+  getChildren(node?: ModelNode): ModelNode[] {
+    if (!node) {
+      this.catalogue.ensureLoaded();
+      const c = this.catalogue.current;
+      // No catalogue (yet, or a failure): no children, so the view's welcome content shows.
+      if (!c) return [];
+      return [
+        this.section('foundation', 'Foundation models', c.foundationModels),
+        this.section('profiles', 'Inference profiles', c.inferenceProfiles),
+        this.section('custom', 'Custom models', c.customModels),
+        this.section('provisioned', 'Provisioned throughput', c.provisionedThroughputs),
+      ];
+    }
+    const c = this.catalogue.current;
+    if (!c) return [];
+    switch (node.kind) {
+      case 'section': {
+        const s = { foundation: c.foundationModels, profiles: c.inferenceProfiles, custom: c.customModels, provisioned: c.provisionedThroughputs }[node.section];
+        if (s.error) return [{ kind: 'error', section: node.section, message: s.error.message }];
+        if (node.section === 'foundation') return [...groupByProvider(c.foundationModels.items)].map(([provider, models]) => ({ kind: 'provider', provider, models }));
+        if (node.section === 'profiles') return c.inferenceProfiles.items.map((profile) => ({ kind: 'profile', profile }));
+        if (node.section === 'custom') return c.customModels.items.map((model) => ({ kind: 'custom', model }));
+        return c.provisionedThroughputs.items.map((throughput) => ({ kind: 'provisioned', throughput }));
+      }
+      case 'provider':
+        return node.models.map((model) => ({ kind: 'model', model }));
+      default:
+        return [];
+    }
+  }
+
+  private section(section: 'foundation' | 'profiles' | 'custom' | 'provisioned', label: string, s: Section<unknown>): ModelNode {
+    return { kind: 'section', section, label, count: s.items.length, error: s.error?.message };
+  }
+
+  getTreeItem(node: ModelNode): vscode.TreeItem {
+    const C = vscode.TreeItemCollapsibleState;
+    switch (node.kind) {
+      case 'section': {
+        const item = new vscode.TreeItem(node.label, node.section === 'foundation' ? C.Expanded : C.Collapsed);
+        item.id = `section:${node.section}`;
+        item.description = node.error ? 'unavailable' : String(node.count);
+        item.contextValue = `section.${node.section}`;
+        return item;
+      }
+      case 'provider': {
+        const item = new vscode.TreeItem(node.provider, C.Collapsed);
+        item.id = `provider:${node.provider}`;
+        item.description = String(node.models.length);
+        item.iconPath = new vscode.ThemeIcon('organization');
+        item.contextValue = 'provider';
+        return item;
+      }
+      case 'model': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.modelName, C.None);
+        item.id = `model:${m.modelId}`;
+        item.description = `${m.modelId} · ${modelBadges(m)}`;
+        item.tooltip = new vscode.MarkdownString(`**${m.modelName}** (${m.provider})\n\n\`${m.modelId}\`\n\n${modelBadges(m)}`);
+        item.iconPath = new vscode.ThemeIcon(m.legacy ? 'history' : m.outputModalities.includes('TEXT') ? 'comment-discussion' : 'symbol-misc');
+        item.contextValue = `model.${reachability(m)}${m.customizations.length > 0 ? '.customizable' : ''}`;
+        return item;
+      }
+      case 'profile': {
+        const p = node.profile;
+        const item = new vscode.TreeItem(p.name, C.None);
+        item.id = `profile:${p.id}`;
+        item.description = `${p.id} · ${p.regions.join(', ')}`;
+        item.iconPath = new vscode.ThemeIcon('globe');
+        item.contextValue = 'profile';
+        return item;
+      }
+      case 'custom': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.name, C.None);
+        item.id = `custom:${m.arn}`;
+        item.description = `${m.baseModelName ?? m.baseModelId} · ${m.customizationType ?? ''} · ${m.status ?? ''}`;
+        item.iconPath = new vscode.ThemeIcon('beaker');
+        item.contextValue = 'custom';
+        return item;
+      }
+      case 'provisioned': {
+        const t = node.throughput;
+        const item = new vscode.TreeItem(t.name, C.None);
+        item.id = `provisioned:${t.arn}`;
+        item.description = `${t.status} · ${t.modelUnits ?? '?'} MU${t.commitment ? ` · ${t.commitment}` : ''}`;
+        item.iconPath = new vscode.ThemeIcon('server-process');
+        item.contextValue = `provisioned.${t.status}`;
+        return item;
+      }
+      case 'error': {
+        const item = new vscode.TreeItem(node.message, C.None);
+        item.id = `error:${node.section}`;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        item.tooltip = node.message;
+        return item;
+      }
+    }
+  }
+
+  dispose(): void {
+    this.subscription.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,47 @@
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+
+export const EXTENSION_ID = 'bedrock-prompt-lab.bedrock-prompt-lab';
+
+export async function activateExtension(): Promise<ExtensionApi> {
+  const ext = vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID);
+  if (!ext) throw new Error(`extension ${EXTENSION_ID} is not installed in the test host`);
+  return ext.activate();
+}
+
+export function emulatorUrl(): string {
+  const url = process.env.BPL_EMULATOR_URL;
+  if (!url) throw new Error('BPL_EMULATOR_URL is not set: run the integration tests through npm run test:integration');
+  return url;
+}
+
+/** Talks to the emulator's test-control endpoint (it runs in the test runner's process). */
+export const emulator = {
+  async addFault(rule: unknown): Promise<void> {
+    const res = await fetch(`${emulatorUrl()}/__emulator/faults`, { method: 'POST', body: JSON.stringify(rule) });
+    if (!res.ok) throw new Error(`adding a fault failed: ${res.status}`);
+  },
+  async clearFaults(): Promise<void> {
+    await fetch(`${emulatorUrl()}/__emulator/faults`, { method: 'DELETE' });
+  },
+  async requests(): Promise<{ operation: string; modelId?: string; body?: unknown; httpVersion: string }[]> {
+    const res = await fetch(`${emulatorUrl()}/__emulator/requests`);
+    return ((await res.json()) as { requests: never[] }).requests;
+  },
+};
+
+export function workspaceFile(...parts: string[]): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder) throw new Error('no workspace folder open');
+  return vscode.Uri.joinPath(folder.uri, ...parts);
+}
+
+export async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

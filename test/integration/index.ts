@@ -1,0 +1,13 @@
+// Runs inside the VS Code extension host: loads the compiled integration tests into mocha.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import Mocha from 'mocha';
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: path.join(__dirname, '..', 'support', 'countingReporter.js'), forbidOnly: true });
+  const files = (await fs.readdir(__dirname)).filter((f) => f.endsWith('.test.js')).sort();
+  for (const f of files) mocha.addFile(path.join(__dirname, f));
+  await new Promise<void>((resolve, reject) => {
+    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} integration tests failed`)) : resolve()));
+  });
+}
