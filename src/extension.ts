@@ -13,9 +13,12 @@ export interface ExtensionApi {
   catalogue: CatalogueService;
   models: ModelsTreeProvider;
   session: AwsSession;
+  /** How long activate() itself took, in ms (reported by the benchmark). */
+  activationMs: number;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
   const logger = new OutputLogger();
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const session = new AwsSession(logger, `bedrock-prompt-lab/${version}`);
@@ -34,7 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...awsSelectionCommands({ session, catalogue, logger }),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session };
+  return { catalogue, models, session, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -6,8 +6,8 @@ import type { ExtensionApi } from '../../src/extension';
 import type { ModelNode } from '../../src/views/modelsTree';
 import { activateExtension, emulator } from './helpers';
 
-async function labels(api: ExtensionApi, node?: ModelNode): Promise<string[]> {
-  const children = await api.models.getChildren(node);
+function labels(api: ExtensionApi, node?: ModelNode): string[] {
+  const children = api.models.getChildren(node);
   return children.map((c) => String(api.models.getTreeItem(c).label));
 }
 
@@ -32,13 +32,13 @@ describe('listing models through the real SDK against the local server', () => {
   });
 
   it('the Models tree lists the four sections and every provider', async () => {
-    const top = await labels(api);
+    const top = labels(api);
     assert.deepEqual(top, ['Foundation models', 'Inference profiles', 'Custom models', 'Provisioned throughput']);
-    const [foundation] = await api.models.getChildren();
-    const providers = await labels(api, foundation);
+    const [foundation] = api.models.getChildren();
+    const providers = labels(api, foundation);
     for (const p of ['AI21 Labs', 'Amazon', 'Anthropic', 'Cohere', 'Meta', 'Mistral AI', 'Stability AI']) assert.ok(providers.includes(p), `provider ${p}`);
-    const anthropicNode = (await api.models.getChildren(foundation)).find((n) => n.kind === 'provider' && n.provider === 'Anthropic');
-    const models = await api.models.getChildren(anthropicNode);
+    const anthropicNode = api.models.getChildren(foundation).find((n) => n.kind === 'provider' && n.provider === 'Anthropic');
+    const models = api.models.getChildren(anthropicNode);
     const item = api.models.getTreeItem(models[0]);
     assert.match(String(item.description), /anthropic\./);
   });

@@ -1,0 +1,21 @@
+// `npm run bench [-- name...]`: every benchmark prints its figure beside a baseline measured in the same run.
+import { benchActivation } from './activation';
+import { benchBundle } from './bundle';
+
+const benches: Record<string, () => Promise<void> | void> = {
+  bundle: benchBundle,
+  activation: () => benchActivation(5),
+};
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  for (const [name, fn] of Object.entries(benches)) {
+    if (wanted.length > 0 && !wanted.includes(name)) continue;
+    await fn();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { toBedrockError } from '../../src/bedrock/errors';
+
+function sdkError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(message), { name, ...extra });
+}
+
+describe('toBedrockError: every failure gets a message that says what to do', () => {
+  const ctx = { operation: 'run', profile: 'dev', region: 'us-east-1', modelId: 'anthropic.claude-3-haiku-20240307-v1:0' };
+
+  it('missing credentials name the profile and the commands to run', () => {
+    const e = toBedrockError(sdkError('CredentialsProviderError', 'Could not load credentials from any providers'), ctx);
+    assert.equal(e.code, 'NoCredentials');
+    assert.match(e.message, /profile "dev"/);
+    assert.match(e.message, /aws sso login --profile dev/);
+    assert.ok(e.actions.includes('selectProfile'));
+  });
+
+  it('an expired SSO session says to sign in again', () => {
+    const e = toBedrockError(sdkError('CredentialsProviderError', 'The SSO session associated with this profile has expired or is otherwise invalid. To refresh this SSO session run aws sso login'), ctx);
+    assert.equal(e.code, 'SsoExpired');
+    assert.match(e.message, /aws sso login --profile dev/);
+  });
+
+  it('expired tokens and a missing region', () => {
+    assert.equal(toBedrockError(sdkError('ExpiredTokenException', 'The security token included in the request is expired'), ctx).code, 'ExpiredCredentials');
+    const region = toBedrockError(new Error('Region is missing'), ctx);
+    assert.equal(region.code, 'NoRegion');
+    assert.ok(region.actions.includes('selectRegion'));
+  });
+
+  it('access denied to a model says how to request access', () => {
+    const e = toBedrockError(sdkError('AccessDeniedException', "You don't have access to the model with the specified model ID."), ctx);
+    assert.equal(e.code, 'ModelAccess');
+    assert.match(e.message, /Model access page/);
+  });
+
+  it('a model that needs an inference profile offers the profile', () => {
+    const e = toBedrockError(sdkError('ValidationException', 'Invocation of model ID x with on-demand throughput isn’t supported. Retry your request with the ID or ARN of an inference profile that contains this model.'), { ...ctx, modelId: 'anthropic.claude-sonnet-4-20250514-v1:0' });
+    assert.equal(e.code, 'NeedsInferenceProfile');
+    assert.match(e.message, /us\.anthropic\.claude-sonnet-4-20250514-v1:0/);
+    assert.deepEqual(e.actions, ['useInferenceProfile']);
+  });
+
+  it('throttling mentions the attempts already made', () => {
+    const e = toBedrockError(sdkError('ThrottlingException', 'Too many requests', { $metadata: { attempts: 3 } }), ctx);
+    assert.equal(e.code, 'Throttled');
+    assert.match(e.message, /after 3 attempts/);
+    assert.ok(e.actions.includes('retry'));
+  });
+
+  it('network failures and cancellations', () => {
+    assert.equal(toBedrockError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), ctx).code, 'Network');
+    const cancelled = toBedrockError(sdkError('AbortError', 'Request aborted'), ctx);
+    assert.equal(cancelled.code, 'Cancelled');
+    assert.ok(cancelled.cancelled);
+  });
+
+  it('keeps the service message of a validation error', () => {
+    const e = toBedrockError(sdkError('ValidationException', 'A conversation must start with a user message.'), ctx);
+    assert.equal(e.code, 'Validation');
+    assert.match(e.message, /must start with a user message/);
+  });
+});
