@@ -6,6 +6,8 @@ import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { OutputLogger } from './host/logger';
 import { createAwsStatusItem } from './host/statusBar';
+import { registerPromptLanguage } from './language';
+import { PromptAnalyses } from './language/promptAnalyses';
 import { ModelsTreeProvider } from './views/modelsTree';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
@@ -26,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const models = new ModelsTreeProvider(catalogue);
   const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
+  const analyses = new PromptAnalyses(catalogue);
 
   context.subscriptions.push(
     logger,
@@ -34,6 +37,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     models,
     modelsView,
     createAwsStatusItem(session),
+    registerPromptLanguage(analyses, catalogue),
     ...awsSelectionCommands({ session, catalogue, logger }),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);

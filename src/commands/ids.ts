@@ -1,6 +1,7 @@
 // Every command the extension contributes, typed. package.json declares the same ids; a unit test
 // keeps the two in step.
 export const Commands = {
+  newPrompt: 'bedrockPromptLab.newPrompt',
   refreshModels: 'bedrockPromptLab.refreshModels',
   selectProfile: 'bedrockPromptLab.selectProfile',
   selectRegion: 'bedrockPromptLab.selectRegion',

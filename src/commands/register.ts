@@ -5,6 +5,7 @@ import { registerCommand } from '../host/commands';
 import type { OutputLogger } from '../host/logger';
 import { selectProfile, selectRegion } from './awsSelection';
 import { Commands } from './ids';
+import { newPrompt } from './newPrompt';
 
 export interface CoreDeps {
   session: AwsSession;
@@ -18,6 +19,7 @@ export function awsSelectionCommands({ session, catalogue, logger }: CoreDeps): 
     registerCommand(Commands.selectProfile, () => selectProfile(session), logger),
     registerCommand(Commands.selectRegion, () => selectRegion(session), logger),
     registerCommand(Commands.showLog, () => logger.show(), logger),
+    registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
     registerCommand(
       Commands.refreshModels,
       async () => {

@@ -9,6 +9,7 @@ import {
   type ProvisionedThroughput,
   type Section,
 } from '../bedrock/catalogue';
+import { modelCardMarkdown } from '../bedrock/modelCard';
 import type { CatalogueService, CatalogueState } from '../host/catalogueService';
 
 export type ModelNode =
@@ -130,7 +131,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         const item = new vscode.TreeItem(m.modelName, C.None);
         item.id = `model:${m.modelId}`;
         item.description = `${m.modelId} · ${modelBadges(m)}`;
-        item.tooltip = new vscode.MarkdownString(`**${m.modelName}** (${m.provider})\n\n\`${m.modelId}\`\n\n${modelBadges(m)}`);
+        const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(m.modelId)).map((p) => p.id);
+        item.tooltip = new vscode.MarkdownString(modelCardMarkdown(m, { profiles }));
         item.iconPath = new vscode.ThemeIcon(m.legacy ? 'history' : m.outputModalities.includes('TEXT') ? 'comment-discussion' : 'symbol-misc');
         item.contextValue = `model.${reachability(m)}${m.customizations.length > 0 ? '.customizable' : ''}`;
         return item;

@@ -8,6 +8,8 @@ import { copyWorkspace, REPO_ROOT, runExtensionTests } from './codeServer';
 async function main(): Promise<number> {
   const emulator = await startEmulator();
   const workspace = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
+  // The sample prompts are part of what the tests check (they must open without diagnostics).
+  await fs.cp(path.join(REPO_ROOT, 'examples'), path.join(workspace, 'examples'), { recursive: true });
   let sawCounts = false;
   try {
     const code = await runExtensionTests({

@@ -1,0 +1,46 @@
+// The model card: everything the explorer's tooltip and the .prompt hover say about a model.
+import { reachability, type FoundationModel } from './catalogue';
+import { converseFeatures } from './modelFacts';
+
+const MOD: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
+const CUST: Record<string, string> = { FINE_TUNING: 'fine-tuning', CONTINUED_PRE_TRAINING: 'continued pre-training', DISTILLATION: 'distillation' };
+const REACH: Record<string, string> = {
+  'on-demand': 'on demand',
+  'inference-profile': 'only through an inference profile',
+  provisioned: 'only with Provisioned Throughput',
+  unknown: 'unknown',
+};
+
+export interface PriceInfo {
+  inputPer1k: number;
+  outputPer1k: number;
+  source: string;
+}
+
+export function modelCardMarkdown(m: FoundationModel, extras: { price?: PriceInfo; contextWindow?: number; profiles?: string[] } = {}): string {
+  const f = converseFeatures(m.modelId);
+  const converse = m.outputModalities.includes('TEXT');
+  const yes = (b: boolean) => (b ? 'yes' : 'no');
+  const lines = [
+    `**${m.modelName}** · ${m.provider}${m.legacy ? ' · _legacy_' : ''}`,
+    '',
+    `\`${m.modelId}\``,
+    '',
+    `| | |`,
+    `|---|---|`,
+    `| input | ${m.inputModalities.map((x) => MOD[x] ?? x).join(', ') || '?'} |`,
+    `| output | ${m.outputModalities.map((x) => MOD[x] ?? x).join(', ') || '?'} |`,
+    `| streaming | ${m.streaming === undefined ? 'n/a' : yes(m.streaming)} |`,
+    `| runs | ${REACH[reachability(m)]} |`,
+    `| customization | ${m.customizations.map((c) => CUST[c] ?? c).join(', ') || 'none'} |`,
+  ];
+  if (converse) {
+    lines.push(`| Converse: system prompt | ${yes(f.systemPrompt)} |`, `| Converse: images | ${yes(m.inputModalities.includes('IMAGE'))} |`, `| Converse: documents | ${yes(f.documents)} |`, `| Converse: tools | ${yes(f.tools)} |`);
+  } else {
+    lines.push('| Converse | not a chat model |');
+  }
+  if (extras.contextWindow) lines.push(`| context window | ${extras.contextWindow.toLocaleString('en-US')} tokens |`);
+  if (extras.price) lines.push(`| price / 1K tokens | $${extras.price.inputPer1k} in · $${extras.price.outputPer1k} out (${extras.price.source}) |`);
+  if (extras.profiles && extras.profiles.length > 0) lines.push(`| inference profiles | ${extras.profiles.map((p) => `\`${p}\``).join(', ')} |`);
+  return lines.join('\n');
+}

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+import type { CatalogueService } from '../host/catalogueService';
+import { modelCardMarkdown } from '../bedrock/modelCard';
+import { normalizeModelRef } from '../bedrock/modelRef';
+import { resolveInCatalogue } from '../prompt/analyze';
+import { CONFIG_KEYS, GUARDRAIL_KEYS, HELPERS, INPUT_KEYS, OUTPUT_KEYS, TOP_LEVEL_KEYS } from '../prompt/schema';
+import type { PromptAnalyses } from './promptAnalyses';
+import { toVsRange } from './promptAnalyses';
+
+const NESTED: Record<string, Record<string, { doc: string }>> = { config: CONFIG_KEYS, input: INPUT_KEYS, output: OUTPUT_KEYS, 'bedrock.guardrail': GUARDRAIL_KEYS };
+
+/** A key's meaning, a model's card, a helper's use, a variable's declaration. */
+export class PromptHoverProvider implements vscode.HoverProvider {
+  constructor(
+    private readonly analyses: PromptAnalyses,
+    private readonly catalogue: CatalogueService,
+  ) {}
+
+  provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
+    const a = this.analyses.get(doc);
+    if (a.model && a.modelRange && toVsRange(a.modelRange).contains(pos)) return this.modelHover(a.model.modelId, toVsRange(a.modelRange));
+    for (const k of a.keyRanges) {
+      const range = toVsRange(k.range);
+      if (!range.contains(pos)) continue;
+      const [head, ...rest] = k.path.split(/\.(?=[^.]*$)/);
+      const doc = rest.length > 0 && NESTED[head] ? NESTED[head][rest[0]]?.doc : TOP_LEVEL_KEYS[k.path]?.doc;
+      if (doc) return new vscode.Hover(new vscode.MarkdownString(`**${k.path}**\n\n${doc}`), range);
+    }
+    const word = doc.getWordRangeAtPosition(pos, /[\w@.]+/);
+    if (!word) return undefined;
+    const name = doc.getText(word);
+    const line = doc.lineAt(pos.line).text;
+    if (!line.slice(0, word.start.character).includes('{{')) return undefined;
+    if (HELPERS[name]) return new vscode.Hover(new vscode.MarkdownString(HELPERS[name]), word);
+    const variable = a.variables.find((v) => toVsRange(v.range).contains(pos));
+    if (variable) {
+      const declared = a.declaredInputs.has(variable.name);
+      const def = (a.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default?.[variable.name];
+      const text = declared
+        ? `Input **${variable.name}**${def !== undefined ? ` · default: \`${JSON.stringify(def)}\`` : ''}`
+        : `**${variable.name}** is not declared in \`input\`: a Run asks for it.`;
+      return new vscode.Hover(new vscode.MarkdownString(text), word);
+    }
+    return undefined;
+  }
+
+  private modelHover(modelId: string, range: vscode.Range): vscode.Hover {
+    const c = this.catalogue.current;
+    if (!c) return new vscode.Hover(new vscode.MarkdownString(`\`${modelId}\`\n\nOpen the Bedrock Models view to load this account's catalogue.`), range);
+    const resolved = resolveInCatalogue(normalizeModelRef(modelId), c);
+    if (!resolved.model) return new vscode.Hover(new vscode.MarkdownString(`\`${modelId}\` is not listed by this account in ${c.region}.`), range);
+    const profiles = c.inferenceProfiles.items.filter((p) => p.modelIds.includes(resolved.model!.modelId)).map((p) => p.id);
+    const via = resolved.kind === 'profile' ? `Inference profile \`${modelId}\` →\n\n` : resolved.kind === 'provisioned' ? `Provisioned model →\n\n` : '';
+    return new vscode.Hover(new vscode.MarkdownString(via + modelCardMarkdown(resolved.model, { profiles })), range);
+  }
+}
