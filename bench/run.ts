@@ -1,9 +1,11 @@
 // `npm run bench [-- name...]`: every benchmark prints its figure beside a baseline measured in the same run.
 import { benchActivation } from './activation';
 import { benchBundle } from './bundle';
+import { benchParse } from './parse';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
+  parse: benchParse,
   activation: () => benchActivation(5),
 };
 
