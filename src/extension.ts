@@ -1,20 +1,25 @@
 // The composition root: build the collaborators, register the features, nothing else. Nothing here
 // loads the AWS SDK or touches the network; that happens on first use.
 import * as vscode from 'vscode';
-import { awsSelectionCommands } from './commands/register';
+import { awsSelectionCommands, runCommands } from './commands/register';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { OutputLogger } from './host/logger';
 import { createAwsStatusItem } from './host/statusBar';
 import { registerPromptLanguage } from './language';
 import { PromptAnalyses } from './language/promptAnalyses';
+import { RunCodeLensProvider } from './run/codeLens';
+import { RunHistory } from './run/history';
+import { RunController } from './run/runController';
 import { ModelsTreeProvider } from './views/modelsTree';
+import { PROMPT_SELECTOR } from './language/promptAnalyses';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
 export interface ExtensionApi {
   catalogue: CatalogueService;
   models: ModelsTreeProvider;
   session: AwsSession;
+  runs: RunController;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
 }
@@ -29,6 +34,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
   const analyses = new PromptAnalyses(catalogue);
+  const history = new RunHistory(context);
+  const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
+  const lenses = new RunCodeLensProvider(runs, analyses);
 
   context.subscriptions.push(
     logger,
@@ -38,10 +46,14 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     modelsView,
     createAwsStatusItem(session),
     registerPromptLanguage(analyses, catalogue),
+    runs,
+    lenses,
+    vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
+    ...runCommands(runs, history, logger),
     ...awsSelectionCommands({ session, catalogue, logger }),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

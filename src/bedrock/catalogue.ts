@@ -2,6 +2,7 @@
 // throughputs, fetched in parallel. One failing call (say AccessDenied on ListCustomModels) does not
 // hide the others: each section carries its own error.
 import type { ControlPlane } from './clients';
+import type { ModelRef } from './modelRef';
 import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
 
 export interface FoundationModel {
@@ -168,3 +169,31 @@ export function reachability(m: FoundationModel): 'on-demand' | 'inference-profi
   if (m.inferenceTypes.includes('PROVISIONED')) return 'provisioned';
   return 'unknown';
 }
+
+export interface ResolvedModel {
+  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'unknown';
+  model?: FoundationModel;
+}
+
+/** Finds what a model reference names in the catalogue. */
+export function resolveInCatalogue(ref: ModelRef, catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>): ResolvedModel {
+  const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
+  if (ref.kind === 'provisioned-model') {
+    const pt = catalogue.provisionedThroughputs.items.find((p) => p.arn === ref.modelId);
+    if (!pt) return { kind: 'unknown' };
+    return { kind: 'provisioned', model: byId(pt.foundationModelArn?.split('/').pop()) };
+  }
+  if (ref.kind === 'custom-model') {
+    return catalogue.customModels.items.some((c) => c.arn === ref.modelId) ? { kind: 'custom', model: byId(ref.baseModelId) } : { kind: 'unknown' };
+  }
+  if (ref.kind === 'inference-profile') {
+    const p = catalogue.inferenceProfiles.items.find((x) => x.id === ref.modelId || x.arn === ref.modelId);
+    return p ? { kind: 'profile', model: byId(p.modelIds[0]) } : { kind: 'unknown' };
+  }
+  if (ref.kind === 'foundation-model') {
+    const m = byId(ref.baseModelId);
+    return m ? { kind: 'foundation', model: m } : { kind: 'unknown' };
+  }
+  return { kind: 'unknown' };
+}
+

@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'ServiceUnavailable'
   | 'Network'
   | 'Cancelled'
+  | 'Untrusted'
+  | 'PromptInvalid'
   | 'Unknown';
 
 /** Actions the VS Code side knows how to offer as buttons. */

@@ -2,6 +2,9 @@
 // keeps the two in step.
 export const Commands = {
   newPrompt: 'bedrockPromptLab.newPrompt',
+  run: 'bedrockPromptLab.run',
+  stop: 'bedrockPromptLab.stop',
+  openRunHistory: 'bedrockPromptLab.openRunHistory',
   refreshModels: 'bedrockPromptLab.refreshModels',
   selectProfile: 'bedrockPromptLab.selectProfile',
   selectRegion: 'bedrockPromptLab.selectRegion',

@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { CatalogueService } from '../host/catalogueService';
+import { resolveInCatalogue } from '../bedrock/catalogue';
 import { modelCardMarkdown } from '../bedrock/modelCard';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { resolveInCatalogue } from '../prompt/analyze';
 import { CONFIG_KEYS, GUARDRAIL_KEYS, HELPERS, INPUT_KEYS, OUTPUT_KEYS, TOP_LEVEL_KEYS } from '../prompt/schema';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';

@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { analyzePrompt, type AnalyzeContext, type PromptAnalysis } from '../prompt/analyze';
+import type { AnalyzeContext, PromptAnalysis } from '../prompt/analyze';
+import { promptEngine } from '../prompt/loadEngine';
 import type { Range } from '../prompt/document';
 import type { CatalogueService } from '../host/catalogueService';
 
@@ -34,7 +35,7 @@ export class PromptAnalyses {
     const key = doc.uri.toString();
     const hit = this.cache.get(key);
     if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.analysis;
-    const analysis = analyzePrompt(doc.getText(), this.context(doc));
+    const analysis = promptEngine().analyzePrompt(doc.getText(), this.context(doc));
     this.cache.set(key, { version: doc.version, generation: this.generation, analysis });
     return analysis;
   }

@@ -5,7 +5,7 @@
 // problem too.
 import Handlebars from 'handlebars';
 import { isMap, isScalar, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
-import type { Catalogue, FoundationModel } from '../bedrock/catalogue';
+import { resolveInCatalogue, type Catalogue } from '../bedrock/catalogue';
 import { converseFeatures } from '../bedrock/modelFacts';
 import { normalizeModelRef, type ModelRef } from '../bedrock/modelRef';
 import { LineIndex, safeDecodeUri, splitPrompt, type Problem, type Range, type Severity } from './document';
@@ -458,33 +458,6 @@ function checkVariables(result: PromptAnalysis): void {
 }
 
 // ---------------------------------------------------------------- model
-
-export interface ResolvedModel {
-  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'unknown';
-  model?: FoundationModel;
-}
-
-/** Finds what a model reference names in the catalogue. */
-export function resolveInCatalogue(ref: ModelRef, catalogue: NonNullable<AnalyzeContext['catalogue']>): ResolvedModel {
-  const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
-  if (ref.kind === 'provisioned-model') {
-    const pt = catalogue.provisionedThroughputs.items.find((p) => p.arn === ref.modelId);
-    if (!pt) return { kind: 'unknown' };
-    return { kind: 'provisioned', model: byId(pt.foundationModelArn?.split('/').pop()) };
-  }
-  if (ref.kind === 'custom-model') {
-    return catalogue.customModels.items.some((c) => c.arn === ref.modelId) ? { kind: 'custom', model: byId(ref.baseModelId) } : { kind: 'unknown' };
-  }
-  if (ref.kind === 'inference-profile') {
-    const p = catalogue.inferenceProfiles.items.find((x) => x.id === ref.modelId || x.arn === ref.modelId);
-    return p ? { kind: 'profile', model: byId(p.modelIds[0]) } : { kind: 'unknown' };
-  }
-  if (ref.kind === 'foundation-model') {
-    const m = byId(ref.baseModelId);
-    return m ? { kind: 'foundation', model: m } : { kind: 'unknown' };
-  }
-  return { kind: 'unknown' };
-}
 
 function checkModel(result: PromptAnalysis, ctx: AnalyzeContext): void {
   const ref = result.model;

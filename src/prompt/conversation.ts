@@ -14,7 +14,7 @@ export type TurnEnd = 'complete' | 'stopped' | 'failed';
 /** A Handlebars comment: not rendered, so the marker is never sent to the model. */
 export function turnMarker(end: TurnEnd, detail?: string): string {
   if (end === 'complete') return '';
-  const what = end === 'stopped' ? 'stopped by the user' : `failed${detail ? `: ${detail.replace(/--/g, '- -').replace(/\}\}/g, '} }')}` : ''}`;
+  const what = end === 'stopped' ? 'stopped by the user' : `failed${detail ? `: ${commentSafe(detail)}` : ''}`;
   return `{{!-- bedrock: ${what}; the answer above is partial --}}`;
 }
 
@@ -27,8 +27,27 @@ export function modelTurnPrefix(documentText: string): string {
   return `${sep}${MODEL_TURN_HEADER}\n`;
 }
 
-/** What goes after the streamed text: the end marker (if any) and the next, empty user turn. */
-export function modelTurnSuffix(end: TurnEnd, detail?: string): string {
+/** What goes after the streamed text: the end marker (if any), a metrics comment, the next user turn. */
+export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string): string {
   const marker = turnMarker(end, detail);
-  return `\n${marker ? `${marker}\n` : ''}\n${USER_TURN_HEADER}\n`;
+  const info = metrics ? `{{!-- ${commentSafe(metrics)} --}}\n` : '';
+  return `\n${marker ? `${marker}\n` : ''}${info}\n${USER_TURN_HEADER}\n`;
+}
+
+/** Text that can sit inside a `{{!-- … --}}` comment without ending it. */
+export function commentSafe(text: string): string {
+  return text.replace(/--\}\}/g, '- -}}').replace(/--(?=\s*\}\})/g, '- -');
+}
+
+/** Reasoning and tool calls are shown in the turn as comments: readable, and never sent back. */
+export function reasoningComment(reasoning: string): string {
+  return `{{!-- reasoning:\n${commentSafe(reasoning.trim())}\n--}}\n`;
+}
+
+export function toolCallComment(call: { name: string; toolUseId: string; input: unknown }): string {
+  const args =
+    call.input && typeof call.input === 'object' && !Array.isArray(call.input)
+      ? Object.entries(call.input as Record<string, unknown>).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')
+      : JSON.stringify(call.input);
+  return `{{!-- tool call: ${commentSafe(`${call.name}(${args})`)} [${call.toolUseId}] --}}`;
 }

@@ -233,7 +233,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   return { operation: `${ctx.method} /${a ?? ''}` };
 }
 
-/** Cuts the TCP connection, after a moment so that the frames already written reach the client. */
+/** Cuts the TCP connection, after a moment so that the frames already written reach the client and are read (a destroyed stream drops what it buffered). */
 function cutConnection(req: AnyRequest): void {
   const h2req = req as http2.Http2ServerRequest;
   setTimeout(() => {
@@ -244,7 +244,7 @@ function cutConnection(req: AnyRequest): void {
       else h2req.stream.session?.destroy();
     }
     else (req as http.IncomingMessage).socket.destroy();
-  }, 50);
+  }, 250);
 }
 
 /** A duplex over `socket` that first yields `head`, the bytes read while sniffing the protocol. */

@@ -1,0 +1,52 @@
+// Estimated cost of a run from the pricing table kept in the repo (pricing/bedrock-on-demand.json,
+// with its source and date) and the user's overrides (bedrockPromptLab.pricing).
+import type { Usage } from './stream';
+import { normalizeModelRef } from './modelRef';
+
+export interface ModelPrice {
+  input: number;
+  output: number;
+  contextWindow?: number;
+}
+
+export interface PriceTable {
+  source: string;
+  sourceDate: string;
+  models: Record<string, ModelPrice>;
+}
+
+export interface CostEstimate {
+  usd: number;
+  source: string;
+}
+
+export function priceFor(modelRef: string, table: PriceTable, overrides: Record<string, Partial<ModelPrice>> = {}): { price: ModelPrice; source: string } | undefined {
+  const ref = normalizeModelRef(modelRef);
+  for (const key of [ref.modelId, ref.baseModelId].filter((k): k is string => !!k)) {
+    const o = overrides[key];
+    if (o && typeof o.input === 'number' && typeof o.output === 'number') return { price: { input: o.input, output: o.output }, source: 'your bedrockPromptLab.pricing setting' };
+  }
+  // Context-length variants (`…-v1:0:300k`, `…-v1:0:8k`) cost what their base model costs.
+  const id = ref.baseModelId ?? '';
+  const candidates = [id, id.replace(/:\d+k$/, ''), id.replace(/:\d+:\d+k$/, '')];
+  const found = candidates.map((c) => table.models[c]).find((x) => x !== undefined);
+  return found ? { price: found, source: `${table.source}, ${table.sourceDate}` } : undefined;
+}
+
+/** Input tokens at the input price, output tokens at the output price; cache reads at 10% (the usual discount). */
+export function estimateCost(modelRef: string, usage: Usage | undefined, table: PriceTable, overrides?: Record<string, Partial<ModelPrice>>): CostEstimate | undefined {
+  if (!usage) return undefined;
+  const p = priceFor(modelRef, table, overrides);
+  if (!p) return undefined;
+  const cacheRead = usage.cacheReadInputTokens ?? 0;
+  const cacheWrite = usage.cacheWriteInputTokens ?? 0;
+  const usd =
+    (usage.inputTokens / 1000) * p.price.input + (usage.outputTokens / 1000) * p.price.output + (cacheRead / 1000) * p.price.input * 0.1 + (cacheWrite / 1000) * p.price.input * 1.25;
+  return { usd, source: p.source };
+}
+
+export function formatUsd(usd: number): string {
+  if (usd === 0) return '$0';
+  if (usd < 0.0001) return `$${usd.toExponential(1)}`;
+  return `$${usd < 0.01 ? usd.toFixed(5) : usd.toFixed(4)}`;
+}

@@ -1,0 +1,4 @@
+// The .prompt engine (yaml, handlebars, dotprompt) as one module. It is bundled on its own
+// (dist/promptEngine.js) and required on first use, so activation does not pay for parsing it.
+export { analyzePrompt } from './analyze';
+export { renderPrompt, missingInputs } from './render';

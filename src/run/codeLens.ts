@@ -1,0 +1,41 @@
+import * as vscode from 'vscode';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import type { RunController } from './runController';
+
+/** ▶ Run (or ■ Stop while running) at the top of every .prompt file, and Run on the last user turn. */
+export class RunCodeLensProvider implements vscode.CodeLensProvider {
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChangeCodeLenses = this.changed.event;
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly runs: RunController,
+    private readonly analyses: PromptAnalyses,
+  ) {
+    this.sub = runs.onDidChange(() => this.changed.fire());
+  }
+
+  provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
+    // Partials (`_name.prompt`) are pieces of other prompts, not runnable on their own.
+    if (/(^|\/)_[^/]*\.prompt$/.test(doc.uri.path)) return [];
+    const top = new vscode.Range(0, 0, 0, 0);
+    if (this.runs.isRunning(doc.uri)) {
+      return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: 'bedrockPromptLab.stop', arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];
+    }
+    const lenses = [new vscode.CodeLens(top, { title: '$(play) Run', command: 'bedrockPromptLab.run', arguments: [doc.uri], tooltip: 'Run this prompt through Bedrock (Ctrl+Alt+Enter)' })];
+    const model = this.analyses.get(doc).model;
+    if (model) lenses.push(new vscode.CodeLens(top, { title: model.modelId, command: 'bedrockPromptLab.models.focus', tooltip: 'The model this prompt runs on; pick another in the Models view' }));
+    const roles = this.analyses.get(doc).roles;
+    const lastUser = [...roles].reverse().find((r) => r.role === 'user');
+    if (lastUser && lastUser.range.start.line > 0 && roles.filter((r) => r.role === 'model').length > 0) {
+      const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
+      lenses.push(new vscode.CodeLens(range, { title: '$(play) Continue the conversation', command: 'bedrockPromptLab.run', arguments: [doc.uri] }));
+    }
+    return lenses;
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}

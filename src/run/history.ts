@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { ConverseRequest } from '../prompt/render';
+import type { RunResult } from './types';
+
+/**
+ * Every run is recorded as one JSON file. By default the records live in the extension's workspace
+ * storage, out of the way of git; `bedrockPromptLab.history.location: workspace` keeps them in
+ * `.bedrock/runs/` for teams that want them versioned.
+ */
+export class RunHistory {
+  constructor(private readonly context: vscode.ExtensionContext) {}
+
+  folder(): vscode.Uri {
+    const where = vscode.workspace.getConfiguration('bedrockPromptLab').get<string>('history.location', 'storage');
+    const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
+    if (where === 'workspace' && ws) return vscode.Uri.joinPath(ws, '.bedrock', 'runs');
+    return vscode.Uri.joinPath(this.context.storageUri ?? this.context.globalStorageUri, 'runs');
+  }
+
+  async record(promptUri: vscode.Uri, request: ConverseRequest, result: RunResult): Promise<vscode.Uri> {
+    const folder = this.folder();
+    await vscode.workspace.fs.createDirectory(folder);
+    const time = new Date();
+    const name = `${time.toISOString().replace(/[:.]/g, '-')}-${promptUri.path.split('/').pop()?.replace(/\.prompt$/, '') ?? 'prompt'}.json`;
+    const record = {
+      time: time.toISOString(),
+      prompt: vscode.workspace.asRelativePath(promptUri),
+      modelId: result.modelId,
+      status: result.status,
+      request: JSON.parse(JSON.stringify(request, bytesReplacer)),
+      response: { text: result.text, reasoning: result.reasoning, toolCalls: result.toolCalls, stopReason: result.stopReason },
+      usage: result.usage,
+      metrics: result.metrics,
+      costUsd: result.costUsd,
+      costSource: result.costSource,
+      error: result.error,
+    };
+    const target = vscode.Uri.joinPath(folder, name);
+    const tmp = vscode.Uri.joinPath(folder, `.${name}.tmp`);
+    // Written to a temporary name, then renamed: a record is never half-written.
+    await vscode.workspace.fs.writeFile(tmp, Buffer.from(JSON.stringify(record, null, 2)));
+    await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+    return target;
+  }
+
+  async list(): Promise<{ uri: vscode.Uri; name: string }[]> {
+    const folder = this.folder();
+    try {
+      const entries = await vscode.workspace.fs.readDirectory(folder);
+      return entries
+        .filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.json') && !n.startsWith('.'))
+        .map(([n]) => ({ uri: vscode.Uri.joinPath(folder, n), name: n }))
+        .sort((a, b) => b.name.localeCompare(a.name));
+    } catch {
+      return [];
+    }
+  }
+}
+
+/** Media bytes are recorded as their size and hash, not the bytes. */
+function bytesReplacer(_key: string, value: unknown): unknown {
+  if (value instanceof Uint8Array || (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer')) {
+    const bytes = value instanceof Uint8Array ? value : Uint8Array.from((value as { data: number[] }).data);
+    return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+  return value;
+}

@@ -1,0 +1,288 @@
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import priceTable from '../../pricing/bedrock-on-demand.json';
+import { BedrockError, toBedrockError, type ErrorContext } from '../bedrock/errors';
+import { normalizeModelRef } from '../bedrock/modelRef';
+import { estimateCost, formatUsd, type ModelPrice, type PriceTable } from '../bedrock/pricing';
+import { consumeStream, usageFrom, type StreamOutcome } from '../bedrock/stream';
+import type { AwsSession } from '../host/awsSession';
+import type { CatalogueService } from '../host/catalogueService';
+import { showError } from '../host/commands';
+import type { Logger } from '../shared/logger';
+import { resolveInCatalogue } from '../bedrock/catalogue';
+import { promptEngine } from '../prompt/loadEngine';
+import type { ConverseRequest, RenderError } from '../prompt/render';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { toVsRange } from '../language/promptAnalyses';
+import type { RunHistory } from './history';
+import { resolveInputs } from './inputs';
+import { promptFilesFor } from './promptFiles';
+import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
+import type { RunMode, RunOptions, RunResult } from './types';
+
+interface ActiveRun {
+  abort: AbortController;
+  modelId: string;
+}
+
+/**
+ * Runs prompts: render → ConverseStream (Converse for models that cannot stream) → the answer streams
+ * into the prompt file (or a document beside it) → metrics, history, and a RunResult for the caller.
+ * Nothing is written to the file until the service has accepted the request, so an error before the
+ * stream leaves the file as it was; an error during the stream keeps what arrived, marked.
+ */
+export class RunController implements vscode.Disposable {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.changed.event;
+  private readonly runDiagnostics = vscode.languages.createDiagnosticCollection('bedrockPromptLab.run');
+  private readonly status = vscode.window.createStatusBarItem('bedrockPromptLab.run', vscode.StatusBarAlignment.Left, 49);
+  private readonly subscriptions: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly session: AwsSession,
+    private readonly catalogue: CatalogueService,
+    private readonly analyses: PromptAnalyses,
+    private readonly history: RunHistory,
+    private readonly memento: vscode.Memento,
+    private readonly logger: Logger,
+  ) {
+    this.status.name = 'Bedrock: prompt run';
+    this.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.runDiagnostics.delete(e.document.uri)));
+  }
+
+  isRunning(uri: vscode.Uri): boolean {
+    return this.active.has(uri.toString());
+  }
+
+  stop(uri?: vscode.Uri): boolean {
+    const key = uri?.toString() ?? vscode.window.activeTextEditor?.document.uri.toString();
+    const targets = key && this.active.has(key) ? [this.active.get(key)!] : uri ? [] : [...this.active.values()];
+    targets.forEach((r) => r.abort.abort());
+    return targets.length > 0;
+  }
+
+  async run(opts: RunOptions = {}): Promise<RunResult | undefined> {
+    if (!vscode.workspace.isTrusted) {
+      throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace: a prompt can send workspace files to AWS. Trust the workspace (Manage Workspace Trust) to run it.');
+    }
+    const uri = opts.uri ? vscode.Uri.parse(opts.uri) : vscode.window.activeTextEditor?.document.uri;
+    if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run it.');
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== 'dotprompt') throw new BedrockError('PromptInvalid', `${vscode.workspace.asRelativePath(uri)} is not a .prompt file.`);
+    if (this.isRunning(uri)) {
+      void vscode.window.showInformationMessage('This prompt is already running. Stop it first (Bedrock: Stop Run).');
+      return undefined;
+    }
+    const analysis = this.analyses.get(doc);
+    const firstError = analysis.problems.find((p) => p.severity === 'error');
+    if (firstError) {
+      throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`, ['showLog']);
+    }
+    const inputs = await resolveInputs(this.memento, uri, analysis, opts.inputs);
+    let request: ConverseRequest;
+    try {
+      request = (await promptEngine().renderPrompt(doc.getText(), inputs, promptFilesFor(uri))).request;
+    } catch (err) {
+      // By name: the engine is a separate bundle, so its classes are not this bundle's classes.
+      if ((err as Error).name === 'RenderError') {
+        const e = err as RenderError;
+        throw new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
+      }
+      throw err;
+    }
+    if (opts.modelId) request.modelId = normalizeModelRef(opts.modelId).modelId;
+    const mode: RunMode = opts.mode ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<RunMode>('run.output', 'inline');
+    return this.execute(doc, request, mode);
+  }
+
+  private async execute(doc: vscode.TextDocument, request: ConverseRequest, mode: RunMode): Promise<RunResult> {
+    const key = doc.uri.toString();
+    const abort = new AbortController();
+    this.active.set(key, { abort, modelId: request.modelId });
+    this.changed.fire();
+    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.running', true);
+    this.showRunning(request.modelId);
+    const errorContext: ErrorContext = { operation: `run ${request.modelId}`, profile: this.session.profile, region: this.session.settings.region ?? process.env.AWS_REGION, modelId: request.modelId };
+    const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
+    const stallTimeoutMs = Math.max(1, cfg.get<number>('run.stallTimeoutSeconds', 60)) * 1000;
+    const sink: ResponseSink = mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc);
+    let streamed = this.canStream(request.modelId);
+    this.runDiagnostics.delete(doc.uri);
+    let outcome: StreamOutcome;
+    const startedAt = performance.now();
+    try {
+      const runtime = this.session.clients().runtime;
+      this.logger.info(`run ${vscode.workspace.asRelativePath(doc.uri)} with ${request.modelId} (${streamed ? 'ConverseStream' : 'Converse'})`);
+      this.logger.trace('request', JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)));
+      let stream;
+      if (streamed) {
+        try {
+          stream = (await runtime.converseStream(request, abort.signal)).stream;
+        } catch (err) {
+          // Some models (and provisioned deployments) refuse streaming: fall back to Converse.
+          if ((err as Error).name === 'ValidationException' && /unsupported for streaming|does not support streaming/i.test((err as Error).message)) streamed = false;
+          else throw err;
+        }
+      }
+      if (!stream) {
+        const out = await runtime.converse(request, abort.signal);
+        await sink.begin();
+        const blocks = out.output?.message?.content ?? [];
+        const reasoning = blocks.map((b) => b.reasoningContent?.reasoningText?.text ?? '').join('');
+        if (reasoning) sink.reasoning(reasoning);
+        const text = blocks.map((b) => b.text ?? '').join('');
+        sink.text(text);
+        outcome = {
+          text,
+          reasoning,
+          toolCalls: blocks.filter((b) => b.toolUse).map((b) => ({ toolUseId: b.toolUse?.toolUseId ?? '', name: b.toolUse?.name ?? '', input: b.toolUse?.input })),
+          stopReason: out.stopReason,
+          usage: usageFrom(out.usage),
+          serverLatencyMs: out.metrics?.latencyMs,
+          latencyMs: performance.now() - startedAt,
+          timeToFirstTokenMs: performance.now() - startedAt,
+          status: 'complete',
+        };
+      } else {
+        await sink.begin();
+        outcome = await consumeStream(stream, { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) }, { signal: abort.signal, stallTimeoutMs, startedAt, errorContext, abort: () => abort.abort() });
+      }
+    } catch (err) {
+      // Failed before any output: the file is untouched.
+      const error = abort.signal.aborted ? new BedrockError('Cancelled', 'Stopped before the answer started.') : toBedrockError(err, errorContext);
+      this.logger.error(`${error.code}: ${error.message}`, error.cause);
+      const result = this.result(request, { text: '', reasoning: '', toolCalls: [], latencyMs: performance.now() - startedAt, status: error.cancelled ? 'stopped' : 'failed', error: error.cancelled ? undefined : error }, streamed, 0);
+      this.finishRun(key);
+      if (!error.cancelled) this.report(doc, request, error);
+      result.historyFile = await this.record(doc.uri, request, result);
+      return result;
+    }
+    const cost = estimateCost(request.modelId, outcome.usage, priceTable as PriceTable, cfg.get<Record<string, Partial<ModelPrice>>>('pricing', {}));
+    const result = this.result(request, outcome, streamed, 0, cost?.usd, cost?.source);
+    try {
+      await sink.finish(outcome, metricsLine(result));
+    } finally {
+      this.finishRun(key);
+    }
+    result.edits = sink.edits;
+    result.historyFile = await this.record(doc.uri, request, result);
+    this.status.text = `$(pass) ${shortMetrics(result)}`;
+    this.status.tooltip = metricsLine(result);
+    this.status.command = 'bedrockPromptLab.openRunHistory';
+    this.status.show();
+    if (outcome.error) {
+      this.logger.warn(`${outcome.error.code}: ${outcome.error.message}`, outcome.error.cause);
+      this.report(doc, request, outcome.error);
+    }
+    return result;
+  }
+
+  private canStream(modelId: string): boolean {
+    const c = this.catalogue.current;
+    if (!c) return true;
+    return resolveInCatalogue(normalizeModelRef(modelId), c).model?.streaming !== false;
+  }
+
+  private result(request: ConverseRequest, o: StreamOutcome, streamed: boolean, edits: number, costUsd?: number, costSource?: string): RunResult {
+    return {
+      status: o.status,
+      modelId: request.modelId,
+      text: o.text,
+      reasoning: o.reasoning || undefined,
+      toolCalls: o.toolCalls,
+      stopReason: o.stopReason,
+      usage: o.usage,
+      metrics: { timeToFirstTokenMs: o.timeToFirstTokenMs, latencyMs: o.latencyMs, serverLatencyMs: o.serverLatencyMs },
+      costUsd,
+      costSource,
+      streamed,
+      edits,
+      error: o.error ? { code: o.error.code, message: o.error.message } : undefined,
+    };
+  }
+
+  private async record(uri: vscode.Uri, request: ConverseRequest, result: RunResult): Promise<string | undefined> {
+    try {
+      return (await this.history.record(uri, request, result)).toString();
+    } catch (err) {
+      this.logger.warn(`could not record the run: ${String(err)}`);
+      return undefined;
+    }
+  }
+
+  private finishRun(key: string): void {
+    this.active.delete(key);
+    this.changed.fire();
+    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.running', this.active.size > 0);
+    this.status.hide();
+  }
+
+  private showRunning(modelId: string): void {
+    this.status.text = `$(loading~spin) ${modelId.split('.').slice(-1)[0]} · $(debug-stop) Stop`;
+    this.status.tooltip = 'Bedrock: a prompt is running. Click to stop it; what arrived stays.';
+    this.status.command = 'bedrockPromptLab.stop';
+    this.status.show();
+  }
+
+  /** One message with its action; validation problems also appear in the prompt at the model line. */
+  private report(doc: vscode.TextDocument, request: ConverseRequest, error: BedrockError): void {
+    const analysis = this.analyses.get(doc);
+    if (error.code === 'Validation' && analysis.modelRange) {
+      const d = new vscode.Diagnostic(toVsRange(analysis.modelRange), `Bedrock: ${error.message}`, vscode.DiagnosticSeverity.Error);
+      d.source = 'Bedrock (last run)';
+      this.runDiagnostics.set(doc.uri, [d]);
+    }
+    if (error.code === 'NeedsInferenceProfile') {
+      const profile = this.profileFor(request.modelId);
+      const label = profile ? `Use ${profile}` : undefined;
+      const message = profile ? `${error.message} Switch this prompt to ${profile}?` : `${error.message} Open the Models view to pick its inference profile.`;
+      void vscode.window.showErrorMessage(message, ...(label ? [label] : [])).then(async (picked) => {
+        if (picked && profile && analysis.modelRange) {
+          const edit = new vscode.WorkspaceEdit();
+          edit.replace(doc.uri, toVsRange(analysis.modelRange), profile);
+          await vscode.workspace.applyEdit(edit);
+        }
+      });
+      return;
+    }
+    void showError(error, this.logger, () => vscode.commands.executeCommand('bedrockPromptLab.run', doc.uri));
+  }
+
+  /** The inference profile for a base model, preferring the current region's geography. */
+  profileFor(modelId: string): string | undefined {
+    const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(normalizeModelRef(modelId).baseModelId ?? modelId)) ?? [];
+    const region = this.catalogue.current?.region ?? this.session.settings.region ?? process.env.AWS_REGION ?? 'us-east-1';
+    const geo = region.startsWith('eu-') ? 'eu' : region.startsWith('ap-') ? 'apac' : 'us';
+    return (profiles.find((p) => p.id.startsWith(`${geo}.`)) ?? profiles[0])?.id;
+  }
+
+  dispose(): void {
+    this.stop();
+    this.runDiagnostics.dispose();
+    this.status.dispose();
+    this.changed.dispose();
+    this.subscriptions.forEach((s) => s.dispose());
+  }
+}
+
+export function metricsLine(r: RunResult): string {
+  const parts = [`bedrock: ${r.modelId}`];
+  if (r.metrics.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
+  parts.push(`total ${(r.metrics.latencyMs / 1000).toFixed(2)} s`);
+  if (r.usage) {
+    let tokens = `${r.usage.inputTokens} in / ${r.usage.outputTokens} out tokens`;
+    if (r.usage.cacheReadInputTokens || r.usage.cacheWriteInputTokens) tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
+    parts.push(tokens);
+  }
+  if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
+  if (r.stopReason) parts.push(`stop: ${r.stopReason}`);
+  return parts.join(' · ');
+}
+
+function shortMetrics(r: RunResult): string {
+  const t = `${(r.metrics.latencyMs / 1000).toFixed(1)} s`;
+  const tokens = r.usage ? ` · ${r.usage.outputTokens} tok` : '';
+  const cost = r.costUsd !== undefined ? ` · ~${formatUsd(r.costUsd)}` : '';
+  return `${t}${tokens}${cost}`;
+}

@@ -1,0 +1,157 @@
+import * as vscode from 'vscode';
+import type { StreamOutcome } from '../bedrock/stream';
+import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix, reasoningComment, toolCallComment } from '../prompt/conversation';
+import { TextBatcher } from '../shared/batcher';
+
+/** Where a streamed answer goes. */
+export interface ResponseSink {
+  begin(): Promise<void>;
+  text(chunk: string): void;
+  reasoning(chunk: string): void;
+  finish(outcome: StreamOutcome, metricsLine: string): Promise<void>;
+  readonly edits: number;
+}
+
+/**
+ * Appends the answer to the prompt file as a `{{role "model"}}` turn, as it arrives: edits are batched
+ * (at most ~30 a second), inserted at an anchor that follows the user's own edits elsewhere in the
+ * file, and grouped into one undo step. Model text is escaped so the next run sends it back verbatim.
+ */
+export class InlineSink implements ResponseSink {
+  private anchor = 0;
+  private carry = '';
+  private reasoningText = '';
+  private reasoningWritten = false;
+  private readonly batcher = new TextBatcher((t) => this.insert(t, false));
+  private ownEdit?: { offset: number; text: string };
+  private readonly subscription: vscode.Disposable;
+  private first = true;
+
+  constructor(private readonly doc: vscode.TextDocument) {
+    this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document !== this.doc) return;
+      for (const c of e.contentChanges) {
+        if (this.ownEdit && c.rangeLength === 0 && c.rangeOffset === this.ownEdit.offset && c.text === this.ownEdit.text) continue;
+        // Someone else edited the file: text before the anchor moves it.
+        if (c.rangeOffset < this.anchor) {
+          const end = c.rangeOffset + c.rangeLength;
+          this.anchor = end <= this.anchor ? this.anchor + c.text.length - c.rangeLength : c.rangeOffset + c.text.length;
+        }
+      }
+    });
+  }
+
+  get edits(): number {
+    return this.batcher.edits + 2;
+  }
+
+  async begin(): Promise<void> {
+    const text = this.doc.getText();
+    this.anchor = text.length;
+    await this.insert(modelTurnPrefix(text), true);
+  }
+
+  text(chunk: string): void {
+    if (!this.reasoningWritten && this.reasoningText) {
+      this.reasoningWritten = true;
+      this.batcher.push(reasoningComment(this.reasoningText));
+    }
+    // `{{` or backslashes may be split across chunks: hold back a trailing run of `{` and `\`.
+    const buf = this.carry + chunk;
+    const cut = buf.search(/[\\{]*$/);
+    this.carry = buf.slice(cut);
+    this.batcher.push(escapeTemplateText(buf.slice(0, cut)));
+  }
+
+  reasoning(chunk: string): void {
+    this.reasoningText += chunk;
+  }
+
+  async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
+    if (!this.reasoningWritten && this.reasoningText) this.batcher.push(reasoningComment(this.reasoningText));
+    this.batcher.push(escapeTemplateText(this.carry));
+    this.carry = '';
+    await this.batcher.close();
+    const tools = outcome.toolCalls.map((c) => `\n${toolCallComment(c)}`).join('');
+    const end = outcome.status === 'complete' ? 'complete' : outcome.status;
+    await this.insert(tools + modelTurnSuffix(end, outcome.error?.message, metricsLine), false, true);
+    this.subscription.dispose();
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
+    if (editor && vscode.window.activeTextEditor === editor) {
+      const endPos = this.doc.positionAt(this.anchor);
+      editor.selection = new vscode.Selection(endPos, endPos);
+      editor.revealRange(new vscode.Range(endPos, endPos));
+    }
+  }
+
+  private async insert(text: string, undoStopBefore: boolean, undoStopAfter = false): Promise<void> {
+    if (text.length === 0) return;
+    const offset = Math.min(this.anchor, this.doc.getText().length);
+    const pos = this.doc.positionAt(offset);
+    this.ownEdit = { offset, text };
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
+    let ok = false;
+    if (editor) ok = await editor.edit((b) => b.insert(pos, text), { undoStopBefore: undoStopBefore || this.first, undoStopAfter });
+    if (!ok) {
+      const edit = new vscode.WorkspaceEdit();
+      edit.insert(this.doc.uri, pos, text);
+      ok = await vscode.workspace.applyEdit(edit);
+    }
+    this.first = false;
+    this.ownEdit = undefined;
+    if (!ok) throw new Error('The answer could not be written into the prompt file (the edit was refused).');
+    this.anchor = offset + text.length;
+  }
+}
+
+/** Streams the answer into a Markdown document beside the prompt (the `document` run mode). */
+export class DocumentSink implements ResponseSink {
+  private doc?: vscode.TextDocument;
+  private readonly batcher = new TextBatcher((t) => this.append(t));
+  private reasoningText = '';
+  private wroteText = false;
+
+  constructor(
+    private readonly promptUri: vscode.Uri,
+    private readonly modelId: string,
+  ) {}
+
+  get edits(): number {
+    return this.batcher.edits;
+  }
+
+  get document(): vscode.TextDocument | undefined {
+    return this.doc;
+  }
+
+  async begin(): Promise<void> {
+    const header = `# ${vscode.workspace.asRelativePath(this.promptUri)} · ${this.modelId}\n\n`;
+    this.doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
+    await vscode.window.showTextDocument(this.doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+  }
+
+  text(chunk: string): void {
+    if (!this.wroteText && this.reasoningText) this.batcher.push(`> **Reasoning**\n> ${this.reasoningText.trim().replace(/\n/g, '\n> ')}\n\n`);
+    this.wroteText = true;
+    this.batcher.push(chunk);
+  }
+
+  reasoning(chunk: string): void {
+    this.reasoningText += chunk;
+  }
+
+  async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
+    const tools = outcome.toolCalls.map((c) => `\n\n**Tool call** \`${c.name}\` (${c.toolUseId})\n\n\`\`\`json\n${JSON.stringify(c.input, null, 2)}\n\`\`\``).join('');
+    const status = outcome.status === 'stopped' ? '\n\n_Stopped by the user; the answer above is partial._' : outcome.status === 'failed' ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._` : '';
+    this.batcher.push(`${tools}${status}\n\n---\n${metricsLine}\n`);
+    await this.batcher.close();
+  }
+
+  private async append(text: string): Promise<void> {
+    const doc = this.doc;
+    if (!doc) return;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, doc.positionAt(doc.getText().length), text);
+    await vscode.workspace.applyEdit(edit);
+  }
+}

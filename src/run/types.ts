@@ -1,0 +1,42 @@
+import type { ToolCall, Usage } from '../bedrock/stream';
+
+/** What `bedrockPromptLab.run` resolves to when a run ends. */
+export interface RunResult {
+  status: 'complete' | 'stopped' | 'failed';
+  /** The model id sent (after `bedrock/` prefixes are removed). */
+  modelId: string;
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  stopReason?: string;
+  usage?: Usage;
+  metrics: {
+    /** ms from sending the request to the first token. */
+    timeToFirstTokenMs?: number;
+    /** ms from sending the request to the end. */
+    latencyMs: number;
+    /** Latency the service reported. */
+    serverLatencyMs?: number;
+  };
+  /** Estimated cost in USD, when the model's price is known. */
+  costUsd?: number;
+  costSource?: string;
+  /** Whether ConverseStream was used (false: the model cannot stream, Converse was used). */
+  streamed: boolean;
+  /** Number of document edits used to show the answer. */
+  edits: number;
+  error?: { code: string; message: string };
+  /** Where the run was recorded. */
+  historyFile?: string;
+}
+
+export type RunMode = 'inline' | 'document';
+
+export interface RunOptions {
+  uri?: string;
+  /** Values for input variables; missing ones are asked for (and remembered per file). */
+  inputs?: Record<string, unknown>;
+  mode?: RunMode;
+  /** Run against another model than the file names (the explorer's "Run with this model"). */
+  modelId?: string;
+}
