@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import { consumeStream } from '../../src/bedrock/stream';
+import { estimateCost, formatUsd, priceFor, type PriceTable } from '../../src/bedrock/pricing';
+import { TextBatcher } from '../../src/shared/batcher';
+
+async function* events(list: ConverseStreamOutput[], opts: { throwAfter?: Error } = {}): AsyncGenerator<ConverseStreamOutput> {
+  for (const e of list) {
+    await Promise.resolve();
+    yield e;
+  }
+  if (opts.throwAfter) throw opts.throwAfter;
+}
+
+const delta = (text: string): ConverseStreamOutput => ({ contentBlockDelta: { contentBlockIndex: 0, delta: { text } } });
+const stop: ConverseStreamOutput = { messageStop: { stopReason: 'end_turn' } };
+const meta: ConverseStreamOutput = { metadata: { usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7, cacheReadInputTokens: 3 }, metrics: { latencyMs: 12 } } };
+
+function opts(signal = new AbortController().signal, abort: () => void = () => undefined, stallTimeoutMs = 1000) {
+  let t = 0;
+  return { signal, stallTimeoutMs, startedAt: 0, now: () => (t += 10), errorContext: { operation: 'run', modelId: 'm' }, abort };
+}
+
+describe('consuming a Converse stream', () => {
+  it('collects text, usage, stop reason and timings', async () => {
+    const seen: string[] = [];
+    const o = await consumeStream(events([{ messageStart: { role: 'assistant' } }, delta('Hel'), delta('lo'), { contentBlockStop: { contentBlockIndex: 0 } }, stop, meta]), { onText: (t) => seen.push(t) }, opts());
+    assert.equal(o.status, 'complete');
+    assert.equal(o.text, 'Hello');
+    assert.deepEqual(seen, ['Hel', 'lo']);
+    assert.equal(o.stopReason, 'end_turn');
+    assert.deepEqual(o.usage, { inputTokens: 5, outputTokens: 2, totalTokens: 7, cacheReadInputTokens: 3 });
+    assert.equal(o.serverLatencyMs, 12);
+    assert.equal(o.timeToFirstTokenMs, 10);
+    assert.ok(o.latencyMs > (o.timeToFirstTokenMs ?? 0));
+  });
+
+  it('joins tool input fragments and reasoning', async () => {
+    const o = await consumeStream(
+      events([
+        { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: 'think' } } } },
+        { contentBlockStart: { contentBlockIndex: 1, start: { toolUse: { toolUseId: 't1', name: 'get' } } } },
+        { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: '{"a":' } } } },
+        { contentBlockDelta: { contentBlockIndex: 1, delta: { toolUse: { input: '1}' } } } },
+        { contentBlockStop: { contentBlockIndex: 1 } },
+        { messageStop: { stopReason: 'tool_use' } },
+      ]),
+      {},
+      opts(),
+    );
+    assert.equal(o.reasoning, 'think');
+    assert.deepEqual(o.toolCalls, [{ toolUseId: 't1', name: 'get', input: { a: 1 } }]);
+  });
+
+  it('a stream that ends without messageStop is an interrupted stream', async () => {
+    const o = await consumeStream(events([delta('part')]), {}, opts());
+    assert.equal(o.status, 'failed');
+    assert.equal(o.error?.code, 'StreamInterrupted');
+    assert.equal(o.text, 'part');
+  });
+
+  it('an exception inside the stream keeps the text and names the exception', async () => {
+    const err = Object.assign(new Error('Too many requests'), { name: 'ThrottlingException' });
+    const o = await consumeStream(events([delta('part')], { throwAfter: err }), {}, opts());
+    assert.equal(o.error?.code, 'Throttled');
+    assert.match(o.error?.message ?? '', /what arrived is kept/);
+  });
+
+  it('a stall aborts the request and fails with StreamStalled', async () => {
+    const ac = new AbortController();
+    // Like the SDK: after the first event nothing arrives, and an abort ends the iterator quietly.
+    async function* stalled(): AsyncGenerator<ConverseStreamOutput> {
+      yield delta('a');
+      await new Promise((resolve) => ac.signal.addEventListener('abort', resolve));
+    }
+    const o = await consumeStream(stalled(), {}, opts(ac.signal, () => ac.abort(), 30));
+    assert.equal(o.status, 'failed');
+    assert.equal(o.error?.code, 'StreamStalled');
+    assert.equal(o.text, 'a');
+  });
+
+  it('stop: an aborted stream is "stopped", not failed', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    const o = await consumeStream(events([delta('x')]), {}, opts(ac.signal));
+    assert.equal(o.status, 'stopped');
+    assert.equal(o.error, undefined);
+  });
+});
+
+describe('batching editor edits', () => {
+  it('coalesces text into few edits, in order', async () => {
+    const applied: string[] = [];
+    const b = new TextBatcher(async (t) => {
+      applied.push(t);
+      await new Promise((r) => setTimeout(r, 5));
+    }, 20);
+    for (let i = 0; i < 200; i++) {
+      b.push(`${i} `);
+      if (i % 20 === 0) await new Promise((r) => setTimeout(r, 3));
+    }
+    await b.close();
+    assert.equal(applied.join(''), Array.from({ length: 200 }, (_, i) => `${i} `).join(''));
+    assert.ok(applied.length < 40, `${applied.length} edits`);
+    assert.equal(b.edits, applied.length);
+  });
+});
+
+describe('cost estimates', () => {
+  const table: PriceTable = { source: 'test table', sourceDate: '2026-01-01', models: { 'amazon.nova-lite-v1:0': { input: 0.001, output: 0.002 } } };
+  it('prices base ids, profiles and context-length variants', () => {
+    assert.equal(priceFor('us.amazon.nova-lite-v1:0', table)?.price.input, 0.001);
+    assert.equal(priceFor('amazon.nova-lite-v1:0:300k', table)?.price.input, 0.001);
+    assert.equal(priceFor('unknown.model', table), undefined);
+  });
+  it('uses overrides first, and counts cache tokens', () => {
+    const c = estimateCost('amazon.nova-lite-v1:0', { inputTokens: 1000, outputTokens: 1000, totalTokens: 2000 }, table);
+    assert.ok(Math.abs((c?.usd ?? 0) - 0.003) < 1e-12);
+    const o = estimateCost('amazon.nova-lite-v1:0', { inputTokens: 1000, outputTokens: 0, totalTokens: 1000 }, table, { 'amazon.nova-lite-v1:0': { input: 1, output: 1 } });
+    assert.equal(o?.usd, 1);
+    assert.match(o?.source ?? '', /setting/);
+    assert.equal(formatUsd(0.00345), '$0.00345');
+  });
+});
