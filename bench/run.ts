@@ -2,11 +2,13 @@
 import { benchActivation } from './activation';
 import { benchBundle } from './bundle';
 import { benchParse } from './parse';
+import { benchStreaming } from './streaming';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
   parse: benchParse,
   activation: () => benchActivation(5),
+  streaming: benchStreaming,
 };
 
 async function main(): Promise<void> {

@@ -25,6 +25,19 @@ export async function selectProfile(session: AwsSession): Promise<string | undef
   return pick.value;
 }
 
+/** The status bar's click: switch the profile or the region. */
+export async function configureAws(session: AwsSession): Promise<string | undefined> {
+  const pick = await vscode.window.showQuickPick(
+    [
+      { label: '$(account) Switch AWS profile', description: `now ${session.profile}`, id: 'profile' },
+      { label: '$(globe) Switch region', description: `now ${session.settings.region ?? process.env.AWS_REGION ?? 'the profile\'s region'}`, id: 'region' },
+    ],
+    { title: 'Bedrock: AWS profile and region' },
+  );
+  if (!pick) return undefined;
+  return pick.id === 'profile' ? selectProfile(session) : selectRegion(session);
+}
+
 export async function selectRegion(session: AwsSession): Promise<string | undefined> {
   const current = session.settings.region ?? process.env.AWS_REGION ?? '';
   const items = [

@@ -7,6 +7,7 @@ export const Commands = {
   openRunHistory: 'bedrockPromptLab.openRunHistory',
   refreshModels: 'bedrockPromptLab.refreshModels',
   selectProfile: 'bedrockPromptLab.selectProfile',
+  configureAws: 'bedrockPromptLab.configureAws',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
 } as const;

@@ -3,7 +3,7 @@ import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import { registerCommand } from '../host/commands';
 import type { OutputLogger } from '../host/logger';
-import { selectProfile, selectRegion } from './awsSelection';
+import { configureAws, selectProfile, selectRegion } from './awsSelection';
 import { Commands } from './ids';
 import { newPrompt } from './newPrompt';
 import { openRunHistory, runCommand, stopCommand } from './run';
@@ -30,6 +30,7 @@ export function awsSelectionCommands({ session, catalogue, logger }: CoreDeps): 
   return [
     registerCommand(Commands.selectProfile, () => selectProfile(session), logger),
     registerCommand(Commands.selectRegion, () => selectRegion(session), logger),
+    registerCommand(Commands.configureAws, () => configureAws(session), logger),
     registerCommand(Commands.showLog, () => logger.show(), logger),
     registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
     registerCommand(

@@ -6,7 +6,7 @@ import type { AwsSession } from './awsSession';
 export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('bedrockPromptLab.aws', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Bedrock: AWS profile and region';
-  item.command = Commands.selectProfile;
+  item.command = Commands.configureAws;
   const update = () => {
     const s = session.settings;
     const region = s.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'profile region';
@@ -14,7 +14,7 @@ export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
     item.tooltip = new vscode.MarkdownString(
       `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**` +
         (s.endpoint ? ` through endpoint \`${s.endpoint}\`` : process.env.AWS_ENDPOINT_URL ? ` through \`AWS_ENDPOINT_URL\`` : '') +
-        `.\n\nClick to switch the profile; use "Bedrock: Select Region" to switch the region.`,
+        `.\n\nClick to switch the profile or the region.`,
     );
     item.show();
   };

@@ -166,6 +166,7 @@ export class RunController implements vscode.Disposable {
       this.finishRun(key);
     }
     result.edits = sink.edits;
+    result.editDelaysMs = sink.editDelays;
     result.historyFile = await this.record(doc.uri, request, result);
     this.status.text = `$(pass) ${shortMetrics(result)}`;
     this.status.tooltip = metricsLine(result);

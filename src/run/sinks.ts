@@ -10,6 +10,8 @@ export interface ResponseSink {
   reasoning(chunk: string): void;
   finish(outcome: StreamOutcome, metricsLine: string): Promise<void>;
   readonly edits: number;
+  /** ms from a text's arrival to its edit, per edit. */
+  readonly editDelays: number[];
 }
 
 /**
@@ -43,6 +45,10 @@ export class InlineSink implements ResponseSink {
 
   get edits(): number {
     return this.batcher.edits + 2;
+  }
+
+  get editDelays(): number[] {
+    return this.batcher.delays;
   }
 
   async begin(): Promise<void> {
@@ -118,6 +124,10 @@ export class DocumentSink implements ResponseSink {
 
   get edits(): number {
     return this.batcher.edits;
+  }
+
+  get editDelays(): number[] {
+    return this.batcher.delays;
   }
 
   get document(): vscode.TextDocument | undefined {

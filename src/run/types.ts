@@ -25,6 +25,8 @@ export interface RunResult {
   streamed: boolean;
   /** Number of document edits used to show the answer. */
   edits: number;
+  /** Worst delay from a token's arrival to its appearance in the document, per edit (ms). */
+  editDelaysMs?: number[];
   error?: { code: string; message: string };
   /** Where the run was recorded. */
   historyFile?: string;

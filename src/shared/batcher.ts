@@ -8,16 +8,21 @@ export class TextBatcher {
   private inFlight?: Promise<void>;
   private lastFlush = 0;
   private closed = false;
+  /** When the oldest text still waiting arrived. */
+  private oldestPendingAt?: number;
   edits = 0;
+  /** Per edit: ms from the arrival of its oldest text to the edit being applied (the worst delay in it). */
+  readonly delays: number[] = [];
 
   constructor(
     private readonly apply: (text: string) => Promise<void>,
     private readonly intervalMs = 33,
-    private readonly now: () => number = () => Date.now(),
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   push(text: string): void {
     if (this.closed || text.length === 0) return;
+    this.oldestPendingAt ??= this.now();
     this.pending += text;
     this.schedule();
   }
@@ -35,13 +40,16 @@ export class TextBatcher {
     if (this.inFlight) await this.inFlight;
     if (this.pending.length === 0) return;
     const text = this.pending;
+    const arrived = this.oldestPendingAt ?? this.now();
     this.pending = '';
+    this.oldestPendingAt = undefined;
     this.lastFlush = this.now();
     this.edits++;
     this.inFlight = this.apply(text).finally(() => {
       this.inFlight = undefined;
     });
     await this.inFlight;
+    this.delays.push(this.now() - arrived);
     if (this.pending.length > 0 && !this.closed) this.schedule();
   }
 

@@ -1,0 +1,44 @@
+// Runs inside the VS Code extension host: streams a 20,000-token answer into the editor through the
+// extension, beside the raw SDK loop consuming the same stream from the same host.
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import type { RunResult } from '../src/run/types';
+
+const TOKENS = 20_000;
+
+async function rawSdkLoop(): Promise<number> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sdk = require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime');
+  const client = new sdk.BedrockRuntimeClient({});
+  const started = performance.now();
+  const out = await client.send(new sdk.ConverseStreamCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: [{ role: 'user', content: [{ text: `[[tokens=${TOKENS}]]` }] }], inferenceConfig: { maxTokens: TOKENS + 10 } }));
+  let chars = 0;
+  for await (const ev of out.stream ?? []) chars += ev.contentBlockDelta?.delta?.text?.length ?? 0;
+  const ms = performance.now() - started;
+  client.destroy();
+  if (chars === 0) throw new Error('raw loop got no text');
+  return ms;
+}
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension('bedrock-prompt-lab.bedrock-prompt-lab');
+  await ext?.activate();
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  if (!folder) throw new Error('no workspace');
+  const rawBefore = await rawSdkLoop();
+  const samples: { ms: number; edits: number; p99: number; max: number }[] = [];
+  for (let i = 0; i < 3; i++) {
+    const uri = vscode.Uri.joinPath(folder, `bench-${i}.prompt`);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n[[tokens=${TOKENS}]]\n`));
+    await vscode.window.showTextDocument(uri);
+    const started = performance.now();
+    const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', { uri: uri.toString() })) as RunResult;
+    const ms = performance.now() - started;
+    if (result.status !== 'complete' || result.usage?.outputTokens !== TOKENS) throw new Error(`run ended ${result.status} with ${result.usage?.outputTokens} tokens`);
+    const delays = [...(result.editDelaysMs ?? [])].sort((a, b) => a - b);
+    samples.push({ ms, edits: result.edits, p99: delays[Math.min(delays.length - 1, Math.floor(delays.length * 0.99))] ?? 0, max: delays.at(-1) ?? 0 });
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }
+  const rawAfter = await rawSdkLoop();
+  console.log(`BENCH ${JSON.stringify({ samples, raw: [rawBefore, rawAfter], tokens: TOKENS })}`);
+}
