@@ -1,7 +1,7 @@
 // The composition root: build the collaborators, register the features, nothing else. Nothing here
 // loads the AWS SDK or touches the network; that happens on first use.
 import * as vscode from 'vscode';
-import { awsSelectionCommands, runCommands } from './commands/register';
+import { awsSelectionCommands, modelCommands, runCommands } from './commands/register';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { OutputLogger } from './host/logger';
@@ -30,9 +30,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const version = String(context.extension.packageJSON.version ?? '0.0.0');
   const session = new AwsSession(logger, `bedrock-prompt-lab/${version}`);
   const catalogue = new CatalogueService(session, context.globalState, logger);
-  const models = new ModelsTreeProvider(catalogue);
+  const models = new ModelsTreeProvider(catalogue, context.globalState);
   const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
+  models.updateDescription();
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
   const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
@@ -50,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...runCommands(runs, history, logger),
+    ...modelCommands({ catalogue, runs, analyses, tree: models }, logger),
     ...awsSelectionCommands({ session, catalogue, logger }),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);

@@ -6,6 +6,9 @@ import type { OutputLogger } from '../host/logger';
 import { configureAws, selectProfile, selectRegion } from './awsSelection';
 import { Commands } from './ids';
 import { newPrompt } from './newPrompt';
+import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, useInPrompt, type ModelActionDeps } from './modelActions';
+import type { ModelFilter } from '../bedrock/modelFilter';
+import type { ModelNode } from '../views/modelsTree';
 import { openRunHistory, runCommand, stopCommand } from './run';
 import type { RunController } from '../run/runController';
 import type { RunHistory } from '../run/history';
@@ -14,6 +17,20 @@ export interface CoreDeps {
   session: AwsSession;
   catalogue: CatalogueService;
   logger: OutputLogger;
+}
+
+/** The model explorer's actions and filters. */
+export function modelCommands(d: ModelActionDeps, logger: OutputLogger): vscode.Disposable[] {
+  return [
+    registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(d.tree, f), logger),
+    registerCommand(Commands.searchModels, (s?: string) => searchModels(d.tree, s), logger),
+    registerCommand(Commands.clearModelFilter, () => d.tree.setFilter({}), logger),
+    registerCommand(Commands.useModelInPrompt, (n: ModelNode | string) => useInPrompt(d, n), logger),
+    registerCommand(Commands.newPromptWithModel, (n: ModelNode | string) => newPromptWithModel(d, n), logger),
+    registerCommand(Commands.runWithModel, (n: ModelNode | string) => runWithModel(d, n), logger),
+    registerCommand(Commands.copyModelId, (n: ModelNode) => copyId(n, false), logger),
+    registerCommand(Commands.copyModelArn, (n: ModelNode) => copyId(n, true), logger),
+  ];
 }
 
 /** Running prompts, stopping them, and the run history. */

@@ -10,6 +10,9 @@ import {
   type Section,
 } from '../bedrock/catalogue';
 import { modelCardMarkdown } from '../bedrock/modelCard';
+import { describeFilter, isFilterActive, matchesFilter, matchesText, type ModelFilter } from '../bedrock/modelFilter';
+import priceTable from '../../pricing/bedrock-on-demand.json';
+import { priceFor, type PriceTable } from '../bedrock/pricing';
 import type { CatalogueService, CatalogueState } from '../host/catalogueService';
 
 export type ModelNode =
@@ -46,12 +49,35 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   private readonly subscription: vscode.Disposable;
   /** Set by the composition root once the TreeView exists, to show status messages. */
   view?: vscode.TreeView<ModelNode>;
+  private filterValue: ModelFilter;
 
-  constructor(private readonly catalogue: CatalogueService) {
+  constructor(
+    private readonly catalogue: CatalogueService,
+    private readonly memento: vscode.Memento,
+  ) {
+    this.filterValue = memento.get<ModelFilter>('modelFilter.v1') ?? {};
     this.subscription = catalogue.onDidChange((state) => {
       this.updateMessage(state);
       this.changed.fire(undefined);
     });
+  }
+
+  get filter(): ModelFilter {
+    return this.filterValue;
+  }
+
+  /** Changes the filter (persisted across restarts) and re-renders. */
+  async setFilter(filter: ModelFilter): Promise<void> {
+    this.filterValue = filter;
+    await this.memento.update('modelFilter.v1', filter);
+    this.updateDescription();
+    this.changed.fire(undefined);
+  }
+
+  updateDescription(): void {
+    if (!this.view) return;
+    this.view.description = isFilterActive(this.filterValue) ? `filtered: ${describeFilter(this.filterValue)}` : undefined;
+    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.modelFilterActive', isFilterActive(this.filterValue));
   }
 
   private updateMessage(state: CatalogueState): void {
@@ -80,7 +106,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       // No catalogue (yet, or a failure): no children, so the view's welcome content shows.
       if (!c) return [];
       return [
-        this.section('foundation', 'Foundation models', c.foundationModels),
+        this.section('foundation', 'Foundation models', c.foundationModels, this.visibleModels(c).length),
         this.section('profiles', 'Inference profiles', c.inferenceProfiles),
         this.section('custom', 'Custom models', c.customModels),
         this.section('provisioned', 'Provisioned throughput', c.provisionedThroughputs),
@@ -92,10 +118,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       case 'section': {
         const s = { foundation: c.foundationModels, profiles: c.inferenceProfiles, custom: c.customModels, provisioned: c.provisionedThroughputs }[node.section];
         if (s.error) return [{ kind: 'error', section: node.section, message: s.error.message }];
-        if (node.section === 'foundation') return [...groupByProvider(c.foundationModels.items)].map(([provider, models]) => ({ kind: 'provider', provider, models }));
-        if (node.section === 'profiles') return c.inferenceProfiles.items.map((profile) => ({ kind: 'profile', profile }));
-        if (node.section === 'custom') return c.customModels.items.map((model) => ({ kind: 'custom', model }));
-        return c.provisionedThroughputs.items.map((throughput) => ({ kind: 'provisioned', throughput }));
+        const search = this.filterValue.search ?? '';
+        if (node.section === 'foundation') return [...groupByProvider(this.visibleModels(c))].map(([provider, models]) => ({ kind: 'provider', provider, models }));
+        if (node.section === 'profiles') return c.inferenceProfiles.items.filter((p) => matchesText(`${p.name} ${p.id}`, search)).map((profile) => ({ kind: 'profile', profile }));
+        if (node.section === 'custom') return c.customModels.items.filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search)).map((model) => ({ kind: 'custom', model }));
+        return c.provisionedThroughputs.items.filter((t) => matchesText(t.name, search)).map((throughput) => ({ kind: 'provisioned', throughput }));
       }
       case 'provider':
         return node.models.map((model) => ({ kind: 'model', model }));
@@ -104,8 +131,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     }
   }
 
-  private section(section: 'foundation' | 'profiles' | 'custom' | 'provisioned', label: string, s: Section<unknown>): ModelNode {
-    return { kind: 'section', section, label, count: s.items.length, error: s.error?.message };
+  private visibleModels(c: Catalogue): FoundationModel[] {
+    return c.foundationModels.items.filter((m) => matchesFilter(m, this.filterValue));
+  }
+
+  private section(section: 'foundation' | 'profiles' | 'custom' | 'provisioned', label: string, s: Section<unknown>, count = s.items.length): ModelNode {
+    return { kind: 'section', section, label, count, error: s.error?.message };
   }
 
   getTreeItem(node: ModelNode): vscode.TreeItem {
@@ -132,7 +163,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         item.id = `model:${m.modelId}`;
         item.description = `${m.modelId} · ${modelBadges(m)}`;
         const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(m.modelId)).map((p) => p.id);
-        item.tooltip = new vscode.MarkdownString(modelCardMarkdown(m, { profiles }));
+        const price = priceFor(m.modelId, priceTable as PriceTable);
+        item.tooltip = new vscode.MarkdownString(
+          modelCardMarkdown(m, { profiles, contextWindow: price?.price.contextWindow, price: price && { inputPer1k: price.price.input, outputPer1k: price.price.output, source: price.source } }),
+        );
         item.iconPath = new vscode.ThemeIcon(m.legacy ? 'history' : m.outputModalities.includes('TEXT') ? 'comment-discussion' : 'symbol-misc');
         item.contextValue = `model.${reachability(m)}${m.customizations.length > 0 ? '.customizable' : ''}`;
         return item;
@@ -141,6 +175,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         const p = node.profile;
         const item = new vscode.TreeItem(p.name, C.None);
         item.id = `profile:${p.id}`;
+        item.tooltip = new vscode.MarkdownString(`**${p.name}** (${p.type === 'APPLICATION' ? 'application' : 'cross-region'} inference profile)\n\n\`${p.id}\`\n\nRoutes to ${p.modelIds.map((id) => `\`${id}\``).join(', ')} in ${p.regions.join(', ')}.`);
         item.description = `${p.id} · ${p.regions.join(', ')}`;
         item.iconPath = new vscode.ThemeIcon('globe');
         item.contextValue = 'profile';
@@ -151,6 +186,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         const item = new vscode.TreeItem(m.name, C.None);
         item.id = `custom:${m.arn}`;
         item.description = `${m.baseModelName ?? m.baseModelId} · ${m.customizationType ?? ''} · ${m.status ?? ''}`;
+        item.tooltip = `${m.name}: a ${m.customizationType?.toLowerCase().replace(/_/g, '-') ?? 'custom'} of ${m.baseModelId}. Custom models run only through Provisioned Throughput: use its provisioned model to run prompts.`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'custom';
         return item;

@@ -34,6 +34,8 @@ export type Fault =
   | { kind: 'cut'; afterTokens: number }
   /** Stop sending (without closing) after `afterTokens` text tokens, to exercise client stall timeouts. */
   | { kind: 'stall'; afterTokens: number }
+  /** Wait before answering (any operation), e.g. a slow ListFoundationModels. */
+  | { kind: 'delay'; ms: number }
   /** Pace the stream: wait before the first token, and between tokens. */
   | { kind: 'pace'; firstTokenDelayMs?: number; tokenDelayMs?: number };
 

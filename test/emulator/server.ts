@@ -143,6 +143,7 @@ export class BedrockEmulator {
       this.record(ctx, operation, modelId);
       if (this.options.verbose) process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
       const faults = this.faults.take(operation, modelId);
+      for (const f of faults) if (f.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
       switch (operation) {
         case 'Converse':
           await converse(ctx, this.state.resolve(modelId!), faults);

@@ -1,0 +1,133 @@
+import * as vscode from 'vscode';
+import { reachability, type FoundationModel } from '../bedrock/catalogue';
+import type { ModelFilter } from '../bedrock/modelFilter';
+import { BedrockError } from '../bedrock/errors';
+import type { CatalogueService } from '../host/catalogueService';
+import { splitPrompt } from '../prompt/document';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { toVsRange } from '../language/promptAnalyses';
+import type { RunController } from '../run/runController';
+import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
+import { newPrompt } from './newPrompt';
+
+/** What a tree node runs as: a model id, a profile id, or a provisioned model ARN. */
+export function runnableId(node: ModelNode | string, catalogue: CatalogueService, runs: RunController): string {
+  if (typeof node === 'string') return node;
+  switch (node.kind) {
+    case 'model': {
+      const m: FoundationModel = node.model;
+      // Models that run only through an inference profile: use the matching profile.
+      if (reachability(m) === 'inference-profile') {
+        const profile = runs.profileFor(m.modelId);
+        if (!profile) throw new BedrockError('NeedsInferenceProfile', `${m.modelName} runs only through an inference profile, and this account lists none for it in ${catalogue.current?.region ?? 'this region'}.`);
+        return profile;
+      }
+      if (reachability(m) === 'provisioned') {
+        const pt = catalogue.current?.provisionedThroughputs.items.find((p) => p.foundationModelArn?.endsWith(`/${m.modelId}`) && p.status === 'InService');
+        if (!pt) throw new BedrockError('Validation', `${m.modelId} runs only with Provisioned Throughput, and this account has none in service for it. Buy Provisioned Throughput in the Bedrock console, or pick the on-demand model.`);
+        return pt.arn;
+      }
+      return m.modelId;
+    }
+    case 'profile':
+      return node.profile.id;
+    case 'provisioned':
+      return node.throughput.arn;
+    case 'custom': {
+      const pt = catalogue.current?.provisionedThroughputs.items.find((p) => p.modelArn === node.model.arn && p.status === 'InService');
+      if (!pt) throw new BedrockError('Validation', `${node.model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`);
+      return pt.arn;
+    }
+    default:
+      throw new BedrockError('Validation', 'Pick a model, an inference profile or a provisioned throughput.');
+  }
+}
+
+/** The .prompt the user is working on: the active editor, else a visible .prompt editor. */
+export function currentPromptEditor(): vscode.TextEditor {
+  const active = vscode.window.activeTextEditor;
+  if (active?.document.languageId === 'dotprompt') return active;
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
+  if (visible) return visible;
+  throw new BedrockError('PromptInvalid', 'Open a .prompt file first: the model is set in the prompt you are editing.');
+}
+
+/** Sets `model:` in the prompt, adding it (or the whole frontmatter) when missing. */
+export async function setModelInPrompt(editor: vscode.TextEditor, modelId: string, analyses: PromptAnalyses): Promise<void> {
+  const doc = editor.document;
+  const analysis = analyses.get(doc);
+  const edit = new vscode.WorkspaceEdit();
+  const source = splitPrompt(doc.getText());
+  if (analysis.modelRange) edit.replace(doc.uri, toVsRange(analysis.modelRange), modelId);
+  else if (source.frontmatter) edit.insert(doc.uri, doc.positionAt(source.frontmatter.start), `model: ${modelId}\n`);
+  else edit.insert(doc.uri, new vscode.Position(0, 0), `---\nmodel: ${modelId}\n---\n`);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error('The prompt could not be edited.');
+}
+
+export interface ModelActionDeps {
+  catalogue: CatalogueService;
+  runs: RunController;
+  analyses: PromptAnalyses;
+  tree: ModelsTreeProvider;
+}
+
+export async function useInPrompt(d: ModelActionDeps, node: ModelNode | string): Promise<string> {
+  const id = runnableId(node, d.catalogue, d.runs);
+  await setModelInPrompt(currentPromptEditor(), id, d.analyses);
+  return id;
+}
+
+export async function newPromptWithModel(d: ModelActionDeps, node: ModelNode | string): Promise<vscode.Uri | undefined> {
+  return newPrompt(d.catalogue, { model: runnableId(node, d.catalogue, d.runs) });
+}
+
+export async function runWithModel(d: ModelActionDeps, node: ModelNode | string) {
+  const modelId = runnableId(node, d.catalogue, d.runs);
+  return d.runs.run({ uri: currentPromptEditor().document.uri.toString(), modelId });
+}
+
+export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
+  const value =
+    node.kind === 'model' ? (arn ? node.model.modelArn : node.model.modelId)
+    : node.kind === 'profile' ? (arn ? node.profile.arn : node.profile.id)
+    : node.kind === 'custom' ? node.model.arn
+    : node.kind === 'provisioned' ? node.throughput.arn
+    : '';
+  await vscode.env.clipboard.writeText(value);
+  void vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
+  return value;
+}
+
+const FILTER_OPTIONS: { key: keyof ModelFilter; label: string; detail: string }[] = [
+  { key: 'text', label: 'Text and chat models', detail: 'generate text (what Converse runs)' },
+  { key: 'image', label: 'Image models', detail: 'generate images' },
+  { key: 'embedding', label: 'Embedding models', detail: 'produce embeddings' },
+  { key: 'streaming', label: 'Can stream', detail: 'support ConverseStream' },
+  { key: 'fineTunable', label: 'Can be customized', detail: 'fine-tuning, continued pre-training or distillation' },
+  { key: 'hideLegacy', label: 'Hide legacy models', detail: 'models past their active lifecycle' },
+];
+
+/** Toggles the filters (a quick pick), or sets them directly when given (other commands, tests). */
+export async function filterModels(tree: ModelsTreeProvider, given?: ModelFilter): Promise<ModelFilter | undefined> {
+  if (given) {
+    await tree.setFilter(given);
+    return given;
+  }
+  const current = tree.filter;
+  const picks = await vscode.window.showQuickPick(
+    FILTER_OPTIONS.map((o) => ({ label: o.label, detail: o.detail, key: o.key, picked: current[o.key] === true })),
+    { canPickMany: true, title: 'Filter models', placeHolder: 'Kinds are alternatives (any of them); the rest must all hold' },
+  );
+  if (!picks) return undefined;
+  const next: ModelFilter = { search: current.search };
+  for (const p of picks) (next as Record<string, unknown>)[p.key] = true;
+  await tree.setFilter(next);
+  return next;
+}
+
+export async function searchModels(tree: ModelsTreeProvider, given?: string): Promise<string | undefined> {
+  const search = given ?? (await vscode.window.showInputBox({ title: 'Search models', prompt: 'Words to find in the name, id or provider', value: tree.filter.search ?? '' }));
+  if (search === undefined) return undefined;
+  await tree.setFilter({ ...tree.filter, search });
+  return search;
+}
