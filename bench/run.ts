@@ -3,10 +3,12 @@ import { benchActivation } from './activation';
 import { benchBundle } from './bundle';
 import { benchParse } from './parse';
 import { benchStreaming } from './streaming';
+import { benchTree } from './tree';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
   parse: benchParse,
+  tree: benchTree,
   activation: () => benchActivation(5),
   streaming: benchStreaming,
 };

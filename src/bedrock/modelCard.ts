@@ -44,3 +44,22 @@ export function modelCardMarkdown(m: FoundationModel, extras: { price?: PriceInf
   if (extras.profiles && extras.profiles.length > 0) lines.push(`| inference profiles | ${extras.profiles.map((p) => `\`${p}\``).join(', ')} |`);
   return lines.join('\n');
 }
+
+const MODALITY_SHORT: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
+const CUSTOMIZATION_SHORT: Record<string, string> = { FINE_TUNING: 'fine-tune', CONTINUED_PRE_TRAINING: 'pre-train', DISTILLATION: 'distill' };
+
+function modalities(list: string[]): string {
+  return list.map((m) => MODALITY_SHORT[m] ?? m.toLowerCase()).join('+') || '?';
+}
+
+/** The one-line badges shown after a model's name. */
+export function modelBadges(m: FoundationModel): string {
+  const parts = [`${modalities(m.inputModalities)}→${modalities(m.outputModalities)}`];
+  if (m.streaming) parts.push('streaming');
+  const reach = reachability(m);
+  if (reach === 'inference-profile') parts.push('profile only');
+  if (reach === 'provisioned') parts.push('provisioned only');
+  if (m.customizations.length > 0) parts.push(m.customizations.map((c) => CUSTOMIZATION_SHORT[c] ?? c).join(', '));
+  if (m.legacy) parts.push('legacy');
+  return parts.join(' · ');
+}

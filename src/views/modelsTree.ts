@@ -9,7 +9,7 @@ import {
   type ProvisionedThroughput,
   type Section,
 } from '../bedrock/catalogue';
-import { modelCardMarkdown } from '../bedrock/modelCard';
+import { modelBadges, modelCardMarkdown } from '../bedrock/modelCard';
 import { describeFilter, isFilterActive, matchesFilter, matchesText, type ModelFilter } from '../bedrock/modelFilter';
 import priceTable from '../../pricing/bedrock-on-demand.json';
 import { priceFor, type PriceTable } from '../bedrock/pricing';
@@ -23,25 +23,6 @@ export type ModelNode =
   | { kind: 'custom'; model: CustomModel }
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
   | { kind: 'error'; section: string; message: string };
-
-const MODALITY_SHORT: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
-const CUSTOMIZATION_SHORT: Record<string, string> = { FINE_TUNING: 'fine-tune', CONTINUED_PRE_TRAINING: 'pre-train', DISTILLATION: 'distill' };
-
-function modalities(list: string[]): string {
-  return list.map((m) => MODALITY_SHORT[m] ?? m.toLowerCase()).join('+') || '?';
-}
-
-/** The one-line badges shown after a model's name. */
-export function modelBadges(m: FoundationModel): string {
-  const parts = [`${modalities(m.inputModalities)}→${modalities(m.outputModalities)}`];
-  if (m.streaming) parts.push('streaming');
-  const reach = reachability(m);
-  if (reach === 'inference-profile') parts.push('profile only');
-  if (reach === 'provisioned') parts.push('provisioned only');
-  if (m.customizations.length > 0) parts.push(m.customizations.map((c) => CUSTOMIZATION_SHORT[c] ?? c).join(', '));
-  if (m.legacy) parts.push('legacy');
-  return parts.join(' · ');
-}
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
