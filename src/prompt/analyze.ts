@@ -397,7 +397,7 @@ function tryParse(template: string): HbsNode | undefined {
 
 function collectNames(node: HbsNode | undefined, result: PromptAnalysis): void {
   if (!node || typeof node !== 'object') return;
-  if (node.type === 'PathExpression' && !node.data && node.parts?.[0]) {
+  if (node.type === 'PathExpression' && !node.data && node.parts?.[0] && !BUILTIN_HELPERS.has(String(node.parts[0])) && !String(node.original).startsWith('this')) {
     result.variables.push({ name: String(node.parts[0]), range: { start: { line: -1, character: 0 }, end: { line: -1, character: 0 } } });
   }
   for (const v of Object.values(node)) {

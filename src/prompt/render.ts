@@ -144,6 +144,12 @@ export async function renderPrompt(text: string, input: Record<string, unknown>,
   }
   if (images > LIMITS.imagesPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`);
   if (documents > LIMITS.documentsPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`);
+  // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
+  // the conversation would end with the model's turn. Ask for the message instead of sending that.
+  const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
+  if (roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
+    throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.');
+  }
   checkConversation(messages);
 
   const ref = normalizeModelRef(modelRaw);

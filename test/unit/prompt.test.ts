@@ -246,3 +246,21 @@ describe('the conversation in the file', () => {
     assert.deepEqual(request.messages?.[1], { role: 'assistant', content: [{ text: 'partial' }] });
   });
 });
+
+describe('partials in the analysis', () => {
+  it('counts variables used in a partial, but not its helpers', () => {
+    const a = analyzePrompt('---\nmodel: m\ninput:\n  schema:\n    tone: string\n---\n{{> voice}}\n{{role "user"}}\nhi\n', {
+      partialExists: () => true,
+      partialTemplates: { voice: '{{role "system"}}\nSpeak in a {{tone}} tone. {{#if x}}{{/if}}' },
+    });
+    assert.deepEqual(a.problems, []);
+    assert.deepEqual(a.variables.map((v) => v.name).sort(), ['tone', 'x']);
+  });
+});
+
+describe('an empty last user turn', () => {
+  it('asks for the next message instead of sending a conversation that ends with the model', async () => {
+    const doc = `---\nmodel: m\n---\nQ${modelTurnPrefix('Q')}answer${modelTurnSuffix('complete')}`;
+    await assert.rejects(renderPrompt(doc, {}, noFiles), /type your next message below the last/);
+  });
+});
