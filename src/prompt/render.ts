@@ -78,7 +78,13 @@ export function missingInputs(declared: Iterable<string>, used: Iterable<string>
   return [...names].filter((n) => !(n in given) && !(n in defaults));
 }
 
-export async function renderPrompt(text: string, input: Record<string, unknown>, files: PromptFiles, options: { defaultModel?: string } = {}): Promise<RenderResult> {
+export interface RenderOptions {
+  defaultModel?: string;
+  /** Refuse a conversation whose last user turn is empty (a run needs the next message). Default true. */
+  requireUserMessage?: boolean;
+}
+
+export async function renderPrompt(text: string, input: Record<string, unknown>, files: PromptFiles, options: RenderOptions = {}): Promise<RenderResult> {
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed) throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
   const dp = new Dotprompt({
@@ -147,7 +153,7 @@ export async function renderPrompt(text: string, input: Record<string, unknown>,
   // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
   // the conversation would end with the model's turn. Ask for the message instead of sending that.
   const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
-  if (roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
+  if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
     throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.');
   }
   checkConversation(messages);

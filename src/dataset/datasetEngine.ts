@@ -1,0 +1,4 @@
+// The dataset engine as one module, bundled on its own (dist/datasetEngine.js) and loaded when a
+// dataset command first runs.
+export { buildDataset, reportMarkdown, goesToValidation } from './build';
+export { rulesFor } from './formats';

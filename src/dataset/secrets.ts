@@ -1,0 +1,56 @@
+// Secret scanning: credentials and keys must never end up in training data that leaves the machine.
+
+export interface SecretFinding {
+  kind: string;
+  path: string;
+  line: number;
+  /** The match with its middle masked, for the report. */
+  preview: string;
+}
+
+const DETECTORS: { kind: string; pattern: RegExp }[] = [
+  { kind: 'AWS access key id', pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}\b/g },
+  { kind: 'AWS secret access key', pattern: /(?:aws_secret_access_key|secretAccessKey|SecretAccessKey|AWS_SECRET_ACCESS_KEY)["']?\s*[:=]\s*["']?[A-Za-z0-9/+=]{40}\b/g },
+  { kind: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g },
+  { kind: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,}\b/g },
+  { kind: 'Slack token', pattern: /\bxox[abprs]-[A-Za-z0-9-]{10,}\b/g },
+  { kind: 'Google API key', pattern: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { kind: 'Stripe secret key', pattern: /\b(?:sk|rk)_live_[0-9A-Za-z]{20,}\b/g },
+  { kind: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\b/g },
+  { kind: 'password assignment', pattern: /\b(?:password|passwd|pwd)["']?\s*[:=]\s*["'][^"'\s]{6,}["']/gi },
+  { kind: 'connection string with password', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:[^\s@/]{4,}@[^\s/]+/gi },
+];
+
+function mask(s: string): string {
+  if (s.length <= 8) return '****';
+  return `${s.slice(0, 4)}${'*'.repeat(Math.min(12, s.length - 8))}${s.slice(-4)}`;
+}
+
+/** Finds secrets in `text`; line numbers are counted from `firstLine`. */
+export function scanSecrets(text: string, path: string, firstLine = 1): SecretFinding[] {
+  const findings: SecretFinding[] = [];
+  for (const { kind, pattern } of DETECTORS) {
+    pattern.lastIndex = 0;
+    for (const m of text.matchAll(pattern)) {
+      const line = firstLine + countNewlines(text, m.index ?? 0);
+      findings.push({ kind, path, line, preview: mask(m[0]) });
+    }
+  }
+  return findings.sort((a, b) => a.line - b.line);
+}
+
+/** Replaces every secret with `[REDACTED <kind>]`. */
+export function redactSecrets(text: string): string {
+  let out = text;
+  for (const { kind, pattern } of DETECTORS) {
+    pattern.lastIndex = 0;
+    out = out.replace(pattern, `[REDACTED ${kind}]`);
+  }
+  return out;
+}
+
+function countNewlines(text: string, end: number): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < end; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

@@ -1,0 +1,169 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildDataset, goesToValidation, reportMarkdown, type BuildOptions } from '../../src/dataset/build';
+import { rulesFor } from '../../src/dataset/formats';
+import { chunkText, conversationFromRequest, formatRecord } from '../../src/dataset/records';
+import { redactSecrets, scanSecrets } from '../../src/dataset/secrets';
+import type { DatasetFile } from '../../src/dataset/sources';
+import { renderPrompt } from '../../src/prompt/render';
+
+const mem = (files: Record<string, string>): DatasetFile[] => Object.entries(files).map(([p, t]) => ({ path: p, read: async () => t }));
+const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-ds-'));
+const lines = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+function opts(modelId: string, customization: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' = 'FINE_TUNING', extra: Partial<BuildOptions> = {}): BuildOptions {
+  const rules = rulesFor(modelId, customization);
+  if (!rules) throw new Error(`no rules for ${modelId}`);
+  return {
+    rules,
+    modelId,
+    outputDir: tmp(),
+    validationSplit: 0,
+    seed: 42,
+    secrets: 'block',
+    source: {
+      renderPrompt: async (text) => conversationFromRequest((await renderPrompt(text, {}, { readBytes: async () => new Uint8Array(), readPartial: async () => undefined }, { requireUserMessage: false })).request),
+    },
+    ...extra,
+  };
+}
+
+const qa = (n: number, prefix = 'q') => Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${prefix} question ${i}?`, completion: `answer ${i}.` })).join('\n');
+
+describe('datasets: formats', () => {
+  it('writes each Bedrock format exactly', () => {
+    const conv = { kind: 'conversation' as const, path: 'a', line: 1, system: 'Be kind.', turns: [{ role: 'user' as const, text: 'Hi' }, { role: 'assistant' as const, text: 'Hello!' }] };
+    assert.deepEqual(JSON.parse((formatRecord(conv, rulesFor('amazon.titan-text-express-v1:0:8k', 'FINE_TUNING')!) as { line: string }).line), { prompt: 'Be kind.\n\nHi', completion: 'Hello!' });
+    assert.deepEqual(JSON.parse((formatRecord(conv, rulesFor('anthropic.claude-3-haiku-20240307-v1:0:200k', 'FINE_TUNING')!) as { line: string }).line), { system: 'Be kind.', messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] });
+    assert.deepEqual(JSON.parse((formatRecord(conv, rulesFor('amazon.nova-lite-v1:0:300k', 'FINE_TUNING')!) as { line: string }).line), {
+      schemaVersion: 'bedrock-conversation-2024',
+      system: [{ text: 'Be kind.' }],
+      messages: [{ role: 'user', content: [{ text: 'Hi' }] }, { role: 'assistant', content: [{ text: 'Hello!' }] }],
+    });
+    assert.deepEqual(JSON.parse((formatRecord({ kind: 'text', path: 'a', line: 1, text: 'AWS stands for Amazon Web Services' }, rulesFor('amazon.titan-text-lite-v1:0:4k', 'CONTINUED_PRE_TRAINING')!) as { line: string }).line), { input: 'AWS stands for Amazon Web Services' });
+    assert.deepEqual(JSON.parse((formatRecord({ kind: 'image', path: 'a', line: 1, imageRef: 's3://bucket/img/cat.png', caption: 'an orange cat' }, rulesFor('amazon.titan-image-generator-v2:0', 'FINE_TUNING')!) as { line: string }).line), { 'image-ref': 's3://bucket/img/cat.png', caption: 'an orange cat' });
+  });
+
+  it('knows which models can be customized how', () => {
+    assert.equal(rulesFor('meta.llama3-3-70b-instruct-v1:0', 'FINE_TUNING')?.format, 'bedrock-conversation');
+    assert.equal(rulesFor('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING')?.format, 'prompt-completion');
+    assert.equal(rulesFor('amazon.nova-pro-v1:0', 'CONTINUED_PRE_TRAINING'), undefined);
+    assert.equal(rulesFor('anthropic.claude-sonnet-4-20250514-v1:0', 'FINE_TUNING'), undefined);
+  });
+
+  it('rejects records against the model rules, naming the problem', () => {
+    const nova = rulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
+    const bad = formatRecord({ kind: 'conversation', path: 'x.jsonl', line: 7, turns: [{ role: 'user', text: 'User: hi' }, { role: 'assistant', text: 'ok' }] }, nova);
+    assert.deepEqual(bad, { path: 'x.jsonl', line: 7, message: 'Contains "User:", which Amazon Nova does not allow in training text (it reads it as a role marker). Rephrase it.' });
+    const llama = rulesFor('meta.llama3-1-8b-instruct-v1:0', 'FINE_TUNING')!;
+    const long = formatRecord({ kind: 'conversation', path: 'y', line: 2, turns: [{ role: 'user', text: 'x'.repeat(100_000) }, { role: 'assistant', text: 'y' }] }, llama);
+    assert.match((long as { message: string }).message, /About 16668 tokens; Meta Llama 3.1 takes at most 16000/);
+    const order = formatRecord({ kind: 'conversation', path: 'z', line: 1, turns: [{ role: 'assistant', text: 'a' }, { role: 'user', text: 'b' }] }, nova);
+    assert.match((order as { message: string }).message, /start with a user turn/);
+  });
+
+  it('chunks text on paragraph boundaries within the limit', () => {
+    const text = ['Para one is here.', 'Para two is a bit longer than one.', 'Three.', 'x'.repeat(70)].join('\n\n');
+    const chunks = chunkText(text, 40);
+    assert.ok(chunks.every((c) => c.text.length <= 40), JSON.stringify(chunks));
+    assert.equal(chunks[0].text, 'Para one is here.');
+    assert.equal(chunks[1].line, 3);
+    assert.equal(chunks.map((c) => c.text).join('').replace(/\s/g, ''), text.replace(/\s/g, ''));
+  });
+});
+
+describe('datasets: secrets', () => {
+  it('finds keys, tokens and passwords by line, and redacts them', () => {
+    const text = 'line one\nkey = AKIAIOSFODNN7EXAMPLE\n-----BEGIN RSA PRIVATE KEY-----\ntoken ghp_abcdefghijklmnopqrstuvwxyz0123456789\npassword: "hunter22"';
+    const found = scanSecrets(text, 'notes.txt');
+    assert.deepEqual(found.map((f) => [f.kind, f.line]), [['AWS access key id', 2], ['private key', 3], ['GitHub token', 4], ['password assignment', 5]]);
+    assert.ok(found.every((f) => !f.preview.includes('IOSFODNN7EXAM')));
+    assert.doesNotMatch(redactSecrets(text), /AKIAIOSFODNN7EXAMPLE|ghp_abc/);
+  });
+});
+
+describe('datasets: building', () => {
+  it('builds Claude 3 Haiku data from .prompt conversations, paired files, JSONL and CSV', async () => {
+    const files = mem({
+      'chats/a.prompt': '---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\nWhat is S3?\n{{role "model"}}\nObject storage.\n\n{{role "user"}}\n',
+      'pairs/x.input.txt': 'Translate: chat',
+      'pairs/x.output.txt': 'cat',
+      'data/rows.jsonl': qa(20),
+      'data/table.csv': 'question,answer\n"What, exactly?","This, exactly."\nWhy?,Because.\n',
+      'notes/readme.md': '# not a source for fine-tuning\n',
+    });
+    const o = opts('anthropic.claude-3-haiku-20240307-v1:0:200k', 'FINE_TUNING', { validationSplit: 0 });
+    o.rules = { ...o.rules, minRecords: 1 };
+    const report = await buildDataset(files, o);
+    assert.equal(report.ok, true, report.failure);
+    const train = lines(report.trainFile!);
+    assert.equal(train.length, 24);
+    assert.deepEqual(train[0], { system: 'Be brief.', messages: [{ role: 'user', content: 'What is S3?' }, { role: 'assistant', content: 'Object storage.' }] });
+    assert.deepEqual(train[1], { messages: [{ role: 'user', content: 'Translate: chat' }, { role: 'assistant', content: 'cat' }] });
+    assert.deepEqual(train[22], { messages: [{ role: 'user', content: 'What, exactly?' }, { role: 'assistant', content: 'This, exactly.' }] });
+    assert.deepEqual(report.skipped.map((s) => s.path), ['notes/readme.md']);
+    assert.match(reportMarkdown(report), /\*\*Ready\*\*: 24 training and 0 validation records/);
+  });
+
+  it('removes duplicates and splits deterministically for a seed', async () => {
+    const files = mem({ 'a.jsonl': qa(300), 'b.jsonl': qa(300) });
+    const r1 = await buildDataset(files, opts('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING', { validationSplit: 0.2, seed: 7 }));
+    const r2 = await buildDataset(files, opts('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING', { validationSplit: 0.2, seed: 7 }));
+    assert.equal(r1.duplicates, 300);
+    assert.equal(r1.train + r1.validation, 300);
+    assert.ok(r1.validation > 30 && r1.validation < 90, `${r1.validation} validation records`);
+    assert.equal(readFileSync(r1.validationFile!, 'utf8'), readFileSync(r2.validationFile!, 'utf8'));
+    const r3 = await buildDataset(files, opts('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING', { validationSplit: 0.2, seed: 8 }));
+    assert.notEqual(readFileSync(r1.validationFile!, 'utf8'), readFileSync(r3.validationFile!, 'utf8'));
+    assert.equal(goesToValidation('abc', 1, 0), false);
+  });
+
+  it('locates every problem and enforces record counts', async () => {
+    const files = mem({ 'bad.jsonl': `${JSON.stringify({ prompt: 'a', completion: 'b' })}\n{not json}\n${JSON.stringify({ foo: 1 })}\n` });
+    const report = await buildDataset(files, opts('meta.llama3-1-8b-instruct-v1:0:128k'));
+    assert.equal(report.ok, false);
+    assert.equal(report.failure, '1 records; Meta Llama 3.1 needs at least 100.');
+    assert.deepEqual(report.rejected.map((p) => `${p.path}:${p.line}`), ['bad.jsonl:2', 'bad.jsonl:3']);
+    assert.match(report.rejected[1].message, /Needs a prompt and a completion field/);
+    assert.deepEqual(readdirSync(report.trainFile ? path.dirname(report.trainFile) : (opts('meta.llama3-1-8b-instruct-v1:0:128k').outputDir)), []);
+  });
+
+  it('a planted AWS key blocks the build and nothing is written; redact mode writes it masked', async () => {
+    const files = mem({ 'data.jsonl': `${qa(10)}\n${JSON.stringify({ prompt: 'my key?', completion: 'AKIAIOSFODNN7EXAMPLE' })}` });
+    const blocked = opts('amazon.nova-micro-v1:0');
+    const report = await buildDataset(files, blocked);
+    assert.equal(report.ok, false);
+    assert.match(report.failure ?? '', /1 secret found \(first: AWS access key id in data.jsonl:11\)/);
+    assert.deepEqual(readdirSync(blocked.outputDir), [], 'no file, not even a temporary one');
+    const redact = await buildDataset(files, opts('amazon.nova-micro-v1:0', 'FINE_TUNING', { secrets: 'redact' }));
+    assert.equal(redact.ok, true);
+    const text = readFileSync(redact.trainFile!, 'utf8');
+    assert.doesNotMatch(text, /AKIAIOSFODNN7EXAMPLE/);
+    assert.match(text, /\[REDACTED AWS access key id\]/);
+  });
+
+  it('continued pre-training chunks text and Markdown into {"input"} records', async () => {
+    const para = (i: number) => `Paragraph ${i}. ${'word '.repeat(200)}`;
+    const files = mem({ 'docs/guide.md': Array.from({ length: 60 }, (_, i) => para(i)).join('\n\n'), 'docs/b.txt': 'Short text.' });
+    const report = await buildDataset(files, opts('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING'));
+    assert.equal(report.ok, true, report.failure);
+    const records = lines(report.trainFile!);
+    assert.ok(records.length >= 3);
+    assert.ok(records.every((r) => typeof r.input === 'string' && r.input.length <= 4096 * 6));
+    assert.ok(records[0].input.startsWith('Paragraph 0.'));
+  });
+
+  it('a cancelled build leaves no partial file', async () => {
+    const controller = new AbortController();
+    const big: Record<string, string> = {};
+    for (let i = 0; i < 200; i++) big[`f${i}.jsonl`] = qa(50, `f${i}`);
+    const o = opts('amazon.nova-micro-v1:0', 'FINE_TUNING', { signal: controller.signal, onProgress: (done) => done > 20 && controller.abort() });
+    const report = await buildDataset(mem(big), o);
+    assert.equal(report.ok, false);
+    assert.match(report.failure ?? '', /Cancelled/);
+    assert.deepEqual(readdirSync(o.outputDir), []);
+    assert.equal(existsSync(path.join(o.outputDir, 'train.jsonl')), false);
+  });
+});
