@@ -12,7 +12,7 @@ const production = process.argv.includes('--production');
 const lazySdk = {
   name: 'lazy-modules',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine|datasetEngine)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
   },
 };
 
@@ -30,7 +30,7 @@ const webviewEntries = fs.existsSync('webview/src')
 
 const builds = [
   { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [lazySdk] },
-  { ...common, entryPoints: { awsSdk: 'src/bedrock/awsSdk.ts', promptEngine: 'src/prompt/promptEngine.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: { awsSdk: 'src/bedrock/awsSdk.ts', promptEngine: 'src/prompt/promptEngine.ts', datasetEngine: 'src/dataset/datasetEngine.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
 ];
 if (webviewEntries.length > 0) {
   builds.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });

@@ -5,6 +5,7 @@ export const Commands = {
   run: 'bedrockPromptLab.run',
   stop: 'bedrockPromptLab.stop',
   openRunHistory: 'bedrockPromptLab.openRunHistory',
+  createDataset: 'bedrockPromptLab.createDataset',
   refreshModels: 'bedrockPromptLab.refreshModels',
   filterModels: 'bedrockPromptLab.filterModels',
   searchModels: 'bedrockPromptLab.searchModels',

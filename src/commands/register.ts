@@ -6,6 +6,7 @@ import type { OutputLogger } from '../host/logger';
 import { configureAws, selectProfile, selectRegion } from './awsSelection';
 import { Commands } from './ids';
 import { newPrompt } from './newPrompt';
+import { createDataset } from './createDataset';
 import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, useInPrompt, type ModelActionDeps } from './modelActions';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
@@ -50,6 +51,7 @@ export function awsSelectionCommands({ session, catalogue, logger }: CoreDeps): 
     registerCommand(Commands.configureAws, () => configureAws(session), logger),
     registerCommand(Commands.showLog, () => logger.show(), logger),
     registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
+    registerCommand(Commands.createDataset, (arg?: Parameters<typeof createDataset>[2], uris?: vscode.Uri[]) => createDataset(catalogue, logger, arg, uris), logger),
     registerCommand(
       Commands.refreshModels,
       async () => {

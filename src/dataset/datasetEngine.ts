@@ -2,3 +2,4 @@
 // dataset command first runs.
 export { buildDataset, reportMarkdown, goesToValidation } from './build';
 export { rulesFor } from './formats';
+export { conversationFromRequest } from './records';

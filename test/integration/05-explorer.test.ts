@@ -122,6 +122,8 @@ describe('the model explorer', () => {
   });
 
   it('a denied list call marks its section and keeps the rest', async () => {
+    // A background refresh from the previous test must not take the fault meant for this one.
+    await vscode.commands.executeCommand(Commands.refreshModels);
     await emulator.addFault({ operation: 'ListCustomModels', fault: { kind: 'http', error: 'accessDenied', message: 'User is not authorized to perform: bedrock:ListCustomModels' }, times: 1 });
     await vscode.commands.executeCommand(Commands.refreshModels);
     const [foundation, , custom] = api.models.getChildren();
@@ -132,6 +134,7 @@ describe('the model explorer', () => {
   });
 
   it('throttling and missing credentials get their own messages, never an empty tree without one', async () => {
+    await vscode.commands.executeCommand(Commands.refreshModels);
     await emulator.addFault([
       { operation: 'ListFoundationModels', fault: { kind: 'http', error: 'throttling' }, times: 3 },
       { operation: 'ListInferenceProfiles', fault: { kind: 'http', error: 'throttling' }, times: 3 },
