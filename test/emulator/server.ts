@@ -10,6 +10,8 @@ import { ServiceError, newRequestId, regionOf, sendError, sendJson, type AnyRequ
 import { converse, converseStream, countTokens } from './runtime';
 import { handleControlPlane } from './controlPlane';
 import { AccountState } from './state';
+import { S3Store } from './s3';
+import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -24,6 +26,8 @@ export interface EmulatorOptions {
   seed?: boolean;
   /** Print one line per request to stderr. */
   verbose?: boolean;
+  /** How long a customization job runs before it completes (default 3 s). */
+  jobDurationMs?: number;
 }
 
 export interface RecordedRequest {
@@ -43,6 +47,8 @@ export class BedrockEmulator {
   readonly faults = new FaultQueue();
   readonly state: AccountState;
   readonly requests: RecordedRequest[] = [];
+  readonly s3 = new S3Store();
+  readonly customization: CustomizationService;
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -51,6 +57,7 @@ export class BedrockEmulator {
 
   constructor(private readonly options: EmulatorOptions = {}) {
     this.state = new AccountState(options.seed ?? true);
+    this.customization = new CustomizationService(this.state, this.s3, options.jobDurationMs ?? 3000);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }
@@ -139,6 +146,11 @@ export class BedrockEmulator {
         this.control(ctx);
         return;
       }
+      if (isS3(ctx)) {
+        this.record(ctx, `S3 ${ctx.method}`, undefined);
+        this.s3.handle(ctx);
+        return;
+      }
       const { operation, modelId } = operationOf(ctx);
       this.record(ctx, operation, modelId);
       if (this.options.verbose) process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
@@ -164,6 +176,7 @@ export class BedrockEmulator {
           return;
         default:
           if (handleControlPlane(ctx, this.state, faults)) return;
+          if (this.customization.handle(ctx)) return;
           throw new ServiceError(404, 'UnknownOperationException', `The emulator does not implement ${ctx.method} ${rawPath}.`);
       }
     } catch (err) {
@@ -230,11 +243,20 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'inference-profiles') return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
+    if (a === 'model-customization-jobs') return { operation: b === undefined ? 'ListModelCustomizationJobs' : 'GetModelCustomizationJob' };
+    if (a === 'provisioned-model-throughput') return { operation: 'GetProvisionedModelThroughput' };
   }
+  if (ctx.method === 'POST' && a === 'model-customization-jobs') return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
+  if (ctx.method === 'POST' && a === 'provisioned-model-throughput') return { operation: 'CreateProvisionedModelThroughput' };
   return { operation: `${ctx.method} /${a ?? ''}` };
 }
 
 /** Cuts the TCP connection, after a moment so that the frames already written reach the client and are read (a destroyed stream drops what it buffered). */
+/** S3 requests are signed for the `s3` service (path-style requests against this one port). */
+function isS3(ctx: RequestContext): boolean {
+  return /\/s3\/aws4_request/.test(String(ctx.req.headers['authorization'] ?? ''));
+}
+
 function cutConnection(req: AnyRequest): void {
   const h2req = req as http2.Http2ServerRequest;
   setTimeout(() => {
