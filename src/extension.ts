@@ -1,7 +1,8 @@
 // The composition root: build the collaborators, register the features, nothing else. Nothing here
 // loads the AWS SDK or touches the network; that happens on first use.
 import * as vscode from 'vscode';
-import { awsSelectionCommands, modelCommands, runCommands } from './commands/register';
+import { awsSelectionCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
+import { JobsTreeProvider } from './views/jobsTree';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { OutputLogger } from './host/logger';
@@ -20,6 +21,7 @@ export interface ExtensionApi {
   models: ModelsTreeProvider;
   session: AwsSession;
   runs: RunController;
+  jobs: JobsTreeProvider;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
 }
@@ -34,6 +36,9 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
   models.updateDescription();
+  const jobs = new JobsTreeProvider(session, logger);
+  const jobsView = vscode.window.createTreeView('bedrockPromptLab.jobs', { treeDataProvider: jobs });
+  jobs.view = jobsView;
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
   const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
@@ -52,10 +57,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...runCommands(runs, history, logger),
     ...modelCommands({ catalogue, runs, analyses, tree: models }, logger),
+    jobs,
+    jobsView,
+    ...customizationCommands(session, catalogue, context.globalState, jobs, logger),
     ...awsSelectionCommands({ session, catalogue, logger }),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, runs, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, jobs, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -2,16 +2,24 @@
 // first use, so activation never pays for loading the SDK. Everything else talks to the interfaces in
 // ./clients.ts.
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
+import { createReadStream, promises as fs } from 'node:fs';
+import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
 import {
   BedrockClient,
+  CreateModelCustomizationJobCommand,
+  CreateProvisionedModelThroughputCommand,
+  GetModelCustomizationJobCommand,
   ListFoundationModelsCommand,
+  paginateListModelCustomizationJobs,
+  StopModelCustomizationJobCommand,
   paginateListCustomModels,
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
 } from '@aws-sdk/client-bedrock';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsSettings } from './settings';
-import type { BedrockClients, ControlPlane, Runtime } from './clients';
+import type { BedrockClients, ControlPlane, Customization, JobSummary, Runtime, Storage } from './clients';
 
 export function createClients(settings: AwsSettings, userAgent: string): BedrockClients {
   const common = {
@@ -59,12 +67,79 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     region: async () => controlClient.config.region(),
   };
 
+  // A custom endpoint (the setting or AWS_ENDPOINT_URL[_S3]) is a local or private S3: path-style.
+  const s3Client = new S3Client({ ...common, forcePathStyle: Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL) });
+  const storage: Storage = {
+    async uploadFile(bucket, key, filePath, onProgress, signal) {
+      const { size } = await fs.stat(filePath);
+      const upload = new Upload({ client: s3Client, params: { Bucket: bucket, Key: key, Body: createReadStream(filePath), ContentLength: size, ContentType: 'application/jsonl' }, partSize: 8 * 1024 * 1024, queueSize: 4 });
+      upload.on('httpUploadProgress', (p) => onProgress?.({ loaded: p.loaded ?? 0, total: p.total ?? size }));
+      signal?.addEventListener('abort', () => void upload.abort());
+      await upload.done();
+      return `s3://${bucket}/${key}`;
+    },
+    async listBuckets() {
+      return ((await s3Client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean);
+    },
+  };
+
+  const toSummary = (j: { jobArn?: string; jobName?: string; status?: string; baseModelArn?: string; customModelArn?: string; outputModelArn?: string; customModelName?: string; outputModelName?: string; customizationType?: string; creationTime?: Date; endTime?: Date }): JobSummary => ({
+    jobArn: j.jobArn ?? '',
+    jobName: j.jobName ?? '',
+    status: j.status ?? 'Unknown',
+    baseModelId: (j.baseModelArn ?? '').split('/').pop() ?? '',
+    customModelArn: j.customModelArn ?? j.outputModelArn,
+    customModelName: j.customModelName ?? j.outputModelName,
+    customizationType: j.customizationType,
+    creationTime: j.creationTime,
+    endTime: j.endTime,
+  });
+  const customization: Customization = {
+    async createJob(input) {
+      const out = await controlClient.send(
+        new CreateModelCustomizationJobCommand({
+          jobName: input.jobName,
+          customModelName: input.customModelName,
+          roleArn: input.roleArn,
+          baseModelIdentifier: input.baseModelIdentifier,
+          customizationType: input.customizationType,
+          trainingDataConfig: { s3Uri: input.trainingS3Uri },
+          validationDataConfig: input.validationS3Uri ? { validators: [{ s3Uri: input.validationS3Uri }] } : undefined,
+          outputDataConfig: { s3Uri: input.outputS3Uri },
+          hyperParameters: input.hyperParameters,
+        }),
+      );
+      return out.jobArn ?? '';
+    },
+    async listJobs() {
+      const all: JobSummary[] = [];
+      for await (const page of paginateListModelCustomizationJobs({ client: controlClient, pageSize: 100 }, { sortBy: 'CreationTime', sortOrder: 'Descending' })) {
+        all.push(...(page.modelCustomizationJobSummaries ?? []).map(toSummary));
+      }
+      return all;
+    },
+    async getJob(jobArn) {
+      const j = await controlClient.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+      return { ...toSummary(j), failureMessage: j.failureMessage, trainingLoss: j.trainingMetrics?.trainingLoss, validationLoss: j.validationMetrics?.[0]?.validationLoss, hyperParameters: j.hyperParameters };
+    },
+    async stopJob(jobArn) {
+      await controlClient.send(new StopModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    },
+    async createProvisionedThroughput(name, modelArn, modelUnits, commitment) {
+      const out = await controlClient.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: name, modelId: modelArn, modelUnits, commitmentDuration: commitment }));
+      return out.provisionedModelArn ?? '';
+    },
+  };
+
   return {
     runtime,
     control,
+    storage,
+    customization,
     dispose() {
       runtimeClient.destroy();
       controlClient.destroy();
+      s3Client.destroy();
     },
   };
 }

@@ -31,9 +31,61 @@ export interface ControlPlane {
   region(): Promise<string>;
 }
 
+export interface UploadProgress {
+  loaded: number;
+  total?: number;
+}
+
+export interface Storage {
+  /** Uploads a local file (multipart when large); resolves to its s3:// URI. */
+  uploadFile(bucket: string, key: string, filePath: string, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal): Promise<string>;
+  listBuckets(): Promise<string[]>;
+}
+
+export interface CustomizationJobInput {
+  jobName: string;
+  customModelName: string;
+  roleArn: string;
+  baseModelIdentifier: string;
+  customizationType: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
+  trainingS3Uri: string;
+  validationS3Uri?: string;
+  outputS3Uri: string;
+  hyperParameters: Record<string, string>;
+}
+
+export interface JobSummary {
+  jobArn: string;
+  jobName: string;
+  status: string;
+  baseModelId: string;
+  customModelArn?: string;
+  customModelName?: string;
+  customizationType?: string;
+  creationTime?: Date;
+  endTime?: Date;
+}
+
+export interface JobDetails extends JobSummary {
+  failureMessage?: string;
+  trainingLoss?: number;
+  validationLoss?: number;
+  hyperParameters?: Record<string, string>;
+}
+
+export interface Customization {
+  createJob(input: CustomizationJobInput): Promise<string>;
+  listJobs(): Promise<JobSummary[]>;
+  getJob(jobArn: string): Promise<JobDetails>;
+  stopJob(jobArn: string): Promise<void>;
+  createProvisionedThroughput(name: string, modelArn: string, modelUnits: number, commitment?: 'OneMonth' | 'SixMonths'): Promise<string>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   control: ControlPlane;
+  storage: Storage;
+  customization: Customization;
   dispose(): void;
 }
 

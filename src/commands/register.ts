@@ -7,6 +7,9 @@ import { configureAws, selectProfile, selectRegion } from './awsSelection';
 import { Commands } from './ids';
 import { newPrompt } from './newPrompt';
 import { createDataset } from './createDataset';
+import { createProvisionedThroughput, startCustomizationJob, stopJob, uploadDataset, type StartJobOptions, type UploadOptions } from './customize';
+import type { JobsTreeProvider } from '../views/jobsTree';
+import type { JobSummary } from '../bedrock/clients';
 import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, useInPrompt, type ModelActionDeps } from './modelActions';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
@@ -31,6 +34,17 @@ export function modelCommands(d: ModelActionDeps, logger: OutputLogger): vscode.
     registerCommand(Commands.runWithModel, (n: ModelNode | string) => runWithModel(d, n), logger),
     registerCommand(Commands.copyModelId, (n: ModelNode) => copyId(n, false), logger),
     registerCommand(Commands.copyModelArn, (n: ModelNode) => copyId(n, true), logger),
+  ];
+}
+
+/** The customization loop: upload, start a job, follow and stop it, provision the result. */
+export function customizationCommands(session: AwsSession, catalogue: CatalogueService, memento: vscode.Memento, jobs: JobsTreeProvider, logger: OutputLogger): vscode.Disposable[] {
+  return [
+    registerCommand(Commands.uploadDataset, (o?: UploadOptions) => uploadDataset(session, memento, o), logger),
+    registerCommand(Commands.startCustomizationJob, (o?: StartJobOptions) => startCustomizationJob(session, catalogue, memento, jobs, o), logger),
+    registerCommand(Commands.refreshJobs, () => jobs.refresh(), logger),
+    registerCommand(Commands.stopJob, (j: JobSummary | string) => stopJob(session, jobs, j), logger),
+    registerCommand(Commands.createProvisionedThroughput, (j: Parameters<typeof createProvisionedThroughput>[2]) => createProvisionedThroughput(session, catalogue, j), logger),
   ];
 }
 
