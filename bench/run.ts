@@ -4,11 +4,13 @@ import { benchBundle } from './bundle';
 import { benchParse } from './parse';
 import { benchStreaming } from './streaming';
 import { benchTree } from './tree';
+import { benchDataset } from './dataset';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
   parse: benchParse,
   tree: benchTree,
+  dataset: benchDataset,
   activation: () => benchActivation(5),
   streaming: benchStreaming,
 };

@@ -7,6 +7,7 @@ import type { FoundationModel } from '../bedrock/catalogue';
 import type { DatasetReport } from '../dataset/build';
 import type { Customization } from '../dataset/formats';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
+import { readTextFile } from '../dataset/readText';
 import type { DatasetFile, FieldMap } from '../dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
 import type { Logger } from '../shared/logger';
@@ -138,7 +139,7 @@ async function findSources(folder: vscode.WorkspaceFolder, picked: vscode.Uri[] 
     if (seen.has(rel) || rel.startsWith('..') || ig.ignores(rel) || u.fsPath.startsWith(outputDir + path.sep)) continue;
     if (/(^|\/)(dataset-report\.md|train\.jsonl|validation\.jsonl)$/.test(rel)) continue;
     seen.add(rel);
-    files.push({ path: rel, read: () => fs.readFile(u.fsPath, 'utf8') });
+    files.push({ path: rel, read: () => readTextFile(u.fsPath) });
   }
   return files;
 }

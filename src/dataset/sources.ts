@@ -41,13 +41,28 @@ export type SourceItem = SourceRecord | ({ problem: true } & RecordProblem) | { 
 export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): AsyncGenerator<SourceItem> {
   const pairing = opts.pairing ?? { input: '.input.txt', output: '.output.txt' };
   const byPath = new Map(files.map((f) => [f.path, f]));
-  for (const file of files) {
+  const wanted = files.filter((f) => !(f.path.endsWith(pairing.output) && byPath.has(f.path.slice(0, -pairing.output.length) + pairing.input))); // outputs are read with their inputs
+  // Reads run a few files ahead of the processing: many small files are bound by I/O latency, and a
+  // bounded window keeps memory bounded too.
+  const AHEAD = 8;
+  const pending = new Map<number, Promise<string>>();
+  const prefetch = (i: number) => {
+    if (i < wanted.length && !pending.has(i)) {
+      const p = wanted[i].read();
+      p.catch(() => undefined); // observed below; this only avoids an unhandled rejection while it waits
+      pending.set(i, p);
+    }
+  };
+  for (let index = 0; index < wanted.length; index++) {
+    for (let k = index; k <= index + AHEAD; k++) prefetch(k);
+    const file = wanted[index];
     const p = file.path;
-    if (p.endsWith(pairing.output) && byPath.has(p.slice(0, -pairing.output.length) + pairing.input)) continue; // read with its input
     let text: string;
     try {
-      text = await file.read();
+      text = await pending.get(index)!;
+      pending.delete(index);
     } catch (err) {
+      pending.delete(index);
       yield { problem: true, path: p, line: 1, message: `Could not read the file: ${String(err)}` };
       continue;
     }
