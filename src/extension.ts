@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...runCommands(runs, history, logger),
-    ...modelCommands({ catalogue, runs, analyses, tree: models }, logger),
+    ...modelCommands({ catalogue, runs, analyses, tree: models, session, extensionUri: context.extensionUri }, logger),
     jobs,
     jobsView,
     ...customizationCommands(session, catalogue, context.globalState, jobs, logger),

@@ -3,6 +3,7 @@
 export const Commands = {
   newPrompt: 'bedrockPromptLab.newPrompt',
   run: 'bedrockPromptLab.run',
+  compareModels: 'bedrockPromptLab.compareModels',
   stop: 'bedrockPromptLab.stop',
   openRunHistory: 'bedrockPromptLab.openRunHistory',
   createDataset: 'bedrockPromptLab.createDataset',

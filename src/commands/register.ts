@@ -10,7 +10,8 @@ import { createDataset } from './createDataset';
 import { createProvisionedThroughput, startCustomizationJob, stopJob, uploadDataset, type StartJobOptions, type UploadOptions } from './customize';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { JobSummary } from '../bedrock/clients';
-import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, useInPrompt, type ModelActionDeps } from './modelActions';
+import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, setModelInPrompt, useInPrompt, type ModelActionDeps } from './modelActions';
+import { compareModels, type CompareOptions } from '../webview/comparePanel';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
 import { openRunHistory, runCommand, stopCommand } from './run';
@@ -24,8 +25,10 @@ export interface CoreDeps {
 }
 
 /** The model explorer's actions and filters. */
-export function modelCommands(d: ModelActionDeps, logger: OutputLogger): vscode.Disposable[] {
+export function modelCommands(d: ModelActionDeps & { session: AwsSession; extensionUri: vscode.Uri }, logger: OutputLogger): vscode.Disposable[] {
+  const useModel = async (uri: vscode.Uri, modelId: string) => setModelInPrompt(await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }), modelId, d.analyses);
   return [
+    registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
     registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(d.tree, f), logger),
     registerCommand(Commands.searchModels, (s?: string) => searchModels(d.tree, s), logger),
     registerCommand(Commands.clearModelFilter, () => d.tree.setFilter({}), logger),

@@ -23,6 +23,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
       return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: 'bedrockPromptLab.stop', arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];
     }
     const lenses = [new vscode.CodeLens(top, { title: '$(play) Run', command: 'bedrockPromptLab.run', arguments: [doc.uri], tooltip: 'Run this prompt through Bedrock (Ctrl+Alt+Enter)' })];
+    lenses.push(new vscode.CodeLens(top, { title: '$(split-horizontal) Compare models', command: 'bedrockPromptLab.compareModels', arguments: [doc.uri], tooltip: 'Run this prompt on several models side by side' }));
     const model = this.analyses.get(doc).model;
     if (model) lenses.push(new vscode.CodeLens(top, { title: model.modelId, command: 'bedrockPromptLab.models.focus', tooltip: 'The model this prompt runs on; pick another in the Models view' }));
     const roles = this.analyses.get(doc).roles;

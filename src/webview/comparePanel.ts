@@ -1,0 +1,225 @@
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import * as vscode from 'vscode';
+import priceTable from '../../pricing/bedrock-on-demand.json';
+import { resolveInCatalogue } from '../bedrock/catalogue';
+import { BedrockError, toBedrockError } from '../bedrock/errors';
+import { converseFeatures } from '../bedrock/modelFacts';
+import { normalizeModelRef } from '../bedrock/modelRef';
+import { estimateCost, type PriceTable } from '../bedrock/pricing';
+import { consumeStream } from '../bedrock/stream';
+import type { AwsSession } from '../host/awsSession';
+import type { CatalogueService } from '../host/catalogueService';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { promptEngine } from '../prompt/loadEngine';
+import type { ConverseRequest } from '../prompt/render';
+import { promptFilesFor } from '../run/promptFiles';
+import { TextBatcher } from '../shared/batcher';
+import type { Logger } from '../shared/logger';
+import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
+
+export interface CompareColumnResult extends ColumnMetrics {
+  modelId: string;
+  text: string;
+  flagged?: string;
+}
+
+const MAX_COLUMNS = 6;
+const CONCURRENCY = 3;
+
+/**
+ * Runs one prompt on several models at once (at most three streams in flight) in a webview with a
+ * column per model; a column's failure stays in that column.
+ */
+export class ComparePanel implements vscode.Disposable {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly results = new Map<string, CompareColumnResult>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private ready: Promise<void>;
+  private abort = new AbortController();
+
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly promptUri: vscode.Uri,
+    private readonly request: ConverseRequest,
+    private readonly columns: ColumnInfo[],
+    private readonly session: AwsSession,
+    private readonly logger: Logger,
+    private readonly onUseModel: (modelId: string) => Promise<void>,
+  ) {
+    this.panel = vscode.window.createWebviewPanel('bedrockPromptLab.compare', `Compare: ${vscode.workspace.asRelativePath(promptUri)}`, vscode.ViewColumn.Beside, {
+      enableScripts: true,
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'webview')],
+      retainContextWhenHidden: true,
+    });
+    this.panel.webview.html = this.html();
+    let markReady: () => void = () => undefined;
+    this.ready = new Promise((r) => (markReady = r));
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        if (!isWebviewMessage(m)) {
+          this.logger.warn('compare view: ignored a malformed message');
+          return;
+        }
+        switch (m.type) {
+          case 'ready':
+            markReady();
+            break;
+          case 'copy':
+            void vscode.env.clipboard.writeText(this.results.get(m.id)?.text ?? '');
+            break;
+          case 'useModel': {
+            const col = this.columns.find((c) => c.id === m.id);
+            if (col) void this.onUseModel(col.modelId);
+            break;
+          }
+          case 'rerun':
+            void this.runColumns(this.columns.filter((c) => c.id === m.id));
+            break;
+          case 'rerunAll':
+            void this.runAll();
+            break;
+        }
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  get visible(): boolean {
+    return this.panel.visible;
+  }
+
+  async runAll(): Promise<CompareColumnResult[]> {
+    await this.ready;
+    await this.post({ type: 'init', title: `${vscode.workspace.asRelativePath(this.promptUri)} on ${this.columns.length} models`, columns: this.columns });
+    await this.runColumns(this.columns);
+    return this.columns.map((c) => this.results.get(c.id)!);
+  }
+
+  private async runColumns(cols: ColumnInfo[]): Promise<void> {
+    const queue = cols.filter((c) => {
+      if (!c.flagged) return true;
+      this.results.set(c.id, { modelId: c.modelId, text: '', status: 'failed', latencyMs: 0, flagged: c.flagged, error: c.flagged });
+      return false;
+    });
+    const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) await this.runColumn(c);
+    });
+    await Promise.all(workers);
+    const done = [...this.results.entries()].filter(([, r]) => r.status === 'complete');
+    await this.post({
+      type: 'summary',
+      byLatency: [...done].sort((a, b) => a[1].latencyMs - b[1].latencyMs).map(([id]) => id),
+      byCost: done.filter(([, r]) => r.costUsd !== undefined).sort((a, b) => (a[1].costUsd ?? 0) - (b[1].costUsd ?? 0)).map(([id]) => id),
+    });
+  }
+
+  private async runColumn(col: ColumnInfo): Promise<void> {
+    await this.post({ type: 'start', id: col.id });
+    const batcher = new TextBatcher((text) => this.post({ type: 'delta', id: col.id, text }));
+    const startedAt = performance.now();
+    const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
+    let result: CompareColumnResult;
+    try {
+      const out = await this.session.clients().runtime.converseStream({ ...this.request, modelId: col.modelId }, this.abort.signal);
+      const o = await consumeStream(out.stream!, { onText: (t) => batcher.push(t) }, { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() });
+      const cost = estimateCost(col.modelId, o.usage, priceTable as PriceTable);
+      result = { modelId: col.modelId, text: o.text, status: o.status, timeToFirstTokenMs: o.timeToFirstTokenMs, latencyMs: o.latencyMs, inputTokens: o.usage?.inputTokens, outputTokens: o.usage?.outputTokens, costUsd: cost?.usd, stopReason: o.stopReason, error: o.error?.message };
+    } catch (err) {
+      const e = toBedrockError(err, errorContext);
+      result = { modelId: col.modelId, text: '', status: 'failed', latencyMs: performance.now() - startedAt, error: e.message };
+    }
+    await batcher.close();
+    this.results.set(col.id, result);
+    const metrics: ColumnMetrics = { status: result.status, timeToFirstTokenMs: result.timeToFirstTokenMs, latencyMs: result.latencyMs, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd, stopReason: result.stopReason, error: result.error };
+    await this.post({ type: 'done', id: col.id, metrics });
+  }
+
+  private async post(m: HostMessage): Promise<void> {
+    await this.panel.webview.postMessage(m);
+  }
+
+  private html(): string {
+    const nonce = randomBytes(16).toString('base64');
+    const webview = this.panel.webview;
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'compare.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'webview', 'compare.css'));
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Compare models</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    this.abort.abort();
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}
+
+/** Why a model cannot take this request, checked before anything is sent. */
+export function flagFor(modelId: string, request: ConverseRequest, catalogue: CatalogueService): string | undefined {
+  const hasImages = request.messages?.some((m) => m.content?.some((b) => 'image' in b && b.image));
+  const hasSystem = (request.system?.length ?? 0) > 0;
+  const c = catalogue.current;
+  const model = c ? resolveInCatalogue(normalizeModelRef(modelId), c).model : undefined;
+  if (model && !model.outputModalities.includes('TEXT')) return 'it does not generate text';
+  if (hasImages && model && !model.inputModalities.includes('IMAGE')) return 'it does not accept images';
+  if (hasSystem && !converseFeatures(modelId).systemPrompt) return 'it does not accept a system prompt';
+  if (model && model.streaming === false) return 'it cannot stream';
+  return undefined;
+}
+
+export interface CompareOptions {
+  uri?: string;
+  models?: string[];
+}
+
+export async function compareModels(
+  extensionUri: vscode.Uri,
+  session: AwsSession,
+  catalogue: CatalogueService,
+  analyses: PromptAnalyses,
+  logger: Logger,
+  onUseModel: (uri: vscode.Uri, modelId: string) => Promise<void>,
+  opts: CompareOptions = {},
+): Promise<CompareColumnResult[] | undefined> {
+  if (!vscode.workspace.isTrusted) throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace. Trust the workspace first.');
+  const uri = opts.uri ? vscode.Uri.parse(opts.uri) : vscode.window.activeTextEditor?.document.uri;
+  if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to compare models on it.');
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const firstError = analyses.get(doc).problems.find((p) => p.severity === 'error');
+  if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
+  if (!catalogue.current) await catalogue.refresh();
+  let models = opts.models;
+  if (!models) {
+    const c = catalogue.current;
+    const items = [
+      ...(c?.foundationModels.items ?? []).filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy).map((m) => ({ label: m.modelId, description: m.modelName })),
+      ...(c?.inferenceProfiles.items ?? []).map((p) => ({ label: p.id, description: p.name })),
+      ...(c?.provisionedThroughputs.items ?? []).filter((p) => p.status === 'InService').map((p) => ({ label: p.arn, description: `${p.name} (provisioned)` })),
+    ];
+    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Compare on up to ${MAX_COLUMNS} models` });
+    models = picks?.map((p) => p.label);
+  }
+  if (!models || models.length === 0) return undefined;
+  if (models.length > MAX_COLUMNS) throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
+  const { request } = await promptEngine().renderPrompt(doc.getText(), {}, promptFilesFor(uri));
+  const columns: ColumnInfo[] = models.map((modelId, i) => {
+    const id = normalizeModelRef(modelId).modelId;
+    const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;
+    return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
+  });
+  const panel = new ComparePanel(extensionUri, uri, request, columns, session, logger, (modelId) => onUseModel(uri, modelId));
+  return panel.runAll();
+}

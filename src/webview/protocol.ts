@@ -1,0 +1,72 @@
+// The Compare view's message protocol, shared by the extension host and the webview. Every message is
+// checked on arrival (isWebviewMessage / isHostMessage) before it is used.
+
+export interface ColumnInfo {
+  id: string;
+  modelId: string;
+  label: string;
+  /** Why this model cannot take the prompt, found before running; the column is not run. */
+  flagged?: string;
+}
+
+export interface ColumnMetrics {
+  status: 'complete' | 'stopped' | 'failed';
+  timeToFirstTokenMs?: number;
+  latencyMs: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: number;
+  stopReason?: string;
+  error?: string;
+}
+
+export type HostMessage =
+  | { type: 'init'; title: string; columns: ColumnInfo[] }
+  | { type: 'start'; id: string }
+  | { type: 'delta'; id: string; text: string }
+  | { type: 'done'; id: string; metrics: ColumnMetrics }
+  | { type: 'summary'; byLatency: string[]; byCost: string[] };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'copy'; id: string }
+  | { type: 'useModel'; id: string }
+  | { type: 'rerun'; id: string }
+  | { type: 'rerunAll' };
+
+const str = (v: unknown): v is string => typeof v === 'string' && v.length < 10_000;
+
+export function isWebviewMessage(m: unknown): m is WebviewMessage {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'ready':
+    case 'rerunAll':
+      return true;
+    case 'copy':
+    case 'useModel':
+    case 'rerun':
+      return str(o.id);
+    default:
+      return false;
+  }
+}
+
+export function isHostMessage(m: unknown): m is HostMessage {
+  if (!m || typeof m !== 'object') return false;
+  const o = m as Record<string, unknown>;
+  switch (o.type) {
+    case 'init':
+      return str(o.title) && Array.isArray(o.columns);
+    case 'start':
+      return str(o.id);
+    case 'delta':
+      return str(o.id) && typeof o.text === 'string';
+    case 'done':
+      return str(o.id) && !!o.metrics && typeof o.metrics === 'object';
+    case 'summary':
+      return Array.isArray(o.byLatency) && Array.isArray(o.byCost);
+    default:
+      return false;
+  }
+}

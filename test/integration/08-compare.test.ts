@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/ids';
+import type { CompareColumnResult } from '../../src/webview/comparePanel';
+import { activateExtension, emulator, workspaceFile } from './helpers';
+
+describe('comparing models side by side', () => {
+  before(async () => {
+    await activateExtension();
+    await vscode.commands.executeCommand(Commands.refreshModels);
+  });
+  after(() => emulator.clearFaults());
+
+  it('streams every column with metrics; a failure or an unfit model stays in its column', async () => {
+    const uri = workspaceFile('runs', 'compare.prompt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\nCompare <b>me</b> <script>alert(1)</script>\n'));
+    await emulator.addFault({ operation: 'ConverseStream', modelId: 'amazon.nova-micro-v1:0', fault: { kind: 'http', error: 'accessDenied' }, times: 1 });
+    const results = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareModels, {
+      uri: uri.toString(),
+      models: ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-micro-v1:0', 'us.amazon.nova-lite-v1:0', 'mistral.mistral-7b-instruct-v0:2', 'amazon.titan-embed-text-v2:0'],
+    }))!;
+    assert.deepEqual(results.map((r) => [r.modelId, r.status]), [
+      ['anthropic.claude-3-haiku-20240307-v1:0', 'complete'],
+      ['amazon.nova-micro-v1:0', 'failed'],
+      ['us.amazon.nova-lite-v1:0', 'complete'],
+      ['mistral.mistral-7b-instruct-v0:2', 'failed'],
+      ['amazon.titan-embed-text-v2:0', 'failed'],
+    ]);
+    assert.equal(results[0].text, 'Claude 3 Haiku (emulated), turn 1. You wrote: "Compare <b>me</b> <script>alert(1)</script>"');
+    assert.ok((results[0].outputTokens ?? 0) > 0 && results[0].latencyMs > 0 && results[0].costUsd !== undefined);
+    assert.match(results[1].error ?? '', /don't have access to amazon.nova-micro-v1:0/);
+    assert.equal(results[3].flagged, 'it does not accept a system prompt');
+    assert.equal(results[4].flagged, 'it does not generate text');
+  });
+});
