@@ -39,7 +39,9 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobSummary>, vs
       .customization.listJobs()
       .then(
         (jobs) => {
+          const before = new Map((this.jobs ?? []).map((j) => [j.jobArn, j.status]));
           this.jobs = jobs;
+          for (const j of jobs) if (before.get(j.jobArn) === 'InProgress' && j.status === 'Completed') this.announceCompleted(j);
           this.error = undefined;
           return jobs;
         },
@@ -58,6 +60,16 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobSummary>, vs
         this.schedule();
       });
     return this.loading;
+  }
+
+  /** A finished job: say what comes next (a custom model runs only through Provisioned Throughput). */
+  private announceCompleted(j: JobSummary): void {
+    void vscode.window
+      .showInformationMessage(
+        `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. A custom model runs only through Provisioned Throughput, which is billed hourly while it exists.`,
+        'Create Provisioned Throughput…',
+      )
+      .then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.createProvisionedThroughput', j));
   }
 
   private schedule(): void {

@@ -54,6 +54,22 @@ describe('fine-tuning datasets from workspace files', () => {
     assert.ok(lines.length >= 2 && lines.every((l) => Object.keys(l).join() === 'input' && String(l.input).length <= 4096 * 6));
   });
 
+  it('writes the Claude 3 Haiku messages format and image-ref/caption records', async () => {
+    const claude = await create({ sources: ['ds/rows.jsonl'], targetModel: 'anthropic.claude-3-haiku-20240307-v1:0:200k', customization: 'FINE_TUNING', outputPath: 'out/claude', validationSplit: 0.1, seed: 3 });
+    assert.equal(claude.ok, true, claude.failure);
+    for (const line of [...jsonl(claude.trainFile!), ...jsonl(claude.validationFile!)]) {
+      assert.deepEqual(Object.keys(line), ['messages']);
+      const m = line.messages as { role: string; content: string }[];
+      assert.deepEqual(m.map((x) => x.role), ['user', 'assistant']);
+      assert.ok(m.every((x) => typeof x.content === 'string'));
+    }
+    await write('ds/images/captions.csv', ['image-ref,caption', ...Array.from({ length: 6 }, (_, i) => `s3://bedrock-prompt-lab-data/img/cat${i}.png,an orange cat number ${i}`)].join('\n'));
+    const images = await create({ sources: ['ds/images/**'], targetModel: 'amazon.titan-image-generator-v2:0', customization: 'FINE_TUNING', outputPath: 'out/images', validationSplit: 0.2 });
+    assert.equal(images.ok, true, images.failure);
+    assert.equal(images.validationFile, undefined, 'image models take no validation set');
+    assert.deepEqual(jsonl(images.trainFile!)[0], { 'image-ref': 's3://bedrock-prompt-lab-data/img/cat0.png', caption: 'an orange cat number 0' });
+  });
+
   it('an invalid source gives located problems', async () => {
     await write('ds/bad/broken.jsonl', `${JSON.stringify({ prompt: 'ok', completion: 'ok' })}\n{oops\n${JSON.stringify({ text: 'no labels' })}\n`);
     const r = await create({ sources: ['ds/bad/**'], targetModel: 'anthropic.claude-3-haiku-20240307-v1:0:200k', customization: 'FINE_TUNING', outputPath: 'out/bad' });
