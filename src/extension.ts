@@ -1,6 +1,6 @@
 // The composition root: build the collaborators, register the features, nothing else. Nothing here
 // loads the AWS SDK or touches the network; that happens on first use.
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { awsSelectionCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
 import { JobsTreeProvider } from './views/jobsTree';
 import { AwsSession } from './host/awsSession';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { BEDROCK_REGIONS, readProfiles } from '../bedrock/profiles';
 import type { AwsSession } from '../host/awsSession';
 import { config } from '../host/config';

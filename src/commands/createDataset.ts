@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import ignore from 'ignore';
 import { BedrockError } from '../bedrock/errors';
 import type { FoundationModel } from '../bedrock/catalogue';

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobSummary } from '../bedrock/clients';
 import { BedrockError } from '../bedrock/errors';
 import { checkHyperParameters, defaultHyperParameters } from '../dataset/hyperparameters';

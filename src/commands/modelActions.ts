@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { reachability, type FoundationModel } from '../bedrock/catalogue';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import { BedrockError } from '../bedrock/errors';

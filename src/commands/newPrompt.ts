@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 
 export function promptTemplate(model: string): string {

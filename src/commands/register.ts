@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import { registerCommand } from '../host/commands';

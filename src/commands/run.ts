@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { RunHistory } from '../run/history';
 import type { RunController } from '../run/runController';
 import type { RunOptions, RunResult } from '../run/types';

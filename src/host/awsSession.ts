@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { loadClientFactory, type BedrockClients, type ClientFactory } from '../bedrock/clients';
 import { effectiveProfile, normalizeSettings, sessionKey, type AwsSettings } from '../bedrock/settings';
 import type { Logger } from '../shared/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { fetchCatalogue, type Catalogue } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { sessionKey } from '../bedrock/settings';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { BedrockError, toBedrockError, type ErrorAction } from '../bedrock/errors';
 import { Commands, type CommandId } from '../commands/ids';
 import type { Logger } from '../shared/logger';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AwsSettings } from '../bedrock/settings';
 
 export const SECTION = 'bedrockPromptLab';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { redact, type Logger } from '../shared/logger';
 
 /** The extension's one log: a LogOutputChannel (its level is the user's choice), with secrets masked. */

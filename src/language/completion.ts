@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 import { splitPrompt } from '../prompt/document';
 import { CONFIG_KEYS, GUARDRAIL_KEYS, HELPERS, INPUT_KEYS, OUTPUT_KEYS, ROLES, TOP_LEVEL_KEYS, type KeySpec } from '../prompt/schema';

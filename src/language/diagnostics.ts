@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { Severity } from '../prompt/document';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';

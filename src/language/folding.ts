@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { splitPrompt } from '../prompt/document';
 import type { PromptAnalyses } from './promptAnalyses';
 

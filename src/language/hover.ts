@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import { modelCardMarkdown } from '../bedrock/modelCard';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 import { PromptCompletionProvider } from './completion';
 import { registerDiagnostics } from './diagnostics';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { AnalyzeContext, PromptAnalysis } from '../prompt/analyze';
 import { promptEngine } from '../prompt/loadEngine';
 import type { Range } from '../prompt/document';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { RunController } from './runController';
 

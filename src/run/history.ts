@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ConverseRequest } from '../prompt/render';
 import type { RunResult } from './types';
 

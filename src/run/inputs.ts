@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import type { PromptAnalysis } from '../prompt/analyze';
 

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { PromptFiles } from '../prompt/render';
 
 /** Media and partials relative to the prompt file, read through the workspace file system. */

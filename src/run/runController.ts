@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import priceTable from '../../pricing/bedrock-on-demand.json';
 import { BedrockError, toBedrockError, type ErrorContext } from '../bedrock/errors';
 import { normalizeModelRef } from '../bedrock/modelRef';

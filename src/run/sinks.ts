@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
 import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix, reasoningComment, toolCallComment } from '../prompt/conversation';
 import { TextBatcher } from '../shared/batcher';

@@ -1,4 +1,4 @@
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { JobDetails, JobSummary } from '../bedrock/clients';
 import { toBedrockError } from '../bedrock/errors';
 import type { AwsSession } from '../host/awsSession';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import priceTable from '../../pricing/bedrock-on-demand.json';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
