@@ -141,6 +141,10 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
     }
   }
   const code = (err as { code?: string })?.code ?? '';
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+    // The endpoint's host name does not resolve: most often a region where Bedrock is not offered.
+    return new BedrockError('Network', `Could not find the Bedrock endpoint${ctx.region ? ` for ${ctx.region}` : ''} (${code}): Amazon Bedrock may not be offered in this region, or the network is down. Pick a region where Bedrock runs.`, ['selectRegion', 'retry'], err);
+  }
   if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || name === 'TimeoutError') {
     return new BedrockError('Network', `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`, ['retry', 'openSettings'], err);
   }

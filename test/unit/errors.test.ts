@@ -56,6 +56,13 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
     assert.ok(cancelled.cancelled);
   });
 
+  it('an endpoint that does not resolve points at the region', () => {
+    const e = toBedrockError(Object.assign(new Error('getaddrinfo ENOTFOUND bedrock.xx-none-1.amazonaws.com'), { code: 'ENOTFOUND' }), { ...ctx, region: 'xx-none-1' });
+    assert.equal(e.code, 'Network');
+    assert.match(e.message, /Bedrock may not be offered in this region/);
+    assert.deepEqual(e.actions, ['selectRegion', 'retry']);
+  });
+
   it('keeps the service message of a validation error', () => {
     const e = toBedrockError(sdkError('ValidationException', 'A conversation must start with a user message.'), ctx);
     assert.equal(e.code, 'Validation');
