@@ -80,8 +80,11 @@ export class InlineSink implements ResponseSink {
     await this.batcher.close();
     const tools = outcome.toolCalls.map((c) => `\n${toolCallComment(c)}`).join('');
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
-    await this.insert(tools + modelTurnSuffix(end, outcome.error?.message, metricsLine), false, true);
-    this.subscription.dispose();
+    try {
+      await this.insert(tools + modelTurnSuffix(end, outcome.error?.message, metricsLine), false, true);
+    } finally {
+      this.subscription.dispose();
+    }
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
     if (editor && vscode.window.activeTextEditor === editor) {
       const endPos = this.doc.positionAt(this.anchor);
