@@ -114,7 +114,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
         err,
       );
     case 'ModelNotReadyException':
-      return new BedrockError('ModelNotReady', `The model ${ctx.modelId ?? ''} is not ready yet (it is being loaded). Retry in a minute.`.replace('  ', ' '), ['retry'], err);
+      return new BedrockError('ModelNotReady', `The model${ctx.modelId ? ` ${ctx.modelId}` : ''} is not ready yet (it is being loaded). Retry in a minute.`, ['retry'], err);
     case 'ModelTimeoutException':
       return new BedrockError('ModelTimeout', 'The model timed out while processing the request. Retry, or shorten the prompt or maxOutputTokens.', ['retry'], err);
     case 'ModelErrorException':

@@ -73,21 +73,23 @@ export async function consumeStream(events: AsyncIterable<ConverseStreamOutput>,
   const toolInputs = new Map<number, { toolUseId: string; name: string; json: string }>();
   let sawStop = false;
   let stalled = false;
-  let timer: NodeJS.Timeout | undefined;
-  const arm = () => {
-    clearTimeout(timer);
-    timer = setTimeout(() => {
+  // One watchdog per stream, not a timer per event: the per-event work stays a timestamp.
+  let lastEventAt = Date.now();
+  const watchdog = setInterval(
+    () => {
+      if (Date.now() - lastEventAt < opts.stallTimeoutMs) return;
       stalled = true;
+      clearInterval(watchdog);
       opts.abort();
-    }, opts.stallTimeoutMs);
-  };
+    },
+    Math.min(1000, Math.max(10, opts.stallTimeoutMs / 4)),
+  );
   const firstToken = () => {
     if (out.timeToFirstTokenMs === undefined) out.timeToFirstTokenMs = now() - opts.startedAt;
   };
   try {
-    arm();
     for await (const ev of events) {
-      arm();
+      lastEventAt = Date.now();
       if (ev.contentBlockStart?.start?.toolUse) {
         const t = ev.contentBlockStart.start.toolUse;
         toolInputs.set(ev.contentBlockStart.contentBlockIndex ?? 0, { toolUseId: t.toolUseId ?? '', name: t.name ?? '', json: '' });
@@ -146,7 +148,7 @@ export async function consumeStream(events: AsyncIterable<ConverseStreamOutput>,
       }
     }
   } finally {
-    clearTimeout(timer);
+    clearInterval(watchdog);
     out.latencyMs = now() - opts.startedAt;
   }
   return out;

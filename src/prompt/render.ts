@@ -57,12 +57,9 @@ const DOC_TYPES: Record<string, string> = {
 const VIDEO_TYPES: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm', 'video/x-matroska': 'mkv' };
 const EXT_TYPES: Record<string, string> = {
   png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
-  pdf: 'application/pdf', csv: 'text/csv', doc: 'application/msword', docx: DOC_TYPES_KEY('docx'), xls: 'application/vnd.ms-excel', xlsx: DOC_TYPES_KEY('xlsx'),
+  pdf: 'application/pdf', csv: 'text/csv', doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
   html: 'text/html', htm: 'text/html', txt: 'text/plain', md: 'text/markdown', mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska',
 };
-function DOC_TYPES_KEY(ext: string): string {
-  return Object.entries(DOC_TYPES).find(([, v]) => v === ext)?.[0] ?? '';
-}
 
 export function contentTypeOf(url: string, explicit?: string): string | undefined {
   if (explicit) return explicit.toLowerCase();

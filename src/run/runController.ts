@@ -152,14 +152,14 @@ export class RunController implements vscode.Disposable {
       // Failed before any output: the file is untouched.
       const error = abort.signal.aborted ? new BedrockError('Cancelled', 'Stopped before the answer started.') : toBedrockError(err, errorContext);
       this.logger.error(`${error.code}: ${error.message}`, error.cause);
-      const result = this.result(request, { text: '', reasoning: '', toolCalls: [], latencyMs: performance.now() - startedAt, status: error.cancelled ? 'stopped' : 'failed', error: error.cancelled ? undefined : error }, streamed, 0);
+      const result = this.result(request, { text: '', reasoning: '', toolCalls: [], latencyMs: performance.now() - startedAt, status: error.cancelled ? 'stopped' : 'failed', error: error.cancelled ? undefined : error }, streamed);
       this.finishRun(key);
       if (!error.cancelled) this.report(doc, request, error);
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
     const cost = estimateCost(request.modelId, outcome.usage, priceTable as PriceTable, cfg.get<Record<string, Partial<ModelPrice>>>('pricing', {}));
-    const result = this.result(request, outcome, streamed, 0, cost?.usd, cost?.source);
+    const result = this.result(request, outcome, streamed, cost?.usd, cost?.source);
     try {
       await sink.finish(outcome, metricsLine(result));
     } finally {
@@ -185,7 +185,7 @@ export class RunController implements vscode.Disposable {
     return resolveInCatalogue(normalizeModelRef(modelId), c).model?.streaming !== false;
   }
 
-  private result(request: ConverseRequest, o: StreamOutcome, streamed: boolean, edits: number, costUsd?: number, costSource?: string): RunResult {
+  private result(request: ConverseRequest, o: StreamOutcome, streamed: boolean, costUsd?: number, costSource?: string): RunResult {
     return {
       status: o.status,
       modelId: request.modelId,
@@ -198,7 +198,7 @@ export class RunController implements vscode.Disposable {
       costUsd,
       costSource,
       streamed,
-      edits,
+      edits: 0,
       error: o.error ? { code: o.error.code, message: o.error.message } : undefined,
     };
   }

@@ -63,7 +63,6 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
 
   private updateMessage(state: CatalogueState): void {
     if (!this.view) return;
-    const when = (c: Catalogue) => `${c.region}`;
     switch (state.kind) {
       case 'loading':
         this.view.message = 'Loading models…';
@@ -72,7 +71,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         this.view.message = state.error.message;
         break;
       case 'ready':
-        this.view.message = state.fromCache ? `Cached list for ${when(state.catalogue)}; refreshing…` : undefined;
+        this.view.message = state.fromCache ? `Cached list for ${state.catalogue.region}; refreshing…` : undefined;
         break;
       default:
         this.view.message = undefined;
