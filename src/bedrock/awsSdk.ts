@@ -3,11 +3,16 @@
 // ./clients.ts.
 import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
 import { createReadStream, promises as fs } from 'node:fs';
-import { ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
   BedrockClient,
   CreateModelCustomizationJobCommand,
+  CreateModelInvocationJobCommand,
+  GetModelInvocationJobCommand,
+  paginateListModelInvocationJobs,
+  StopModelInvocationJobCommand,
+  type ModelInvocationJobSummary,
   CreateProvisionedModelThroughputCommand,
   GetModelCustomizationJobCommand,
   ListFoundationModelsCommand,
@@ -19,7 +24,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsSettings } from './settings';
-import type { BedrockClients, ControlPlane, Customization, JobSummary, Runtime, Storage } from './clients';
+import type { BatchInference, BedrockClients, ControlPlane, Customization, InvocationJob, JobSummary, Runtime, Storage } from './clients';
 
 export function createClients(settings: AwsSettings, userAgent: string): BedrockClients {
   const common = {
@@ -81,6 +86,15 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     async listBuckets() {
       return ((await s3Client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean);
     },
+    async listKeys(bucket, prefix) {
+      const keys: string[] = [];
+      for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: bucket, Prefix: prefix })) keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
+      return keys;
+    },
+    async readText(bucket, key, signal) {
+      const out = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+      return (await out.Body?.transformToString('utf8')) ?? '';
+    },
   };
 
   const toSummary = (j: { jobArn?: string; jobName?: string; status?: string; baseModelArn?: string; customModelArn?: string; outputModelArn?: string; customModelName?: string; outputModelName?: string; customizationType?: string; creationTime?: Date; endTime?: Date }): JobSummary => ({
@@ -131,11 +145,57 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
   };
 
+  const toInvocationJob = (j: Partial<ModelInvocationJobSummary>): InvocationJob => ({
+    jobArn: j.jobArn ?? '',
+    jobName: j.jobName ?? '',
+    modelId: j.modelId ?? '',
+    status: j.status ?? 'Unknown',
+    message: j.message,
+    submitTime: j.submitTime,
+    endTime: j.endTime,
+    inputS3Uri: j.inputDataConfig?.s3InputDataConfig?.s3Uri,
+    outputS3Uri: j.outputDataConfig?.s3OutputDataConfig?.s3Uri,
+    totalRecordCount: j.totalRecordCount,
+    processedRecordCount: j.processedRecordCount,
+    successRecordCount: j.successRecordCount,
+    errorRecordCount: j.errorRecordCount,
+  });
+  const batch: BatchInference = {
+    async createJob(input) {
+      const out = await controlClient.send(
+        new CreateModelInvocationJobCommand({
+          jobName: input.jobName,
+          roleArn: input.roleArn,
+          modelId: input.modelId,
+          modelInvocationType: 'Converse',
+          inputDataConfig: { s3InputDataConfig: { s3Uri: input.inputS3Uri, s3InputFormat: 'JSONL' } },
+          outputDataConfig: { s3OutputDataConfig: { s3Uri: input.outputS3Uri } },
+          timeoutDurationInHours: input.timeoutDurationInHours,
+        }),
+      );
+      return out.jobArn ?? '';
+    },
+    async listJobs() {
+      const all: InvocationJob[] = [];
+      for await (const page of paginateListModelInvocationJobs({ client: controlClient, pageSize: 100 }, { sortBy: 'CreationTime', sortOrder: 'Descending' })) {
+        all.push(...(page.invocationJobSummaries ?? []).map(toInvocationJob));
+      }
+      return all;
+    },
+    async getJob(jobArn) {
+      return toInvocationJob(await controlClient.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn })));
+    },
+    async stopJob(jobArn) {
+      await controlClient.send(new StopModelInvocationJobCommand({ jobIdentifier: jobArn }));
+    },
+  };
+
   return {
     runtime,
     control,
     storage,
     customization,
+    batch,
     dispose() {
       runtimeClient.destroy();
       controlClient.destroy();

@@ -40,6 +40,8 @@ export interface Storage {
   /** Uploads a local file (multipart when large); resolves to its s3:// URI. */
   uploadFile(bucket: string, key: string, filePath: string, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal): Promise<string>;
   listBuckets(): Promise<string[]>;
+  listKeys(bucket: string, prefix: string): Promise<string[]>;
+  readText(bucket: string, key: string, signal?: AbortSignal): Promise<string>;
 }
 
 export interface CustomizationJobInput {
@@ -81,11 +83,45 @@ export interface Customization {
   createProvisionedThroughput(name: string, modelArn: string, modelUnits: number, commitment?: 'OneMonth' | 'SixMonths'): Promise<string>;
 }
 
+export interface InvocationJobInput {
+  jobName: string;
+  roleArn: string;
+  modelId: string;
+  inputS3Uri: string;
+  outputS3Uri: string;
+  timeoutDurationInHours?: number;
+}
+
+export interface InvocationJob {
+  jobArn: string;
+  jobName: string;
+  modelId: string;
+  status: string;
+  message?: string;
+  submitTime?: Date;
+  endTime?: Date;
+  inputS3Uri?: string;
+  outputS3Uri?: string;
+  totalRecordCount?: number;
+  processedRecordCount?: number;
+  successRecordCount?: number;
+  errorRecordCount?: number;
+}
+
+/** Batch inference: CreateModelInvocationJob and friends (records in the Converse format). */
+export interface BatchInference {
+  createJob(input: InvocationJobInput): Promise<string>;
+  listJobs(): Promise<InvocationJob[]>;
+  getJob(jobArn: string): Promise<InvocationJob>;
+  stopJob(jobArn: string): Promise<void>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   control: ControlPlane;
   storage: Storage;
   customization: Customization;
+  batch: BatchInference;
   dispose(): void;
 }
 

@@ -2,3 +2,5 @@
 // (dist/promptEngine.js) and required on first use, so activation does not pay for parsing it.
 export { analyzePrompt } from './analyze';
 export { renderPrompt, missingInputs } from './render';
+export { parseTestFile } from './testCases';
+export { checkAssertions, judgeRequest, verdictFrom } from './assertions';

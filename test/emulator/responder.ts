@@ -6,6 +6,10 @@
 // - `maxTokens` truncates (stopReason max_tokens); a stop sequence cuts before it (stop_sequence);
 // - tools offered and no tool result yet: a tool call to the chosen tool (stopReason tool_use);
 // - a tool result in the last user turn: the answer quotes it;
+// - a last user turn that ends asking for "JSON only … conforming to this JSON schema:\n{…}" (what a
+//   .prompt with `output.format: json` renders to) gets a JSON value built from that schema;
+// - booleans in a synthesized tool input are true, unless the last user text contains
+//   `[[tool-boolean=false]]` (lets tests drive an LLM judge that grades through a tool);
 // - reasoning asked for (additionalModelRequestFields.thinking / reasoningConfig / reasoning_config,
 //   or a reasoning model): a reasoning block comes first.
 import { createHash } from 'node:crypto';
@@ -64,27 +68,37 @@ export function estimateInputTokens(body: ConverseBody): number {
   return Math.max(1, Math.ceil(countInputChars(body) / 4));
 }
 
-function sampleValue(schema: any, name: string): unknown {
+function sampleValue(schema: any, name: string, falseBooleans = false): unknown {
   switch (schema?.type) {
     case 'number':
     case 'integer':
       return 1;
     case 'boolean':
-      return true;
+      return !falseBooleans;
     case 'array':
-      return [sampleValue(schema.items, name)];
+      return [sampleValue(schema.items, name, falseBooleans)];
     case 'object':
-      return sampleObject(schema);
+      return sampleObject(schema, falseBooleans);
     default:
       return Array.isArray(schema?.enum) && schema.enum.length > 0 ? schema.enum[0] : `example ${name}`;
   }
 }
 
-function sampleObject(schema: any): Record<string, unknown> {
+function sampleObject(schema: any, falseBooleans = false): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const props = schema?.properties ?? {};
-  for (const [key, sub] of Object.entries(props)) out[key] = sampleValue(sub, key);
+  for (const [key, sub] of Object.entries(props)) out[key] = sampleValue(sub, key, falseBooleans);
   return out;
+}
+
+function jsonSchemaAskedFor(lastUserText: string): unknown {
+  const m = /JSON only[^\n]*JSON schema:\n(\{.*\})\s*$/s.exec(lastUserText);
+  if (!m) return undefined;
+  try {
+    return JSON.parse(m[1]);
+  } catch {
+    return undefined;
+  }
 }
 
 function wantsReasoning(modelId: string, body: ConverseBody): boolean {
@@ -115,8 +129,10 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
   } else if (tools.length > 0 && !body.toolConfig?.toolChoice?.none) {
     const chosenName: string | undefined = body.toolConfig?.toolChoice?.tool?.name;
     const spec = (tools.find((t) => t.toolSpec.name === chosenName) ?? tools[0]).toolSpec;
-    toolUse = { toolUseId: `tooluse_${hash.slice(0, 20)}`, name: spec.name, input: sampleObject(spec.inputSchema?.json) };
+    toolUse = { toolUseId: `tooluse_${hash.slice(0, 20)}`, name: spec.name, input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]')) };
     text = `I will call ${spec.name}.`;
+  } else if (jsonSchemaAskedFor(lastText)) {
+    text = JSON.stringify(sampleValue(jsonSchemaAskedFor(lastText), 'value'));
   } else if (requested) {
     const n = Number(requested[1]);
     const words: string[] = [];

@@ -57,7 +57,7 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
   }
 }
 
-function responseContent(a: Answer): Record<string, unknown>[] {
+export function responseContent(a: Answer): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
   if (a.reasoning) content.push({ reasoningContent: { reasoningText: { text: a.reasoning.text, signature: a.reasoning.signature } } });
   if (a.tokens.length > 0) content.push({ text: a.tokens.join('') });
@@ -65,7 +65,7 @@ function responseContent(a: Answer): Record<string, unknown>[] {
   return content;
 }
 
-function usage(a: Answer) {
+export function usage(a: Answer) {
   return {
     inputTokens: a.inputTokens,
     outputTokens: a.outputTokens,

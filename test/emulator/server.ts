@@ -11,6 +11,7 @@ import { converse, converseStream, countTokens } from './runtime';
 import { handleControlPlane } from './controlPlane';
 import { AccountState } from './state';
 import { S3Store } from './s3';
+import { BatchInferenceService } from './batchInference';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   verbose?: boolean;
   /** How long a customization job runs before it completes (default 3 s). */
   jobDurationMs?: number;
+  /** The minimum number of records per batch inference job (the service's default quota is 100). */
+  batchMinRecords?: number;
 }
 
 export interface RecordedRequest {
@@ -49,6 +52,7 @@ export class BedrockEmulator {
   readonly requests: RecordedRequest[] = [];
   readonly s3 = new S3Store();
   readonly customization: CustomizationService;
+  readonly batchInference: BatchInferenceService;
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -58,6 +62,7 @@ export class BedrockEmulator {
   constructor(private readonly options: EmulatorOptions = {}) {
     this.state = new AccountState(options.seed ?? true);
     this.customization = new CustomizationService(this.state, this.s3, options.jobDurationMs ?? 3000);
+    this.batchInference = new BatchInferenceService(this.state, this.s3, options.jobDurationMs ?? 3000, options.batchMinRecords ?? 100);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }
@@ -177,6 +182,7 @@ export class BedrockEmulator {
         default:
           if (handleControlPlane(ctx, this.state, faults)) return;
           if (this.customization.handle(ctx)) return;
+          if (this.batchInference.handle(ctx)) return;
           throw new ServiceError(404, 'UnknownOperationException', `The emulator does not implement ${ctx.method} ${rawPath}.`);
       }
     } catch (err) {
@@ -245,7 +251,10 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
     if (a === 'model-customization-jobs') return { operation: b === undefined ? 'ListModelCustomizationJobs' : 'GetModelCustomizationJob' };
     if (a === 'provisioned-model-throughput') return { operation: 'GetProvisionedModelThroughput' };
+    if (a === 'model-invocation-jobs') return { operation: 'ListModelInvocationJobs' };
+    if (a === 'model-invocation-job') return { operation: 'GetModelInvocationJob' };
   }
+  if (ctx.method === 'POST' && a === 'model-invocation-job') return { operation: b === undefined ? 'CreateModelInvocationJob' : 'StopModelInvocationJob' };
   if (ctx.method === 'POST' && a === 'model-customization-jobs') return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'provisioned-model-throughput') return { operation: 'CreateProvisionedModelThroughput' };
   return { operation: `${ctx.method} /${a ?? ''}` };

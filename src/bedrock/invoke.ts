@@ -1,0 +1,32 @@
+// One request, one answer, no streaming: what prompt tests, batch runs and the LLM judge need. Pure: it
+// takes the Runtime interface, so unit tests pass a fake and the extension passes the SDK adapter.
+import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import type { Runtime } from './clients';
+import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
+import { usageFrom, type ToolCall, type Usage } from './stream';
+
+export interface InvokeOutcome {
+  text: string;
+  toolCalls: ToolCall[];
+  stopReason?: string;
+  usage?: Usage;
+  latencyMs: number;
+  error?: BedrockError;
+}
+
+export async function converseOnce(runtime: Runtime, request: ConverseCommandInput, ctx: ErrorContext, signal?: AbortSignal, now: () => number = () => performance.now()): Promise<InvokeOutcome> {
+  const startedAt = now();
+  try {
+    const out = await runtime.converse(request, signal);
+    const blocks = out.output?.message?.content ?? [];
+    return {
+      text: blocks.map((b) => b.text ?? '').join(''),
+      toolCalls: blocks.filter((b) => b.toolUse).map((b) => ({ toolUseId: b.toolUse?.toolUseId ?? '', name: b.toolUse?.name ?? '', input: b.toolUse?.input })),
+      stopReason: out.stopReason,
+      usage: usageFrom(out.usage),
+      latencyMs: now() - startedAt,
+    };
+  } catch (err) {
+    return { text: '', toolCalls: [], latencyMs: now() - startedAt, error: toBedrockError(err, ctx) };
+  }
+}

@@ -1,0 +1,170 @@
+// Checks a test case's assertions against one answer. Pure; the LLM judge is a function passed in.
+import Ajv, { type ValidateFunction } from 'ajv';
+import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
+import type { InvokeOutcome } from '../bedrock/invoke';
+import type { Assertion } from './testCases';
+
+export interface CaseOutcome {
+  text: string;
+  latencyMs: number;
+  costUsd?: number;
+  outputTokens?: number;
+}
+
+export interface AssertionResult {
+  assertion: Assertion;
+  pass: boolean;
+  message: string;
+  /** For a diff in the Test Explorer. */
+  expected?: string;
+  actual?: string;
+}
+
+export interface Verdict {
+  pass: boolean;
+  reason: string;
+}
+
+export type Judge = (rubric: string, answer: string) => Promise<Verdict>;
+
+export interface AssertionContext {
+  /** The prompt's output schema as JSON Schema (from `output.schema`). */
+  outputSchema?: unknown;
+  judge?: Judge;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validators = new Map<string, ValidateFunction>();
+
+function validatorFor(schema: unknown): ValidateFunction {
+  const key = JSON.stringify(schema);
+  let v = validators.get(key);
+  if (!v) validators.set(key, (v = ajv.compile(schema as object)));
+  return v;
+}
+
+/** The JSON in an answer: the whole text, or the body of a ```json fence when the model added one. */
+export function parseJsonAnswer(text: string): { value?: unknown; error?: string } {
+  const fenced = /^\s*```(?:json)?\s*\n([\s\S]*?)\n\s*```\s*$/.exec(text);
+  try {
+    return { value: JSON.parse(fenced ? fenced[1] : text) };
+  } catch (err) {
+    return { error: (err as Error).message };
+  }
+}
+
+export async function checkAssertions(assertions: Assertion[], outcome: CaseOutcome, ctx: AssertionContext): Promise<AssertionResult[]> {
+  const results: AssertionResult[] = [];
+  const text = outcome.text;
+  const short = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
+  for (const a of assertions) {
+    switch (a.kind) {
+      case 'contains': {
+        const pass = text.includes(a.value);
+        results.push({ assertion: a, pass, message: pass ? `contains "${a.value}"` : `Expected the answer to contain "${a.value}".`, expected: a.value, actual: text });
+        break;
+      }
+      case 'notContains': {
+        const pass = !text.includes(a.value);
+        results.push({ assertion: a, pass, message: pass ? `does not contain "${a.value}"` : `Expected the answer not to contain "${a.value}", but it does.`, actual: text });
+        break;
+      }
+      case 'regex': {
+        const pass = new RegExp(a.pattern, a.flags).test(text);
+        results.push({ assertion: a, pass, message: pass ? `matches /${a.pattern}/${a.flags}` : `Expected the answer to match /${a.pattern}/${a.flags}.`, expected: `/${a.pattern}/${a.flags}`, actual: text });
+        break;
+      }
+      case 'equals': {
+        const pass = text.trim() === a.value.trim();
+        results.push({ assertion: a, pass, message: pass ? 'equals the expected text' : 'Expected the answer to equal the expected text (spaces at either end are ignored).', expected: a.value, actual: text });
+        break;
+      }
+      case 'json': {
+        const parsed = parseJsonAnswer(text);
+        results.push({ assertion: a, pass: !parsed.error, message: parsed.error ? `Expected valid JSON: ${parsed.error}` : 'is valid JSON', actual: text });
+        break;
+      }
+      case 'schema': {
+        if (ctx.outputSchema === undefined) {
+          results.push({ assertion: a, pass: false, message: 'The prompt has no `output.schema` to check against: add one to its frontmatter, or use `json: true`.' });
+          break;
+        }
+        const parsed = parseJsonAnswer(text);
+        if (parsed.error) {
+          results.push({ assertion: a, pass: false, message: `Expected JSON matching the output schema, but the answer is not JSON: ${parsed.error}`, actual: text });
+          break;
+        }
+        const validate = validatorFor(ctx.outputSchema);
+        const pass = validate(parsed.value) as boolean;
+        const why = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`).join('; ');
+        results.push({ assertion: a, pass, message: pass ? 'matches the output schema' : `Does not match the output schema: ${why}`, expected: JSON.stringify(ctx.outputSchema, null, 2), actual: text });
+        break;
+      }
+      case 'maxLatencyMs': {
+        const pass = outcome.latencyMs <= a.value;
+        results.push({ assertion: a, pass, message: `latency ${Math.round(outcome.latencyMs)} ms ${pass ? '≤' : '>'} ${a.value} ms`, expected: `≤ ${a.value} ms`, actual: `${Math.round(outcome.latencyMs)} ms` });
+        break;
+      }
+      case 'maxCostUsd': {
+        if (outcome.costUsd === undefined) {
+          results.push({ assertion: a, pass: false, message: "The cost is unknown (no price for this model): add it to bedrockPromptLab.pricing, or drop `maxCostUsd`." });
+          break;
+        }
+        const pass = outcome.costUsd <= a.value;
+        results.push({ assertion: a, pass, message: `cost $${outcome.costUsd.toFixed(6)} ${pass ? '≤' : '>'} $${a.value}`, expected: `≤ $${a.value}`, actual: `$${outcome.costUsd.toFixed(6)}` });
+        break;
+      }
+      case 'maxOutputTokens': {
+        const n = outcome.outputTokens;
+        const pass = n !== undefined && n <= a.value;
+        results.push({ assertion: a, pass, message: n === undefined ? 'The service reported no token usage.' : `${n} output tokens ${pass ? '≤' : '>'} ${a.value}`, expected: `≤ ${a.value}`, actual: String(n ?? 'unknown') });
+        break;
+      }
+      case 'rubric': {
+        if (!ctx.judge) {
+          results.push({ assertion: a, pass: false, message: 'No judge model: add `judge: <model id>` to the tests file.' });
+          break;
+        }
+        const v = await ctx.judge(a.value, text);
+        results.push({ assertion: a, pass: v.pass, message: `${v.pass ? 'Judge: meets' : 'Judge: does not meet'} "${short(a.value)}": ${v.reason}`, expected: a.value, actual: text });
+        break;
+      }
+    }
+  }
+  return results;
+}
+
+const GRADE_TOOL = 'record_grade';
+
+/** The judge's request: the rubric and the answer, graded through a forced tool call so the verdict is structured. */
+export function judgeRequest(modelId: string, rubric: string, answer: string): ConverseCommandInput {
+  return {
+    modelId,
+    system: [{ text: 'You grade answers written by another model. Judge only whether the answer meets the rubric. Record your verdict with the record_grade tool.' }],
+    messages: [{ role: 'user', content: [{ text: `<rubric>\n${rubric}\n</rubric>\n<answer>\n${answer}\n</answer>` }] }],
+    inferenceConfig: { temperature: 0, maxTokens: 512 },
+    toolConfig: {
+      tools: [
+        {
+          toolSpec: {
+            name: GRADE_TOOL,
+            description: 'Records whether the answer meets the rubric.',
+            inputSchema: { json: { type: 'object', properties: { pass: { type: 'boolean', description: 'true when the answer meets the rubric' }, reason: { type: 'string', description: 'one sentence' } }, required: ['pass', 'reason'] } },
+          },
+        },
+      ],
+      toolChoice: { tool: { name: GRADE_TOOL } },
+    },
+  };
+}
+
+export function verdictFrom(outcome: InvokeOutcome): Verdict {
+  if (outcome.error) return { pass: false, reason: `the judge failed: ${outcome.error.message}` };
+  const call = outcome.toolCalls.find((c) => c.name === GRADE_TOOL);
+  const input = call?.input as { pass?: unknown; reason?: unknown } | undefined;
+  if (input && typeof input.pass === 'boolean') return { pass: input.pass, reason: typeof input.reason === 'string' ? input.reason : '' };
+  // A model that answered in prose: a leading PASS/FAIL is still a verdict.
+  const m = /^\s*(PASS|FAIL)\b[:.\s-]*(.*)/is.exec(outcome.text);
+  if (m) return { pass: m[1].toUpperCase() === 'PASS', reason: m[2].trim() };
+  return { pass: false, reason: 'the judge gave no verdict (no record_grade call); pick a judge model that supports tool use' };
+}
