@@ -22,7 +22,8 @@ export function rowOfRecordId(recordId: unknown): number | undefined {
 
 /** One JSONL line: the Converse body without modelId (the job names the model), bytes as base64. */
 export function toBatchRecord(row: number, request: ConverseCommandInput): string {
-  const { modelId: _modelId, ...body } = request;
+  const body: Partial<ConverseCommandInput> = { ...request };
+  delete body.modelId;
   return JSON.stringify({ recordId: recordIdFor(row), modelInput: body }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
 }
 

@@ -162,6 +162,7 @@ async function readLines(file: string): Promise<BatchOutputLine[]> {
       if (typeof parsed.row === 'number') out.push(parsed);
     } catch {
       // A line cut short by a crash mid-write: that row is simply run again.
+      continue;
     }
   }
   return out;

@@ -2,6 +2,7 @@
 // the prompt stays a plain Dotprompt file that other Dotprompt tools accept (they reject unknown
 // frontmatter keys), cases can grow long without burying the template, and a change to the cases does
 // not show up as a change to the prompt. See docs/prompt-tests.md.
+import { closest } from './schema';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node as YamlNode, type Pair, type YAMLMap } from 'yaml';
 
 export type Assertion =
@@ -154,7 +155,7 @@ function parseAssertion(node: YamlNode, line: number, caseName: string, problems
     case 'maxOutputTokens':
       return need(typeof v === 'number' && v >= 0, 'a number ≥ 0') ? { kind, value: v as number, line } : undefined;
     default: {
-      const close = ASSERTION_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase().replace(/[_-]/g, ''));
+      const close = ASSERTION_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase().replace(/[_-]/g, '')) ?? closest(kind, ASSERTION_KINDS);
       problems.push({ message: `Unknown assertion \`${kind}\`${close ? `: did you mean \`${close}\`?` : ''} Known: ${ASSERTION_KINDS.join(', ')}.`, line });
       return undefined;
     }
