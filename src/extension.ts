@@ -1,7 +1,9 @@
 // The composition root: build the collaborators, register the features, nothing else. Nothing here
 // loads the AWS SDK or touches the network; that happens on first use.
 import vscode = require('vscode');
-import { awsSelectionCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
+import { awsSelectionCommands, batchCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
+import { BatchJobsTreeProvider } from './views/batchJobsTree';
+import { PromptTestController } from './testing/promptTests';
 import { JobsTreeProvider } from './views/jobsTree';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
@@ -22,6 +24,8 @@ export interface ExtensionApi {
   session: AwsSession;
   runs: RunController;
   jobs: JobsTreeProvider;
+  batchJobs: BatchJobsTreeProvider;
+  tests: PromptTestController;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
 }
@@ -39,7 +43,11 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const jobs = new JobsTreeProvider(session, logger);
   const jobsView = vscode.window.createTreeView('bedrockPromptLab.jobs', { treeDataProvider: jobs });
   jobs.view = jobsView;
+  const batchJobs = new BatchJobsTreeProvider(session, context.workspaceState, logger);
+  const batchJobsView = vscode.window.createTreeView('bedrockPromptLab.batchJobs', { treeDataProvider: batchJobs });
+  batchJobs.view = batchJobsView;
   const analyses = new PromptAnalyses(catalogue);
+  const tests = new PromptTestController(session, catalogue, logger);
   const history = new RunHistory(context);
   const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
   const lenses = new RunCodeLensProvider(runs, analyses);
@@ -61,9 +69,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     jobsView,
     ...customizationCommands(session, catalogue, context.globalState, jobs, logger),
     ...awsSelectionCommands({ session, catalogue, logger }),
+    batchJobs,
+    batchJobsView,
+    ...batchCommands({ session, analyses, memento: context.globalState, logger, batchJobs }, logger),
+    tests,
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, runs, jobs, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, jobs, batchJobs, tests, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

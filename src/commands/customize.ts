@@ -9,10 +9,7 @@ import { scanSecrets, type SecretFinding } from '../dataset/secrets';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import type { JobsTreeProvider } from '../views/jobsTree';
-
-function requireTrust(what: string): void {
-  if (!vscode.workspace.isTrusted) throw new BedrockError('Untrusted', `${what} is not allowed in an untrusted workspace: it sends workspace data to AWS. Trust the workspace first (Manage Workspace Trust).`);
-}
+import { ask, requireTrust } from '../host/trust';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -29,7 +26,7 @@ export interface UploadResult {
 }
 
 /** Scans a file line by line for secrets, so a hand-edited dataset is checked before it leaves too. */
-async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
+export async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
   const found: SecretFinding[] = [];
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
@@ -102,13 +99,6 @@ export interface StartJobOptions {
   customModelName?: string;
   roleArn?: string;
   hyperParameters?: Record<string, string>;
-}
-
-async function ask(value: string | undefined, options: vscode.InputBoxOptions): Promise<string> {
-  if (value !== undefined) return value;
-  const v = await vscode.window.showInputBox({ ignoreFocusOut: true, ...options });
-  if (v === undefined) throw new BedrockError('Cancelled', 'Cancelled.');
-  return v;
 }
 
 /** CreateModelCustomizationJob with the model's hyperparameter defaults and ranges. */

@@ -25,6 +25,13 @@ export const Commands = {
   configureAws: 'bedrockPromptLab.configureAws',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
+  runOverDataset: 'bedrockPromptLab.runOverDataset',
+  startBatchInference: 'bedrockPromptLab.startBatchInference',
+  refreshBatchJobs: 'bedrockPromptLab.refreshBatchJobs',
+  stopBatchJob: 'bedrockPromptLab.stopBatchJob',
+  downloadBatchResults: 'bedrockPromptLab.downloadBatchResults',
+  compareWithBaseModel: 'bedrockPromptLab.compareWithBaseModel',
+  newPromptTests: 'bedrockPromptLab.newPromptTests',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -131,3 +131,27 @@ export async function searchModels(tree: ModelsTreeProvider, given?: string): Pr
   await tree.setFilter({ ...tree.filter, search });
   return search;
 }
+
+/**
+ * A custom model beside its base model: the custom model through its provisioned throughput, the base
+ * model on demand (the customization variant's `:NNk` suffix, and a bare `:0` where needed, removed).
+ */
+export function customAndBaseModels(node: ModelNode, catalogue: CatalogueService): string[] {
+  const c = catalogue.current;
+  let provisionedArn: string | undefined;
+  let baseId: string | undefined;
+  if (node.kind === 'custom') {
+    const pt = c?.provisionedThroughputs.items.find((p) => p.modelArn === node.model.arn && p.status === 'InService');
+    if (!pt) throw new BedrockError('Validation', `${node.model.name} runs only through Provisioned Throughput, and none is in service for it: create one from the Customization Jobs view first.`);
+    provisionedArn = pt.arn;
+    baseId = node.model.baseModelId;
+  } else if (node.kind === 'provisioned') {
+    provisionedArn = node.throughput.arn;
+    baseId = c?.customModels.items.find((m) => m.arn === node.throughput.modelArn)?.baseModelId ?? node.throughput.foundationModelArn?.split('/').pop();
+  }
+  if (!provisionedArn || !baseId) throw new BedrockError('Validation', 'Pick a custom model (or its provisioned throughput) in the Models view to compare it with its base model.');
+  const onDemand = c?.foundationModels.items.filter((m) => m.inferenceTypes.includes('ON_DEMAND')).map((m) => m.modelId) ?? [];
+  const candidates = [baseId, baseId.replace(/:\d+k$/, ''), baseId.replace(/:\d+k$/, '').replace(/:0$/, '')];
+  const base = candidates.find((id) => onDemand.includes(id)) ?? candidates[1];
+  return [provisionedArn, base];
+}

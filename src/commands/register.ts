@@ -10,13 +10,18 @@ import { createDataset } from './createDataset';
 import { createProvisionedThroughput, startCustomizationJob, stopJob, uploadDataset, type StartJobOptions, type UploadOptions } from './customize';
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { JobSummary } from '../bedrock/clients';
-import { copyId, filterModels, newPromptWithModel, runWithModel, searchModels, setModelInPrompt, useInPrompt, type ModelActionDeps } from './modelActions';
+import { newPromptTests } from './newPromptTests';
+import { copyId, customAndBaseModels, filterModels, newPromptWithModel, runWithModel, searchModels, setModelInPrompt, useInPrompt, type ModelActionDeps } from './modelActions';
 import { compareModels, type CompareOptions } from '../webview/comparePanel';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
 import { openRunHistory, runCommand, stopCommand } from './run';
 import type { RunController } from '../run/runController';
 import type { RunHistory } from '../run/history';
+import type { InvocationJob } from '../bedrock/clients';
+import type { StreamOutcome } from '../bedrock/stream';
+import type { ConverseRequest } from '../prompt/render';
+import { downloadBatchResults, runOverDataset, startBatchInference, stopBatchJob, type BatchDeps, type BatchInferenceOptions, type BatchOptions } from './batch';
 
 export interface CoreDeps {
   session: AwsSession;
@@ -27,8 +32,11 @@ export interface CoreDeps {
 /** The model explorer's actions and filters. */
 export function modelCommands(d: ModelActionDeps & { session: AwsSession; extensionUri: vscode.Uri }, logger: OutputLogger): vscode.Disposable[] {
   const useModel = async (uri: vscode.Uri, modelId: string) => setModelInPrompt(await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }), modelId, d.analyses);
+  const saveRun = (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => d.runs.saveAsRun(uri, request, outcome);
   return [
-    registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
+    registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
+    registerCommand(Commands.compareWithBaseModel, (n: ModelNode, o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, { ...o, models: customAndBaseModels(n, d.catalogue) }), logger),
+    registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(d.analyses, u), logger),
     registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(d.tree, f), logger),
     registerCommand(Commands.searchModels, (s?: string) => searchModels(d.tree, s), logger),
     registerCommand(Commands.clearModelFilter, () => d.tree.setFilter({}), logger),
@@ -48,6 +56,18 @@ export function customizationCommands(session: AwsSession, catalogue: CatalogueS
     registerCommand(Commands.refreshJobs, () => jobs.refresh(), logger),
     registerCommand(Commands.stopJob, (j: JobSummary | string) => stopJob(session, jobs, j), logger),
     registerCommand(Commands.createProvisionedThroughput, (j: Parameters<typeof createProvisionedThroughput>[2]) => createProvisionedThroughput(session, catalogue, j), logger),
+  ];
+}
+
+/** Batch runs: locally over a data file, or as Bedrock batch inference jobs. */
+export function batchCommands(d: BatchDeps, logger: OutputLogger): vscode.Disposable[] {
+  const opts = (o?: BatchInferenceOptions | vscode.Uri): BatchInferenceOptions | undefined => (o instanceof vscode.Uri ? (/\.prompt$/.test(o.path) ? { uri: o.toString() } : { data: o.fsPath }) : o);
+  return [
+    registerCommand(Commands.runOverDataset, (o?: BatchOptions | vscode.Uri) => runOverDataset(d, opts(o)), logger),
+    registerCommand(Commands.startBatchInference, (o?: BatchInferenceOptions | vscode.Uri) => startBatchInference(d, opts(o)), logger),
+    registerCommand(Commands.refreshBatchJobs, () => d.batchJobs.refresh(), logger),
+    registerCommand(Commands.stopBatchJob, (j: InvocationJob | string) => stopBatchJob(d, j), logger),
+    registerCommand(Commands.downloadBatchResults, (j: InvocationJob | string) => downloadBatchResults(d, j), logger),
   ];
 }
 

@@ -1,11 +1,11 @@
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
-import priceTable from '../../pricing/bedrock-on-demand.json';
 import { BedrockError, toBedrockError, type ErrorContext } from '../bedrock/errors';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { estimateCost, formatUsd, type ModelPrice, type PriceTable } from '../bedrock/pricing';
+import { formatUsd } from '../bedrock/pricing';
 import { consumeStream, usageFrom, type StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
+import { costOf } from '../host/pricing';
 import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
 import type { Logger } from '../shared/logger';
@@ -158,7 +158,7 @@ export class RunController implements vscode.Disposable {
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
-    const cost = estimateCost(request.modelId, outcome.usage, priceTable as PriceTable, cfg.get<Record<string, Partial<ModelPrice>>>('pricing', {}));
+    const cost = costOf(request.modelId, outcome.usage);
     const result = this.result(request, outcome, streamed, cost?.usd, cost?.source);
     try {
       await sink.finish(outcome, metricsLine(result));
@@ -176,6 +176,25 @@ export class RunController implements vscode.Disposable {
       this.logger.warn(`${outcome.error.code}: ${outcome.error.message}`, outcome.error.cause);
       this.report(doc, request, outcome.error);
     }
+    return result;
+  }
+
+  /**
+   * Writes an answer obtained elsewhere (a Compare column) into the prompt as if it had been run
+   * there: the model turn, the metrics comment, a fresh user turn, and a history record.
+   */
+  async saveAsRun(uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome): Promise<RunResult> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    if (this.isRunning(uri)) throw new BedrockError('Validation', 'This prompt is running: wait for the run to end (or stop it), then save the column.');
+    const cost = costOf(request.modelId, outcome.usage);
+    const result = this.result(request, outcome, true, cost?.usd, cost?.source);
+    const sink = new InlineSink(doc);
+    await sink.begin();
+    if (outcome.reasoning) sink.reasoning(outcome.reasoning);
+    sink.text(outcome.text);
+    await sink.finish(outcome, metricsLine(result));
+    result.edits = sink.edits;
+    result.historyFile = await this.record(uri, request, result);
     return result;
   }
 

@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
-import priceTable from '../../pricing/bedrock-on-demand.json';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { converseFeatures } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { estimateCost, type PriceTable } from '../bedrock/pricing';
-import { consumeStream } from '../bedrock/stream';
+import { consumeStream, type StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
+import { pickModels } from '../host/modelPicker';
+import { costOf } from '../host/pricing';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest } from '../prompt/render';
@@ -24,6 +24,9 @@ export interface CompareColumnResult extends ColumnMetrics {
   flagged?: string;
 }
 
+/** Open Compare panels (the integration tests reach a panel through the extension's API). */
+export const openComparePanels = new Set<ComparePanel>();
+
 const MAX_COLUMNS = 6;
 const CONCURRENCY = 3;
 
@@ -34,6 +37,7 @@ const CONCURRENCY = 3;
 export class ComparePanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly results = new Map<string, CompareColumnResult>();
+  private readonly outcomes = new Map<string, StreamOutcome>();
   private readonly disposables: vscode.Disposable[] = [];
   private ready: Promise<void>;
   private abort = new AbortController();
@@ -46,7 +50,9 @@ export class ComparePanel implements vscode.Disposable {
     private readonly session: AwsSession,
     private readonly logger: Logger,
     private readonly onUseModel: (modelId: string) => Promise<void>,
+    private readonly onSaveRun: (request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
   ) {
+    openComparePanels.add(this);
     this.panel = vscode.window.createWebviewPanel('bedrockPromptLab.compare', `Compare: ${vscode.workspace.asRelativePath(promptUri)}`, vscode.ViewColumn.Beside, {
       enableScripts: true,
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'webview')],
@@ -57,32 +63,40 @@ export class ComparePanel implements vscode.Disposable {
     this.ready = new Promise((r) => (markReady = r));
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
-        if (!isWebviewMessage(m)) {
-          this.logger.warn('compare view: ignored a malformed message');
-          return;
-        }
-        switch (m.type) {
-          case 'ready':
-            markReady();
-            break;
-          case 'copy':
-            void vscode.env.clipboard.writeText(this.results.get(m.id)?.text ?? '');
-            break;
-          case 'useModel': {
-            const col = this.columns.find((c) => c.id === m.id);
-            if (col) void this.onUseModel(col.modelId);
-            break;
-          }
-          case 'rerun':
-            void this.runColumns(this.columns.filter((c) => c.id === m.id));
-            break;
-          case 'rerunAll':
-            void this.runAll();
-            break;
-        }
+        if (isWebviewMessage(m) && m.type === 'ready') markReady();
+        else void this.receive(m);
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
+  }
+
+  /** Handles a message from the webview (checked first: the webview is not trusted). */
+  async receive(m: unknown): Promise<unknown> {
+    if (!isWebviewMessage(m)) {
+      this.logger.warn('compare view: ignored a malformed message');
+      return undefined;
+    }
+    const col = 'id' in m ? this.columns.find((c) => c.id === m.id) : undefined;
+    switch (m.type) {
+      case 'copy':
+        return vscode.env.clipboard.writeText(this.results.get(m.id)?.text ?? '');
+      case 'useModel':
+        return col && this.onUseModel(col.modelId);
+      case 'saveRun': {
+        const outcome = this.outcomes.get(m.id);
+        if (!col || !outcome) {
+          void vscode.window.showInformationMessage('This column has no answer to save yet.');
+          return undefined;
+        }
+        return this.onSaveRun({ ...this.request, modelId: col.modelId }, outcome);
+      }
+      case 'rerun':
+        return this.runColumns(this.columns.filter((c) => c.id === m.id));
+      case 'rerunAll':
+        return this.runAll();
+      default:
+        return undefined;
+    }
   }
 
   get visible(): boolean {
@@ -115,6 +129,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private async runColumn(col: ColumnInfo): Promise<void> {
+    this.outcomes.delete(col.id);
     await this.post({ type: 'start', id: col.id });
     const batcher = new TextBatcher((text) => this.post({ type: 'delta', id: col.id, text }));
     const startedAt = performance.now();
@@ -123,7 +138,8 @@ export class ComparePanel implements vscode.Disposable {
     try {
       const out = await this.session.clients().runtime.converseStream({ ...this.request, modelId: col.modelId }, this.abort.signal);
       const o = await consumeStream(out.stream!, { onText: (t) => batcher.push(t) }, { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() });
-      const cost = estimateCost(col.modelId, o.usage, priceTable as PriceTable);
+      const cost = costOf(col.modelId, o.usage);
+      if (o.status !== 'failed') this.outcomes.set(col.id, o);
       result = { modelId: col.modelId, text: o.text, status: o.status, timeToFirstTokenMs: o.timeToFirstTokenMs, latencyMs: o.latencyMs, inputTokens: o.usage?.inputTokens, outputTokens: o.usage?.outputTokens, costUsd: cost?.usd, stopReason: o.stopReason, error: o.error?.message };
     } catch (err) {
       const e = toBedrockError(err, errorContext);
@@ -161,6 +177,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   dispose(): void {
+    openComparePanels.delete(this);
     this.abort.abort();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
@@ -192,6 +209,7 @@ export async function compareModels(
   analyses: PromptAnalyses,
   logger: Logger,
   onUseModel: (uri: vscode.Uri, modelId: string) => Promise<void>,
+  onSaveRun: (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
   opts: CompareOptions = {},
 ): Promise<CompareColumnResult[] | undefined> {
   if (!vscode.workspace.isTrusted) throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace. Trust the workspace first.');
@@ -201,17 +219,7 @@ export async function compareModels(
   const firstError = analyses.get(doc).problems.find((p) => p.severity === 'error');
   if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
   if (!catalogue.current) await catalogue.refresh();
-  let models = opts.models;
-  if (!models) {
-    const c = catalogue.current;
-    const items = [
-      ...(c?.foundationModels.items ?? []).filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy).map((m) => ({ label: m.modelId, description: m.modelName })),
-      ...(c?.inferenceProfiles.items ?? []).map((p) => ({ label: p.id, description: p.name })),
-      ...(c?.provisionedThroughputs.items ?? []).filter((p) => p.status === 'InService').map((p) => ({ label: p.arn, description: `${p.name} (provisioned)` })),
-    ];
-    const picks = await vscode.window.showQuickPick(items, { canPickMany: true, title: `Compare on up to ${MAX_COLUMNS} models` });
-    models = picks?.map((p) => p.label);
-  }
+  const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
   if (!models || models.length === 0) return undefined;
   if (models.length > MAX_COLUMNS) throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
   const { request } = await promptEngine().renderPrompt(doc.getText(), {}, promptFilesFor(uri));
@@ -220,6 +228,6 @@ export async function compareModels(
     const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;
     return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
   });
-  const panel = new ComparePanel(extensionUri, uri, request, columns, session, logger, (modelId) => onUseModel(uri, modelId));
+  const panel = new ComparePanel(extensionUri, uri, request, columns, session, logger, (modelId) => onUseModel(uri, modelId), (request, outcome) => onSaveRun(uri, request, outcome));
   return panel.runAll();
 }

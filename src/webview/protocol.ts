@@ -30,6 +30,7 @@ export type HostMessage =
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'copy'; id: string }
+  | { type: 'saveRun'; id: string }
   | { type: 'useModel'; id: string }
   | { type: 'rerun'; id: string }
   | { type: 'rerunAll' };
@@ -44,6 +45,7 @@ export function isWebviewMessage(m: unknown): m is WebviewMessage {
     case 'rerunAll':
       return true;
     case 'copy':
+    case 'saveRun':
     case 'useModel':
     case 'rerun':
       return str(o.id);

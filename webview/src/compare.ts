@@ -42,6 +42,7 @@ function init(title: string, infos: ColumnInfo[]): void {
     const actions = el('div', 'actions');
     actions.append(
       button('Copy', 'Copy this answer', () => send({ type: 'copy', id: info.id })),
+      button('Save as run', 'Write this answer into the prompt file as a run, with its metrics', () => send({ type: 'saveRun', id: info.id })),
       button('Use this model', 'Set this model in the prompt', () => send({ type: 'useModel', id: info.id })),
       button('Re-run', 'Run this column again', () => send({ type: 'rerun', id: info.id })),
     );

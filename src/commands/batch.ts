@@ -1,0 +1,252 @@
+// Batch runs of a prompt over a data file: locally ("Run Over Dataset": one Converse call per row,
+// bounded and adaptive concurrency, resumable) or as a Bedrock batch inference job (records uploaded to
+// S3, CreateModelInvocationJob, results brought back). Both write the same output JSONL.
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import vscode = require('vscode');
+import type { InvocationJob } from '../bedrock/clients';
+import { BedrockError } from '../bedrock/errors';
+import { converseOnce } from '../bedrock/invoke';
+import { normalizeModelRef } from '../bedrock/modelRef';
+import type { BatchOutputLine, BatchRunResult } from '../batch/runBatch';
+import type { BatchRow } from '../batch/rows';
+import { scanSecrets } from '../dataset/secrets';
+import { datasetEngine } from '../dataset/loadDatasetEngine';
+import type { AwsSession } from '../host/awsSession';
+import { costOf, PRICES } from '../host/pricing';
+import { ask, requireTrust } from '../host/trust';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { promptEngine } from '../prompt/loadEngine';
+import type { ConverseRequest } from '../prompt/render';
+import { promptFilesFor } from '../run/promptFiles';
+import type { Logger } from '../shared/logger';
+import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
+
+export interface BatchOptions {
+  /** The .prompt file (URI string); the active editor's when absent. */
+  uri?: string;
+  /** The input rows: a .jsonl, .csv or .json file (path or URI string). */
+  data?: string;
+  /** Where the output JSONL goes; `<data>.results.jsonl` by default. */
+  output?: string;
+  /** Another model than the prompt's. */
+  modelId?: string;
+  concurrency?: number;
+  /** What to do with an earlier, interrupted run's rows: resume (default) or start over. */
+  resume?: boolean;
+}
+
+export interface BatchDeps {
+  session: AwsSession;
+  analyses: PromptAnalyses;
+  memento: vscode.Memento;
+  logger: Logger;
+  batchJobs: BatchJobsTreeProvider;
+}
+
+const toUri = (s: string) => (/^[a-z][\w+.-]+:/i.test(s) && !/^[a-z]:\\/i.test(s) ? vscode.Uri.parse(s) : vscode.Uri.file(path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', s)));
+
+interface Prepared {
+  promptUri: vscode.Uri;
+  promptText: string;
+  dataPath: string;
+  outputPath: string;
+  rows: BatchRow[];
+  modelId: string;
+}
+
+async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<Prepared | undefined> {
+  requireTrust(what);
+  const promptUri = opts.uri ? toUri(opts.uri) : vscode.window.activeTextEditor?.document.uri;
+  if (!promptUri || !promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `Open a .prompt file first: ${what} runs a prompt over each row of a data file.`);
+  const doc = await vscode.workspace.openTextDocument(promptUri);
+  const firstError = d.analyses.get(doc).problems.find((p) => p.severity === 'error');
+  if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
+  let dataUri = opts.data ? toUri(opts.data) : undefined;
+  if (!dataUri) {
+    const picked = await vscode.window.showOpenDialog({ title: `${what}: input rows`, canSelectMany: false, defaultUri: vscode.Uri.joinPath(promptUri, '..'), filters: { 'Rows (JSONL, CSV, JSON)': ['jsonl', 'ndjson', 'csv', 'json'] }, openLabel: 'Use these rows' });
+    dataUri = picked?.[0];
+  }
+  if (!dataUri) return undefined;
+  let rows: BatchRow[];
+  try {
+    rows = await datasetEngine().readRows(dataUri.fsPath);
+  } catch (err) {
+    throw new BedrockError('Validation', `Could not read the rows in ${vscode.workspace.asRelativePath(dataUri)}: ${(err as Error).message}`);
+  }
+  if (rows.length === 0) throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(dataUri)} has no rows.`);
+  const outputPath = opts.output ? toUri(opts.output).fsPath : dataUri.fsPath.replace(/\.(jsonl|ndjson|csv|json)$/i, '') + '.results.jsonl';
+  const text = doc.getText();
+  // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
+  const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(text, promptUri, rows.find((r) => !r.problem)?.input ?? {})).request.modelId;
+  return { promptUri, promptText: text, dataPath: dataUri.fsPath, outputPath, rows, modelId };
+}
+
+async function render(text: string, promptUri: vscode.Uri, input: Record<string, unknown>): Promise<{ request: ConverseRequest }> {
+  return promptEngine().renderPrompt(text, input, promptFilesFor(promptUri));
+}
+
+/** Run Over Dataset: every row through the prompt, into an output JSONL. */
+export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<BatchRunResult | undefined> {
+  const p = await prepare(d, opts, 'Run Over Dataset');
+  if (!p) return undefined;
+  const engine = datasetEngine();
+  const partial = engine.partialPathFor(p.outputPath);
+  const hasPartial = await fs.stat(partial).then(() => true, () => false);
+  if (hasPartial && opts.resume === undefined) {
+    const pick = await vscode.window.showInformationMessage(`An earlier run over ${path.basename(p.dataPath)} was interrupted. Resume it (rows already answered are not sent again) or start over?`, 'Resume', 'Start Over');
+    if (!pick) return undefined;
+    if (pick === 'Start Over') await fs.rm(partial, { force: true });
+  } else if (hasPartial && opts.resume === false) {
+    await fs.rm(partial, { force: true });
+  }
+  const concurrency = Math.max(1, opts.concurrency ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.concurrency', 4));
+  const runtime = d.session.clients().runtime;
+  const rel = vscode.workspace.asRelativePath(p.outputPath);
+  d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}`);
+  const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
+    let request: ConverseRequest;
+    try {
+      request = (await render(p.promptText, p.promptUri, row.input)).request;
+    } catch (err) {
+      return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'PromptInvalid', message: `line ${row.line}: ${(err as Error).message}` } };
+    }
+    request.modelId = p.modelId;
+    const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, signal);
+    if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
+    return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };
+  };
+  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows`, cancellable: true }, async (progress, token) => {
+    const abort = new AbortController();
+    token.onCancellationRequested(() => abort.abort());
+    let reported = 0;
+    return engine.runBatch({
+      rows: p.rows,
+      modelId: p.modelId,
+      outputPath: p.outputPath,
+      concurrency,
+      invoke,
+      signal: abort.signal,
+      onProgress: (s) => {
+        const pct = (s.done / s.total) * 100;
+        progress.report({ increment: pct - reported, message: `${s.done}/${s.total}${s.failed ? ` · ${s.failed} failed` : ''}${s.throttled ? ` · throttled ${s.throttled}×, ${s.concurrency} at a time` : ''}` });
+        reported = pct;
+      },
+    });
+  });
+  d.logger.info(`batch run: ${result.written} written, ${result.failed} failed, ${result.resumed} resumed, throttled ${result.stats.throttled}× (lowest concurrency ${result.stats.lowestConcurrency}), complete=${result.complete}`);
+  if (result.fatal) {
+    throw new BedrockError('Validation', `${result.fatal.message} The rows answered so far are kept in ${vscode.workspace.asRelativePath(partial)}; run again to resume.`);
+  }
+  if (!result.complete) {
+    void vscode.window.showInformationMessage(`Stopped after ${result.resumed + result.written} of ${result.total} rows. Run Over Dataset again to resume; the answers so far are in ${vscode.workspace.asRelativePath(partial)}.`);
+    return result;
+  }
+  void vscode.window
+    .showInformationMessage(`${result.total} rows → ${rel}${result.failed ? ` (${result.failed} failed: see their "error")` : ''}.`, 'Open Results')
+    .then((pick) => pick && vscode.window.showTextDocument(vscode.Uri.file(p.outputPath)));
+  return result;
+}
+
+export interface BatchInferenceOptions extends BatchOptions {
+  /** s3://bucket/prefix/ under which the input and output go. */
+  s3Uri?: string;
+  roleArn?: string;
+  jobName?: string;
+}
+
+/** Bedrock batch inference: records → S3 → CreateModelInvocationJob; the Batch Jobs view follows it. */
+export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOptions = {}): Promise<string | undefined> {
+  const p = await prepare(d, opts, 'Batch inference');
+  if (!p) return undefined;
+  const engine = datasetEngine();
+  const good = p.rows.filter((r) => !r.problem);
+  if (good.length < engine.MIN_BATCH_RECORDS) {
+    throw new BedrockError('Validation', `Bedrock batch inference needs at least ${engine.MIN_BATCH_RECORDS} records per job; ${path.basename(p.dataPath)} has ${good.length}. Use "Run Over Dataset" for small inputs.`);
+  }
+  if (good.length > engine.MAX_BATCH_RECORDS) throw new BedrockError('Validation', `A batch inference job takes at most ${engine.MAX_BATCH_RECORDS} records; ${path.basename(p.dataPath)} has ${good.length}. Split the file.`);
+  const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
+  const s3Uri = await ask(opts.s3Uri ?? (cfg.get<string>('batch.s3Uri') || undefined), {
+    title: 'S3 location for the batch input and output',
+    value: d.memento.get<string>('lastBatchS3Uri') ?? 's3://',
+    validateInput: (v) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ? undefined : 's3://bucket/prefix/'),
+  });
+  const roleArn = await ask(opts.roleArn ?? (cfg.get<string>('batch.roleArn') || undefined), {
+    title: 'IAM service role for batch inference',
+    prompt: 'A role Bedrock can assume, with read access to the input and write access to the output location.',
+    value: d.memento.get<string>('lastBatchRoleArn') ?? d.memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::123456789012:role/',
+    validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
+  });
+  const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  const base = path.basename(p.promptUri.fsPath, '.prompt').replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 40);
+  const jobName = opts.jobName ?? `${base}-${stamp}`;
+  const [, bucket, prefixRaw = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s3Uri)!;
+  const prefix = `${prefixRaw.replace(/\/?$/, '/').replace(/^\//, '')}${jobName}/`;
+
+  // Render every row into a record, scanning each for secrets before anything leaves the machine.
+  const tmp = path.join(os.tmpdir(), `bpl-batch-${process.pid}-${Date.now()}.jsonl`);
+  const lines: string[] = [];
+  for (const row of good) {
+    let request: ConverseRequest;
+    try {
+      request = (await render(p.promptText, p.promptUri, row.input)).request;
+    } catch (err) {
+      throw new BedrockError('PromptInvalid', `Row ${row.index + 1} (line ${row.line}) does not render: ${(err as Error).message}`);
+    }
+    request.modelId = p.modelId;
+    const line = engine.toBatchRecord(row.index, request);
+    const secret = scanSecrets(line, path.basename(p.dataPath), row.line)[0];
+    if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${path.basename(p.dataPath)}:${row.line}). Remove it from the data, then retry.`);
+    lines.push(line);
+  }
+  await fs.writeFile(tmp, `${lines.join('\n')}\n`);
+  const clients = d.session.clients();
+  let jobArn: string;
+  try {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Uploading ${lines.length} records to s3://${bucket}/${prefix}input/` }, () => clients.storage.uploadFile(bucket, `${prefix}input/records.jsonl`, tmp));
+    jobArn = await clients.batch.createJob({ jobName, roleArn, modelId: p.modelId, inputS3Uri: `s3://${bucket}/${prefix}input/`, outputS3Uri: `s3://${bucket}/${prefix}output/` });
+  } finally {
+    await fs.rm(tmp, { force: true });
+  }
+  await d.memento.update('lastBatchS3Uri', s3Uri);
+  await d.memento.update('lastBatchRoleArn', roleArn);
+  const record: BatchJobRecord = { jobArn, promptUri: p.promptUri.toString(), dataPath: p.dataPath, outputPath: p.outputPath, modelId: p.modelId };
+  await d.batchJobs.remember(record);
+  d.logger.info(`batch inference job ${jobName} (${jobArn}) on ${p.modelId}: ${lines.length} records`);
+  void vscode.window.showInformationMessage(`Batch inference job ${jobName} started with ${lines.length} records. Follow it in the "Batch Inference Jobs" view; the results come back to ${vscode.workspace.asRelativePath(p.outputPath)}.`);
+  await d.batchJobs.refresh();
+  return jobArn;
+}
+
+/** Reads a finished job's `.out` files from S3 and writes the output JSONL, as a local batch run would. */
+export async function downloadBatchResults(d: BatchDeps, job: InvocationJob | string): Promise<{ outputPath: string; lines: BatchOutputLine[] } | undefined> {
+  const arn = typeof job === 'string' ? job : job.jobArn;
+  const clients = d.session.clients();
+  const details = await clients.batch.getJob(arn);
+  if (!['Completed', 'PartiallyCompleted'].includes(details.status)) {
+    throw new BedrockError('Validation', `The job ${details.jobName} is ${details.status}${details.message ? ` (${details.message})` : ''}: results come back only from a completed job.`);
+  }
+  const record = d.batchJobs.recordFor(arn);
+  if (!record) throw new BedrockError('NotFound', `The job ${details.jobName} was not started from this workspace, so its input rows are unknown. Its raw output is at ${details.outputS3Uri}.`);
+  const rows = await datasetEngine().readRows(record.dataPath);
+  const out = /^s3:\/\/([^/]+)\/?(.*)$/.exec(details.outputS3Uri ?? '');
+  if (!out) throw new BedrockError('Validation', `The job has no output location (${details.outputS3Uri}).`);
+  const jobId = arn.split('/').pop();
+  const prefix = `${out[2].replace(/\/?$/, '/').replace(/^\//, '')}${jobId}/`;
+  const keys = (await clients.storage.listKeys(out[1], prefix)).filter((k) => k.endsWith('.out') && !k.endsWith('manifest.json.out'));
+  if (keys.length === 0) throw new BedrockError('NotFound', `No results were found under s3://${out[1]}/${prefix}.`);
+  const text = (await Promise.all(keys.map((k) => clients.storage.readText(out[1], k)))).join('\n');
+  const lines = datasetEngine().outputLinesFromJob(text, rows, record.modelId, PRICES, details.status);
+  await datasetEngine().writeAtomically(record.outputPath, lines.map((l) => JSON.stringify(l)));
+  const failed = lines.filter((l) => l.error).length;
+  void vscode.window
+    .showInformationMessage(`${details.jobName}: ${lines.length} rows → ${vscode.workspace.asRelativePath(record.outputPath)}${failed ? ` (${failed} failed)` : ''}.`, 'Open Results')
+    .then((pick) => pick && vscode.window.showTextDocument(vscode.Uri.file(record.outputPath)));
+  return { outputPath: record.outputPath, lines };
+}
+
+export async function stopBatchJob(d: BatchDeps, job: InvocationJob | string): Promise<void> {
+  await d.session.clients().batch.stopJob(typeof job === 'string' ? job : job.jobArn);
+  await d.batchJobs.refresh();
+}

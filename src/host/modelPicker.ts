@@ -1,0 +1,21 @@
+import vscode = require('vscode');
+import type { CatalogueService } from './catalogueService';
+
+/** Every model that can run a text prompt now: on-demand text models, inference profiles, provisioned throughputs in service. */
+export async function runnableModelItems(catalogue: CatalogueService): Promise<vscode.QuickPickItem[]> {
+  if (!catalogue.current) await catalogue.refresh();
+  const c = catalogue.current;
+  return [
+    ...(c?.foundationModels.items ?? []).filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy).map((m) => ({ label: m.modelId, description: m.modelName })),
+    ...(c?.inferenceProfiles.items ?? []).map((p) => ({ label: p.id, description: p.name })),
+    ...(c?.provisionedThroughputs.items ?? []).filter((p) => p.status === 'InService').map((p) => ({ label: p.arn, description: `${p.name} (provisioned)` })),
+  ];
+}
+
+export async function pickModel(catalogue: CatalogueService, title: string): Promise<string | undefined> {
+  return (await vscode.window.showQuickPick(runnableModelItems(catalogue), { title, matchOnDescription: true }))?.label;
+}
+
+export async function pickModels(catalogue: CatalogueService, title: string): Promise<string[] | undefined> {
+  return (await vscode.window.showQuickPick(runnableModelItems(catalogue), { title, canPickMany: true, matchOnDescription: true }))?.map((p) => p.label);
+}

@@ -1,0 +1,289 @@
+// Prompt tests in VS Code's Test Explorer. Each `<name>.tests.yaml` beside a `<name>.prompt` is a test
+// file; its cases are the tests. A run renders the prompt with each case's input, calls the model once
+// (Converse, bounded concurrency that backs off on throttling), and checks the assertions; failures
+// carry expected/actual and point at the assertion's line.
+import path from 'node:path';
+import vscode = require('vscode');
+import { AdaptiveLimiter } from '../bedrock/adaptiveLimiter';
+import { converseOnce } from '../bedrock/invoke';
+import { normalizeModelRef } from '../bedrock/modelRef';
+import type { AwsSession } from '../host/awsSession';
+import type { CatalogueService } from '../host/catalogueService';
+import { costOf } from '../host/pricing';
+import type { AssertionResult } from '../prompt/assertions';
+import { promptEngine } from '../prompt/loadEngine';
+import type { PromptTestFile, TestCase } from '../prompt/testCases';
+import { promptFilesFor } from '../run/promptFiles';
+import type { Logger } from '../shared/logger';
+import { pickModel } from '../host/modelPicker';
+
+export interface CaseResult {
+  id: string;
+  file: string;
+  name: string;
+  state: 'passed' | 'failed' | 'errored' | 'skipped';
+  modelId?: string;
+  output?: string;
+  messages: string[];
+}
+
+interface CaseData {
+  testsUri: vscode.Uri;
+  promptUri: vscode.Uri;
+  testCase: TestCase;
+}
+
+const TESTS_GLOB = '**/*.tests.{yaml,yml}';
+
+export class PromptTestController implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('bedrockPromptLab.promptTests', 'Prompt Tests');
+  private readonly cases = new WeakMap<vscode.TestItem, CaseData>();
+  private readonly files = new Map<string, PromptTestFile>();
+  private readonly finished = new vscode.EventEmitter<CaseResult[]>();
+  readonly onDidFinishRun = this.finished.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watching = false;
+  /** Set by `run({ modelId })` so the "another model" profile does not ask. */
+  private modelForNextRun?: string;
+
+  constructor(
+    private readonly session: AwsSession,
+    private readonly catalogue: CatalogueService,
+    private readonly logger: Logger,
+  ) {
+    this.controller.resolveHandler = async (item) => {
+      if (!item) await this.discover();
+    };
+    this.controller.refreshHandler = async () => {
+      this.controller.items.replace([]);
+      await this.discover();
+    };
+    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token), true);
+    const otherModel = this.controller.createRunProfile('Run on Another Model…', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token, true), false);
+    this.disposables.push(
+      runProfile,
+      otherModel,
+      this.finished,
+      // A tests file or its prompt opened in an editor shows up at once, before the Test Explorer is opened.
+      vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
+      vscode.workspace.onDidChangeTextDocument((e) => this.isTestsFile(e.document.uri) && this.load(e.document.uri, e.document.getText())),
+    );
+    vscode.workspace.textDocuments.forEach((d) => this.onDocument(d));
+  }
+
+  private isTestsFile(uri: vscode.Uri): boolean {
+    return /\.tests\.ya?ml$/.test(uri.path);
+  }
+
+  private onDocument(doc: vscode.TextDocument): void {
+    if (this.isTestsFile(doc.uri)) this.load(doc.uri, doc.getText());
+    else if (doc.languageId === 'dotprompt') {
+      const tests = vscode.Uri.file(doc.uri.fsPath.replace(/\.prompt$/, '.tests.yaml'));
+      void vscode.workspace.fs.readFile(tests).then(
+        (bytes) => this.load(tests, Buffer.from(bytes).toString('utf8')),
+        () => undefined, // No tests file for this prompt.
+      );
+    }
+  }
+
+  /** Finds every tests file in the workspace and watches for more. */
+  async discover(): Promise<void> {
+    if (!this.watching) {
+      this.watching = true;
+      const watcher = vscode.workspace.createFileSystemWatcher(TESTS_GLOB);
+      watcher.onDidCreate((u) => void this.loadFromDisk(u));
+      watcher.onDidChange((u) => void this.loadFromDisk(u));
+      watcher.onDidDelete((u) => {
+        this.controller.items.delete(u.toString());
+        this.files.delete(u.toString());
+      });
+      this.disposables.push(watcher);
+    }
+    const uris = await vscode.workspace.findFiles(TESTS_GLOB, '**/node_modules/**');
+    await Promise.all(uris.map((u) => this.loadFromDisk(u)));
+  }
+
+  private async loadFromDisk(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    this.load(uri, open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+  }
+
+  private load(testsUri: vscode.Uri, text: string): void {
+    const parsed = promptEngine().parseTestFile(text);
+    this.files.set(testsUri.toString(), parsed);
+    const promptUri = vscode.Uri.file(testsUri.fsPath.replace(/\.tests\.ya?ml$/, '.prompt'));
+    const fileItem = this.controller.items.get(testsUri.toString()) ?? this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
+    fileItem.description = vscode.workspace.asRelativePath(testsUri);
+    fileItem.range = new vscode.Range(0, 0, 0, 0);
+    fileItem.error = parsed.problems.length > 0 ? new vscode.MarkdownString(parsed.problems.map((p) => `line ${p.line + 1}: ${p.message}`).join('\n\n')) : undefined;
+    const children = parsed.cases.map((c) => {
+      const item = this.controller.createTestItem(`${testsUri.toString()}#${c.name}`, c.name, testsUri);
+      item.range = new vscode.Range(c.line, 0, c.line, 0);
+      item.description = `${c.assertions.length} assertion${c.assertions.length === 1 ? '' : 's'}`;
+      this.cases.set(item, { testsUri, promptUri, testCase: c });
+      return item;
+    });
+    fileItem.children.replace(children);
+    this.controller.items.add(fileItem);
+  }
+
+  /** Runs cases by id (all when none given), through the same handler as the Test Explorer. */
+  async run(opts: { ids?: string[]; modelId?: string } = {}): Promise<CaseResult[]> {
+    await this.discover();
+    const all: vscode.TestItem[] = [];
+    this.controller.items.forEach((f) => {
+      all.push(f);
+      f.children.forEach((c) => all.push(c));
+    });
+    const include = opts.ids ? all.filter((i) => opts.ids!.includes(i.id)) : undefined;
+    const done = new Promise<CaseResult[]>((resolve) => {
+      const sub = this.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
+    });
+    this.modelForNextRun = opts.modelId;
+    const cts = new vscode.CancellationTokenSource();
+    await this.runHandler(new vscode.TestRunRequest(include), cts.token, opts.modelId !== undefined);
+    cts.dispose();
+    return done;
+  }
+
+  private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, otherModel = false): Promise<void> {
+    const leaves: vscode.TestItem[] = [];
+    const collect = (item: vscode.TestItem) => {
+      if (request.exclude?.includes(item)) return;
+      if (this.cases.has(item)) leaves.push(item);
+      item.children.forEach(collect);
+    };
+    if (request.include) request.include.forEach(collect);
+    else this.controller.items.forEach(collect);
+
+    let modelOverride: string | undefined;
+    if (otherModel) {
+      modelOverride = this.modelForNextRun ?? (await pickModel(this.catalogue, 'Run the prompt tests on which model?'));
+      this.modelForNextRun = undefined;
+      if (!modelOverride) return;
+    }
+    const run = this.controller.createTestRun(request, modelOverride ? `Prompt tests on ${modelOverride}` : 'Prompt tests');
+    this.logger.info(`prompt tests: ${leaves.length} case(s)${modelOverride ? ` on ${modelOverride}` : ''}`);
+    const results: CaseResult[] = [];
+    const record = (item: vscode.TestItem, state: CaseResult['state'], messages: string[], extra: Partial<CaseResult> = {}) => {
+      const data = this.cases.get(item)!;
+      results.push({ id: item.id, file: vscode.workspace.asRelativePath(data.testsUri), name: data.testCase.name, state, messages, ...extra });
+    };
+    try {
+      if (!vscode.workspace.isTrusted) {
+        const msg = new vscode.TestMessage('Prompt tests cannot run in an untrusted workspace: they send the prompt and its files to AWS. Trust the workspace (Manage Workspace Trust) to run them.');
+        for (const item of leaves) {
+          run.errored(item, msg);
+          record(item, 'errored', [msg.message.toString()]);
+        }
+        return;
+      }
+      leaves.forEach((i) => run.enqueued(i));
+      const concurrency = Math.max(1, vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('tests.concurrency', 4));
+      const limiter = new AdaptiveLimiter({ maxConcurrency: concurrency });
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      const queue = [...leaves];
+      let finished = 0;
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt tests' }, async (progress) => {
+        const worker = async () => {
+          for (let item = queue.shift(); item; item = queue.shift()) {
+            if (abort.signal.aborted) {
+              run.skipped(item);
+              record(item, 'skipped', []);
+              continue;
+            }
+            run.started(item);
+            await this.runCase(item, run, limiter, abort.signal, modelOverride, record);
+            progress.report({ message: `${++finished}/${leaves.length}` });
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(concurrency, leaves.length) }, worker));
+      });
+      sub.dispose();
+    } finally {
+      run.end();
+      this.finished.fire(results);
+    }
+  }
+
+  private async runCase(
+    item: vscode.TestItem,
+    run: vscode.TestRun,
+    limiter: AdaptiveLimiter,
+    signal: AbortSignal,
+    modelOverride: string | undefined,
+    record: (item: vscode.TestItem, state: CaseResult['state'], messages: string[], extra?: Partial<CaseResult>) => void,
+  ): Promise<void> {
+    const { testsUri, promptUri, testCase } = this.cases.get(item)!;
+    const file = this.files.get(testsUri.toString());
+    const at = (line: number) => new vscode.Location(testsUri, new vscode.Position(line, 0));
+    const errored = (message: string) => {
+      const m = new vscode.TestMessage(message);
+      m.location = at(testCase.line);
+      run.errored(item, m);
+      record(item, 'errored', [message]);
+    };
+    let rendered;
+    try {
+      const doc = await vscode.workspace.openTextDocument(promptUri);
+      rendered = await promptEngine().renderPrompt(doc.getText(), testCase.input, promptFilesFor(promptUri));
+    } catch (err) {
+      return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);
+    }
+    const request = rendered.request;
+    const modelRef = modelOverride ?? file?.model;
+    if (modelRef) request.modelId = normalizeModelRef(modelRef).modelId;
+    const runtime = this.session.clients().runtime;
+    const ctx = { operation: `test "${testCase.name}" on ${request.modelId}`, profile: this.session.profile, modelId: request.modelId };
+    const outcome = await limiter.run(() => converseOnce(runtime, request, ctx, signal), (o) => o.error?.code === 'Throttled', signal);
+    if (outcome.error) {
+      if (outcome.error.code === 'Cancelled') {
+        run.skipped(item);
+        record(item, 'skipped', []);
+        return;
+      }
+      return errored(`${request.modelId}: ${outcome.error.message}`);
+    }
+    const cost = costOf(request.modelId, outcome.usage);
+    run.appendOutput(`── ${testCase.name} (${request.modelId}, ${Math.round(outcome.latencyMs)} ms)\r\n${outcome.text.replace(/\r?\n/g, '\r\n')}\r\n`, at(testCase.line), item);
+    const judgeModel = file?.judge ? normalizeModelRef(file.judge).modelId : undefined;
+    const engine = promptEngine();
+    let results: AssertionResult[];
+    try {
+      results = await engine.checkAssertions(
+        testCase.assertions,
+        { text: outcome.text, latencyMs: outcome.latencyMs, costUsd: cost?.usd, outputTokens: outcome.usage?.outputTokens },
+        {
+          outputSchema: rendered.outputSchema,
+          judge: judgeModel
+            ? async (rubric, answer) => {
+                const judged = await limiter.run(() => converseOnce(runtime, engine.judgeRequest(judgeModel, rubric, answer), { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel }, signal), (o) => o.error?.code === 'Throttled', signal);
+                return engine.verdictFrom(judged);
+              }
+            : undefined,
+        },
+      );
+    } catch (err) {
+      return errored(`Checking the assertions failed: ${(err as Error).message}`);
+    }
+    const failures = results.filter((r) => !r.pass);
+    if (failures.length === 0) {
+      run.passed(item, outcome.latencyMs);
+      record(item, 'passed', results.map((r) => r.message), { modelId: request.modelId, output: outcome.text });
+      return;
+    }
+    const messages = failures.map((f) => {
+      const m = f.expected !== undefined && f.actual !== undefined ? vscode.TestMessage.diff(f.message, f.expected, f.actual) : new vscode.TestMessage(f.message);
+      m.location = at(f.assertion.line);
+      return m;
+    });
+    run.failed(item, messages, outcome.latencyMs);
+    record(item, 'failed', failures.map((f) => f.message), { modelId: request.modelId, output: outcome.text });
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+    this.controller.dispose();
+  }
+}

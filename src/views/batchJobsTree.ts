@@ -1,0 +1,123 @@
+import vscode = require('vscode');
+import type { InvocationJob } from '../bedrock/clients';
+import { toBedrockError } from '../bedrock/errors';
+import type { AwsSession } from '../host/awsSession';
+import type { Logger } from '../shared/logger';
+
+/** What the extension remembers about a batch job it started: where its rows came from and where results go. */
+export interface BatchJobRecord {
+  jobArn: string;
+  promptUri: string;
+  dataPath: string;
+  outputPath: string;
+  modelId: string;
+}
+
+const RUNNING = new Set(['Submitted', 'Validating', 'Scheduled', 'InProgress', 'Stopping']);
+const ICONS: Record<string, string> = { Completed: 'pass', PartiallyCompleted: 'warning', Failed: 'error', Stopped: 'debug-stop', Expired: 'history' };
+const KEY = 'batchJobs';
+
+/** Batch inference jobs; polled while one is running; a finished job offers to bring its results back. */
+export class BatchJobsTreeProvider implements vscode.TreeDataProvider<InvocationJob>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<InvocationJob | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private jobs: InvocationJob[] | undefined;
+  private timer?: NodeJS.Timeout;
+  private loading?: Promise<InvocationJob[]>;
+  view?: vscode.TreeView<InvocationJob>;
+  private readonly sub: vscode.Disposable;
+
+  constructor(
+    private readonly session: AwsSession,
+    private readonly memento: vscode.Memento,
+    private readonly logger: Logger,
+    private readonly pollMs = 5000,
+  ) {
+    this.sub = session.onDidChange(() => {
+      this.jobs = undefined;
+      this.changed.fire(undefined);
+    });
+  }
+
+  get current(): InvocationJob[] {
+    return this.jobs ?? [];
+  }
+
+  recordFor(jobArn: string): BatchJobRecord | undefined {
+    return this.memento.get<BatchJobRecord[]>(KEY, []).find((r) => r.jobArn === jobArn);
+  }
+
+  async remember(record: BatchJobRecord): Promise<void> {
+    await this.memento.update(KEY, [record, ...this.memento.get<BatchJobRecord[]>(KEY, []).filter((r) => r.jobArn !== record.jobArn)].slice(0, 200));
+  }
+
+  refresh(): Promise<InvocationJob[]> {
+    this.loading ??= this.session
+      .clients()
+      .batch.listJobs()
+      .then(
+        (jobs) => {
+          const before = new Map((this.jobs ?? []).map((j) => [j.jobArn, j.status]));
+          this.jobs = jobs;
+          for (const j of jobs) if (RUNNING.has(before.get(j.jobArn) ?? '') && !RUNNING.has(j.status)) this.announce(j);
+          if (this.view) this.view.message = undefined;
+          return jobs;
+        },
+        (err: unknown) => {
+          const e = toBedrockError(err, { operation: 'list batch inference jobs', profile: this.session.profile });
+          this.logger.warn(`${e.code}: ${e.message}`);
+          if (this.view) this.view.message = e.message;
+          this.jobs = [];
+          return [];
+        },
+      )
+      .finally(() => {
+        this.loading = undefined;
+        this.changed.fire(undefined);
+        clearTimeout(this.timer);
+        if (this.current.some((j) => RUNNING.has(j.status))) this.timer = setTimeout(() => void this.refresh(), this.pollMs);
+      });
+    return this.loading;
+  }
+
+  private announce(j: InvocationJob): void {
+    const ok = j.status === 'Completed' || j.status === 'PartiallyCompleted';
+    const text = `Batch inference job ${j.jobName} ${j.status.toLowerCase()}${j.totalRecordCount !== undefined ? `: ${j.successRecordCount ?? 0} of ${j.totalRecordCount} records answered` : ''}${j.message ? ` (${j.message})` : ''}.`;
+    if (!ok) {
+      void vscode.window.showWarningMessage(text);
+      return;
+    }
+    void vscode.window.showInformationMessage(text, ...(this.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.downloadBatchResults', j));
+  }
+
+  getChildren(node?: InvocationJob): InvocationJob[] {
+    if (node) return [];
+    if (this.jobs === undefined) {
+      void this.refresh();
+      return [];
+    }
+    return this.jobs;
+  }
+
+  getTreeItem(j: InvocationJob): vscode.TreeItem {
+    const item = new vscode.TreeItem(j.jobName, vscode.TreeItemCollapsibleState.None);
+    item.id = `batch:${j.jobArn}`;
+    const counts = j.totalRecordCount !== undefined ? ` · ${j.processedRecordCount ?? 0}/${j.totalRecordCount}` : '';
+    item.description = `${j.status}${counts} · ${j.modelId}`;
+    item.iconPath = new vscode.ThemeIcon(RUNNING.has(j.status) ? 'sync~spin' : (ICONS[j.status] ?? 'circle-outline'));
+    item.contextValue = `batchJob.${RUNNING.has(j.status) ? 'running' : j.status}`;
+    const md = new vscode.MarkdownString(`**${j.jobName}** · ${j.status}\n\nModel \`${j.modelId}\``);
+    if (j.totalRecordCount !== undefined) md.appendMarkdown(`\n\n${j.successRecordCount ?? 0} answered, ${j.errorRecordCount ?? 0} failed, of ${j.totalRecordCount} records`);
+    if (j.message) md.appendMarkdown(`\n\n${j.message}`);
+    const rec = this.recordFor(j.jobArn);
+    if (rec) md.appendMarkdown(`\n\nResults go to \`${vscode.workspace.asRelativePath(rec.outputPath)}\``);
+    item.tooltip = md;
+    return item;
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.sub.dispose();
+    this.changed.dispose();
+  }
+}
