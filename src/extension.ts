@@ -4,6 +4,8 @@ import vscode = require('vscode');
 import { awsSelectionCommands, batchCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { PromptTestController } from './testing/promptTests';
+import { shownErrors } from './host/commands';
+import { openComparePanels, type ComparePanel } from './webview/comparePanel';
 import { JobsTreeProvider } from './views/jobsTree';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
@@ -26,6 +28,10 @@ export interface ExtensionApi {
   jobs: JobsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
+  /** The last error messages shown to the user, newest last. */
+  shownErrors: readonly { code: string; message: string }[];
+  /** Open Compare views. */
+  comparePanels: ReadonlySet<ComparePanel>;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
 }
@@ -75,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     tests,
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, runs, jobs, batchJobs, tests, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, jobs, batchJobs, tests, shownErrors, comparePanels: openComparePanels, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

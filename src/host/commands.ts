@@ -13,8 +13,13 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   useInferenceProfile: 'Use Inference Profile',
 };
 
+/** The last error messages shown to the user, newest last (the extension's API exposes them to tests). */
+export const shownErrors: { code: string; message: string }[] = [];
+
 /** Shows one error message with its actions and runs the action the user picks. */
 export async function showError(error: BedrockError, logger: Logger, retry?: () => unknown): Promise<void> {
+  shownErrors.push({ code: error.code, message: error.message });
+  if (shownErrors.length > 20) shownErrors.shift();
   const actions = error.actions.filter((a) => a !== 'retry' || retry);
   const picked = await vscode.window.showErrorMessage(error.message, ...actions.map((a) => ACTION_LABELS[a]));
   const action = actions.find((a) => ACTION_LABELS[a] === picked);

@@ -128,7 +128,7 @@ export class PromptTestController implements vscode.Disposable {
   }
 
   /** Runs cases by id (all when none given), through the same handler as the Test Explorer. */
-  async run(opts: { ids?: string[]; modelId?: string } = {}): Promise<CaseResult[]> {
+  async run(opts: { ids?: string[]; modelId?: string } = {}, token?: vscode.CancellationToken): Promise<CaseResult[]> {
     await this.discover();
     const all: vscode.TestItem[] = [];
     this.controller.items.forEach((f) => {
@@ -141,7 +141,7 @@ export class PromptTestController implements vscode.Disposable {
     });
     this.modelForNextRun = opts.modelId;
     const cts = new vscode.CancellationTokenSource();
-    await this.runHandler(new vscode.TestRunRequest(include), cts.token, opts.modelId !== undefined);
+    await this.runHandler(new vscode.TestRunRequest(include), token ?? cts.token, opts.modelId !== undefined);
     cts.dispose();
     return done;
   }

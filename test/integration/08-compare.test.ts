@@ -32,4 +32,30 @@ describe('comparing models side by side', () => {
     assert.equal(results[3].flagged, 'it does not accept a system prompt');
     assert.equal(results[4].flagged, 'it does not generate text');
   });
+
+  it('saves a column as a run in the prompt file, and compares a custom model with its base model', async () => {
+    const api = await activateExtension();
+    const uri = workspaceFile('runs', 'compare-save.prompt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nSave me\n'));
+    await vscode.window.showTextDocument(uri);
+    const results = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareModels, { uri: uri.toString(), models: ['amazon.nova-micro-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0'] }))!;
+    const panel = [...api.comparePanels].at(-1)!;
+    // What the column's "Save as run" button sends.
+    const saved = (await panel.receive({ type: 'saveRun', id: 'c1' })) as { modelId: string; historyFile?: string };
+    assert.equal(saved.modelId, 'anthropic.claude-3-haiku-20240307-v1:0');
+    assert.ok(saved.historyFile);
+    const text = (await vscode.workspace.openTextDocument(uri)).getText();
+    assert.ok(text.includes(`{{role "model"}}\n${results[1].text}\n{{!-- bedrock: anthropic.claude-3-haiku-20240307-v1:0`), text);
+    assert.ok(text.trimEnd().endsWith('{{role "user"}}'), text);
+    assert.equal(await panel.receive({ type: 'saveRun', id: '<img src=x onerror=alert(1)>' }), undefined, 'an unknown column saves nothing');
+    panel.dispose();
+
+    const [, , custom] = api.models.getChildren();
+    const [customModel] = api.models.getChildren(custom);
+    const both = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareWithBaseModel, customModel, { uri: uri.toString() }))!;
+    assert.equal(both.length, 2);
+    assert.match(both[0].modelId, /^arn:aws:bedrock:[a-z0-9-]+:123456789012:provisioned-model\//);
+    assert.equal(both[1].modelId, 'amazon.nova-lite-v1:0');
+    assert.deepEqual(both.map((r) => r.status), ['complete', 'complete']);
+  });
 });

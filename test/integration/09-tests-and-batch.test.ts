@@ -1,0 +1,204 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/ids';
+import type { BatchOutputLine, BatchRunResult } from '../../src/batch/runBatch';
+import type { ExtensionApi } from '../../src/extension';
+import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+
+const readJsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BatchOutputLine);
+
+describe('prompt tests in the Test Explorer', () => {
+  let api: ExtensionApi;
+  const prompt = workspaceFile('runs', 'classify.prompt');
+  const tests = workspaceFile('runs', 'classify.tests.yaml');
+  before(async () => {
+    api = await activateExtension();
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from('---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    ticket: string\n---\n{{role "user"}}\nClassify: {{ticket}}\n'),
+    );
+    await vscode.workspace.fs.writeFile(
+      tests,
+      Buffer.from(
+        [
+          'judge: amazon.nova-micro-v1:0',
+          'cases:',
+          '  - name: echoes the ticket',
+          '    input: { ticket: refund please }',
+          '    assert:',
+          '      - contains: refund please',
+          '      - regex: /^claude 3 haiku/i',
+          '      - maxOutputTokens: 100',
+          '      - rubric: Mentions the ticket',
+          '  - name: wrong expectation',
+          '    input: { ticket: broken zipper }',
+          '    assert:',
+          '      - contains: product_defect',
+          '      - equals: product_defect',
+          '  - name: judge says no',
+          '    input: { ticket: rude words }',
+          '    assert:',
+          '      - rubric: "Is polite [[tool-boolean=false]]"',
+          '',
+        ].join('\n'),
+      ),
+    );
+  });
+  after(() => emulator.clearFaults());
+
+  it('lists the file and its cases, and reports pass and fail with expected and actual', async () => {
+    const finished = new Promise<import('../../src/testing/promptTests').CaseResult[]>((resolve) => {
+      const sub = api.tests.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
+    });
+    await api.tests.discover();
+    const file = api.tests.controller.items.get(tests.toString());
+    assert.ok(file, 'the tests file is listed');
+    assert.equal(file.label, 'classify.prompt');
+    assert.equal(file.error, undefined);
+    const labels: string[] = [];
+    file.children.forEach((c) => labels.push(`${c.label}@${c.range?.start.line}`));
+    assert.deepEqual(labels.sort(), ['echoes the ticket@2', 'judge says no@14', 'wrong expectation@9']);
+    // Through VS Code's own Testing command, as the Test Explorer's "Run Tests" button does.
+    await vscode.commands.executeCommand('testing.runAll');
+    const results = await finished;
+    const byName = Object.fromEntries(results.filter((r) => r.file.endsWith('classify.tests.yaml')).map((r) => [r.name, r]));
+    assert.equal(byName['echoes the ticket'].state, 'passed', byName['echoes the ticket'].messages.join('\n'));
+    assert.equal(byName['wrong expectation'].state, 'failed');
+    assert.deepEqual(byName['wrong expectation'].messages, ['Expected the answer to contain "product_defect".', 'Expected the answer to equal the expected text (spaces at either end are ignored).']);
+    assert.equal(byName['judge says no'].state, 'failed');
+    assert.match(byName['judge says no'].messages[0], /^Judge: does not meet "Is polite/);
+    const judged = (await emulator.requests()).filter((r) => r.modelId === 'amazon.nova-micro-v1:0' && r.operation === 'Converse');
+    assert.ok(judged.length >= 2, 'the judge model was called for each rubric');
+  });
+
+  it('runs one case on another model, to check a migration', async () => {
+    const [result] = await api.tests.run({ ids: [`${tests.toString()}#echoes the ticket`], modelId: 'us.amazon.nova-lite-v1:0' });
+    assert.equal(result.modelId, 'us.amazon.nova-lite-v1:0');
+    assert.equal(result.state, 'failed', 'the regex expects Claude 3 Haiku');
+    assert.match(result.output ?? '', /^Nova Lite \(emulated\)/);
+  });
+
+  it('can be cancelled: cases not yet started are skipped', async () => {
+    await vscode.workspace.getConfiguration('bedrockPromptLab').update('tests.concurrency', 1, vscode.ConfigurationTarget.Global);
+    await emulator.addFault({ operation: 'Converse', fault: { kind: 'delay', ms: 600 }, times: 10 });
+    const cts = new vscode.CancellationTokenSource();
+    setTimeout(() => cts.cancel(), 300);
+    const results = await api.tests.run({ ids: [tests.toString()] }, cts.token);
+    await emulator.clearFaults();
+    await vscode.workspace.getConfiguration('bedrockPromptLab').update('tests.concurrency', undefined, vscode.ConfigurationTarget.Global);
+    assert.equal(results.length, 3);
+    assert.ok(results.filter((r) => r.state === 'skipped').length >= 2, results.map((r) => r.state).join());
+  });
+
+  it('shows a broken tests file as an error on its item', async () => {
+    const broken = workspaceFile('runs', 'broken.tests.yaml');
+    await vscode.workspace.fs.writeFile(workspaceFile('runs', 'broken.prompt'), Buffer.from('Hello\n'));
+    await vscode.workspace.fs.writeFile(broken, Buffer.from('cases:\n  - name: x\n    assert:\n      - contain: hi\n'));
+    await api.tests.discover();
+    const item = api.tests.controller.items.get(broken.toString());
+    assert.match(String((item?.error as vscode.MarkdownString | undefined)?.value ?? item?.error), /line 4: Unknown assertion `contain`: did you mean `contains`\?/);
+  });
+});
+
+describe('batch runs over a dataset', () => {
+  let api: ExtensionApi;
+  const prompt = workspaceFile('runs', 'summarize.prompt');
+  before(async () => {
+    api = await activateExtension();
+    await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    text: string\n---\nSummarize: {{text}}\n'));
+  });
+  afterEach(() => emulator.clearFaults());
+
+  const rows = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => JSON.stringify({ text: `item ${i}` })).join('\n') + '\n');
+
+  it('writes every row, in order, through a throttling storm', async () => {
+    const data = workspaceFile('runs', 'items.jsonl');
+    await vscode.workspace.fs.writeFile(data, rows(60));
+    await emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'throttling' }, times: 40 });
+    const before = (await emulator.requests()).filter((r) => r.operation === 'Converse').length;
+    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, concurrency: 8, resume: false }))!;
+    assert.equal(result.complete, true);
+    assert.equal(result.failed, 0);
+    const out = workspaceFile('runs', 'items.results.jsonl').fsPath;
+    const lines = readJsonl(out);
+    assert.deepEqual(lines.map((l) => l.row), Array.from({ length: 60 }, (_, i) => i));
+    assert.equal(lines[17].output, 'Claude 3 Haiku (emulated), turn 1. You wrote: "Summarize: item 17"');
+    assert.deepEqual(lines[17].input, { text: 'item 17' });
+    assert.ok((lines[17].usage?.outputTokens ?? 0) > 0 && lines[17].costUsd !== undefined && lines[17].latencyMs !== undefined);
+    assert.equal(existsSync(`${out}.partial`), false);
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'Converse').length - before;
+    assert.ok(sent >= 100, `${sent} requests: 60 rows and the 40 throttled attempts`);
+  });
+
+  it('resumes an interrupted run without sending the finished rows again', async () => {
+    const data = workspaceFile('runs', 'resume.csv');
+    await vscode.workspace.fs.writeFile(data, Buffer.from('text\n' + Array.from({ length: 10 }, (_, i) => `"row, ${i}"`).join('\n') + '\n'));
+    const out = workspaceFile('runs', 'resume.results.jsonl');
+    // What an interrupted run leaves: rows 0-5 answered (row 2 throttled, to be retried).
+    const done = Array.from({ length: 6 }, (_, i) => JSON.stringify(i === 2 ? { row: 2, input: { text: 'row, 2' }, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', error: { code: 'Throttled', message: 'x' } } : { row: i, input: { text: `row, ${i}` }, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', output: `earlier ${i}` }));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(`${out.fsPath}.partial`), Buffer.from(done.join('\n') + '\n'));
+    const before = (await emulator.requests()).length;
+    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: true }))!;
+    assert.equal(result.resumed, 5);
+    const sent = (await emulator.requests()).slice(before).filter((r) => r.operation === 'Converse').map((r) => JSON.stringify(r.body));
+    assert.equal(sent.length, 5, 'rows 2, 6, 7, 8, 9');
+    const lines = readJsonl(out.fsPath);
+    assert.equal(lines.length, 10);
+    assert.equal(lines[0].output, 'earlier 0');
+    assert.match(lines[2].output ?? '', /You wrote: "Summarize: row, 2"/);
+  });
+
+  it('stops on missing access instead of failing every row, and says how to resume', async () => {
+    const data = workspaceFile('runs', 'denied.jsonl');
+    await vscode.workspace.fs.writeFile(data, rows(30));
+    await emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'accessDenied' }, times: 100 });
+    const result = await vscode.commands.executeCommand(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: false });
+    assert.equal(result, undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /don't have access to anthropic.claude-3-haiku-20240307-v1:0.*run again to resume/s);
+    assert.equal(existsSync(workspaceFile('runs', 'denied.results.jsonl').fsPath), false);
+  });
+
+  it('round-trips a Bedrock batch inference job: records to S3, the job in the sidebar, results back in the same format', async () => {
+    const data = workspaceFile('runs', 'large.jsonl');
+    await vscode.workspace.fs.writeFile(data, rows(120));
+    const jobArn = (await vscode.commands.executeCommand<string>(Commands.startBatchInference, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      s3Uri: 's3://bedrock-prompt-lab-data/batch/',
+      roleArn: 'arn:aws:iam::123456789012:role/BedrockBatch',
+      jobName: 'summaries-it',
+    }))!;
+    assert.match(jobArn, /model-invocation-job\//);
+    const create = (await emulator.requests()).find((r) => r.operation === 'CreateModelInvocationJob') as { body: { modelInvocationType: string; inputDataConfig: { s3InputDataConfig: { s3Uri: string } } } };
+    assert.equal(create.body.modelInvocationType, 'Converse');
+    assert.equal(create.body.inputDataConfig.s3InputDataConfig.s3Uri, 's3://bedrock-prompt-lab-data/batch/summaries-it/input/');
+    const listed = await waitFor('the job to complete in the Batch Inference Jobs view', async () => {
+      const jobs = await api.batchJobs.refresh();
+      const job = jobs.find((j) => j.jobArn === jobArn);
+      return job && ['Completed', 'PartiallyCompleted', 'Failed'].includes(job.status) ? job : undefined;
+    }, 20_000);
+    assert.equal(listed.status, 'Completed');
+    const item = api.batchJobs.getTreeItem(listed);
+    assert.equal(item.label, 'summaries-it');
+    assert.match(String(item.description), /^Completed · 120\/120 · anthropic.claude-3-haiku/);
+    assert.equal(item.contextValue, 'batchJob.Completed');
+    const back = (await vscode.commands.executeCommand<{ outputPath: string; lines: BatchOutputLine[] }>(Commands.downloadBatchResults, jobArn))!;
+    const lines = readJsonl(back.outputPath);
+    assert.equal(back.outputPath, workspaceFile('runs', 'large.results.jsonl').fsPath);
+    assert.equal(lines.length, 120);
+    assert.deepEqual(lines[99].input, { text: 'item 99' });
+    assert.equal(lines[99].output, 'Claude 3 Haiku (emulated), turn 1. You wrote: "Summarize: item 99"');
+    assert.equal(lines.filter((l) => l.error).length, 0);
+  });
+
+  it('refuses a batch inference job under the service minimum, pointing to Run Over Dataset', async () => {
+    const data = workspaceFile('runs', 'few.jsonl');
+    await vscode.workspace.fs.writeFile(data, rows(12));
+    const before = (await emulator.requests()).length;
+    const jobArn = await vscode.commands.executeCommand(Commands.startBatchInference, { uri: prompt.toString(), data: data.fsPath, s3Uri: 's3://bedrock-prompt-lab-data/batch/', roleArn: 'arn:aws:iam::123456789012:role/B' });
+    assert.equal(jobArn, undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /at least 100 records per job; few.jsonl has 12\. Use "Run Over Dataset"/);
+    assert.equal((await emulator.requests()).length, before, 'nothing was uploaded');
+  });
+});
