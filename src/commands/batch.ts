@@ -17,9 +17,8 @@ import type { AwsSession } from '../host/awsSession';
 import { costOf, PRICES } from '../host/pricing';
 import { ask, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest } from '../prompt/render';
-import { promptFilesFor } from '../run/promptFiles';
+import { renderPromptFile } from '../run/promptFiles';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
 
@@ -83,9 +82,7 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   return { promptUri, promptText: text, dataPath: dataUri.fsPath, outputPath, rows, modelId };
 }
 
-async function render(text: string, promptUri: vscode.Uri, input: Record<string, unknown>): Promise<{ request: ConverseRequest }> {
-  return promptEngine().renderPrompt(text, input, promptFilesFor(promptUri));
-}
+const render = (text: string, promptUri: vscode.Uri, input: Record<string, unknown>) => renderPromptFile(text, input, promptUri);
 
 /** Run Over Dataset: every row through the prompt, into an output JSONL. */
 export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<BatchRunResult | undefined> {

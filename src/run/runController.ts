@@ -10,13 +10,12 @@ import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
 import type { Logger } from '../shared/logger';
 import { resolveInCatalogue } from '../bedrock/catalogue';
-import { promptEngine } from '../prompt/loadEngine';
-import type { ConverseRequest, RenderError } from '../prompt/render';
+import type { ConverseRequest } from '../prompt/render';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
 import type { RunHistory } from './history';
 import { resolveInputs } from './inputs';
-import { promptFilesFor } from './promptFiles';
+import { renderPromptFile } from './promptFiles';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 
@@ -80,17 +79,7 @@ export class RunController implements vscode.Disposable {
       throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`, ['showLog']);
     }
     const inputs = await resolveInputs(this.memento, uri, analysis, opts.inputs);
-    let request: ConverseRequest;
-    try {
-      request = (await promptEngine().renderPrompt(doc.getText(), inputs, promptFilesFor(uri))).request;
-    } catch (err) {
-      // By name: the engine is a separate bundle, so its classes are not this bundle's classes.
-      if ((err as Error).name === 'RenderError') {
-        const e = err as RenderError;
-        throw new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
-      }
-      throw err;
-    }
+    const request = (await renderPromptFile(doc.getText(), inputs, uri)).request;
     if (opts.modelId) request.modelId = normalizeModelRef(opts.modelId).modelId;
     const mode: RunMode = opts.mode ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<RunMode>('run.output', 'inline');
     return this.execute(doc, request, mode);

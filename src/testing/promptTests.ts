@@ -13,7 +13,7 @@ import { costOf } from '../host/pricing';
 import type { AssertionResult } from '../prompt/assertions';
 import { promptEngine } from '../prompt/loadEngine';
 import type { PromptTestFile, TestCase } from '../prompt/testCases';
-import { promptFilesFor } from '../run/promptFiles';
+import { renderPromptFile } from '../run/promptFiles';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
 
@@ -227,7 +227,7 @@ export class PromptTestController implements vscode.Disposable {
     let rendered;
     try {
       const doc = await vscode.workspace.openTextDocument(promptUri);
-      rendered = await promptEngine().renderPrompt(doc.getText(), testCase.input, promptFilesFor(promptUri));
+      rendered = await renderPromptFile(doc.getText(), testCase.input, promptUri);
     } catch (err) {
       return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);
     }

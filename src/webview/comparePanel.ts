@@ -11,9 +11,8 @@ import type { CatalogueService } from '../host/catalogueService';
 import { pickModels } from '../host/modelPicker';
 import { costOf } from '../host/pricing';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest } from '../prompt/render';
-import { promptFilesFor } from '../run/promptFiles';
+import { renderPromptFile } from '../run/promptFiles';
 import { TextBatcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -222,7 +221,7 @@ export async function compareModels(
   const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
   if (!models || models.length === 0) return undefined;
   if (models.length > MAX_COLUMNS) throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
-  const { request } = await promptEngine().renderPrompt(doc.getText(), {}, promptFilesFor(uri));
+  const { request } = await renderPromptFile(doc.getText(), {}, uri);
   const columns: ColumnInfo[] = models.map((modelId, i) => {
     const id = normalizeModelRef(modelId).modelId;
     const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;

@@ -52,8 +52,13 @@ describe('comparing models side by side', () => {
 
     const [, , custom] = api.models.getChildren();
     const [customModel] = api.models.getChildren(custom);
-    const both = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareWithBaseModel, customModel, { uri: uri.toString() }))!;
-    assert.equal(both.length, 2);
+    // A prompt that ends with the empty user turn a saved run leaves cannot be sent, and says so.
+    assert.equal(await vscode.commands.executeCommand(Commands.compareWithBaseModel, customModel, { uri: uri.toString() }), undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /^The last user turn is empty: type your next message/);
+    const fresh = workspaceFile('runs', 'compare-base.prompt');
+    await vscode.workspace.fs.writeFile(fresh, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nHow do you sound?\n'));
+    const both = (await vscode.commands.executeCommand<CompareColumnResult[] | undefined>(Commands.compareWithBaseModel, customModel, { uri: fresh.toString() }))!;
+    assert.equal(both?.length, 2, JSON.stringify(api.shownErrors.at(-1)));
     assert.match(both[0].modelId, /^arn:aws:bedrock:[a-z0-9-]+:123456789012:provisioned-model\//);
     assert.equal(both[1].modelId, 'amazon.nova-lite-v1:0');
     assert.deepEqual(both.map((r) => r.status), ['complete', 'complete']);
