@@ -5,6 +5,8 @@ import { benchParse } from './parse';
 import { benchStreaming } from './streaming';
 import { benchTree } from './tree';
 import { benchDataset } from './dataset';
+import { benchBatch } from './batch';
+import { benchCompare } from './compare';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
@@ -13,6 +15,8 @@ const benches: Record<string, () => Promise<void> | void> = {
   dataset: benchDataset,
   activation: () => benchActivation(5),
   streaming: benchStreaming,
+  compare: benchCompare,
+  batch: benchBatch,
 };
 
 async function main(): Promise<void> {

@@ -18,7 +18,8 @@ import { costOf, PRICES } from '../host/pricing';
 import { ask, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
-import { renderPromptFile } from '../run/promptFiles';
+import { compilePromptFile } from '../run/promptFiles';
+import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
 
@@ -48,7 +49,8 @@ const toUri = (s: string) => (/^[a-z][\w+.-]+:/i.test(s) && !/^[a-z]:\\/i.test(s
 
 interface Prepared {
   promptUri: vscode.Uri;
-  promptText: string;
+  /** The prompt, compiled once; renders one row. */
+  render(input: Record<string, unknown>): Promise<RenderResult>;
   dataPath: string;
   outputPath: string;
   rows: BatchRow[];
@@ -76,13 +78,12 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   }
   if (rows.length === 0) throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(dataUri)} has no rows.`);
   const outputPath = opts.output ? toUri(opts.output).fsPath : dataUri.fsPath.replace(/\.(jsonl|ndjson|csv|json)$/i, '') + '.results.jsonl';
-  const text = doc.getText();
+  const render = await compilePromptFile(doc.getText(), promptUri);
   // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
-  const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(text, promptUri, rows.find((r) => !r.problem)?.input ?? {})).request.modelId;
-  return { promptUri, promptText: text, dataPath: dataUri.fsPath, outputPath, rows, modelId };
+  const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(rows.find((r) => !r.problem)?.input ?? {})).request.modelId;
+  return { promptUri, render, dataPath: dataUri.fsPath, outputPath, rows, modelId };
 }
 
-const render = (text: string, promptUri: vscode.Uri, input: Record<string, unknown>) => renderPromptFile(text, input, promptUri);
 
 /** Run Over Dataset: every row through the prompt, into an output JSONL. */
 export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<BatchRunResult | undefined> {
@@ -105,7 +106,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
     let request: ConverseRequest;
     try {
-      request = (await render(p.promptText, p.promptUri, row.input)).request;
+      request = (await p.render(row.input)).request;
     } catch (err) {
       return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'PromptInvalid', message: `line ${row.line}: ${(err as Error).message}` } };
     }
@@ -187,7 +188,7 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   for (const row of good) {
     let request: ConverseRequest;
     try {
-      request = (await render(p.promptText, p.promptUri, row.input)).request;
+      request = (await p.render(row.input)).request;
     } catch (err) {
       throw new BedrockError('PromptInvalid', `Row ${row.index + 1} (line ${row.line}) does not render: ${(err as Error).message}`);
     }

@@ -82,6 +82,14 @@ export interface RenderOptions {
 }
 
 export async function renderPrompt(text: string, input: Record<string, unknown>, files: PromptFiles, options: RenderOptions = {}): Promise<RenderResult> {
+  return (await compilePrompt(text, files, options))(input);
+}
+
+/**
+ * Parses and compiles a prompt once, for many renders (a batch run renders it once per row): the
+ * frontmatter, the Handlebars template, partials and tool schemas are done here, not per row.
+ */
+export async function compilePrompt(text: string, files: PromptFiles, options: RenderOptions = {}): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed) throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
   const dp = new Dotprompt({
@@ -101,131 +109,141 @@ export async function renderPrompt(text: string, input: Record<string, unknown>,
   const raw = (parsed.raw ?? {}) as Record<string, unknown>;
   const modelRaw = (parsed.model as string | undefined) ?? options.defaultModel;
   if (!modelRaw) throw new RenderError('The prompt names no model: add `model: <model id>` to the frontmatter (the Models view has a "Use in current prompt" action).', 2);
-  const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
-  const merged = { ...defaults, ...input };
-
   // Tools are declared in `toolDefs` in the file itself; Dotprompt resolves `tools` names against them.
   const toolDefs = (Array.isArray(raw.toolDefs) ? raw.toolDefs : []) as { name: string; description?: string; inputSchema?: unknown }[];
   for (const def of toolDefs) if (def?.name) dp.defineTool({ name: def.name, description: def.description ?? '', inputSchema: (def.inputSchema ?? {}) as never });
 
-  let rendered;
-  try {
-    rendered = await dp.render(text, { input: merged });
-  } catch (err) {
-    if (err instanceof RenderError) throw err;
-    const message = err instanceof Error ? err.message : String(err);
-    const line = /line (\d+)/.exec(message)?.[1];
-    throw new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? Number(line) + lineOffset(text, source.bodyStart) : undefined);
-  }
-
-  const system: SystemContentBlock[] = [];
-  const messages: Message[] = [];
-  let images = 0;
-  let documents = 0;
-  for (const m of rendered.messages) {
-    const content: ContentBlock[] = [];
-    for (const part of m.content as Part[]) {
-      if ('text' in part && typeof part.text === 'string') {
-        content.push({ text: part.text });
-      } else if ('media' in part && part.media) {
-        const block = await mediaBlock(part.media.url, part.media.contentType, files);
-        if ('image' in block) images++;
-        if ('document' in block) documents++;
-        content.push(block);
-      }
-    }
-    const trimmed = trimText(content);
-    if (m.role === 'system') {
-      if (trimmed.some((b) => !('text' in b))) throw new RenderError('A system section can hold only text: move media into a user turn.');
-      system.push(...(trimmed as SystemContentBlock[]));
-      continue;
-    }
-    const role = m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : undefined;
-    if (!role) throw new RenderError(`Unknown role "${m.role}": use system, user or model.`);
-    if (trimmed.length === 0) continue;
-    messages.push({ role, content: trimmed });
-  }
-  if (images > LIMITS.imagesPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`);
-  if (documents > LIMITS.documentsPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`);
-  // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
-  // the conversation would end with the model's turn. Ask for the message instead of sending that.
-  const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
-  if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
-    throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.');
-  }
-  checkConversation(messages);
-
-  const ref = normalizeModelRef(modelRaw);
-  const request: ConverseRequest = { modelId: ref.modelId, messages };
-  if (system.length > 0) request.system = system;
-
-  const config = (parsed.config ?? {}) as Record<string, unknown>;
-  const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
-  if (typeof config.temperature === 'number') inference.temperature = config.temperature;
-  if (typeof config.maxOutputTokens === 'number') inference.maxTokens = config.maxOutputTokens;
-  if (typeof config.topP === 'number') inference.topP = config.topP;
-  if (Array.isArray(config.stopSequences)) inference.stopSequences = config.stopSequences.map(String);
-  if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
-
-  const additional: Record<string, unknown> = { ...((raw['bedrock.additionalModelRequestFields'] as Record<string, unknown>) ?? {}) };
-  for (const [k, v] of Object.entries(config)) {
-    if (['temperature', 'maxOutputTokens', 'topP', 'stopSequences', 'topK'].includes(k)) continue;
-    additional[k] = v; // Dotprompt's config is model-specific: unknown keys go to the model as-is.
-  }
-  if (typeof config.topK === 'number') Object.assign(additional, topKField(ref.baseModelId ?? ref.modelId, config.topK, additional));
-  const reasoning = raw['bedrock.reasoning'] as { budgetTokens?: number; effort?: string } | undefined;
-  if (reasoning) Object.assign(additional, reasoningFields(ref.baseModelId ?? ref.modelId, reasoning));
-  if (Object.keys(additional).length > 0) request.additionalModelRequestFields = additional as never;
-
-  const paths = raw['bedrock.additionalModelResponseFieldPaths'];
-  if (Array.isArray(paths)) request.additionalModelResponseFieldPaths = paths.map(String);
-
-  const guardrail = raw['bedrock.guardrail'] as Record<string, unknown> | undefined;
-  if (guardrail) {
-    request.guardrailConfig = {
-      guardrailIdentifier: String(guardrail.identifier ?? ''),
-      guardrailVersion: String(guardrail.version ?? 'DRAFT'),
-      ...(guardrail.trace ? { trace: String(guardrail.trace) as never } : {}),
-      ...(guardrail.streamProcessingMode ? { streamProcessingMode: String(guardrail.streamProcessingMode) as never } : {}),
-    };
-  }
-  const perf = raw['bedrock.performanceConfig'] as { latency?: string } | undefined;
-  if (perf?.latency) request.performanceConfig = { latency: perf.latency as never };
-  const tier = raw['bedrock.serviceTier'];
-  if (typeof tier === 'string') request.serviceTier = { type: tier as never };
-  const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;
-  if (meta) request.requestMetadata = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)]));
-
   const toolNames = (Array.isArray(parsed.tools) ? parsed.tools : []) as string[];
-  if (toolNames.length > 0) {
-    const tools: Tool[] = [];
-    for (const name of toolNames) {
-      const def = toolDefs.find((d) => d.name === name);
-      if (!def) throw new RenderError(`Tool \`${name}\` is listed in \`tools\` but not defined in \`toolDefs\`.`);
-      tools.push({ toolSpec: { name, description: def.description || name, inputSchema: { json: (await toJsonSchema(def.inputSchema)) as never } } });
-    }
-    const choice = raw['bedrock.toolChoice'];
-    request.toolConfig = { tools };
-    if (choice === 'any') request.toolConfig.toolChoice = { any: {} };
-    else if (typeof choice === 'string' && choice !== 'auto' && choice !== 'none') request.toolConfig.toolChoice = { tool: { name: choice } };
-    else if (choice === 'auto') request.toolConfig.toolChoice = { auto: {} };
+  const toolSpecs: Tool[] = [];
+  for (const name of toolNames) {
+    const def = toolDefs.find((d) => d.name === name);
+    if (!def) throw new RenderError(`Tool \`${name}\` is listed in \`tools\` but not defined in \`toolDefs\`.`);
+    toolSpecs.push({ toolSpec: { name, description: def.description || name, inputSchema: { json: (await toJsonSchema(def.inputSchema)) as never } } });
   }
-
-  const cachePoints = Array.isArray(raw['bedrock.cachePoints']) ? (raw['bedrock.cachePoints'] as string[]) : [];
-  if (cachePoints.includes('system') && request.system) request.system.push({ cachePoint: { type: 'default' } });
-  if (cachePoints.includes('tools') && request.toolConfig?.tools) request.toolConfig.tools.push({ cachePoint: { type: 'default' } });
-  if (cachePoints.includes('messages') && messages.length > 0) messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
-
   const output = parsed.output as { format?: string; schema?: unknown } | undefined;
   const outputSchema = output?.schema !== undefined ? await toJsonSchema(output.schema) : undefined;
-  if (output?.format === 'json') {
-    const last = messages[messages.length - 1];
-    const instruction = outputSchema
-      ? `Respond with JSON only, no prose, conforming to this JSON schema:\n${JSON.stringify(outputSchema)}`
-      : 'Respond with JSON only, no prose.';
-    if (last?.role === 'user') last.content?.push({ text: instruction });
-  }
-  return { request, input: merged, outputFormat: output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined, outputSchema };
+  const templateError = (err: unknown): RenderError => {
+    if (err instanceof RenderError) return err;
+    const message = err instanceof Error ? err.message : String(err);
+    const line = /line (\d+)/.exec(message)?.[1];
+    return new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? Number(line) + lineOffset(text, source.bodyStart) : undefined);
+  };
+  const template = await dp.compile(parsed).catch((err: unknown) => {
+    throw templateError(err);
+  });
+
+  return async (input) => {
+    const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+    const merged = { ...defaults, ...input };
+
+    let rendered;
+    try {
+      rendered = await template({ input: merged });
+    } catch (err) {
+      throw templateError(err);
+    }
+
+    const system: SystemContentBlock[] = [];
+    const messages: Message[] = [];
+    let images = 0;
+    let documents = 0;
+    for (const m of rendered.messages) {
+      const content: ContentBlock[] = [];
+      for (const part of m.content as Part[]) {
+        if ('text' in part && typeof part.text === 'string') {
+          content.push({ text: part.text });
+        } else if ('media' in part && part.media) {
+          const block = await mediaBlock(part.media.url, part.media.contentType, files);
+          if ('image' in block) images++;
+          if ('document' in block) documents++;
+          content.push(block);
+        }
+      }
+      const trimmed = trimText(content);
+      if (m.role === 'system') {
+        if (trimmed.some((b) => !('text' in b))) throw new RenderError('A system section can hold only text: move media into a user turn.');
+        system.push(...(trimmed as SystemContentBlock[]));
+        continue;
+      }
+      const role = m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : undefined;
+      if (!role) throw new RenderError(`Unknown role "${m.role}": use system, user or model.`);
+      if (trimmed.length === 0) continue;
+      messages.push({ role, content: trimmed });
+    }
+    if (images > LIMITS.imagesPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`);
+    if (documents > LIMITS.documentsPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`);
+    // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
+    // the conversation would end with the model's turn. Ask for the message instead of sending that.
+    const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
+    if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
+      throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.');
+    }
+    checkConversation(messages);
+
+    const ref = normalizeModelRef(modelRaw);
+    const request: ConverseRequest = { modelId: ref.modelId, messages };
+    if (system.length > 0) request.system = system;
+
+    const config = (parsed.config ?? {}) as Record<string, unknown>;
+    const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
+    if (typeof config.temperature === 'number') inference.temperature = config.temperature;
+    if (typeof config.maxOutputTokens === 'number') inference.maxTokens = config.maxOutputTokens;
+    if (typeof config.topP === 'number') inference.topP = config.topP;
+    if (Array.isArray(config.stopSequences)) inference.stopSequences = config.stopSequences.map(String);
+    if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
+
+    const additional: Record<string, unknown> = { ...((raw['bedrock.additionalModelRequestFields'] as Record<string, unknown>) ?? {}) };
+    for (const [k, v] of Object.entries(config)) {
+      if (['temperature', 'maxOutputTokens', 'topP', 'stopSequences', 'topK'].includes(k)) continue;
+      additional[k] = v; // Dotprompt's config is model-specific: unknown keys go to the model as-is.
+    }
+    if (typeof config.topK === 'number') Object.assign(additional, topKField(ref.baseModelId ?? ref.modelId, config.topK, additional));
+    const reasoning = raw['bedrock.reasoning'] as { budgetTokens?: number; effort?: string } | undefined;
+    if (reasoning) Object.assign(additional, reasoningFields(ref.baseModelId ?? ref.modelId, reasoning));
+    if (Object.keys(additional).length > 0) request.additionalModelRequestFields = additional as never;
+
+    const paths = raw['bedrock.additionalModelResponseFieldPaths'];
+    if (Array.isArray(paths)) request.additionalModelResponseFieldPaths = paths.map(String);
+
+    const guardrail = raw['bedrock.guardrail'] as Record<string, unknown> | undefined;
+    if (guardrail) {
+      request.guardrailConfig = {
+        guardrailIdentifier: String(guardrail.identifier ?? ''),
+        guardrailVersion: String(guardrail.version ?? 'DRAFT'),
+        ...(guardrail.trace ? { trace: String(guardrail.trace) as never } : {}),
+        ...(guardrail.streamProcessingMode ? { streamProcessingMode: String(guardrail.streamProcessingMode) as never } : {}),
+      };
+    }
+    const perf = raw['bedrock.performanceConfig'] as { latency?: string } | undefined;
+    if (perf?.latency) request.performanceConfig = { latency: perf.latency as never };
+    const tier = raw['bedrock.serviceTier'];
+    if (typeof tier === 'string') request.serviceTier = { type: tier as never };
+    const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;
+    if (meta) request.requestMetadata = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)]));
+
+    if (toolNames.length > 0) {
+      const tools: Tool[] = structuredClone(toolSpecs);
+      const choice = raw['bedrock.toolChoice'];
+      request.toolConfig = { tools };
+      if (choice === 'any') request.toolConfig.toolChoice = { any: {} };
+      else if (typeof choice === 'string' && choice !== 'auto' && choice !== 'none') request.toolConfig.toolChoice = { tool: { name: choice } };
+      else if (choice === 'auto') request.toolConfig.toolChoice = { auto: {} };
+    }
+
+    const cachePoints = Array.isArray(raw['bedrock.cachePoints']) ? (raw['bedrock.cachePoints'] as string[]) : [];
+    if (cachePoints.includes('system') && request.system) request.system.push({ cachePoint: { type: 'default' } });
+    if (cachePoints.includes('tools') && request.toolConfig?.tools) request.toolConfig.tools.push({ cachePoint: { type: 'default' } });
+    if (cachePoints.includes('messages') && messages.length > 0) messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
+
+    if (output?.format === 'json') {
+      const last = messages[messages.length - 1];
+      const instruction = outputSchema
+        ? `Respond with JSON only, no prose, conforming to this JSON schema:\n${JSON.stringify(outputSchema)}`
+        : 'Respond with JSON only, no prose.';
+      if (last?.role === 'user') last.content?.push({ text: instruction });
+    }
+    return { request, input: merged, outputFormat: output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined, outputSchema };
+  };
 }
 
 async function toJsonSchema(schema: unknown): Promise<unknown> {

@@ -18,18 +18,25 @@ export function promptFilesFor(promptUri: vscode.Uri): PromptFiles {
   };
 }
 
-/**
- * Renders a prompt file's text into a Converse request; a render failure becomes a PromptInvalid error
- * that names the line. (Matched by name: the engine is a separate bundle with its own classes.)
- */
+/** A render failure as a PromptInvalid error that names the line (matched by name: the engine is a separate bundle). */
+function asPromptError(err: unknown): unknown {
+  if ((err as Error).name !== 'RenderError') return err;
+  const e = err as RenderError;
+  return new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
+}
+
+/** Compiles a prompt file's text once for many renders (batch runs); failures name the line. */
+export async function compilePromptFile(text: string, promptUri: vscode.Uri): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+  const render = await promptEngine().compilePrompt(text, promptFilesFor(promptUri)).catch((err: unknown) => {
+    throw asPromptError(err);
+  });
+  return (input) =>
+    render(input).catch((err: unknown) => {
+      throw asPromptError(err);
+    });
+}
+
+/** Renders a prompt file's text into a Converse request; failures name the line. */
 export async function renderPromptFile(text: string, input: Record<string, unknown>, promptUri: vscode.Uri): Promise<RenderResult> {
-  try {
-    return await promptEngine().renderPrompt(text, input, promptFilesFor(promptUri));
-  } catch (err) {
-    if ((err as Error).name === 'RenderError') {
-      const e = err as RenderError;
-      throw new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
-    }
-    throw err;
-  }
+  return (await compilePromptFile(text, promptUri))(input);
 }

@@ -40,6 +40,8 @@ export class PromptTestController implements vscode.Disposable {
   private readonly cases = new WeakMap<vscode.TestItem, CaseData>();
   private readonly files = new Map<string, PromptTestFile>();
   private readonly finished = new vscode.EventEmitter<CaseResult[]>();
+  /** Problems in tests files, shown in the editor and the Problems view as well as on the test item. */
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('bedrockPromptLab.tests');
   readonly onDidFinishRun = this.finished.event;
   private readonly disposables: vscode.Disposable[] = [];
   private watching = false;
@@ -63,6 +65,7 @@ export class PromptTestController implements vscode.Disposable {
     this.disposables.push(
       runProfile,
       otherModel,
+      this.diagnostics,
       this.finished,
       // A tests file or its prompt opened in an editor shows up at once, before the Test Explorer is opened.
       vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
@@ -95,6 +98,7 @@ export class PromptTestController implements vscode.Disposable {
       watcher.onDidChange((u) => void this.loadFromDisk(u));
       watcher.onDidDelete((u) => {
         this.controller.items.delete(u.toString());
+        this.diagnostics.delete(u);
         this.files.delete(u.toString());
       });
       this.disposables.push(watcher);
@@ -115,6 +119,14 @@ export class PromptTestController implements vscode.Disposable {
     const fileItem = this.controller.items.get(testsUri.toString()) ?? this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
     fileItem.description = vscode.workspace.asRelativePath(testsUri);
     fileItem.range = new vscode.Range(0, 0, 0, 0);
+    this.diagnostics.set(
+      testsUri,
+      parsed.problems.map((p) => {
+        const d = new vscode.Diagnostic(new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
+        d.source = 'prompt tests';
+        return d;
+      }),
+    );
     fileItem.error = parsed.problems.length > 0 ? new vscode.MarkdownString(parsed.problems.map((p) => `line ${p.line + 1}: ${p.message}`).join('\n\n')) : undefined;
     const children = parsed.cases.map((c) => {
       const item = this.controller.createTestItem(`${testsUri.toString()}#${c.name}`, c.name, testsUri);

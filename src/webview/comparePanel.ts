@@ -27,10 +27,9 @@ export interface CompareColumnResult extends ColumnMetrics {
 export const openComparePanels = new Set<ComparePanel>();
 
 const MAX_COLUMNS = 6;
-const CONCURRENCY = 3;
 
 /**
- * Runs one prompt on several models at once (at most three streams in flight) in a webview with a
+ * Runs one prompt on several models at once (`compare.concurrency` streams in flight) in a webview with a
  * column per model; a column's failure stays in that column.
  */
 export class ComparePanel implements vscode.Disposable {
@@ -104,7 +103,7 @@ export class ComparePanel implements vscode.Disposable {
 
   async runAll(): Promise<CompareColumnResult[]> {
     await this.ready;
-    await this.post({ type: 'init', title: `${vscode.workspace.asRelativePath(this.promptUri)} on ${this.columns.length} models`, columns: this.columns });
+    this.post({ type: 'init', title: `${vscode.workspace.asRelativePath(this.promptUri)} on ${this.columns.length} models`, columns: this.columns });
     await this.runColumns(this.columns);
     return this.columns.map((c) => this.results.get(c.id)!);
   }
@@ -115,12 +114,14 @@ export class ComparePanel implements vscode.Disposable {
       this.results.set(c.id, { modelId: c.modelId, text: '', status: 'failed', latencyMs: 0, flagged: c.flagged, error: c.flagged });
       return false;
     });
-    const workers = Array.from({ length: Math.min(CONCURRENCY, queue.length) }, async () => {
+    // All columns at once by default: each model has its own quota, so columns do not throttle each other.
+    const concurrency = Math.max(1, vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('compare.concurrency', MAX_COLUMNS));
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) await this.runColumn(c);
     });
     await Promise.all(workers);
     const done = [...this.results.entries()].filter(([, r]) => r.status === 'complete');
-    await this.post({
+    this.post({
       type: 'summary',
       byLatency: [...done].sort((a, b) => a[1].latencyMs - b[1].latencyMs).map(([id]) => id),
       byCost: done.filter(([, r]) => r.costUsd !== undefined).sort((a, b) => (a[1].costUsd ?? 0) - (b[1].costUsd ?? 0)).map(([id]) => id),
@@ -129,8 +130,9 @@ export class ComparePanel implements vscode.Disposable {
 
   private async runColumn(col: ColumnInfo): Promise<void> {
     this.outcomes.delete(col.id);
-    await this.post({ type: 'start', id: col.id });
-    const batcher = new TextBatcher((text) => this.post({ type: 'delta', id: col.id, text }));
+    this.post({ type: 'start', id: col.id });
+    // 30 updates a second per column, as in the editor; posting does not wait for delivery.
+    const batcher = new TextBatcher(async (text) => this.post({ type: 'delta', id: col.id, text }));
     const startedAt = performance.now();
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
@@ -147,11 +149,15 @@ export class ComparePanel implements vscode.Disposable {
     await batcher.close();
     this.results.set(col.id, result);
     const metrics: ColumnMetrics = { status: result.status, timeToFirstTokenMs: result.timeToFirstTokenMs, latencyMs: result.latencyMs, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd, stopReason: result.stopReason, error: result.error };
-    await this.post({ type: 'done', id: col.id, metrics });
+    this.post({ type: 'done', id: col.id, metrics });
   }
 
-  private async post(m: HostMessage): Promise<void> {
-    await this.panel.webview.postMessage(m);
+  /**
+   * Not awaited: messages reach the webview in order anyway, and waiting for each delivery (a round
+   * trip to the renderer) would hold the streams back.
+   */
+  private post(m: HostMessage): void {
+    this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.logger.warn(`compare view: a message was not delivered: ${String(err)}`));
   }
 
   private html(): string {

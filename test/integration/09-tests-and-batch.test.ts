@@ -98,6 +98,9 @@ describe('prompt tests in the Test Explorer', () => {
     await api.tests.discover();
     const item = api.tests.controller.items.get(broken.toString());
     assert.match(String((item?.error as vscode.MarkdownString | undefined)?.value ?? item?.error), /line 4: Unknown assertion `contain`: did you mean `contains`\?/);
+    const [diagnostic] = vscode.languages.getDiagnostics(broken);
+    assert.equal(diagnostic?.range.start.line, 3, 'the problem is also marked in the file');
+    assert.match(diagnostic.message, /did you mean `contains`/);
   });
 });
 
