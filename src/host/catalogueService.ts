@@ -60,7 +60,7 @@ export class CatalogueService implements vscode.Disposable {
     if (this.stateValue.kind === 'ready') this.set({ ...this.stateValue, refreshing: true });
     else this.set({ kind: 'loading', previous });
     const key = sessionKey(this.session.settings);
-    const run = this.load(previous).then((state) => {
+    const run = this.load(previous, key).then((state) => {
       // A settings change while loading makes this answer stale: drop it.
       if (sessionKey(this.session.settings) !== key) return this.stateValue;
       if (this.inFlight === run) this.inFlight = undefined;
@@ -71,7 +71,8 @@ export class CatalogueService implements vscode.Disposable {
     return run;
   }
 
-  private async load(previous: Catalogue | undefined): Promise<CatalogueState> {
+  /** `key` is the session the load started for: the cache entry must be that session's, even if the settings changed meanwhile. */
+  private async load(previous: Catalogue | undefined, key: string): Promise<CatalogueState> {
     const started = Date.now();
     try {
       const catalogue = await fetchCatalogue(this.session.clients().control, { profile: this.session.profile });
@@ -83,7 +84,7 @@ export class CatalogueService implements vscode.Disposable {
       // Every call failing the same way (no credentials, no network) is one failure, not an empty tree.
       const sections = [fm, catalogue.inferenceProfiles, catalogue.customModels, catalogue.provisionedThroughputs];
       if (sections.every((s) => s.error)) return { kind: 'failed', error: fm.error!, previous };
-      await this.writeCache(catalogue);
+      await this.writeCache(catalogue, key);
       return { kind: 'ready', catalogue, fromCache: false, refreshing: false };
     } catch (err) {
       const error = toBedrockError(err, { operation: 'list models', profile: this.session.profile, region: this.session.settings.region });
@@ -97,11 +98,11 @@ export class CatalogueService implements vscode.Disposable {
     return all[sessionKey(this.session.settings)];
   }
 
-  private async writeCache(catalogue: Catalogue): Promise<void> {
+  private async writeCache(catalogue: Catalogue, key: string): Promise<void> {
     const all = this.memento.get<Record<string, Catalogue>>(CACHE_KEY) ?? {};
     // Errors are not cached: a cached tree shows what was listed, and a refresh shows what fails now.
     const strip = <T>(s: { items: T[] }) => ({ items: s.items });
-    all[sessionKey(this.session.settings)] = {
+    all[key] = {
       ...catalogue,
       foundationModels: strip(catalogue.foundationModels),
       inferenceProfiles: strip(catalogue.inferenceProfiles),
