@@ -4,7 +4,8 @@ import vscode = require('vscode');
 import { awsSelectionCommands, batchCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { PromptTestController } from './testing/promptTests';
-import { shownErrors } from './host/commands';
+import { registerCommand, shownErrors } from './host/commands';
+import { Commands } from './commands/ids';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
 import { JobsTreeProvider } from './views/jobsTree';
 import { AwsSession } from './host/awsSession';
@@ -53,10 +54,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const batchJobsView = vscode.window.createTreeView('bedrockPromptLab.batchJobs', { treeDataProvider: batchJobs });
   batchJobs.view = batchJobsView;
   const analyses = new PromptAnalyses(catalogue);
-  const tests = new PromptTestController(session, catalogue, logger);
   const history = new RunHistory(context);
   const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
-  const lenses = new RunCodeLensProvider(runs, analyses);
+  const tests = new PromptTestController(session, catalogue, logger);
+  const lenses = new RunCodeLensProvider(runs, analyses, tests);
 
   context.subscriptions.push(
     logger,
@@ -79,6 +80,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     batchJobsView,
     ...batchCommands({ session, analyses, memento: context.globalState, logger, batchJobs }, logger),
     tests,
+    registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
   return { catalogue, models, session, runs, jobs, batchJobs, tests, shownErrors, comparePanels: openComparePanels, activationMs: performance.now() - started };

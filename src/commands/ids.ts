@@ -32,6 +32,7 @@ export const Commands = {
   downloadBatchResults: 'bedrockPromptLab.downloadBatchResults',
   compareWithBaseModel: 'bedrockPromptLab.compareWithBaseModel',
   newPromptTests: 'bedrockPromptLab.newPromptTests',
+  runPromptTests: 'bedrockPromptLab.runPromptTests',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -8,11 +8,15 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
   readonly onDidChangeCodeLenses = this.changed.event;
   private readonly sub: vscode.Disposable;
 
+  private readonly testsSub?: vscode.Disposable;
+
   constructor(
     private readonly runs: RunController,
     private readonly analyses: PromptAnalyses,
+    private readonly tests?: { caseCount(uri: vscode.Uri): number | undefined; onDidChangeFiles: vscode.Event<void> },
   ) {
     this.sub = runs.onDidChange(() => this.changed.fire());
+    this.testsSub = tests?.onDidChangeFiles(() => this.changed.fire());
   }
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
@@ -24,6 +28,8 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     }
     const lenses = [new vscode.CodeLens(top, { title: '$(play) Run', command: 'bedrockPromptLab.run', arguments: [doc.uri], tooltip: 'Run this prompt through Bedrock (Ctrl+Alt+Enter)' })];
     lenses.push(new vscode.CodeLens(top, { title: '$(split-horizontal) Compare models', command: 'bedrockPromptLab.compareModels', arguments: [doc.uri], tooltip: 'Run this prompt on several models side by side' }));
+    const cases = this.tests?.caseCount(doc.uri);
+    if (cases) lenses.push(new vscode.CodeLens(top, { title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`, command: 'bedrockPromptLab.runPromptTests', arguments: [doc.uri], tooltip: 'Run the cases of the tests file beside this prompt' }));
     const model = this.analyses.get(doc).model;
     if (model) lenses.push(new vscode.CodeLens(top, { title: model.modelId, command: 'bedrockPromptLab.models.focus', tooltip: 'The model this prompt runs on; pick another in the Models view' }));
     const roles = this.analyses.get(doc).roles;
@@ -37,6 +43,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
 
   dispose(): void {
     this.sub.dispose();
+    this.testsSub?.dispose();
     this.changed.dispose();
   }
 }

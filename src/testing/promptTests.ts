@@ -5,6 +5,7 @@
 import path from 'node:path';
 import vscode = require('vscode');
 import { AdaptiveLimiter } from '../bedrock/adaptiveLimiter';
+import { BedrockError } from '../bedrock/errors';
 import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import type { AwsSession } from '../host/awsSession';
@@ -35,6 +36,10 @@ interface CaseData {
 
 const TESTS_GLOB = '**/*.tests.{yaml,yml}';
 
+function testsUriFor(promptUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.file(promptUri.fsPath.replace(/\.prompt$/, '.tests.yaml'));
+}
+
 export class PromptTestController implements vscode.Disposable {
   readonly controller = vscode.tests.createTestController('bedrockPromptLab.promptTests', 'Prompt Tests');
   private readonly cases = new WeakMap<vscode.TestItem, CaseData>();
@@ -43,6 +48,9 @@ export class PromptTestController implements vscode.Disposable {
   /** Problems in tests files, shown in the editor and the Problems view as well as on the test item. */
   private readonly diagnostics = vscode.languages.createDiagnosticCollection('bedrockPromptLab.tests');
   readonly onDidFinishRun = this.finished.event;
+  private readonly filesChanged = new vscode.EventEmitter<void>();
+  /** A tests file was read or removed (the CodeLens shows a prompt's case count). */
+  readonly onDidChangeFiles = this.filesChanged.event;
   private readonly disposables: vscode.Disposable[] = [];
   private watching = false;
   /** Set by `run({ modelId })` so the "another model" profile does not ask. */
@@ -67,6 +75,7 @@ export class PromptTestController implements vscode.Disposable {
       otherModel,
       this.diagnostics,
       this.finished,
+      this.filesChanged,
       // A tests file or its prompt opened in an editor shows up at once, before the Test Explorer is opened.
       vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
       vscode.workspace.onDidChangeTextDocument((e) => this.isTestsFile(e.document.uri) && this.load(e.document.uri, e.document.getText())),
@@ -81,7 +90,7 @@ export class PromptTestController implements vscode.Disposable {
   private onDocument(doc: vscode.TextDocument): void {
     if (this.isTestsFile(doc.uri)) this.load(doc.uri, doc.getText());
     else if (doc.languageId === 'dotprompt') {
-      const tests = vscode.Uri.file(doc.uri.fsPath.replace(/\.prompt$/, '.tests.yaml'));
+      const tests = testsUriFor(doc.uri);
       void vscode.workspace.fs.readFile(tests).then(
         (bytes) => this.load(tests, Buffer.from(bytes).toString('utf8')),
         () => undefined, // No tests file for this prompt.
@@ -137,6 +146,26 @@ export class PromptTestController implements vscode.Disposable {
     });
     fileItem.children.replace(children);
     this.controller.items.add(fileItem);
+    this.filesChanged.fire();
+  }
+
+  /** How many cases the prompt's tests file holds, if it has one that was read. */
+  caseCount(promptUri: vscode.Uri): number | undefined {
+    return this.files.get(testsUriFor(promptUri).toString())?.cases.length;
+  }
+
+  /** Runs every case of a prompt's tests file (the CodeLens and the palette command). */
+  async runFor(promptUri?: vscode.Uri): Promise<CaseResult[] | undefined> {
+    const uri = promptUri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri?.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run its tests.');
+    const testsUri = testsUriFor(uri);
+    if (!(await vscode.workspace.fs.stat(testsUri).then(() => true, () => false))) {
+      const pick = await vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} has no tests yet (${path.basename(testsUri.fsPath)}).`, 'Create Tests');
+      if (pick) await vscode.commands.executeCommand('bedrockPromptLab.newPromptTests', uri);
+      return undefined;
+    }
+    await this.loadFromDisk(testsUri);
+    return this.run({ ids: [testsUri.toString()] });
   }
 
   /** Runs cases by id (all when none given), through the same handler as the Test Explorer. */

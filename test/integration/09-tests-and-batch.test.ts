@@ -72,6 +72,14 @@ describe('prompt tests in the Test Explorer', () => {
     assert.ok(judged.length >= 2, 'the judge model was called for each rubric');
   });
 
+  it('offers the tests on the prompt as a CodeLens that runs them', async () => {
+    const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prompt);
+    const lens = lenses.find((l) => l.command?.title.includes('Test ('));
+    assert.equal(lens?.command?.title, '$(beaker) Test (3 cases)');
+    const results = (await vscode.commands.executeCommand<import('../../src/testing/promptTests').CaseResult[]>(lens!.command!.command, ...(lens!.command!.arguments ?? [])))!;
+    assert.deepEqual(results.map((r) => r.state).sort(), ['failed', 'failed', 'passed']);
+  });
+
   it('runs one case on another model, to check a migration', async () => {
     const [result] = await api.tests.run({ ids: [`${tests.toString()}#echoes the ticket`], modelId: 'us.amazon.nova-lite-v1:0' });
     assert.equal(result.modelId, 'us.amazon.nova-lite-v1:0');
