@@ -1,7 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import vscode = require('vscode');
-import ignore from 'ignore';
 import { BedrockError } from '../bedrock/errors';
 import type { FoundationModel } from '../bedrock/catalogue';
 import type { DatasetReport } from '../dataset/build';
@@ -129,14 +128,13 @@ async function findSources(folder: vscode.WorkspaceFolder, picked: vscode.Uri[] 
     // `undefined` exclude applies files.exclude; .gitignore is applied below.
     for (const g of globs ?? [DEFAULT_SOURCES]) uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, g))));
   }
-  const ig = ignore();
-  // No .gitignore: nothing more to exclude.
-  ig.add(await fs.readFile(path.join(folder.uri.fsPath, '.gitignore'), 'utf8').catch(() => ''));
+  // No .gitignore: nothing more to exclude. (The `ignore` package lives in the dataset engine bundle.)
+  const ignored = datasetEngine().gitignoreFilter(await fs.readFile(path.join(folder.uri.fsPath, '.gitignore'), 'utf8').catch(() => ''));
   const seen = new Set<string>();
   const files: DatasetFile[] = [];
   for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     const rel = path.relative(folder.uri.fsPath, u.fsPath).split(path.sep).join('/');
-    if (seen.has(rel) || rel.startsWith('..') || ig.ignores(rel) || u.fsPath.startsWith(outputDir + path.sep)) continue;
+    if (seen.has(rel) || rel.startsWith('..') || ignored(rel) || u.fsPath.startsWith(outputDir + path.sep)) continue;
     if (/(^|\/)(dataset-report\.md|train\.jsonl|validation\.jsonl)$/.test(rel)) continue;
     seen.add(rel);
     files.push({ path: rel, read: () => readTextFile(u.fsPath) });
