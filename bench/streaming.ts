@@ -1,32 +1,11 @@
 // A 20,000-token answer streamed as fast as the local server can send it: time until all the text is
 // in the editor, beside the raw SDK loop over the same stream in the same host; edits per second; the
 // delay from a token's arrival to its edit.
-import path from 'node:path';
-import { startEmulator } from '../test/emulator';
-import { REPO_ROOT, copyWorkspace, runExtensionTests } from '../test/host/codeServer';
+import { runProbe } from './probe';
 import { median, report } from './report';
 
 export async function benchStreaming(): Promise<void> {
-  const emulator = await startEmulator();
-  const workspace = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
-  let data: { samples: { ms: number; edits: number; p99: number; max: number }[]; raw: number[]; tokens: number } | undefined;
-  try {
-    const code = await runExtensionTests({
-      extensionPath: REPO_ROOT,
-      testsPath: path.join(REPO_ROOT, 'out', 'bench', 'streamProbe.js'),
-      workspace,
-      env: emulator.env(),
-      timeoutMs: 300_000,
-      onLog: (line) => {
-        const m = /^BENCH (.*)$/.exec(line.trim());
-        if (m) data = JSON.parse(m[1]);
-        else if (/Error|failed/i.test(line)) process.stderr.write(`${line}\n`);
-      },
-    });
-    if (code !== 0 || !data) throw new Error(`streaming probe failed (exit ${code})`);
-  } finally {
-    await emulator.stop();
-  }
+  const data = await runProbe<{ samples: { ms: number; edits: number; p99: number; max: number }[]; raw: number[]; tokens: number }>('streamProbe');
   const ours = median(data.samples.map((s) => s.ms));
   const raw = Math.min(...data.raw);
   report(`stream ${data.tokens} tokens into the editor`, `${ours.toFixed(0)} ms`, `raw SDK loop ${raw.toFixed(0)} ms`, ours / raw, 'target within 1.2x');

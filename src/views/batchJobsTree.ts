@@ -1,8 +1,8 @@
 import vscode = require('vscode');
 import type { InvocationJob } from '../bedrock/clients';
-import { toBedrockError } from '../bedrock/errors';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
+import { PollingJobsTree } from './pollingTree';
 
 /** What the extension remembers about a batch job it started: where its rows came from and where results go. */
 export interface BatchJobRecord {
@@ -18,29 +18,14 @@ const ICONS: Record<string, string> = { Completed: 'pass', PartiallyCompleted: '
 const KEY = 'batchJobs';
 
 /** Batch inference jobs; polled while one is running; a finished job offers to bring its results back. */
-export class BatchJobsTreeProvider implements vscode.TreeDataProvider<InvocationJob>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<InvocationJob | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private jobs: InvocationJob[] | undefined;
-  private timer?: NodeJS.Timeout;
-  private loading?: Promise<InvocationJob[]>;
-  view?: vscode.TreeView<InvocationJob>;
-  private readonly sub: vscode.Disposable;
-
+export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
   constructor(
-    private readonly session: AwsSession,
+    session: AwsSession,
     private readonly memento: vscode.Memento,
-    private readonly logger: Logger,
-    private readonly pollMs = 5000,
+    logger: Logger,
+    pollMs = 5000,
   ) {
-    this.sub = session.onDidChange(() => {
-      this.jobs = undefined;
-      this.changed.fire(undefined);
-    });
-  }
-
-  get current(): InvocationJob[] {
-    return this.jobs ?? [];
+    super(session, logger, 'batch inference jobs', pollMs);
   }
 
   recordFor(jobArn: string): BatchJobRecord | undefined {
@@ -51,36 +36,19 @@ export class BatchJobsTreeProvider implements vscode.TreeDataProvider<Invocation
     await this.memento.update(KEY, [record, ...this.memento.get<BatchJobRecord[]>(KEY, []).filter((r) => r.jobArn !== record.jobArn)].slice(0, 200));
   }
 
-  refresh(): Promise<InvocationJob[]> {
-    this.loading ??= this.session
-      .clients()
-      .batch.listJobs()
-      .then(
-        (jobs) => {
-          const before = new Map((this.jobs ?? []).map((j) => [j.jobArn, j.status]));
-          this.jobs = jobs;
-          for (const j of jobs) if (RUNNING.has(before.get(j.jobArn) ?? '') && !RUNNING.has(j.status)) this.announce(j);
-          if (this.view) this.view.message = undefined;
-          return jobs;
-        },
-        (err: unknown) => {
-          const e = toBedrockError(err, { operation: 'list batch inference jobs', profile: this.session.profile });
-          this.logger.warn(`${e.code}: ${e.message}`);
-          if (this.view) this.view.message = e.message;
-          this.jobs = [];
-          return [];
-        },
-      )
-      .finally(() => {
-        this.loading = undefined;
-        this.changed.fire(undefined);
-        clearTimeout(this.timer);
-        if (this.current.some((j) => RUNNING.has(j.status))) this.timer = setTimeout(() => void this.refresh(), this.pollMs);
-      });
-    return this.loading;
+  protected list(): Promise<InvocationJob[]> {
+    return this.session.clients().batch.listJobs();
   }
 
-  private announce(j: InvocationJob): void {
+  protected keyOf(j: InvocationJob): string {
+    return j.jobArn;
+  }
+
+  protected isRunning(j: InvocationJob): boolean {
+    return RUNNING.has(j.status);
+  }
+
+  protected finished(j: InvocationJob): void {
     const ok = j.status === 'Completed' || j.status === 'PartiallyCompleted';
     const text = `Batch inference job ${j.jobName} ${j.status.toLowerCase()}${j.totalRecordCount !== undefined ? `: ${j.successRecordCount ?? 0} of ${j.totalRecordCount} records answered` : ''}${j.message ? ` (${j.message})` : ''}.`;
     if (!ok) {
@@ -88,15 +56,6 @@ export class BatchJobsTreeProvider implements vscode.TreeDataProvider<Invocation
       return;
     }
     void vscode.window.showInformationMessage(text, ...(this.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.downloadBatchResults', j));
-  }
-
-  getChildren(node?: InvocationJob): InvocationJob[] {
-    if (node) return [];
-    if (this.jobs === undefined) {
-      void this.refresh();
-      return [];
-    }
-    return this.jobs;
   }
 
   getTreeItem(j: InvocationJob): vscode.TreeItem {
@@ -113,11 +72,5 @@ export class BatchJobsTreeProvider implements vscode.TreeDataProvider<Invocation
     if (rec) md.appendMarkdown(`\n\nResults go to \`${vscode.workspace.asRelativePath(rec.outputPath)}\``);
     item.tooltip = md;
     return item;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.sub.dispose();
-    this.changed.dispose();
   }
 }

@@ -1,91 +1,38 @@
 import vscode = require('vscode');
 import type { JobDetails, JobSummary } from '../bedrock/clients';
-import { toBedrockError } from '../bedrock/errors';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
+import { PollingJobsTree } from './pollingTree';
 
 const ICONS: Record<string, string> = { InProgress: 'sync~spin', Completed: 'pass', Failed: 'error', Stopping: 'debug-stop', Stopped: 'debug-stop' };
 
 /** Customization jobs with their status; refreshed every few seconds while one is running. */
-export class JobsTreeProvider implements vscode.TreeDataProvider<JobSummary>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<JobSummary | undefined>();
-  readonly onDidChangeTreeData = this.changed.event;
-  private jobs: JobSummary[] | undefined;
-  private error?: string;
-  private timer?: NodeJS.Timeout;
-  private loading?: Promise<JobSummary[]>;
-  view?: vscode.TreeView<JobSummary>;
-  private readonly sub: vscode.Disposable;
-
-  constructor(
-    private readonly session: AwsSession,
-    private readonly logger: Logger,
-    private readonly pollMs = 5000,
-  ) {
-    this.sub = session.onDidChange(() => {
-      this.jobs = undefined;
-      this.changed.fire(undefined);
-    });
+export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
+  constructor(session: AwsSession, logger: Logger, pollMs = 5000) {
+    super(session, logger, 'customization jobs', pollMs);
   }
 
-  get current(): JobSummary[] {
-    return this.jobs ?? [];
+  protected list(): Promise<JobSummary[]> {
+    return this.session.clients().customization.listJobs();
   }
 
-  /** Lists the jobs again; resolves to the new list. */
-  refresh(): Promise<JobSummary[]> {
-    this.loading ??= this.session
-      .clients()
-      .customization.listJobs()
-      .then(
-        (jobs) => {
-          const before = new Map((this.jobs ?? []).map((j) => [j.jobArn, j.status]));
-          this.jobs = jobs;
-          for (const j of jobs) if (before.get(j.jobArn) === 'InProgress' && j.status === 'Completed') this.announceCompleted(j);
-          this.error = undefined;
-          return jobs;
-        },
-        (err: unknown) => {
-          const e = toBedrockError(err, { operation: 'list customization jobs', profile: this.session.profile });
-          this.logger.warn(`${e.code}: ${e.message}`);
-          this.error = e.message;
-          this.jobs = [];
-          return [];
-        },
-      )
-      .finally(() => {
-        this.loading = undefined;
-        if (this.view) this.view.message = this.error;
-        this.changed.fire(undefined);
-        this.schedule();
-      });
-    return this.loading;
+  protected keyOf(j: JobSummary): string {
+    return j.jobArn;
   }
 
-  /** A finished job: say what comes next (a custom model runs only through Provisioned Throughput). */
-  private announceCompleted(j: JobSummary): void {
+  protected isRunning(j: JobSummary): boolean {
+    return j.status === 'InProgress' || j.status === 'Stopping';
+  }
+
+  /** A completed job: say what comes next (a custom model runs only through Provisioned Throughput). */
+  protected finished(j: JobSummary): void {
+    if (j.status !== 'Completed') return;
     void vscode.window
       .showInformationMessage(
         `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. A custom model runs only through Provisioned Throughput, which is billed hourly while it exists.`,
         'Create Provisioned Throughput…',
       )
       .then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.createProvisionedThroughput', j));
-  }
-
-  private schedule(): void {
-    clearTimeout(this.timer);
-    if (this.current.some((j) => j.status === 'InProgress' || j.status === 'Stopping')) {
-      this.timer = setTimeout(() => void this.refresh(), this.pollMs);
-    }
-  }
-
-  getChildren(node?: JobSummary): JobSummary[] {
-    if (node) return [];
-    if (this.jobs === undefined) {
-      void this.refresh();
-      return [];
-    }
-    return this.jobs;
   }
 
   getTreeItem(j: JobSummary): vscode.TreeItem {
@@ -113,11 +60,5 @@ export class JobsTreeProvider implements vscode.TreeDataProvider<JobSummary>, vs
     if (d.failureMessage) md.appendMarkdown(`\n\n**Failed:** ${d.failureMessage}`);
     item.tooltip = md;
     return item;
-  }
-
-  dispose(): void {
-    clearTimeout(this.timer);
-    this.sub.dispose();
-    this.changed.dispose();
   }
 }
