@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const session = new AwsSession(logger, `bedrock-prompt-lab/${version}`);
   const catalogue = new CatalogueService(session, context.globalState, logger);
   const models = new ModelsTreeProvider(catalogue, context.globalState);
-  const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true });
+  const modelsView = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: models, showCollapseAll: true, canSelectMany: true });
   models.view = modelsView;
   models.updateDescription();
   const jobs = new JobsTreeProvider(session, logger);

@@ -94,7 +94,8 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
         const line = row.problem
           ? { row: row.index, input: row.input, modelId: opts.modelId, error: { code: 'InvalidRow' as const, message: row.problem } }
           : await limiter.run(() => opts.invoke(row, abort.signal), (l) => l.error?.code === 'Throttled', abort.signal);
-        if (line.error?.code === 'Cancelled' || abort.signal.aborted) return;
+        // An answer that arrived is kept even after a cancel (it was paid for); a cancelled call is not.
+        if (line.error?.code === 'Cancelled') return;
         if (line.error && FATAL.has(line.error.code)) {
           fatal ??= line.error;
           abort.abort();

@@ -18,7 +18,7 @@ import { costOf, PRICES } from '../host/pricing';
 import { ask, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
-import { compilePromptFile } from '../run/promptFiles';
+import { compilePromptFile, promptUriFor } from '../run/promptFiles';
 import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
@@ -59,7 +59,8 @@ interface Prepared {
 
 async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<Prepared | undefined> {
   requireTrust(what);
-  const promptUri = opts.uri ? toUri(opts.uri) : vscode.window.activeTextEditor?.document.uri;
+  const promptUri = await promptUriFor(opts.uri ? toUri(opts.uri) : undefined, `${what}: which prompt?`);
+  if (!promptUri) return undefined;
   if (!promptUri || !promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `Open a .prompt file first: ${what} runs a prompt over each row of a data file.`);
   const doc = await vscode.workspace.openTextDocument(promptUri);
   const firstError = d.analyses.get(doc).problems.find((p) => p.severity === 'error');

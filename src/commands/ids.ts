@@ -31,6 +31,7 @@ export const Commands = {
   stopBatchJob: 'bedrockPromptLab.stopBatchJob',
   downloadBatchResults: 'bedrockPromptLab.downloadBatchResults',
   compareWithBaseModel: 'bedrockPromptLab.compareWithBaseModel',
+  compareSelectedModels: 'bedrockPromptLab.compareSelectedModels',
   newPromptTests: 'bedrockPromptLab.newPromptTests',
   runPromptTests: 'bedrockPromptLab.runPromptTests',
 } as const;

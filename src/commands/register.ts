@@ -11,7 +11,7 @@ import { createProvisionedThroughput, startCustomizationJob, stopJob, uploadData
 import type { JobsTreeProvider } from '../views/jobsTree';
 import type { JobSummary } from '../bedrock/clients';
 import { newPromptTests } from './newPromptTests';
-import { copyId, customAndBaseModels, filterModels, newPromptWithModel, runWithModel, searchModels, setModelInPrompt, useInPrompt, type ModelActionDeps } from './modelActions';
+import { copyId, customAndBaseModels, runnableId, filterModels, newPromptWithModel, runWithModel, searchModels, setModelInPrompt, useInPrompt, type ModelActionDeps } from './modelActions';
 import { compareModels, type CompareOptions } from '../webview/comparePanel';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
@@ -35,6 +35,8 @@ export function modelCommands(d: ModelActionDeps & { session: AwsSession; extens
   const saveRun = (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => d.runs.saveAsRun(uri, request, outcome);
   return [
     registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
+    // The Models view allows multi-select: VS Code passes the clicked node and every selected one.
+    registerCommand(Commands.compareSelectedModels, (n: ModelNode, selected?: ModelNode[], o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, { ...o, models: (selected?.length ? selected : [n]).map((x) => runnableId(x, d.catalogue, d.runs)) }), logger),
     registerCommand(Commands.compareWithBaseModel, (n: ModelNode, o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, { ...o, models: customAndBaseModels(n, d.catalogue) }), logger),
     registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(d.analyses, u), logger),
     registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(d.tree, f), logger),

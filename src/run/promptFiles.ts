@@ -40,3 +40,17 @@ export async function compilePromptFile(text: string, promptUri: vscode.Uri): Pr
 export async function renderPromptFile(text: string, input: Record<string, unknown>, promptUri: vscode.Uri): Promise<RenderResult> {
   return (await compilePromptFile(text, promptUri))(input);
 }
+
+/**
+ * The prompt a command works on: the one given, else the active editor's, else one the user picks from
+ * the workspace (a command started from a tree or a data file). Undefined when the user cancels.
+ */
+export async function promptUriFor(given: vscode.Uri | undefined, title: string): Promise<vscode.Uri | undefined> {
+  if (given) return given;
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active?.path.endsWith('.prompt')) return active;
+  const prompts = (await vscode.workspace.findFiles('**/*.prompt', '**/node_modules/**')).filter((u) => !/(^|\/)_[^/]*\.prompt$/.test(u.path));
+  if (prompts.length === 0) throw new BedrockError('PromptInvalid', 'There is no .prompt file in the workspace: create one with "Bedrock: New Prompt".');
+  const pick = await vscode.window.showQuickPick(prompts.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title });
+  return pick?.uri;
+}

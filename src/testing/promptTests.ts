@@ -68,8 +68,8 @@ export class PromptTestController implements vscode.Disposable {
       this.controller.items.replace([]);
       await this.discover();
     };
-    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token), true);
-    const otherModel = this.controller.createRunProfile('Run on Another Model…', vscode.TestRunProfileKind.Run, (req, token) => this.runHandler(req, token, true), false);
+    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runHandler(req, token)), true);
+    const otherModel = this.controller.createRunProfile('Run on Another Model…', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runHandler(req, token, true)), false);
     this.disposables.push(
       runProfile,
       otherModel,
@@ -177,17 +177,17 @@ export class PromptTestController implements vscode.Disposable {
       f.children.forEach((c) => all.push(c));
     });
     const include = opts.ids ? all.filter((i) => opts.ids!.includes(i.id)) : undefined;
-    const done = new Promise<CaseResult[]>((resolve) => {
-      const sub = this.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
-    });
     this.modelForNextRun = opts.modelId;
     const cts = new vscode.CancellationTokenSource();
-    await this.runHandler(new vscode.TestRunRequest(include), token ?? cts.token, opts.modelId !== undefined);
-    cts.dispose();
-    return done;
+    try {
+      return await this.runHandler(new vscode.TestRunRequest(include), token ?? cts.token, opts.modelId !== undefined);
+    } finally {
+      cts.dispose();
+    }
   }
 
-  private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, otherModel = false): Promise<void> {
+  /** The run profiles' handler: runs the requested cases and resolves to their results (also fired as onDidFinishRun). */
+  private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, otherModel = false): Promise<CaseResult[]> {
     const leaves: vscode.TestItem[] = [];
     const collect = (item: vscode.TestItem) => {
       if (request.exclude?.includes(item)) return;
@@ -201,7 +201,7 @@ export class PromptTestController implements vscode.Disposable {
     if (otherModel) {
       modelOverride = this.modelForNextRun ?? (await pickModel(this.catalogue, 'Run the prompt tests on which model?'));
       this.modelForNextRun = undefined;
-      if (!modelOverride) return;
+      if (!modelOverride) return [];
     }
     const run = this.controller.createTestRun(request, modelOverride ? `Prompt tests on ${modelOverride}` : 'Prompt tests');
     this.logger.info(`prompt tests: ${leaves.length} case(s)${modelOverride ? ` on ${modelOverride}` : ''}`);
@@ -217,7 +217,7 @@ export class PromptTestController implements vscode.Disposable {
           run.errored(item, msg);
           record(item, 'errored', [msg.message.toString()]);
         }
-        return;
+        return results;
       }
       leaves.forEach((i) => run.enqueued(i));
       const concurrency = Math.max(1, vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('tests.concurrency', 4));
@@ -246,6 +246,7 @@ export class PromptTestController implements vscode.Disposable {
       run.end();
       this.finished.fire(results);
     }
+    return results;
   }
 
   private async runCase(

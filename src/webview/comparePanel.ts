@@ -12,7 +12,7 @@ import { pickModels } from '../host/modelPicker';
 import { costOf } from '../host/pricing';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
-import { renderPromptFile } from '../run/promptFiles';
+import { promptUriFor, renderPromptFile } from '../run/promptFiles';
 import { TextBatcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -218,8 +218,8 @@ export async function compareModels(
   opts: CompareOptions = {},
 ): Promise<CompareColumnResult[] | undefined> {
   if (!vscode.workspace.isTrusted) throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace. Trust the workspace first.');
-  const uri = opts.uri ? vscode.Uri.parse(opts.uri) : vscode.window.activeTextEditor?.document.uri;
-  if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to compare models on it.');
+  const uri = await promptUriFor(opts.uri ? vscode.Uri.parse(opts.uri) : undefined, 'Compare models on which prompt?');
+  if (!uri) return undefined;
   const doc = await vscode.workspace.openTextDocument(uri);
   const firstError = analyses.get(doc).problems.find((p) => p.severity === 'error');
   if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);

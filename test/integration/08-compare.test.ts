@@ -63,4 +63,21 @@ describe('comparing models side by side', () => {
     assert.equal(both[1].modelId, 'amazon.nova-lite-v1:0');
     assert.deepEqual(both.map((r) => r.status), ['complete', 'complete']);
   });
+
+  it('compares the models selected in the Models view', async () => {
+    const api = await activateExtension();
+    const uri = workspaceFile('runs', 'compare-selected.prompt');
+    await vscode.workspace.fs.writeFile(uri, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nPick one\n'));
+    await vscode.window.showTextDocument(uri);
+    const [foundation] = api.models.getChildren();
+    const models = api.models.getChildren(foundation).flatMap((p) => api.models.getChildren(p)).filter((n) => n.kind === 'model');
+    const pick = ['amazon.nova-micro-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-premier-v1:0'].map((id) => models.find((n) => n.kind === 'model' && n.model.modelId === id)!);
+    // As VS Code calls a context-menu command on a multi-selection: the clicked node, then all selected.
+    const results = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareSelectedModels, pick[1], pick))!;
+    assert.deepEqual(results.map((r) => [r.modelId, r.status]), [
+      ['amazon.nova-micro-v1:0', 'complete'],
+      ['anthropic.claude-3-haiku-20240307-v1:0', 'complete'],
+      ['us.amazon.nova-premier-v1:0', 'complete'],
+    ]);
+  });
 });

@@ -111,8 +111,8 @@ describe('batch runs', () => {
     const sent: number[] = [];
     const second = await runBatch({ rows: rowsOf(20), modelId: 'm', outputPath: output, concurrency: 2, invoke: async (row) => (sent.push(row.index), answer(row)) });
     assert.equal(second.complete, true);
-    assert.equal(second.resumed, 8, 'rows 0-8 minus the throttled row 3');
-    assert.deepEqual(sent.sort((a, b) => a - b), [3, ...Array.from({ length: 11 }, (_, i) => i + 9)]);
+    assert.equal(second.resumed, 9, 'rows 0-9 (row 9 answered as the cancel came) minus the throttled row 3');
+    assert.deepEqual(sent.sort((a, b) => a - b), [3, ...Array.from({ length: 10 }, (_, i) => i + 10)]);
     assert.equal(readJsonl(output).length, 20);
   });
 
