@@ -24,6 +24,8 @@ export interface CodeServerOptions {
   host?: string;
   /** User settings to seed. */
   settings?: Record<string, unknown>;
+  /** Keep VS Code's workspace trust on: the folder then opens untrusted (restricted mode). */
+  workspaceTrust?: boolean;
   /** Print the server's output. */
   verbose?: boolean;
   /** Extensions to install from .vsix or folders before start (the demo's packaged extension). */
@@ -76,7 +78,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     'update.mode': 'none',
     'chat.disableAIFeatures': true,
     'workbench.tips.enabled': false,
-    'security.workspace.trust.enabled': false,
+    'security.workspace.trust.enabled': opts.workspaceTrust === true,
+    // With trust on, no modal asks: the folder simply stays untrusted.
+    'security.workspace.trust.startupPrompt': 'never',
+    'security.workspace.trust.untrustedFiles': 'open',
     ...opts.settings,
   };
   await fs.writeFile(path.join(userData, 'User', 'settings.json'), JSON.stringify(settings, null, 2));
@@ -101,7 +106,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     '--extensions-dir', path.join(tmp, 'extensions'),
     '--disable-telemetry',
     '--disable-update-check',
-    '--disable-workspace-trust',
+    ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
   ];
@@ -151,6 +156,7 @@ export interface ExtensionTestRun {
   workspace: string;
   env?: Record<string, string>;
   settings?: Record<string, unknown>;
+  workspaceTrust?: boolean;
   timeoutMs?: number;
   /** Receives each console line relayed from the extension host. */
   onLog?: (line: string) => void;
@@ -160,7 +166,7 @@ export interface ExtensionTestRun {
 /** Runs an extension's test index inside the real workbench; resolves to the exit code (124 on timeout). */
 export async function runExtensionTests(run: ExtensionTestRun): Promise<number> {
   const { chromium } = await import('playwright-core');
-  const server = await startCodeServer({ workspace: run.workspace, env: run.env, settings: run.settings, verbose: run.verbose });
+  const server = await startCodeServer({ workspace: run.workspace, env: run.env, settings: run.settings, workspaceTrust: run.workspaceTrust, verbose: run.verbose });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,

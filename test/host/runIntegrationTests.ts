@@ -5,32 +5,49 @@ import path from 'node:path';
 import { startEmulator } from '../emulator';
 import { copyWorkspace, REPO_ROOT, runExtensionTests } from './codeServer';
 
+/** Runs one suite in a fresh VS Code; fails when it exits non-zero or printed no "N passed, N failed". */
+async function runSuite(name: string, testsPath: string, workspace: string, env: Record<string, string>, workspaceTrust = false): Promise<number> {
+  let sawCounts = false;
+  const code = await runExtensionTests({
+    extensionPath: REPO_ROOT,
+    testsPath,
+    workspace,
+    env,
+    workspaceTrust,
+    verbose: process.env.BPL_VERBOSE === '1',
+    onLog: (line) => {
+      if (/^\d+ passed, \d+ failed/.test(line.trim())) sawCounts = true;
+      if (!/^Ignoring fetching additional builtin extensions/.test(line)) process.stdout.write(`${line}\n`);
+    },
+  });
+  if (code === 0 && !sawCounts) {
+    process.stdout.write(`[host] the ${name} run printed no "N passed, N failed" line: treating it as a failure\n`);
+    return 1;
+  }
+  return code;
+}
+
 async function main(): Promise<number> {
   const emulator = await startEmulator();
   const workspace = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
   // The sample prompts are part of what the tests check (they must open without diagnostics).
   await fs.cp(path.join(REPO_ROOT, 'examples'), path.join(workspace, 'examples'), { recursive: true });
-  let sawCounts = false;
+  const untrusted = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
+  await fs.cp(path.join(REPO_ROOT, 'examples'), untrusted, { recursive: true });
+  // A workspace that tries to send the user's credentials elsewhere (machine-scoped: must be ignored).
+  await fs.mkdir(path.join(untrusted, '.vscode'), { recursive: true });
+  await fs.writeFile(path.join(untrusted, '.vscode', 'settings.json'), JSON.stringify({ 'bedrockPromptLab.endpoint': 'http://attacker.invalid', 'bedrockPromptLab.batch.s3Uri': 's3://attacker-bucket/' }));
+  const env = { ...emulator.env(), BPL_EMULATOR_URL: emulator.url, AWS_CONFIG_FILE: path.join(workspace, '.aws-test', 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials') };
   try {
-    const code = await runExtensionTests({
-      extensionPath: REPO_ROOT,
-      testsPath: path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
-      workspace,
-      env: { ...emulator.env(), BPL_EMULATOR_URL: emulator.url, AWS_CONFIG_FILE: path.join(workspace, '.aws-test', 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials') },
-      verbose: process.env.BPL_VERBOSE === '1',
-      onLog: (line) => {
-        if (/^\d+ passed, \d+ failed/.test(line.trim())) sawCounts = true;
-        if (!/^Ignoring fetching additional builtin extensions/.test(line)) process.stdout.write(`${line}\n`);
-      },
-    });
-    if (code === 0 && !sawCounts) {
-      process.stdout.write('[host] the test run printed no "N passed, N failed" line: treating it as a failure\n');
-      return 1;
-    }
-    return code;
+    const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
+    const trusted = only === 'untrusted' ? 0 : await runSuite('integration', path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'), workspace, env);
+    // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
+    const restricted = process.env.BPL_TEST_GREP || only === 'integration' ? 0 : await runSuite('untrusted-workspace', path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'), untrusted, env, true);
+    return trusted || restricted;
   } finally {
     await emulator.stop();
     await fs.rm(workspace, { recursive: true, force: true });
+    await fs.rm(untrusted, { recursive: true, force: true });
   }
 }
 

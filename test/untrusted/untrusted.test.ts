@@ -1,0 +1,50 @@
+// In an untrusted workspace the extension edits prompts but sends nothing to AWS: runs, compares, prompt
+// tests, batch runs, batch inference and dataset uploads are refused with a message that says why and
+// how to trust the workspace. The local server's request log proves nothing was sent.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/commands/ids';
+import { activateExtension, emulator, workspaceFile } from '../integration/helpers';
+
+describe('an untrusted workspace', () => {
+  it('is opened in restricted mode, and the extension still activates with the language features', async () => {
+    assert.equal(vscode.workspace.isTrusted, false);
+    const api = await activateExtension();
+    assert.ok(api.runs);
+    const doc = await vscode.workspace.openTextDocument(workspaceFile('ticket-classifier.prompt'));
+    await vscode.window.showTextDocument(doc);
+    assert.equal(doc.languageId, 'dotprompt');
+  });
+
+  it('refuses every command that would send workspace data to AWS, and sends nothing', async () => {
+    const api = await activateExtension();
+    const prompt = workspaceFile('ticket-classifier.prompt').toString();
+    const before = (await emulator.requests()).filter((r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get')).length;
+    const refused: [string, unknown][] = [
+      [Commands.run, { uri: prompt }],
+      [Commands.compareModels, { uri: prompt, models: ['amazon.nova-micro-v1:0'] }],
+      [Commands.runOverDataset, { uri: prompt, data: workspaceFile('tickets.jsonl').fsPath }],
+      [Commands.startBatchInference, { uri: prompt, data: workspaceFile('tickets-batch.jsonl').fsPath, s3Uri: 's3://bedrock-prompt-lab-data/x/', roleArn: 'arn:aws:iam::123456789012:role/R' }],
+      [Commands.uploadDataset, { folder: '.', bucket: 'bedrock-prompt-lab-data', prefix: 'x/' }],
+    ];
+    for (const [command, arg] of refused) {
+      const shown = api.shownErrors.length;
+      const result = await vscode.commands.executeCommand(command, arg);
+      assert.equal(result, undefined, `${command} returned something`);
+      assert.equal(api.shownErrors.length, shown + 1, `${command} showed no message`);
+      assert.match(api.shownErrors.at(-1)!.message, /untrusted workspace.*Trust the workspace/s, command);
+    }
+    const results = await api.tests.run();
+    assert.ok(results.length >= 3, 'the example tests are listed');
+    assert.ok(results.every((r) => r.state === 'errored' && /untrusted workspace/.test(r.messages[0])));
+    const after = (await emulator.requests()).filter((r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get')).length;
+    assert.equal(after, before, 'nothing but listing reached the server');
+  });
+
+  it('ignores a workspace that tries to redirect traffic through the endpoint setting', async () => {
+    const api = await activateExtension();
+    // The workspace's .vscode/settings.json sets bedrockPromptLab.endpoint to an attacker's address.
+    assert.notEqual(vscode.workspace.getConfiguration('bedrockPromptLab').get('endpoint'), 'http://attacker.invalid');
+    assert.equal(api.session.settings.endpoint || undefined, undefined);
+  });
+});
