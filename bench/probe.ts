@@ -13,7 +13,7 @@ export async function runProbe<T>(probe: string): Promise<T> {
       extensionPath: REPO_ROOT,
       testsPath: path.join(REPO_ROOT, 'out', 'bench', `${probe}.js`),
       workspace,
-      env: emulator.env(),
+      env: { ...emulator.env(), BPL_EMULATOR_URL: emulator.url },
       timeoutMs: 300_000,
       onLog: (line) => {
         const m = /^BENCH (.*)$/.exec(line.trim());

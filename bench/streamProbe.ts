@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import type { RunResult } from '../src/run/types';
 
 const TOKENS = 20_000;
+const PACED_TOKENS = 500;
 
 async function rawSdkLoop(): Promise<number> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -40,5 +41,19 @@ export async function run(): Promise<void> {
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   }
   const rawAfter = await rawSdkLoop();
-  console.log(`BENCH ${JSON.stringify({ samples, raw: [rawBefore, rawAfter], tokens: TOKENS })}`);
+  // The same at a pace a real model streams (about 100 tokens a second): the delay a user sees.
+  const paced: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    await fetch(`${process.env.BPL_EMULATOR_URL}/__emulator/faults`, { method: 'POST', body: JSON.stringify({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 10 }, times: 1 }) });
+    const uri = vscode.Uri.joinPath(folder, `bench-paced-${i}.prompt`);
+    await vscode.workspace.fs.writeFile(uri, Buffer.from(`---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: 1000\n---\n[[tokens=${PACED_TOKENS}]]\n`));
+    await vscode.window.showTextDocument(uri);
+    const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', { uri: uri.toString() })) as RunResult;
+    if (result.status !== 'complete') throw new Error(`paced run ended ${result.status}`);
+    paced.push(...(result.editDelaysMs ?? []));
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  }
+  paced.sort((a, b) => a - b);
+  const pacedP99 = paced[Math.min(paced.length - 1, Math.floor(paced.length * 0.99))] ?? 0;
+  console.log(`BENCH ${JSON.stringify({ samples, raw: [rawBefore, rawAfter], tokens: TOKENS, paced: { tokens: PACED_TOKENS, edits: paced.length, p50: paced[Math.floor(paced.length / 2)] ?? 0, p99: pacedP99, max: paced.at(-1) ?? 0 } })}`);
 }
