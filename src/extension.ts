@@ -56,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
   const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
-  const tests = new PromptTestController(session, catalogue, logger);
+  const tests = new PromptTestController(session, catalogue, analyses, logger);
   const lenses = new RunCodeLensProvider(runs, analyses, tests);
 
   context.subscriptions.push(

@@ -19,6 +19,7 @@ import { ask, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
 import { compilePromptFile, promptUriFor } from '../run/promptFiles';
+import { inputProblem, missingVariables } from '../prompt/inputs';
 import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
@@ -49,6 +50,8 @@ const toUri = (s: string) => (/^[a-z][\w+.-]+:/i.test(s) && !/^[a-z]:\\/i.test(s
 
 interface Prepared {
   promptUri: vscode.Uri;
+  /** Why a row cannot be rendered (a variable without a value), if so. */
+  rowProblem(input: Record<string, unknown>): string | undefined;
   /** The prompt, compiled once; renders one row. */
   render(input: Record<string, unknown>): Promise<RenderResult>;
   dataPath: string;
@@ -79,10 +82,18 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   }
   if (rows.length === 0) throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(dataUri)} has no rows.`);
   const outputPath = opts.output ? toUri(opts.output).fsPath : dataUri.fsPath.replace(/\.(jsonl|ndjson|csv|json)$/i, '') + '.results.jsonl';
+  // A column the prompt needs that no row has is a mapping mistake: say so before any call is made.
+  const analysis = d.analyses.get(doc);
+  const readable = rows.filter((r) => !r.problem);
+  const missingEverywhere = readable.length > 0 ? missingVariables(analysis, readable[0].input).filter((n) => readable.every((r) => !(n in r.input))) : [];
+  if (missingEverywhere.length > 0) {
+    const keys = [...new Set(readable.flatMap((r) => Object.keys(r.input)))].slice(0, 20).join(', ');
+    throw new BedrockError('Validation', `No row of ${path.basename(dataUri.fsPath)} has ${missingEverywhere.map((n) => `"${n}"`).join(', ')}, which the prompt uses without a default. The rows have: ${keys || 'no fields'}. Rename the column (or key), or give the prompt a default.`);
+  }
   const render = await compilePromptFile(doc.getText(), promptUri);
   // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
   const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(rows.find((r) => !r.problem)?.input ?? {})).request.modelId;
-  return { promptUri, render, dataPath: dataUri.fsPath, outputPath, rows, modelId };
+  return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath: dataUri.fsPath, outputPath, rows, modelId };
 }
 
 
@@ -105,6 +116,8 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   const rel = vscode.workspace.asRelativePath(p.outputPath);
   d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}`);
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
+    const problem = p.rowProblem(row.input);
+    if (problem) return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'InvalidRow', message: `line ${row.line}: ${problem}` } };
     let request: ConverseRequest;
     try {
       request = (await p.render(row.input)).request;
@@ -187,6 +200,8 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   const tmp = path.join(os.tmpdir(), `bpl-batch-${process.pid}-${Date.now()}.jsonl`);
   const lines: string[] = [];
   for (const row of good) {
+    const problem = p.rowProblem(row.input);
+    if (problem) throw new BedrockError('Validation', `Row ${row.index + 1} (line ${row.line}) cannot be sent: ${problem}`);
     let request: ConverseRequest;
     try {
       request = (await p.render(row.input)).request;

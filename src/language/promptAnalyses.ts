@@ -61,3 +61,4 @@ export class PromptAnalyses {
     return ctx;
   }
 }
+

@@ -14,6 +14,8 @@ import { costOf } from '../host/pricing';
 import type { AssertionResult } from '../prompt/assertions';
 import { promptEngine } from '../prompt/loadEngine';
 import type { PromptTestFile, TestCase } from '../prompt/testCases';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { inputProblem } from '../prompt/inputs';
 import { renderPromptFile } from '../run/promptFiles';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
@@ -59,6 +61,7 @@ export class PromptTestController implements vscode.Disposable {
   constructor(
     private readonly session: AwsSession,
     private readonly catalogue: CatalogueService,
+    private readonly analyses: PromptAnalyses,
     private readonly logger: Logger,
   ) {
     this.controller.resolveHandler = async (item) => {
@@ -269,6 +272,8 @@ export class PromptTestController implements vscode.Disposable {
     let rendered;
     try {
       const doc = await vscode.workspace.openTextDocument(promptUri);
+      const problem = inputProblem(this.analyses.get(doc), testCase.input);
+      if (problem) return errored(`Case "${testCase.name}": ${problem}`);
       rendered = await renderPromptFile(doc.getText(), testCase.input, promptUri);
     } catch (err) {
       return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);

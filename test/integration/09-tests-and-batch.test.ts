@@ -99,6 +99,18 @@ describe('prompt tests in the Test Explorer', () => {
     assert.ok(results.filter((r) => r.state === 'skipped').length >= 2, results.map((r) => r.state).join());
   });
 
+  it('reports a case that leaves a variable without a value as errored, naming it, without calling the model', async () => {
+    const needs = workspaceFile('runs', 'needs.prompt');
+    const needsTests = workspaceFile('runs', 'needs.tests.yaml');
+    await vscode.workspace.fs.writeFile(needs, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nTranslate {{text}} into {{language}}.\n'));
+    await vscode.workspace.fs.writeFile(needsTests, Buffer.from('cases:\n  - name: forgot the language\n    input: { text: hello }\n    assert:\n      - contains: hola\n'));
+    const before = (await emulator.requests()).length;
+    const [result] = await api.tests.run({ ids: [needsTests.toString()] });
+    assert.equal(result.state, 'errored');
+    assert.match(result.messages[0], /forgot the language": no value for \{\{language\}\}, and the prompt has no default.*keys given: text/);
+    assert.equal((await emulator.requests()).length, before);
+  });
+
   it('shows a broken tests file as an error on its item', async () => {
     const broken = workspaceFile('runs', 'broken.tests.yaml');
     await vscode.workspace.fs.writeFile(workspaceFile('runs', 'broken.prompt'), Buffer.from('Hello\n'));
@@ -168,6 +180,16 @@ describe('batch runs over a dataset', () => {
     assert.equal(result, undefined);
     assert.match(api.shownErrors.at(-1)?.message ?? '', /don't have access to anthropic.claude-3-haiku-20240307-v1:0.*run again to resume/s);
     assert.equal(existsSync(workspaceFile('runs', 'denied.results.jsonl').fsPath), false);
+  });
+
+  it('names a column the prompt needs that no row has, before sending anything', async () => {
+    const data = workspaceFile('runs', 'wrong-column.csv');
+    await vscode.workspace.fs.writeFile(data, Buffer.from('body,id\nhello,1\nworld,2\n'));
+    const before = (await emulator.requests()).length;
+    const result = await vscode.commands.executeCommand(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: false });
+    assert.equal(result, undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /No row of wrong-column.csv has "text", which the prompt uses without a default\. The rows have: body, id\./);
+    assert.equal((await emulator.requests()).length, before);
   });
 
   it('round-trips a Bedrock batch inference job: records to S3, the job in the sidebar, results back in the same format', async () => {

@@ -1,0 +1,23 @@
+// Whether an input (a test case, a batch row) gives the template every value it needs. Pure and light
+// (a type-only import of the analysis), so the main bundle can use it without loading the engine.
+import type { PromptAnalysis } from './analyze';
+
+/** The template's variables that `input` (a test case, a batch row) leaves without a value or a default. */
+export function missingVariables(analysis: PromptAnalysis, input: Record<string, unknown>): string[] {
+  const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+  const needed = new Set([...analysis.declaredInputs.keys(), ...analysis.variables.map((v) => v.name)]);
+  return [...needed].filter((n) => !(n in input) && !(n in defaults));
+}
+
+/**
+ * Why a prompt cannot be run with this input: its first error, or variables without a value. Said so
+ * that the fix is clear; undefined when it can run.
+ */
+export function inputProblem(analysis: PromptAnalysis, input: Record<string, unknown>): string | undefined {
+  const error = analysis.problems.find((p) => p.severity === 'error');
+  if (error) return `fix the prompt first: line ${error.range.start.line + 1}: ${error.message}`;
+  const missing = missingVariables(analysis, input);
+  if (missing.length === 0) return undefined;
+  const names = missing.map((n) => `{{${n}}}`).join(', ');
+  return `no value for ${names}, and the prompt has no default: give ${missing.length > 1 ? 'them' : 'it'} in the input (keys given: ${Object.keys(input).join(', ') || 'none'}).`;
+}
