@@ -71,7 +71,10 @@ export class PromptTestController implements vscode.Disposable {
       this.controller.items.replace([]);
       await this.discover();
     };
-    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runHandler(req, token)), true);
+    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => (req.continuous ? this.watch(req, token) : void (await this.runHandler(req, token))), true);
+    // "Continuous run" (the eye icon in the Testing view): the cases re-run when their prompt, a partial
+    // or their tests file is saved.
+    runProfile.supportsContinuousRun = true;
     const otherModel = this.controller.createRunProfile('Run on Another Model…', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runHandler(req, token, true)), false);
     this.disposables.push(
       runProfile,
@@ -187,6 +190,46 @@ export class PromptTestController implements vscode.Disposable {
     } finally {
       cts.dispose();
     }
+  }
+
+  /**
+   * Continuous run: until cancelled, re-runs the requested cases of a tests file when it, its prompt or a
+   * partial beside the prompt is saved (several saves within 300 ms make one run).
+   */
+  async watch(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    const affected = (saved: vscode.Uri): vscode.TestItem[] => {
+      const files: vscode.TestItem[] = [];
+      this.controller.items.forEach((f) => {
+        const promptPath = f.uri!.fsPath.replace(/\.tests\.ya?ml$/, '.prompt');
+        const isPartial = /(^|[\\/])_[^\\/]*\.prompt$/.test(saved.fsPath) && path.dirname(saved.fsPath) === path.dirname(promptPath);
+        if (f.uri!.toString() === saved.toString() || promptPath === saved.fsPath || isPartial) files.push(f);
+      });
+      if (!request.include) return files;
+      // Only what the continuous run was started on: a whole file, or some of its cases.
+      return files.flatMap((f) => (request.include!.includes(f) ? [f] : request.include!.filter((i) => i.parent === f)));
+    };
+    const sub = vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (token.isCancellationRequested) return;
+      if (this.isTestsFile(doc.uri)) this.load(doc.uri, doc.getText());
+      for (const item of affected(doc.uri)) pending.add(item.id);
+      if (pending.size === 0) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const ids = [...pending];
+        pending.clear();
+        const items: vscode.TestItem[] = [];
+        this.controller.items.forEach((f) => {
+          if (ids.includes(f.id)) items.push(f);
+          f.children.forEach((c) => ids.includes(c.id) && items.push(c));
+        });
+        void this.runHandler(new vscode.TestRunRequest(items, request.exclude, request.profile), token);
+      }, 300);
+    });
+    await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+    clearTimeout(timer);
+    sub.dispose();
   }
 
   /** The run profiles' handler: runs the requested cases and resolves to their results (also fired as onDidFinishRun). */

@@ -80,6 +80,25 @@ describe('prompt tests in the Test Explorer', () => {
     assert.deepEqual(results.map((r) => r.state).sort(), ['failed', 'failed', 'passed']);
   });
 
+  it('in continuous run, re-runs the cases when their prompt is saved', async () => {
+    const file = api.tests.controller.items.get(tests.toString())!;
+    const cts = new vscode.CancellationTokenSource();
+    const watching = api.tests.watch(new vscode.TestRunRequest([file], undefined, undefined, true), cts.token);
+    const rerun = new Promise<import('../../src/testing/promptTests').CaseResult[]>((resolve) => {
+      const sub = api.tests.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
+    });
+    const doc = await vscode.workspace.openTextDocument(prompt);
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(prompt, doc.lineAt(doc.lineCount - 2).range, 'Sort this: {{ticket}}');
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+    const results = await rerun;
+    assert.equal(results.length, 3);
+    assert.match(results.find((r) => r.name === 'echoes the ticket')?.output ?? '', /You wrote: "Sort this: refund please"/);
+    cts.cancel();
+    await watching;
+  });
+
   it('runs one case on another model, to check a migration', async () => {
     const [result] = await api.tests.run({ ids: [`${tests.toString()}#echoes the ticket`], modelId: 'us.amazon.nova-lite-v1:0' });
     assert.equal(result.modelId, 'us.amazon.nova-lite-v1:0');
