@@ -214,7 +214,8 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${path.basename(p.dataPath)}:${row.line}). Remove it from the data, then retry.`);
     lines.push(line);
   }
-  await fs.writeFile(tmp, `${lines.join('\n')}\n`);
+  // Only this user may read it: it holds the rendered prompts.
+  await fs.writeFile(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
   const clients = d.session.clients();
   let jobArn: string;
   try {

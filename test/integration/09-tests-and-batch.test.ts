@@ -162,6 +162,9 @@ describe('batch runs over a dataset', () => {
     const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, concurrency: 8, resume: false }))!;
     assert.equal(result.complete, true);
     assert.equal(result.failed, 0);
+    // Throttling got past the SDK's own retries, and the run gave way: fewer calls at once, then back off.
+    assert.ok(result.stats.throttled > 0, `throttled ${result.stats.throttled}x`);
+    assert.ok(result.stats.lowestConcurrency < 8, `lowest concurrency ${result.stats.lowestConcurrency}`);
     const out = workspaceFile('runs', 'items.results.jsonl').fsPath;
     const lines = readJsonl(out);
     assert.deepEqual(lines.map((l) => l.row), Array.from({ length: 60 }, (_, i) => i));
