@@ -20,6 +20,10 @@ export interface AnalyzeContext {
   partialExists?: (name: string) => boolean;
   /** Templates of known partials, so variables used inside them count as used. */
   partialTemplates?: Record<string, string>;
+  /** Parse the template in one piece, without the cache (a test compares both ways). */
+  wholeTemplate?: boolean;
+  /** Templates longer than this are parsed in cached pieces (default 16 KB; tests lower it). */
+  piecesAbove?: number;
 }
 
 export interface VariableUse {
@@ -292,26 +296,96 @@ function checkTools(result: PromptAnalysis, base: number, index: LineIndex, root
 
 type HbsNode = hbs.AST.Node & Record<string, any>;
 
+// Templates are parsed in pieces that start at some `{{role …}}` lines, each piece cached by its text: a
+// conversation in a .prompt grows turn by turn, and an edit then re-parses one turn, not the whole file.
+// When a piece does not parse on its own (a block or comment spanning a role line, or a real syntax
+// error) the whole template is parsed instead, so errors and their positions are exactly Handlebars'.
+const pieceCache = new Map<string, hbs.AST.Program>();
+let cachedChars = 0;
+const MAX_CACHED_CHARS = 2_000_000;
+const ROLE_LINE = /^\{\{~?\s*role\s/gm;
+
+/** Forgets the parsed pieces (the benchmark measures cold parses with it). */
+export function clearTemplateCache(): void {
+  pieceCache.clear();
+  cachedChars = 0;
+}
+
+function parsePiece(text: string): hbs.AST.Program {
+  const hit = pieceCache.get(text);
+  if (hit) {
+    // Most recently used last.
+    pieceCache.delete(text);
+    pieceCache.set(text, hit);
+    return hit;
+  }
+  // A flat copy: the AST's strings are slices of its input, and a slice of the whole document would
+  // keep every past version of a long file alive in the cache.
+  const own = Buffer.from(text, 'utf8').toString('utf8');
+  const ast = Handlebars.parse(own);
+  pieceCache.set(own, ast);
+  cachedChars += own.length;
+  for (const [key] of pieceCache) {
+    if (cachedChars <= MAX_CACHED_CHARS) break;
+    pieceCache.delete(key);
+    cachedChars -= key.length;
+  }
+  return ast;
+}
+
+/** FNV-1a over the 80 characters from `at`. */
+function pieceHash(text: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at, end = Math.min(text.length, at + 80); i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The template as parsed pieces with the line each starts on, or undefined when a piece does not parse alone. */
+function parseInPieces(body: string): { ast: hbs.AST.Program; line: number }[] | undefined {
+  // Not every role line starts a piece: one in 16 does, chosen by a hash of the text that follows it, so
+  // pieces hold several turns (fewer, larger parses) and where they start does not move when text
+  // elsewhere changes (an edit re-parses its own piece only).
+  const starts = [0];
+  for (const m of body.matchAll(ROLE_LINE)) if (m.index > 0 && pieceHash(body, m.index) % 16 === 0) starts.push(m.index);
+  const pieces: { ast: hbs.AST.Program; line: number }[] = [];
+  let line = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const text = body.slice(starts[i], starts[i + 1]);
+    try {
+      pieces.push({ ast: parsePiece(text), line });
+    } catch {
+      return undefined;
+    }
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) line++;
+  }
+  return pieces;
+}
+
 function analyzeTemplate(body: string, base: number, index: LineIndex, result: PromptAnalysis, ctx: AnalyzeContext): void {
-  let ast: hbs.AST.Program;
   const bodyIndex = new LineIndex(body);
+  /** The line the piece being walked starts on, within the body. */
+  let pieceLine = 0;
   const at = (loc: hbs.AST.SourceLocation | undefined): Range => {
     if (!loc) return index.range(base, base);
-    const start = base + bodyIndex.offset({ line: loc.start.line - 1, character: loc.start.column });
-    const end = base + bodyIndex.offset({ line: loc.end.line - 1, character: loc.end.column });
+    const start = base + bodyIndex.offset({ line: loc.start.line - 1 + pieceLine, character: loc.start.column });
+    const end = base + bodyIndex.offset({ line: loc.end.line - 1 + pieceLine, character: loc.end.column });
     return index.range(start, Math.max(end, start + 1));
   };
-  try {
-    ast = Handlebars.parse(body);
-  } catch (err) {
-    const e = err as { message?: string; lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number; last_line: number; last_column: number } } };
-    const loc = e.hash?.loc;
-    let range: Range;
-    if (loc) range = index.range(base + bodyIndex.offset({ line: loc.first_line - 1, character: loc.first_column }), base + bodyIndex.offset({ line: loc.last_line - 1, character: loc.last_column }) + 1);
-    else if (e.lineNumber) range = index.range(base + bodyIndex.offset({ line: e.lineNumber - 1, character: e.column ?? 0 }), base + bodyIndex.offset({ line: e.lineNumber - 1, character: (e.column ?? 0) + 2 }));
-    else range = index.range(base, base + 1);
-    result.problems.push(problem('error', `Template: ${templateErrorMessage(e.message ?? String(err))}`, range, 'template'));
-    return;
+  // A short template parses whole in about a millisecond; pieces pay off when conversations grow long.
+  let pieces = ctx.wholeTemplate || body.length <= (ctx.piecesAbove ?? 16_384) ? undefined : parseInPieces(body);
+  if (!pieces) {
+    try {
+      pieces = [{ ast: Handlebars.parse(body), line: 0 }];
+    } catch (err) {
+      const e = err as { message?: string; lineNumber?: number; column?: number; hash?: { loc?: { first_line: number; first_column: number; last_line: number; last_column: number } } };
+      const loc = e.hash?.loc;
+      let range: Range;
+      if (loc) range = index.range(base + bodyIndex.offset({ line: loc.first_line - 1, character: loc.first_column }), base + bodyIndex.offset({ line: loc.last_line - 1, character: loc.last_column }) + 1);
+      else if (e.lineNumber) range = index.range(base + bodyIndex.offset({ line: e.lineNumber - 1, character: e.column ?? 0 }), base + bodyIndex.offset({ line: e.lineNumber - 1, character: (e.column ?? 0) + 2 }));
+      else range = index.range(base, base + 1);
+      result.problems.push(problem('error', `Template: ${templateErrorMessage(e.message ?? String(err))}`, range, 'template'));
+      return;
+    }
   }
 
   const walk = (node: HbsNode | undefined, scoped: boolean) => {
@@ -384,7 +458,10 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
         return;
     }
   };
-  walk(ast as HbsNode, false);
+  for (const piece of pieces) {
+    pieceLine = piece.line;
+    walk(piece.ast as HbsNode, false);
+  }
 }
 
 function tryParse(template: string): HbsNode | undefined {

@@ -57,3 +57,51 @@ describe('prompt analysis fuzz', () => {
     }
   });
 });
+
+describe('template parsed in cached pieces', () => {
+  // piecesAbove: 0, so that short test files are parsed in pieces too.
+  const ctx = { fileExists: () => true, partialExists: (n: string) => n === 'p', piecesAbove: 0 };
+  const same = (text: string, label: string) => {
+    const pieces = analyzePrompt(text, ctx);
+    const whole = analyzePrompt(text, { ...ctx, wholeTemplate: true });
+    assert.deepEqual(pieces, whole, `${label}\n${JSON.stringify(text)}`);
+  };
+
+  it('gives exactly the analysis of one whole parse, on examples, edge cases and 3,000 mutations', function () {
+    this.timeout(120_000);
+    const seeds = examples();
+    seeds.forEach((t, i) => same(t, `example ${i}`));
+    const edge = [
+      '{{#if x}}\n{{role "user"}}\nhi {{a}}\n{{/if}}\n',
+      '{{role "user"}}\n{{!-- a comment\n{{role "model"}}\nstill the comment --}}\n{{b}}\n',
+      '{{role "user"}}\n{{#each xs}}\n{{role "model"}}\n{{this}}\n{{/each}}\n',
+      '{{role "user"}}\nok {{a}}\n{{role "model"}}\n{{#if}}\n{{role "user"}}\n{{c}}\n',
+      '{{role "system"}}\r\nsys {{s}}\r\n{{role "user"}}\r\n{{u}} {{> p}}\r\n',
+      '{{~role "user"~}}\n{{x}}\n{{role "bogus"}}\n{{y.z}} {{@root.w}}\n',
+    ];
+    edge.forEach((t, i) => same(`---\nmodel: m\n---\n${t}`, `edge ${i}`));
+    const random = rng(42);
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    for (let i = 0; i < 3000; i++) {
+      const chars = [...pick(seeds)];
+      for (let e = 0; e < 1 + Math.floor(random() * 6); e++) {
+        const at = Math.floor(random() * (chars.length + 1));
+        if (random() < 0.5) chars.splice(at, 1 + Math.floor(random() * 4));
+        else chars.splice(at, 0, ...pick(FRAGMENTS));
+      }
+      same(chars.join(''), `mutation ${i}`);
+    }
+  });
+
+  it('after an edit in the last turn, matches a fresh whole analysis', () => {
+    let text = '---\nmodel: m\ninput:\n  schema:\n    q: string\n---\n';
+    for (let i = 0; i < 300; i++) text += `{{role "user"}}\nQuestion ${i} about ${(i * 7919) % 1000}: {{q}}\n{{role "model"}}\nAnswer ${i}\n`;
+    analyzePrompt(text, ctx);
+    const edited = `${text}{{role "user"}}\nAnd {{newVar}}\n`;
+    same(edited, 'edited');
+    assert.deepEqual(analyzePrompt(edited, ctx).variables.at(-1)?.range.start.line, edited.split('\n').length - 2, 'the new variable is located on its line');
+    const broken = `${edited}{{#if}}\n`;
+    same(broken, 'broken');
+    assert.ok(analyzePrompt(broken, ctx).problems.some((p) => p.code === 'template'), 'the syntax error in the new turn is reported');
+  });
+});
