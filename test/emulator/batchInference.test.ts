@@ -1,9 +1,8 @@
 // Batch inference (CreateModelInvocationJob …) through the real Bedrock and S3 clients, with the
 // extension's own record writer and result reader on either side.
 import assert from 'node:assert/strict';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import {
-  BedrockClient,
   CreateModelInvocationJobCommand,
   GetModelInvocationJobCommand,
   ListModelInvocationJobsCommand,
@@ -11,31 +10,17 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { outputLinesFromJob, toBatchRecord } from '../../src/batch/batchInference';
 import type { BatchRow } from '../../src/batch/rows';
-import { startEmulator, type BedrockEmulator } from './index';
+import { BUCKET, useSdkClients } from './sdkClients';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
-const BUCKET = 'bedrock-prompt-lab-data';
 const ROLE = 'arn:aws:iam::123456789012:role/BedrockBatch';
 const MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 describe('emulator: batch inference through the real SDK clients', () => {
-  let emu: BedrockEmulator;
-  let s3: S3Client;
-  let bedrock: BedrockClient;
-  before(async () => {
-    emu = await startEmulator({ jobDurationMs: 200, batchMinRecords: 5 });
-    s3 = new S3Client({ endpoint: emu.url, region: 'us-east-1', credentials, forcePathStyle: true });
-    bedrock = new BedrockClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-  });
-  after(async () => {
-    s3.destroy();
-    bedrock.destroy();
-    await emu.stop();
-  });
+  const c = useSdkClients({ jobDurationMs: 200, batchMinRecords: 5 });
 
   const waitFor = async (jobArn: string, done: (s: string) => boolean) => {
     for (let i = 0; i < 100; i++) {
-      const job = await bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
+      const job = await c.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
       if (done(job.status ?? '')) return job;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -45,8 +30,8 @@ describe('emulator: batch inference through the real SDK clients', () => {
   it('runs a job through its phases and writes one .out line per record, in the Converse format', async () => {
     const rows: BatchRow[] = Array.from({ length: 6 }, (_, i) => ({ index: i, line: i + 1, input: { q: `q${i}` } }));
     const body = rows.map((r) => toBatchRecord(r.index, { modelId: MODEL, messages: [{ role: r.index === 5 ? 'assistant' : 'user', content: [{ text: `question ${r.index}` }] }], inferenceConfig: { maxTokens: 50 } })).join('\n');
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'batch/in/records.jsonl', Body: body }));
-    const { jobArn } = await bedrock.send(
+    await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'batch/in/records.jsonl', Body: body }));
+    const { jobArn } = await c.bedrock.send(
       new CreateModelInvocationJobCommand({
         jobName: 'summaries-1',
         roleArn: ROLE,
@@ -65,34 +50,34 @@ describe('emulator: batch inference through the real SDK clients', () => {
     assert.equal(job.successRecordCount, 5);
     assert.ok(job.submitTime instanceof Date);
     const jobId = jobArn!.split('/').pop();
-    const keys = (await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `batch/out/${jobId}/` }))).Contents?.map((c) => c.Key);
+    const keys = (await c.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `batch/out/${jobId}/` }))).Contents?.map((c) => c.Key);
     assert.deepEqual(keys?.sort(), [`batch/out/${jobId}/manifest.json.out`, `batch/out/${jobId}/records.jsonl.out`]);
-    const out = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `batch/out/${jobId}/records.jsonl.out` }))).Body!.transformToString();
+    const out = await (await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `batch/out/${jobId}/records.jsonl.out` }))).Body!.transformToString();
     const lines = outputLinesFromJob(out, rows, MODEL, { source: 't', sourceDate: 'd', models: {} }, job.status!);
     assert.equal(lines.length, 6);
     assert.match(lines[2].output ?? '', /You wrote: "question 2"/);
     assert.equal(lines[2].usage?.outputTokens !== undefined, true);
     assert.match(lines[5].error?.message ?? '', /must start with a user message/);
-    const list = await bedrock.send(new ListModelInvocationJobsCommand({ nameContains: 'summaries' }));
+    const list = await c.bedrock.send(new ListModelInvocationJobsCommand({ nameContains: 'summaries' }));
     assert.deepEqual(list.invocationJobSummaries?.map((j) => j.jobName), ['summaries-1']);
   });
 
   it('fails a job under the minimum record count, and stops a running one', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small/in.jsonl', Body: toBatchRecord(0, { modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }) }));
+    await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'small/in.jsonl', Body: toBatchRecord(0, { modelId: MODEL, messages: [{ role: 'user', content: [{ text: 'hi' }] }] }) }));
     const input = { s3InputDataConfig: { s3Uri: `s3://${BUCKET}/small/in.jsonl` } };
     const output = { s3OutputDataConfig: { s3Uri: `s3://${BUCKET}/small/out/` } };
-    const small = await bedrock.send(new CreateModelInvocationJobCommand({ jobName: 'small', roleArn: ROLE, modelId: MODEL, modelInvocationType: 'Converse', inputDataConfig: input, outputDataConfig: output }));
+    const small = await c.bedrock.send(new CreateModelInvocationJobCommand({ jobName: 'small', roleArn: ROLE, modelId: MODEL, modelInvocationType: 'Converse', inputDataConfig: input, outputDataConfig: output }));
     const failed = await waitFor(small.jobArn!, (s) => s === 'Failed');
     assert.match(failed.message ?? '', /less than the minimum of 5 records/);
-    const other = await bedrock.send(new CreateModelInvocationJobCommand({ jobName: 'to-stop', roleArn: ROLE, modelId: MODEL, modelInvocationType: 'Converse', inputDataConfig: input, outputDataConfig: output }));
-    await bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: other.jobArn }));
+    const other = await c.bedrock.send(new CreateModelInvocationJobCommand({ jobName: 'to-stop', roleArn: ROLE, modelId: MODEL, modelInvocationType: 'Converse', inputDataConfig: input, outputDataConfig: output }));
+    await c.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: other.jobArn }));
     assert.equal((await waitFor(other.jobArn!, (s) => s === 'Stopped')).status, 'Stopped');
   });
 
   it('rejects what the service rejects: an unknown model, a bad role, missing input', async () => {
     const base = { roleArn: ROLE, modelId: MODEL, modelInvocationType: 'Converse' as const, inputDataConfig: { s3InputDataConfig: { s3Uri: `s3://${BUCKET}/nothing/` } }, outputDataConfig: { s3OutputDataConfig: { s3Uri: `s3://${BUCKET}/o/` } } };
-    await assert.rejects(bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'a', modelId: 'nope.model-v1' })), /model identifier is invalid/);
-    await assert.rejects(bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'b', roleArn: 'role' })), (e: Error) => e.name === 'ValidationException');
-    await assert.rejects(bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'c' })), /No .jsonl input was found/);
+    await assert.rejects(c.bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'a', modelId: 'nope.model-v1' })), /model identifier is invalid/);
+    await assert.rejects(c.bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'b', roleArn: 'role' })), (e: Error) => e.name === 'ValidationException');
+    await assert.rejects(c.bedrock.send(new CreateModelInvocationJobCommand({ ...base, jobName: 'c' })), /No .jsonl input was found/);
   });
 });

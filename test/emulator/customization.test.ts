@@ -1,9 +1,8 @@
 // S3 uploads and the customization loop through the real S3 and Bedrock clients.
 import assert from 'node:assert/strict';
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import {
-  BedrockClient,
   CreateModelCustomizationJobCommand,
   CreateProvisionedModelThroughputCommand,
   GetModelCustomizationJobCommand,
@@ -11,50 +10,36 @@ import {
   ListModelCustomizationJobsCommand,
   StopModelCustomizationJobCommand,
 } from '@aws-sdk/client-bedrock';
-import { startEmulator, type BedrockEmulator } from './index';
+import { BUCKET, useSdkClients } from './sdkClients';
 
-const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
-const BUCKET = 'bedrock-prompt-lab-data';
 
 describe('emulator: S3 and customization through the real SDK clients', () => {
-  let emu: BedrockEmulator;
-  let s3: S3Client;
-  let bedrock: BedrockClient;
-  before(async () => {
-    emu = await startEmulator({ jobDurationMs: 300 });
-    s3 = new S3Client({ endpoint: emu.url, region: 'us-east-1', credentials, forcePathStyle: true });
-    bedrock = new BedrockClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
-  });
-  after(async () => {
-    s3.destroy();
-    bedrock.destroy();
-    await emu.stop();
-  });
+  const c = useSdkClients({ jobDurationMs: 300 });
 
   it('puts, heads, gets and lists objects (path-style)', async () => {
-    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl', Body: '{"prompt":"a","completion":"b"}\n' }));
-    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
+    await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl', Body: '{"prompt":"a","completion":"b"}\n' }));
+    const head = await c.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
     assert.equal(head.ContentLength, 32);
-    const got = await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
+    const got = await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
     assert.equal(await got.Body?.transformToString(), '{"prompt":"a","completion":"b"}\n');
-    const list = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'ds/' }));
+    const list = await c.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'ds/' }));
     assert.deepEqual(list.Contents?.map((c) => c.Key), ['ds/train.jsonl']);
-    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'no-such-bucket', Key: 'x' })), (e: Error) => e.name === 'NotFound' || e.name === 'NoSuchBucket');
+    await assert.rejects(c.s3.send(new HeadObjectCommand({ Bucket: 'no-such-bucket', Key: 'x' })), (e: Error) => e.name === 'NotFound' || e.name === 'NoSuchBucket');
   });
 
   it('takes a multipart upload (lib-storage) byte for byte', async () => {
     const big = Buffer.alloc(12 * 1024 * 1024, 'x');
     big.write('start', 0);
     big.write('end', big.length - 3);
-    await new Upload({ client: s3, params: { Bucket: BUCKET, Key: 'ds/big.jsonl', Body: big }, partSize: 5 * 1024 * 1024 }).done();
-    const stored = emu.s3.object(BUCKET, 'ds/big.jsonl');
+    await new Upload({ client: c.s3, params: { Bucket: BUCKET, Key: 'ds/big.jsonl', Body: big }, partSize: 5 * 1024 * 1024 }).done();
+    const stored = c.emu.s3.object(BUCKET, 'ds/big.jsonl');
     assert.equal(stored?.body.length, big.length);
     assert.ok(stored?.body.equals(big));
     assert.match(stored?.etag ?? '', /-3"$/, 'three parts');
   });
 
   it('runs a customization job to completion, creating the custom model; and stops one', async () => {
-    const { jobArn } = await bedrock.send(
+    const { jobArn } = await c.bedrock.send(
       new CreateModelCustomizationJobCommand({
         jobName: 'tone-1',
         customModelName: 'tone-model',
@@ -67,18 +52,18 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
       }),
     );
     assert.match(jobArn ?? '', /:model-customization-job\/amazon.nova-micro-v1:0:128k\/[0-9a-f]{12}$/);
-    const running = await bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    const running = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
     assert.equal(running.status, 'InProgress');
     await new Promise((r) => setTimeout(r, 350));
-    const done = await bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    const done = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
     assert.equal(done.status, 'Completed');
     assert.equal(done.trainingMetrics?.trainingLoss, 0.42);
-    const custom = await bedrock.send(new ListCustomModelsCommand({}));
+    const custom = await c.bedrock.send(new ListCustomModelsCommand({}));
     assert.ok(custom.modelSummaries?.some((m) => m.modelName === 'tone-model' && m.modelArn === done.outputModelArn));
-    const pt = await bedrock.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: 'tone-pt', modelId: done.outputModelArn, modelUnits: 1 }));
+    const pt = await c.bedrock.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: 'tone-pt', modelId: done.outputModelArn, modelUnits: 1 }));
     assert.match(pt.provisionedModelArn ?? '', /:provisioned-model\//);
 
-    const second = await bedrock.send(
+    const second = await c.bedrock.send(
       new CreateModelCustomizationJobCommand({
         jobName: 'tone-2',
         customModelName: 'tone-model-2',
@@ -88,19 +73,19 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
         outputDataConfig: { s3Uri: `s3://${BUCKET}/out/` },
       }),
     );
-    await bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: second.jobArn }));
-    const list = await bedrock.send(new ListModelCustomizationJobsCommand({}));
+    await c.bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: second.jobArn }));
+    const list = await c.bedrock.send(new ListModelCustomizationJobsCommand({}));
     assert.deepEqual(list.modelCustomizationJobSummaries?.map((j) => [j.jobName, j.status]), [['tone-2', 'Stopped'], ['tone-1', 'Completed']]);
   });
 
   it('refuses a job whose training data was not uploaded, or a model that cannot be customized', async () => {
     const base = { jobName: 'x', customModelName: 'x', roleArn: 'arn:aws:iam::123456789012:role/R', outputDataConfig: { s3Uri: `s3://${BUCKET}/out/` } };
     await assert.rejects(
-      bedrock.send(new CreateModelCustomizationJobCommand({ ...base, baseModelIdentifier: 'amazon.nova-micro-v1:0:128k', trainingDataConfig: { s3Uri: `s3://${BUCKET}/missing.jsonl` } })),
+      c.bedrock.send(new CreateModelCustomizationJobCommand({ ...base, baseModelIdentifier: 'amazon.nova-micro-v1:0:128k', trainingDataConfig: { s3Uri: `s3://${BUCKET}/missing.jsonl` } })),
       (e: Error) => e.name === 'ValidationException' && /was not found/.test(e.message),
     );
     await assert.rejects(
-      bedrock.send(new CreateModelCustomizationJobCommand({ ...base, jobName: 'y', baseModelIdentifier: 'anthropic.claude-sonnet-4-20250514-v1:0', trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` } })),
+      c.bedrock.send(new CreateModelCustomizationJobCommand({ ...base, jobName: 'y', baseModelIdentifier: 'anthropic.claude-sonnet-4-20250514-v1:0', trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` } })),
       (e: Error) => e.name === 'ValidationException' && /does not support/.test(e.message),
     );
   });
