@@ -64,7 +64,7 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   requireTrust(what);
   const promptUri = await promptUriFor(opts.uri ? toUri(opts.uri) : undefined, `${what}: which prompt?`);
   if (!promptUri) return undefined;
-  if (!promptUri || !promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `Open a .prompt file first: ${what} runs a prompt over each row of a data file.`);
+  if (!promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `Open a .prompt file first: ${what} runs a prompt over each row of a data file.`);
   const doc = await vscode.workspace.openTextDocument(promptUri);
   const firstError = d.analyses.get(doc).problems.find((p) => p.severity === 'error');
   if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
@@ -96,7 +96,6 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath: dataUri.fsPath, outputPath, rows, modelId };
 }
 
-
 /** Run Over Dataset: every row through the prompt, into an output JSONL. */
 export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<BatchRunResult | undefined> {
   const p = await prepare(d, opts, 'Run Over Dataset');
@@ -115,6 +114,8 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   const runtime = d.session.clients().runtime;
   const rel = vscode.workspace.asRelativePath(p.outputPath);
   d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}`);
+  // The last error of each code, to stop with the original error's actions (Choose Profile, …).
+  const errors = new Map<string, BedrockError>();
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
     const problem = p.rowProblem(row.input);
     if (problem) return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'InvalidRow', message: `line ${row.line}: ${problem}` } };
@@ -126,6 +127,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
     }
     request.modelId = p.modelId;
     const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, signal);
+    if (o.error) errors.set(o.error.code, o.error);
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
     return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };
   };
@@ -149,7 +151,8 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   });
   d.logger.info(`batch run: ${result.written} written, ${result.failed} failed, ${result.resumed} resumed, throttled ${result.stats.throttled}× (lowest concurrency ${result.stats.lowestConcurrency}), complete=${result.complete}`);
   if (result.fatal) {
-    throw new BedrockError('Validation', `${result.fatal.message} The rows answered so far are kept in ${vscode.workspace.asRelativePath(partial)}; run again to resume.`);
+    const original = errors.get(result.fatal.code);
+    throw new BedrockError(original?.code ?? 'Unknown', `${result.fatal.message} The rows answered so far are kept in ${vscode.workspace.asRelativePath(partial)}; run again to resume.`, original?.actions ?? ['showLog'], original?.cause, original?.data);
   }
   if (!result.complete) {
     void vscode.window.showInformationMessage(`Stopped after ${result.resumed + result.written} of ${result.total} rows. Run Over Dataset again to resume; the answers so far are in ${vscode.workspace.asRelativePath(partial)}.`);

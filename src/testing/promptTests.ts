@@ -5,7 +5,7 @@
 import path from 'node:path';
 import vscode = require('vscode');
 import { AdaptiveLimiter } from '../bedrock/adaptiveLimiter';
-import { BedrockError } from '../bedrock/errors';
+import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import type { AwsSession } from '../host/awsSession';
@@ -281,7 +281,14 @@ export class PromptTestController implements vscode.Disposable {
               continue;
             }
             run.started(item);
-            await this.runCase(item, run, limiter, abort.signal, modelOverride, record);
+            try {
+              await this.runCase(item, run, limiter, abort.signal, modelOverride, record);
+            } catch (err) {
+              // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
+              const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
+              run.errored(item, new vscode.TestMessage(e.message));
+              record(item, 'errored', [e.message]);
+            }
             progress.report({ message: `${++finished}/${leaves.length}` });
           }
         };
