@@ -8,6 +8,7 @@ import { normalizeModelRef } from '../bedrock/modelRef';
 import { consumeStream, type StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
+import { showError } from '../host/commands';
 import { pickModels } from '../host/modelPicker';
 import { costOf } from '../host/pricing';
 import type { PromptAnalyses } from '../language/promptAnalyses';
@@ -36,6 +37,8 @@ export class ComparePanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
   private readonly results = new Map<string, CompareColumnResult>();
   private readonly outcomes = new Map<string, StreamOutcome>();
+  /** Columns streaming now: a Re-run of one of them waits for the click after it ends. */
+  private readonly running = new Set<string>();
   private readonly disposables: vscode.Disposable[] = [];
   private ready: Promise<void>;
   private abort = new AbortController();
@@ -62,7 +65,8 @@ export class ComparePanel implements vscode.Disposable {
     this.disposables.push(
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isWebviewMessage(m) && m.type === 'ready') markReady();
-        else void this.receive(m);
+        // A click's failure (the prompt is running, the file is gone…) is shown like a command's.
+        else this.receive(m).catch((err: unknown) => showError(toBedrockError(err, { operation: 'compare view action', profile: this.session.profile }), this.logger));
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
@@ -109,7 +113,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private async runColumns(cols: ColumnInfo[]): Promise<void> {
-    const queue = cols.filter((c) => {
+    const queue = cols.filter((c) => !this.running.has(c.id)).filter((c) => {
       if (!c.flagged) return true;
       this.results.set(c.id, { modelId: c.modelId, text: '', status: 'failed', latencyMs: 0, flagged: c.flagged, error: c.flagged });
       return false;
@@ -129,6 +133,15 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private async runColumn(col: ColumnInfo): Promise<void> {
+    this.running.add(col.id);
+    try {
+      await this.streamColumn(col);
+    } finally {
+      this.running.delete(col.id);
+    }
+  }
+
+  private async streamColumn(col: ColumnInfo): Promise<void> {
     this.outcomes.delete(col.id);
     this.post({ type: 'start', id: col.id });
     // 30 updates a second per column, as in the editor; posting does not wait for delivery.
