@@ -101,6 +101,19 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   const p = await prepare(d, opts, 'Run Over Dataset');
   if (!p) return undefined;
   const engine = datasetEngine();
+  if (opts.data === undefined && p.rows.length >= 1000) {
+    // Large and not urgent: a batch inference job costs about half as much.
+    const pick = await vscode.window.showInformationMessage(
+      `${p.rows.length} rows: a Bedrock batch inference job costs about half the on-demand price, with results within hours instead of now. Run them here anyway?`,
+      'Run Here',
+      'Start Batch Inference Job',
+    );
+    if (!pick) return undefined;
+    if (pick === 'Start Batch Inference Job') {
+      await startBatchInference(d, { ...opts, uri: p.promptUri.toString(), data: p.dataPath });
+      return undefined;
+    }
+  }
   const partial = engine.partialPathFor(p.outputPath);
   const hasPartial = await fs.stat(partial).then(() => true, () => false);
   if (hasPartial && opts.resume === undefined) {
