@@ -15,7 +15,7 @@ import { scanSecrets } from '../dataset/secrets';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
 import { costOf, PRICES } from '../host/pricing';
-import { ask, requireTrust } from '../host/trust';
+import { ask, completing, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
 import { compilePromptFile, promptUriFor } from '../run/promptFiles';
@@ -195,17 +195,23 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   }
   if (good.length > engine.MAX_BATCH_RECORDS) throw new BedrockError('Validation', `A batch inference job takes at most ${engine.MAX_BATCH_RECORDS} records; ${path.basename(p.dataPath)} has ${good.length}. Split the file.`);
   const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
-  const s3Uri = await ask(opts.s3Uri ?? (cfg.get<string>('batch.s3Uri') || undefined), {
-    title: 'S3 location for the batch input and output',
-    value: d.memento.get<string>('lastBatchS3Uri') ?? 's3://',
-    validateInput: (v) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ? undefined : 's3://bucket/prefix/'),
-  });
-  const roleArn = await ask(opts.roleArn ?? (cfg.get<string>('batch.roleArn') || undefined), {
-    title: 'IAM service role for batch inference',
-    prompt: 'A role Bedrock can assume, with read access to the input and write access to the output location.',
-    value: d.memento.get<string>('lastBatchRoleArn') ?? d.memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::123456789012:role/',
-    validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
-  });
+  const s3Uri = await ask(
+    opts.s3Uri ?? (cfg.get<string>('batch.s3Uri') || undefined),
+    completing(d.memento.get<string>('lastBatchS3Uri') ?? 's3://', {
+      title: 'S3 location for the batch input and output',
+      placeHolder: 's3://bucket/prefix/',
+      validateInput: (v) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ? undefined : 's3://bucket/prefix/'),
+    }),
+  );
+  const roleArn = await ask(
+    opts.roleArn ?? (cfg.get<string>('batch.roleArn') || undefined),
+    completing(d.memento.get<string>('lastBatchRoleArn') ?? d.memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
+      title: 'IAM service role for batch inference',
+      prompt: 'A role Bedrock can assume, with read access to the input and write access to the output location.',
+      placeHolder: 'arn:aws:iam::<account>:role/<name>',
+      validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
+    }),
+  );
   const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
   const base = path.basename(p.promptUri.fsPath, '.prompt').replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 40);
   const jobName = opts.jobName ?? `${base}-${stamp}`;

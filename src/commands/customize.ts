@@ -9,7 +9,7 @@ import { scanSecrets, type SecretFinding } from '../dataset/secrets';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import type { JobsTreeProvider } from '../views/jobsTree';
-import { ask, requireTrust } from '../host/trust';
+import { ask, completing, requireTrust } from '../host/trust';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -120,12 +120,15 @@ export async function startCustomizationJob(session: AwsSession, catalogue: Cata
   const shortBase = base.split(':')[0].split('.').pop()?.replace(/[^a-zA-Z0-9-]/g, '-') ?? 'model';
   const jobName = await ask(opts.jobName, { title: 'Job name', value: `${shortBase}-${stamp}`, validateInput: (v) => (/^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(v) && v.length <= 63 ? undefined : 'Letters, digits, + - . (at most 63)') });
   const customModelName = await ask(opts.customModelName, { title: 'Custom model name', value: `${shortBase}-custom-${stamp}`, validateInput: (v) => (/^([0-9a-zA-Z][_-]?){1,63}$/.test(v) ? undefined : 'Letters and digits, single _ or - between them') });
-  const roleArn = await ask(opts.roleArn, {
-    title: 'IAM service role for Bedrock',
-    prompt: 'A role Bedrock can assume, with read access to the training data and write access to the output location.',
-    value: memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::123456789012:role/',
-    validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
-  });
+  const roleArn = await ask(
+    opts.roleArn,
+    completing(memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
+      title: 'IAM service role for Bedrock',
+      prompt: 'A role Bedrock can assume, with read access to the training data and write access to the output location.',
+      placeHolder: 'arn:aws:iam::<account>:role/<name>',
+      validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
+    }),
+  );
   const hyperParameters = opts.hyperParameters ?? defaultHyperParameters(base);
   const problems = checkHyperParameters(base, hyperParameters);
   if (problems.length > 0) throw new BedrockError('Validation', `Hyperparameters: ${problems.join(' ')}`);

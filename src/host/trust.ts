@@ -13,3 +13,8 @@ export async function ask(value: string | undefined, options: vscode.InputBoxOpt
   if (v === undefined) throw new BedrockError('Cancelled', 'Cancelled.');
   return v;
 }
+
+/** Input box options for a value the user completes (an `s3://` or ARN prefix): the cursor after it, nothing selected. */
+export function completing(value: string, options: vscode.InputBoxOptions): vscode.InputBoxOptions {
+  return { ...options, value, valueSelection: [value.length, value.length] };
+}
