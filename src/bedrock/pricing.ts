@@ -50,3 +50,48 @@ export function formatUsd(usd: number): string {
   if (usd < 0.0001) return `$${usd.toExponential(1)}`;
   return `$${usd < 0.01 ? usd.toFixed(5) : usd.toFixed(4)}`;
 }
+
+export interface RunEstimate {
+  inputTokens: number;
+  /** Output tokens if every answer used maxTokens; undefined when the prompt sets no maxOutputTokens. */
+  maxOutputTokens?: number;
+  /** Cost of the input alone (the least the run can cost). */
+  inputUsd: number;
+  /** Cost with every answer at maxTokens; undefined without maxOutputTokens. */
+  maxUsd?: number;
+  source: string;
+}
+
+/** Characters of text a Converse request sends (messages, system, tool specs): the basis of an estimate. */
+export function requestChars(request: { messages?: { content?: unknown[] }[]; system?: unknown[]; toolConfig?: unknown }): number {
+  let chars = 0;
+  const count = (blocks: unknown[] | undefined) => {
+    for (const b of blocks ?? []) {
+      const text = (b as { text?: unknown }).text;
+      chars += typeof text === 'string' ? text.length : 0;
+    }
+  };
+  count(request.system);
+  for (const m of request.messages ?? []) count(m.content);
+  if (request.toolConfig) chars += JSON.stringify(request.toolConfig).length;
+  return chars;
+}
+
+/**
+ * What a run of `calls` requests is likely to cost before it is sent: input tokens estimated at four
+ * characters a token (close for English with most tokenizers), output bounded by maxTokens per call.
+ */
+export function estimateRun(modelRef: string, calls: number, avgInputChars: number, maxTokensPerCall: number | undefined, table: PriceTable, overrides?: Record<string, Partial<ModelPrice>>): RunEstimate | undefined {
+  const p = priceFor(modelRef, table, overrides);
+  if (!p) return undefined;
+  const inputTokens = Math.ceil((avgInputChars / 4) * calls);
+  const maxOutputTokens = maxTokensPerCall === undefined ? undefined : maxTokensPerCall * calls;
+  const inputUsd = (inputTokens / 1000) * p.price.input;
+  return { inputTokens, maxOutputTokens, inputUsd, maxUsd: maxOutputTokens === undefined ? undefined : inputUsd + (maxOutputTokens / 1000) * p.price.output, source: p.source };
+}
+
+/** "≈ $0.02 to $0.31" (or "at least $0.02" when the output is unbounded). */
+export function formatEstimate(e: RunEstimate, factor = 1): string {
+  const low = formatUsd(e.inputUsd * factor);
+  return e.maxUsd === undefined ? `at least ${low} (no maxOutputTokens: the output is unbounded)` : `≈ ${low} to ${formatUsd(e.maxUsd * factor)}`;
+}

@@ -14,7 +14,8 @@ import type { BatchRow } from '../batch/rows';
 import { scanSecrets } from '../dataset/secrets';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
-import { costOf, PRICES } from '../host/pricing';
+import { costOf, estimateRunCost, PRICES } from '../host/pricing';
+import { formatEstimate, requestChars, type RunEstimate } from '../bedrock/pricing';
 import { ask, completing, requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
@@ -96,8 +97,37 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath: dataUri.fsPath, outputPath, rows, modelId };
 }
 
+/** The run's likely cost, from up to 50 rows spread over the file (the prompt is compiled, so rendering is cheap). */
+async function estimateRows(p: Prepared): Promise<RunEstimate | undefined> {
+  const usable = p.rows.filter((r) => !r.problem && !p.rowProblem(r.input));
+  if (usable.length === 0) return undefined;
+  const step = Math.max(1, Math.floor(usable.length / 50));
+  let chars = 0;
+  let sampled = 0;
+  let maxTokens: number | undefined;
+  for (let i = 0; i < usable.length; i += step) {
+    const { request } = await p.render(usable[i].input);
+    chars += requestChars(request);
+    maxTokens = request.inferenceConfig?.maxTokens;
+    sampled++;
+  }
+  return estimateRunCost(p.modelId, usable.length, chars / sampled, maxTokens);
+}
+
+/** Asks before a run estimated at `bedrockPromptLab.batch.confirmAboveUsd` or more; true to go on. */
+async function confirmCost(what: string, estimate: RunEstimate | undefined, factor = 1): Promise<boolean> {
+  const threshold = vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.confirmAboveUsd', 1);
+  if (!estimate || (estimate.maxUsd ?? estimate.inputUsd) * factor < threshold) return true;
+  const pick = await vscode.window.showWarningMessage(
+    `${what} is estimated to cost ${formatEstimate(estimate, factor)} (${estimate.inputTokens.toLocaleString('en-US')} input tokens${estimate.maxOutputTokens !== undefined ? `, up to ${estimate.maxOutputTokens.toLocaleString('en-US')} output tokens` : ''}; prices: ${estimate.source}).`,
+    { modal: true, detail: 'Input tokens are estimated at 4 characters each; the output bound is maxOutputTokens for every row. Change the threshold in bedrockPromptLab.batch.confirmAboveUsd.' },
+    'Run',
+  );
+  return pick === 'Run';
+}
+
 /** Run Over Dataset: every row through the prompt, into an output JSONL. */
-export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<BatchRunResult | undefined> {
+export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<(BatchRunResult & { estimate?: RunEstimate }) | undefined> {
   const p = await prepare(d, opts, 'Run Over Dataset');
   if (!p) return undefined;
   const engine = datasetEngine();
@@ -123,10 +153,12 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   } else if (hasPartial && opts.resume === false) {
     await fs.rm(partial, { force: true });
   }
+  const estimate = await estimateRows(p);
+  if (!(await confirmCost(`Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows on ${p.modelId}`, estimate))) return undefined;
   const concurrency = Math.max(1, opts.concurrency ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.concurrency', 4));
   const runtime = d.session.clients().runtime;
   const rel = vscode.workspace.asRelativePath(p.outputPath);
-  d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}`);
+  d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`);
   // The last error of each code, to stop with the original error's actions (Choose Profile, …).
   const errors = new Map<string, BedrockError>();
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
@@ -144,7 +176,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
     return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };
   };
-  const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows`, cancellable: true }, async (progress, token) => {
+  const ran = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows${estimate ? ` (${formatEstimate(estimate)})` : ''}`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     let reported = 0;
@@ -162,6 +194,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
       },
     });
   });
+  const result = { ...ran, estimate };
   d.logger.info(`batch run: ${result.written} written, ${result.failed} failed, ${result.resumed} resumed, throttled ${result.stats.throttled}× (lowest concurrency ${result.stats.lowestConcurrency}), complete=${result.complete}`);
   if (result.fatal) {
     const original = errors.get(result.fatal.code);
@@ -219,6 +252,8 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   const prefix = `${prefixRaw.replace(/\/?$/, '/').replace(/^\//, '')}${jobName}/`;
 
   // Render every row into a record, scanning each for secrets before anything leaves the machine.
+  let chars = 0;
+  let maxTokens: number | undefined;
   const tmp = path.join(os.tmpdir(), `bpl-batch-${process.pid}-${Date.now()}.jsonl`);
   const lines: string[] = [];
   for (const row of good) {
@@ -232,11 +267,16 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     }
     request.modelId = p.modelId;
     const line = engine.toBatchRecord(row.index, request);
+    chars += requestChars(request);
+    maxTokens = request.inferenceConfig?.maxTokens;
     const secret = scanSecrets(line, path.basename(p.dataPath), row.line)[0];
     if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${path.basename(p.dataPath)}:${row.line}). Remove it from the data, then retry.`);
     lines.push(line);
   }
   // Only this user may read it: it holds the rendered prompts.
+  // Batch inference is billed at about half the on-demand price.
+  const estimate = estimateRunCost(p.modelId, lines.length, chars / lines.length, maxTokens);
+  if (!(await confirmCost(`A batch inference job of ${lines.length} records on ${p.modelId}`, estimate, 0.5))) return undefined;
   await fs.writeFile(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
   const clients = d.session.clients();
   let jobArn: string;
@@ -251,7 +291,7 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   const record: BatchJobRecord = { jobArn, promptUri: p.promptUri.toString(), dataPath: p.dataPath, outputPath: p.outputPath, modelId: p.modelId };
   await d.batchJobs.remember(record);
   d.logger.info(`batch inference job ${jobName} (${jobArn}) on ${p.modelId}: ${lines.length} records`);
-  void vscode.window.showInformationMessage(`Batch inference job ${jobName} started with ${lines.length} records. Follow it in the "Batch Inference Jobs" view; the results come back to ${vscode.workspace.asRelativePath(p.outputPath)}.`);
+  void vscode.window.showInformationMessage(`Batch inference job ${jobName} started with ${lines.length} records${estimate ? ` (${formatEstimate(estimate, 0.5)} at batch prices)` : ''}. Follow it in the "Batch Inference Jobs" view; the results come back to ${vscode.workspace.asRelativePath(p.outputPath)}.`);
   await d.batchJobs.refresh();
   return jobArn;
 }

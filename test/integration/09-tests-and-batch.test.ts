@@ -165,6 +165,9 @@ describe('batch runs over a dataset', () => {
     // Throttling got past the SDK's own retries, and the run gave way: fewer calls at once, then back off.
     assert.ok(result.stats.throttled > 0, `throttled ${result.stats.throttled}x`);
     assert.ok(result.stats.lowestConcurrency < 8, `lowest concurrency ${result.stats.lowestConcurrency}`);
+    // The cost was estimated before sending: 60 rows of about 20 characters, 4 characters a token.
+    const estimate = (result as BatchRunResult & { estimate?: { inputTokens: number; maxUsd?: number } }).estimate;
+    assert.ok(estimate && estimate.inputTokens >= 60 * 4 && estimate.inputTokens <= 60 * 10, JSON.stringify(estimate));
     const out = workspaceFile('runs', 'items.results.jsonl').fsPath;
     const lines = readJsonl(out);
     assert.deepEqual(lines.map((l) => l.row), Array.from({ length: 60 }, (_, i) => i));

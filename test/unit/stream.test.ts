@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { consumeStream } from '../../src/bedrock/stream';
-import { estimateCost, formatUsd, priceFor, type PriceTable } from '../../src/bedrock/pricing';
+import { estimateCost, estimateRun, formatEstimate, formatUsd, priceFor, requestChars, type PriceTable } from '../../src/bedrock/pricing';
 import { TextBatcher } from '../../src/shared/batcher';
 
 async function* events(list: ConverseStreamOutput[], opts: { throwAfter?: Error } = {}): AsyncGenerator<ConverseStreamOutput> {
@@ -120,5 +120,17 @@ describe('cost estimates', () => {
     assert.equal(o?.usd, 1);
     assert.match(o?.source ?? '', /setting/);
     assert.equal(formatUsd(0.00345), '$0.00345');
+  });
+  it('estimates a run before it is sent: input from the request text, output bounded by maxTokens', () => {
+    const chars = requestChars({ system: [{ text: 'a'.repeat(100) }], messages: [{ content: [{ text: 'b'.repeat(300) }, { image: {} }] }] });
+    assert.equal(chars, 400);
+    const e = estimateRun('us.amazon.nova-lite-v1:0', 1000, chars, 200, table);
+    assert.equal(e?.inputTokens, 100_000);
+    assert.equal(e?.maxOutputTokens, 200_000);
+    assert.ok(Math.abs((e?.inputUsd ?? 0) - 0.1) < 1e-12 && Math.abs((e?.maxUsd ?? 0) - 0.5) < 1e-12);
+    assert.equal(formatEstimate(e!), '≈ $0.1000 to $0.5000');
+    assert.equal(formatEstimate(e!, 0.5), '≈ $0.0500 to $0.2500');
+    assert.match(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 10, 400, undefined, table)!), /^at least \$0\.00100 \(no maxOutputTokens/);
+    assert.equal(estimateRun('unknown.model', 10, 400, 10, table), undefined);
   });
 });
