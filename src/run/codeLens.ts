@@ -1,4 +1,6 @@
 import vscode = require('vscode');
+import { formatEstimate } from '../bedrock/pricing';
+import { estimateRunCost } from '../host/pricing';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { RunController } from './runController';
 
@@ -31,7 +33,22 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     const cases = this.tests?.caseCount(doc.uri);
     if (cases) lenses.push(new vscode.CodeLens(top, { title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`, command: 'bedrockPromptLab.runPromptTests', arguments: [doc.uri], tooltip: 'Run the cases of the tests file beside this prompt' }));
     const model = this.analyses.get(doc).model;
-    if (model) lenses.push(new vscode.CodeLens(top, { title: model.modelId, command: 'bedrockPromptLab.models.focus', tooltip: 'The model this prompt runs on; pick another in the Models view' }));
+    if (model) {
+      // The next run's likely cost, before it is sent: the template's text (comments and markers
+      // removed) as input, maxOutputTokens as the bound on the output.
+      const analysis = this.analyses.get(doc);
+      const body = doc.getText().slice(analysis.bodyStart).replace(/\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}|\{\{~?\s*role\s+"\w+"\s*~?\}\}/g, '');
+      const maxTokens = (analysis.frontmatter.config as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
+      const estimate = estimateRunCost(model.modelId, 1, body.length, typeof maxTokens === 'number' ? maxTokens : undefined);
+      const cost = estimate ? ` · ${formatEstimate(estimate).replace(/ \(no maxOutputTokens.*$/, ' + output')}` : '';
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `${model.modelId}${cost}`,
+          command: 'bedrockPromptLab.models.focus',
+          tooltip: `The model this prompt runs on; pick another in the Models view.${estimate ? ` Estimated cost of a run: ${formatEstimate(estimate)} (input at 4 characters a token; output up to maxOutputTokens; prices: ${estimate.source}).` : ''}`,
+        }),
+      );
+    }
     const roles = this.analyses.get(doc).roles;
     const lastUser = [...roles].reverse().find((r) => r.role === 'user');
     if (lastUser && lastUser.range.start.line > 0 && roles.filter((r) => r.role === 'model').length > 0) {
