@@ -92,6 +92,8 @@ export function estimateRun(modelRef: string, calls: number, avgInputChars: numb
 
 /** "≈ $0.02 to $0.31" (or "at least $0.02" when the output is unbounded). */
 export function formatEstimate(e: RunEstimate, factor = 1): string {
-  const low = formatUsd(e.inputUsd * factor);
-  return e.maxUsd === undefined ? `at least ${low} (no maxOutputTokens: the output is unbounded)` : `≈ ${low} to ${formatUsd(e.maxUsd * factor)}`;
+  // Plain decimals even for tiny amounts: "$0.000003" reads better than "$3.0e-6" in a sentence.
+  const usd = (v: number) => (v > 0 && v < 0.0001 ? `$${v.toFixed(6)}` : formatUsd(v));
+  const low = usd(e.inputUsd * factor);
+  return e.maxUsd === undefined ? `at least ${low} (no maxOutputTokens: the output is unbounded)` : `≈ ${low} to ${usd(e.maxUsd * factor)}`;
 }

@@ -132,5 +132,6 @@ describe('cost estimates', () => {
     assert.equal(formatEstimate(e!, 0.5), '≈ $0.0500 to $0.2500');
     assert.match(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 10, 400, undefined, table)!), /^at least \$0\.00100 \(no maxOutputTokens/);
     assert.equal(estimateRun('unknown.model', 10, 400, 10, table), undefined);
+    assert.equal(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 1, 12, 1, table)!), '≈ $0.000003 to $0.000005');
   });
 });
