@@ -73,7 +73,9 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (name === 'AbortError' || message === 'Request aborted' || /aborted/i.test(name)) {
     return new BedrockError('Cancelled', `Cancelled: ${ctx.operation}.`, [], err);
   }
-  if (/SSO session .*(expired|invalid)|Token is expired|The SSO session associated with this profile has expired|refresh failed/i.test(message) || name === 'SSOTokenProviderFailure') {
+  // The SDK words this several ways (legacy profiles, sso-session tokens with or without refresh data, a
+  // missing token file); all end by asking for `aws sso login` (test/emulator/sso.test.ts checks each).
+  if (/SSO session .*(expired|invalid)|Token is expired|The SSO session associated with this profile has expired|refresh failed|To refresh this SSO session run/i.test(message) || name === 'SSOTokenProviderFailure') {
     return new BedrockError('SsoExpired', `The AWS SSO session for profile "${profile}" has expired. Run \`aws sso login --profile ${profile}\` in a terminal, then retry.`, ['retry', 'selectProfile'], err);
   }
   if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to find (a )?credential|credentials? (is|are) missing|Profile .* (could not be found|not found)/i.test(message)) {
