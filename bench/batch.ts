@@ -51,7 +51,7 @@ export async function benchBatch(): Promise<void> {
         concurrency: CONCURRENCY,
         invoke: async (row, signal): Promise<BatchOutputLine> => {
           const { request } = await render(row.input);
-          const o = await converseOnce(clients.runtime, request, { operation: 'bench' }, signal);
+          const o = await converseOnce(clients.runtime, request, { operation: 'bench' }, { signal, retries: false });
           return { row: row.index, input: row.input, modelId: MODEL, output: o.text, usage: o.usage, latencyMs: o.latencyMs, error: o.error && { code: o.error.code, message: o.error.message } };
         },
       });

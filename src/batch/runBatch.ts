@@ -3,7 +3,7 @@
 // finish, so an interrupted run (cancel, crash, lost credentials) resumes where it stopped; only a run
 // with every row done is sorted into input order and renamed to `<output>`.
 import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
-import { AdaptiveLimiter, type LimiterStats } from '../bedrock/adaptiveLimiter';
+import { AdaptiveLimiter, retryFor, type LimiterStats } from '../bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../bedrock/errors';
 import type { Usage } from '../bedrock/stream';
 import type { BatchRow } from './rows';
@@ -93,7 +93,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
         if (!row) return;
         const line = row.problem
           ? { row: row.index, input: row.input, modelId: opts.modelId, error: { code: 'InvalidRow' as const, message: row.problem } }
-          : await limiter.run(() => opts.invoke(row, abort.signal), (l) => l.error?.code === 'Throttled', abort.signal);
+          : await limiter.run(() => opts.invoke(row, abort.signal), (l) => retryFor(l.error?.code), abort.signal);
         // An answer that arrived is kept even after a cancel (it was paid for); a cancelled call is not.
         if (line.error?.code === 'Cancelled') return;
         if (line.error && FATAL.has(line.error.code)) {

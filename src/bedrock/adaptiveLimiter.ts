@@ -14,8 +14,20 @@ export interface LimiterOptions {
   random?: () => number;
 }
 
+/** What a failed attempt calls for: `throttled` also lowers the concurrency; `transient` only waits and retries. */
+export type Retry = 'throttled' | 'transient' | undefined;
+
+/** The errors worth another attempt, by BedrockError code: the limiter is the only retry layer of a batch. */
+export function retryFor(code: string | undefined): Retry {
+  if (code === 'Throttled') return 'throttled';
+  if (code === 'ServiceUnavailable' || code === 'ModelNotReady' || code === 'Network') return 'transient';
+  return undefined;
+}
+
 export interface LimiterStats {
   throttled: number;
+  /** Attempts that failed for a passing reason (unavailable, model loading, network) and were retried. */
+  transient: number;
   retries: number;
   /** The lowest concurrency the limiter fell to. */
   lowestConcurrency: number;
@@ -54,7 +66,7 @@ export class AdaptiveLimiter {
     this.maxDelayMs = opts.maxDelayMs ?? 20_000;
     this.sleep = opts.sleep ?? abortableSleep;
     this.random = opts.random ?? Math.random;
-    this.stats = { throttled: 0, retries: 0, lowestConcurrency: this.limit, concurrency: this.limit };
+    this.stats = { throttled: 0, transient: 0, retries: 0, lowestConcurrency: this.limit, concurrency: this.limit };
   }
 
   get concurrency(): number {
@@ -62,10 +74,11 @@ export class AdaptiveLimiter {
   }
 
   /**
-   * Runs `call` when a slot is free. `isThrottled(result)` says whether the result is a throttling
-   * failure: then the limit shrinks, the call waits and is retried, up to maxRetries.
+   * Runs `call` when a slot is free. `retry(result)` says whether the result is a failure worth another
+   * attempt: a throttled one shrinks the limit first; either waits a jittered, growing delay, up to
+   * maxRetries, then the last result is returned.
    */
-  async run<T>(call: () => Promise<T>, isThrottled: (result: T) => boolean, signal?: AbortSignal): Promise<T> {
+  async run<T>(call: () => Promise<T>, retry: (result: T) => Retry, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       await this.acquire();
       let result: T;
@@ -74,11 +87,13 @@ export class AdaptiveLimiter {
       } finally {
         this.release();
       }
-      if (!isThrottled(result)) {
+      const kind = retry(result);
+      if (!kind) {
         this.onSuccess();
         return result;
       }
-      this.onThrottle();
+      if (kind === 'throttled') this.onThrottle();
+      else this.stats.transient++;
       if (attempt >= this.maxRetries || signal?.aborted) return result;
       this.stats.retries++;
       const ceiling = Math.min(this.maxDelayMs, this.baseDelayMs * 2 ** attempt);

@@ -36,10 +36,13 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     profile: settings.profile,
   };
   const runtimeClient = new BedrockRuntimeClient(common);
+  // One attempt per call, for callers that retry through their own adaptive limiter (made on first use).
+  let singleAttemptClient: BedrockRuntimeClient | undefined;
+  const singleAttempt = () => (singleAttemptClient ??= new BedrockRuntimeClient({ ...common, maxAttempts: 1 }));
   const controlClient = new BedrockClient(common);
 
   const runtime: Runtime = {
-    converse: (input, signal) => runtimeClient.send(new ConverseCommand(input), { abortSignal: signal }),
+    converse: (input, signal, options) => (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), { abortSignal: signal }),
     converseStream: (input, signal) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: signal }),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
@@ -198,6 +201,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     batch,
     dispose() {
       runtimeClient.destroy();
+      singleAttemptClient?.destroy();
       controlClient.destroy();
       s3Client.destroy();
     },

@@ -17,7 +17,8 @@ import type {
 import type { AwsSettings } from './settings';
 
 export interface Runtime {
-  converse(input: ConverseCommandInput, signal?: AbortSignal): Promise<ConverseCommandOutput>;
+  /** `retries: false` makes one attempt only (batch runs and prompt tests retry through their own limiter). */
+  converse(input: ConverseCommandInput, signal?: AbortSignal, options?: { retries?: boolean }): Promise<ConverseCommandOutput>;
   converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<ConverseStreamCommandOutput>;
   countTokens(input: CountTokensCommandInput, signal?: AbortSignal): Promise<CountTokensCommandOutput>;
   region(): Promise<string>;

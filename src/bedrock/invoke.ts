@@ -14,10 +14,18 @@ export interface InvokeOutcome {
   error?: BedrockError;
 }
 
-export async function converseOnce(runtime: Runtime, request: ConverseCommandInput, ctx: ErrorContext, signal?: AbortSignal, now: () => number = () => performance.now()): Promise<InvokeOutcome> {
+export interface InvokeOptions {
+  signal?: AbortSignal;
+  /** false: one attempt, no SDK retries (the caller's AdaptiveLimiter retries, and sees every throttle). */
+  retries?: boolean;
+  now?: () => number;
+}
+
+export async function converseOnce(runtime: Runtime, request: ConverseCommandInput, ctx: ErrorContext, opts: InvokeOptions = {}): Promise<InvokeOutcome> {
+  const now = opts.now ?? (() => performance.now());
   const startedAt = now();
   try {
-    const out = await runtime.converse(request, signal);
+    const out = await runtime.converse(request, opts.signal, { retries: opts.retries });
     const blocks = out.output?.message?.content ?? [];
     return {
       text: blocks.map((b) => b.text ?? '').join(''),

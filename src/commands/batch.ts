@@ -171,7 +171,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
       return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'PromptInvalid', message: `line ${row.line}: ${(err as Error).message}` } };
     }
     request.modelId = p.modelId;
-    const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, signal);
+    const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, { signal, retries: false });
     if (o.error) errors.set(o.error.code, o.error);
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
     return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };

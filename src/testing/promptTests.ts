@@ -4,7 +4,7 @@
 // carry expected/actual and point at the assertion's line.
 import path from 'node:path';
 import vscode = require('vscode');
-import { AdaptiveLimiter } from '../bedrock/adaptiveLimiter';
+import { AdaptiveLimiter, retryFor } from '../bedrock/adaptiveLimiter';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
@@ -333,7 +333,7 @@ export class PromptTestController implements vscode.Disposable {
     if (modelRef) request.modelId = normalizeModelRef(modelRef).modelId;
     const runtime = this.session.clients().runtime;
     const ctx = { operation: `test "${testCase.name}" on ${request.modelId}`, profile: this.session.profile, modelId: request.modelId };
-    const outcome = await limiter.run(() => converseOnce(runtime, request, ctx, signal), (o) => o.error?.code === 'Throttled', signal);
+    const outcome = await limiter.run(() => converseOnce(runtime, request, ctx, { signal, retries: false }), (o) => retryFor(o.error?.code), signal);
     if (outcome.error) {
       if (outcome.error.code === 'Cancelled') {
         run.skipped(item);
@@ -355,7 +355,7 @@ export class PromptTestController implements vscode.Disposable {
           outputSchema: rendered.outputSchema,
           judge: judgeModel
             ? async (rubric, answer) => {
-                const judged = await limiter.run(() => converseOnce(runtime, engine.judgeRequest(judgeModel, rubric, answer), { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel }, signal), (o) => o.error?.code === 'Throttled', signal);
+                const judged = await limiter.run(() => converseOnce(runtime, engine.judgeRequest(judgeModel, rubric, answer), { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel }, { signal, retries: false }), (o) => retryFor(o.error?.code), signal);
                 return engine.verdictFrom(judged);
               }
             : undefined,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AdaptiveLimiter } from '../../src/bedrock/adaptiveLimiter';
+import { AdaptiveLimiter, retryFor } from '../../src/bedrock/adaptiveLimiter';
 import { outputLinesFromJob, recordIdFor, rowOfRecordId, toBatchRecord } from '../../src/batch/batchInference';
 import { readRows, type BatchRow } from '../../src/batch/rows';
 import { partialPathFor, runBatch, type BatchOutputLine } from '../../src/batch/runBatch';
@@ -155,12 +155,23 @@ describe('batch runs', () => {
 });
 
 describe('adaptive limiter', () => {
+  it('retries a passing failure (service unavailable) without lowering the concurrency', async () => {
+    const limiter = new AdaptiveLimiter({ maxConcurrency: 4, sleep: noSleep });
+    let n = 0;
+    const result = await limiter.run(async () => ++n, (x) => (x <= 2 ? retryFor('ServiceUnavailable') : retryFor(undefined)));
+    assert.equal(result, 3);
+    assert.equal(limiter.stats.transient, 2);
+    assert.equal(limiter.stats.throttled, 0);
+    assert.equal(limiter.concurrency, 4);
+    assert.equal(retryFor('Validation'), undefined, 'a rejected request is not retried');
+  });
+
   it('grows back to the chosen concurrency after throttling stops', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, sleep: noSleep });
     let n = 0;
-    await limiter.run(async () => ++n, (x) => x <= 3);
+    await limiter.run(async () => ++n, (x) => (x <= 3 ? 'throttled' : undefined));
     assert.equal(limiter.stats.lowestConcurrency, 1);
-    for (let i = 0; i < 20; i++) await limiter.run(async () => 0, () => false);
+    for (let i = 0; i < 20; i++) await limiter.run(async () => 0, () => undefined);
     assert.equal(limiter.concurrency, 4);
   });
 });
