@@ -2,28 +2,11 @@
 // its webview column, beside the raw SDK consuming the same 6 streams with the same concurrency.
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { rawSdkStreams } from './rawStreams';
 import type { CompareColumnResult } from '../src/webview/comparePanel';
 
 const TOKENS = 4000;
 const MODELS = ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-micro-v1:0', 'us.amazon.nova-lite-v1:0', 'meta.llama3-8b-instruct-v1:0', 'mistral.mistral-large-2402-v1:0', 'us.anthropic.claude-3-5-haiku-20241022-v1:0'];
-
-async function rawSdk(): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime');
-  const client = new sdk.BedrockRuntimeClient({});
-  const started = performance.now();
-  await Promise.all(
-    MODELS.map(async (modelId) => {
-      const out = await client.send(new sdk.ConverseStreamCommand({ modelId, messages: [{ role: 'user', content: [{ text: `[[tokens=${TOKENS}]]` }] }], inferenceConfig: { maxTokens: TOKENS + 10 } }));
-      let chars = 0;
-      for await (const ev of out.stream ?? []) chars += ev.contentBlockDelta?.delta?.text?.length ?? 0;
-      if (chars === 0) throw new Error(`raw loop got no text from ${modelId}`);
-    }),
-  );
-  const ms = performance.now() - started;
-  client.destroy();
-  return ms;
-}
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('bedrock-prompt-lab.bedrock-prompt-lab');
@@ -37,12 +20,12 @@ export async function run(): Promise<void> {
     const bad = results.find((r) => r.status !== 'complete' || r.outputTokens !== TOKENS);
     if (bad) throw new Error(`column ${bad.modelId} ended ${bad.status} (${bad.error ?? ''}) with ${bad.outputTokens} tokens`);
   };
-  const raw: number[] = [await rawSdk()];
+  const raw: number[] = [await rawSdkStreams(MODELS, TOKENS)];
   // First: the whole command, opening the webview included.
   let started = performance.now();
   check((await vscode.commands.executeCommand('bedrockPromptLab.compareModels', { uri: uri.toString(), models: MODELS })) as CompareColumnResult[]);
   const firstOpen = performance.now() - started;
-  raw.push(await rawSdk());
+  raw.push(await rawSdkStreams(MODELS, TOKENS));
   // Then "Re-run all" in the open view: the streaming path alone.
   const api = ext?.exports as { comparePanels: ReadonlySet<{ receive(m: unknown): Promise<unknown> }> };
   const panel = [...api.comparePanels].at(-1)!;
@@ -51,7 +34,7 @@ export async function run(): Promise<void> {
     started = performance.now();
     check((await panel.receive({ type: 'rerunAll' })) as CompareColumnResult[]);
     ours.push(performance.now() - started);
-    raw.push(await rawSdk());
+    raw.push(await rawSdkStreams(MODELS, TOKENS));
   }
   console.log(`BENCH ${JSON.stringify({ ours, raw, firstOpen, tokens: TOKENS, models: MODELS.length })}`);
 }

@@ -2,31 +2,18 @@
 // extension, beside the raw SDK loop consuming the same stream from the same host.
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
+import { rawSdkStreams } from './rawStreams';
 import type { RunResult } from '../src/run/types';
 
 const TOKENS = 20_000;
 const PACED_TOKENS = 500;
-
-async function rawSdkLoop(): Promise<number> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime');
-  const client = new sdk.BedrockRuntimeClient({});
-  const started = performance.now();
-  const out = await client.send(new sdk.ConverseStreamCommand({ modelId: 'anthropic.claude-3-haiku-20240307-v1:0', messages: [{ role: 'user', content: [{ text: `[[tokens=${TOKENS}]]` }] }], inferenceConfig: { maxTokens: TOKENS + 10 } }));
-  let chars = 0;
-  for await (const ev of out.stream ?? []) chars += ev.contentBlockDelta?.delta?.text?.length ?? 0;
-  const ms = performance.now() - started;
-  client.destroy();
-  if (chars === 0) throw new Error('raw loop got no text');
-  return ms;
-}
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('bedrock-prompt-lab.bedrock-prompt-lab');
   await ext?.activate();
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('no workspace');
-  const rawBefore = await rawSdkLoop();
+  const rawBefore = await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS);
   const samples: { ms: number; edits: number; p99: number; max: number }[] = [];
   for (let i = 0; i < 3; i++) {
     const uri = vscode.Uri.joinPath(folder, `bench-${i}.prompt`);
@@ -40,7 +27,7 @@ export async function run(): Promise<void> {
     samples.push({ ms, edits: result.edits, p99: delays[Math.min(delays.length - 1, Math.floor(delays.length * 0.99))] ?? 0, max: delays.at(-1) ?? 0 });
     await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
   }
-  const rawAfter = await rawSdkLoop();
+  const rawAfter = await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS);
   // The same at a pace a real model streams (about 100 tokens a second): the delay a user sees.
   const paced: number[] = [];
   for (let i = 0; i < 2; i++) {

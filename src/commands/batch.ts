@@ -16,11 +16,12 @@ import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
 import { costOf, estimateRunCost, PRICES } from '../host/pricing';
 import { formatEstimate, requestChars, type RunEstimate } from '../bedrock/pricing';
-import { ask, completing, requireTrust } from '../host/trust';
+import { ask, completing } from '../host/inputBox';
+import { requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
 import { compilePromptFile, promptUriFor } from '../run/promptFiles';
-import { inputProblem, missingVariables } from '../prompt/inputs';
+import { inputProblem, missingVariables, requireNoErrors } from '../prompt/inputs';
 import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
@@ -67,8 +68,7 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   if (!promptUri) return undefined;
   if (!promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `Open a .prompt file first: ${what} runs a prompt over each row of a data file.`);
   const doc = await vscode.workspace.openTextDocument(promptUri);
-  const firstError = d.analyses.get(doc).problems.find((p) => p.severity === 'error');
-  if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
+  requireNoErrors(d.analyses.get(doc));
   let dataUri = opts.data ? toUri(opts.data) : undefined;
   if (!dataUri) {
     const picked = await vscode.window.showOpenDialog({ title: `${what}: input rows`, canSelectMany: false, defaultUri: vscode.Uri.joinPath(promptUri, '..'), filters: { 'Rows (JSONL, CSV, JSON)': ['jsonl', 'ndjson', 'csv', 'json'] }, openLabel: 'Use these rows' });

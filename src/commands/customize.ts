@@ -9,7 +9,8 @@ import { scanSecrets, type SecretFinding } from '../dataset/secrets';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import type { JobsTreeProvider } from '../views/jobsTree';
-import { ask, completing, requireTrust } from '../host/trust';
+import { ask, completing } from '../host/inputBox';
+import { requireTrust } from '../host/trust';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -26,7 +27,7 @@ export interface UploadResult {
 }
 
 /** Scans a file line by line for secrets, so a hand-edited dataset is checked before it leaves too. */
-export async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
+async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
   const found: SecretFinding[] = [];
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {

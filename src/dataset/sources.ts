@@ -5,6 +5,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import type { Customization } from './formats';
 import type { RecordProblem, SourceRecord, Turn } from './records';
 import { chunkText } from './records';
+import { isPartialPath } from '../prompt/document';
 
 export interface DatasetFile {
   /** Workspace-relative path, as reports show it. */
@@ -82,7 +83,7 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
     }
     const lower = p.toLowerCase();
     if (lower.endsWith('.prompt')) {
-      if (/(^|\/)_[^/]+\.prompt$/.test(p)) {
+      if (isPartialPath(p)) {
         yield { skipped: p, reason: 'partial' };
         continue;
       }

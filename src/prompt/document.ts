@@ -84,3 +84,8 @@ export function safeDecodeUri(url: string): string {
     return url;
   }
 }
+
+/** Whether a path (`/` or `\` separated) is a partial, `_name.prompt`: a piece of other prompts, not run on its own. */
+export function isPartialPath(p: string): boolean {
+  return /(^|[\\/])_[^\\/]+\.prompt$/.test(p);
+}

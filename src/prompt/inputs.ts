@@ -1,6 +1,19 @@
 // Whether an input (a test case, a batch row) gives the template every value it needs. Pure and light
 // (a type-only import of the analysis), so the main bundle can use it without loading the engine.
+import { BedrockError } from '../bedrock/errors';
 import type { PromptAnalysis } from './analyze';
+
+/** The prompt's first error as "line N: message", if it has one (a prompt with errors is never sent). */
+export function firstError(analysis: PromptAnalysis): string | undefined {
+  const error = analysis.problems.find((p) => p.severity === 'error');
+  return error && `line ${error.range.start.line + 1}: ${error.message}`;
+}
+
+/** Throws the "fix the prompt first" error that runs, compares and batch runs share. */
+export function requireNoErrors(analysis: PromptAnalysis): void {
+  const error = firstError(analysis);
+  if (error) throw new BedrockError('PromptInvalid', `Fix the prompt first: ${error}`, ['showLog']);
+}
 
 /** The template's variables that `input` (a test case, a batch row) leaves without a value or a default. */
 export function missingVariables(analysis: PromptAnalysis, input: Record<string, unknown>): string[] {
@@ -14,8 +27,8 @@ export function missingVariables(analysis: PromptAnalysis, input: Record<string,
  * that the fix is clear; undefined when it can run.
  */
 export function inputProblem(analysis: PromptAnalysis, input: Record<string, unknown>): string | undefined {
-  const error = analysis.problems.find((p) => p.severity === 'error');
-  if (error) return `fix the prompt first: line ${error.range.start.line + 1}: ${error.message}`;
+  const error = firstError(analysis);
+  if (error) return `fix the prompt first: ${error}`;
   const missing = missingVariables(analysis, input);
   if (missing.length === 0) return undefined;
   const names = missing.map((n) => `{{${n}}}`).join(', ');

@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { formatEstimate } from '../bedrock/pricing';
 import { estimateRunCost } from '../host/pricing';
+import { isPartialPath } from '../prompt/document';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { RunController } from './runController';
 
@@ -23,7 +24,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
 
   provideCodeLenses(doc: vscode.TextDocument): vscode.CodeLens[] {
     // Partials (`_name.prompt`) are pieces of other prompts, not runnable on their own.
-    if (/(^|\/)_[^/]*\.prompt$/.test(doc.uri.path)) return [];
+    if (isPartialPath(doc.uri.path)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     if (this.runs.isRunning(doc.uri)) {
       return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: 'bedrockPromptLab.stop', arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];

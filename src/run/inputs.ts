@@ -1,6 +1,7 @@
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import type { PromptAnalysis } from '../prompt/analyze';
+import { missingVariables } from '../prompt/inputs';
 
 const KEY = 'promptInputs.v1';
 
@@ -9,14 +10,12 @@ const KEY = 'promptInputs.v1';
  * values remembered for this file; anything still missing is asked for once and remembered.
  */
 export async function resolveInputs(memento: vscode.Memento, uri: vscode.Uri, analysis: PromptAnalysis, given: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
   const all = memento.get<Record<string, Record<string, unknown>>>(KEY) ?? {};
   const remembered = all[uri.toString()] ?? {};
   const values: Record<string, unknown> = { ...remembered, ...given };
   const needed = new Set([...analysis.variables.map((v) => v.name), ...[...analysis.declaredInputs.keys()]]);
   let changed = false;
-  for (const name of needed) {
-    if (name in values || name in defaults) continue;
+  for (const name of missingVariables(analysis, values)) {
     const value = await vscode.window.showInputBox({
       title: `Value for {{${name}}}`,
       prompt: `${vscode.workspace.asRelativePath(uri)} uses {{${name}}} without a default. The value is remembered for this file.`,

@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
+import { isPartialPath } from '../prompt/document';
 import { promptEngine } from '../prompt/loadEngine';
 import type { PromptFiles, RenderError, RenderResult } from '../prompt/render';
 
@@ -49,7 +50,7 @@ export async function promptUriFor(given: vscode.Uri | undefined, title: string)
   if (given) return given;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.path.endsWith('.prompt')) return active;
-  const prompts = (await vscode.workspace.findFiles('**/*.prompt', '**/node_modules/**')).filter((u) => !/(^|\/)_[^/]*\.prompt$/.test(u.path));
+  const prompts = (await vscode.workspace.findFiles('**/*.prompt', '**/node_modules/**')).filter((u) => !isPartialPath(u.path));
   if (prompts.length === 0) throw new BedrockError('PromptInvalid', 'There is no .prompt file in the workspace: create one with "Bedrock: New Prompt".');
   const pick = await vscode.window.showQuickPick(prompts.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title });
   return pick?.uri;

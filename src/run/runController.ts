@@ -6,6 +6,8 @@ import { formatUsd } from '../bedrock/pricing';
 import { consumeStream, usageFrom, type StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import { costOf } from '../host/pricing';
+import { requireTrust } from '../host/trust';
+import { requireNoErrors } from '../prompt/inputs';
 import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
 import type { Logger } from '../shared/logger';
@@ -62,9 +64,7 @@ export class RunController implements vscode.Disposable {
   }
 
   async run(opts: RunOptions = {}): Promise<RunResult | undefined> {
-    if (!vscode.workspace.isTrusted) {
-      throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace: a prompt can send workspace files to AWS. Trust the workspace (Manage Workspace Trust) to run it.');
-    }
+    requireTrust('Running a prompt');
     const uri = opts.uri ? vscode.Uri.parse(opts.uri) : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run it.');
     const doc = await vscode.workspace.openTextDocument(uri);
@@ -74,10 +74,7 @@ export class RunController implements vscode.Disposable {
       return undefined;
     }
     const analysis = this.analyses.get(doc);
-    const firstError = analysis.problems.find((p) => p.severity === 'error');
-    if (firstError) {
-      throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`, ['showLog']);
-    }
+    requireNoErrors(analysis);
     const inputs = await resolveInputs(this.memento, uri, analysis, opts.inputs);
     const request = (await renderPromptFile(doc.getText(), inputs, uri)).request;
     if (opts.modelId) request.modelId = normalizeModelRef(opts.modelId).modelId;

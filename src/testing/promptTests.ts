@@ -16,7 +16,9 @@ import { promptEngine } from '../prompt/loadEngine';
 import type { PromptTestFile, TestCase } from '../prompt/testCases';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { inputProblem } from '../prompt/inputs';
-import { renderPromptFile } from '../run/promptFiles';
+import { compilePromptFile } from '../run/promptFiles';
+import type { RenderResult } from '../prompt/render';
+import { isPartialPath } from '../prompt/document';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
 
@@ -170,13 +172,16 @@ export class PromptTestController implements vscode.Disposable {
       if (pick) await vscode.commands.executeCommand('bedrockPromptLab.newPromptTests', uri);
       return undefined;
     }
-    await this.loadFromDisk(testsUri);
     return this.run({ ids: [testsUri.toString()] });
   }
 
   /** Runs cases by id (all when none given), through the same handler as the Test Explorer. */
   async run(opts: { ids?: string[]; modelId?: string } = {}, token?: vscode.CancellationToken): Promise<CaseResult[]> {
-    await this.discover();
+    // Once found, the watcher and the open editors keep the items current: no search per run; a file
+    // asked for by id that the watcher has not reported yet is read now.
+    if (!this.watching) await this.discover();
+    const unknownFiles = new Set((opts.ids ?? []).map((id) => id.split('#')[0]).filter((f) => !this.controller.items.get(f)));
+    await Promise.all([...unknownFiles].map((f) => this.loadFromDisk(vscode.Uri.parse(f)).catch((err: unknown) => this.logger.warn(`tests file ${f}: ${String(err)}`))));
     const all: vscode.TestItem[] = [];
     this.controller.items.forEach((f) => {
       all.push(f);
@@ -203,7 +208,7 @@ export class PromptTestController implements vscode.Disposable {
       const files: vscode.TestItem[] = [];
       this.controller.items.forEach((f) => {
         const promptPath = f.uri!.fsPath.replace(/\.tests\.ya?ml$/, '.prompt');
-        const isPartial = /(^|[\\/])_[^\\/]*\.prompt$/.test(saved.fsPath) && path.dirname(saved.fsPath) === path.dirname(promptPath);
+        const isPartial = isPartialPath(saved.fsPath) && path.dirname(saved.fsPath) === path.dirname(promptPath);
         if (f.uri!.toString() === saved.toString() || promptPath === saved.fsPath || isPartial) files.push(f);
       });
       if (!request.include) return files;
@@ -271,6 +276,13 @@ export class PromptTestController implements vscode.Disposable {
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
       const queue = [...leaves];
+      // Each prompt is compiled once per run, however many of its cases run.
+      const compiled = new Map<string, ReturnType<typeof compilePromptFile>>();
+      const render = async (doc: vscode.TextDocument, input: Record<string, unknown>) => {
+        const key = `${doc.uri.toString()}@${doc.version}`;
+        if (!compiled.has(key)) compiled.set(key, compilePromptFile(doc.getText(), doc.uri));
+        return (await compiled.get(key)!)(input);
+      };
       let finished = 0;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt tests' }, async (progress) => {
         const worker = async () => {
@@ -282,7 +294,7 @@ export class PromptTestController implements vscode.Disposable {
             }
             run.started(item);
             try {
-              await this.runCase(item, run, limiter, abort.signal, modelOverride, record);
+              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
             } catch (err) {
               // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
               const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
@@ -309,6 +321,7 @@ export class PromptTestController implements vscode.Disposable {
     signal: AbortSignal,
     modelOverride: string | undefined,
     record: (item: vscode.TestItem, state: CaseResult['state'], messages: string[], extra?: Partial<CaseResult>) => void,
+    render: (doc: vscode.TextDocument, input: Record<string, unknown>) => Promise<RenderResult>,
   ): Promise<void> {
     const { testsUri, promptUri, testCase } = this.cases.get(item)!;
     const file = this.files.get(testsUri.toString());
@@ -324,7 +337,7 @@ export class PromptTestController implements vscode.Disposable {
       const doc = await vscode.workspace.openTextDocument(promptUri);
       const problem = inputProblem(this.analyses.get(doc), testCase.input);
       if (problem) return errored(`Case "${testCase.name}": ${problem}`);
-      rendered = await renderPromptFile(doc.getText(), testCase.input, promptUri);
+      rendered = await render(doc, testCase.input);
     } catch (err) {
       return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);
     }

@@ -11,6 +11,8 @@ import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
 import { pickModels } from '../host/modelPicker';
 import { costOf } from '../host/pricing';
+import { requireTrust } from '../host/trust';
+import { requireNoErrors } from '../prompt/inputs';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
 import { promptUriFor, renderPromptFile } from '../run/promptFiles';
@@ -230,12 +232,11 @@ export async function compareModels(
   onSaveRun: (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
   opts: CompareOptions = {},
 ): Promise<CompareColumnResult[] | undefined> {
-  if (!vscode.workspace.isTrusted) throw new BedrockError('Untrusted', 'Prompts cannot run in an untrusted workspace. Trust the workspace first.');
+  requireTrust('Comparing models');
   const uri = await promptUriFor(opts.uri ? vscode.Uri.parse(opts.uri) : undefined, 'Compare models on which prompt?');
   if (!uri) return undefined;
   const doc = await vscode.workspace.openTextDocument(uri);
-  const firstError = analyses.get(doc).problems.find((p) => p.severity === 'error');
-  if (firstError) throw new BedrockError('PromptInvalid', `Fix the prompt first: line ${firstError.range.start.line + 1}: ${firstError.message}`);
+  requireNoErrors(analyses.get(doc));
   if (!catalogue.current) await catalogue.refresh();
   const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
   if (!models || models.length === 0) return undefined;

@@ -134,6 +134,18 @@ describe('prompt tests in the Test Explorer', () => {
     assert.equal((await emulator.requests()).length, before);
   });
 
+  it('New Prompt Tests creates a tests file with a first case from the prompt\'s inputs, which lists and runs', async () => {
+    const fresh = workspaceFile('runs', 'greet.prompt');
+    await vscode.workspace.fs.writeFile(fresh, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    name: string\n  default:\n    name: Ada\n---\nSay hello to {{name}} in {{language}}.\n'));
+    const created = (await vscode.commands.executeCommand<vscode.Uri>(Commands.newPromptTests, fresh))!;
+    assert.equal(created.fsPath, workspaceFile('runs', 'greet.tests.yaml').fsPath);
+    const text = (await vscode.workspace.openTextDocument(created)).getText();
+    assert.match(text, /input:\n {6}name: "Ada"\n {6}language: "example language"/);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, created.fsPath, 'the new file is opened');
+    const results = await api.tests.run({ ids: [created.toString()] });
+    assert.deepEqual(results.map((r) => [r.name, r.state]), [['first case', 'passed']]);
+  });
+
   it('shows a broken tests file as an error on its item', async () => {
     const broken = workspaceFile('runs', 'broken.tests.yaml');
     await vscode.workspace.fs.writeFile(workspaceFile('runs', 'broken.prompt'), Buffer.from('Hello\n'));
