@@ -32,3 +32,24 @@ export function converseFeatures(modelRef: string): ConverseFeatures {
   const id = normalizeModelRef(modelRef).baseModelId ?? '';
   return FAMILIES.find(([re]) => re.test(id))?.[1] ?? DEFAULT;
 }
+
+// Native structured output (Converse `outputConfig.textFormat`, type json_schema): the models AWS lists
+// for it (user guide "Get validated JSON results from models", captured 2026-12-01). Other models get the
+// schema as an instruction in the prompt, and the answer is checked after the run either way.
+const STRUCTURED_OUTPUT: RegExp[] = [
+  /^anthropic\.claude-(sonnet|haiku|opus)-4-5/,
+  /^anthropic\.claude-opus-4-6/,
+  /^openai\.gpt-oss/,
+  /^qwen\./,
+  /^deepseek\.v3/,
+  /^google\.gemma/,
+  /^nvidia\.nemotron/,
+  /^minimax\./,
+  /^moonshot(ai)?\./,
+];
+
+/** Whether Converse can constrain this model's answer to a JSON schema. */
+export function supportsStructuredOutput(modelRef: string): boolean {
+  const id = normalizeModelRef(modelRef).baseModelId ?? '';
+  return STRUCTURED_OUTPUT.some((re) => re.test(id));
+}

@@ -2,6 +2,9 @@
 // with its source and date) and the user's overrides (bedrockPromptLab.pricing).
 import type { Usage } from './stream';
 import { normalizeModelRef } from './modelRef';
+import { formatUsd } from '../shared/money';
+
+export { formatUsd };
 
 export interface ModelPrice {
   input: number;
@@ -45,11 +48,6 @@ export function estimateCost(modelRef: string, usage: Usage | undefined, table: 
   return { usd, source: p.source };
 }
 
-export function formatUsd(usd: number): string {
-  if (usd === 0) return '$0';
-  if (usd < 0.0001) return `$${usd.toExponential(1)}`;
-  return `$${usd < 0.01 ? usd.toFixed(5) : usd.toFixed(4)}`;
-}
 
 export interface RunEstimate {
   inputTokens: number;
@@ -92,8 +90,7 @@ export function estimateRun(modelRef: string, calls: number, avgInputChars: numb
 
 /** "≈ $0.02 to $0.31" (or "at least $0.02" when the output is unbounded). */
 export function formatEstimate(e: RunEstimate, factor = 1): string {
-  // Plain decimals even for tiny amounts: "$0.000003" reads better than "$3.0e-6" in a sentence.
-  const usd = (v: number) => (v > 0 && v < 0.0001 ? `$${v.toFixed(6)}` : formatUsd(v));
+  const usd = formatUsd;
   const low = usd(e.inputUsd * factor);
   return e.maxUsd === undefined ? `at least ${low} (no maxOutputTokens: the output is unbounded)` : `≈ ${low} to ${usd(e.maxUsd * factor)}`;
 }

@@ -1,3 +1,4 @@
+import { inputNames } from '../prompt/inputs';
 import path from 'node:path';
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
@@ -12,7 +13,7 @@ export async function newPromptTests(analyses: PromptAnalyses, arg?: vscode.Uri)
   if (!exists) {
     const analysis = analyses.get(await vscode.workspace.openTextDocument(promptUri));
     const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
-    const names = [...new Set([...analysis.declaredInputs.keys(), ...analysis.variables.map((v) => v.name)])];
+    const names = inputNames(analysis);
     const input = names.length ? names.map((n) => `      ${n}: ${JSON.stringify(defaults[n] ?? `example ${n}`)}`).join('\n') : '      {}';
     const text = [
       `# Test cases for ${path.basename(promptUri.fsPath)}: they appear in the Testing view.`,

@@ -1,10 +1,8 @@
 import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 import { splitPrompt } from '../prompt/document';
-import { CONFIG_KEYS, GUARDRAIL_KEYS, HELPERS, INPUT_KEYS, OUTPUT_KEYS, ROLES, TOP_LEVEL_KEYS, type KeySpec } from '../prompt/schema';
+import { childKeysAt, HELPERS, keySpecAt, ROLES } from '../prompt/schema';
 import type { PromptAnalyses } from './promptAnalyses';
-
-const NESTED: Record<string, Record<string, KeySpec>> = { config: CONFIG_KEYS, input: INPUT_KEYS, output: OUTPUT_KEYS, 'bedrock.guardrail': GUARDRAIL_KEYS };
 
 /** Frontmatter keys and values, model ids from the catalogue, helpers and declared variables. */
 export class PromptCompletionProvider implements vscode.CompletionItemProvider {
@@ -31,7 +29,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     const keyTyping = /^(\s*)([\w.]*)$/.exec(line);
     if (keyTyping) {
       const indent = keyTyping[1].length;
-      const specs = indent === 0 ? TOP_LEVEL_KEYS : NESTED[parentKey(doc, pos.line, indent) ?? ''];
+      const parent = indent === 0 ? [] : parentPath(doc, pos.line, indent);
+      const specs = parent ? childKeysAt(parent) : undefined;
       if (!specs) return [];
       return Object.entries(specs).map(([key, spec]) => {
         const item = new vscode.CompletionItem(key, vscode.CompletionItemKind.Property);
@@ -43,9 +42,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     }
     const value = /^\s*([\w.]+):\s*(\S*)$/.exec(line);
     if (value) {
-      const parent = parentKey(doc, pos.line, line.length - line.trimStart().length);
-      const specs = parent ? NESTED[parent] : TOP_LEVEL_KEYS;
-      const spec = specs?.[value[1]];
+      const parent = parentPath(doc, pos.line, line.length - line.trimStart().length) ?? [];
+      const spec = keySpecAt([...parent, value[1]]);
       if (spec?.values) return spec.values.map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember));
     }
     return [];
@@ -84,8 +82,10 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     const analysis = this.analyses.get(doc);
     const items: vscode.CompletionItem[] = [];
     for (const name of analysis.declaredInputs.keys()) {
+      const input = analysis.declaredInputs.get(name);
       const item = new vscode.CompletionItem(name, vscode.CompletionItemKind.Variable);
-      item.detail = 'input variable';
+      item.detail = `input · ${input?.kind ?? 'any'}${input?.optional ? ' · optional' : ''}`;
+      if (input?.description) item.documentation = input.description;
       item.sortText = `0${name}`;
       items.push(item);
     }
@@ -101,14 +101,19 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
   }
 }
 
-/** The nearest key above `line` with less indentation than `indent`. */
-function parentKey(doc: vscode.TextDocument, line: number, indent: number): string | undefined {
-  for (let l = line - 1; l >= 0; l--) {
+/** The path of keys above `line` that enclose a key indented by `indent` (`['bedrock.guardrail']`). */
+function parentPath(doc: vscode.TextDocument, line: number, indent: number): string[] | undefined {
+  const path: string[] = [];
+  let limit = indent;
+  for (let l = line - 1; l >= 0 && limit > 0; l--) {
     const t = doc.lineAt(l).text;
     if (t.trim() === '' || t.trim().startsWith('#')) continue;
+    if (/^---\s*$/.test(t)) break;
     const m = /^(\s*)([\w.]+):/.exec(t);
-    if (m && m[1].length < indent) return m[2];
-    if (/^---\s*$/.test(t)) return undefined;
+    if (m && m[1].length < limit) {
+      path.unshift(m[2]);
+      limit = m[1].length;
+    }
   }
-  return undefined;
+  return path.length > 0 ? path : undefined;
 }

@@ -3,11 +3,9 @@ import type { CatalogueService } from '../host/catalogueService';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import { modelCardMarkdown } from '../bedrock/modelCard';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { CONFIG_KEYS, GUARDRAIL_KEYS, HELPERS, INPUT_KEYS, OUTPUT_KEYS, TOP_LEVEL_KEYS } from '../prompt/schema';
+import { HELPERS, keySpecAt } from '../prompt/schema';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';
-
-const NESTED: Record<string, Record<string, { doc: string }>> = { config: CONFIG_KEYS, input: INPUT_KEYS, output: OUTPUT_KEYS, 'bedrock.guardrail': GUARDRAIL_KEYS };
 
 /** A key's meaning, a model's card, a helper's use, a variable's declaration. */
 export class PromptHoverProvider implements vscode.HoverProvider {
@@ -22,8 +20,7 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     for (const k of a.keyRanges) {
       const range = toVsRange(k.range);
       if (!range.contains(pos)) continue;
-      const [head, ...rest] = k.path.split(/\.(?=[^.]*$)/);
-      const doc = rest.length > 0 && NESTED[head] ? NESTED[head][rest[0]]?.doc : TOP_LEVEL_KEYS[k.path]?.doc;
+      const doc = keySpecAt(k.path)?.doc;
       if (doc) return new vscode.Hover(new vscode.MarkdownString(`**${k.path}**\n\n${doc}`), range);
     }
     const word = doc.getWordRangeAtPosition(pos, /[\w@.]+/);
@@ -34,11 +31,12 @@ export class PromptHoverProvider implements vscode.HoverProvider {
     if (HELPERS[name]) return new vscode.Hover(new vscode.MarkdownString(HELPERS[name]), word);
     const variable = a.variables.find((v) => toVsRange(v.range).contains(pos));
     if (variable) {
-      const declared = a.declaredInputs.has(variable.name);
+      const declared = a.declaredInputs.get(variable.name);
       const def = (a.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default?.[variable.name];
+      const need = a.requiredInputs.includes(variable.name) ? 'required' : 'optional';
       const text = declared
-        ? `Input **${variable.name}**${def !== undefined ? ` · default: \`${JSON.stringify(def)}\`` : ''}`
-        : `**${variable.name}** is not declared in \`input\`: a Run asks for it.`;
+        ? `Input **${variable.name}** · ${declared.kind} · ${need}${def !== undefined ? ` · default: \`${JSON.stringify(def)}\`` : ''}${declared.description ? `\n\n${declared.description}` : ''}`
+        : `**${variable.name}** is not declared in \`input\`: ${need === 'required' ? 'a Run asks for it' : 'it is left out when not given'}.`;
       return new vscode.Hover(new vscode.MarkdownString(text), word);
     }
     return undefined;

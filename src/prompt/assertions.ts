@@ -1,4 +1,5 @@
 // Checks a test case's assertions against one answer. Pure; the LLM judge is a function passed in.
+import { formatUsd } from '../shared/money';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { InvokeOutcome } from '../bedrock/invoke';
@@ -111,7 +112,7 @@ export async function checkAssertions(assertions: Assertion[], outcome: CaseOutc
           break;
         }
         const pass = outcome.costUsd <= a.value;
-        results.push({ assertion: a, pass, message: `cost $${outcome.costUsd.toFixed(6)} ${pass ? '≤' : '>'} $${a.value}`, expected: `≤ $${a.value}`, actual: `$${outcome.costUsd.toFixed(6)}` });
+        results.push({ assertion: a, pass, message: `cost ${formatUsd(outcome.costUsd)} ${pass ? '≤' : '>'} $${a.value}`, expected: `≤ $${a.value}`, actual: formatUsd(outcome.costUsd) });
         break;
       }
       case 'maxOutputTokens': {

@@ -15,11 +15,17 @@ export function requireNoErrors(analysis: PromptAnalysis): void {
   if (error) throw new BedrockError('PromptInvalid', `Fix the prompt first: ${error}`, ['showLog']);
 }
 
-/** The template's variables that `input` (a test case, a batch row) leaves without a value or a default. */
+/**
+ * The inputs that `input` (given values, a test case, a batch row) leaves without a value although the
+ * prompt needs them (`analysis.requiredInputs`: the one rule). Optional inputs are simply absent.
+ */
 export function missingVariables(analysis: PromptAnalysis, input: Record<string, unknown>): string[] {
-  const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
-  const needed = new Set([...analysis.declaredInputs.keys(), ...analysis.variables.map((v) => v.name)]);
-  return [...needed].filter((n) => !(n in input) && !(n in defaults));
+  return analysis.requiredInputs.filter((n) => !Object.hasOwn(input, n) || input[n] === undefined);
+}
+
+/** Every input name the prompt knows (declared, or read by the template), declared ones first. */
+export function inputNames(analysis: PromptAnalysis): string[] {
+  return [...new Set([...analysis.declaredInputs.keys(), ...analysis.variables.map((v) => v.name)])];
 }
 
 /**

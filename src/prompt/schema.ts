@@ -1,6 +1,7 @@
 // The frontmatter keys this extension understands: Dotprompt's own and the `bedrock.*` extensions
 // (Dotprompt keeps dotted keys as namespaced extensions, so Genkit and other tools ignore them).
-// Used by validation, completion and hover.
+// This key tree is the one source of the frontmatter's rules: the analyzer checks against it,
+// completion offers from it and hover explains from it.
 
 export type ValueKind = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array' | 'string[]' | 'any';
 
@@ -10,6 +11,10 @@ export interface KeySpec {
   min?: number;
   max?: number;
   values?: string[];
+  /** The keys a mapping may hold (config, input, output, bedrock.guardrail). */
+  children?: Record<string, KeySpec>;
+  /** Unknown child keys are allowed (config: they go to the model); only near misses are warned about. */
+  openEnded?: boolean;
 }
 
 export const TOP_LEVEL_KEYS: Record<string, KeySpec> = {
@@ -69,6 +74,8 @@ export const HELPERS: Record<string, string> = {
   history: '`{{history}}`: where earlier conversation messages go.',
   section: '`{{section "name"}}`: a named section (Dotprompt), e.g. for retrieved documents.',
   json: '`{{json value}}`: the value as JSON text (`indent=2` to pretty-print).',
+  toolUse: '`{{#toolUse id="tooluse_1" name="get_weather"}}{"city": "Paris"}{{/toolUse}}` in a model turn: a tool call the model made (a run writes it). Bedrock Prompt Lab only: other Dotprompt tools do not know it.',
+  toolResult: '`{{#toolResult id="tooluse_1"}}{"temperatureC": 21}{{/toolResult}}` in a user turn: the result of that tool call, as JSON or text (`status="error"` for a failure); Run sends it back to the model.',
   ifEquals: '`{{#ifEquals a b}}…{{/ifEquals}}`: renders the block when a === b.',
   unlessEquals: '`{{#unlessEquals a b}}…{{/unlessEquals}}`: renders the block when a !== b.',
   if: 'Handlebars `{{#if x}}…{{else}}…{{/if}}`.',
@@ -78,6 +85,43 @@ export const HELPERS: Record<string, string> = {
   lookup: 'Handlebars `{{lookup obj key}}`.',
   log: 'Handlebars `{{log value}}`.',
 };
+
+TOP_LEVEL_KEYS.config.children = CONFIG_KEYS;
+TOP_LEVEL_KEYS.config.openEnded = true;
+TOP_LEVEL_KEYS.input.children = INPUT_KEYS;
+TOP_LEVEL_KEYS.output.children = OUTPUT_KEYS;
+TOP_LEVEL_KEYS['bedrock.guardrail'].children = GUARDRAIL_KEYS;
+
+/**
+ * The spec of a frontmatter key by its path: `['config', 'temperature']`, or a dotted path whose first
+ * part may itself hold dots (`bedrock.guardrail.trace`). Undefined for keys the tree does not know.
+ */
+export function keySpecAt(path: string | readonly string[]): KeySpec | undefined {
+  const parts = typeof path === 'string' ? splitKeyPath(path) : path;
+  let specs: Record<string, KeySpec> | undefined = TOP_LEVEL_KEYS;
+  let spec: KeySpec | undefined;
+  for (const part of parts) {
+    spec = specs && Object.hasOwn(specs, part) ? specs[part] : undefined;
+    if (!spec) return undefined;
+    specs = spec.children;
+  }
+  return spec;
+}
+
+/** The keys allowed under a path (the top level for `[]`). */
+export function childKeysAt(path: readonly string[]): Record<string, KeySpec> | undefined {
+  return path.length === 0 ? TOP_LEVEL_KEYS : keySpecAt(path)?.children;
+}
+
+/** `bedrock.guardrail.trace` → ['bedrock.guardrail', 'trace']: top-level keys may contain dots. */
+export function splitKeyPath(path: string): string[] {
+  const top = Object.keys(TOP_LEVEL_KEYS)
+    .filter((k) => path === k || path.startsWith(`${k}.`))
+    .sort((a, b) => b.length - a.length)[0];
+  if (!top) return path.split('.');
+  const rest = path.slice(top.length + 1);
+  return rest ? [top, ...rest.split('.')] : [top];
+}
 
 export const ROLES = ['system', 'user', 'model'] as const;
 

@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
-import { converseFeatures } from '../bedrock/modelFacts';
+import { modelProblems, needsOfRequest } from '../bedrock/modelChecks';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import { consumeStream, type StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
@@ -204,17 +204,9 @@ export class ComparePanel implements vscode.Disposable {
   }
 }
 
-/** Why a model cannot take this request, checked before anything is sent. */
+/** Why a model cannot take this request, checked before anything is sent (the rules the prompt's diagnostics use). */
 export function flagFor(modelId: string, request: ConverseRequest, catalogue: CatalogueService): string | undefined {
-  const hasImages = request.messages?.some((m) => m.content?.some((b) => 'image' in b && b.image));
-  const hasSystem = (request.system?.length ?? 0) > 0;
-  const c = catalogue.current;
-  const model = c ? resolveInCatalogue(normalizeModelRef(modelId), c).model : undefined;
-  if (model && !model.outputModalities.includes('TEXT')) return 'it does not generate text';
-  if (hasImages && model && !model.inputModalities.includes('IMAGE')) return 'it does not accept images';
-  if (hasSystem && !converseFeatures(modelId).systemPrompt) return 'it does not accept a system prompt';
-  if (model && model.streaming === false) return 'it cannot stream';
-  return undefined;
+  return modelProblems(modelId, needsOfRequest(request), catalogue.current).find((p) => p.flagsCompare)?.reason;
 }
 
 export interface CompareOptions {

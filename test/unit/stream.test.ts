@@ -120,6 +120,12 @@ describe('cost estimates', () => {
     assert.equal(o?.usd, 1);
     assert.match(o?.source ?? '', /setting/);
     assert.equal(formatUsd(0.00345), '$0.00345');
+    // Plain decimals everywhere: the metrics comment once wrote ~$5.0e-6 where the CodeLens wrote $0.000005.
+    assert.equal(formatUsd(5e-6), '$0.000005');
+    assert.equal(formatUsd(5.24e-6), '$0.0000052');
+    assert.equal(formatUsd(1.5e-9), '$0.0000000015');
+    assert.equal(formatUsd(0.25), '$0.2500');
+    assert.doesNotMatch(formatUsd(3e-12), /e/);
   });
   it('estimates a run before it is sent: input from the request text, output bounded by maxTokens', () => {
     const chars = requestChars({ system: [{ text: 'a'.repeat(100) }], messages: [{ content: [{ text: 'b'.repeat(300) }, { image: {} }] }] });

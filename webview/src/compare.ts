@@ -1,5 +1,6 @@
 // The Compare view (browser side). Model output is only ever set as text (textContent), never as HTML,
 // so output that contains markup or script is shown, not run.
+import { formatUsd } from '../../src/shared/money';
 import { isHostMessage, type ColumnInfo, type ColumnMetrics, type WebviewMessage } from '../../src/webview/protocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void };
@@ -59,7 +60,7 @@ function formatMetrics(m: ColumnMetrics): string {
   if (m.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(m.timeToFirstTokenMs)} ms`);
   parts.push(`total ${(m.latencyMs / 1000).toFixed(2)} s`);
   if (m.inputTokens !== undefined) parts.push(`${m.inputTokens} in / ${m.outputTokens ?? 0} out tokens`);
-  if (m.costUsd !== undefined) parts.push(`~$${m.costUsd.toFixed(5)}`);
+  if (m.costUsd !== undefined) parts.push(`~${formatUsd(m.costUsd)}`);
   if (m.stopReason) parts.push(m.stopReason);
   return parts.join(' · ');
 }

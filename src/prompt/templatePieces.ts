@@ -1,0 +1,151 @@
+// Parsing a template with Handlebars, fast while the user types, and errors in plain words at the place
+// they are: an unclosed block at its opening tag, a stray or mismatched closing tag at itself.
+import Handlebars from 'handlebars';
+
+// Templates are parsed in pieces that start at some `{{role …}}` lines, each piece cached by its text: a
+// conversation in a .prompt grows turn by turn, and an edit then re-parses one turn, not the whole file.
+// When a piece does not parse on its own (a block or comment spanning a role line, or a real syntax
+// error) the whole template is parsed instead, so errors and their positions are exactly Handlebars'.
+const pieceCache = new Map<string, hbs.AST.Program>();
+let cachedChars = 0;
+const MAX_CACHED_CHARS = 2_000_000;
+export const ROLE_LINE = /^\{\{~?\s*role\s/gm;
+
+/** Forgets the parsed pieces (the benchmark measures cold parses with it). */
+export function clearTemplateCache(): void {
+  pieceCache.clear();
+  cachedChars = 0;
+}
+
+function parsePiece(text: string): hbs.AST.Program {
+  const hit = pieceCache.get(text);
+  if (hit) {
+    // Most recently used last.
+    pieceCache.delete(text);
+    pieceCache.set(text, hit);
+    return hit;
+  }
+  // A flat copy: the AST's strings are slices of its input, and a slice of the whole document would
+  // keep every past version of a long file alive in the cache.
+  const own = Buffer.from(text, 'utf8').toString('utf8');
+  const ast = Handlebars.parse(own);
+  pieceCache.set(own, ast);
+  cachedChars += own.length;
+  for (const [key] of pieceCache) {
+    if (cachedChars <= MAX_CACHED_CHARS) break;
+    pieceCache.delete(key);
+    cachedChars -= key.length;
+  }
+  return ast;
+}
+
+/** FNV-1a over the 80 characters from `at`. */
+function pieceHash(text: string, at: number): number {
+  let h = 0x811c9dc5;
+  for (let i = at, end = Math.min(text.length, at + 80); i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** The template as parsed pieces with the line each starts on, or undefined when a piece does not parse alone. */
+export function parseInPieces(body: string): { ast: hbs.AST.Program; line: number }[] | undefined {
+  // Not every role line starts a piece: one in 16 does, chosen by a hash of the text that follows it, so
+  // pieces hold several turns (fewer, larger parses) and where they start does not move when text
+  // elsewhere changes (an edit re-parses its own piece only).
+  const starts = [0];
+  for (const m of body.matchAll(ROLE_LINE)) if (m.index > 0 && pieceHash(body, m.index) % 16 === 0) starts.push(m.index);
+  const pieces: { ast: hbs.AST.Program; line: number }[] = [];
+  let line = 0;
+  for (let i = 0; i < starts.length; i++) {
+    const text = body.slice(starts[i], starts[i + 1]);
+    try {
+      pieces.push({ ast: parsePiece(text), line });
+    } catch {
+      return undefined;
+    }
+    for (let k = text.indexOf('\n'); k >= 0; k = text.indexOf('\n', k + 1)) line++;
+  }
+  return pieces;
+}
+
+
+export interface TemplateSyntaxError {
+  message: string;
+  /** Offsets in the template body. */
+  start: number;
+  end: number;
+}
+
+/**
+ * Why a template does not parse, said the way a person fixes it. Blocks are matched by a scan of the
+ * mustaches (comments and `\{{` escapes skipped); when that finds nothing, Handlebars' own message is
+ * made readable and placed where its parser stopped.
+ */
+export function templateSyntaxError(body: string, err: unknown): TemplateSyntaxError {
+  const blocks = blockStructureError(body);
+  if (blocks) return blocks;
+  const e = err as { message?: string; hash?: { loc?: { first_line: number; first_column: number; last_line: number; last_column: number } } };
+  const starts = [0];
+  for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) starts.push(i + 1);
+  const offset = (line: number, col: number) => Math.min(body.length, (starts[Math.max(0, Math.min(line - 1, starts.length - 1))] ?? 0) + col);
+  const loc = e.hash?.loc;
+  const lineMatch = /line (\d+)/.exec(e.message ?? '');
+  const start = loc ? offset(loc.first_line, loc.first_column) : lineMatch ? offset(Number(lineMatch[1]), 0) : 0;
+  const end = loc ? Math.max(start + 1, offset(loc.last_line, loc.last_column)) : start + 1;
+  return { message: plainParserMessage(e.message ?? String(err), body.slice(start, end + 20)), start, end };
+}
+
+interface OpenBlock {
+  name: string;
+  tag: string;
+  start: number;
+  end: number;
+}
+
+export function blockStructureError(body: string): TemplateSyntaxError | undefined {
+  const stack: OpenBlock[] = [];
+  let i = body.indexOf('{{');
+  while (i >= 0) {
+    // `\{{` is a literal (Handlebars' escape); `\\{{` is a backslash, then a real mustache.
+    if (body[i - 1] === '\\' && body[i - 2] !== '\\') {
+      i = body.indexOf('{{', i + 2);
+      continue;
+    }
+    let close: number;
+    if (body.startsWith('{{!--', i) || body.startsWith('{{~!--', i)) {
+      close = body.indexOf('--', i + 5);
+      close = close < 0 ? -1 : body.indexOf('}}', close);
+    } else close = body.indexOf('}}', i + 2);
+    if (close < 0) return { message: `\`${body.slice(i, i + 20).split('\n')[0]}\` is never closed: end it with \`}}\`.`, start: i, end: i + 2 };
+    const end = close + 2;
+    const inner = body.slice(i + 2, close).replace(/^~?\{?\s*/, '').replace(/\s*\}?~?$/, '');
+    const tag = body.slice(i, end);
+    const open = /^(#>|#\*|#|\^)\s*([^\s}~()]+)/.exec(inner);
+    const shut = /^\/\s*([^\s}~]+)/.exec(inner);
+    if (open && !inner.startsWith('!')) {
+      stack.push({ name: open[2], tag: tag.length > 40 ? `${tag.slice(0, 37)}…}}` : tag, start: i, end });
+    } else if (shut) {
+      const name = shut[1];
+      const top = stack.pop();
+      if (!top) return { message: `\`${tag}\` closes a block that was never opened: remove it, or add \`{{#${name} …}}\` before it.`, start: i, end };
+      if (top.name !== name) {
+        return { message: `\`${top.tag}\` is closed by \`${tag}\`: close it with \`{{/${top.name}}}\` first.`, start: i, end };
+      }
+    }
+    i = body.indexOf('{{', end);
+  }
+  const unclosed = stack.pop();
+  if (unclosed) return { message: `\`${unclosed.tag}\` is never closed: add \`{{/${unclosed.name}}}\`.`, start: unclosed.start, end: unclosed.end };
+  return undefined;
+}
+
+/** Handlebars' "Expecting 'ID', got 'EOF'" as words. */
+function plainParserMessage(message: string, near: string): string {
+  const lines = message.split('\n');
+  const expecting = lines.find((l) => l.startsWith('Expecting'));
+  const got = /got '([A-Z_]+)'/.exec(expecting ?? '')?.[1];
+  const snippet = near.split('\n')[0].trim();
+  if (got === 'EOF') return 'The template ends in the middle of a `{{…}}` tag: finish it or remove it.';
+  if (expecting) return `\`${snippet.slice(0, 30)}\` is not a valid Handlebars tag here: check the braces and the helper's arguments.`;
+  const head = lines[0].replace(/^Parse error on line \d+:?/, '').trim();
+  return head || message.split('\n')[0];
+}
