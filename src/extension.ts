@@ -17,7 +17,9 @@ import { PromptAnalyses } from './language/promptAnalyses';
 import { RunCodeLensProvider } from './run/codeLens';
 import { RunHistory } from './run/history';
 import { RunController } from './run/runController';
+import { InputStore } from './run/inputStore';
 import { ModelsTreeProvider } from './views/modelsTree';
+import { RUN_SCHEME, RunHistoryTreeProvider } from './views/runHistoryTree';
 import { PROMPT_SELECTOR } from './language/promptAnalyses';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
@@ -26,6 +28,7 @@ export interface ExtensionApi {
   models: ModelsTreeProvider;
   session: AwsSession;
   runs: RunController;
+  runHistory: RunHistoryTreeProvider;
   jobs: JobsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
@@ -55,12 +58,17 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   batchJobs.view = batchJobsView;
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
-  const runs = new RunController(session, catalogue, analyses, history, context.workspaceState, logger);
+  const inputs = new InputStore(context.workspaceState);
+  const runs = new RunController(session, catalogue, analyses, history, inputs, logger);
+  const historyTree = new RunHistoryTreeProvider(history, runs);
+  const historyView = vscode.window.createTreeView('bedrockPromptLab.runHistory', { treeDataProvider: historyTree, canSelectMany: true });
+  historyTree.view = historyView;
   const tests = new PromptTestController(session, catalogue, analyses, logger);
   const lenses = new RunCodeLensProvider(runs, analyses, tests);
 
   context.subscriptions.push(
     logger,
+    inputs,
     session,
     catalogue,
     models,
@@ -70,7 +78,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runs,
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
-    ...runCommands(runs, history, logger),
+    historyTree,
+    historyView,
+    vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, historyTree),
+    ...runCommands({ runs, history, analyses, historyTree }, logger),
     ...modelCommands({ catalogue, runs, analyses, tree: models, session, extensionUri: context.extensionUri }, logger),
     jobs,
     jobsView,
@@ -83,7 +94,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, runs, jobs, batchJobs, tests, shownErrors, comparePanels: openComparePanels, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, runHistory: historyTree, jobs, batchJobs, tests, shownErrors, comparePanels: openComparePanels, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

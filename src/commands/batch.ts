@@ -20,7 +20,7 @@ import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest } from '../prompt/render';
-import { compilePromptFile, promptUriFor } from '../run/promptFiles';
+import { compilePromptFile, promptUriFor, requestFor } from '../run/promptFiles';
 import { inputProblem, missingVariables, requireNoErrors } from '../prompt/inputs';
 import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
@@ -166,11 +166,10 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
     if (problem) return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'InvalidRow', message: `line ${row.line}: ${problem}` } };
     let request: ConverseRequest;
     try {
-      request = (await p.render(row.input)).request;
+      request = requestFor(await p.render(row.input), p.modelId);
     } catch (err) {
       return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'PromptInvalid', message: `line ${row.line}: ${(err as Error).message}` } };
     }
-    request.modelId = p.modelId;
     const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, { signal, retries: false });
     if (o.error) errors.set(o.error.code, o.error);
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
@@ -261,11 +260,10 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     if (problem) throw new BedrockError('Validation', `Row ${row.index + 1} (line ${row.line}) cannot be sent: ${problem}`);
     let request: ConverseRequest;
     try {
-      request = (await p.render(row.input)).request;
+      request = requestFor(await p.render(row.input), p.modelId);
     } catch (err) {
       throw new BedrockError('PromptInvalid', `Row ${row.index + 1} (line ${row.line}) does not render: ${(err as Error).message}`);
     }
-    request.modelId = p.modelId;
     const line = engine.toBatchRecord(row.index, request);
     chars += requestChars(request);
     maxTokens = request.inferenceConfig?.maxTokens;

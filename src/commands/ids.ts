@@ -34,6 +34,13 @@ export const Commands = {
   compareSelectedModels: 'bedrockPromptLab.compareSelectedModels',
   newPromptTests: 'bedrockPromptLab.newPromptTests',
   runPromptTests: 'bedrockPromptLab.runPromptTests',
+  continueConversation: 'bedrockPromptLab.continueConversation',
+  editInputs: 'bedrockPromptLab.editInputs',
+  runWithInputsFrom: 'bedrockPromptLab.runWithInputsFrom',
+  refreshRunHistory: 'bedrockPromptLab.refreshRunHistory',
+  openRunRecord: 'bedrockPromptLab.openRunRecord',
+  compareRunWithCurrent: 'bedrockPromptLab.compareRunWithCurrent',
+  compareRuns: 'bedrockPromptLab.compareRuns',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -17,7 +17,11 @@ import type { ModelFilter } from '../bedrock/modelFilter';
 import type { ModelNode } from '../views/modelsTree';
 import { openRunHistory, runCommand, stopCommand } from './run';
 import type { RunController } from '../run/runController';
-import type { RunHistory } from '../run/history';
+import type { RunHistory, RunRecord } from '../run/history';
+import type { RunOptions } from '../run/types';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { editInputs, runWithInputsFrom } from '../run/inputCommands';
+import { compareRuns, compareRunWithCurrent, openRunRecord, type RunHistoryTreeProvider } from '../views/runHistoryTree';
 import type { InvocationJob } from '../bedrock/clients';
 import type { StreamOutcome } from '../bedrock/stream';
 import type { ConverseRequest } from '../prompt/render';
@@ -34,10 +38,10 @@ export function modelCommands(d: ModelActionDeps & { session: AwsSession; extens
   const useModel = async (uri: vscode.Uri, modelId: string) => setModelInPrompt(await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }), modelId, d.analyses);
   const saveRun = (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => d.runs.saveAsRun(uri, request, outcome);
   return [
-    registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
+    registerCommand(Commands.compareModels, (o?: CompareOptions | vscode.Uri) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, d.runs.inputs, logger, useModel, saveRun, o instanceof vscode.Uri ? { uri: o.toString() } : o), logger),
     // The Models view allows multi-select: VS Code passes the clicked node and every selected one.
-    registerCommand(Commands.compareSelectedModels, (n: ModelNode, selected?: ModelNode[], o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, { ...o, models: (selected?.length ? selected : [n]).map((x) => runnableId(x, d.catalogue, d.runs)) }), logger),
-    registerCommand(Commands.compareWithBaseModel, (n: ModelNode, o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, logger, useModel, saveRun, { ...o, models: customAndBaseModels(n, d.catalogue) }), logger),
+    registerCommand(Commands.compareSelectedModels, (n: ModelNode, selected?: ModelNode[], o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, d.runs.inputs, logger, useModel, saveRun, { ...o, models: (selected?.length ? selected : [n]).map((x) => runnableId(x, d.catalogue, d.runs)) }), logger),
+    registerCommand(Commands.compareWithBaseModel, (n: ModelNode, o?: CompareOptions) => compareModels(d.extensionUri, d.session, d.catalogue, d.analyses, d.runs.inputs, logger, useModel, saveRun, { ...o, models: customAndBaseModels(n, d.catalogue) }), logger),
     registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(d.analyses, u), logger),
     registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(d.tree, f), logger),
     registerCommand(Commands.searchModels, (s?: string) => searchModels(d.tree, s), logger),
@@ -73,12 +77,20 @@ export function batchCommands(d: BatchDeps, logger: OutputLogger): vscode.Dispos
   ];
 }
 
-/** Running prompts, stopping them, and the run history. */
-export function runCommands(runs: RunController, history: RunHistory, logger: OutputLogger): vscode.Disposable[] {
+/** Running prompts, their inputs, stopping them, and the run history. */
+export function runCommands(d: { runs: RunController; history: RunHistory; analyses: PromptAnalyses; historyTree: RunHistoryTreeProvider }, logger: OutputLogger): vscode.Disposable[] {
+  const { runs, history, analyses, historyTree } = d;
   return [
     registerCommand(Commands.run, (arg?: Parameters<typeof runCommand>[1]) => runCommand(runs, arg), logger),
+    registerCommand(Commands.continueConversation, (arg?: vscode.Uri | RunOptions) => runs.run({ ...(arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {})), continue: true }), logger),
     registerCommand(Commands.stop, (uri?: vscode.Uri) => stopCommand(runs, uri), logger),
+    registerCommand(Commands.editInputs, (uri?: vscode.Uri) => editInputs(runs.inputs, analyses, uri), logger),
+    registerCommand(Commands.runWithInputsFrom, (uri?: vscode.Uri) => runWithInputsFrom(runs.inputs, runs, uri), logger),
     registerCommand(Commands.openRunHistory, () => openRunHistory(history), logger),
+    registerCommand(Commands.refreshRunHistory, () => historyTree.refresh(), logger),
+    registerCommand(Commands.openRunRecord, (r: RunRecord) => openRunRecord(r), logger),
+    registerCommand(Commands.compareRuns, (r?: RunRecord, selected?: RunRecord[]) => compareRuns(historyTree, r, selected), logger),
+    registerCommand(Commands.compareRunWithCurrent, (r: RunRecord) => compareRunWithCurrent(historyTree, r), logger),
   ];
 }
 

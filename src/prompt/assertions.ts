@@ -54,6 +54,18 @@ export function parseJsonAnswer(text: string): { value?: unknown; error?: string
   }
 }
 
+/**
+ * Whether an answer is JSON matching the output schema: undefined when it is, else why not in words
+ * (`/mood must be equal to one of the allowed values`). Used by the `schema` assertion and after a run.
+ */
+export function outputSchemaProblem(text: string, schema: unknown): string | undefined {
+  const parsed = parseJsonAnswer(text);
+  if (parsed.error) return `the answer is not JSON (${parsed.error})`;
+  const validate = validatorFor(schema);
+  if (validate(parsed.value)) return undefined;
+  return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim()).join('; ');
+}
+
 export async function checkAssertions(assertions: Assertion[], outcome: CaseOutcome, ctx: AssertionContext): Promise<AssertionResult[]> {
   const results: AssertionResult[] = [];
   const text = outcome.text;
@@ -95,10 +107,8 @@ export async function checkAssertions(assertions: Assertion[], outcome: CaseOutc
           results.push({ assertion: a, pass: false, message: `Expected JSON matching the output schema, but the answer is not JSON: ${parsed.error}`, actual: text });
           break;
         }
-        const validate = validatorFor(ctx.outputSchema);
-        const pass = validate(parsed.value) as boolean;
-        const why = (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`).join('; ');
-        results.push({ assertion: a, pass, message: pass ? 'matches the output schema' : `Does not match the output schema: ${why}`, expected: JSON.stringify(ctx.outputSchema, null, 2), actual: text });
+        const why = outputSchemaProblem(text, ctx.outputSchema);
+        results.push({ assertion: a, pass: why === undefined, message: why === undefined ? 'matches the output schema' : `Does not match the output schema: ${why}`, expected: JSON.stringify(ctx.outputSchema, null, 2), actual: text });
         break;
       }
       case 'maxLatencyMs': {

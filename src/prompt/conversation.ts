@@ -1,5 +1,6 @@
 // The conversation lives in the file: each run appends the model's answer as a `{{role "model"}}`
-// turn, then an empty user turn for the next message. The answer is escaped so the next run sends it
+// turn (with the tool calls it made as `{{#toolUse}}` blocks), then the next user turn: empty for the
+// next message, or `{{#toolResult}}` blocks for the user to fill in. The answer is escaped so the next run sends it
 // back as the same text and never evaluates it as template syntax.
 
 /** Makes text literal inside a Handlebars template: `{{` is escaped as `\{{` (Handlebars' own escape). */
@@ -27,11 +28,12 @@ export function modelTurnPrefix(documentText: string): string {
   return `${sep}${MODEL_TURN_HEADER}\n`;
 }
 
-/** What goes after the streamed text: the end marker (if any), a metrics comment, the next user turn. */
-export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string): string {
+/** What goes after the streamed text: tool calls, the end marker (if any), a metrics comment, the next user turn. */
+export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string, calls: ToolCallText[] = []): string {
   const marker = turnMarker(end, detail);
   const info = metrics ? `{{!-- ${commentSafe(metrics)} --}}\n` : '';
-  return `\n${marker ? `${marker}\n` : ''}${info}\n${USER_TURN_HEADER}\n`;
+  const tools = calls.map((c) => `\n${toolUseBlock(c)}`).join('');
+  return `${tools}\n${marker ? `${marker}\n` : ''}${info}\n${nextUserTurn(end === 'complete' ? calls : [])}`;
 }
 
 /** Text that can sit inside a `{{!-- … --}}` comment without ending it. */
@@ -44,10 +46,49 @@ export function reasoningComment(reasoning: string): string {
   return `{{!-- reasoning:\n${commentSafe(reasoning.trim())}\n--}}\n`;
 }
 
-export function toolCallComment(call: { name: string; toolUseId: string; input: unknown }): string {
-  const args =
-    call.input && typeof call.input === 'object' && !Array.isArray(call.input)
-      ? Object.entries(call.input as Record<string, unknown>).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join(', ')
-      : JSON.stringify(call.input);
-  return `{{!-- tool call: ${commentSafe(`${call.name}(${args})`)} [${call.toolUseId}] --}}`;
+export interface ToolCallText {
+  name: string;
+  toolUseId: string;
+  input: unknown;
+}
+
+/** A hash argument's string literal: ids and names are [A-Za-z0-9_.:-], anything else is dropped. */
+function literal(value: string): string {
+  return value.replace(/[^a-zA-Z0-9_.:-]/g, '');
+}
+
+/** A tool call the model made, as the file holds it: a block the next run sends back as a `toolUse`. */
+export function toolUseBlock(call: ToolCallText): string {
+  const input = JSON.stringify(call.input ?? {});
+  return `{{#toolUse id="${literal(call.toolUseId)}" name="${literal(call.name)}"}}${escapeTemplateText(input)}{{/toolUse}}`;
+}
+
+/** Where the user writes a tool's result (JSON or text): one block per call; the run sends them back. */
+export function toolResultBlock(call: ToolCallText): string {
+  return `{{#toolResult id="${literal(call.toolUseId)}"}}\n\n{{/toolResult}}`;
+}
+
+/** The next user turn after an answer: empty, or the tool results to fill in. */
+export function nextUserTurn(calls: ToolCallText[]): string {
+  return `${USER_TURN_HEADER}\n${calls.map((c) => `${toolResultBlock(c)}\n`).join('')}`;
+}
+
+const ROLE_TAG = /\{\{~?\s*role\s/;
+const EMPTY_RESULTS = /\{\{#toolResult id="[^"]*"\}\}\s*\{\{\/toolResult\}\}/g;
+
+/**
+ * Where the file ends with an answer a run appended and nothing since (its metrics comment, then the
+ * empty next user turn, or tool results not filled in): the offset of that answer's `{{role "model"}}`.
+ * Run replaces the answer from there; undefined when the user has written on (Run then continues).
+ */
+export function appendedAnswerStart(text: string): number | undefined {
+  const user = text.lastIndexOf(USER_TURN_HEADER);
+  if (user < 0 || text.slice(user + USER_TURN_HEADER.length).replace(EMPTY_RESULTS, '').trim() !== '') return undefined;
+  const before = text.slice(0, user).trimEnd();
+  if (!before.endsWith('--}}')) return undefined;
+  const metrics = before.lastIndexOf('{{!-- bedrock: ');
+  if (metrics < 0 || ROLE_TAG.test(before.slice(metrics))) return undefined;
+  const model = text.lastIndexOf(MODEL_TURN_HEADER, metrics);
+  if (model < 0 || ROLE_TAG.test(text.slice(model + MODEL_TURN_HEADER.length, metrics))) return undefined;
+  return model;
 }

@@ -60,7 +60,8 @@ export interface PromptSource {
 
 /** Splits like Dotprompt: `---` on the first line, YAML, a `---` line, then the template. */
 export function splitPrompt(text: string): PromptSource {
-  const open = /^---[ \t]*(\r\n|\r|\n)/.exec(text);
+  // A byte order mark before the fence is not part of the prompt (editors on Windows write one).
+  const open = /^\uFEFF?---[ \t]*(\r\n|\r|\n)/.exec(text);
   if (!open) return { text, bodyStart: 0, body: text };
   const start = open[0].length;
   const close = /(^|\r\n|\r|\n)---[ \t]*(\r\n|\r|\n|$)/g;

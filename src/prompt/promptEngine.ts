@@ -1,6 +1,6 @@
 // The .prompt engine (yaml, handlebars, dotprompt) as one module. It is bundled on its own
 // (dist/promptEngine.js) and required on first use, so activation does not pay for parsing it.
 export { analyzePrompt } from './analyze';
-export { renderPrompt, compilePrompt, missingInputs } from './render';
-export { parseTestFile } from './testCases';
-export { checkAssertions, judgeRequest, verdictFrom } from './assertions';
+export { renderPrompt, compilePrompt, requestForModel } from './render';
+export { parseTestFile, testsFileFor } from './testCases';
+export { checkAssertions, judgeRequest, verdictFrom, outputSchemaProblem } from './assertions';

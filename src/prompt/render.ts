@@ -2,9 +2,14 @@
 // prompt renders here as it does in Dotprompt and Genkit), then maps Dotprompt's messages and the
 // `bedrock.*` options onto Converse and checks the rules the service enforces before anything is sent.
 import type { ContentBlock, ConverseStreamCommandInput, Message, SystemContentBlock, Tool } from '@aws-sdk/client-bedrock-runtime';
+import { randomBytes } from 'node:crypto';
 import { Dotprompt, picoschema, type Part } from 'dotprompt';
+import Handlebars from 'handlebars';
+import { parse as parseYaml } from 'yaml';
+import { supportsStructuredOutput } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import { safeDecodeUri, splitPrompt } from './document';
+import { isForbiddenKeyPath } from './frontmatterChecks';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
 export interface PromptFiles {
@@ -28,11 +33,15 @@ export type ConverseRequest = ConverseStreamCommandInput & { modelId: string };
 
 export interface RenderResult {
   request: ConverseRequest;
+  /** The request before the output format is applied for a model (see requestForModel). */
+  baseRequest: ConverseRequest;
   /** The inputs used (defaults merged with the given values). */
   input: Record<string, unknown>;
   /** The output format asked for in the frontmatter. */
   outputFormat?: 'text' | 'json';
   outputSchema?: unknown;
+  /** Whether the request asks Converse for native structured output (else the schema is an instruction). */
+  structuredOutput?: boolean;
 }
 
 export const LIMITS = {
@@ -69,12 +78,6 @@ export function contentTypeOf(url: string, explicit?: string): string | undefine
   return ext ? EXT_TYPES[ext] : undefined;
 }
 
-/** Values the template uses that have no default and were not given: a Run asks for these. */
-export function missingInputs(declared: Iterable<string>, used: Iterable<string>, given: Record<string, unknown>, defaults: Record<string, unknown>): string[] {
-  const names = new Set([...declared, ...used]);
-  return [...names].filter((n) => !(n in given) && !(n in defaults));
-}
-
 export interface RenderOptions {
   defaultModel?: string;
   /** Refuse a conversation whose last user turn is empty (a run needs the next message). Default true. */
@@ -90,22 +93,33 @@ export async function renderPrompt(text: string, input: Record<string, unknown>,
  * frontmatter, the Handlebars template, partials and tool schemas are done here, not per row.
  */
 export async function compilePrompt(text: string, files: PromptFiles, options: RenderOptions = {}): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+  text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter from Dotprompt
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed) throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
+  refuseForbiddenKeys(source.frontmatter?.text);
+  // Structure (roles, media, history, sections, tool turns) comes only from helpers. Text that spells a
+  // Dotprompt marker, in the template's own text or in a partial, is made inert before Handlebars sees it.
   const dp = new Dotprompt({
     partialResolver: async (name) => {
       const partial = await files.readPartial(name);
       if (partial === undefined) throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
-      return partial;
+      return neutralizeMarkers(partial);
     },
   });
+  const turns = turnHelpers(dp);
   let parsed;
   try {
     parsed = dp.parse(text);
   } catch (err) {
     throw new RenderError(`The frontmatter is not valid YAML: ${String(err)}`, 1);
   }
+  parsed = { ...parsed, template: neutralizeMarkers(parsed.template) };
+  // Dotprompt trims the template: template line 1 is the body's first non-blank line.
+  const bodyLead = source.frontmatter ? source.body.slice(0, source.body.length - source.body.trimStart().length) : '';
+  const firstTemplateLine = lineOffset(text, source.bodyStart) + (bodyLead.match(/\n/g)?.length ?? 0);
+  const fileLine = (templateLine: number | undefined) => (templateLine === undefined ? undefined : templateLine + firstTemplateLine);
+
   const raw = (parsed.raw ?? {}) as Record<string, unknown>;
   const modelRaw = (parsed.model as string | undefined) ?? options.defaultModel;
   if (!modelRaw) throw new RenderError('The prompt names no model: add `model: <model id>` to the frontmatter (the Models view has a "Use in current prompt" action).', 2);
@@ -118,15 +132,15 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   for (const name of toolNames) {
     const def = toolDefs.find((d) => d.name === name);
     if (!def) throw new RenderError(`Tool \`${name}\` is listed in \`tools\` but not defined in \`toolDefs\`.`);
-    toolSpecs.push({ toolSpec: { name, description: def.description || name, inputSchema: { json: (await toJsonSchema(def.inputSchema)) as never } } });
+    toolSpecs.push({ toolSpec: { name, description: def.description || name, inputSchema: { json: (await toJsonSchema(def.inputSchema, `the inputSchema of tool \`${name}\``)) as never } } });
   }
   const output = parsed.output as { format?: string; schema?: unknown } | undefined;
-  const outputSchema = output?.schema !== undefined ? await toJsonSchema(output.schema) : undefined;
+  const outputSchema = output?.schema !== undefined ? await toJsonSchema(output.schema, '`output.schema`') : undefined;
   const templateError = (err: unknown): RenderError => {
     if (err instanceof RenderError) return err;
     const message = err instanceof Error ? err.message : String(err);
     const line = /line (\d+)/.exec(message)?.[1];
-    return new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? Number(line) + lineOffset(text, source.bodyStart) : undefined);
+    return new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? fileLine(Number(line)) : undefined);
   };
   const template = await dp.compile(parsed).catch((err: unknown) => {
     throw templateError(err);
@@ -134,7 +148,7 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
 
   return async (input) => {
     const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
-    const merged = { ...defaults, ...input };
+    const merged = inertInput({ ...defaults, ...input });
 
     let rendered;
     try {
@@ -144,14 +158,20 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
     }
 
     const system: SystemContentBlock[] = [];
-    const messages: Message[] = [];
+    const conversation: Turn[] = [];
     let images = 0;
     let documents = 0;
     for (const m of rendered.messages) {
+      const role = m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : m.role === 'system' ? 'system' : undefined;
       const content: ContentBlock[] = [];
+      let line: number | undefined;
       for (const part of m.content as Part[]) {
         if ('text' in part && typeof part.text === 'string') {
-          content.push({ text: part.text });
+          for (const piece of turns.split(part.text)) {
+            if (typeof piece === 'string') content.push({ text: piece });
+            else if (piece.kind === 'line') line ??= fileLine(piece.line);
+            else content.push(toolBlock(piece, role, fileLine(piece.line)));
+          }
         } else if ('media' in part && part.media) {
           const block = await mediaBlock(part.media.url, part.media.contentType, files);
           if ('image' in block) images++;
@@ -159,26 +179,29 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
           content.push(block);
         }
       }
+      if (!role) throw new RenderError(`Unknown role "${m.role}": use system, user or model.`, line);
       const trimmed = trimText(content);
-      if (m.role === 'system') {
-        if (trimmed.some((b) => !('text' in b))) throw new RenderError('A system section can hold only text: move media into a user turn.');
+      if (trimmed.length === 0) continue;
+      if (role === 'system') {
+        if (trimmed.some((b) => !('text' in b))) throw new RenderError('A system section can hold only text: move media into a user turn.', line);
         system.push(...(trimmed as SystemContentBlock[]));
         continue;
       }
-      const role = m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : undefined;
-      if (!role) throw new RenderError(`Unknown role "${m.role}": use system, user or model.`);
-      if (trimmed.length === 0) continue;
-      messages.push({ role, content: trimmed });
+      // Bedrock needs user and model turns to alternate: adjacent turns of one role are one message.
+      const last = conversation.at(-1);
+      if (last?.role === role) last.content.push(...trimmed);
+      else conversation.push({ role, content: trimmed, line });
     }
     if (images > LIMITS.imagesPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`);
     if (documents > LIMITS.documentsPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`);
     // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
     // the conversation would end with the model's turn. Ask for the message instead of sending that.
     const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
-    if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && messages.at(-1)?.role === 'assistant') {
-      throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.');
+    if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && conversation.at(-1)?.role === 'assistant') {
+      throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.', lineOf(text, source.bodyStart + (roleMarkers.at(-1)?.index ?? 0)));
     }
-    checkConversation(messages);
+    checkConversation(conversation, toolNames.length > 0);
+    const messages: Message[] = conversation.map((t) => ({ role: t.role, content: t.content }));
 
     const ref = normalizeModelRef(modelRaw);
     const request: ConverseRequest = { modelId: ref.modelId, messages };
@@ -235,20 +258,168 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
     if (cachePoints.includes('tools') && request.toolConfig?.tools) request.toolConfig.tools.push({ cachePoint: { type: 'default' } });
     if (cachePoints.includes('messages') && messages.length > 0) messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
 
-    if (output?.format === 'json') {
-      const last = messages[messages.length - 1];
-      const instruction = outputSchema
-        ? `Respond with JSON only, no prose, conforming to this JSON schema:\n${JSON.stringify(outputSchema)}`
-        : 'Respond with JSON only, no prose.';
-      if (last?.role === 'user') last.content?.push({ text: instruction });
-    }
-    return { request, input: merged, outputFormat: output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined, outputSchema };
+    const outputFormat = output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined;
+    const base: RenderResult = { request, baseRequest: request, input: merged, outputFormat, outputSchema };
+    return requestForModel(base, ref.modelId);
   };
 }
 
-async function toJsonSchema(schema: unknown): Promise<unknown> {
+/**
+ * The render's request for a model (the file's, or another one: Compare's columns, "run with this
+ * model", a test profile). JSON output is asked for natively (`outputConfig`) where the model has
+ * structured output, else as an instruction after the last user message.
+ */
+export function requestForModel(result: RenderResult, modelRef: string): RenderResult {
+  const base = result.baseRequest;
+  const modelId = normalizeModelRef(modelRef).modelId;
+  const request: ConverseRequest = { ...base, modelId };
+  let structuredOutput = false;
+  if (result.outputFormat === 'json') {
+    if (result.outputSchema !== undefined && supportsStructuredOutput(modelId)) {
+      structuredOutput = true;
+      request.outputConfig = { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: JSON.stringify(result.outputSchema), name: 'response', description: 'The answer, as the prompt\'s output.schema describes it' } } } } as never;
+    } else {
+      const instruction = result.outputSchema
+        ? `Respond with JSON only, no prose, conforming to this JSON schema:\n${JSON.stringify(result.outputSchema)}`
+        : 'Respond with JSON only, no prose.';
+      const messages = base.messages ?? [];
+      const last = messages.at(-1);
+      if (last?.role === 'user') request.messages = [...messages.slice(0, -1), { ...last, content: [...(last.content ?? []), { text: instruction }] }];
+    }
+  }
+  return { ...result, request, structuredOutput };
+}
+
+interface Turn {
+  role: 'user' | 'assistant';
+  content: ContentBlock[];
+  /** 1-based line of the turn's `{{role}}` in the file, when it has one. */
+  line?: number;
+}
+
+type TurnSlot = { kind: 'line'; line?: number } | { kind: 'toolUse' | 'toolResult'; id?: string; name?: string; status?: string; body: string; line?: number };
+
+/**
+ * Dotprompt's `role` helper, and `toolUse` / `toolResult` block helpers, that leave a marker only this
+ * compile knows (a random nonce): a value or a model answer cannot forge a tool turn or move a line.
+ */
+function turnHelpers(dp: Dotprompt): { split(text: string): (string | TurnSlot)[] } {
+  const nonce = randomBytes(12).toString('hex');
+  const slots = new Map<number, TurnSlot>();
+  let next = 0;
+  const marker = (slot: TurnSlot) => {
+    const k = next++;
+    slots.set(k, slot);
+    return `\u0000bpl${nonce}:${k}\u0000`;
+  };
+  type Options = Handlebars.HelperOptions & { loc?: { start: { line: number } } };
+  dp.defineHelper('role', (role: string, options: Options) => `<<<dotprompt:role:${role}>>>${marker({ kind: 'line', line: options?.loc?.start.line })}`);
+  for (const kind of ['toolUse', 'toolResult'] as const) {
+    dp.defineHelper(kind, function (this: unknown, options: Options) {
+      const hash = (options?.hash ?? {}) as Record<string, unknown>;
+      const body = typeof options?.fn === 'function' ? options.fn(this) : '';
+      const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
+      return marker({ kind, id: str(hash.id), name: str(hash.name), status: str(hash.status), body, line: options?.loc?.start.line });
+    });
+  }
+  const pattern = new RegExp(`\\u0000bpl${nonce}:(\\d+)\\u0000`, 'g');
+  return {
+    split(text) {
+      const out: (string | TurnSlot)[] = [];
+      let at = 0;
+      for (const m of text.matchAll(pattern)) {
+        if (m.index > at) out.push(text.slice(at, m.index));
+        const k = Number(m[1]);
+        const slot = slots.get(k);
+        slots.delete(k);
+        if (slot) out.push(slot);
+        at = m.index + m[0].length;
+      }
+      if (at < text.length) out.push(text.slice(at));
+      return out;
+    },
+  };
+}
+
+function toolBlock(slot: Exclude<TurnSlot, { kind: 'line' }>, role: string | undefined, line: number | undefined): ContentBlock {
+  const where = line ? ` (line ${line})` : '';
+  if (!slot.id || !/^[a-zA-Z0-9_.:-]{1,64}$/.test(slot.id)) throw new RenderError(`\`{{#${slot.kind}}}\`${where} needs \`id="…"\`: 1–64 letters, digits, _ . : or -.`, line);
+  const body = slot.body.trim();
+  if (slot.kind === 'toolUse') {
+    if (role !== 'assistant') throw new RenderError(`A tool call${where} belongs in a model turn: put it after \`{{role "model"}}\`.`, line);
+    if (!slot.name) throw new RenderError(`The tool call \`${slot.id}\`${where} needs \`name="…"\` (the tool's name).`, line);
+    let input: unknown = {};
+    if (body) {
+      try {
+        input = JSON.parse(body);
+      } catch (err) {
+        throw new RenderError(`The input of tool call \`${slot.name}\`${where} is not JSON (${(err as Error).message}): write a JSON object between the tags.`, line);
+      }
+    }
+    return { toolUse: { toolUseId: slot.id, name: slot.name, input: input as never } };
+  }
+  if (role !== 'user') throw new RenderError(`A tool result${where} belongs in a user turn: put it after \`{{role "user"}}\`.`, line);
+  if (!body) throw new RenderError(`Write the result of tool call \`${slot.id}\` between \`{{#toolResult id="${slot.id}"}}\` and \`{{/toolResult}}\`${where}: JSON, or plain text. Then run again.`, line);
+  if (slot.status !== undefined && slot.status !== 'success' && slot.status !== 'error') throw new RenderError(`\`status\` of a tool result${where} is \`success\` or \`error\`, not \`${slot.status}\`.`, line);
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    value = undefined;
+  }
+  const content = value !== null && typeof value === 'object' && !Array.isArray(value) ? [{ json: value as never }] : [{ text: body }];
+  return { toolResult: { toolUseId: slot.id, content, ...(slot.status ? { status: slot.status as never } : {}) } };
+}
+
+/** A marker Dotprompt would read as structure (role, media, history, section), made inert text. */
+export function neutralizeMarkers(text: string): string {
+  return text.includes('<<<dotprompt:') ? text.replace(/<<<(?=dotprompt:)/g, '<<\u200b<') : text;
+}
+
+/** Input values as data only: markers made inert (in keys too), and keys that reach a prototype refused. */
+function inertInput(value: Record<string, unknown>): Record<string, unknown> {
+  const visit = (v: unknown, depth: number): unknown => {
+    if (typeof v === 'string') return neutralizeMarkers(v);
+    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
+    if (v instanceof Uint8Array || v instanceof Date) return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (isForbiddenKeyPath(k)) throw new RenderError(`The input key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be input names.`);
+      out[neutralizeMarkers(k)] = visit(x, depth + 1);
+    }
+    return out;
+  };
+  return visit(value, 0) as Record<string, unknown>;
+}
+
+/** Frontmatter keys that would reach `Object.prototype` when Dotprompt expands dotted keys: refused before Dotprompt reads them. */
+function refuseForbiddenKeys(yamlText: string | undefined): void {
+  if (!yamlText || !/__proto__|constructor|prototype/.test(yamlText)) return;
+  let data: unknown;
+  try {
+    data = parseYaml(yamlText);
+  } catch {
+    return; // Dotprompt reports broken YAML
+  }
+  const visit = (v: unknown, depth: number): void => {
+    if (depth > 64 || v === null || typeof v !== 'object') return;
+    if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
+    for (const k of Object.keys(v)) {
+      if (isForbiddenKeyPath(k)) throw new RenderError(`The frontmatter key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be keys. Rename it.`);
+      visit((v as Record<string, unknown>)[k], depth + 1);
+    }
+  };
+  visit(data, 0);
+}
+
+async function toJsonSchema(schema: unknown, where: string): Promise<unknown> {
   if (schema === undefined || schema === null) return { type: 'object', properties: {} };
-  return picoschema(schema);
+  try {
+    return await picoschema(schema);
+  } catch (err) {
+    throw new RenderError(`${where} is not valid Picoschema: ${(err as Error).message.replace(/^Picoschema: /, '')}. The diagnostics in the frontmatter show where.`);
+  }
 }
 
 function topKField(modelId: string, topK: number, existing: Record<string, unknown>): Record<string, unknown> {
@@ -275,17 +446,40 @@ function trimText(content: ContentBlock[]): ContentBlock[] {
       break;
     }
   }
+  // Around a tool call or result, the line breaks of the file are layout, not text.
+  const isTool = (b: ContentBlock | undefined) => b !== undefined && ('toolUse' in b || 'toolResult' in b);
+  out.forEach((b, i) => {
+    if (!('text' in b) || typeof b.text !== 'string') return;
+    if (isTool(out[i + 1])) (b as { text: string }).text = b.text.replace(/\s+$/, '');
+    if (isTool(out[i - 1])) (b as { text: string }).text = (b as { text: string }).text.replace(/^\s+/, '');
+  });
   return out.filter((b) => !('text' in b) || (typeof b.text === 'string' && b.text.trim() !== ''));
 }
 
-function checkConversation(messages: Message[]): void {
-  if (messages.length === 0) throw new RenderError('The prompt has no user message: add text after `{{role "user"}}` (or after the frontmatter).');
-  if (messages[0].role !== 'user') throw new RenderError('The conversation must start with a user turn: add `{{role "user"}}` and text before the first `{{role "model"}}`.');
-  for (let i = 1; i < messages.length; i++) {
-    if (messages[i].role === messages[i - 1].role) {
-      throw new RenderError(`Two ${messages[i].role === 'assistant' ? 'model' : 'user'} turns follow each other (turns ${i} and ${i + 1}): Bedrock needs user and model turns to alternate.`);
-    }
-  }
+function checkConversation(turns: Turn[], hasTools: boolean): void {
+  if (turns.length === 0) throw new RenderError('The prompt has no user message: add text after `{{role "user"}}` (or after the frontmatter).');
+  if (turns[0].role !== 'user') throw new RenderError('The conversation must start with a user turn: add `{{role "user"}}` and text before the first `{{role "model"}}`.', turns[0].line);
+  const ids = (t: Turn | undefined, kind: 'toolUse' | 'toolResult') =>
+    (t?.content ?? []).flatMap((b) => (kind === 'toolUse' ? (b.toolUse ? [b.toolUse.toolUseId ?? ''] : []) : b.toolResult ? [b.toolResult.toolUseId ?? ''] : []));
+  let anyTool = false;
+  // Results that answer nothing first: the usual slip is a mistyped id, which also leaves a call open.
+  turns.forEach((turn, i) => {
+    const results = ids(turn, 'toolResult');
+    anyTool ||= results.length > 0 || ids(turn, 'toolUse').length > 0;
+    if (results.length === 0) return;
+    const asked = new Set(ids(turns[i - 1], 'toolUse'));
+    const stray = results.find((r) => !asked.has(r));
+    if (stray) throw new RenderError(`The tool result \`${stray}\` answers no tool call of the model turn just before it: Bedrock pairs each result with a call of the previous turn.`, turn.line);
+  });
+  turns.forEach((turn, i) => {
+    const calls = ids(turn, 'toolUse');
+    const next = turns[i + 1];
+    if (calls.length === 0 || !next) return;
+    const answered = new Set(ids(next, 'toolResult'));
+    const open = calls.find((c) => !answered.has(c));
+    if (open) throw new RenderError(`The tool call \`${open}\` has no result in the next user turn: add \`{{#toolResult id="${open}"}}…{{/toolResult}}\` there.`, next.line);
+  });
+  if (anyTool && !hasTools) throw new RenderError('This conversation holds tool calls: keep `tools` and `toolDefs` in the frontmatter, Bedrock needs them to read tool turns.');
 }
 
 async function mediaBlock(url: string, explicitType: string | undefined, files: PromptFiles): Promise<ContentBlock> {
@@ -327,4 +521,9 @@ function documentName(url: string): string {
 
 function lineOffset(text: string, bodyStart: number): number {
   return text.slice(0, bodyStart).split('\n').length - 1;
+}
+
+/** 1-based line of an offset. */
+function lineOf(text: string, offset: number): number {
+  return text.slice(0, offset).split('\n').length;
 }

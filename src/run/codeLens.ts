@@ -3,6 +3,9 @@ import { formatEstimate } from '../bedrock/pricing';
 import { estimateRunCost } from '../host/pricing';
 import { isPartialPath } from '../prompt/document';
 import type { PromptAnalyses } from '../language/promptAnalyses';
+import { appendedAnswerStart } from '../prompt/conversation';
+import { Commands } from '../commands/ids';
+import { inputsSummary } from './inputStore';
 import type { RunController } from './runController';
 
 /** ▶ Run (or ■ Stop while running) at the top of every .prompt file, and Run on the last user turn. */
@@ -18,7 +21,10 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     private readonly analyses: PromptAnalyses,
     private readonly tests?: { caseCount(uri: vscode.Uri): number | undefined; onDidChangeFiles: vscode.Event<void> },
   ) {
-    this.sub = runs.onDidChange(() => this.changed.fire());
+    this.sub = vscode.Disposable.from(
+      runs.onDidChange(() => this.changed.fire()),
+      runs.inputs.onDidChange(() => this.changed.fire()),
+    );
     this.testsSub = tests?.onDidChangeFiles(() => this.changed.fire());
   }
 
@@ -27,12 +33,22 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     if (isPartialPath(doc.uri.path)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     if (this.runs.isRunning(doc.uri)) {
-      return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: 'bedrockPromptLab.stop', arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];
+      return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: Commands.stop, arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];
     }
-    const lenses = [new vscode.CodeLens(top, { title: '$(play) Run', command: 'bedrockPromptLab.run', arguments: [doc.uri], tooltip: 'Run this prompt through Bedrock (Ctrl+Alt+Enter)' })];
-    lenses.push(new vscode.CodeLens(top, { title: '$(split-horizontal) Compare models', command: 'bedrockPromptLab.compareModels', arguments: [doc.uri], tooltip: 'Run this prompt on several models side by side' }));
+    const again = appendedAnswerStart(doc.getText()) !== undefined;
+    const lenses = [
+      new vscode.CodeLens(top, {
+        title: again ? '$(refresh) Run again' : '$(play) Run',
+        command: Commands.run,
+        arguments: [doc.uri],
+        tooltip: again
+          ? 'Run the prompt again: the last answer is replaced by the new one (it stays in the run history, and Undo brings it back) (Ctrl+Alt+Enter)'
+          : 'Run this prompt through Bedrock (Ctrl+Alt+Enter)',
+      }),
+    ];
+    lenses.push(new vscode.CodeLens(top, { title: '$(split-horizontal) Compare models', command: Commands.compareModels, arguments: [doc.uri], tooltip: 'Run this prompt on several models side by side' }));
     const cases = this.tests?.caseCount(doc.uri);
-    if (cases) lenses.push(new vscode.CodeLens(top, { title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`, command: 'bedrockPromptLab.runPromptTests', arguments: [doc.uri], tooltip: 'Run the cases of the tests file beside this prompt' }));
+    if (cases) lenses.push(new vscode.CodeLens(top, { title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`, command: Commands.runPromptTests, arguments: [doc.uri], tooltip: 'Run the cases of the tests file beside this prompt' }));
     const model = this.analyses.get(doc).model;
     if (model) {
       // The next run's likely cost, before it is sent: the template's text (comments and markers
@@ -50,11 +66,30 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
         }),
       );
     }
-    const roles = this.analyses.get(doc).roles;
+    // The values the next run uses, where the user looks first; a click edits them.
+    const analysis = this.analyses.get(doc);
+    const view = this.runs.inputs.view(doc.uri, analysis);
+    if (view.length > 0) {
+      const missing = view.filter((v) => v.required && v.source === 'unset').map((v) => v.name);
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(symbol-variable) ${inputsSummary(view)}`,
+          command: Commands.editInputs,
+          arguments: [doc.uri],
+          tooltip: `The inputs the next run uses: click to change them.${missing.length > 0 ? ` Not set yet (asked on Run): ${missing.join(', ')}.` : ''}`,
+        }),
+        new vscode.CodeLens(top, { title: '$(beaker) Run with…', command: Commands.runWithInputsFrom, arguments: [doc.uri], tooltip: 'Run with the inputs of a test case or a row of a data file' }),
+      );
+    }
+    const roles = analysis.roles;
     const lastUser = [...roles].reverse().find((r) => r.role === 'user');
-    if (lastUser && lastUser.range.start.line > 0 && roles.filter((r) => r.role === 'model').length > 0) {
+    if (lastUser && lastUser.range.start.line > 0 && roles.some((r) => r.role === 'model')) {
       const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
-      lenses.push(new vscode.CodeLens(range, { title: '$(play) Continue the conversation', command: 'bedrockPromptLab.run', arguments: [doc.uri] }));
+      lenses.push(
+        again
+          ? new vscode.CodeLens(range, { title: '$(comment-discussion) Continue…', command: Commands.continueConversation, arguments: [doc.uri], tooltip: 'Keep the answer and send your next message' })
+          : new vscode.CodeLens(range, { title: '$(play) Send', command: Commands.run, arguments: [doc.uri], tooltip: 'Send the conversation with this message' }),
+      );
     }
     return lenses;
   }

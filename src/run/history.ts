@@ -44,6 +44,19 @@ export class RunHistory {
     return target;
   }
 
+  /** The runs of one prompt, newest first, read from their records. */
+  async runsOf(promptUri: vscode.Uri): Promise<RunRecord[]> {
+    const prompt = vscode.workspace.asRelativePath(promptUri);
+    const base = promptUri.path.split('/').pop()?.replace(/\.prompt$/, '') ?? '';
+    const records: RunRecord[] = [];
+    for (const entry of await this.list()) {
+      if (!entry.name.endsWith(`-${base}.json`)) continue;
+      const record = await readRecord(entry.uri);
+      if (record?.prompt === prompt) records.push(record);
+    }
+    return records;
+  }
+
   async list(): Promise<{ uri: vscode.Uri; name: string }[]> {
     const folder = this.folder();
     try {
@@ -65,4 +78,38 @@ function bytesReplacer(_key: string, value: unknown): unknown {
     return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }
   return value;
+}
+
+/** One recorded run, as the Run History view shows it. */
+export interface RunRecord {
+  uri: vscode.Uri;
+  time: string;
+  prompt: string;
+  modelId: string;
+  status: string;
+  text: string;
+  latencyMs?: number;
+  outputTokens?: number;
+  costUsd?: number;
+  error?: { code: string; message: string };
+}
+
+export async function readRecord(uri: vscode.Uri): Promise<RunRecord | undefined> {
+  try {
+    const r = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')) as Record<string, any>;
+    return {
+      uri,
+      time: String(r.time ?? ''),
+      prompt: String(r.prompt ?? ''),
+      modelId: String(r.modelId ?? ''),
+      status: String(r.status ?? ''),
+      text: typeof r.response?.text === 'string' ? r.response.text : '',
+      latencyMs: typeof r.metrics?.latencyMs === 'number' ? r.metrics.latencyMs : undefined,
+      outputTokens: typeof r.usage?.outputTokens === 'number' ? r.usage.outputTokens : undefined,
+      costUsd: typeof r.costUsd === 'number' ? r.costUsd : undefined,
+      error: r.error,
+    };
+  } catch {
+    return undefined; // a record being written, or not ours
+  }
 }

@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import { isPartialPath } from '../prompt/document';
 import { promptEngine } from '../prompt/loadEngine';
-import type { PromptFiles, RenderError, RenderResult } from '../prompt/render';
+import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../prompt/render';
 
 /** Media and partials relative to the prompt file, read through the workspace file system. */
 export function promptFilesFor(promptUri: vscode.Uri): PromptFiles {
@@ -35,6 +35,11 @@ export async function compilePromptFile(text: string, promptUri: vscode.Uri): Pr
     render(input).catch((err: unknown) => {
       throw asPromptError(err);
     });
+}
+
+/** The rendered request for another model than the file names (JSON output asked for the way that model takes it). */
+export function requestFor(rendered: RenderResult, modelRef: string | undefined): ConverseRequest {
+  return modelRef ? promptEngine().requestForModel(rendered, modelRef).request : rendered.request;
 }
 
 /** Renders a prompt file's text into a Converse request; failures name the line. */

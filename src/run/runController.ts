@@ -12,12 +12,14 @@ import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
 import type { Logger } from '../shared/logger';
 import { resolveInCatalogue } from '../bedrock/catalogue';
-import type { ConverseRequest } from '../prompt/render';
+import type { ConverseRequest, RenderResult } from '../prompt/render';
+import { appendedAnswerStart, escapeTemplateText, USER_TURN_HEADER } from '../prompt/conversation';
+import { promptEngine } from '../prompt/loadEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
 import type { RunHistory } from './history';
-import { resolveInputs } from './inputs';
-import { renderPromptFile } from './promptFiles';
+import type { InputStore } from './inputStore';
+import { renderPromptFile, requestFor } from './promptFiles';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 
@@ -45,7 +47,7 @@ export class RunController implements vscode.Disposable {
     private readonly catalogue: CatalogueService,
     private readonly analyses: PromptAnalyses,
     private readonly history: RunHistory,
-    private readonly memento: vscode.Memento,
+    readonly inputs: InputStore,
     private readonly logger: Logger,
   ) {
     this.status.name = 'Bedrock: prompt run';
@@ -65,7 +67,7 @@ export class RunController implements vscode.Disposable {
 
   async run(opts: RunOptions = {}): Promise<RunResult | undefined> {
     requireTrust('Running a prompt');
-    const uri = opts.uri ? vscode.Uri.parse(opts.uri) : vscode.window.activeTextEditor?.document.uri;
+    const uri = opts.uri ? (typeof opts.uri === 'string' ? vscode.Uri.parse(opts.uri) : opts.uri) : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run it.');
     const doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== 'dotprompt') throw new BedrockError('PromptInvalid', `${vscode.workspace.asRelativePath(uri)} is not a .prompt file.`);
@@ -75,14 +77,24 @@ export class RunController implements vscode.Disposable {
     }
     const analysis = this.analyses.get(doc);
     requireNoErrors(analysis);
-    const inputs = await resolveInputs(this.memento, uri, analysis, opts.inputs);
-    const request = (await renderPromptFile(doc.getText(), inputs, uri)).request;
-    if (opts.modelId) request.modelId = normalizeModelRef(opts.modelId).modelId;
+    const inputs = await this.inputs.resolve(uri, analysis, opts.inputs);
     const mode: RunMode = opts.mode ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<RunMode>('run.output', 'inline');
-    return this.execute(doc, request, mode);
+    // Run again: an answer a run appended, with nothing written after it, is replaced by the new one
+    // (it stays in run history and in undo). Continue keeps it and sends the next message.
+    let replaceFrom = mode === 'inline' && !opts.continue ? appendedAnswerStart(doc.getText()) : undefined;
+    if (opts.continue && appendedAnswerStart(doc.getText()) !== undefined && !/\{\{#toolResult/.test(doc.getText().slice(doc.getText().lastIndexOf(USER_TURN_HEADER)))) {
+      const message = opts.message ?? (await vscode.window.showInputBox({ title: 'Continue the conversation', prompt: 'Your next message (it is added to the file as the next user turn)', ignoreFocusOut: true }));
+      if (!message) return undefined;
+      await appendUserMessage(doc, message);
+      replaceFrom = undefined;
+    }
+    const text = replaceFrom === undefined ? doc.getText() : doc.getText().slice(0, replaceFrom);
+    const rendered = await renderPromptFile(text, inputs, uri);
+    const request = requestFor(rendered, opts.modelId);
+    return this.execute(doc, request, mode, rendered, replaceFrom);
   }
 
-  private async execute(doc: vscode.TextDocument, request: ConverseRequest, mode: RunMode): Promise<RunResult> {
+  private async execute(doc: vscode.TextDocument, request: ConverseRequest, mode: RunMode, rendered?: RenderResult, replaceFrom?: number): Promise<RunResult> {
     const key = doc.uri.toString();
     const abort = new AbortController();
     this.active.set(key, { abort, modelId: request.modelId });
@@ -92,7 +104,7 @@ export class RunController implements vscode.Disposable {
     const errorContext: ErrorContext = { operation: `run ${request.modelId}`, profile: this.session.profile, region: this.session.settings.region ?? process.env.AWS_REGION, modelId: request.modelId };
     const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
     const stallTimeoutMs = Math.max(1, cfg.get<number>('run.stallTimeoutSeconds', 60)) * 1000;
-    const sink: ResponseSink = mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc);
+    const sink: ResponseSink = mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
     let streamed = this.canStream(request.modelId);
     this.runDiagnostics.delete(doc.uri);
     let outcome: StreamOutcome;
@@ -146,11 +158,17 @@ export class RunController implements vscode.Disposable {
     }
     const cost = costOf(request.modelId, outcome.usage);
     const result = this.result(request, outcome, streamed, cost?.usd, cost?.source);
+    result.structuredOutput = request.outputConfig !== undefined;
+    // JSON output is checked against output.schema whether the model was held to it or only asked.
+    if (rendered?.outputFormat === 'json' && rendered.outputSchema !== undefined && outcome.status === 'complete' && outcome.toolCalls.length === 0) {
+      result.schemaProblem = promptEngine().outputSchemaProblem(outcome.text, rendered.outputSchema);
+    }
     try {
       await sink.finish(outcome, metricsLine(result));
     } finally {
       this.finishRun(key);
     }
+    if (result.schemaProblem && sink instanceof InlineSink) this.markAnswer(doc, sink.answerStart, `The answer does not match output.schema: ${result.schemaProblem}.`);
     result.edits = sink.edits;
     result.editDelaysMs = sink.editDelays;
     result.historyFile = await this.record(doc.uri, request, result);
@@ -182,6 +200,15 @@ export class RunController implements vscode.Disposable {
     result.edits = sink.edits;
     result.historyFile = await this.record(uri, request, result);
     return result;
+  }
+
+  /** A problem with the answer just written (it does not match the schema), shown on the answer. */
+  private markAnswer(doc: vscode.TextDocument, start: number, message: string): void {
+    const from = doc.positionAt(start);
+    const d = new vscode.Diagnostic(new vscode.Range(from, from.translate(1)), message, vscode.DiagnosticSeverity.Warning);
+    d.source = 'Bedrock (last run)';
+    d.code = 'output-schema';
+    this.runDiagnostics.set(doc.uri, [d]);
   }
 
   private canStream(modelId: string): boolean {
@@ -272,6 +299,16 @@ export class RunController implements vscode.Disposable {
   }
 }
 
+/** Adds the next user message at the end of the file, under the empty user turn a run left. */
+async function appendUserMessage(doc: vscode.TextDocument, message: string): Promise<void> {
+  const text = doc.getText();
+  const edit = new vscode.WorkspaceEdit();
+  const sep = text.endsWith('\n') ? '' : '\n';
+  // The message is the user's own words, kept as text: `{{` is escaped like a model answer's.
+  edit.insert(doc.uri, doc.positionAt(text.length), `${sep}${escapeTemplateText(message)}\n`);
+  if (!(await vscode.workspace.applyEdit(edit))) throw new BedrockError('PromptInvalid', 'The message could not be added to the prompt file.');
+}
+
 export function metricsLine(r: RunResult): string {
   const parts = [`bedrock: ${r.modelId}`];
   if (r.metrics.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
@@ -283,6 +320,8 @@ export function metricsLine(r: RunResult): string {
   }
   if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
   if (r.stopReason) parts.push(`stop: ${r.stopReason}`);
+  if (r.structuredOutput) parts.push('structured output');
+  if (r.schemaProblem) parts.push(`does not match output.schema: ${r.schemaProblem}`);
   return parts.join(' · ');
 }
 

@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
-import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix, reasoningComment, toolCallComment } from '../prompt/conversation';
+import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
 import { TextBatcher } from '../shared/batcher';
 
 /** Where a streamed answer goes. */
@@ -25,15 +25,25 @@ export class InlineSink implements ResponseSink {
   private reasoningText = '';
   private reasoningWritten = false;
   private readonly batcher = new TextBatcher((t) => this.insert(t, false));
-  private ownEdit?: { offset: number; text: string };
+  private ownEdit?: { offset: number; length: number; text: string };
   private readonly subscription: vscode.Disposable;
   private first = true;
+  /** The answer's start, once written: what the metrics comment and the answer diagnostic point at. */
+  answerStart = 0;
 
-  constructor(private readonly doc: vscode.TextDocument) {
+  /**
+   * @param replaceFrom Run again: the answer a previous run appended starts here; it is replaced by the
+   * new one in the same undo step as the streamed text (so one undo brings the old answer back).
+   */
+  constructor(
+    private readonly doc: vscode.TextDocument,
+    private readonly replaceFrom?: number,
+  ) {
     this.subscription = vscode.workspace.onDidChangeTextDocument((e) => {
       if (e.document !== this.doc) return;
       for (const c of e.contentChanges) {
-        if (this.ownEdit && c.rangeLength === 0 && c.rangeOffset === this.ownEdit.offset && c.text === this.ownEdit.text) continue;
+        const own = this.ownEdit;
+        if (own && c.rangeLength === own.length && c.rangeOffset === own.offset && c.text === own.text) continue;
         // Someone else edited the file: text before the anchor moves it.
         if (c.rangeOffset < this.anchor) {
           const end = c.rangeOffset + c.rangeLength;
@@ -53,8 +63,10 @@ export class InlineSink implements ResponseSink {
 
   async begin(): Promise<void> {
     const text = this.doc.getText();
-    this.anchor = text.length;
-    await this.insert(modelTurnPrefix(text), true);
+    const from = this.replaceFrom !== undefined && this.replaceFrom <= text.length ? this.replaceFrom : text.length;
+    this.anchor = from;
+    this.answerStart = from;
+    await this.insert(modelTurnPrefix(text.slice(0, from)), true, false, text.length - from);
   }
 
   text(chunk: string): void {
@@ -78,32 +90,42 @@ export class InlineSink implements ResponseSink {
     this.batcher.push(escapeTemplateText(this.carry));
     this.carry = '';
     await this.batcher.close();
-    const tools = outcome.toolCalls.map((c) => `\n${toolCallComment(c)}`).join('');
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
+    const suffix = modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
+    const suffixStart = this.anchor;
     try {
-      await this.insert(tools + modelTurnSuffix(end, outcome.error?.message, metricsLine), false, true);
+      await this.insert(suffix, false, true);
     } finally {
       this.subscription.dispose();
     }
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
     if (editor && vscode.window.activeTextEditor === editor) {
-      const endPos = this.doc.positionAt(this.anchor);
-      editor.selection = new vscode.Selection(endPos, endPos);
-      editor.revealRange(new vscode.Range(endPos, endPos));
+      // Tool calls: the cursor goes into the first result to fill in; otherwise to the next message.
+      const result = suffix.indexOf('{{/toolResult}}');
+      const at = result >= 0 ? suffixStart + result - 1 : this.anchor;
+      const pos = this.doc.positionAt(at);
+      editor.selection = new vscode.Selection(pos, pos);
+      editor.revealRange(new vscode.Range(pos, pos));
     }
   }
 
-  private async insert(text: string, undoStopBefore: boolean, undoStopAfter = false): Promise<void> {
-    if (text.length === 0) return;
+  /** The offset where the next text goes (after finish: the end of what was written). */
+  get end(): number {
+    return this.anchor;
+  }
+
+  private async insert(text: string, undoStopBefore: boolean, undoStopAfter = false, replaceLength = 0): Promise<void> {
+    if (text.length === 0 && replaceLength === 0) return;
     const offset = Math.min(this.anchor, this.doc.getText().length);
     const pos = this.doc.positionAt(offset);
-    this.ownEdit = { offset, text };
+    const range = new vscode.Range(pos, this.doc.positionAt(offset + replaceLength));
+    this.ownEdit = { offset, length: replaceLength, text };
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
     let ok = false;
-    if (editor) ok = await editor.edit((b) => b.insert(pos, text), { undoStopBefore: undoStopBefore || this.first, undoStopAfter });
+    if (editor) ok = await editor.edit((b) => b.replace(range, text), { undoStopBefore: undoStopBefore || this.first, undoStopAfter });
     if (!ok) {
       const edit = new vscode.WorkspaceEdit();
-      edit.insert(this.doc.uri, pos, text);
+      edit.replace(this.doc.uri, range, text);
       ok = await vscode.workspace.applyEdit(edit);
     }
     this.first = false;

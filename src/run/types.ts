@@ -30,12 +30,20 @@ export interface RunResult {
   error?: { code: string; message: string };
   /** Where the run was recorded. */
   historyFile?: string;
+  /** The request asked Converse for native structured output (outputConfig). */
+  structuredOutput?: boolean;
+  /** Why a JSON answer does not match output.schema (checked after every JSON run). */
+  schemaProblem?: string;
 }
 
 export type RunMode = 'inline' | 'document';
 
 export interface RunOptions {
-  uri?: string;
+  uri?: string | import('vscode').Uri;
+  /** Keep the last answer and send the next message (asked for, or `message`), instead of Run again. */
+  continue?: boolean;
+  /** The next user message, for Continue (tests and callers that have it). */
+  message?: string;
   /** Values for input variables; missing ones are asked for (and remembered per file). */
   inputs?: Record<string, unknown>;
   mode?: RunMode;

@@ -16,7 +16,7 @@ import { promptEngine } from '../prompt/loadEngine';
 import type { PromptTestFile, TestCase } from '../prompt/testCases';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { inputProblem } from '../prompt/inputs';
-import { compilePromptFile } from '../run/promptFiles';
+import { compilePromptFile, requestFor } from '../run/promptFiles';
 import type { RenderResult } from '../prompt/render';
 import { isPartialPath } from '../prompt/document';
 import type { Logger } from '../shared/logger';
@@ -341,9 +341,7 @@ export class PromptTestController implements vscode.Disposable {
     } catch (err) {
       return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);
     }
-    const request = rendered.request;
-    const modelRef = modelOverride ?? file?.model;
-    if (modelRef) request.modelId = normalizeModelRef(modelRef).modelId;
+    const request = requestFor(rendered, modelOverride ?? file?.model);
     const runtime = this.session.clients().runtime;
     const ctx = { operation: `test "${testCase.name}" on ${request.modelId}`, profile: this.session.profile, modelId: request.modelId };
     const outcome = await limiter.run(() => converseOnce(runtime, request, ctx, { signal, retries: false }), (o) => retryFor(o.error?.code), signal);

@@ -14,8 +14,9 @@ import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../prompt/inputs';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import type { ConverseRequest } from '../prompt/render';
-import { promptUriFor, renderPromptFile } from '../run/promptFiles';
+import type { ConverseRequest, RenderResult } from '../prompt/render';
+import type { InputStore } from '../run/inputStore';
+import { promptUriFor, renderPromptFile, requestFor } from '../run/promptFiles';
 import { TextBatcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -48,7 +49,7 @@ export class ComparePanel implements vscode.Disposable {
   constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly promptUri: vscode.Uri,
-    private readonly request: ConverseRequest,
+    private readonly rendered: RenderResult,
     private readonly columns: ColumnInfo[],
     private readonly session: AwsSession,
     private readonly logger: Logger,
@@ -92,7 +93,7 @@ export class ComparePanel implements vscode.Disposable {
           void vscode.window.showInformationMessage('This column has no answer to save yet.');
           return undefined;
         }
-        return this.onSaveRun({ ...this.request, modelId: col.modelId }, outcome);
+        return this.onSaveRun(requestFor(this.rendered, col.modelId), outcome);
       }
       case 'rerun':
         return this.runColumns(this.columns.filter((c) => c.id === m.id));
@@ -152,7 +153,7 @@ export class ComparePanel implements vscode.Disposable {
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
     try {
-      const out = await this.session.clients().runtime.converseStream({ ...this.request, modelId: col.modelId }, this.abort.signal);
+      const out = await this.session.clients().runtime.converseStream(requestFor(this.rendered, col.modelId), this.abort.signal);
       const o = await consumeStream(out.stream!, { onText: (t) => batcher.push(t) }, { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() });
       const cost = costOf(col.modelId, o.usage);
       if (o.status !== 'failed') this.outcomes.set(col.id, o);
@@ -219,6 +220,7 @@ export async function compareModels(
   session: AwsSession,
   catalogue: CatalogueService,
   analyses: PromptAnalyses,
+  inputs: InputStore,
   logger: Logger,
   onUseModel: (uri: vscode.Uri, modelId: string) => Promise<void>,
   onSaveRun: (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
@@ -233,12 +235,13 @@ export async function compareModels(
   const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
   if (!models || models.length === 0) return undefined;
   if (models.length > MAX_COLUMNS) throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
-  const { request } = await renderPromptFile(doc.getText(), {}, uri);
+  const rendered = await renderPromptFile(doc.getText(), await inputs.resolve(uri, analyses.get(doc)), uri);
+  const request = rendered.request;
   const columns: ColumnInfo[] = models.map((modelId, i) => {
     const id = normalizeModelRef(modelId).modelId;
     const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;
     return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
   });
-  const panel = new ComparePanel(extensionUri, uri, request, columns, session, logger, (modelId) => onUseModel(uri, modelId), (request, outcome) => onSaveRun(uri, request, outcome));
+  const panel = new ComparePanel(extensionUri, uri, rendered, columns, session, logger, (modelId) => onUseModel(uri, modelId), (request, outcome) => onSaveRun(uri, request, outcome));
   return panel.runAll();
 }

@@ -194,13 +194,14 @@ describe('rendering to a Converse request', () => {
     const big = new Uint8Array(4_000_000);
     await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{media url="a.png"}}', {}, files({ 'a.png': big })), /up to 3.75 MB/);
     await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{role "model"}}hi{{role "user"}}x', {}, noFiles), /must start with a user turn/);
-    await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{role "user"}}a{{role "model"}}b{{role "model"}}c', {}, noFiles), /alternate/);
     await assert.rejects(renderPrompt('---\nconfig: {}\n---\nhi', {}, noFiles), (e: Error) => e instanceof RenderError && /names no model/.test(e.message));
     await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{> missing}}', {}, noFiles), /Unknown partial `missing`/);
   });
 
-  it('json output asks for JSON matching the schema', async () => {
+  it('json output asks for JSON matching the schema (models without structured output)', async () => {
     const r = await renderPrompt('---\nmodel: m\noutput:\n  format: json\n  schema:\n    label: string\n---\nClassify: x', {}, noFiles);
+    assert.equal(r.request.outputConfig, undefined);
+    assert.equal(r.structuredOutput, false);
     assert.equal(r.outputFormat, 'json');
     const last = r.request.messages?.[0].content?.at(-1) as { text: string };
     assert.match(last.text, /Respond with JSON only/);

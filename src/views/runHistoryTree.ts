@@ -1,0 +1,127 @@
+// The Run History view: the runs of the prompt in the active editor (time, model, metrics, status).
+// Any two answers, or an answer and the prompt's current last answer, open in VS Code's diff editor.
+import vscode = require('vscode');
+import { formatUsd } from '../shared/money';
+import { MODEL_TURN_HEADER } from '../prompt/conversation';
+import { readRecord, type RunHistory, type RunRecord } from '../run/history';
+import type { RunController } from '../run/runController';
+
+export const RUN_SCHEME = 'bedrock-run';
+
+export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord>, vscode.TextDocumentContentProvider, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<RunRecord | undefined>();
+  readonly onDidChangeTreeData = this.changed.event;
+  private promptUri?: vscode.Uri;
+  private readonly subs: vscode.Disposable[];
+  view?: vscode.TreeView<RunRecord>;
+
+  constructor(
+    private readonly history: RunHistory,
+    runs: RunController,
+  ) {
+    this.promptUri = promptOf(vscode.window.activeTextEditor);
+    this.subs = [
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        const uri = promptOf(e);
+        if (uri && uri.toString() !== this.promptUri?.toString()) {
+          this.promptUri = uri;
+          this.refresh();
+        }
+      }),
+      // A run that ends is recorded: show it.
+      runs.onDidChange(() => this.refresh()),
+    ];
+  }
+
+  refresh(): void {
+    this.changed.fire(undefined);
+  }
+
+  /** The prompt whose runs are listed. */
+  get prompt(): vscode.Uri | undefined {
+    return this.promptUri;
+  }
+
+  async getChildren(element?: RunRecord): Promise<RunRecord[]> {
+    if (element || !this.promptUri) return [];
+    const records = await this.history.runsOf(this.promptUri);
+    if (this.view) this.view.description = vscode.workspace.asRelativePath(this.promptUri);
+    return records;
+  }
+
+  getTreeItem(r: RunRecord): vscode.TreeItem {
+    const item = new vscode.TreeItem(new Date(r.time).toLocaleString());
+    const parts = [r.modelId.split('/').pop() ?? r.modelId];
+    if (r.latencyMs !== undefined) parts.push(`${(r.latencyMs / 1000).toFixed(1)} s`);
+    if (r.outputTokens !== undefined) parts.push(`${r.outputTokens} tok`);
+    if (r.costUsd !== undefined) parts.push(formatUsd(r.costUsd));
+    item.description = parts.join(' · ');
+    item.iconPath = new vscode.ThemeIcon(r.status === 'complete' ? 'pass' : r.status === 'stopped' ? 'debug-stop' : 'error');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendText(`${r.status} · ${parts.join(' · ')}${r.error ? `\n${r.error.code}: ${r.error.message}` : ''}\n\n${r.text.slice(0, 400)}${r.text.length > 400 ? '…' : ''}`);
+    item.tooltip = tooltip;
+    item.contextValue = 'bedrockRun';
+    item.command = { command: 'bedrockPromptLab.openRunRecord', title: 'Open Answer', arguments: [r] };
+    return item;
+  }
+
+  /** A run's answer as a read-only document (`bedrock-run:` + the record's path). */
+  async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
+    const record = await readRecord(vscode.Uri.file(uri.path));
+    return `${(record?.text ?? '').trim()}\n`;
+  }
+
+  dispose(): void {
+    this.subs.forEach((s) => s.dispose());
+    this.changed.dispose();
+  }
+}
+
+function promptOf(editor: vscode.TextEditor | undefined): vscode.Uri | undefined {
+  const doc = editor?.document;
+  return doc && doc.languageId === 'dotprompt' ? doc.uri : undefined;
+}
+
+function answerUri(r: RunRecord): vscode.Uri {
+  return vscode.Uri.from({ scheme: RUN_SCHEME, path: r.uri.fsPath, query: 'answer' });
+}
+
+function label(r: RunRecord): string {
+  return `${new Date(r.time).toLocaleTimeString()} · ${r.modelId.split('/').pop() ?? r.modelId}`;
+}
+
+export async function openRunRecord(r: RunRecord): Promise<void> {
+  await vscode.window.showTextDocument(answerUri(r), { preview: true });
+}
+
+/** Two runs' answers side by side (older left); with the view's selection when called from it. */
+export async function compareRuns(tree: RunHistoryTreeProvider, first?: RunRecord, selected?: RunRecord[]): Promise<void> {
+  let pair = selected && selected.length === 2 ? selected : undefined;
+  if (!pair && first) {
+    const others = (await tree.getChildren()).filter((r) => r.uri.toString() !== first.uri.toString());
+    const pick = await vscode.window.showQuickPick(others.map((r) => ({ label: label(r), description: r.text.slice(0, 80), r })), { title: `Compare ${label(first)} with…` });
+    if (!pick) return;
+    pair = [first, pick.r];
+  }
+  if (!pair) throw new Error('Select two runs in the Run History view (Ctrl+click), then Compare Runs.');
+  const [a, b] = [...pair].sort((x, y) => x.time.localeCompare(y.time));
+  await vscode.commands.executeCommand('vscode.diff', answerUri(a), answerUri(b), `${label(a)} ↔ ${label(b)}`);
+}
+
+/** A run's answer against the answer in the prompt file now (its last model turn). */
+export async function compareRunWithCurrent(tree: RunHistoryTreeProvider, r: RunRecord): Promise<void> {
+  const promptUri = tree.prompt;
+  if (!promptUri) throw new Error('Open the prompt first.');
+  const doc = await vscode.workspace.openTextDocument(promptUri);
+  const current = await vscode.workspace.openTextDocument({ content: lastAnswer(doc.getText()), language: 'markdown' });
+  await vscode.commands.executeCommand('vscode.diff', answerUri(r), current.uri, `${label(r)} ↔ current answer`);
+}
+
+/** The text of the file's last model turn, without the comments a run adds after it. */
+export function lastAnswer(text: string): string {
+  const start = text.lastIndexOf(MODEL_TURN_HEADER);
+  if (start < 0) return '';
+  const rest = text.slice(start + MODEL_TURN_HEADER.length);
+  const end = rest.search(/\{\{~?\s*role\s|\{\{!-- bedrock: /);
+  return (end < 0 ? rest : rest.slice(0, end)).replace(/\\\{\{/g, '{{').trim() + '\n';
+}
