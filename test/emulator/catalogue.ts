@@ -20,6 +20,8 @@ export interface CatalogueModel {
   /** Runtime behaviour the emulator enforces (not part of the API shape). */
   converse: boolean;
   systemPrompt: boolean;
+  /** Accepts Converse `outputConfig.textFormat` (structured output). */
+  structuredOutput: boolean;
   /** Inference-profile geographies this model is offered in. */
   profiles: string[];
 }
@@ -38,6 +40,9 @@ interface Row {
   system?: boolean;
   profiles?: string[];
 }
+
+// The models AWS lists for structured output (Converse outputConfig), as the service enforces it.
+const STRUCTURED_OUTPUT = /^(anthropic\.claude-(sonnet|haiku|opus)-4-5|anthropic\.claude-opus-4-6|openai\.gpt-oss|qwen\.|deepseek\.v3|google\.gemma|nvidia\.nemotron|minimax\.|moonshot)/;
 
 const T: Modality[] = ['TEXT'];
 const TI: Modality[] = ['TEXT', 'IMAGE'];
@@ -194,6 +199,7 @@ function toModel(providerName: string, row: Row): CatalogueModel {
     lifecycle: row.legacy ? 'LEGACY' : 'ACTIVE',
     converse: row.converse ?? generatesText,
     systemPrompt: row.system ?? true,
+    structuredOutput: STRUCTURED_OUTPUT.test(row.id),
     profiles: row.profiles ?? [],
   };
 }

@@ -262,6 +262,17 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
     );
   });
 
+  it('structured output: an answer that follows the schema, refused for models without it', async () => {
+    const schema = { type: 'object', properties: { category: { enum: ['billing', 'shipping'] }, score: { type: 'integer' } }, required: ['category', 'score'] };
+    const outputConfig = { textFormat: { type: 'json_schema' as const, structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'response' } } } };
+    const out = await runtime.send(new ConverseCommand({ modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', messages: [user('Classify: refund')], outputConfig }));
+    assert.deepEqual(JSON.parse(out.output?.message?.content?.[0]?.text ?? ''), { category: 'billing', score: 1 });
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [user('x')], outputConfig })),
+      (err: Error) => err instanceof ValidationException && /doesn't support structured output/.test(err.message),
+    );
+  });
+
   it('runs a custom model through its provisioned throughput ARN', async () => {
     const pt = emu.state.provisioned[0];
     const out = await runtime.send(new ConverseCommand({ modelId: pt.provisionedModelArn, messages: [user('hello')] }));

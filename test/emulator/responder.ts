@@ -7,7 +7,8 @@
 // - tools offered and no tool result yet: a tool call to the chosen tool (stopReason tool_use);
 // - a tool result in the last user turn: the answer quotes it;
 // - a last user turn that ends asking for "JSON only … conforming to this JSON schema:\n{…}" (what a
-//   .prompt with `output.format: json` renders to) gets a JSON value built from that schema;
+//   .prompt with `output.format: json` renders to) gets a JSON value built from that schema; so does a
+//   request with structured output (`outputConfig.textFormat.structure.jsonSchema.schema`);
 // - booleans in a synthesized tool input are true, unless the last user text contains
 //   `[[tool-boolean=false]]` (lets tests drive an LLM judge that grades through a tool);
 // - reasoning asked for (additionalModelRequestFields.thinking / reasoningConfig / reasoning_config,
@@ -101,6 +102,16 @@ function jsonSchemaAskedFor(lastUserText: string): unknown {
   }
 }
 
+function structuredSchema(body: ConverseBody): unknown {
+  const schema = (body.outputConfig as { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } } | undefined)?.textFormat?.structure?.jsonSchema?.schema;
+  if (typeof schema !== 'string') return undefined;
+  try {
+    return JSON.parse(schema);
+  } catch {
+    return undefined;
+  }
+}
+
 function wantsReasoning(modelId: string, body: ConverseBody): boolean {
   const extra = body.additionalModelRequestFields ?? {};
   if (extra.thinking?.type === 'enabled' || extra.reasoningConfig || extra.reasoning_config) return true;
@@ -131,6 +142,8 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
     const spec = (tools.find((t) => t.toolSpec.name === chosenName) ?? tools[0]).toolSpec;
     toolUse = { toolUseId: `tooluse_${hash.slice(0, 20)}`, name: spec.name, input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]')) };
     text = `I will call ${spec.name}.`;
+  } else if (structuredSchema(body) !== undefined) {
+    text = JSON.stringify(sampleValue(structuredSchema(body), 'value'));
   } else if (jsonSchemaAskedFor(lastText)) {
     text = JSON.stringify(sampleValue(jsonSchemaAskedFor(lastText), 'value'));
   } else if (requested) {

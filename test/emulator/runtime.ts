@@ -51,6 +51,19 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
   if (body.system && body.system.length > 0 && !model.systemPrompt) {
     throw ServiceError.validation("This model doesn't support system messages. Try again without a system message or use a different model.");
   }
+  const format = (body.outputConfig as { textFormat?: { type?: string; structure?: { jsonSchema?: { schema?: unknown } } } } | undefined)?.textFormat;
+  if (format) {
+    if (!model.structuredOutput) {
+      throw ServiceError.validation(`The model ${model.modelId} doesn't support structured output (outputConfig.textFormat). Remove outputConfig or use a model that supports it.`);
+    }
+    const schema = format.structure?.jsonSchema?.schema;
+    try {
+      if (format.type !== 'json_schema' || typeof schema !== 'string') throw new Error('shape');
+      JSON.parse(schema);
+    } catch {
+      throw ServiceError.validation('outputConfig.textFormat must be of type json_schema with structure.jsonSchema.schema holding a JSON Schema as a string.');
+    }
+  }
   const t = body.inferenceConfig?.temperature;
   if (t !== undefined && (t < 0 || t > 1)) {
     throw ServiceError.validation(`1 validation error detected: Value '${t}' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1`);
