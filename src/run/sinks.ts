@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
-import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
+import { escapeTemplateText, MODEL_TURN_HEADER, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
 import { TextBatcher } from '../shared/batcher';
 
 /** Where a streamed answer goes. */
@@ -65,8 +65,9 @@ export class InlineSink implements ResponseSink {
     const text = this.doc.getText();
     const from = this.replaceFrom !== undefined && this.replaceFrom <= text.length ? this.replaceFrom : text.length;
     this.anchor = from;
-    this.answerStart = from;
-    await this.insert(modelTurnPrefix(text.slice(0, from)), true, false, text.length - from);
+    const prefix = modelTurnPrefix(text.slice(0, from));
+    this.answerStart = from + prefix.indexOf(MODEL_TURN_HEADER);
+    await this.insert(prefix, true, false, text.length - from);
   }
 
   text(chunk: string): void {
