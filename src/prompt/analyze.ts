@@ -140,7 +140,7 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
   let pieces = ctx.wholeTemplate || body.length <= (ctx.piecesAbove ?? 16_384) ? undefined : parseInPieces(body);
   if (!pieces) {
     try {
-      pieces = [{ ast: Handlebars.parse(body), line: 0 }];
+      pieces = [{ ast: Handlebars.parseWithoutProcessing(body), line: 0 }];
     } catch (err) {
       const e = templateSyntaxError(body, err);
       result.problems.push(problem('error', e.message, index.range(base + e.start, base + e.end), 'template'));
@@ -155,7 +155,7 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
       const source = ctx.partialTemplates?.[name];
       let ast: hbs.AST.Program | undefined;
       try {
-        ast = source === undefined ? undefined : Handlebars.parse(source);
+        ast = source === undefined ? undefined : Handlebars.parseWithoutProcessing(source);
       } catch {
         ast = undefined; // a partial that does not parse reports that in its own file's diagnostics
       }

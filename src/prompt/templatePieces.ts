@@ -1,4 +1,5 @@
-// Parsing a template with Handlebars, fast while the user types, and errors in plain words at the place
+// Parsing a template with Handlebars, fast while the user types (the analysis needs the tags and their
+// places, not Handlebars' whitespace control, so it parses without that pass), and errors in plain words at the place
 // they are: an unclosed block at its opening tag, a stray or mismatched closing tag at itself.
 import Handlebars from 'handlebars';
 
@@ -28,7 +29,7 @@ function parsePiece(text: string): hbs.AST.Program {
   // A flat copy: the AST's strings are slices of its input, and a slice of the whole document would
   // keep every past version of a long file alive in the cache.
   const own = Buffer.from(text, 'utf8').toString('utf8');
-  const ast = Handlebars.parse(own);
+  const ast = Handlebars.parseWithoutProcessing(own);
   pieceCache.set(own, ast);
   cachedChars += own.length;
   for (const [key] of pieceCache) {

@@ -60,6 +60,8 @@ export class RunHistory {
   async list(): Promise<{ uri: vscode.Uri; name: string }[]> {
     const folder = this.folder();
     try {
+      // No runs yet: the folder does not exist (reading it would log an error in VS Code's own log).
+      await vscode.workspace.fs.stat(folder);
       const entries = await vscode.workspace.fs.readDirectory(folder);
       return entries
         .filter(([n, t]) => t === vscode.FileType.File && n.endsWith('.json') && !n.startsWith('.'))

@@ -198,7 +198,7 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     });
   });
 
-  it('falls back to Converse for a model that cannot stream, and shows tool calls readably', async () => {
+  it('falls back to Converse for a model that cannot stream, and writes tool calls as turns the file can hold', async () => {
     const uri = await writePrompt(
       'tool.prompt',
       'Weather in Paris?\n',
@@ -208,7 +208,7 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     const result = await run(uri);
     assert.equal(result?.stopReason, 'tool_use');
     assert.deepEqual(result?.toolCalls.map((t) => [t.name, t.input]), [['get_weather', { city: 'example city' }]]);
-    assert.match(await textOf(uri), /\{\{!-- tool call: get_weather\(city: "example city"\) \[tooluse_\w+\] --\}\}/);
+    assert.match(await textOf(uri), /\{\{#toolUse id="tooluse_\w+" name="get_weather"\}\}\{"city":"example city"\}\{\{\/toolUse\}\}/);
     const converseUri = await writePrompt('nostream.prompt', 'Hi\n', 'ai21.jamba-1-5-mini-v1:0');
     await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'validation', message: 'The model is unsupported for streaming.' }, times: 1 });
     const nostream = await run(converseUri);
