@@ -1,3 +1,4 @@
+import { missingVariables } from '../prompt/inputs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import vscode = require('vscode');
@@ -83,8 +84,12 @@ export async function createDataset(catalogue: CatalogueService, logger: Logger,
         source: {
           pairing: opts.pairing,
           fields: opts.fields,
-          renderPrompt: async (text, rel) =>
-            engine.conversationFromRequest((await promptEngine().renderPrompt(text, {}, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel)), { requireUserMessage: false })).request),
+          renderPrompt: async (text, rel) => {
+            // The one rule for inputs: a prompt that needs a value it has no default for would train on blanks.
+            const missing = missingVariables(promptEngine().analyzePrompt(text), {});
+            if (missing.length > 0) throw new Error(`Needs ${missing.map((n) => `{{${n}}}`).join(', ')}, which have no default: add them to \`input.default\` (or make them optional) so the example holds what a run would send.`);
+            return engine.conversationFromRequest((await promptEngine().renderPrompt(text, {}, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel)), { requireUserMessage: false })).request);
+          },
         },
         onProgress: (done, total, records) => {
           const pct = (done / total) * 100;
