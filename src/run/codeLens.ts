@@ -70,15 +70,18 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     const analysis = this.analyses.get(doc);
     const view = this.runs.inputs.view(doc.uri, analysis);
     if (view.length > 0) {
+      // On the frontmatter's `input:` line when there is one (the top line is busy), else at the top.
+      const inputKey = analysis.keyRanges.find((k) => k.path === 'input')?.range.start.line;
+      const at = inputKey !== undefined ? new vscode.Range(inputKey, 0, inputKey, 0) : top;
       const missing = view.filter((v) => v.required && v.source === 'unset').map((v) => v.name);
       lenses.push(
-        new vscode.CodeLens(top, {
+        new vscode.CodeLens(at, {
           title: `$(symbol-variable) ${inputsSummary(view)}`,
           command: Commands.editInputs,
           arguments: [doc.uri],
           tooltip: `The inputs the next run uses: click to change them.${missing.length > 0 ? ` Not set yet (asked on Run): ${missing.join(', ')}.` : ''}`,
         }),
-        new vscode.CodeLens(top, { title: '$(beaker) Run with…', command: Commands.runWithInputsFrom, arguments: [doc.uri], tooltip: 'Run with the inputs of a test case or a row of a data file' }),
+        new vscode.CodeLens(at, { title: '$(beaker) Run with…', command: Commands.runWithInputsFrom, arguments: [doc.uri], tooltip: 'Run with the inputs of a test case or a row of a data file' }),
       );
     }
     const roles = analysis.roles;
