@@ -92,3 +92,12 @@ export function appendedAnswerStart(text: string): number | undefined {
   if (model < 0 || ROLE_TAG.test(text.slice(model + MODEL_TURN_HEADER.length, metrics))) return undefined;
   return model;
 }
+
+/**
+ * The prompt a run, a comparison, a test or a batch sends: the file without an answer a run appended
+ * and nothing was written after (that answer is what Run again replaces; it is not part of the prompt).
+ */
+export function promptTextForRun(text: string): string {
+  const start = appendedAnswerStart(text);
+  return start === undefined ? text : text.slice(0, start);
+}

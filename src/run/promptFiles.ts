@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
+import { promptTextForRun } from '../prompt/conversation';
 import { isPartialPath } from '../prompt/document';
 import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../prompt/render';
@@ -26,9 +27,12 @@ function asPromptError(err: unknown): unknown {
   return new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
 }
 
-/** Compiles a prompt file's text once for many renders (batch runs); failures name the line. */
+/**
+ * Compiles a prompt file's text once for many renders (batch runs); failures name the line. An answer a
+ * run appended at the end, with nothing written after it, is not part of the prompt (Run again replaces it).
+ */
 export async function compilePromptFile(text: string, promptUri: vscode.Uri): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  const render = await promptEngine().compilePrompt(text, promptFilesFor(promptUri)).catch((err: unknown) => {
+  const render = await promptEngine().compilePrompt(promptTextForRun(text), promptFilesFor(promptUri)).catch((err: unknown) => {
     throw asPromptError(err);
   });
   return (input) =>

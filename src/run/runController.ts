@@ -192,7 +192,8 @@ export class RunController implements vscode.Disposable {
     if (this.isRunning(uri)) throw new BedrockError('Validation', 'This prompt is running: wait for the run to end (or stop it), then save the column.');
     const cost = costOf(request.modelId, outcome.usage);
     const result = this.result(request, outcome, true, cost?.usd, cost?.source);
-    const sink = new InlineSink(doc);
+    // As a Run would: an answer appended last, with nothing since, is replaced.
+    const sink = new InlineSink(doc, appendedAnswerStart(doc.getText()));
     await sink.begin();
     if (outcome.reasoning) sink.reasoning(outcome.reasoning);
     sink.text(outcome.text);

@@ -187,6 +187,24 @@ describe('the edit → run → compare loop', () => {
     });
   });
 
+  it('Run with…: a case from the tests file beside the prompt, picked in the quick pick, runs with its inputs', async () => {
+    const uri = await openPrompt('cases.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    topic: string\n---\nTell me about {{topic}}.\n`);
+    await writeFile('cases.tests.yaml', 'cases:\n  - name: about tea\n    input: {topic: green tea}\n    assert:\n      - contains: tea\n');
+    const pending = vscode.commands.executeCommand<RunResult | undefined>(Commands.runWithInputsFrom, uri);
+    // The quick pick lists the case first: accept it as a person would (Enter), as soon as it shows
+    // (accepting before it shows does nothing).
+    let settled = false;
+    void pending.then(() => (settled = true));
+    await waitFor('the run to start from the picked case', async () => {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled || (await emulator.requests()).some((r) => JSON.stringify(r.body ?? '').includes('green tea')) ? true : undefined;
+    });
+    const result = await pending;
+    assert.equal(result?.status, 'complete');
+    assert.equal((await lastSent()).messages[0].content[0].text, 'Tell me about green tea.');
+    assert.deepEqual(api.runs.inputs.values(uri), { topic: 'green tea' }, 'the values stay visible for the next run');
+  });
+
   describe('JSON output', () => {
     const schema = 'output:\n  format: json\n  schema:\n    category(enum): [billing, shipping]\n    summary: string\n';
 

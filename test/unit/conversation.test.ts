@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendedAnswerStart, escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../src/prompt/conversation';
+import { appendedAnswerStart, promptTextForRun, escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../src/prompt/conversation';
 import { renderPrompt, requestForModel, RenderError, type PromptFiles } from '../../src/prompt/render';
 
 const noFiles: PromptFiles = { readBytes: async () => Promise.reject(new Error('no files')), readPartial: async () => undefined };
@@ -121,6 +121,13 @@ describe('Run again: finding the answer a run appended', () => {
   it('not once the user wrote the next message, or when the last answer was written by hand', () => {
     assert.equal(appendedAnswerStart(`${answered}And now?`), undefined);
     assert.equal(appendedAnswerStart(`${head}{{role "model"}}\nhand written\n{{role "user"}}\n`), undefined);
+  });
+
+  it('tests, batches and Compare send the prompt without that answer, so a prompt just run still renders', async () => {
+    assert.equal(promptTextForRun(answered), answered.slice(0, answered.indexOf('{{role "model"}}')));
+    assert.equal(promptTextForRun(`${answered}And now?`), `${answered}And now?`);
+    await assert.rejects(renderPrompt(answered, {}, noFiles), /last user turn is empty/);
+    assert.deepEqual((await renderPrompt(promptTextForRun(answered), {}, noFiles)).request.messages, [{ role: 'user', content: [{ text: 'Q' }] }]);
   });
 
   it('finds a tool-call answer whose results were not filled in', () => {
