@@ -43,15 +43,53 @@ export function scanSecrets(text: string, path: string, firstLine = 1): SecretFi
   return findings.sort((a, b) => a.line - b.line);
 }
 
-/** Replaces every secret with `[REDACTED <kind>]`. */
+/** Replaces every secret with `[REDACTED <kind>]`; a private key goes whole (header, body and footer). */
 export function redactSecrets(text: string): string {
   if (!TRIGGER.test(text)) return text;
-  let out = text;
+  let out = redactKeyBlocks(text);
   for (const { kind, pattern } of DETECTORS) {
     pattern.lastIndex = 0;
     out = out.replace(pattern, `[REDACTED ${kind}]`);
   }
   return out;
+}
+
+const KEY_HEADER = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
+
+/**
+ * A PEM private key from its BEGIN line to its END line; without an END line (a truncated key), to the
+ * end of its base64 body. One pass, no backtracking over the body.
+ */
+function redactKeyBlocks(text: string): string {
+  if (!text.includes('PRIVATE KEY')) return text;
+  let out = '';
+  let at = 0;
+  KEY_HEADER.lastIndex = 0;
+  for (let m = KEY_HEADER.exec(text); m; m = KEY_HEADER.exec(text)) {
+    const start = m.index;
+    if (start < at) continue;
+    const footer = `-----END ${m[1]}-----`;
+    const from = start + m[0].length;
+    // The footer is looked for only up to the next header: every character is looked at about once.
+    const limit = Math.min(text.length, nextHeader(text, from));
+    const endAt = text.slice(from, limit).indexOf(footer);
+    let end: number;
+    if (endAt >= 0) end = from + endAt + footer.length;
+    else {
+      end = from;
+      // Headers (`Proc-Type: …`), then the base64 body, possibly with escaped newlines (`\\n` in JSON).
+      while (end < limit && /[A-Za-z0-9+/=\s:,\\-]/.test(text[end]) && !text.startsWith('-----', end)) end++;
+    }
+    out += `${text.slice(at, start)}[REDACTED private key]`;
+    at = end;
+    KEY_HEADER.lastIndex = end;
+  }
+  return out + text.slice(at);
+}
+
+function nextHeader(text: string, from: number): number {
+  const i = text.indexOf('-----BEGIN', from);
+  return i < 0 ? Number.POSITIVE_INFINITY : i;
 }
 
 function countNewlines(text: string, end: number): number {

@@ -1,8 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import path from 'node:path';
 import vscode = require('vscode');
 import type { AnalyzeContext, PromptAnalysis } from '../prompt/analyze';
 import { promptEngine } from '../prompt/loadEngine';
+import { confinementRoot, isInside } from '../run/promptFiles';
 import type { Range } from '../prompt/document';
 import type { CatalogueService } from '../host/catalogueService';
 
@@ -46,6 +47,15 @@ export class PromptAnalyses {
     const dir = path.dirname(doc.uri.fsPath);
     const partialFile = (name: string) => path.join(dir, `_${name}.prompt`);
     ctx.fileExists = (rel) => existsSync(path.resolve(dir, rel));
+    const root = confinementRoot(doc.uri);
+    ctx.outsideWorkspace = (rel) => {
+      const target = path.resolve(dir, rel);
+      try {
+        return !isInside(realpathSync(root), realpathSync(target));
+      } catch {
+        return !isInside(root, target); // does not exist (yet): judged by the path as written
+      }
+    };
     ctx.partialExists = (name) => existsSync(partialFile(name));
     // Variables used inside partials count as used; partials are small, read on demand.
     ctx.partialTemplates = new Proxy({} as Record<string, string>, {

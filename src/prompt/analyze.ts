@@ -22,6 +22,8 @@ export interface AnalyzeContext {
   catalogue?: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>;
   /** Whether a media path (relative to the prompt file) exists. */
   fileExists?: (relativePath: string) => boolean;
+  /** Whether a media path (relative to the prompt file) leads outside the workspace folder (symlinks resolved). */
+  outsideWorkspace?: (relativePath: string) => boolean;
   /** Whether a partial `_name.prompt` exists beside the file (or is otherwise known). */
   partialExists?: (name: string) => boolean;
   /** Templates of known partials, so inputs read inside them count (and are required) too. */
@@ -229,6 +231,10 @@ function checkMediaRef(ref: MediaRef, result: PromptAnalysis, ctx: AnalyzeContex
   if (/\s/.test(url)) {
     // Dotprompt splits its media marker on spaces, so such a path breaks there too.
     result.problems.push(problem('error', `Media paths cannot contain spaces in Dotprompt: write them as %20 (\`${url.replace(/ /g, '%20')}\`).`, ref.range, 'media'));
+    return;
+  }
+  if (ctx.outsideWorkspace?.(safeDecodeUri(url))) {
+    result.problems.push(problem('error', `Media file \`${url}\` is outside the workspace folder: media are read only from inside it. Copy the file into the workspace.`, ref.range, 'media-outside'));
     return;
   }
   if (ctx.fileExists && !ctx.fileExists(safeDecodeUri(url))) {

@@ -3,8 +3,18 @@
 // next message, or `{{#toolResult}}` blocks for the user to fill in. The answer is escaped so the next run sends it
 // back as the same text and never evaluates it as template syntax.
 
-/** Makes text literal inside a Handlebars template: `{{` is escaped as `\{{` (Handlebars' own escape). */
+/** A marker Dotprompt would read as structure (role, media, history, section), made inert text. */
+export function neutralizeMarkers(text: string): string {
+  return text.includes('<<<dotprompt:') ? text.replace(/<<<(?=dotprompt:)/g, '<<\u200b<') : text;
+}
+
+/**
+ * Makes text literal inside a Handlebars template: `{{` is escaped as `\{{` (Handlebars' own escape), and
+ * Dotprompt's markers (`<<<dotprompt:role:system>>>`…) are broken by a zero-width space, so a model answer
+ * written into the file cannot become structure, here or in another Dotprompt tool.
+ */
 export function escapeTemplateText(text: string): string {
+  text = neutralizeMarkers(text);
   // Backslashes right before `{{` would combine with the escape: one more backslash makes them literal
   // (Handlebars drops one before a real mustache), an empty comment `{{!}}` ends that, then `\{{`.
   return text.replace(/(\\*)\{\{/g, (_m, slashes: string) => (slashes.length > 0 ? `${slashes}\\{{!}}\\{{` : '\\{{'));

@@ -8,6 +8,7 @@ import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { supportsStructuredOutput } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
+import { neutralizeMarkers } from './conversation';
 import { safeDecodeUri, splitPrompt } from './document';
 import { isForbiddenKeyPath } from './frontmatterChecks';
 
@@ -101,7 +102,12 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   // Dotprompt marker, in the template's own text or in a partial, is made inert before Handlebars sees it.
   const dp = new Dotprompt({
     partialResolver: async (name) => {
-      const partial = await files.readPartial(name);
+      let partial: string | undefined;
+      try {
+        partial = await files.readPartial(name);
+      } catch (err) {
+        throw new RenderError(`Partial \`${name}\`: ${(err as Error).message}`);
+      }
       if (partial === undefined) throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
       return neutralizeMarkers(partial);
@@ -371,10 +377,6 @@ function toolBlock(slot: Exclude<TurnSlot, { kind: 'line' }>, role: string | und
   return { toolResult: { toolUseId: slot.id, content, ...(slot.status ? { status: slot.status as never } : {}) } };
 }
 
-/** A marker Dotprompt would read as structure (role, media, history, section), made inert text. */
-export function neutralizeMarkers(text: string): string {
-  return text.includes('<<<dotprompt:') ? text.replace(/<<<(?=dotprompt:)/g, '<<\u200b<') : text;
-}
 
 /** Input values as data only: markers made inert (in keys too), and keys that reach a prototype refused. */
 function inertInput(value: Record<string, unknown>): Record<string, unknown> {
@@ -495,7 +497,8 @@ async function mediaBlock(url: string, explicitType: string | undefined, files: 
     } else {
       try {
         bytes = await files.readBytes(safeDecodeUri(url));
-      } catch {
+      } catch (err) {
+        if ((err as Error).name === 'PathOutsideWorkspace') throw new RenderError(`Media file ${url}: ${(err as Error).message}`);
         throw new RenderError(`Media file ${url} could not be read (paths are relative to the prompt file).`);
       }
     }

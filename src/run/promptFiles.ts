@@ -1,3 +1,5 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import { promptTextForRun } from '../prompt/conversation';
@@ -5,19 +7,56 @@ import { isPartialPath } from '../prompt/document';
 import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../prompt/render';
 
-/** Media and partials relative to the prompt file, read through the workspace file system. */
+/**
+ * Media and partials relative to the prompt file, read through the workspace file system, and only from
+ * inside the prompt's workspace folder (its own folder when it is in none): the real path, with symlinks
+ * resolved, must stay there, so a path (or a value that became one) cannot send `~/.ssh` to Bedrock.
+ */
 export function promptFilesFor(promptUri: vscode.Uri): PromptFiles {
   const dir = vscode.Uri.joinPath(promptUri, '..');
+  const root = confinementRoot(promptUri);
+  const inside = async (uri: vscode.Uri): Promise<vscode.Uri> => {
+    if (uri.scheme !== 'file') return uri;
+    const [realRoot, realTarget] = await Promise.all([fs.realpath(root), fs.realpath(uri.fsPath)]);
+    if (!isInside(realRoot, realTarget)) throw outsideError(vscode.workspace.asRelativePath(uri));
+    return uri;
+  };
   return {
-    readBytes: async (rel) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, rel)),
+    readBytes: async (rel) => vscode.workspace.fs.readFile(await inside(vscode.Uri.joinPath(dir, rel))),
     readPartial: async (name) => {
+      const uri = vscode.Uri.joinPath(dir, `_${name}.prompt`);
+      let file: vscode.Uri;
       try {
-        return Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `_${name}.prompt`))).toString('utf8');
+        file = await inside(uri);
+      } catch (err) {
+        if ((err as Error).name === OUTSIDE) throw err;
+        return undefined; // no such partial
+      }
+      try {
+        return Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
       } catch {
         return undefined;
       }
     },
   };
+}
+
+const OUTSIDE = 'PathOutsideWorkspace';
+
+function outsideError(shown: string): Error {
+  const err = new Error(`${shown} is outside the workspace folder: media and partials are read only from inside it. Copy the file into the workspace.`);
+  err.name = OUTSIDE;
+  return err;
+}
+
+/** The folder a prompt's media and partials must stay in. */
+export function confinementRoot(promptUri: vscode.Uri): string {
+  return vscode.workspace.getWorkspaceFolder(promptUri)?.uri.fsPath ?? path.dirname(promptUri.fsPath);
+}
+
+export function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
 }
 
 /** A render failure as a PromptInvalid error that names the line (matched by name: the engine is a separate bundle). */

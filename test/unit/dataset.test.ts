@@ -144,6 +144,22 @@ describe('datasets: building', () => {
     assert.match(text, /\[REDACTED AWS access key id\]/);
   });
 
+  it('redact mode removes a whole private key: header, base64 body and footer, in text and inside JSON', async () => {
+    const body = ['MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj', 'MZR9tkn7pqYh9e1kQz3xw5Wj8pX2QvU0kTt1kQm3mZ4bT7yW8zN2kQ4xV6mR3sP9', 'aGVsbG8gd29ybGQgdGhpcyBpcyBub3QgYSByZWFsIGtleSBqdXN0IGJhc2U2NA=='];
+    const pem = `-----BEGIN RSA PRIVATE KEY-----\n${body.join('\n')}\n-----END RSA PRIVATE KEY-----`;
+    const redacted = redactSecrets(`config:\n${pem}\nafter`);
+    assert.equal(redacted, 'config:\n[REDACTED private key]\nafter');
+    // Truncated (no END line): the body goes too.
+    assert.equal(redactSecrets(`${pem.split('-----END')[0]}`).trim(), '[REDACTED private key]');
+    const files = mem({ 'data.jsonl': `${qa(10)}\n${JSON.stringify({ prompt: 'the deploy key?', completion: `Here:\n${pem}\nKeep it safe.` })}` });
+    const report = await buildDataset(files, opts('amazon.nova-micro-v1:0', 'FINE_TUNING', { secrets: 'redact' }));
+    assert.equal(report.ok, true);
+    const text = readFileSync(report.trainFile!, 'utf8') + (report.validationFile ? readFileSync(report.validationFile, 'utf8') : '');
+    for (const line of body) assert.ok(!text.includes(line.slice(0, 20)), `a body line of the key leaked: ${line}`);
+    assert.doesNotMatch(text, /END RSA PRIVATE KEY/);
+    assert.match(text, /\[REDACTED private key\]\\nKeep it safe\./);
+  });
+
   it('continued pre-training chunks text and Markdown into {"input"} records', async () => {
     const para = (i: number) => `Paragraph ${i}. ${'word '.repeat(200)}`;
     const files = mem({ 'docs/guide.md': Array.from({ length: 60 }, (_, i) => para(i)).join('\n\n'), 'docs/b.txt': 'Short text.' });
