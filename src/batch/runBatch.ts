@@ -59,7 +59,7 @@ export interface BatchRunResult {
 }
 
 /** Errors that would fail every row the same way: stop instead of writing the same error N times. */
-const FATAL: ReadonlySet<string> = new Set(['NoCredentials', 'ExpiredCredentials', 'SsoExpired', 'NoRegion', 'AccessDenied', 'ModelAccess', 'NeedsInferenceProfile', 'NotFound', 'Untrusted']);
+const FATAL: ReadonlySet<string> = new Set(['NoCredentials', 'ExpiredCredentials', 'SsoExpired', 'NoRegion', 'AccessDenied', 'ModelAccess', 'NeedsInferenceProfile', 'NotFound', 'Untrusted', 'EndpointUnreachable', 'Timeout']);
 /** Errors worth another attempt when the run is resumed. */
 const RETRY_ON_RESUME: ReadonlySet<string> = new Set(['Throttled', 'Network', 'ServiceUnavailable', 'ModelNotReady', 'ModelTimeout', 'Cancelled', ...FATAL]);
 

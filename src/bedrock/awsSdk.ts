@@ -26,6 +26,32 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import type { AwsSettings } from './settings';
 import type { BatchInference, BedrockClients, ControlPlane, Customization, InvocationJob, JobSummary, Runtime, Storage } from './clients';
 
+/**
+ * A call that gives up when the service has not answered in time: a server that accepts the connection
+ * and never answers would otherwise keep a run (or a batch row) waiting with no end; the SDK times out
+ * nothing before the response headers. The caller's signal (Stop) stays linked for the whole stream.
+ */
+async function untilAnswered<T>(call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, ms: number, what: string, where: () => Promise<string>): Promise<T> {
+  const inner = new AbortController();
+  if (signal?.aborted) inner.abort(signal.reason);
+  else signal?.addEventListener('abort', () => inner.abort(signal.reason), { once: true });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    inner.abort();
+  }, ms);
+  try {
+    return await call(inner.signal);
+  } catch (err) {
+    if (!timedOut) throw err;
+    const e = new Error(`Bedrock (${await where()}) did not ${what} within ${Math.round(ms / 1000)} s`);
+    e.name = 'ResponseTimeout';
+    throw e;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function createClients(settings: AwsSettings, userAgent: string): BedrockClients {
   const common = {
     region: settings.region,
@@ -41,9 +67,12 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   const singleAttempt = () => (singleAttemptClient ??= new BedrockRuntimeClient({ ...common, maxAttempts: 1 }));
   const controlClient = new BedrockClient(common);
 
+  const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
+  const where = async () => endpoint ?? `bedrock-runtime.${(await runtimeClient.config.region()) || 'the region'}.amazonaws.com`;
   const runtime: Runtime = {
-    converse: (input, signal, options) => (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), { abortSignal: signal }),
-    converseStream: (input, signal) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: signal }),
+    converse: (input, signal, options) =>
+      untilAnswered((s) => (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), { abortSignal: s }), signal, settings.converseTimeoutMs ?? 300_000, 'answer', where),
+    converseStream: (input, signal) => untilAnswered((s) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: s }), signal, settings.firstByteTimeoutMs ?? 60_000, 'start streaming', where),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
   };

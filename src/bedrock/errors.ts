@@ -20,6 +20,8 @@ export type ErrorCode =
   | 'NotFound'
   | 'ServiceUnavailable'
   | 'Network'
+  | 'EndpointUnreachable'
+  | 'Timeout'
   | 'Cancelled'
   | 'Untrusted'
   | 'PromptInvalid'
@@ -65,8 +67,11 @@ export interface ErrorContext {
 export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (err instanceof BedrockError) return err;
   const e = (err ?? {}) as SdkLikeError;
-  const name = e.name ?? '';
-  const message = e.message ?? String(err);
+  // An exception the SDK does not model for the stream (`modelTimeoutException` inside ConverseStream)
+  // arrives with the event's camelCase name and its JSON payload as the message: read it as the service meant.
+  const unmodeled = /^[a-z]\w*Exception$/.test(e.name ?? '');
+  const name = unmodeled ? `${(e.name ?? '').charAt(0).toUpperCase()}${(e.name ?? '').slice(1)}` : (e.name ?? '');
+  const message = unmodeled ? payloadMessage(e.message) : (e.message ?? String(err));
   const profile = ctx.profile ?? 'default';
   const attempts = e.$metadata?.attempts;
 
@@ -142,13 +147,46 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       return new BedrockError('Validation', `Bedrock rejected the request: ${message}`, [], err);
     }
   }
-  const code = (err as { code?: string })?.code ?? '';
+  if (name === 'ResponseTimeout') {
+    return new BedrockError('Timeout', `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`, ['retry', 'openSettings'], err);
+  }
+  // The HTTP/2 handler reports a refused connection as a cancelled stream caused by ECONNREFUSED.
+  const code = networkCode(err);
+  if (code === 'ECONNREFUSED') {
+    const address = /ECONNREFUSED\s+([^\s)|]+)/.exec(causeMessages(err))?.[1];
+    return new BedrockError('EndpointUnreachable', `Nothing answers at the Bedrock endpoint${address ? ` ${address}` : ''} (connection refused). Check bedrockPromptLab.endpoint and the AWS_ENDPOINT_URL* variables, or start the server it names.`, ['openSettings', 'retry'], err);
+  }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     // The endpoint's host name does not resolve: most often a region where Bedrock is not offered.
     return new BedrockError('Network', `Could not find the Bedrock endpoint${ctx.region ? ` for ${ctx.region}` : ''} (${code}): Amazon Bedrock may not be offered in this region, or the network is down. Pick a region where Bedrock runs.`, ['selectRegion', 'retry'], err);
   }
-  if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || name === 'TimeoutError') {
+  if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || name === 'TimeoutError') {
     return new BedrockError('Network', `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`, ['retry', 'openSettings'], err);
   }
   return new BedrockError('Unknown', `${ctx.operation} failed: ${message}`, ['showLog'], err);
+}
+
+/** The Node network code of an error or of what caused it (the SDK wraps socket errors). */
+function networkCode(err: unknown): string {
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code) && !e.code.startsWith('ERR_')) return e.code;
+  }
+  return (err as { code?: string })?.code ?? '';
+}
+
+function causeMessages(err: unknown): string {
+  const parts: string[] = [];
+  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) parts.push(String(e.message ?? ''));
+  return parts.join(' | ');
+}
+
+/** `{"message":"…"}` → `…`; anything else as it is. */
+function payloadMessage(text: string | undefined): string {
+  try {
+    const parsed = JSON.parse(text ?? '') as { message?: unknown; Message?: unknown };
+    const m = parsed.message ?? parsed.Message;
+    return typeof m === 'string' ? m : (text ?? '');
+  } catch {
+    return text ?? '';
+  }
 }

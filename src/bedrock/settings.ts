@@ -5,17 +5,25 @@ export interface AwsSettings {
   profile?: string;
   region?: string;
   endpoint?: string;
+  /** How long a ConverseStream call waits for the stream to start (connection and first byte), in ms. */
+  firstByteTimeoutMs?: number;
+  /** How long a Converse call waits for its whole answer, in ms. */
+  converseTimeoutMs?: number;
 }
 
 export function normalizeSettings(s: AwsSettings): AwsSettings {
   const clean = (v: string | undefined) => (v && v.trim().length > 0 ? v.trim() : undefined);
-  return { profile: clean(s.profile), region: clean(s.region), endpoint: clean(s.endpoint) };
+  const ms = (v: number | undefined) => (typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : undefined);
+  const out: AwsSettings = { profile: clean(s.profile), region: clean(s.region), endpoint: clean(s.endpoint) };
+  if (ms(s.firstByteTimeoutMs)) out.firstByteTimeoutMs = ms(s.firstByteTimeoutMs);
+  if (ms(s.converseTimeoutMs)) out.converseTimeoutMs = ms(s.converseTimeoutMs);
+  return out;
 }
 
 /** Two settings with the same key share clients; any change rebuilds them. */
 export function sessionKey(s: AwsSettings): string {
   const n = normalizeSettings(s);
-  return JSON.stringify([n.profile ?? '', n.region ?? '', n.endpoint ?? '']);
+  return JSON.stringify([n.profile ?? '', n.region ?? '', n.endpoint ?? '', n.firstByteTimeoutMs ?? 0, n.converseTimeoutMs ?? 0]);
 }
 
 /** The profile the SDK will use: the setting, else AWS_PROFILE, else "default". */

@@ -23,6 +23,7 @@ export const STREAM_EXCEPTIONS = [
   'validationException',
   'throttlingException',
   'serviceUnavailableException',
+  'modelTimeoutException',
 ] as const;
 export type StreamExceptionType = (typeof STREAM_EXCEPTIONS)[number];
 

@@ -50,7 +50,13 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
   });
 
   it('network failures and cancellations', () => {
-    assert.equal(toBedrockError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), ctx).code, 'Network');
+    const refused = toBedrockError(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), ctx);
+    assert.equal(refused.code, 'EndpointUnreachable');
+    assert.match(refused.message, /endpoint 127\.0\.0\.1:1 \(connection refused\)/);
+    // As the HTTP/2 handler reports it: a cancelled stream caused by the refused connection.
+    const wrapped = Object.assign(new Error('The pending stream has been canceled (caused by: connect ECONNREFUSED 127.0.0.1:9)'), { code: 'ERR_HTTP2_STREAM_CANCEL', cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
+    assert.equal(toBedrockError(wrapped, ctx).code, 'EndpointUnreachable');
+    assert.equal(toBedrockError(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }), ctx).code, 'Network');
     const cancelled = toBedrockError(sdkError('AbortError', 'Request aborted'), ctx);
     assert.equal(cancelled.code, 'Cancelled');
     assert.ok(cancelled.cancelled);
