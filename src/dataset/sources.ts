@@ -1,6 +1,8 @@
 // Workspace files → records: .prompt files with recorded model turns, paired input/output files,
 // JSONL/JSON/CSV rows with chosen fields, and (for continued pre-training) text and Markdown chunked on
 // paragraph boundaries. Files are read one at a time, so memory follows the largest file, not the set.
+import { fileErrorMessage, stripBom } from './readText';
+import { checkHeader } from '../batch/rows';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { Customization } from './formats';
 import type { RecordProblem, SourceRecord, Turn } from './records';
@@ -64,9 +66,10 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
       pending.delete(index);
     } catch (err) {
       pending.delete(index);
-      yield { problem: true, path: p, line: 1, message: `Could not read the file: ${String(err)}` };
+      yield { problem: true, path: p, line: (err as { line?: number }).line ?? 1, message: `${p} ${fileErrorMessage(err)}` };
       continue;
     }
+    text = stripBom(text);
     if (text.slice(0, 8192).includes('\u0000')) {
       yield { skipped: p, reason: 'binary file' };
       continue;
@@ -77,7 +80,13 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
         yield { problem: true, path: p, line: 1, message: `No matching ${pairing.output} file for this ${pairing.input} file.` };
         continue;
       }
-      const output = await partner.read();
+      let output: string;
+      try {
+        output = await partner.read();
+      } catch (err) {
+        yield { problem: true, path: partner.path, line: (err as { line?: number }).line ?? 1, message: `${partner.path} (the pair of ${p}) ${fileErrorMessage(err)}` };
+        continue;
+      }
       yield { kind: 'conversation', path: p, line: 1, turns: [{ role: 'user', text: text.trim() }, { role: 'assistant', text: output.trim() }] };
       continue;
     }
@@ -114,7 +123,7 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
     } else if (lower.endsWith('.csv')) {
       let rows: Record<string, string>[];
       try {
-        rows = parseCsv(text, { columns: true, skip_empty_lines: true, relax_column_count: false, bom: true });
+        rows = parseCsv(text, { columns: (header: string[]) => checkHeader(header, p), skip_empty_lines: true, relax_column_count: false, bom: true });
       } catch (err) {
         yield { problem: true, path: p, line: Number((err as { lines?: number }).lines ?? 1), message: `CSV: ${(err as Error).message}` };
         continue;

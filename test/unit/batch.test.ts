@@ -27,6 +27,24 @@ describe('batch runs', () => {
     assert.deepEqual(csv.map((r) => r.input), [{ q: 'hello, world', lang: 'en' }, { q: 'two\nlines', lang: 'fr' }]);
   });
 
+  it('a byte order mark, a bad header, extra cells and multi-line rows are said, with the right line', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'bom.jsonl'), '\ufeff{"q":"first"}\n{"q":"second"}\n');
+    assert.deepEqual((await readRows(path.join(dir, 'bom.jsonl'))).map((r) => [r.input, r.problem]), [[{ q: 'first' }, undefined], [{ q: 'second' }, undefined]]);
+    writeFileSync(path.join(dir, 'bom.json'), '\ufeff[{"q":"a"}]');
+    assert.deepEqual((await readRows(path.join(dir, 'bom.json')))[0].input, { q: 'a' });
+    writeFileSync(path.join(dir, 'dup.csv'), 'q,lang,q\n1,2,3\n');
+    await assert.rejects(readRows(path.join(dir, 'dup.csv')), /names "q" twice \(columns 1 and 3\)/);
+    writeFileSync(path.join(dir, 'proto.csv'), 'q,__proto__\n1,2\n');
+    await assert.rejects(readRows(path.join(dir, 'proto.csv')), /"__proto__" \(column 2\) is refused/);
+    assert.equal(({} as Record<string, unknown>).q, undefined);
+    writeFileSync(path.join(dir, 'wide.csv'), 'q,lang\n"multi\nline\nrow",en\nhello, world,en\nok,fr\n');
+    const rows = await readRows(path.join(dir, 'wide.csv'));
+    assert.equal(rows[0].line, 2, 'a multi-line row is reported at its first line');
+    assert.match(rows[1].problem ?? '', /^line 5 has 3 cells but the header has 2: quote a cell/);
+    assert.deepEqual(rows[2], { index: 2, line: 6, input: { q: 'ok', lang: 'fr' } });
+  });
+
   it('writes every row in input order, with bounded concurrency, and leaves no partial file', async () => {
     const dir = tmp();
     const output = path.join(dir, 'out.jsonl');

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset, goesToValidation, reportMarkdown, type BuildOptions } from '../../src/dataset/build';
 import { rulesFor } from '../../src/dataset/formats';
 import { chunkText, conversationFromRequest, formatRecord } from '../../src/dataset/records';
 import { redactSecrets, scanSecrets } from '../../src/dataset/secrets';
+import { readTextFile } from '../../src/dataset/readText';
 import type { DatasetFile } from '../../src/dataset/sources';
 import { renderPrompt } from '../../src/prompt/render';
 
@@ -158,6 +159,40 @@ describe('datasets: building', () => {
     for (const line of body) assert.ok(!text.includes(line.slice(0, 20)), `a body line of the key leaked: ${line}`);
     assert.doesNotMatch(text, /END RSA PRIVATE KEY/);
     assert.match(text, /\[REDACTED private key\]\\nKeep it safe\./);
+  });
+
+  it('encodings: a BOM keeps the first row, UTF-16 with a BOM is read, invalid UTF-8 is a problem at its line', async () => {
+    const dir = tmp();
+    const bom = path.join(dir, 'bom.jsonl');
+    writeFileSync(bom, `\ufeff${qa(12, 'bom')}`);
+    const utf16 = path.join(dir, 'u16.jsonl');
+    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(qa(12, 'utf16'), 'utf16le')]));
+    const bad = path.join(dir, 'bad.jsonl');
+    writeFileSync(bad, Buffer.concat([Buffer.from(`${qa(2)}\n{"prompt":"caf`), Buffer.from([0xe9]), Buffer.from('","completion":"x"}\n')]));
+    const real = (p: string): DatasetFile => ({ path: path.basename(p), read: () => readTextFile(p) });
+    const report = await buildDataset([real(bom), real(utf16), real(bad)], opts('amazon.nova-micro-v1:0'));
+    assert.equal(report.ok, true, report.failure);
+    const all = lines(report.trainFile!).concat(report.validationFile ? lines(report.validationFile) : []);
+    // 12 rows from each readable file; the first row of the BOM file is there.
+    assert.equal(all.length, 24);
+    assert.ok(JSON.stringify(all).includes('bom question 0'));
+    assert.ok(JSON.stringify(all).includes('utf16 question 11'));
+    assert.doesNotMatch(JSON.stringify(all), /\ufffd/);
+    assert.deepEqual(report.rejected.map((r) => [r.path, r.line]), [['bad.jsonl', 3]]);
+    assert.match(report.rejected[0].message, /line 3 has bytes that are not UTF-8: save the file as UTF-8/);
+  });
+
+  it('an unreadable or folder-typed pair file is one problem with its path, not a failed build', async () => {
+    const files: DatasetFile[] = [
+      ...mem({ 'data.jsonl': qa(12), 'a.input.txt': 'question' }),
+      { path: 'a.output.txt', read: async () => Promise.reject(Object.assign(new Error('EISDIR: illegal operation on a directory, read'), { code: 'EISDIR' })) },
+      ...mem({ 'b.input.txt': 'q2' }),
+      { path: 'b.output.txt', read: async () => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' })) },
+    ];
+    const report = await buildDataset(files, opts('amazon.nova-micro-v1:0'));
+    assert.equal(report.ok, true, report.failure);
+    assert.deepEqual(report.rejected.map((r) => r.message), ['a.output.txt (the pair of a.input.txt) is a folder, not a file.', 'b.output.txt (the pair of b.input.txt) cannot be read: permission denied. Allow your user to read it, or leave it out of the sources.']);
+    assert.doesNotMatch(JSON.stringify(report), /EISDIR|EACCES/);
   });
 
   it('continued pre-training chunks text and Markdown into {"input"} records', async () => {
