@@ -105,14 +105,20 @@ export async function createDataset(catalogue: CatalogueService, logger: Logger,
     void vscode.window.showInformationMessage('Dataset build cancelled: nothing was written.');
     return result;
   }
-  await fs.mkdir(outputDir, { recursive: true });
   const reportFile = path.join(outputDir, 'dataset-report.md');
   const tmp = `${reportFile}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, engine.reportMarkdown(report));
-  await fs.rename(tmp, reportFile);
-  result.reportFile = reportFile;
+  try {
+    await fs.mkdir(outputDir, { recursive: true });
+    await fs.writeFile(tmp, engine.reportMarkdown(report));
+    await fs.rename(tmp, reportFile);
+    result.reportFile = reportFile;
+  } catch {
+    // The folder could not take the report either (the build's own message says why): no half report.
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    if (report.ok) void vscode.window.showWarningMessage(`The dataset was built, but its report could not be written to ${vscode.workspace.asRelativePath(outputDir)}.`);
+  }
   logger.info(`dataset for ${modelId}: ${report.ok ? `${report.train} train / ${report.validation} validation` : report.failure}`);
-  if (opts.showReport !== false) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(reportFile));
+  if (opts.showReport !== false && result.reportFile) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(reportFile));
   if (report.ok) {
     void vscode.window.showInformationMessage(`Dataset ready: ${report.train} training and ${report.validation} validation records in ${vscode.workspace.asRelativePath(outputDir)}.`);
   } else {

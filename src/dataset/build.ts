@@ -3,11 +3,12 @@
 // whole build succeeded. Memory stays bounded: records are written as they come; only a hash per record
 // (for duplicates) and a token histogram are kept.
 import { createHash } from 'node:crypto';
-import { createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHARS_PER_TOKEN, type ModelRules } from './formats';
 import { formatRecord, type RecordProblem, type SourceRecord } from './records';
 import { redactSecrets, scanSecrets, type SecretFinding } from './secrets';
+import { commitDataset, outputErrorMessage, recoverOutput, TempFile, type OpenStream } from './outputFiles';
 import { recordsFrom, type DatasetFile, type SourceOptions } from './sources';
 
 export interface BuildOptions {
@@ -22,6 +23,8 @@ export interface BuildOptions {
   source: Omit<SourceOptions, 'customization' | 'maxChunkChars'>;
   signal?: AbortSignal;
   onProgress?: (filesDone: number, filesTotal: number, records: number) => void;
+  /** Opens the temporary files (tests inject a device that fails, such as /dev/full). */
+  openStream?: OpenStream;
 }
 
 export interface TokenStats {
@@ -91,24 +94,6 @@ class Histogram {
   }
 }
 
-function openTemp(finalPath: string): { stream: WriteStream; tmp: string; bytes: number } {
-  const tmp = `${finalPath}.${process.pid}.${Date.now()}.tmp`;
-  // A 1 MB buffer: with the default 16 KB every record of a few KB waited for its own write; now queued
-  // records go out together (writev), and memory stays bounded.
-  return { stream: createWriteStream(tmp, { encoding: 'utf8', highWaterMark: 1024 * 1024 }), tmp, bytes: 0 };
-}
-
-async function closeStream(s: WriteStream): Promise<void> {
-  await new Promise<void>((resolve, reject) => s.end((err?: Error | null) => (err ? reject(err) : resolve())));
-}
-
-function write(out: { stream: WriteStream; bytes: number }, line: string): Promise<void> | undefined {
-  out.bytes += Buffer.byteLength(line) + 1;
-  // Back-pressure: wait for the stream to drain instead of buffering the whole dataset in memory.
-  if (!out.stream.write(`${line}\n`)) return new Promise((r) => out.stream.once('drain', () => r()));
-  return undefined;
-}
-
 export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Promise<DatasetReport> {
   const { rules } = opts;
   const report: DatasetReport = {
@@ -129,13 +114,26 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
     bytes: { train: 0, validation: 0 },
     warnings: [],
   };
-  await fs.mkdir(opts.outputDir, { recursive: true });
+  try {
+    await fs.mkdir(opts.outputDir, { recursive: true });
+    report.warnings.push(...(await recoverOutput(opts.outputDir)));
+  } catch (err) {
+    report.failure = outputErrorMessage(err, opts.outputDir);
+    return report;
+  }
   const trainPath = path.join(opts.outputDir, 'train.jsonl');
   const validationPath = path.join(opts.outputDir, 'validation.jsonl');
-  const train = openTemp(trainPath);
   const split = rules.validationAllowed ? Math.max(0, Math.min(0.5, opts.validationSplit)) : 0;
   if (!rules.validationAllowed && opts.validationSplit > 0) report.warnings.push(`${rules.family} takes no validation set: every record goes to train.jsonl.`);
-  const validation = split > 0 ? openTemp(validationPath) : undefined;
+  let train: TempFile;
+  let validation: TempFile | undefined;
+  try {
+    train = new TempFile(trainPath, opts.openStream);
+    validation = split > 0 ? new TempFile(validationPath, opts.openStream) : undefined;
+  } catch (err) {
+    report.failure = outputErrorMessage(err, opts.outputDir);
+    return report;
+  }
   const seen = new Set<string>();
   const histogram = new Histogram();
   const maxChunkChars = (rules.maxTokensPerRecord ?? 4096) * CHARS_PER_TOKEN;
@@ -187,7 +185,7 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       const target = toValidation ? validation! : train;
       if (toValidation) report.validation++;
       else report.train++;
-      const wait = write(target, formatted.line);
+      const wait = target.write(formatted.line);
       if (wait) await wait;
     }
     report.filesRead = filesDone;
@@ -199,8 +197,8 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
     if (!failure && total === 0) failure = 'No usable records: see the rejected records and skipped files below.';
     if (!failure && rules.minRecords !== undefined && total < rules.minRecords) failure = `${total} records; ${rules.family} needs at least ${rules.minRecords}.`;
     if (!failure && rules.maxRecords !== undefined && total > rules.maxRecords) failure = `${total} records; ${rules.family} takes at most ${rules.maxRecords} (training + validation).`;
-    await closeStream(train.stream);
-    if (validation) await closeStream(validation.stream);
+    await train.close();
+    if (validation) await validation.close();
     report.bytes = { train: train.bytes, validation: validation?.bytes ?? 0 };
     if (!failure && train.bytes > rules.trainingFileBytes) failure = `train.jsonl would be ${(train.bytes / 1024 ** 2).toFixed(0)} MB; ${rules.family} takes at most ${(rules.trainingFileBytes / 1024 ** 2).toFixed(0)} MB.`;
     if (!failure && validation && rules.validationFileBytes && validation.bytes > rules.validationFileBytes) failure = `validation.jsonl is over ${(rules.validationFileBytes / 1024 ** 2).toFixed(0)} MB.`;
@@ -209,21 +207,21 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       return report;
     }
     // Only now do the files get their names: a failed or cancelled build leaves no partial dataset.
-    await fs.rename(train.tmp, trainPath);
+    const keepValidation = validation !== undefined && report.validation > 0;
+    if (validation && !keepValidation) report.warnings.push('The split left no record for validation: raise the validation split or add records.');
+    await commitDataset(opts.outputDir, train, keepValidation ? validation : undefined);
     report.trainFile = trainPath;
-    if (validation) {
-      if (report.validation > 0) {
-        await fs.rename(validation.tmp, validationPath);
-        report.validationFile = validationPath;
-      } else report.warnings.push('The split left no record for validation: raise the validation split or add records.');
-    }
+    if (keepValidation) report.validationFile = validationPath;
     report.ok = true;
     return report;
+  } catch (err) {
+    // A write error (disk full, folder not writable): said, and nothing is kept.
+    if (typeof (err as { code?: unknown })?.code !== 'string') throw err;
+    report.failure = outputErrorMessage(err, opts.outputDir);
+    return report;
   } finally {
-    if (!train.stream.closed) train.stream.destroy();
-    if (validation && !validation.stream.closed) validation.stream.destroy();
-    await fs.rm(train.tmp, { force: true });
-    if (validation) await fs.rm(validation.tmp, { force: true });
+    await train.discard();
+    if (validation) await validation.discard();
   }
 }
 

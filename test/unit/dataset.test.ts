@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset, goesToValidation, reportMarkdown, type BuildOptions } from '../../src/dataset/build';
@@ -7,6 +7,7 @@ import { rulesFor } from '../../src/dataset/formats';
 import { chunkText, conversationFromRequest, formatRecord } from '../../src/dataset/records';
 import { redactSecrets, scanSecrets } from '../../src/dataset/secrets';
 import { readTextFile } from '../../src/dataset/readText';
+import { JOURNAL, recoverOutput } from '../../src/dataset/outputFiles';
 import type { DatasetFile } from '../../src/dataset/sources';
 import { renderPrompt } from '../../src/prompt/render';
 
@@ -216,5 +217,51 @@ describe('datasets: building', () => {
     assert.match(report.failure ?? '', /Cancelled/);
     assert.deepEqual(readdirSync(o.outputDir), []);
     assert.equal(existsSync(path.join(o.outputDir, 'train.jsonl')), false);
+  });
+});
+
+describe('datasets: the output on disk', () => {
+  const records = (n: number, prefix = 'q') => Array.from({ length: n }, (_, i) => JSON.stringify({ prompt: `${prefix} question ${i}? ${'detail '.repeat(40)}`, completion: `answer ${i}.` })).join('\n');
+  const build = (dir: string, extra: Partial<BuildOptions> = {}) => {
+    const rules = rulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
+    return buildDataset([{ path: 'data.jsonl', read: async () => records(200) }], { rules, modelId: 'amazon.nova-micro-v1:0', outputDir: dir, validationSplit: 0.1, seed: 1, secrets: 'block', source: {}, ...extra });
+  };
+
+  it('a full disk fails the build with a message, settles, and removes the temporary files', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-full-'));
+    // /dev/full answers every write with ENOSPC, as a full disk does.
+    const report = await build(dir, { openStream: () => createWriteStream('/dev/full') });
+    assert.equal(report.ok, false);
+    assert.match(report.failure ?? '', /^The disk is full: the dataset could not be written to .*bpl-full-.*Free some space, or choose another output folder/);
+    assert.deepEqual(readdirSync(dir), [], 'no file is left, not even a temporary one');
+  });
+
+  it('an output folder that cannot be created is a message that names it', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-blocked-'));
+    writeFileSync(path.join(dir, 'file'), 'x');
+    const report = await build(path.join(dir, 'file', 'out'));
+    assert.match(report.failure ?? '', /The output folder .*file\/out cannot be created: a file is in the way \(ENOTDIR\)/);
+  });
+
+  it('an interrupted commit is finished by the next build, and stale temporary files are removed', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-commit-'));
+    // A build killed after the journal, between its renames: its validation file is still a temp file.
+    writeFileSync(path.join(dir, 'train.jsonl'), 'new train\n');
+    writeFileSync(path.join(dir, 'validation.jsonl.999999.1.tmp'), 'new validation\n');
+    writeFileSync(path.join(dir, JOURNAL), JSON.stringify({ renames: [['train.jsonl.999999.1.tmp', 'train.jsonl'], ['validation.jsonl.999999.1.tmp', 'validation.jsonl']] }));
+    // And a temp file of a build that died long ago.
+    writeFileSync(path.join(dir, 'train.jsonl.999998.1.tmp'), 'junk');
+    const notes = await recoverOutput(dir, () => false);
+    assert.equal(readFileSync(path.join(dir, 'validation.jsonl'), 'utf8'), 'new validation\n', 'the pair is completed');
+    assert.deepEqual(readdirSync(dir).sort(), ['train.jsonl', 'validation.jsonl']);
+    assert.equal(notes.length, 2);
+    // A real build then replaces the pair together.
+    const report = await build(dir);
+    assert.equal(report.ok, true, report.failure);
+    assert.deepEqual(readdirSync(dir).sort(), ['train.jsonl', 'validation.jsonl']);
+    const train = readFileSync(path.join(dir, 'train.jsonl'), 'utf8');
+    const validation = readFileSync(path.join(dir, 'validation.jsonl'), 'utf8');
+    const trainSet = new Set(train.trim().split('\n'));
+    assert.ok(validation.trim().split('\n').every((l) => !trainSet.has(l)), 'no record is in both files');
   });
 });
