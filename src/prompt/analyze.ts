@@ -12,7 +12,7 @@ import { LineIndex, safeDecodeUri, splitPrompt, type Problem, type Range } from 
 import { analyzeFrontmatter, problem, type DeclaredInput } from './frontmatterChecks';
 import { closest, HELPERS, ROLES } from './schema';
 import { walkTemplate } from './templateScope';
-import { parseInPieces, templateSyntaxError } from './templatePieces';
+import { MAX_BLOCK_DEPTH, MAX_FRONTMATTER_CHARS, MAX_TEMPLATE_CHARS, parseInPieces, templateSyntaxError, tooDeep } from './templatePieces';
 
 export { clearTemplateCache } from './templatePieces';
 export type { DeclaredInput } from './frontmatterChecks';
@@ -111,6 +111,8 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
       result.frontmatterRange = index.range(0, source.bodyStart);
       if (!fm.closed) {
         result.problems.push(problem('error', 'The frontmatter is not closed: add a line with `---` after the YAML.', index.range(0, 3), 'frontmatter-unclosed'));
+      } else if (fm.text.length > MAX_FRONTMATTER_CHARS) {
+        result.problems.push(problem('error', `The frontmatter is ${Math.round(fm.text.length / 1024)} KB; at most ${MAX_FRONTMATTER_CHARS / 1024} KB is read. Move data out of it (into a partial, a data file or input values).`, index.range(0, 3), 'frontmatter-size'));
       } else {
         analyzeFrontmatter(fm.text, fm.start, index, result);
       }
@@ -138,6 +140,15 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
     const end = base + bodyIndex.offset({ line: loc.end.line - 1 + pieceLine, character: loc.end.column });
     return index.range(start, Math.max(end, start + 1));
   };
+  if (body.length > MAX_TEMPLATE_CHARS) {
+    result.problems.push(problem('info', `This template is ${(body.length / 1024 / 1024).toFixed(1)} MB: it is not analyzed as you type (a run still checks it).`, index.range(base, base + 1), 'template-size'));
+    return;
+  }
+  const deep = tooDeep(body);
+  if (deep) {
+    result.problems.push(problem('error', `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep here: flatten the template (a helper or a partial can hold part of it).`, index.range(base + deep.start, base + deep.start + 3), 'template-depth'));
+    return;
+  }
   // A short template parses whole in about a millisecond; pieces pay off when conversations grow long.
   let pieces = ctx.wholeTemplate || body.length <= (ctx.piecesAbove ?? 16_384) ? undefined : parseInPieces(body);
   if (!pieces) {
@@ -173,6 +184,10 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
       piece.ast,
       {
         read: (use) => result.variables.push({ name: use.name, range: at(use.loc), guarded: use.guarded, viaPartial: use.viaPartial }),
+        cycle: (chain, loc) => {
+          const msg = `Partial \`${chain[0]}\` includes itself (${chain.join(' → ')}): rendering it would never end. Remove the include that closes the loop.`;
+          if (!result.problems.some((p) => p.message === msg)) result.problems.push(problem('error', msg, at(loc), 'partial-cycle'));
+        },
         unknownHelper: (name, loc) => result.problems.push(problem('error', `Unknown helper \`${name}\`. Dotprompt knows: ${Object.keys(HELPERS).join(', ')}.`, at(loc), 'unknown-helper')),
         partial: (name, node) => {
           result.partials.push({ name, range: at(node.loc) });

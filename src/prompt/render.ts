@@ -11,6 +11,8 @@ import { normalizeModelRef } from '../bedrock/modelRef';
 import { neutralizeMarkers } from './conversation';
 import { safeDecodeUri, splitPrompt } from './document';
 import { isForbiddenKeyPath } from './frontmatterChecks';
+import { MAX_BLOCK_DEPTH, MAX_FRONTMATTER_CHARS, templateSyntaxError, tooDeep } from './templatePieces';
+import { KNOWN_HELPERS } from './templateScope';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
 export interface PromptFiles {
@@ -97,9 +99,13 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter from Dotprompt
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed) throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
-  refuseForbiddenKeys(source.frontmatter?.text);
+  if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS) throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
+  checkFrontmatter(source.frontmatter?.text);
+  const deep = tooDeep(source.body);
+  if (deep) throw new RenderError(`Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep: flatten the template.`, lineOf(text, source.bodyStart + deep.start));
   // Structure (roles, media, history, sections, tool turns) comes only from helpers. Text that spells a
   // Dotprompt marker, in the template's own text or in a partial, is made inert before Handlebars sees it.
+  const partialSources = new Map<string, string>();
   const dp = new Dotprompt({
     partialResolver: async (name) => {
       let partial: string | undefined;
@@ -110,6 +116,7 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
       }
       if (partial === undefined) throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
+      partialSources.set(name, partial);
       return neutralizeMarkers(partial);
     },
   });
@@ -145,12 +152,20 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   const templateError = (err: unknown): RenderError => {
     if (err instanceof RenderError) return err;
     const message = err instanceof Error ? err.message : String(err);
+    if (err instanceof RangeError) return new RenderError('The template could not be rendered: it recurses too deep (a partial or a value that contains itself?). Simplify it.');
+    const unknownHelper = /unknown helper (\S+?)(?: - (\d+):\d+)?$/m.exec(message);
+    if (unknownHelper) return new RenderError(`Unknown helper \`${unknownHelper[1]}\`: Dotprompt knows ${[...KNOWN_HELPERS].filter((h) => !h.endsWith('Missing')).join(', ')}.`, unknownHelper[2] ? fileLine(Number(unknownHelper[2])) : undefined);
+    if (/^Parse error/.test(message)) {
+      const e = templateSyntaxError(parsed.template, err);
+      return new RenderError(e.message, fileLine(parsed.template.slice(0, e.start).split('\n').length));
+    }
     const line = /line (\d+)/.exec(message)?.[1];
     return new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? fileLine(Number(line)) : undefined);
   };
   const template = await dp.compile(parsed).catch((err: unknown) => {
     throw templateError(err);
   });
+  refusePartialCycles(parsed.template, partialSources);
 
   return async (input) => {
     const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
@@ -378,11 +393,17 @@ function toolBlock(slot: Exclude<TurnSlot, { kind: 'line' }>, role: string | und
 }
 
 
+const MAX_INPUT_DEPTH = 64;
+const MAX_INPUT_NODES = 200_000;
+
 /** Input values as data only: markers made inert (in keys too), and keys that reach a prototype refused. */
 function inertInput(value: Record<string, unknown>): Record<string, unknown> {
+  let nodes = 0;
   const visit = (v: unknown, depth: number): unknown => {
+    if (++nodes > MAX_INPUT_NODES) throw new RenderError(`The input values hold more than ${MAX_INPUT_NODES.toLocaleString('en-US')} items: pass less data (or a file) to the prompt.`);
     if (typeof v === 'string') return neutralizeMarkers(v);
-    if (depth > 64 || v === null || typeof v !== 'object') return v;
+    if (v === null || typeof v !== 'object') return v;
+    if (depth > MAX_INPUT_DEPTH) throw new RenderError(`An input value is nested more than ${MAX_INPUT_DEPTH} levels deep: flatten it.`);
     if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
     if (v instanceof Uint8Array || v instanceof Date) return v;
     const out: Record<string, unknown> = {};
@@ -395,15 +416,32 @@ function inertInput(value: Record<string, unknown>): Record<string, unknown> {
   return visit(value, 0) as Record<string, unknown>;
 }
 
-/** Frontmatter keys that would reach `Object.prototype` when Dotprompt expands dotted keys: refused before Dotprompt reads them. */
-function refuseForbiddenKeys(yamlText: string | undefined): void {
-  if (!yamlText || !/__proto__|constructor|prototype/.test(yamlText)) return;
+/** A partial that includes itself, directly or through others, would recurse until the stack overflows. */
+function refusePartialCycles(template: string, partials: Map<string, string>): void {
+  const includes = (text: string) => [...text.matchAll(/\{\{~?#?>\s*([^\s}~()]+)/g)].map((m) => m[1]);
+  const visit = (name: string, chain: string[]) => {
+    if (chain.includes(name)) throw new RenderError(`Partial \`${name}\` includes itself (${[...chain.slice(chain.indexOf(name)), name].join(' → ')}): rendering it would never end.`);
+    const source = partials.get(name);
+    if (source !== undefined) for (const next of includes(source)) visit(next, [...chain, name]);
+  };
+  for (const name of includes(template)) visit(name, []);
+}
+
+/**
+ * The frontmatter read before Dotprompt reads it: broken YAML is a located error here (Dotprompt would log
+ * it and treat the whole file, frontmatter included, as the template), and keys that would reach
+ * `Object.prototype` when Dotprompt expands dotted keys are refused.
+ */
+function checkFrontmatter(yamlText: string | undefined): void {
+  if (!yamlText) return;
   let data: unknown;
   try {
-    data = parseYaml(yamlText);
-  } catch {
-    return; // Dotprompt reports broken YAML
+    data = parseYaml(yamlText, { maxAliasCount: 100, logLevel: 'error' });
+  } catch (err) {
+    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+    throw new RenderError(`The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`, line === undefined ? 1 : line + 1);
   }
+  if (!/__proto__|constructor|prototype/.test(yamlText)) return;
   const visit = (v: unknown, depth: number): void => {
     if (depth > 64 || v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));

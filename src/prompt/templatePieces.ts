@@ -150,3 +150,33 @@ function plainParserMessage(message: string, near: string): string {
   const head = lines[0].replace(/^Parse error on line \d+:?/, '').trim();
   return head || message.split('\n')[0];
 }
+
+/** How deep blocks may nest: Handlebars' parser slows down sharply past a few hundred levels. */
+export const MAX_BLOCK_DEPTH = 64;
+
+/**
+ * The first place where blocks nest deeper than MAX_BLOCK_DEPTH, found in one linear pass over the
+ * mustaches, before Handlebars is asked to parse (which would freeze the editor on such input).
+ */
+export function tooDeep(body: string): { depth: number; start: number } | undefined {
+  let depth = 0;
+  for (let i = body.indexOf('{{'); i >= 0; i = body.indexOf('{{', i + 2)) {
+    const c = body.charCodeAt(i + 2) === 126 /* ~ */ ? body[i + 3] : body[i + 2];
+    if (c === '!') {
+      const end = body.startsWith('--', i + (body[i + 2] === '~' ? 4 : 3)) ? body.indexOf('--}}', i) : body.indexOf('}}', i);
+      if (end < 0) return undefined;
+      i = end;
+      continue;
+    }
+    if (c === '#' || c === '^') {
+      if (c === '^' && /^\{\{~?\^\s*~?\}\}/.test(body.slice(i, i + 8))) continue; // {{^}} is an else
+      if (++depth > MAX_BLOCK_DEPTH) return { depth, start: i };
+    } else if (c === '/') depth = Math.max(0, depth - 1);
+  }
+  return undefined;
+}
+
+/** Frontmatter above this is not analyzed (YAML with tens of thousands of keys takes seconds). */
+export const MAX_FRONTMATTER_CHARS = 64 * 1024;
+/** Templates above this are not analyzed as you type (a run still checks them). */
+export const MAX_TEMPLATE_CHARS = 8 * 1024 * 1024;

@@ -55,6 +55,8 @@ export interface ScopeEvents {
   /** `{{foo bar}}` where foo is not a helper this template may call. */
   unknownHelper?(name: string, loc: Loc): void;
   partial?(name: string, node: Node): void;
+  /** A partial that includes itself, directly or through others (`chain` ends where it started). */
+  cycle?(chain: string[], loc: Loc): void;
 }
 
 export interface ScopeOptions {
@@ -190,7 +192,11 @@ export function walkTemplate(ast: hbs.AST.Program, events: ScopeEvents, options:
     for (const p of pairs) value(p.value as Node, state, false);
     if (node.type === 'PartialBlockStatement') walk(node.program as Node, state);
 
-    if (state.partials.includes(name) || state.partials.length >= maxDepth) return;
+    if (state.partials.includes(name)) {
+      events.cycle?.([...state.partials.slice(state.partials.indexOf(name)), name], state.via?.loc ?? (node.loc as Loc));
+      return;
+    }
+    if (state.partials.length >= maxDepth) return;
     const ast = options.partialAst?.(name);
     if (!ast) return;
     // The partial's context: the given one (`{{> card item}}`), else the caller's; hash arguments on top.
