@@ -79,8 +79,13 @@ export async function commitDataset(dir: string, train: TempFile, validation: Te
   const journal = path.join(dir, JOURNAL);
   const entries: [string, string][] = [[path.basename(train.tmp), path.basename(train.finalPath)]];
   if (validation) entries.push([path.basename(validation.tmp), path.basename(validation.finalPath)]);
-  await fs.writeFile(`${journal}.tmp`, JSON.stringify({ renames: entries }));
-  await fs.rename(`${journal}.tmp`, journal);
+  try {
+    await fs.writeFile(`${journal}.tmp`, JSON.stringify({ renames: entries }));
+    await fs.rename(`${journal}.tmp`, journal);
+  } catch (err) {
+    await fs.rm(`${journal}.tmp`, { force: true }).catch(() => undefined);
+    throw err;
+  }
   await fs.rm(path.join(dir, 'validation.jsonl'), { force: true });
   for (const [from, to] of entries) await fs.rename(path.join(dir, from), path.join(dir, to));
   await fs.rm(journal, { force: true });
