@@ -11,7 +11,6 @@ import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import type { BatchOutputLine, BatchRunResult } from '../batch/runBatch';
 import type { BatchRow } from '../batch/rows';
-import { scanSecrets } from '../dataset/secrets';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
 import { costOf, estimateRunCost, PRICES } from '../host/pricing';
@@ -267,7 +266,7 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     const line = engine.toBatchRecord(row.index, request);
     chars += requestChars(request);
     maxTokens = request.inferenceConfig?.maxTokens;
-    const secret = scanSecrets(line, path.basename(p.dataPath), row.line)[0];
+    const secret = (await engine.scanSecretsDeep(line, path.basename(p.dataPath), row.line))[0];
     if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${path.basename(p.dataPath)}:${row.line}). Remove it from the data, then retry.`);
     lines.push(line);
   }

@@ -5,7 +5,8 @@ import vscode = require('vscode');
 import type { JobSummary } from '../bedrock/clients';
 import { BedrockError } from '../bedrock/errors';
 import { checkHyperParameters, defaultHyperParameters } from '../dataset/hyperparameters';
-import { scanSecrets, type SecretFinding } from '../dataset/secrets';
+import type { SecretFinding } from '../dataset/secrets';
+import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import type { JobsTreeProvider } from '../views/jobsTree';
@@ -32,7 +33,7 @@ async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
     line++;
-    found.push(...scanSecrets(text, rel, line));
+    found.push(...(await datasetEngine().scanSecretsDeep(text, rel, line)));
   }
   return found;
 }

@@ -7,7 +7,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { CHARS_PER_TOKEN, type ModelRules } from './formats';
 import { formatRecord, type RecordProblem, type SourceRecord } from './records';
-import { redactSecrets, scanSecrets, type SecretFinding } from './secrets';
+import type { SecretFinding } from './secrets';
+import { redactSecretsDeep, scanSecretsDeep } from './secretScan';
 import { commitDataset, outputErrorMessage, recoverOutput, TempFile, type OpenStream } from './outputFiles';
 import { recordsFrom, type DatasetFile, type SourceOptions } from './sources';
 
@@ -162,11 +163,11 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       }
       let record: SourceRecord = item;
       // Plain text keeps its own line numbers; an example's fields are reported at the example's line.
-      const found = scanSecrets(textOf(record), record.path, record.line).map((f) => (record.kind === 'text' ? f : { ...f, line: record.line }));
+      const found = (await scanSecretsDeep(textOf(record), record.path, record.line)).map((f) => (record.kind === 'text' ? f : { ...f, line: record.line }));
       if (found.length > 0) {
         report.secrets.push(...found);
         if (opts.secrets === 'block') continue;
-        record = redactRecord(record);
+        record = await redactRecord(record);
       }
       const formatted = formatRecord(record, rules);
       if ('message' in formatted) {
@@ -231,10 +232,10 @@ function textOf(r: SourceRecord): string {
   return [r.system ?? '', ...r.turns.map((t) => t.text)].join('\n');
 }
 
-function redactRecord(r: SourceRecord): SourceRecord {
-  if (r.kind === 'text') return { ...r, text: redactSecrets(r.text) };
-  if (r.kind === 'image') return { ...r, caption: redactSecrets(r.caption) };
-  return { ...r, system: r.system && redactSecrets(r.system), turns: r.turns.map((t) => ({ ...t, text: redactSecrets(t.text) })) };
+async function redactRecord(r: SourceRecord): Promise<SourceRecord> {
+  if (r.kind === 'text') return { ...r, text: await redactSecretsDeep(r.text) };
+  if (r.kind === 'image') return { ...r, caption: await redactSecretsDeep(r.caption) };
+  return { ...r, system: r.system && (await redactSecretsDeep(r.system)), turns: await Promise.all(r.turns.map(async (t) => ({ ...t, text: await redactSecretsDeep(t.text) }))) };
 }
 
 /** The report as Markdown (written beside the dataset and shown after a build). */

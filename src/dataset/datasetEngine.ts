@@ -7,3 +7,4 @@ export { readRows } from '../batch/rows';
 export { runBatch, partialPathFor, writeAtomically } from '../batch/runBatch';
 export { toBatchRecord, outputLinesFromJob, MIN_BATCH_RECORDS, MAX_BATCH_RECORDS } from '../batch/batchInference';
 export { gitignoreFilter } from './gitignore';
+export { scanSecretsDeep, redactSecretsDeep } from './secretScan';

@@ -1,5 +1,6 @@
 // The one logging interface. Pure code takes a Logger; the VS Code side backs it with a
 // LogOutputChannel, tests with the null logger. Credentials never go through it (see redact()).
+import { maskSecrets } from './secretRules';
 
 export interface Logger {
   trace(message: string, ...args: unknown[]): void;
@@ -17,16 +18,7 @@ export const nullLogger: Logger = {
   error: () => undefined,
 };
 
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/\b(AKIA|ASIA)[A-Z0-9]{16}\b/g, '$1****************'],
-  [/(aws_secret_access_key|secretAccessKey|SecretAccessKey)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{20,}/g, '$1$2****'],
-  [/(aws_session_token|sessionToken|SessionToken|x-amz-security-token)(["']?\s*[:=]\s*["']?)[A-Za-z0-9/+=]{20,}/gi, '$1$2****'],
-  [/(Authorization["']?\s*[:=]\s*["']?)(AWS4-HMAC-SHA256|Bearer)[^"'\n]*/gi, '$1$2 ****'],
-];
-
-/** Masks AWS keys, secrets, session tokens and authorization headers in text bound for a log. */
 export function redact(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  // The scanner's own rule table; in a log even AWS's documented example keys are masked.
+  return maskSecrets(text, (_m, value) => `${value.slice(0, 4)}${'*'.repeat(Math.min(16, Math.max(4, value.length - 4)))}`, { skipPlaceholders: false });
 }

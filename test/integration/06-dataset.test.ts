@@ -21,7 +21,7 @@ describe('fine-tuning datasets from workspace files', () => {
     }
     await write('ds/rows.jsonl', Array.from({ length: 120 }, (_, i) => JSON.stringify({ prompt: `Row ${i}?`, completion: `Yes ${i}.` })).join('\n'));
     await write('ds/docs/guide.md', Array.from({ length: 40 }, (_, i) => `Section ${i}. ${'Bedrock customizes models with your data. '.repeat(30)}`).join('\n\n'));
-    await write('ds/ignored/secret.jsonl', JSON.stringify({ prompt: 'key', completion: 'AKIAIOSFODNN7EXAMPLE' }));
+    await write('ds/ignored/secret.jsonl', JSON.stringify({ prompt: 'key', completion: 'AKIAZ7ADS5GCLR2X4QHN' }));
     await write('.gitignore', 'ds/ignored/\n');
   });
 
@@ -81,7 +81,7 @@ describe('fine-tuning datasets from workspace files', () => {
   });
 
   it('a planted AWS key is caught and blocks the build', async () => {
-    await write('ds/leak/data.jsonl', Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `p${i}`, completion: i === 17 ? 'use AKIAIOSFODNN7EXAMPLE' : `c${i}` })).join('\n'));
+    await write('ds/leak/data.jsonl', Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `p${i}`, completion: i === 17 ? 'use AKIAZ7ADS5GCLR2X4QHN' : `c${i}` })).join('\n'));
     const r = await create({ sources: ['ds/leak/**'], targetModel: 'anthropic.claude-3-haiku-20240307-v1:0:200k', customization: 'FINE_TUNING', outputPath: 'out/leak' });
     assert.equal(r.ok, false);
     assert.deepEqual(r.secrets.map((s) => [s.kind, s.path, s.line]), [['AWS access key id', 'ds/leak/data.jsonl', 18]]);

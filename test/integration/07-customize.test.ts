@@ -39,7 +39,7 @@ describe('the customization loop against the local server', () => {
   });
 
   it('refuses to upload a file holding a secret', async () => {
-    await vscode.workspace.fs.writeFile(workspaceFile('out', 'leaky', 'train.jsonl'), Buffer.from(`${JSON.stringify({ prompt: 'key?', completion: 'AKIAIOSFODNN7EXAMPLE' })}\n`));
+    await vscode.workspace.fs.writeFile(workspaceFile('out', 'leaky', 'train.jsonl'), Buffer.from(`${JSON.stringify({ prompt: 'key?', completion: 'AKIAZ7ADS5GCLR2X4QHN' })}\n`));
     const before = (await emulator.requests()).filter((r) => r.operation.startsWith('S3 PUT')).length;
     const result = await vscode.commands.executeCommand(Commands.uploadDataset, { folder: 'out/leaky', bucket: BUCKET, prefix: 'it/leaky' });
     assert.equal(result, undefined);

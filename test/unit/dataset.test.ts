@@ -78,11 +78,11 @@ describe('datasets: formats', () => {
 
 describe('datasets: secrets', () => {
   it('finds keys, tokens and passwords by line, and redacts them', () => {
-    const text = 'line one\nkey = AKIAIOSFODNN7EXAMPLE\n-----BEGIN RSA PRIVATE KEY-----\ntoken ghp_abcdefghijklmnopqrstuvwxyz0123456789\npassword: "hunter22"';
+    const text = 'line one\nkey = AKIAZ7ADS5GCLR2X4QHN\n-----BEGIN RSA PRIVATE KEY-----\ntoken ghp_abcdefghijklmnopqrstuvwxyz0123456789\npassword: "hunter22"';
     const found = scanSecrets(text, 'notes.txt');
     assert.deepEqual(found.map((f) => [f.kind, f.line]), [['AWS access key id', 2], ['private key', 3], ['GitHub token', 4], ['password assignment', 5]]);
-    assert.ok(found.every((f) => !f.preview.includes('IOSFODNN7EXAM')));
-    assert.doesNotMatch(redactSecrets(text), /AKIAIOSFODNN7EXAMPLE|ghp_abc/);
+    assert.ok(found.every((f) => !f.preview.includes('Z7ADS5GCLR2X')));
+    assert.doesNotMatch(redactSecrets(text), /AKIAZ7ADS5GCLR2X4QHN|ghp_abc/);
   });
 });
 
@@ -133,7 +133,7 @@ describe('datasets: building', () => {
   });
 
   it('a planted AWS key blocks the build and nothing is written; redact mode writes it masked', async () => {
-    const files = mem({ 'data.jsonl': `${qa(10)}\n${JSON.stringify({ prompt: 'my key?', completion: 'AKIAIOSFODNN7EXAMPLE' })}` });
+    const files = mem({ 'data.jsonl': `${qa(10)}\n${JSON.stringify({ prompt: 'my key?', completion: 'AKIAZ7ADS5GCLR2X4QHN' })}` });
     const blocked = opts('amazon.nova-micro-v1:0');
     const report = await buildDataset(files, blocked);
     assert.equal(report.ok, false);
@@ -142,7 +142,7 @@ describe('datasets: building', () => {
     const redact = await buildDataset(files, opts('amazon.nova-micro-v1:0', 'FINE_TUNING', { secrets: 'redact' }));
     assert.equal(redact.ok, true);
     const text = readFileSync(redact.trainFile!, 'utf8');
-    assert.doesNotMatch(text, /AKIAIOSFODNN7EXAMPLE/);
+    assert.doesNotMatch(text, /AKIAZ7ADS5GCLR2X4QHN/);
     assert.match(text, /\[REDACTED AWS access key id\]/);
   });
 
