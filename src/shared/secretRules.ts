@@ -56,8 +56,17 @@ const RULES: Rule[] = [
   { kind: 'authorization header', pattern: /(?:Authorization|x-api-key)\\?["']?\s{0,4}[:=]\s{0,4}\\?["']?((?:Bearer|AWS4-HMAC-SHA256|Basic)\s[^"'\n]{8,2000})/gi, group: 1 },
 ];
 
-/** A cheap first pass: every rule's match contains one of these, so most text skips the rules. */
-const TRIGGER = /A[KS3BCGIRNP][IC3PDOAN]|secret|session|token|PRIVATE KEY|gh[pousr]_|github_pat_|gl[a-z]{1,4}-|xox|hooks\.slack|sk-|npm_|AccountKey|SK[0-9a-f]|SG\.|hf_|AIza|_live_|eyJ|pass|pwd|:\/\/|Authorization|x-api-key/i;
+/**
+ * A cheap first pass: every rule's match contains one of these, so most text skips the rules. AWS key
+ * prefixes are matched with their case (a case-blind `AKIA` would fire on every "and").
+ */
+const TRIGGER_CASED = /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey/;
+const TRIGGER_WORDS = /secret|session|token|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|xox|hooks\.slack|sk-|npm_|hf_|_live_|pass|pwd|:\/\/|authorization|x-api-key/i;
+
+/** Whether any rule could match (one pass each: the text is not copied). */
+function mayMatch(text: string): boolean {
+  return TRIGGER_CASED.test(text) || TRIGGER_WORDS.test(text);
+}
 
 /**
  * Documented examples and placeholders are not secrets: AWS's `…EXAMPLE` keys, `${VAR}`, `<password>`,
@@ -79,7 +88,7 @@ export function isPlaceholder(value: string): boolean {
 
 /** Every secret the project's rules find, with its offsets; placeholders and documented examples are left out. */
 export function findSecrets(text: string, opts: { skipPlaceholders?: boolean } = {}): SecretMatch[] {
-  if (!TRIGGER.test(text)) return [];
+  if (!mayMatch(text)) return [];
   const skip = opts.skipPlaceholders !== false;
   const out: SecretMatch[] = [];
   for (const { kind, pattern, group = 0 } of RULES) {
