@@ -4,18 +4,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { analyzePrompt } from '../../src/prompt/analyze';
-
-/** A small deterministic PRNG (mulberry32), so a failure can be replayed from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from '../support/rng';
 
 const FRAGMENTS = ['---', '\n', '{{', '}}', '{{#if x}}', '{{/if}}', '{{/each}}', '{{role "user"}}', '{{role "model"}}', '{{media url="a.png"}}', '{{> p}}', ': ', '- ', '  ', 'model: x', 'config:', 'temperature: 2', '"', "'", '[', ']', '{', '}', '\\', '\t', '#', '&a', '*a', '!!binary', '\u0000', '\uFFFF', '😀', '{{!--', '--}}', '{{{', '}}}', '~', 'input:\n  schema:\n    a: string', 'bedrock.guardrail:', 'tools: [x]', '\r\n'];
 

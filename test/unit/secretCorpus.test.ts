@@ -4,30 +4,7 @@
 import assert from 'node:assert/strict';
 import { findSecrets } from '../../src/shared/secretRules';
 import { redactSecretsDeep, scanSecretsDeep } from '../../src/dataset/secretScan';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = rng(27);
-const pickFrom = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
-const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const B64 = `${ALNUM}+/`;
-const URLSAFE = `${ALNUM}-_`;
-const HEX = '0123456789abcdef';
-
-interface SecretClass {
-  name: string;
-  key: string;
-  make: () => string;
-}
+import { rng } from '../support/rng';
 
 const CLASSES: SecretClass[] = [
   { name: 'AWS access key id', key: 'aws_access_key_id', make: () => `AKIA${pickFrom(UP, 16)}` },
