@@ -6,6 +6,20 @@ import { findSecrets } from '../../src/shared/secretRules';
 import { redactSecretsDeep, scanSecretsDeep } from '../../src/dataset/secretScan';
 import { rng } from '../support/rng';
 
+const random = rng(27);
+const pickFrom = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const B64 = `${ALNUM}+/`;
+const URLSAFE = `${ALNUM}-_`;
+const HEX = '0123456789abcdef';
+
+interface SecretClass {
+  name: string;
+  key: string;
+  make: () => string;
+}
+
 const CLASSES: SecretClass[] = [
   { name: 'AWS access key id', key: 'aws_access_key_id', make: () => `AKIA${pickFrom(UP, 16)}` },
   { name: 'AWS temporary access key id', key: 'AWS_ACCESS_KEY_ID', make: () => `ASIA${pickFrom(UP, 16)}` },
