@@ -4,6 +4,7 @@ import vscode = require('vscode');
 import { formatUsd } from '../shared/money';
 import { MODEL_TURN_HEADER } from '../prompt/conversation';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
+import { isInside } from '../run/promptFiles';
 import type { RunController } from '../run/runController';
 
 export const RUN_SCHEME = 'bedrock-run';
@@ -65,9 +66,12 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
     return item;
   }
 
-  /** A run's answer as a read-only document (`bedrock-run:` + the record's path). */
+  /** A run's answer as a read-only document (`bedrock-run:` + the record's path, inside the history folder only). */
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const record = await readRecord(vscode.Uri.file(uri.path));
+    const file = vscode.Uri.file(uri.path);
+    const folder = this.history.folder().fsPath;
+    if (!isInside(folder, file.fsPath)) return '';
+    const record = await readRecord(file);
     return `${(record?.text ?? '').trim()}\n`;
   }
 
