@@ -88,7 +88,9 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     const lastUser = [...roles].reverse().find((r) => r.role === 'user');
     if (lastUser && lastUser.range.start.line > 0 && roles.some((r) => r.role === 'model')) {
       const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
-      lenses.push(
+      // Tool results to fill in: the next step is writing them (then Run), not a new message.
+      const waitsForResults = doc.getText().slice(doc.offsetAt(new vscode.Position(lastUser.range.start.line, 0))).includes('{{#toolResult');
+      if (!(again && waitsForResults)) lenses.push(
         again
           ? new vscode.CodeLens(range, { title: '$(comment-discussion) Continue…', command: Commands.continueConversation, arguments: [doc.uri], tooltip: 'Keep the answer and send your next message' })
           : new vscode.CodeLens(range, { title: '$(play) Send', command: Commands.run, arguments: [doc.uri], tooltip: 'Send the conversation with this message' }),
