@@ -1,7 +1,8 @@
 // A 1,000-row batch run against the local server: rows per second through the extension's batch path
 // (the prompt compiled once and rendered per row, Converse through the SDK adapter, adaptive limiter, output
 // JSONL appended and renamed) beside a plain SDK loop making the same calls with the same concurrency.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -75,5 +76,27 @@ export async function benchBatch(): Promise<void> {
     process.env = env;
     rmSync(dir, { recursive: true, force: true });
     await emulator.stop();
+  }
+}
+
+/** A batch run over a large JSONL streams its rows: peak memory beside reading the same rows whole. */
+export function benchBatchMemory(): void {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-bench-batchmem-'));
+  const file = path.join(dir, 'rows.jsonl');
+  const rowCount = Number(process.env.BENCH_BATCH_MEMORY_ROWS ?? 300_000);
+  const pad = 'x'.repeat(280);
+  writeFileSync(file, Array.from({ length: rowCount }, (_, i) => JSON.stringify({ ticket: `ticket ${i}: ${pad}` })).join('\n'));
+  const mb = statSync(file).size / 1024 / 1024;
+  try {
+    const measure = (args: string[]) => {
+      const run = spawnSync(process.execPath, [path.join(__dirname, 'batchMemoryWorker.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      if (run.status !== 0) throw new Error(run.stderr);
+      return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; rows: number; maxRssKiB: number };
+    };
+    const streamed = measure(['stream', file, path.join(dir, 'out.jsonl')]);
+    const whole = measure(['whole', file]);
+    report(`batch run over ${mb.toFixed(0)} MB of JSONL (${streamed.rows} rows), peak RSS`, `${(streamed.maxRssKiB / 1024).toFixed(0)} MB`, `reading the rows whole ${(whole.maxRssKiB / 1024).toFixed(0)} MB`, streamed.maxRssKiB / whole.maxRssKiB, `${(mb / (streamed.ms / 1000)).toFixed(1)} MB/s with instant answers`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,7 @@ import { benchParse } from './parse';
 import { benchStreaming } from './streaming';
 import { benchTree } from './tree';
 import { benchDataset } from './dataset';
-import { benchBatch } from './batch';
+import { benchBatch, benchBatchMemory } from './batch';
 import { benchCompare } from './compare';
 
 const benches: Record<string, () => Promise<void> | void> = {
@@ -17,6 +17,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   streaming: benchStreaming,
   compare: benchCompare,
   batch: benchBatch,
+  batchMemory: benchBatchMemory,
 };
 
 async function main(): Promise<void> {

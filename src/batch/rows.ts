@@ -18,18 +18,60 @@ export interface BatchRow {
 /** JSON arrays above this are refused (JSONL is read a line at a time instead). */
 const MAX_JSON_BYTES = 200_000_000;
 
+/** All the rows of a file (for inputs that are small by nature: a batch inference job, a row picked to run). */
 export async function readRows(filePath: string): Promise<BatchRow[]> {
+  const rows: BatchRow[] = [];
+  for await (const row of streamRows(filePath)) rows.push(row);
+  return rows;
+}
+
+/** The rows of a file one at a time, as they are read: JSONL and CSV in bounded memory. */
+export function streamRows(filePath: string): AsyncGenerator<BatchRow> {
   const lower = filePath.toLowerCase();
   if (lower.endsWith('.csv')) return readCsv(filePath);
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return readJsonl(filePath);
-  if (lower.endsWith('.json')) {
-    const size = (await fs.stat(filePath)).size;
-    if (size > MAX_JSON_BYTES) throw new Error(`${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`);
-    const data = JSON.parse(stripBom(await fs.readFile(filePath, 'utf8'))) as unknown;
-    if (!Array.isArray(data)) throw new Error(`${filePath} must hold a JSON array of objects (or use JSONL, one object per line).`);
-    return data.map((input, index) => toRow(input, index, index + 1));
+  if (lower.endsWith('.json')) return readJsonArray(filePath);
+  return (async function* () {
+    throw new Error(`Batch input must be .jsonl, .csv or .json, not ${filePath}.`);
+  })();
+}
+
+export interface RowSurvey {
+  count: number;
+  readable: number;
+  /** Every key a readable row has (up to 10,000 names). */
+  keys: Set<string>;
+  /** Up to 50 readable rows spread over the file (reservoir sampling, seeded): for estimates. */
+  sample: BatchRow[];
+  first?: BatchRow;
+}
+
+/** One pass over the rows that keeps only what the checks before a run need (bounded memory). */
+export async function surveyRows(filePath: string, sampleSize = 50): Promise<RowSurvey> {
+  const survey: RowSurvey = { count: 0, readable: 0, keys: new Set(), sample: [] };
+  let seed = 0x2545f491;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  for await (const row of streamRows(filePath)) {
+    survey.count++;
+    if (row.problem) continue;
+    survey.readable++;
+    survey.first ??= row;
+    if (survey.keys.size < 10_000) for (const k of Object.keys(row.input)) survey.keys.add(k);
+    if (survey.sample.length < sampleSize) survey.sample.push(row);
+    else {
+      const j = Math.floor(random() * survey.readable);
+      if (j < sampleSize) survey.sample[j] = row;
+    }
   }
-  throw new Error(`Batch input must be .jsonl, .csv or .json, not ${filePath}.`);
+  return survey;
+}
+
+async function* readJsonArray(filePath: string): AsyncGenerator<BatchRow> {
+  const size = (await fs.stat(filePath)).size;
+  if (size > MAX_JSON_BYTES) throw new Error(`${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`);
+  const data = JSON.parse(stripBom(await fs.readFile(filePath, 'utf8'))) as unknown;
+  if (!Array.isArray(data)) throw new Error(`${filePath} must hold a JSON array of objects (or use JSONL, one object per line).`);
+  for (let index = 0; index < data.length; index++) yield toRow(data[index], index, index + 1);
 }
 
 function toRow(value: unknown, index: number, line: number): BatchRow {
@@ -37,23 +79,22 @@ function toRow(value: unknown, index: number, line: number): BatchRow {
   return { index, line, input: {}, problem: `line ${line} is not a JSON object` };
 }
 
-async function readJsonl(filePath: string): Promise<BatchRow[]> {
-  const rows: BatchRow[] = [];
+async function* readJsonl(filePath: string): AsyncGenerator<BatchRow> {
   let line = 0;
+  let index = 0;
   for await (const text of createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity })) {
     line++;
     if (!text.trim()) continue;
     try {
-      rows.push(toRow(JSON.parse(line === 1 ? stripBom(text) : text), rows.length, line));
+      yield toRow(JSON.parse(line === 1 ? stripBom(text) : text), index++, line);
     } catch (err) {
-      rows.push({ index: rows.length, line, input: {}, problem: `line ${line} is not valid JSON (${(err as Error).message})` });
+      yield { index: index++, line, input: {}, problem: `line ${line} is not valid JSON (${(err as Error).message})` };
     }
   }
-  return rows;
 }
 
-async function readCsv(filePath: string): Promise<BatchRow[]> {
-  const rows: BatchRow[] = [];
+async function* readCsv(filePath: string): AsyncGenerator<BatchRow> {
+  let index = 0;
   // Records as arrays, the header checked here: csv-parse's own `columns` keeps the last of two equal
   // names, drops cells past the header and assigns `__proto__` onto the prototype, all without a word.
   const parser = createReadStream(filePath).pipe(parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }));
@@ -67,16 +108,15 @@ async function readCsv(filePath: string): Promise<BatchRow[]> {
     }
     const extra = rec.record.slice(header.length).filter((c) => c.trim() !== '');
     if (extra.length > 0) {
-      rows.push({ index: rows.length, line, input: {}, problem: `line ${line} has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header` });
+      yield { index: index++, line, input: {}, problem: `line ${line} has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header` };
       continue;
     }
     const input: Record<string, unknown> = {};
     header.forEach((name, i) => {
       if (i < rec.record.length) input[name] = rec.record[i];
     });
-    rows.push({ index: rows.length, line, input });
+    yield { index: index++, line, input };
   }
-  return rows;
 }
 
 /** The header's names, each once, none empty, none that would reach a prototype; else a message that names the column. */

@@ -10,7 +10,7 @@ import { BedrockError } from '../bedrock/errors';
 import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import type { BatchOutputLine, BatchRunResult } from '../batch/runBatch';
-import type { BatchRow } from '../batch/rows';
+import type { BatchRow, RowSurvey } from '../batch/rows';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
 import type { AwsSession } from '../host/awsSession';
 import { costOf, estimateRunCost, PRICES } from '../host/pricing';
@@ -57,7 +57,9 @@ interface Prepared {
   render(input: Record<string, unknown>): Promise<RenderResult>;
   dataPath: string;
   outputPath: string;
-  rows: BatchRow[];
+  /** What one pass over the rows found (count, keys, a sample): the rows themselves are streamed. */
+  survey: RowSurvey;
+  rows: () => AsyncIterable<BatchRow>;
   modelId: string;
 }
 
@@ -74,43 +76,42 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
     dataUri = picked?.[0];
   }
   if (!dataUri) return undefined;
-  let rows: BatchRow[];
+  let survey: RowSurvey;
   try {
-    rows = await datasetEngine().readRows(dataUri.fsPath);
+    survey = await datasetEngine().surveyRows(dataUri.fsPath);
   } catch (err) {
     throw new BedrockError('Validation', `Could not read the rows in ${vscode.workspace.asRelativePath(dataUri)}: ${(err as Error).message}`);
   }
-  if (rows.length === 0) throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(dataUri)} has no rows.`);
+  if (survey.count === 0) throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(dataUri)} has no rows.`);
+  const dataPath = dataUri.fsPath;
   const outputPath = opts.output ? toUri(opts.output).fsPath : dataUri.fsPath.replace(/\.(jsonl|ndjson|csv|json)$/i, '') + '.results.jsonl';
   // A column the prompt needs that no row has is a mapping mistake: say so before any call is made.
   const analysis = d.analyses.get(doc);
-  const readable = rows.filter((r) => !r.problem);
-  const missingEverywhere = readable.length > 0 ? missingVariables(analysis, readable[0].input).filter((n) => readable.every((r) => !(n in r.input))) : [];
+  const missingEverywhere = survey.first ? missingVariables(analysis, survey.first.input).filter((n) => !survey.keys.has(n)) : [];
   if (missingEverywhere.length > 0) {
-    const keys = [...new Set(readable.flatMap((r) => Object.keys(r.input)))].slice(0, 20).join(', ');
+    const keys = [...survey.keys].slice(0, 20).join(', ');
     throw new BedrockError('Validation', `No row of ${path.basename(dataUri.fsPath)} has ${missingEverywhere.map((n) => `"${n}"`).join(', ')}, which the prompt uses without a default. The rows have: ${keys || 'no fields'}. Rename the column (or key), or give the prompt a default.`);
   }
   const render = await compilePromptFile(doc.getText(), promptUri);
   // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
-  const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(rows.find((r) => !r.problem)?.input ?? {})).request.modelId;
-  return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath: dataUri.fsPath, outputPath, rows, modelId };
+  const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(survey.first?.input ?? {})).request.modelId;
+  return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath, outputPath, survey, rows: () => datasetEngine().streamRows(dataPath), modelId };
 }
 
-/** The run's likely cost, from up to 50 rows spread over the file (the prompt is compiled, so rendering is cheap). */
+/** The run's likely cost, from up to 50 rows sampled over the file (the prompt is compiled, so rendering is cheap). */
 async function estimateRows(p: Prepared): Promise<RunEstimate | undefined> {
-  const usable = p.rows.filter((r) => !r.problem && !p.rowProblem(r.input));
+  const usable = p.survey.sample.filter((r) => !p.rowProblem(r.input));
   if (usable.length === 0) return undefined;
-  const step = Math.max(1, Math.floor(usable.length / 50));
   let chars = 0;
-  let sampled = 0;
   let maxTokens: number | undefined;
-  for (let i = 0; i < usable.length; i += step) {
-    const { request } = await p.render(usable[i].input);
+  for (const row of usable) {
+    const { request } = await p.render(row.input);
     chars += requestChars(request);
     maxTokens = request.inferenceConfig?.maxTokens;
-    sampled++;
   }
-  return estimateRunCost(p.modelId, usable.length, chars / sampled, maxTokens);
+  // The sample stands for the readable rows; the share that would be refused is left out.
+  const calls = Math.round((p.survey.readable * usable.length) / p.survey.sample.length);
+  return estimateRunCost(p.modelId, calls, chars / usable.length, maxTokens);
 }
 
 /** Asks before a run estimated at `bedrockPromptLab.batch.confirmAboveUsd` or more; true to go on. */
@@ -130,10 +131,10 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   const p = await prepare(d, opts, 'Run Over Dataset');
   if (!p) return undefined;
   const engine = datasetEngine();
-  if (opts.data === undefined && p.rows.length >= 1000) {
+  if (opts.data === undefined && p.survey.count >= 1000) {
     // Large and not urgent: a batch inference job costs about half as much.
     const pick = await vscode.window.showInformationMessage(
-      `${p.rows.length} rows: a Bedrock batch inference job costs about half the on-demand price, with results within hours instead of now. Run them here anyway?`,
+      `${p.survey.count} rows: a Bedrock batch inference job costs about half the on-demand price, with results within hours instead of now. Run them here anyway?`,
       'Run Here',
       'Start Batch Inference Job',
     );
@@ -153,11 +154,11 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
     await fs.rm(partial, { force: true });
   }
   const estimate = await estimateRows(p);
-  if (!(await confirmCost(`Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows on ${p.modelId}`, estimate))) return undefined;
+  if (!(await confirmCost(`Running ${path.basename(p.promptUri.fsPath)} over ${p.survey.count} rows on ${p.modelId}`, estimate))) return undefined;
   const concurrency = Math.max(1, opts.concurrency ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.concurrency', 4));
   const runtime = d.session.clients().runtime;
   const rel = vscode.workspace.asRelativePath(p.outputPath);
-  d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.rows.length} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`);
+  d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.survey.count} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`);
   // The last error of each code, to stop with the original error's actions (Choose Profile, …).
   const errors = new Map<string, BedrockError>();
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
@@ -174,12 +175,13 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
     return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };
   };
-  const ran = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${path.basename(p.promptUri.fsPath)} over ${p.rows.length} rows${estimate ? ` (${formatEstimate(estimate)})` : ''}`, cancellable: true }, async (progress, token) => {
+  const ran = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Running ${path.basename(p.promptUri.fsPath)} over ${p.survey.count} rows${estimate ? ` (${formatEstimate(estimate)})` : ''}`, cancellable: true }, async (progress, token) => {
     const abort = new AbortController();
     token.onCancellationRequested(() => abort.abort());
     let reported = 0;
     return engine.runBatch({
       rows: p.rows,
+      total: p.survey.count,
       modelId: p.modelId,
       outputPath: p.outputPath,
       concurrency,
@@ -220,7 +222,9 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
   const p = await prepare(d, opts, 'Batch inference');
   if (!p) return undefined;
   const engine = datasetEngine();
-  const good = p.rows.filter((r) => !r.problem);
+  if (p.survey.readable > engine.MAX_BATCH_RECORDS) throw new BedrockError('Validation', `A batch inference job takes at most ${engine.MAX_BATCH_RECORDS} records; ${path.basename(p.dataPath)} has ${p.survey.readable}. Split the file.`);
+  // At most 50,000 records: read whole, since they are uploaded as one file.
+  const good = (await engine.readRows(p.dataPath)).filter((r) => !r.problem);
   if (good.length < engine.MIN_BATCH_RECORDS) {
     throw new BedrockError('Validation', `Bedrock batch inference needs at least ${engine.MIN_BATCH_RECORDS} records per job; ${path.basename(p.dataPath)} has ${good.length}. Use "Run Over Dataset" for small inputs.`);
   }

@@ -3,7 +3,7 @@
 export { buildDataset, reportMarkdown, goesToValidation } from './build';
 export { rulesFor } from './formats';
 export { conversationFromRequest } from './records';
-export { readRows } from '../batch/rows';
+export { readRows, streamRows, surveyRows } from '../batch/rows';
 export { runBatch, partialPathFor, writeAtomically } from '../batch/runBatch';
 export { toBatchRecord, outputLinesFromJob, MIN_BATCH_RECORDS, MAX_BATCH_RECORDS } from '../batch/batchInference';
 export { gitignoreFilter } from './gitignore';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { AdaptiveLimiter, retryFor } from '../../src/bedrock/adaptiveLimiter';
 import { outputLinesFromJob, recordIdFor, rowOfRecordId, toBatchRecord } from '../../src/batch/batchInference';
-import { readRows, type BatchRow } from '../../src/batch/rows';
+import { readRows, surveyRows, type BatchRow } from '../../src/batch/rows';
 import { partialPathFor, runBatch, type BatchOutputLine } from '../../src/batch/runBatch';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-batch-'));
@@ -43,6 +43,43 @@ describe('batch runs', () => {
     assert.equal(rows[0].line, 2, 'a multi-line row is reported at its first line');
     assert.match(rows[1].problem ?? '', /^line 5 has 3 cells but the header has 2: quote a cell/);
     assert.deepEqual(rows[2], { index: 2, line: 6, input: { q: 'ok', lang: 'fr' } });
+  });
+
+  it('streams the rows: only a bounded window is read ahead of the calls, and the output is still in order', async () => {
+    const dir = tmp();
+    const output = path.join(dir, 'stream.jsonl');
+    let pulled = 0;
+    let mostAhead = 0;
+    let finished = 0;
+    async function* rows(): AsyncGenerator<BatchRow> {
+      for (let i = 0; i < 500; i++) {
+        pulled++;
+        mostAhead = Math.max(mostAhead, pulled - finished);
+        yield { index: i, line: i + 1, input: { q: `question ${i}` } };
+      }
+    }
+    const result = await runBatch({
+      rows: rows,
+      total: 500,
+      modelId: 'm',
+      outputPath: output,
+      concurrency: 4,
+      invoke: async (row) => {
+        await new Promise((r) => setTimeout(r, (row.index * 7) % 5));
+        finished++;
+        return answer(row);
+      },
+    });
+    assert.equal(result.complete, true);
+    assert.ok(mostAhead <= 4 * 2 + 1, `read ${mostAhead} rows ahead of the answers`);
+    assert.deepEqual(readJsonl(output).map((l) => l.row), Array.from({ length: 500 }, (_, i) => i));
+    // surveyRows keeps a bounded sample and the keys, not the rows.
+    writeFileSync(path.join(dir, 'many.jsonl'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({ q: `row ${i}`, ...(i === 4000 ? { late: 1 } : {}) })).join('\n'));
+    const survey = await surveyRows(path.join(dir, 'many.jsonl'));
+    assert.equal(survey.count, 5000);
+    assert.equal(survey.sample.length, 50);
+    assert.ok(survey.sample.some((r) => r.index > 2500), 'the sample spreads over the file');
+    assert.deepEqual([...survey.keys].sort(), ['late', 'q']);
   });
 
   it('writes every row in input order, with bounded concurrency, and leaves no partial file', async () => {
