@@ -199,6 +199,23 @@ describe('batch runs', () => {
     assert.equal(readJsonl(partialPathFor(output)).every((l) => !l.error), true);
   });
 
+  it('an endpoint where nothing answers (or that never answers) stops the run instead of failing every row', async () => {
+    for (const code of ['EndpointUnreachable', 'Timeout'] as const) {
+      const dir = tmp();
+      let calls = 0;
+      const result = await runBatch({
+        rows: rowsOf(100),
+        modelId: 'm',
+        outputPath: path.join(dir, 'out.jsonl'),
+        concurrency: 2,
+        invoke: async (row) => (++calls, { row: row.index, input: row.input, modelId: 'm', error: { code, message: 'Nothing answers at the Bedrock endpoint 127.0.0.1:9 (connection refused).' } }),
+      });
+      assert.equal(result.fatal?.code, code);
+      assert.equal(result.complete, false);
+      assert.ok(calls < 10, `${code}: stopped after ${calls} calls`);
+    }
+  });
+
   it('writes a bad input row as an error line without calling the model', async () => {
     const dir = tmp();
     const rows: BatchRow[] = [{ index: 0, line: 1, input: {}, problem: 'line 1 is not valid JSON' }, ...rowsOf(2).map((r) => ({ ...r, index: r.index + 1 }))];
