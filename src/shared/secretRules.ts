@@ -20,6 +20,27 @@ interface Rule {
   pattern: RegExp;
   /** The capture group that holds the secret (0: the whole match). */
   group?: number;
+  /** The value must look random (a generic rule): letters and digits, and enough entropy. */
+  random?: boolean;
+}
+
+/** Shannon entropy in bits per character. */
+export function entropy(value: string): number {
+  const counts = new Map<string, number>();
+  for (const c of value) counts.set(c, (counts.get(c) ?? 0) + 1);
+  let bits = 0;
+  for (const n of counts.values()) {
+    const p = n / value.length;
+    bits -= p * Math.log2(p);
+  }
+  return bits;
+}
+
+function looksRandom(value: string): boolean {
+  // Names made of lowercase words (`my-app-prod-credentials-v2`, `user_profile_cache`) are identifiers.
+  if (/^[a-z]+(?:[-_.][a-z0-9]{1,12})+$/.test(value)) return false;
+  // Long hex or base64 tokens have less entropy per character than short mixed ones.
+  return /[0-9]/.test(value) && /[A-Za-z]/.test(value) && entropy(value) >= (value.length >= 32 ? 3.0 : 3.5);
 }
 
 const Q = String.raw`\\?["'\x60]?`; // an optional quote, possibly escaped inside a JSON string
@@ -53,6 +74,50 @@ const RULES: Rule[] = [
     group: 1,
   },
   { kind: 'connection string with password', pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,100}:([^\s@/]{3,200})@[^\s/]+/gi, group: 1 },
+  // Services whose tokens carry their own prefix (the formats gitleaks' default rules describe).
+  { kind: 'DigitalOcean token', pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
+  { kind: 'PyPI token', pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}/g },
+  { kind: 'Doppler token', pattern: /\bdp\.(?:pt|st|sa|ct|scim|audit)\.[a-zA-Z0-9]{40,44}\b/g },
+  { kind: 'Postman API key', pattern: /\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b/gi },
+  { kind: 'Databricks token', pattern: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g },
+  { kind: 'Artifactory key', pattern: /\bAKCp[A-Za-z0-9]{69}\b|\bcmVmd[A-Za-z0-9]{59}\b/g },
+  { kind: 'Age secret key', pattern: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
+  { kind: 'Azure AD client secret', pattern: /(?:^|[\\'"\x60\s>=:(,])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm, group: 1 },
+  { kind: 'Square token', pattern: /\b(?:EAAA|sq0atp-|sq0csp-)[A-Za-z0-9_-]{22,60}\b/g },
+  { kind: 'Sentry token', pattern: /\bsntr[ysu]_[A-Za-z0-9_=+/-]{40,200}/g },
+  { kind: 'Pulumi token', pattern: /\bpul-[a-f0-9]{40}\b/g },
+  { kind: 'New Relic key', pattern: /\bNR(?:AK|II|JS)-[A-Za-z0-9]{27}\b/g },
+  { kind: 'Dynatrace token', pattern: /\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b/g },
+  { kind: 'Prefect token', pattern: /\bpnu_[a-zA-Z0-9]{36}\b/g },
+  { kind: 'Readme key', pattern: /\brdme_[a-z0-9]{70}\b/g },
+  { kind: 'RubyGems key', pattern: /\brubygems_[a-f0-9]{48}\b/g },
+  { kind: 'Telegram bot token', pattern: /\b\d{6,16}:A[a-zA-Z0-9_-]{34}\b/g },
+  { kind: 'Typeform token', pattern: /\btfp_[a-zA-Z0-9_.=-]{59}\b/g },
+  { kind: 'Sendinblue key', pattern: /\bxkeysib-[a-f0-9]{64}-[a-zA-Z0-9]{16}\b/g },
+  { kind: 'Shippo token', pattern: /\bshippo_(?:live|test)_[a-f0-9]{40}\b/g },
+  { kind: 'PlanetScale token', pattern: /\bpscale_(?:tkn|pw|oauth)_[a-zA-Z0-9_=.-]{32,64}\b/g },
+  { kind: 'Clojars token', pattern: /\bCLOJARS_[a-z0-9]{60}\b/gi },
+  { kind: 'Adobe client secret', pattern: /\bp8e-[a-zA-Z0-9]{32}\b/g },
+  { kind: 'Alibaba access key id', pattern: /\bLTAI[a-zA-Z0-9]{20}\b/g },
+  { kind: 'Atlassian token', pattern: /\bATATT3[A-Za-z0-9_=-]{186}/g },
+  { kind: 'HashiCorp Terraform token', pattern: /\b[a-z0-9]{14}\.atlasv1\.[a-z0-9_=-]{60,70}\b/g },
+  { kind: 'Mailchimp key', pattern: /\b[a-f0-9]{32}-us\d{1,2}\b/g },
+  { kind: 'Easypost key', pattern: /\bEZ[AT]K[a-zA-Z0-9]{54}\b/g },
+  { kind: 'Duffel token', pattern: /\bduffel_(?:test|live)_[a-zA-Z0-9_=-]{43}\b/g },
+  { kind: 'Flutterwave key', pattern: /\bFLW(?:PUB|SEC)K_TEST-[a-h0-9]{32}-X\b/gi },
+  { kind: 'Frame.io token', pattern: /\bfio-u-[a-zA-Z0-9_=-]{64}\b/g },
+  { kind: 'Grafana token', pattern: /\bgl(?:c|sa)_[A-Za-z0-9+/_=-]{32,200}/g },
+  { kind: 'Vault token', pattern: /\bhv[sb]\.[A-Za-z0-9_-]{90,200}/g },
+  { kind: 'Linear API key', pattern: /\blin_api_[a-zA-Z0-9]{40}\b/g },
+  { kind: 'Shopify token', pattern: /\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b/g },
+  {
+    // The long tail (most of gitleaks' service rules are "<service> key = <token>"): a secret-sounding name
+    // assigned a token-like value; the value must look random (letters and digits, enough entropy).
+    kind: 'API key or token assignment',
+    pattern: new RegExp(String.raw`\b(?:[A-Za-z0-9]{1,30}[_.-]){0,3}(?:api[_.-]?key|apikey|access[_.-]?key|secret|token|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?)[A-Za-z0-9]{0,20}${Q}${SET}${Q}([A-Za-z0-9_\-+/=.~]{16,200})(?![A-Za-z0-9_\-+/=.~])`, 'gi'),
+    group: 1,
+    random: true,
+  },
   { kind: 'authorization header', pattern: /(?:Authorization|x-api-key)\\?["']?\s{0,4}[:=]\s{0,4}\\?["']?((?:Bearer|AWS4-HMAC-SHA256|Basic)\s[^"'\n]{8,2000})/gi, group: 1 },
 ];
 
@@ -60,8 +125,8 @@ const RULES: Rule[] = [
  * A cheap first pass: every rule's match contains one of these, so most text skips the rules. AWS key
  * prefixes are matched with their case (a case-blind `AKIA` would fire on every "and").
  */
-const TRIGGER_CASED = /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey/;
-const TRIGGER_WORDS = /secret|session|token|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|xox|hooks\.slack|sk-|npm_|hf_|_live_|pass|pwd|:\/\/|authorization|x-api-key/i;
+const TRIGGER_CASED = /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|\dQ~|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|-us\d|EZ[AT]K|\d{6}:A/;
+const TRIGGER_WORDS = /secret|session|token|key|credential|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|pass|pwd|:\/\/|authorization|do[opr]_v1_|pypi-|dp\.|pmak-|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|clojars_|p8e-|duffel_|flw|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_/i;
 
 /** Whether any rule could match (one pass each: the text is not copied). */
 function mayMatch(text: string): boolean {
@@ -91,11 +156,12 @@ export function findSecrets(text: string, opts: { skipPlaceholders?: boolean } =
   if (!mayMatch(text)) return [];
   const skip = opts.skipPlaceholders !== false;
   const out: SecretMatch[] = [];
-  for (const { kind, pattern, group = 0 } of RULES) {
+  for (const { kind, pattern, group = 0, random } of RULES) {
     pattern.lastIndex = 0;
     for (const m of text.matchAll(pattern)) {
       const value = m[group] ?? m[0];
       if (skip && isPlaceholder(value)) continue;
+      if (random && !looksRandom(value)) continue;
       const start = (m.index ?? 0) + m[0].indexOf(value);
       out.push({ kind, start, end: start + value.length });
     }

@@ -1,4 +1,4 @@
-// A corpus of planted secrets: 27 classes in six file formats, and negatives (AWS's documented example
+// A corpus of planted secrets: 40 classes in six file formats, and negatives (AWS's documented example
 // keys, placeholders, ordinary text). Prints recall and false positives; every class must be found in
 // every format, and no negative may be reported. Tokens are generated (seeded), never real ones.
 import assert from 'node:assert/strict';
@@ -48,6 +48,20 @@ const CLASSES: SecretClass[] = [
   { name: 'password', key: 'password', make: () => pickFrom(ALNUM, 14) },
   { name: 'Postgres URL with password', key: 'DATABASE_URL', make: () => `postgres://app:${pickFrom(ALNUM, 16)}@db.internal:5432/app` },
   { name: 'Redis URL with password', key: 'REDIS_URL', make: () => `redis://:${pickFrom(ALNUM, 18)}@cache.internal:6379` },
+  // Services from gitleaks' default rule set: prefixed tokens, and "<service> key = <token>".
+  { name: 'Algolia key', key: 'ALGOLIA_API_KEY', make: () => pickFrom('abcdef0123456789', 32) },
+  { name: 'Datadog key', key: 'DD_API_KEY', make: () => pickFrom(HEX, 32) },
+  { name: 'Heroku key', key: 'HEROKU_API_KEY', make: () => `${pickFrom(HEX, 8)}-${pickFrom(HEX, 4)}-4${pickFrom(HEX, 3)}-a${pickFrom(HEX, 3)}-${pickFrom(HEX, 12)}` },
+  { name: 'Mailgun key', key: 'MAILGUN_API_KEY', make: () => `key-${pickFrom(HEX, 32)}` },
+  { name: 'Twitch secret', key: 'TWITCH_CLIENT_SECRET', make: () => pickFrom('abcdefghijklmnopqrstuvwxyz0123456789', 30) },
+  { name: 'Okta token', key: 'OKTA_API_TOKEN', make: () => `00${pickFrom(URLSAFE, 40)}` },
+  { name: 'DigitalOcean token', key: 'DO_TOKEN', make: () => `dop_v1_${pickFrom(HEX, 64)}` },
+  { name: 'PyPI token', key: 'password', make: () => `pypi-AgEIcHlwaS5vcmc${pickFrom(URLSAFE, 70)}` },
+  { name: 'Postman key', key: 'POSTMAN_KEY', make: () => `PMAK-${pickFrom(HEX, 24)}-${pickFrom(HEX, 34)}` },
+  { name: 'Databricks token', key: 'DATABRICKS_TOKEN', make: () => `dapi${pickFrom(HEX, 32)}` },
+  { name: 'Telegram bot token', key: 'TELEGRAM_BOT', make: () => `${pickFrom('0123456789', 10)}:A${pickFrom(URLSAFE, 34)}` },
+  { name: 'New Relic key', key: 'NEW_RELIC_KEY', make: () => `NRAK-${pickFrom(UP, 27)}` },
+  { name: 'Doppler token', key: 'DOPPLER', make: () => `dp.pt.${pickFrom(ALNUM, 43)}` },
 ];
 
 /** Six ways a secret sits in a workspace file. */
@@ -76,9 +90,16 @@ const NEGATIVES = [
   'See https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html',
   'password: "{{db_password}}"',
   'api_key = os.environ["OPENAI_API_KEY"]',
+  'secret_name: my-app-prod-db-credentials-v2',
+  'token_count: 1024',
+  '"tokenizer": "cl100k_base"',
+  'api_key_header: X-Api-Key',
+  'access_key_id: ${AWS_ACCESS_KEY_ID}',
+  'session_cookie_name: bedrock_prompt_lab_session',
+  'The API key lives in Secrets Manager; rotate the token every 90 days.',
 ];
 
-describe('secret scanner: a corpus of 27 classes in six formats', () => {
+describe('secret scanner: a corpus of 40 classes in six formats', () => {
   it('finds every planted secret in every format, and nothing in the negatives', async function () {
     this.timeout(60_000);
     const missed: string[] = [];
