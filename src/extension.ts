@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { awsSelectionCommands, batchCommands, customizationCommands, modelCommands, runCommands } from './commands/register';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { PromptTestController } from './testing/promptTests';
-import { registerCommand, shownErrors } from './host/commands';
+import { registerCommand, registerErrorAction, runErrorAction, shownErrors } from './host/commands';
 import { Commands } from './commands/ids';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
 import { JobsTreeProvider } from './views/jobsTree';
@@ -32,8 +32,10 @@ export interface ExtensionApi {
   jobs: JobsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
-  /** The last error messages shown to the user, newest last. */
-  shownErrors: readonly { code: string; message: string }[];
+  /** The last errors shown to the user, newest last. */
+  shownErrors: readonly { code: string; message: string; error: import('./bedrock/errors').BedrockError }[];
+  /** Runs an error's action as its button would (tests press buttons this way). */
+  runErrorAction: typeof runErrorAction;
   /** Open Compare views. */
   comparePanels: ReadonlySet<ComparePanel>;
   /** How long activate() itself took, in ms (reported by the benchmark). */
@@ -92,9 +94,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     ...batchCommands({ session, analyses, memento: context.globalState, logger, batchJobs }, logger),
     tests,
     registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
+    registerErrorAction('useInferenceProfile', (error) => runs.useInferenceProfile(error)),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);
-  return { catalogue, models, session, runs, runHistory: historyTree, jobs, batchJobs, tests, shownErrors, comparePanels: openComparePanels, activationMs: performance.now() - started };
+  return { catalogue, models, session, runs, runHistory: historyTree, jobs, batchJobs, tests, shownErrors, runErrorAction, comparePanels: openComparePanels, activationMs: performance.now() - started };
 }
 
 export function deactivate(): void {

@@ -13,38 +13,44 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   useInferenceProfile: 'Use Inference Profile',
 };
 
-/** The last error messages shown to the user, newest last (the extension's API exposes them to tests). */
-export const shownErrors: { code: string; message: string }[] = [];
+/** The last errors shown to the user, newest last (the extension's API exposes them to tests). */
+export const shownErrors: { code: string; message: string; error: BedrockError }[] = [];
+
+type ActionHandler = (error: BedrockError) => unknown;
+
+/**
+ * What each action button does: one table, filled here for the actions that need nothing else and at the
+ * composition root for those that need the extension's services (switching a prompt to its inference
+ * profile). An action without a handler is never offered, so no button does nothing.
+ */
+const actionHandlers = new Map<ErrorAction, ActionHandler>([
+  ['openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockPromptLab')],
+  ['selectProfile', () => vscode.commands.executeCommand(Commands.selectProfile)],
+  ['selectRegion', () => vscode.commands.executeCommand(Commands.selectRegion)],
+  ['showLog', () => vscode.commands.executeCommand(Commands.showLog)],
+  ['openModelAccess', () => vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/modelaccess'))],
+]);
+
+export function registerErrorAction(action: ErrorAction, handler: ActionHandler): vscode.Disposable {
+  actionHandlers.set(action, handler);
+  return new vscode.Disposable(() => actionHandlers.delete(action));
+}
+
+/** Runs an error's action as its button would. */
+export async function runErrorAction(action: ErrorAction, error: BedrockError, retry?: () => unknown): Promise<void> {
+  if (action === 'retry') await retry?.();
+  else await actionHandlers.get(action)?.(error);
+}
 
 /** Shows one error message with its actions and runs the action the user picks. */
 export async function showError(error: BedrockError, logger: Logger, retry?: () => unknown): Promise<void> {
-  shownErrors.push({ code: error.code, message: error.message });
+  shownErrors.push({ code: error.code, message: error.message, error });
   if (shownErrors.length > 20) shownErrors.shift();
-  const actions = error.actions.filter((a) => a !== 'retry' || retry);
+  const actions = error.actions.filter((a) => (a === 'retry' ? retry !== undefined : actionHandlers.has(a)));
   const picked = await vscode.window.showErrorMessage(error.message, ...actions.map((a) => ACTION_LABELS[a]));
   const action = actions.find((a) => ACTION_LABELS[a] === picked);
-  switch (action) {
-    case 'retry':
-      await retry?.();
-      break;
-    case 'openSettings':
-      await vscode.commands.executeCommand('workbench.action.openSettings', 'bedrockPromptLab');
-      break;
-    case 'selectProfile':
-      await vscode.commands.executeCommand(Commands.selectProfile);
-      break;
-    case 'selectRegion':
-      await vscode.commands.executeCommand(Commands.selectRegion);
-      break;
-    case 'showLog':
-      await vscode.commands.executeCommand(Commands.showLog);
-      break;
-    case 'openModelAccess':
-      await vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/modelaccess'));
-      break;
-    default:
-      logger.debug(`error dismissed: ${error.code}`);
-  }
+  if (action) await runErrorAction(action, error, retry);
+  else logger.debug(`error dismissed: ${error.code}`);
 }
 
 /**

@@ -10,6 +10,7 @@ import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../prompt/inputs';
 import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
+import { Commands } from '../commands/ids';
 import type { Logger } from '../shared/logger';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import type { ConverseRequest, RenderResult } from '../prompt/render';
@@ -174,7 +175,7 @@ export class RunController implements vscode.Disposable {
     result.historyFile = await this.record(doc.uri, request, result);
     this.status.text = `$(pass) ${shortMetrics(result)}`;
     this.status.tooltip = metricsLine(result);
-    this.status.command = 'bedrockPromptLab.openRunHistory';
+    this.status.command = Commands.openRunHistory;
     this.status.show();
     if (outcome.error) {
       this.logger.warn(`${outcome.error.code}: ${outcome.error.message}`, outcome.error.cause);
@@ -255,7 +256,7 @@ export class RunController implements vscode.Disposable {
   private showRunning(modelId: string): void {
     this.status.text = `$(loading~spin) ${modelId.split('.').slice(-1)[0]} · $(debug-stop) Stop`;
     this.status.tooltip = 'Bedrock: a prompt is running. Click to stop it; what arrived stays.';
-    this.status.command = 'bedrockPromptLab.stop';
+    this.status.command = Commands.stop;
     this.status.show();
   }
 
@@ -268,19 +269,37 @@ export class RunController implements vscode.Disposable {
       this.runDiagnostics.set(doc.uri, [d]);
     }
     if (error.code === 'NeedsInferenceProfile') {
+      // The button switches this prompt (not whichever editor is active) to the profile.
       const profile = this.profileFor(request.modelId);
-      const label = profile ? `Use ${profile}` : undefined;
-      const message = profile ? `${error.message} Switch this prompt to ${profile}?` : `${error.message} Open the Models view to pick its inference profile.`;
-      void vscode.window.showErrorMessage(message, ...(label ? [label] : [])).then(async (picked) => {
-        if (picked && profile && analysis.modelRange) {
-          const edit = new vscode.WorkspaceEdit();
-          edit.replace(doc.uri, toVsRange(analysis.modelRange), profile);
-          await vscode.workspace.applyEdit(edit);
-        }
-      });
-      return;
+      const message = profile ? `${error.message} Use Inference Profile switches this prompt to ${profile}.` : `${error.message} Open the Models view to pick its inference profile.`;
+      error = new BedrockError(error.code, message, error.actions, error.cause, { ...error.data, modelId: request.modelId, uri: doc.uri.toString() });
     }
-    void showError(error, this.logger, () => vscode.commands.executeCommand('bedrockPromptLab.run', doc.uri));
+    void showError(error, this.logger, () => vscode.commands.executeCommand(Commands.run, doc.uri));
+  }
+
+  /**
+   * The "Use Inference Profile" action: the prompt the error came from (else the active one) gets the
+   * profile of its model as `model:`. Returns the profile used, if any.
+   */
+  async useInferenceProfile(error: BedrockError): Promise<string | undefined> {
+    const modelId = error.data.modelId;
+    const profile = modelId ? this.profileFor(modelId) : undefined;
+    if (!profile) {
+      await vscode.commands.executeCommand('bedrockPromptLab.models.focus');
+      return undefined;
+    }
+    const uri = error.data.uri ? vscode.Uri.parse(error.data.uri) : vscode.window.activeTextEditor?.document.uri;
+    const doc = uri ? await vscode.workspace.openTextDocument(uri) : undefined;
+    const analysis = doc?.languageId === 'dotprompt' ? this.analyses.get(doc) : undefined;
+    if (!doc || !analysis?.modelRange || analysis.model?.modelId !== normalizeModelRef(modelId!).modelId) {
+      await vscode.env.clipboard.writeText(profile);
+      void vscode.window.showInformationMessage(`Copied ${profile}: use it as the model id.`);
+      return profile;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, toVsRange(analysis.modelRange), profile);
+    await vscode.workspace.applyEdit(edit);
+    return profile;
   }
 
   /** The inference profile for a base model, preferring the current region's geography. */

@@ -21,6 +21,7 @@ import type { RenderResult } from '../prompt/render';
 import { isPartialPath } from '../prompt/document';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
+import { Commands } from '../commands/ids';
 
 export interface CaseResult {
   id: string;
@@ -169,7 +170,7 @@ export class PromptTestController implements vscode.Disposable {
     const testsUri = testsUriFor(uri);
     if (!(await vscode.workspace.fs.stat(testsUri).then(() => true, () => false))) {
       const pick = await vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} has no tests yet (${path.basename(testsUri.fsPath)}).`, 'Create Tests');
-      if (pick) await vscode.commands.executeCommand('bedrockPromptLab.newPromptTests', uri);
+      if (pick) await vscode.commands.executeCommand(Commands.newPromptTests, uri);
       return undefined;
     }
     return this.run({ ids: [testsUri.toString()] });

@@ -3,6 +3,7 @@ import type { InvocationJob } from '../bedrock/clients';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
 import { PollingJobsTree } from './pollingTree';
+import { Commands } from '../commands/ids';
 
 /** What the extension remembers about a batch job it started: where its rows came from and where results go. */
 export interface BatchJobRecord {
@@ -55,7 +56,7 @@ export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
       void vscode.window.showWarningMessage(text);
       return;
     }
-    void vscode.window.showInformationMessage(text, ...(this.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.downloadBatchResults', j));
+    void vscode.window.showInformationMessage(text, ...(this.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand(Commands.downloadBatchResults, j));
   }
 
   getTreeItem(j: InvocationJob): vscode.TreeItem {

@@ -3,6 +3,7 @@ import type { JobDetails, JobSummary } from '../bedrock/clients';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
 import { PollingJobsTree } from './pollingTree';
+import { Commands } from '../commands/ids';
 
 const ICONS: Record<string, string> = { InProgress: 'sync~spin', Completed: 'pass', Failed: 'error', Stopping: 'debug-stop', Stopped: 'debug-stop' };
 
@@ -32,7 +33,7 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
         `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. A custom model runs only through Provisioned Throughput, which is billed hourly while it exists.`,
         'Create Provisioned Throughput…',
       )
-      .then((pick) => pick && vscode.commands.executeCommand('bedrockPromptLab.createProvisionedThroughput', j));
+      .then((pick) => pick && vscode.commands.executeCommand(Commands.createProvisionedThroughput, j));
   }
 
   getTreeItem(j: JobSummary): vscode.TreeItem {

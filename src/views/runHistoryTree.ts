@@ -6,6 +6,7 @@ import { MODEL_TURN_HEADER } from '../prompt/conversation';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
 import { isInside } from '../run/promptFiles';
 import type { RunController } from '../run/runController';
+import { Commands } from '../commands/ids';
 
 export const RUN_SCHEME = 'bedrock-run';
 
@@ -62,7 +63,7 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
     tooltip.appendText(`${r.status} · ${parts.join(' · ')}${r.error ? `\n${r.error.code}: ${r.error.message}` : ''}\n\n${r.text.slice(0, 400)}${r.text.length > 400 ? '…' : ''}`);
     item.tooltip = tooltip;
     item.contextValue = 'bedrockRun';
-    item.command = { command: 'bedrockPromptLab.openRunRecord', title: 'Open Answer', arguments: [r] };
+    item.command = { command: Commands.openRunRecord, title: 'Open Answer', arguments: [r] };
     return item;
   }
 

@@ -232,6 +232,15 @@ describe('the edit → run → compare loop', () => {
     });
   });
 
+  it('the "Use Inference Profile" button switches the prompt to the model\'s profile', async () => {
+    const model = 'anthropic.claude-sonnet-4-20250514-v1:0';
+    const uri = await openPrompt('profile.prompt', `---\nmodel: ${model}\n---\nHi\n`);
+    // The error a run on an inference-profile-only model gets, as the button receives it.
+    const error = { code: 'NeedsInferenceProfile', message: 'x', actions: ['useInferenceProfile'], data: { modelId: model, uri: uri.toString() } };
+    await api.runErrorAction('useInferenceProfile', error as never);
+    assert.match(await textOf(uri), /^---\nmodel: us\.anthropic\.claude-sonnet-4-20250514-v1:0\n/);
+  });
+
   it('an unclosed block is reported at its opening tag, with no misleading warnings', async () => {
     const uri = await openPrompt('unclosed.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    context: string\n---\nIntro.\n{{#if context}}\nUse {{context}}.\n`);
     const diagnostics = await waitFor('diagnostics', () => {
