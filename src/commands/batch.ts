@@ -24,6 +24,7 @@ import { inputProblem, missingVariables, requireNoErrors } from '../prompt/input
 import type { RenderResult } from '../prompt/render';
 import type { Logger } from '../shared/logger';
 import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
+import { config } from '../host/config';
 
 export interface BatchOptions {
   /** The .prompt file (URI string); the active editor's when absent. */
@@ -116,7 +117,7 @@ async function estimateRows(p: Prepared): Promise<RunEstimate | undefined> {
 
 /** Asks before a run estimated at `bedrockPromptLab.batch.confirmAboveUsd` or more; true to go on. */
 async function confirmCost(what: string, estimate: RunEstimate | undefined, factor = 1): Promise<boolean> {
-  const threshold = vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.confirmAboveUsd', 1);
+  const threshold = config.batchConfirmAboveUsd();
   if (!estimate || (estimate.maxUsd ?? estimate.inputUsd) * factor < threshold) return true;
   const pick = await vscode.window.showWarningMessage(
     `${what} is estimated to cost ${formatEstimate(estimate, factor)} (${estimate.inputTokens.toLocaleString('en-US')} input tokens${estimate.maxOutputTokens !== undefined ? `, up to ${estimate.maxOutputTokens.toLocaleString('en-US')} output tokens` : ''}; prices: ${estimate.source}).`,
@@ -155,7 +156,7 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   }
   const estimate = await estimateRows(p);
   if (!(await confirmCost(`Running ${path.basename(p.promptUri.fsPath)} over ${p.survey.count} rows on ${p.modelId}`, estimate))) return undefined;
-  const concurrency = Math.max(1, opts.concurrency ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('batch.concurrency', 4));
+  const concurrency = Math.max(1, opts.concurrency ?? config.batchConcurrency());
   const runtime = d.session.clients().runtime;
   const rel = vscode.workspace.asRelativePath(p.outputPath);
   d.logger.info(`batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.survey.count} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`);
@@ -229,9 +230,8 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     throw new BedrockError('Validation', `Bedrock batch inference needs at least ${engine.MIN_BATCH_RECORDS} records per job; ${path.basename(p.dataPath)} has ${good.length}. Use "Run Over Dataset" for small inputs.`);
   }
   if (good.length > engine.MAX_BATCH_RECORDS) throw new BedrockError('Validation', `A batch inference job takes at most ${engine.MAX_BATCH_RECORDS} records; ${path.basename(p.dataPath)} has ${good.length}. Split the file.`);
-  const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
   const s3Uri = await ask(
-    opts.s3Uri ?? (cfg.get<string>('batch.s3Uri') || undefined),
+    opts.s3Uri ?? config.batchS3Uri(),
     completing(d.memento.get<string>('lastBatchS3Uri') ?? 's3://', {
       title: 'S3 location for the batch input and output',
       placeHolder: 's3://bucket/prefix/',
@@ -239,7 +239,7 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     }),
   );
   const roleArn = await ask(
-    opts.roleArn ?? (cfg.get<string>('batch.roleArn') || undefined),
+    opts.roleArn ?? config.batchRoleArn(),
     completing(d.memento.get<string>('lastBatchRoleArn') ?? d.memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
       title: 'IAM service role for batch inference',
       prompt: 'A role Bedrock can assume, with read access to the input and write access to the output location.',

@@ -3,8 +3,23 @@ import type { AwsSettings } from '../bedrock/settings';
 
 export const SECTION = 'bedrockPromptLab';
 
-/** Typed access to the extension's settings (declared in package.json with their scopes). */
+const read = <T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T => vscode.workspace.getConfiguration(SECTION, scope).get<T>(key, fallback);
+
+/**
+ * Typed access to every setting, in one place (declared in package.json with their scopes and the same
+ * defaults): callers never spell a key or a default themselves.
+ */
 export const config = {
+  runOutput: (scope?: vscode.ConfigurationScope) => read<'inline' | 'document'>('run.output', 'inline', scope),
+  stallTimeoutMs: (scope?: vscode.ConfigurationScope) => Math.max(1, read<number>('run.stallTimeoutSeconds', 60, scope)) * 1000,
+  pricingOverrides: () => read<Record<string, { input?: number; output?: number }>>('pricing', {}),
+  historyLocation: () => read<'storage' | 'workspace'>('history.location', 'storage'),
+  compareConcurrency: (max: number) => Math.max(1, read<number>('compare.concurrency', max)),
+  testsConcurrency: () => Math.max(1, read<number>('tests.concurrency', 4)),
+  batchConcurrency: () => Math.max(1, read<number>('batch.concurrency', 4)),
+  batchConfirmAboveUsd: () => read<number>('batch.confirmAboveUsd', 1),
+  batchS3Uri: () => read<string>('batch.s3Uri', '') || undefined,
+  batchRoleArn: () => read<string>('batch.roleArn', '') || undefined,
   aws(): AwsSettings {
     const c = vscode.workspace.getConfiguration(SECTION);
     const seconds = (key: string, fallback: number) => Math.max(1, c.get<number>(key, fallback)) * 1000;

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import vscode = require('vscode');
 import type { ConverseRequest } from '../prompt/render';
 import type { RunResult } from './types';
+import { config } from '../host/config';
 
 /**
  * Every run is recorded as one JSON file. By default the records live in the extension's workspace
@@ -12,7 +13,7 @@ export class RunHistory {
   constructor(private readonly context: vscode.ExtensionContext) {}
 
   folder(): vscode.Uri {
-    const where = vscode.workspace.getConfiguration('bedrockPromptLab').get<string>('history.location', 'storage');
+    const where = config.historyLocation();
     const ws = vscode.workspace.workspaceFolders?.[0]?.uri;
     if (where === 'workspace' && ws) return vscode.Uri.joinPath(ws, '.bedrock', 'runs');
     return vscode.Uri.joinPath(this.context.storageUri ?? this.context.globalStorageUri, 'runs');

@@ -23,6 +23,7 @@ import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from './promptFiles';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
+import { config } from '../host/config';
 
 interface ActiveRun {
   abort: AbortController;
@@ -79,7 +80,7 @@ export class RunController implements vscode.Disposable {
     const analysis = this.analyses.get(doc);
     requireNoErrors(analysis);
     const inputs = await this.inputs.resolve(uri, analysis, opts.inputs);
-    const mode: RunMode = opts.mode ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<RunMode>('run.output', 'inline');
+    const mode: RunMode = opts.mode ?? config.runOutput(uri);
     // Run again: an answer a run appended, with nothing written after it, is replaced by the new one
     // (it stays in run history and in undo). Continue keeps it and sends the next message.
     let replaceFrom = mode === 'inline' && !opts.continue ? appendedAnswerStart(doc.getText()) : undefined;
@@ -103,8 +104,7 @@ export class RunController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.running', true);
     this.showRunning(request.modelId);
     const errorContext: ErrorContext = { operation: `run ${request.modelId}`, profile: this.session.profile, region: this.session.settings.region ?? process.env.AWS_REGION, modelId: request.modelId };
-    const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
-    const stallTimeoutMs = Math.max(1, cfg.get<number>('run.stallTimeoutSeconds', 60)) * 1000;
+    const stallTimeoutMs = config.stallTimeoutMs(doc.uri);
     const sink: ResponseSink = mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
     let streamed = this.canStream(request.modelId);
     this.runDiagnostics.delete(doc.uri);

@@ -22,6 +22,7 @@ import { isPartialPath } from '../prompt/document';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
 import { Commands } from '../commands/ids';
+import { config } from '../host/config';
 
 export interface CaseResult {
   id: string;
@@ -272,7 +273,7 @@ export class PromptTestController implements vscode.Disposable {
         return results;
       }
       leaves.forEach((i) => run.enqueued(i));
-      const concurrency = Math.max(1, vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('tests.concurrency', 4));
+      const concurrency = config.testsConcurrency();
       const limiter = new AdaptiveLimiter({ maxConcurrency: concurrency });
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());

@@ -11,8 +11,7 @@ import {
 } from '../bedrock/catalogue';
 import { modelBadges, modelCardMarkdown } from '../bedrock/modelCard';
 import { describeFilter, isFilterActive, matchesFilter, matchesText, type ModelFilter } from '../bedrock/modelFilter';
-import priceTable from '../../pricing/bedrock-on-demand.json';
-import { priceFor, type PriceTable } from '../bedrock/pricing';
+import { modelPrice } from '../host/pricing';
 import type { CatalogueService, CatalogueState } from '../host/catalogueService';
 
 export type ModelNode =
@@ -143,7 +142,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         item.id = `model:${m.modelId}`;
         item.description = `${m.modelId} · ${modelBadges(m)}`;
         const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(m.modelId)).map((p) => p.id);
-        const price = priceFor(m.modelId, priceTable as PriceTable);
+        // The prices runs are costed at: the user's overrides first (bedrockPromptLab.pricing).
+        const price = modelPrice(m.modelId);
         item.tooltip = new vscode.MarkdownString(
           modelCardMarkdown(m, { profiles, contextWindow: price?.price.contextWindow, price: price && { inputPer1k: price.price.input, outputPer1k: price.price.output, source: price.source } }),
         );

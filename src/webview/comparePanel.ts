@@ -20,6 +20,7 @@ import { promptUriFor, renderPromptFile, requestFor } from '../run/promptFiles';
 import { TextBatcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
+import { config } from '../host/config';
 
 export interface CompareColumnResult extends ColumnMetrics {
   modelId: string;
@@ -122,7 +123,7 @@ export class ComparePanel implements vscode.Disposable {
       return false;
     });
     // All columns at once by default: each model has its own quota, so columns do not throttle each other.
-    const concurrency = Math.max(1, vscode.workspace.getConfiguration('bedrockPromptLab').get<number>('compare.concurrency', MAX_COLUMNS));
+    const concurrency = config.compareConcurrency(MAX_COLUMNS);
     const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) await this.runColumn(c);
     });

@@ -56,6 +56,15 @@ describe('the model explorer', () => {
     const item = api.models.getTreeItem(sonnet4);
     assert.match(String(item.description), /text\+image→text · streaming · profile only/);
     assert.match((item.tooltip as vscode.MarkdownString).value, /Converse: tools \| yes/);
+    // The card shows the prices runs are costed at: the user's bedrockPromptLab.pricing override first.
+    const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
+    await cfg.update('pricing', { 'anthropic.claude-sonnet-4-20250514-v1:0': { input: 0.123, output: 0.456 } }, vscode.ConfigurationTarget.Global);
+    try {
+      const card = (api.models.getTreeItem(sonnet4).tooltip as vscode.MarkdownString).value;
+      assert.match(card, /price \/ 1K tokens \| \$0\.123 in · \$0\.456 out \(your bedrockPromptLab\.pricing setting\)/);
+    } finally {
+      await cfg.update('pricing', undefined, vscode.ConfigurationTarget.Global);
+    }
     const legacyIndex = modelNodes(api).findIndex((n) => n.model.provider === 'Anthropic' && n.model.legacy);
     const lastActive = modelNodes(api).map((n, i) => [n, i] as const).filter(([n]) => n.model.provider === 'Anthropic' && !n.model.legacy).at(-1)?.[1] ?? -1;
     assert.ok(legacyIndex > lastActive, 'legacy models are sorted last');
