@@ -1,14 +1,16 @@
+import { existsSync } from 'node:fs';
 import { inputNames } from '../prompt/inputs';
 import path from 'node:path';
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import type { PromptAnalyses } from '../language/promptAnalyses';
+import { testsPathFor } from '../prompt/testFiles';
 
 /** Opens `<name>.tests.yaml` beside the prompt, creating it with a first case built from the prompt's inputs. */
 export async function newPromptTests(analyses: PromptAnalyses, arg?: vscode.Uri): Promise<vscode.Uri> {
   const promptUri = arg ?? vscode.window.activeTextEditor?.document.uri;
   if (!promptUri || !promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', 'Open a .prompt file to add tests to it.');
-  const testsUri = vscode.Uri.file(promptUri.fsPath.replace(/\.prompt$/, '.tests.yaml'));
+  const testsUri = vscode.Uri.file(testsPathFor(promptUri.fsPath, existsSync));
   const exists = await vscode.workspace.fs.stat(testsUri).then(() => true, () => false);
   if (!exists) {
     const analysis = analyses.get(await vscode.workspace.openTextDocument(promptUri));

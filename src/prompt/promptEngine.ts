@@ -2,5 +2,5 @@
 // (dist/promptEngine.js) and required on first use, so activation does not pay for parsing it.
 export { analyzePrompt } from './analyze';
 export { renderPrompt, compilePrompt, requestForModel } from './render';
-export { parseTestFile, testsFileFor } from './testCases';
+export { parseTestFile } from './testCases';
 export { checkAssertions, judgeRequest, verdictFrom, outputSchemaProblem } from './assertions';

@@ -42,13 +42,6 @@ export interface PromptTestFile {
 
 export const ASSERTION_KINDS = ['contains', 'notContains', 'regex', 'equals', 'json', 'schema', 'maxLatencyMs', 'maxCostUsd', 'maxOutputTokens', 'rubric'] as const;
 
-export function testsFileFor(promptPath: string): string {
-  return promptPath.replace(/\.prompt$/, '.tests.yaml');
-}
-
-export function promptFileFor(testsPath: string): string {
-  return testsPath.replace(/\.tests\.ya?ml$/, '.prompt');
-}
 
 export function parseTestFile(text: string): PromptTestFile {
   const lineCounter = new LineCounter();

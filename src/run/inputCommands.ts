@@ -1,7 +1,7 @@
 // The values a prompt runs with, in one place: "Edit Prompt Inputs" lists every input with its value,
 // type and whether it is required, and changes one at a time; "Run With Inputs From…" runs the prompt
 // on a case of its `.tests.yaml` or a row of a data file (and keeps those values, so they stay visible).
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
@@ -11,6 +11,7 @@ import { promptEngine } from '../prompt/loadEngine';
 import { askInputValue, type InputStore } from './inputStore';
 import type { RunController } from './runController';
 import type { RunResult } from './types';
+import { testsPathFor } from '../prompt/testFiles';
 
 type SourcePick = vscode.QuickPickItem & { values?: Record<string, unknown>; action?: 'rows' | 'clear' };
 
@@ -80,7 +81,7 @@ async function casePicks(promptUri: vscode.Uri): Promise<SourcePick[]> {
   const engine = promptEngine();
   let text: string;
   try {
-    text = await fs.readFile(engine.testsFileFor(promptUri.fsPath), 'utf8');
+    text = await fs.readFile(testsPathFor(promptUri.fsPath, existsSync), 'utf8');
   } catch {
     return [];
   }

@@ -23,6 +23,8 @@ import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
 import { Commands } from '../commands/ids';
 import { config } from '../host/config';
+import { existsSync } from 'node:fs';
+import { isTestsFilePath, promptPathFor, testsPathFor } from '../prompt/testFiles';
 
 export interface CaseResult {
   id: string;
@@ -43,7 +45,7 @@ interface CaseData {
 const TESTS_GLOB = '**/*.tests.{yaml,yml}';
 
 function testsUriFor(promptUri: vscode.Uri): vscode.Uri {
-  return vscode.Uri.file(promptUri.fsPath.replace(/\.prompt$/, '.tests.yaml'));
+  return vscode.Uri.file(testsPathFor(promptUri.fsPath, existsSync));
 }
 
 export class PromptTestController implements vscode.Disposable {
@@ -94,7 +96,7 @@ export class PromptTestController implements vscode.Disposable {
   }
 
   private isTestsFile(uri: vscode.Uri): boolean {
-    return /\.tests\.ya?ml$/.test(uri.path);
+    return isTestsFilePath(uri.path);
   }
 
   private onDocument(doc: vscode.TextDocument): void {
@@ -134,7 +136,7 @@ export class PromptTestController implements vscode.Disposable {
   private load(testsUri: vscode.Uri, text: string): void {
     const parsed = promptEngine().parseTestFile(text);
     this.files.set(testsUri.toString(), parsed);
-    const promptUri = vscode.Uri.file(testsUri.fsPath.replace(/\.tests\.ya?ml$/, '.prompt'));
+    const promptUri = vscode.Uri.file(promptPathFor(testsUri.fsPath));
     const fileItem = this.controller.items.get(testsUri.toString()) ?? this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
     fileItem.description = vscode.workspace.asRelativePath(testsUri);
     fileItem.range = new vscode.Range(0, 0, 0, 0);
@@ -209,7 +211,7 @@ export class PromptTestController implements vscode.Disposable {
     const affected = (saved: vscode.Uri): vscode.TestItem[] => {
       const files: vscode.TestItem[] = [];
       this.controller.items.forEach((f) => {
-        const promptPath = f.uri!.fsPath.replace(/\.tests\.ya?ml$/, '.prompt');
+        const promptPath = promptPathFor(f.uri!.fsPath);
         const isPartial = isPartialPath(saved.fsPath) && path.dirname(saved.fsPath) === path.dirname(promptPath);
         if (f.uri!.toString() === saved.toString() || promptPath === saved.fsPath || isPartial) files.push(f);
       });

@@ -100,3 +100,14 @@ describe('assertions', () => {
     assert.equal(verdictFrom({ text: 'Looks fine', toolCalls: [], latencyMs: 1 }).pass, false);
   });
 });
+
+describe('the tests file of a prompt', () => {
+  it('maps both ways, .tests.yml included', async () => {
+    const { isTestsFilePath, promptPathFor, testsPathFor } = await import('../../src/prompt/testFiles');
+    assert.equal(testsPathFor('/w/a.prompt'), '/w/a.tests.yaml');
+    assert.equal(testsPathFor('/w/a.prompt', (p) => p.endsWith('.yml')), '/w/a.tests.yml');
+    assert.equal(testsPathFor('/w/a.prompt', () => true), '/w/a.tests.yaml', 'the .yaml wins when both exist');
+    assert.equal(promptPathFor('/w/a.tests.yml'), '/w/a.prompt');
+    assert.ok(isTestsFilePath('x/y.tests.yaml') && isTestsFilePath('x/y.tests.yml') && !isTestsFilePath('x/y.yaml'));
+  });
+});
