@@ -6,6 +6,7 @@
 // sits in the partial file), never the rows or the answers themselves.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, promises as fs, type WriteStream } from 'node:fs';
+import { writeFileAtomically } from '../shared/atomicWrite';
 import { createInterface } from 'node:readline';
 import { AdaptiveLimiter, retryFor, type LimiterStats } from '../bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../bedrock/errors';
@@ -276,9 +277,7 @@ function append(out: WriteStream, line: string): Promise<void> {
   return new Promise((resolve, reject) => out.write(`${line}\n`, (err) => (err ? reject(err) : resolve())));
 }
 
-/** Writes to a temporary name, then renames: a reader never sees half a file. */
+/** JSONL lines written through a temporary name (see writeFileAtomically). */
 export async function writeAtomically(file: string, lines: string[]): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, lines.length > 0 ? `${lines.join('\n')}\n` : '');
-  await fs.rename(tmp, file);
+  await writeFileAtomically(file, lines.length > 0 ? `${lines.join('\n')}\n` : '');
 }

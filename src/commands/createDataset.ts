@@ -14,6 +14,7 @@ import type { Logger } from '../shared/logger';
 import { promptEngine } from '../prompt/loadEngine';
 import { promptFilesFor } from '../run/promptFiles';
 import type { ModelNode } from '../views/modelsTree';
+import { writeFileAtomically } from '../shared/atomicWrite';
 
 export interface CreateDatasetOptions {
   /** Globs relative to the workspace folder (or absolute file paths). */
@@ -106,15 +107,12 @@ export async function createDataset(catalogue: CatalogueService, logger: Logger,
     return result;
   }
   const reportFile = path.join(outputDir, 'dataset-report.md');
-  const tmp = `${reportFile}.${process.pid}.tmp`;
   try {
     await fs.mkdir(outputDir, { recursive: true });
-    await fs.writeFile(tmp, engine.reportMarkdown(report));
-    await fs.rename(tmp, reportFile);
+    await writeFileAtomically(reportFile, engine.reportMarkdown(report));
     result.reportFile = reportFile;
   } catch {
     // The folder could not take the report either (the build's own message says why): no half report.
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     if (report.ok) void vscode.window.showWarningMessage(`The dataset was built, but its report could not be written to ${vscode.workspace.asRelativePath(outputDir)}.`);
   }
   logger.info(`dataset for ${modelId}: ${report.ok ? `${report.train} train / ${report.validation} validation` : report.failure}`);
