@@ -1,5 +1,5 @@
 // The one logging interface. Pure code takes a Logger; the VS Code side backs it with a
-// LogOutputChannel, tests with the null logger. Credentials never go through it (see redact()).
+// LogOutputChannel. Credentials never go through it (see redact()).
 import { maskSecrets } from './secretRules';
 
 export interface Logger {
@@ -10,13 +10,6 @@ export interface Logger {
   error(message: string | Error, ...args: unknown[]): void;
 }
 
-export const nullLogger: Logger = {
-  trace: () => undefined,
-  debug: () => undefined,
-  info: () => undefined,
-  warn: () => undefined,
-  error: () => undefined,
-};
 
 export function redact(text: string): string {
   // The scanner's own rule table; in a log even AWS's documented example keys are masked.
