@@ -7,7 +7,7 @@ import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
 import { fetchCatalogue, groupByProvider, type Catalogue } from '../src/bedrock/catalogue';
 import { modelBadges, modelCardMarkdown } from '../src/bedrock/modelCard';
 import { foundationModels } from '../test/emulator/catalogue';
-import { loadClientFactory } from '../src/bedrock/clients';
+import { loadClientFactory } from '../src/bedrock/loadAwsSdk';
 import { startEmulator } from '../test/emulator';
 import { median, report } from './report';
 

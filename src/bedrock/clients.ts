@@ -127,13 +127,3 @@ export interface BedrockClients {
 }
 
 export type ClientFactory = (settings: AwsSettings) => BedrockClients;
-
-/**
- * Loads the SDK bundle on first use. `require` is deliberate: the bundler keeps './awsSdk' external,
- * so the SDK is read from disk only when the first client is needed.
- */
-export function loadClientFactory(userAgent: string): ClientFactory {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('./awsSdk') as typeof import('./awsSdk');
-  return (settings) => sdk.createClients(settings, userAgent);
-}

@@ -1,5 +1,6 @@
 import vscode = require('vscode');
-import { loadClientFactory, type BedrockClients, type ClientFactory } from '../bedrock/clients';
+import type { BedrockClients, ClientFactory } from '../bedrock/clients';
+import { loadClientFactory } from '../bedrock/loadAwsSdk';
 import { effectiveProfile, normalizeSettings, sessionKey, type AwsSettings } from '../bedrock/settings';
 import type { Logger } from '../shared/logger';
 import { config } from './config';
