@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
-import { escapeTemplateText, MODEL_TURN_HEADER, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
+import { appendedAnswerStart, escapeTemplateText, MODEL_TURN_HEADER, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
 import { TextBatcher } from '../shared/batcher';
 
 /** Where a streamed answer goes. */
@@ -63,7 +63,9 @@ export class InlineSink implements ResponseSink {
 
   async begin(): Promise<void> {
     const text = this.doc.getText();
-    const from = this.replaceFrom !== undefined && this.replaceFrom <= text.length ? this.replaceFrom : text.length;
+    // Replace only if the old answer is still the untouched tail: text the user typed while the request
+    // was on its way is never overwritten (the new answer is appended after it instead).
+    const from = this.replaceFrom !== undefined && appendedAnswerStart(text) === this.replaceFrom ? this.replaceFrom : text.length;
     this.anchor = from;
     const prefix = modelTurnPrefix(text.slice(0, from));
     this.answerStart = from + prefix.indexOf(MODEL_TURN_HEADER);
