@@ -111,3 +111,9 @@ export function promptTextForRun(text: string): string {
   const start = appendedAnswerStart(text);
   return start === undefined ? text : text.slice(0, start);
 }
+
+/** Whether the file's last user turn holds tool results (filled in or still to fill): Continue is not the next step then. */
+export function waitsForToolResults(text: string): boolean {
+  const user = text.lastIndexOf(USER_TURN_HEADER);
+  return user >= 0 && text.includes('{{#toolResult', user);
+}

@@ -3,7 +3,7 @@ import { formatEstimate } from '../bedrock/pricing';
 import { estimateRunCost } from '../host/pricing';
 import { isPartialPath } from '../prompt/document';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { appendedAnswerStart } from '../prompt/conversation';
+import { appendedAnswerStart, waitsForToolResults } from '../prompt/conversation';
 import { Commands } from '../commands/ids';
 import { inputsSummary } from './inputStore';
 import type { RunController } from './runController';
@@ -89,8 +89,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     if (lastUser && lastUser.range.start.line > 0 && roles.some((r) => r.role === 'model')) {
       const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
       // Tool results to fill in: the next step is writing them (then Run), not a new message.
-      const waitsForResults = doc.getText().slice(doc.offsetAt(new vscode.Position(lastUser.range.start.line, 0))).includes('{{#toolResult');
-      if (!(again && waitsForResults)) lenses.push(
+      if (!(again && waitsForToolResults(doc.getText()))) lenses.push(
         again
           ? new vscode.CodeLens(range, { title: '$(comment-discussion) Continue…', command: Commands.continueConversation, arguments: [doc.uri], tooltip: 'Keep the answer and send your next message' })
           : new vscode.CodeLens(range, { title: '$(play) Send', command: Commands.run, arguments: [doc.uri], tooltip: 'Send the conversation with this message' }),

@@ -14,7 +14,7 @@ import { Commands } from '../commands/ids';
 import type { Logger } from '../shared/logger';
 import { resolveInCatalogue } from '../bedrock/catalogue';
 import type { ConverseRequest, RenderResult } from '../prompt/render';
-import { appendedAnswerStart, escapeTemplateText, USER_TURN_HEADER } from '../prompt/conversation';
+import { appendedAnswerStart, escapeTemplateText, waitsForToolResults } from '../prompt/conversation';
 import { promptEngine } from '../prompt/loadEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
@@ -82,15 +82,18 @@ export class RunController implements vscode.Disposable {
     const inputs = await this.inputs.resolve(uri, analysis, opts.inputs);
     const mode: RunMode = opts.mode ?? config.runOutput(uri);
     // Run again: an answer a run appended, with nothing written after it, is replaced by the new one
-    // (it stays in run history and in undo). Continue keeps it and sends the next message.
-    let replaceFrom = mode === 'inline' && !opts.continue ? appendedAnswerStart(doc.getText()) : undefined;
-    if (opts.continue && appendedAnswerStart(doc.getText()) !== undefined && !/\{\{#toolResult/.test(doc.getText().slice(doc.getText().lastIndexOf(USER_TURN_HEADER)))) {
+    // (it stays in run history and in undo); the render leaves it out (compilePromptFile). Continue keeps
+    // it and sends the next message.
+    const tail = appendedAnswerStart(doc.getText());
+    let replaceFrom = mode === 'inline' && !opts.continue ? tail : undefined;
+    if (opts.continue && tail !== undefined) {
+      if (waitsForToolResults(doc.getText())) throw new BedrockError('PromptInvalid', 'The model is waiting for tool results: write each result between its `{{#toolResult}}` tags, then Run.');
       const message = opts.message ?? (await vscode.window.showInputBox({ title: 'Continue the conversation', prompt: 'Your next message (it is added to the file as the next user turn)', ignoreFocusOut: true }));
       if (!message) return undefined;
       await appendUserMessage(doc, message);
       replaceFrom = undefined;
     }
-    const text = replaceFrom === undefined ? doc.getText() : doc.getText().slice(0, replaceFrom);
+    const text = doc.getText();
     const rendered = await renderPromptFile(text, inputs, uri);
     const request = requestFor(rendered, opts.modelId);
     return this.execute(doc, request, mode, rendered, replaceFrom);

@@ -157,9 +157,14 @@ describe('the edit → run → compare loop', () => {
     assert.equal(editor?.document.uri.toString(), uri.toString());
     const at = editor!.document.offsetAt(editor!.selection.active);
     assert.equal(text.slice(at, at + 17), '\n{{/toolResult}}\n');
-    // Nothing filled in yet: the answer can still be run again.
+    // Nothing filled in yet: the answer can still be run again, but there is no next message to send.
     const lens = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.ok(lens.some((l) => /Run again/.test(l.command?.title ?? '')));
+    assert.ok(!lens.some((l) => l.command?.command === Commands.continueConversation), 'no Continue while results wait');
+    const sentBefore = (await emulator.requests()).length;
+    assert.equal(await vscode.commands.executeCommand(Commands.continueConversation, { uri, message: 'hi' }), undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /waiting for tool results/);
+    assert.equal((await emulator.requests()).length, sentBefore, 'nothing was sent');
     await editor!.edit((b) => b.insert(editor!.selection.active, '{"temperatureC": 21, "sky": "clear"}'));
     const second = await runWithoutAsking(uri);
     assert.match(second.text, /The tool returned .*temperatureC.*21/);
