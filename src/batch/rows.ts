@@ -1,8 +1,10 @@
-// Input rows for a batch run: a JSONL file (one object per line) or a CSV file with a header row. A row
-// that cannot be read becomes a row with a problem, so the output says which line and why instead of
-// the whole run failing on one bad line.
+// The one rows reader: JSONL (one object per line), CSV with a header row, or a JSON array, for batch
+// runs (streamed from the file) and for datasets (from text already decoded, src/dataset/sources.ts). A
+// row that cannot be read becomes a row with a problem, so the output says which line and why instead of
+// the whole file failing on one bad line.
 import { createReadStream, promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
 import { stripBom } from '../dataset/readText';
 
@@ -25,14 +27,30 @@ export async function readRows(filePath: string): Promise<BatchRow[]> {
   return rows;
 }
 
+/** Whether a file name is one the rows reader reads. */
+export function isRowsFile(filePath: string): boolean {
+  return /\.(jsonl|ndjson|csv|json)$/i.test(filePath);
+}
+
 /** The rows of a file one at a time, as they are read: JSONL and CSV in bounded memory. */
 export function streamRows(filePath: string): AsyncGenerator<BatchRow> {
   const lower = filePath.toLowerCase();
-  if (lower.endsWith('.csv')) return readCsv(filePath);
-  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return readJsonl(filePath);
-  if (lower.endsWith('.json')) return readJsonArray(filePath);
+  if (lower.endsWith('.csv')) return readCsv(createReadStream(filePath), filePath);
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return readJsonl(createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity }));
+  if (lower.endsWith('.json')) return readJsonFile(filePath);
   return (async function* () {
     throw new Error(`Batch input must be .jsonl, .csv or .json, not ${filePath}.`);
+  })();
+}
+
+/** The rows of a file's text (read and decoded by the caller), by the same rules as streamRows. */
+export function rowsOfText(text: string, filePath: string): AsyncGenerator<BatchRow> {
+  const lower = filePath.toLowerCase();
+  if (lower.endsWith('.csv')) return readCsv(Readable.from([text]), filePath);
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return readJsonl(text.split(/\r?\n/));
+  if (lower.endsWith('.json')) return readJsonText(text, filePath);
+  return (async function* () {
+    throw new Error(`Rows must be .jsonl, .csv or .json, not ${filePath}.`);
   })();
 }
 
@@ -66,12 +84,57 @@ export async function surveyRows(filePath: string, sampleSize = 50): Promise<Row
   return survey;
 }
 
-async function* readJsonArray(filePath: string): AsyncGenerator<BatchRow> {
+async function* readJsonFile(filePath: string): AsyncGenerator<BatchRow> {
   const size = (await fs.stat(filePath)).size;
   if (size > MAX_JSON_BYTES) throw new Error(`${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`);
-  const data = JSON.parse(stripBom(await fs.readFile(filePath, 'utf8'))) as unknown;
-  if (!Array.isArray(data)) throw new Error(`${filePath} must hold a JSON array of objects (or use JSONL, one object per line).`);
-  for (let index = 0; index < data.length; index++) yield toRow(data[index], index, index + 1);
+  yield* readJsonText(await fs.readFile(filePath, 'utf8'), filePath);
+}
+
+/** A JSON array of objects (one object alone is one row), each row at the line its element starts on. */
+async function* readJsonText(text: string, filePath: string): AsyncGenerator<BatchRow> {
+  let data: unknown;
+  try {
+    data = JSON.parse(stripBom(text));
+  } catch (err) {
+    throw new Error(`${filePath} is not valid JSON (${(err as Error).message}). Hold an array of objects, or use JSONL (one object per line).`);
+  }
+  if (!Array.isArray(data)) {
+    if (data && typeof data === 'object') yield toRow(data, 0, 1);
+    else throw new Error(`${filePath} must hold a JSON array of objects (or use JSONL, one object per line).`);
+    return;
+  }
+  const lines = elementLines(text, data.length);
+  for (let index = 0; index < data.length; index++) yield toRow(data[index], index, lines[index]);
+}
+
+/** The line each top-level element of a JSON array starts on, in one pass (for problem locations). */
+export function elementLines(text: string, count: number): number[] {
+  const lines: number[] = [];
+  let depth = 0;
+  let inString = false;
+  let line = 1;
+  let expecting = false;
+  for (let i = 0; i < text.length && lines.length < count; i++) {
+    const c = text[i];
+    if (c === '\n') line++;
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (depth === 1 && expecting && !/[\s,\]]/.test(c)) {
+      lines.push(line);
+      expecting = false;
+    }
+    if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      depth++;
+      if (depth === 1) expecting = true;
+    } else if (c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 1) expecting = true;
+  }
+  while (lines.length < count) lines.push(lines[lines.length - 1] ?? 1);
+  return lines;
 }
 
 function toRow(value: unknown, index: number, line: number): BatchRow {
@@ -79,10 +142,10 @@ function toRow(value: unknown, index: number, line: number): BatchRow {
   return { index, line, input: {}, problem: `line ${line} is not a JSON object` };
 }
 
-async function* readJsonl(filePath: string): AsyncGenerator<BatchRow> {
+async function* readJsonl(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<BatchRow> {
   let line = 0;
   let index = 0;
-  for await (const text of createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity })) {
+  for await (const text of lines) {
     line++;
     if (!text.trim()) continue;
     try {
@@ -93,11 +156,11 @@ async function* readJsonl(filePath: string): AsyncGenerator<BatchRow> {
   }
 }
 
-async function* readCsv(filePath: string): AsyncGenerator<BatchRow> {
+async function* readCsv(source: Readable, filePath: string): AsyncGenerator<BatchRow> {
   let index = 0;
   // Records as arrays, the header checked here: csv-parse's own `columns` keeps the last of two equal
   // names, drops cells past the header and assigns `__proto__` onto the prototype, all without a word.
-  const parser = createReadStream(filePath).pipe(parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }));
+  const parser = source.pipe(parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }));
   let header: string[] | undefined;
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
     const body = rec.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');

@@ -12,6 +12,7 @@ import { AdaptiveLimiter, retryFor, type LimiterStats } from '../bedrock/adaptiv
 import type { ErrorCode } from '../bedrock/errors';
 import type { Usage } from '../bedrock/stream';
 import type { BatchRow } from './rows';
+import { forEachBounded } from '../shared/pool';
 
 /** One line of the output JSONL. */
 export interface BatchOutputLine {
@@ -141,24 +142,22 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
   };
   progress();
   try {
-    // More calls in flight than the limit allows: the limiter decides how many run, and can grow back.
-    const inFlight = new Set<Promise<void>>();
-    const most = Math.max(1, opts.concurrency) * 2;
-    for await (const row of rows()) {
-      if (abort.signal.aborted) break;
-      seen++;
-      const before = earlier.get(row.index);
-      if (before && before.inputHash === hashOf(row.input)) {
-        lines.set(row.index, before);
-        resumed++;
-        if (before.failed) failed++;
-        continue;
+    // Rows answered by an earlier run are taken over as they stream past; the others are sent.
+    async function* toSend(): AsyncIterable<BatchRow> {
+      for await (const row of rows()) {
+        seen++;
+        const before = earlier.get(row.index);
+        if (before && before.inputHash === hashOf(row.input)) {
+          lines.set(row.index, before);
+          resumed++;
+          if (before.failed) failed++;
+          continue;
+        }
+        yield row;
       }
-      const task = run(row).finally(() => inFlight.delete(task));
-      inFlight.add(task);
-      if (inFlight.size >= most) await Promise.race(inFlight);
     }
-    await Promise.all(inFlight);
+    // More calls in flight than the limit allows: the limiter decides how many run, and can grow back.
+    await forEachBounded(toSend(), Math.max(1, opts.concurrency) * 2, run, { stop: () => abort.signal.aborted });
   } finally {
     opts.signal?.removeEventListener('abort', onOuterAbort);
     await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));

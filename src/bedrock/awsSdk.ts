@@ -23,6 +23,7 @@ import {
   paginateListProvisionedModelThroughputs,
 } from '@aws-sdk/client-bedrock';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
+import { loadSharedConfigFiles } from '@smithy/core/config';
 import type { AwsSettings } from './settings';
 import type { BatchInference, BedrockClients, ControlPlane, Customization, InvocationJob, JobSummary, Runtime, Storage } from './clients';
 
@@ -235,4 +236,10 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       s3Client.destroy();
     },
   };
+}
+
+/** ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) as the credential chain reads them. */
+export async function readSharedIni(): Promise<{ configFile: Record<string, Record<string, string | undefined>>; credentialsFile: Record<string, Record<string, string | undefined>> }> {
+  const files = await loadSharedConfigFiles({ ignoreCache: true });
+  return { configFile: files.configFile, credentialsFile: files.credentialsFile };
 }

@@ -2,8 +2,8 @@
 // throughputs, fetched in parallel. One failing call (say AccessDenied on ListCustomModels) does not
 // hide the others: each section carries its own error.
 import type { ControlPlane } from './clients';
-import type { ModelRef } from './modelRef';
-import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
+import { normalizeModelRef, type ModelRef } from './modelRef';
+import { BedrockError, toBedrockError, type ErrorContext } from './errors';
 
 export interface FoundationModel {
   modelId: string;
@@ -197,3 +197,56 @@ export function resolveInCatalogue(ref: ModelRef, catalogue: Pick<Catalogue, 'fo
   return { kind: 'unknown' };
 }
 
+
+/** Something in the catalogue a prompt can run on (the Models view's nodes for them have these shapes). */
+export type CatalogueEntry =
+  | { kind: 'model'; model: FoundationModel }
+  | { kind: 'profile'; profile: InferenceProfile }
+  | { kind: 'custom'; model: CustomModel }
+  | { kind: 'provisioned'; throughput: ProvisionedThroughput };
+
+/** The inference profile for a base model, preferring the region's geography (`us.`, `eu.`, `apac.`). */
+export function profileFor(catalogue: Pick<Catalogue, 'inferenceProfiles' | 'region'> | undefined, modelId: string, fallbackRegion = 'us-east-1'): string | undefined {
+  const base = normalizeModelRef(modelId).baseModelId ?? modelId;
+  const profiles = catalogue?.inferenceProfiles.items.filter((p) => p.modelIds.includes(base)) ?? [];
+  const region = catalogue?.region ?? fallbackRegion;
+  const geo = region.startsWith('eu-') ? 'eu' : region.startsWith('ap-') ? 'apac' : 'us';
+  return (profiles.find((p) => p.id.startsWith(`${geo}.`)) ?? profiles[0])?.id;
+}
+
+/**
+ * What an entry runs as: a model id, the matching inference profile for a model that runs only through
+ * one, a provisioned throughput's ARN for a provisioned-only or custom model. Throws, with the fix, when
+ * the account has nothing to run it on.
+ */
+export function runnableId(entry: CatalogueEntry | { kind: 'section' | 'provider' | 'error' }, catalogue: Catalogue | undefined, fallbackRegion?: string): string {
+  const inService = (match: (p: ProvisionedThroughput) => boolean) => catalogue?.provisionedThroughputs.items.find((p) => match(p) && p.status === 'InService');
+  switch (entry.kind) {
+    case 'model': {
+      const m = entry.model;
+      if (reachability(m) === 'inference-profile') {
+        const profile = profileFor(catalogue, m.modelId, fallbackRegion);
+        if (!profile) throw new BedrockError('NeedsInferenceProfile', `${m.modelName} runs only through an inference profile, and this account lists none for it in ${catalogue?.region ?? 'this region'}.`);
+        return profile;
+      }
+      if (reachability(m) === 'provisioned') {
+        const pt = inService((p) => p.foundationModelArn?.endsWith(`/${m.modelId}`) === true);
+        if (!pt) throw new BedrockError('Validation', `${m.modelId} runs only with Provisioned Throughput, and this account has none in service for it. Buy Provisioned Throughput in the Bedrock console, or pick the on-demand model.`);
+        return pt.arn;
+      }
+      return m.modelId;
+    }
+    case 'profile':
+      return entry.profile.id;
+    case 'provisioned':
+      return entry.throughput.arn;
+    case 'custom': {
+      const model = entry.model;
+      const pt = inService((p) => p.modelArn === model.arn);
+      if (!pt) throw new BedrockError('Validation', `${model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`);
+      return pt.arn;
+    }
+    default:
+      throw new BedrockError('Validation', 'Pick a model, an inference profile or a provisioned throughput.');
+  }
+}

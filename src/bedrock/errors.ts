@@ -1,5 +1,8 @@
 // Structured errors: every failure that reaches the user is a BedrockError with a code, a message that
 // says what happened and what to do, suggested actions, and the original error kept for the log.
+// Exceptions Bedrock names are mapped by name; for the rest, the SDK's own classification
+// (`@smithy/core/retry`: throttling by name, status 429 or retry trait; 5xx as server errors) decides.
+import { isServerError, isThrottlingError } from '@smithy/core/retry';
 
 export type ErrorCode =
   | 'NoCredentials'
@@ -9,6 +12,7 @@ export type ErrorCode =
   | 'AccessDenied'
   | 'ModelAccess'
   | 'NeedsInferenceProfile'
+  | 'StreamingUnsupported'
   | 'Throttled'
   | 'Validation'
   | 'ModelNotReady'
@@ -114,12 +118,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
     case 'ThrottlingException':
     case 'TooManyRequestsException':
     case 'ServiceQuotaExceededException':
-      return new BedrockError(
-        'Throttled',
-        `Bedrock is throttling requests${attempts ? ` (still throttled after ${attempts} attempts)` : ''}. Wait a moment and retry, or use a cross-region inference profile for more throughput.`,
-        ['retry'],
-        err,
-      );
+      return throttled(attempts, err);
     case 'ModelNotReadyException':
       return new BedrockError('ModelNotReady', `The model${ctx.modelId ? ` ${ctx.modelId}` : ''} is not ready yet (it is being loaded). Retry in a minute.`, ['retry'], err);
     case 'ModelTimeoutException':
@@ -132,7 +131,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       return new BedrockError('NotFound', `Not found (${ctx.operation}): ${message}`, [], err);
     case 'InternalServerException':
     case 'ServiceUnavailableException':
-      return new BedrockError('ServiceUnavailable', `Bedrock is unavailable right now (${message}). Retry in a moment.`, ['retry'], err);
+      return unavailable(message, err);
     case 'ValidationException': {
       const profileMatch = /on-demand throughput isn.t supported/i.test(message);
       if (profileMatch && ctx.modelId) {
@@ -144,8 +143,19 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
           { modelId: ctx.modelId },
         );
       }
+      // The model (or its deployment) cannot stream: the caller falls back to Converse on this code.
+      if (/unsupported for streaming|does not support streaming/i.test(message)) {
+        return new BedrockError('StreamingUnsupported', `${ctx.modelId ?? 'This model'} cannot stream its answer: ${message}`, [], err);
+      }
       return new BedrockError('Validation', `Bedrock rejected the request: ${message}`, [], err);
     }
+  }
+  const sdkError = err as Parameters<typeof isThrottlingError>[0];
+  if (typeof err === 'object' && err !== null && isThrottlingError(sdkError)) {
+    return throttled(attempts, err);
+  }
+  if (typeof err === 'object' && err !== null && e.$metadata && isServerError(sdkError)) {
+    return unavailable(message, err);
   }
   if (name === 'ResponseTimeout') {
     return new BedrockError('Timeout', `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`, ['retry', 'openSettings'], err);
@@ -164,6 +174,14 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
     return new BedrockError('Network', `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`, ['retry', 'openSettings'], err);
   }
   return new BedrockError('Unknown', `${ctx.operation} failed: ${message}`, ['showLog'], err);
+}
+
+function throttled(attempts: number | undefined, err: unknown): BedrockError {
+  return new BedrockError('Throttled', `Bedrock is throttling requests${attempts ? ` (still throttled after ${attempts} attempts)` : ''}. Wait a moment and retry, or use a cross-region inference profile for more throughput.`, ['retry'], err);
+}
+
+function unavailable(message: string, err: unknown): BedrockError {
+  return new BedrockError('ServiceUnavailable', `Bedrock is unavailable right now (${message}). Retry in a moment.`, ['retry'], err);
 }
 
 /** The Node network code of an error or of what caused it (the SDK wraps socket errors). */

@@ -2,9 +2,19 @@
 // deliberate: the bundler keeps './awsSdk' external, so the SDK is read from disk only when the first
 // client is needed. (In its own file, so that clients.ts, the interfaces, does not depend on awsSdk.ts.)
 import type { ClientFactory } from './clients';
+import type { ParsedIni } from './profiles';
+
+function sdk(): typeof import('./awsSdk') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./awsSdk') as typeof import('./awsSdk');
+}
 
 export function loadClientFactory(userAgent: string): ClientFactory {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sdk = require('./awsSdk') as typeof import('./awsSdk');
-  return (settings) => sdk.createClients(settings, userAgent);
+  const loaded = sdk();
+  return (settings) => loaded.createClients(settings, userAgent);
+}
+
+/** The shared config and credentials files, parsed by the SDK's loader. */
+export function loadSharedIni(): Promise<{ configFile: ParsedIni; credentialsFile: ParsedIni }> {
+  return sdk().readSharedIni();
 }

@@ -1,7 +1,11 @@
-// Profiles and regions as the AWS CLI sees them, read from the shared config and credentials files.
-import { promises as fs } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+// Profiles and regions as the AWS CLI sees them. The shared config and credentials files are read by the
+// SDK's own loader (`loadSharedConfigFiles`, in the SDK bundle), so the picker lists exactly the profiles
+// the credential chain will find: `[profile x]` in config, `[x]` in credentials, AWS_CONFIG_FILE and
+// AWS_SHARED_CREDENTIALS_FILE honoured, comments and sub-sections parsed the SDK's way.
+import { loadSharedIni } from './loadAwsSdk';
+
+/** A parsed ini file as the SDK returns it: profile name → keys (sso-session sections are `sso-session.name`). */
+export type ParsedIni = Record<string, Record<string, string | undefined>>;
 
 export interface ProfileInfo {
   name: string;
@@ -11,26 +15,7 @@ export interface ProfileInfo {
   source: 'config' | 'credentials' | 'both';
 }
 
-/** Section names and their keys from an AWS ini file; `[profile x]` in config, `[x]` in credentials. */
-export function parseIni(text: string): Map<string, Record<string, string>> {
-  const sections = new Map<string, Record<string, string>>();
-  let current: Record<string, string> | undefined;
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.replace(/^\s+|\s+$/g, '');
-    if (!line || line.startsWith('#') || line.startsWith(';')) continue;
-    const header = /^\[([^\]]+)\]$/.exec(line);
-    if (header) {
-      current = {};
-      sections.set(header[1].trim(), current);
-      continue;
-    }
-    const kv = /^([^=]+?)\s*=\s*(.*)$/.exec(line);
-    if (kv && current && !/^\s/.test(raw)) current[kv[1].trim()] = kv[2].trim();
-  }
-  return sections;
-}
-
-function kindOf(keys: Record<string, string>): string {
+function kindOf(keys: Record<string, string | undefined>): string {
   if (keys.sso_session || keys.sso_start_url) return 'sso';
   if (keys.credential_process) return 'credential_process';
   if (keys.role_arn) return 'role';
@@ -38,14 +23,12 @@ function kindOf(keys: Record<string, string>): string {
   return 'config';
 }
 
-export function profilesFrom(configText: string, credentialsText: string): ProfileInfo[] {
+export function profilesFrom(configFile: ParsedIni, credentialsFile: ParsedIni): ProfileInfo[] {
   const out = new Map<string, ProfileInfo>();
-  for (const [section, keys] of parseIni(configText)) {
-    const name = section === 'default' ? 'default' : /^profile\s+(.+)$/.exec(section)?.[1]?.trim();
-    if (!name) continue; // sso-session and services sections
-    out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'config' });
-  }
-  for (const [name, keys] of parseIni(credentialsText)) {
+  // The SDK keeps sso-session and services sections under a dotted name: they are not profiles.
+  const profiles = (file: ParsedIni) => Object.entries(file).filter(([name]) => !name.includes('.'));
+  for (const [name, keys] of profiles(configFile)) out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'config' });
+  for (const [name, keys] of profiles(credentialsFile)) {
     const existing = out.get(name);
     if (existing) out.set(name, { ...existing, source: 'both', kind: existing.kind === 'config' ? kindOf(keys) : existing.kind });
     else out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'credentials' });
@@ -53,13 +36,10 @@ export function profilesFrom(configText: string, credentialsText: string): Profi
   return [...out.values()].sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
 }
 
-export async function readProfiles(env: NodeJS.ProcessEnv = process.env): Promise<ProfileInfo[]> {
-  const home = os.homedir();
-  const configFile = env.AWS_CONFIG_FILE ?? path.join(home, '.aws', 'config');
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE ?? path.join(home, '.aws', 'credentials');
-  const read = (f: string) => fs.readFile(f, 'utf8').catch(() => '');
-  const [configText, credentialsText] = await Promise.all([read(configFile), read(credentialsFile)]);
-  return profilesFrom(configText, credentialsText);
+/** The profiles of the user's AWS files (read fresh each time: the user may just have run `aws configure`). */
+export async function readProfiles(): Promise<ProfileInfo[]> {
+  const { configFile, credentialsFile } = await loadSharedIni();
+  return profilesFrom(configFile, credentialsFile);
 }
 
 /** Regions where Amazon Bedrock is offered (runtime), for the region picker. */

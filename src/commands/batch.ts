@@ -5,26 +5,25 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vscode = require('vscode');
+import { isResultKey, jobLayout, jobNameFor, resultsLocation } from '../batch/jobLayout';
+import type { BatchJobRecord } from '../batch/jobStore';
+import type { BatchRow, RowSurvey } from '../batch/rows';
+import type { BatchOutputLine, BatchRunResult } from '../batch/runBatch';
+import { runCase, type CaseSteps } from '../batch/runCase';
 import type { InvocationJob } from '../bedrock/clients';
 import { BedrockError } from '../bedrock/errors';
 import { converseOnce } from '../bedrock/invoke';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import type { BatchOutputLine, BatchRunResult } from '../batch/runBatch';
-import type { BatchRow, RowSurvey } from '../batch/rows';
+import { formatEstimate, type RunEstimate } from '../bedrock/pricing';
+import { s3Uri, s3UriProblem } from '../bedrock/s3Uri';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
-import type { AwsSession } from '../host/awsSession';
-import { costOf, estimateRunCost, PRICES } from '../host/pricing';
-import { formatEstimate, requestChars, type RunEstimate } from '../bedrock/pricing';
-import { ask, completing } from '../host/inputBox';
-import { requireTrust } from '../host/trust';
-import type { PromptAnalyses } from '../language/promptAnalyses';
-import type { ConverseRequest } from '../prompt/render';
-import { compilePromptFile, promptUriFor, requestFor } from '../run/promptFiles';
-import { inputProblem, missingVariables, requireNoErrors } from '../prompt/inputs';
-import type { RenderResult } from '../prompt/render';
-import type { Logger } from '../shared/logger';
-import type { BatchJobsTreeProvider, BatchJobRecord } from '../views/batchJobsTree';
 import { config } from '../host/config';
+import { ask, completing } from '../host/inputBox';
+import { costOf, estimateRunCost, PRICES } from '../host/pricing';
+import type { Services } from '../host/services';
+import { requireTrust } from '../host/trust';
+import { inputProblem, missingVariables, requireNoErrors } from '../prompt/inputs';
+import { compilePromptFile, promptUriFor, requestFor } from '../run/promptFiles';
 
 export interface BatchOptions {
   /** The .prompt file (URI string); the active editor's when absent. */
@@ -40,22 +39,15 @@ export interface BatchOptions {
   resume?: boolean;
 }
 
-export interface BatchDeps {
-  session: AwsSession;
-  analyses: PromptAnalyses;
-  memento: vscode.Memento;
-  logger: Logger;
-  batchJobs: BatchJobsTreeProvider;
-}
+/** What the batch commands use from the extension's services. */
+export type BatchServices = Pick<Services, 'session' | 'analyses' | 'globalState' | 'logger' | 'batchJobs' | 'batchJobStore'>;
 
 const toUri = (s: string) => (/^[a-z][\w+.-]+:/i.test(s) && !/^[a-z]:\\/i.test(s) ? vscode.Uri.parse(s) : vscode.Uri.file(path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', s)));
 
 interface Prepared {
   promptUri: vscode.Uri;
-  /** Why a row cannot be rendered (a variable without a value), if so. */
-  rowProblem(input: Record<string, unknown>): string | undefined;
-  /** The prompt, compiled once; renders one row. */
-  render(input: Record<string, unknown>): Promise<RenderResult>;
+  /** Each row's check, render (the prompt compiled once) and request for the run's model. */
+  steps: CaseSteps;
   dataPath: string;
   outputPath: string;
   /** What one pass over the rows found (count, keys, a sample): the rows themselves are streamed. */
@@ -64,7 +56,7 @@ interface Prepared {
   modelId: string;
 }
 
-async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<Prepared | undefined> {
+async function prepare(d: BatchServices, opts: BatchOptions, what: string): Promise<Prepared | undefined> {
   requireTrust(what);
   const promptUri = await promptUriFor(opts.uri ? toUri(opts.uri) : undefined, `${what}: which prompt?`);
   if (!promptUri) return undefined;
@@ -96,23 +88,14 @@ async function prepare(d: BatchDeps, opts: BatchOptions, what: string): Promise<
   const render = await compilePromptFile(doc.getText(), promptUri);
   // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
   const modelId = opts.modelId ? normalizeModelRef(opts.modelId).modelId : (await render(survey.first?.input ?? {})).request.modelId;
-  return { promptUri, render, rowProblem: (input) => inputProblem(analysis, input), dataPath, outputPath, survey, rows: () => datasetEngine().streamRows(dataPath), modelId };
+  const steps: CaseSteps = { problem: (input) => inputProblem(analysis, input), render, requestFor: (rendered) => requestFor(rendered, modelId) };
+  return { promptUri, steps, dataPath, outputPath, survey, rows: () => datasetEngine().streamRows(dataPath), modelId };
 }
 
 /** The run's likely cost, from up to 50 rows sampled over the file (the prompt is compiled, so rendering is cheap). */
 async function estimateRows(p: Prepared): Promise<RunEstimate | undefined> {
-  const usable = p.survey.sample.filter((r) => !p.rowProblem(r.input));
-  if (usable.length === 0) return undefined;
-  let chars = 0;
-  let maxTokens: number | undefined;
-  for (const row of usable) {
-    const { request } = await p.render(row.input);
-    chars += requestChars(request);
-    maxTokens = request.inferenceConfig?.maxTokens;
-  }
-  // The sample stands for the readable rows; the share that would be refused is left out.
-  const calls = Math.round((p.survey.readable * usable.length) / p.survey.sample.length);
-  return estimateRunCost(p.modelId, calls, chars / usable.length, maxTokens);
+  const sample = await datasetEngine().sampleRequests(p.survey, p.steps);
+  return sample && estimateRunCost(p.modelId, sample.calls, sample.averageChars, sample.maxTokens);
 }
 
 /** Asks before a run estimated at `bedrockPromptLab.batch.confirmAboveUsd` or more; true to go on. */
@@ -128,7 +111,7 @@ async function confirmCost(what: string, estimate: RunEstimate | undefined, fact
 }
 
 /** Run Over Dataset: every row through the prompt, into an output JSONL. */
-export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Promise<(BatchRunResult & { estimate?: RunEstimate }) | undefined> {
+export async function runOverDataset(d: BatchServices, opts: BatchOptions = {}): Promise<(BatchRunResult & { estimate?: RunEstimate }) | undefined> {
   const p = await prepare(d, opts, 'Run Over Dataset');
   if (!p) return undefined;
   const engine = datasetEngine();
@@ -163,15 +146,9 @@ export async function runOverDataset(d: BatchDeps, opts: BatchOptions = {}): Pro
   // The last error of each code, to stop with the original error's actions (Choose Profile, …).
   const errors = new Map<string, BedrockError>();
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
-    const problem = p.rowProblem(row.input);
-    if (problem) return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'InvalidRow', message: `line ${row.line}: ${problem}` } };
-    let request: ConverseRequest;
-    try {
-      request = requestFor(await p.render(row.input), p.modelId);
-    } catch (err) {
-      return { row: row.index, input: row.input, modelId: p.modelId, error: { code: 'PromptInvalid', message: `line ${row.line}: ${(err as Error).message}` } };
-    }
-    const o = await converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, { signal, retries: false });
+    const ran = await runCase(row.input, p.steps, (request) => converseOnce(runtime, request, { operation: `batch row ${row.index + 1}`, profile: d.session.profile, modelId: p.modelId }, { signal, retries: false }));
+    if (!ran.ok) return { row: row.index, input: row.input, modelId: p.modelId, error: { code: ran.code, message: `line ${row.line}: ${ran.message}` } };
+    const o = ran.outcome;
     if (o.error) errors.set(o.error.code, o.error);
     if (o.error) return { row: row.index, input: row.input, modelId: p.modelId, latencyMs: Math.round(o.latencyMs), error: { code: o.error.code, message: o.error.message } };
     return { row: row.index, input: row.input, modelId: p.modelId, output: o.text, stopReason: o.stopReason, usage: o.usage, latencyMs: Math.round(o.latencyMs), costUsd: costOf(p.modelId, o.usage)?.usd };
@@ -219,7 +196,7 @@ export interface BatchInferenceOptions extends BatchOptions {
 }
 
 /** Bedrock batch inference: records → S3 → CreateModelInvocationJob; the Batch Jobs view follows it. */
-export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOptions = {}): Promise<string | undefined> {
+export async function startBatchInference(d: BatchServices, opts: BatchInferenceOptions = {}): Promise<string | undefined> {
   const p = await prepare(d, opts, 'Batch inference');
   if (!p) return undefined;
   const engine = datasetEngine();
@@ -230,67 +207,47 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
     throw new BedrockError('Validation', `Bedrock batch inference needs at least ${engine.MIN_BATCH_RECORDS} records per job; ${path.basename(p.dataPath)} has ${good.length}. Use "Run Over Dataset" for small inputs.`);
   }
   if (good.length > engine.MAX_BATCH_RECORDS) throw new BedrockError('Validation', `A batch inference job takes at most ${engine.MAX_BATCH_RECORDS} records; ${path.basename(p.dataPath)} has ${good.length}. Split the file.`);
-  const s3Uri = await ask(
+  const location = await ask(
     opts.s3Uri ?? config.batchS3Uri(),
-    completing(d.memento.get<string>('lastBatchS3Uri') ?? 's3://', {
+    completing(d.globalState.get<string>('lastBatchS3Uri') ?? 's3://', {
       title: 'S3 location for the batch input and output',
       placeHolder: 's3://bucket/prefix/',
-      validateInput: (v) => (/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(v) ? undefined : 's3://bucket/prefix/'),
+      validateInput: (v) => s3UriProblem(v),
     }),
   );
   const roleArn = await ask(
     opts.roleArn ?? config.batchRoleArn(),
-    completing(d.memento.get<string>('lastBatchRoleArn') ?? d.memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
+    completing(d.globalState.get<string>('lastBatchRoleArn') ?? d.globalState.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
       title: 'IAM service role for batch inference',
       prompt: 'A role Bedrock can assume, with read access to the input and write access to the output location.',
       placeHolder: 'arn:aws:iam::<account>:role/<name>',
       validateInput: (v) => (/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>'),
     }),
   );
-  const stamp = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
-  const base = path.basename(p.promptUri.fsPath, '.prompt').replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 40);
-  const jobName = opts.jobName ?? `${base}-${stamp}`;
-  const [, bucket, prefixRaw = ''] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(s3Uri)!;
-  const prefix = `${prefixRaw.replace(/\/?$/, '/').replace(/^\//, '')}${jobName}/`;
+  const jobName = opts.jobName ?? jobNameFor(path.basename(p.promptUri.fsPath));
+  const layout = jobLayout(location, jobName);
+  if (!layout) throw new BedrockError('Validation', `${location} is not an S3 location: ${s3UriProblem(location)}`, ['openSettings']);
 
   // Render every row into a record, scanning each for secrets before anything leaves the machine.
-  let chars = 0;
-  let maxTokens: number | undefined;
   const tmp = path.join(os.tmpdir(), `bpl-batch-${process.pid}-${Date.now()}.jsonl`);
-  const lines: string[] = [];
-  for (const row of good) {
-    const problem = p.rowProblem(row.input);
-    if (problem) throw new BedrockError('Validation', `Row ${row.index + 1} (line ${row.line}) cannot be sent: ${problem}`);
-    let request: ConverseRequest;
-    try {
-      request = requestFor(await p.render(row.input), p.modelId);
-    } catch (err) {
-      throw new BedrockError('PromptInvalid', `Row ${row.index + 1} (line ${row.line}) does not render: ${(err as Error).message}`);
-    }
-    const line = engine.toBatchRecord(row.index, request);
-    chars += requestChars(request);
-    maxTokens = request.inferenceConfig?.maxTokens;
-    const secret = (await engine.scanSecretsDeep(line, path.basename(p.dataPath), row.line))[0];
-    if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${path.basename(p.dataPath)}:${row.line}). Remove it from the data, then retry.`);
-    lines.push(line);
-  }
-  // Only this user may read it: it holds the rendered prompts.
+  const { lines, chars, maxTokens } = await engine.buildJobRecords(good, p.steps, path.basename(p.dataPath));
   // Batch inference is billed at about half the on-demand price.
   const estimate = estimateRunCost(p.modelId, lines.length, chars / lines.length, maxTokens);
   if (!(await confirmCost(`A batch inference job of ${lines.length} records on ${p.modelId}`, estimate, 0.5))) return undefined;
+  // Only this user may read it: it holds the rendered prompts.
   await fs.writeFile(tmp, `${lines.join('\n')}\n`, { mode: 0o600 });
   const clients = d.session.clients();
   let jobArn: string;
   try {
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Uploading ${lines.length} records to s3://${bucket}/${prefix}input/` }, () => clients.storage.uploadFile(bucket, `${prefix}input/records.jsonl`, tmp));
-    jobArn = await clients.batch.createJob({ jobName, roleArn, modelId: p.modelId, inputS3Uri: `s3://${bucket}/${prefix}input/`, outputS3Uri: `s3://${bucket}/${prefix}output/` });
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Uploading ${lines.length} records to ${layout.inputUri}` }, () => clients.storage.uploadFile(layout.bucket, layout.inputKey, tmp));
+    jobArn = await clients.batch.createJob({ jobName, roleArn, modelId: p.modelId, inputS3Uri: layout.inputUri, outputS3Uri: layout.outputUri });
   } finally {
     await fs.rm(tmp, { force: true });
   }
-  await d.memento.update('lastBatchS3Uri', s3Uri);
-  await d.memento.update('lastBatchRoleArn', roleArn);
+  await d.globalState.update('lastBatchS3Uri', location);
+  await d.globalState.update('lastBatchRoleArn', roleArn);
   const record: BatchJobRecord = { jobArn, promptUri: p.promptUri.toString(), dataPath: p.dataPath, outputPath: p.outputPath, modelId: p.modelId };
-  await d.batchJobs.remember(record);
+  await d.batchJobStore.remember(record);
   d.logger.info(`batch inference job ${jobName} (${jobArn}) on ${p.modelId}: ${lines.length} records`);
   void vscode.window.showInformationMessage(`Batch inference job ${jobName} started with ${lines.length} records${estimate ? ` (${formatEstimate(estimate, 0.5)} at batch prices)` : ''}. Follow it in the "Batch Inference Jobs" view; the results come back to ${vscode.workspace.asRelativePath(p.outputPath)}.`);
   await d.batchJobs.refresh();
@@ -298,23 +255,21 @@ export async function startBatchInference(d: BatchDeps, opts: BatchInferenceOpti
 }
 
 /** Reads a finished job's `.out` files from S3 and writes the output JSONL, as a local batch run would. */
-export async function downloadBatchResults(d: BatchDeps, job: InvocationJob | string): Promise<{ outputPath: string; lines: BatchOutputLine[] } | undefined> {
+export async function downloadBatchResults(d: BatchServices, job: InvocationJob | string): Promise<{ outputPath: string; lines: BatchOutputLine[] } | undefined> {
   const arn = typeof job === 'string' ? job : job.jobArn;
   const clients = d.session.clients();
   const details = await clients.batch.getJob(arn);
   if (!['Completed', 'PartiallyCompleted'].includes(details.status)) {
     throw new BedrockError('Validation', `The job ${details.jobName} is ${details.status}${details.message ? ` (${details.message})` : ''}: results come back only from a completed job.`);
   }
-  const record = d.batchJobs.recordFor(arn);
+  const record = d.batchJobStore.recordFor(arn);
   if (!record) throw new BedrockError('NotFound', `The job ${details.jobName} was not started from this workspace, so its input rows are unknown. Its raw output is at ${details.outputS3Uri}.`);
   const rows = await datasetEngine().readRows(record.dataPath);
-  const out = /^s3:\/\/([^/]+)\/?(.*)$/.exec(details.outputS3Uri ?? '');
-  if (!out) throw new BedrockError('Validation', `The job has no output location (${details.outputS3Uri}).`);
-  const jobId = arn.split('/').pop();
-  const prefix = `${out[2].replace(/\/?$/, '/').replace(/^\//, '')}${jobId}/`;
-  const keys = (await clients.storage.listKeys(out[1], prefix)).filter((k) => k.endsWith('.out') && !k.endsWith('manifest.json.out'));
-  if (keys.length === 0) throw new BedrockError('NotFound', `No results were found under s3://${out[1]}/${prefix}.`);
-  const text = (await Promise.all(keys.map((k) => clients.storage.readText(out[1], k)))).join('\n');
+  const results = resultsLocation(details.outputS3Uri, arn);
+  if (!results) throw new BedrockError('Validation', `The job has no output location (${details.outputS3Uri}).`);
+  const keys = (await clients.storage.listKeys(results.bucket, results.prefix)).filter(isResultKey);
+  if (keys.length === 0) throw new BedrockError('NotFound', `No results were found under ${s3Uri(results.bucket, results.prefix)}.`);
+  const text = (await Promise.all(keys.map((k) => clients.storage.readText(results.bucket, k)))).join('\n');
   const lines = datasetEngine().outputLinesFromJob(text, rows, record.modelId, PRICES, details.status);
   await datasetEngine().writeAtomically(record.outputPath, lines.map((l) => JSON.stringify(l)));
   const failed = lines.filter((l) => l.error).length;
@@ -324,7 +279,7 @@ export async function downloadBatchResults(d: BatchDeps, job: InvocationJob | st
   return { outputPath: record.outputPath, lines };
 }
 
-export async function stopBatchJob(d: BatchDeps, job: InvocationJob | string): Promise<void> {
+export async function stopBatchJob(d: BatchServices, job: InvocationJob | string): Promise<void> {
   await d.session.clients().batch.stopJob(typeof job === 'string' ? job : job.jobArn);
   await d.batchJobs.refresh();
 }

@@ -10,7 +10,7 @@ import { datasetEngine } from '../dataset/loadDatasetEngine';
 import { readTextFile } from '../dataset/readText';
 import type { DatasetFile, FieldMap } from '../dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
-import type { Logger } from '../shared/logger';
+import type { Services } from '../host/services';
 import { promptEngine } from '../prompt/loadEngine';
 import { promptFilesFor } from '../run/promptFiles';
 import type { ModelNode } from '../views/modelsTree';
@@ -45,7 +45,7 @@ const DEFAULT_SOURCES = '**/*.{prompt,jsonl,json,csv,txt,md}';
  * "Create Fine-tuning Dataset": asks for what is missing (model, customization type, sources), then
  * builds train.jsonl / validation.jsonl and a report with progress and Cancel.
  */
-export async function createDataset(catalogue: CatalogueService, logger: Logger, arg?: CreateDatasetOptions | vscode.Uri | ModelNode, uris?: vscode.Uri[]): Promise<CreateDatasetResult | undefined> {
+export async function createDataset({ catalogue, logger }: Pick<Services, 'catalogue' | 'logger'>, arg?: CreateDatasetOptions | vscode.Uri | ModelNode, uris?: vscode.Uri[]): Promise<CreateDatasetResult | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new BedrockError('PromptInvalid', 'Open a workspace folder: datasets are built from its files.');
   const opts: CreateDatasetOptions = arg instanceof vscode.Uri ? {} : arg && 'kind' in arg ? {} : (arg ?? {});

@@ -7,11 +7,10 @@ import { BedrockError } from '../bedrock/errors';
 import { checkHyperParameters, defaultHyperParameters } from '../dataset/hyperparameters';
 import type { SecretFinding } from '../dataset/secrets';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
-import type { AwsSession } from '../host/awsSession';
-import type { CatalogueService } from '../host/catalogueService';
-import type { JobsTreeProvider } from '../views/jobsTree';
+import type { Services } from '../host/services';
 import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
+import { asPrefix, BUCKET_RULE, isBucketName, s3Uri, s3UriProblem } from '../bedrock/s3Uri';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -38,7 +37,7 @@ async function scanFile(file: string, rel: string): Promise<SecretFinding[]> {
   return found;
 }
 
-export async function uploadDataset(session: AwsSession, memento: vscode.Memento, opts: UploadOptions = {}): Promise<UploadResult | undefined> {
+export async function uploadDataset({ session, globalState: memento }: Pick<Services, 'session' | 'globalState'>, opts: UploadOptions = {}): Promise<UploadResult | undefined> {
   requireTrust('Uploading a dataset');
   const ws = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   let folder = opts.folder ? path.resolve(ws, opts.folder) : undefined;
@@ -65,13 +64,13 @@ export async function uploadDataset(session: AwsSession, memento: vscode.Memento
   if (!bucket) {
     const buckets = await clients.storage.listBuckets().catch(() => [] as string[]);
     const pick = await vscode.window.showQuickPick([...(lastBucket ? [lastBucket] : []), ...buckets.filter((b) => b !== lastBucket), '$(edit) Enter a bucket name…'], { title: 'S3 bucket for the dataset' });
-    bucket = pick?.startsWith('$(edit)') ? await vscode.window.showInputBox({ title: 'S3 bucket', validateInput: (v) => (/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(v) ? undefined : 'Bucket names are 3–63 lowercase letters, digits, dots and hyphens.') }) : pick;
+    bucket = pick?.startsWith('$(edit)') ? await vscode.window.showInputBox({ title: 'S3 bucket', validateInput: (v) => (isBucketName(v) ? undefined : BUCKET_RULE) }) : pick;
   }
   if (!bucket) return undefined;
   const prefix = (opts.prefix ?? (await vscode.window.showInputBox({ title: 'Key prefix', value: `bedrock-prompt-lab/${path.basename(folder)}/` })) ?? '').replace(/^\/+/, '');
   if (opts.prefix === undefined && prefix === '') return undefined;
-  const norm = prefix && !prefix.endsWith('/') ? `${prefix}/` : prefix;
-  const uris = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Uploading to s3://${bucket}/${norm}`, cancellable: true }, async (progress, token) => {
+  const norm = asPrefix(prefix);
+  const uris = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Uploading to ${s3Uri(bucket, norm)}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
     const out: string[] = [];
@@ -104,7 +103,7 @@ export interface StartJobOptions {
 }
 
 /** CreateModelCustomizationJob with the model's hyperparameter defaults and ranges. */
-export async function startCustomizationJob(session: AwsSession, catalogue: CatalogueService, memento: vscode.Memento, jobs: JobsTreeProvider, opts: StartJobOptions = {}): Promise<string | undefined> {
+export async function startCustomizationJob({ session, catalogue, globalState: memento, jobs }: Pick<Services, 'session' | 'catalogue' | 'globalState' | 'jobs'>, opts: StartJobOptions = {}): Promise<string | undefined> {
   requireTrust('Starting a customization job');
   let base = opts.baseModelId;
   if (!base) {
@@ -114,10 +113,10 @@ export async function startCustomizationJob(session: AwsSession, catalogue: Cata
   }
   if (!base) return undefined;
   const type = opts.customizationType ?? 'FINE_TUNING';
-  const training = await ask(opts.trainingS3Uri, { title: 'Training data (S3 URI)', placeHolder: 's3://bucket/prefix/train.jsonl', validateInput: (v) => (v.startsWith('s3://') ? undefined : 'An s3:// URI') });
-  const validation = opts.validationS3Uri ?? (opts.trainingS3Uri ? undefined : (await vscode.window.showInputBox({ title: 'Validation data (S3 URI, optional)' })) || undefined);
+  const training = await ask(opts.trainingS3Uri, { title: 'Training data (S3 URI)', placeHolder: 's3://bucket/prefix/train.jsonl', validateInput: (v) => s3UriProblem(v, 's3://bucket/prefix/train.jsonl') });
+  const validation = opts.validationS3Uri ?? (opts.trainingS3Uri ? undefined : (await vscode.window.showInputBox({ title: 'Validation data (S3 URI, optional)', validateInput: (v) => (v.trim() === '' ? undefined : s3UriProblem(v, 's3://bucket/prefix/validation.jsonl')) })) || undefined);
   const outputDefault = training.replace(/[^/]+$/, 'output/');
-  const output = await ask(opts.outputS3Uri, { title: 'Output location (S3 URI)', value: outputDefault });
+  const output = await ask(opts.outputS3Uri, { title: 'Output location (S3 URI)', value: outputDefault, validateInput: (v) => s3UriProblem(v) });
   const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
   const shortBase = base.split(':')[0].split('.').pop()?.replace(/[^a-zA-Z0-9-]/g, '-') ?? 'model';
   const jobName = await ask(opts.jobName, { title: 'Job name', value: `${shortBase}-${stamp}`, validateInput: (v) => (/^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(v) && v.length <= 63 ? undefined : 'Letters, digits, + - . (at most 63)') });
@@ -141,14 +140,17 @@ export async function startCustomizationJob(session: AwsSession, catalogue: Cata
   return jobArn;
 }
 
-export async function stopJob(session: AwsSession, jobs: JobsTreeProvider, job: JobSummary | string): Promise<void> {
+export async function stopJob({ session, jobs }: Pick<Services, 'session' | 'jobs'>, job: JobSummary | string): Promise<void> {
   const arn = typeof job === 'string' ? job : job.jobArn;
   await session.clients().customization.stopJob(arn);
   await jobs.refresh();
 }
 
+/** A completed job, or a custom model's ARN (with a name, and `confirm` to skip the question). */
+export type ProvisionTarget = JobSummary | { modelArn: string; name?: string; confirm?: boolean };
+
 /** After a job completes: a custom model runs only through Provisioned Throughput, which costs money. */
-export async function createProvisionedThroughput(session: AwsSession, catalogue: CatalogueService, job: JobSummary | { modelArn: string; name?: string; confirm?: boolean }): Promise<string | undefined> {
+export async function createProvisionedThroughput({ session, catalogue }: Pick<Services, 'session' | 'catalogue'>, job: ProvisionTarget): Promise<string | undefined> {
   requireTrust('Buying Provisioned Throughput');
   const modelArn = 'jobArn' in job ? job.customModelArn : job.modelArn;
   if (!modelArn) throw new BedrockError('Validation', 'This job has no custom model yet: wait until it has completed.');

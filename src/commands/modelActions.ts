@@ -1,47 +1,12 @@
 import vscode = require('vscode');
-import { reachability, type FoundationModel } from '../bedrock/catalogue';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import { BedrockError } from '../bedrock/errors';
 import type { CatalogueService } from '../host/catalogueService';
-import { splitPrompt } from '../prompt/document';
-import type { PromptAnalyses } from '../language/promptAnalyses';
-import { toVsRange } from '../language/promptAnalyses';
-import type { RunController } from '../run/runController';
+import { setModelInPrompt } from '../language/setModel';
+import { runnableId } from '../bedrock/catalogue';
+import type { Services } from '../host/services';
 import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
 import { newPrompt } from './newPrompt';
-
-/** What a tree node runs as: a model id, a profile id, or a provisioned model ARN. */
-export function runnableId(node: ModelNode | string, catalogue: CatalogueService, runs: RunController): string {
-  if (typeof node === 'string') return node;
-  switch (node.kind) {
-    case 'model': {
-      const m: FoundationModel = node.model;
-      // Models that run only through an inference profile: use the matching profile.
-      if (reachability(m) === 'inference-profile') {
-        const profile = runs.profileFor(m.modelId);
-        if (!profile) throw new BedrockError('NeedsInferenceProfile', `${m.modelName} runs only through an inference profile, and this account lists none for it in ${catalogue.current?.region ?? 'this region'}.`);
-        return profile;
-      }
-      if (reachability(m) === 'provisioned') {
-        const pt = catalogue.current?.provisionedThroughputs.items.find((p) => p.foundationModelArn?.endsWith(`/${m.modelId}`) && p.status === 'InService');
-        if (!pt) throw new BedrockError('Validation', `${m.modelId} runs only with Provisioned Throughput, and this account has none in service for it. Buy Provisioned Throughput in the Bedrock console, or pick the on-demand model.`);
-        return pt.arn;
-      }
-      return m.modelId;
-    }
-    case 'profile':
-      return node.profile.id;
-    case 'provisioned':
-      return node.throughput.arn;
-    case 'custom': {
-      const pt = catalogue.current?.provisionedThroughputs.items.find((p) => p.modelArn === node.model.arn && p.status === 'InService');
-      if (!pt) throw new BedrockError('Validation', `${node.model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`);
-      return pt.arn;
-    }
-    default:
-      throw new BedrockError('Validation', 'Pick a model, an inference profile or a provisioned throughput.');
-  }
-}
 
 /** The .prompt the user is working on: the active editor, else a visible .prompt editor. */
 export function currentPromptEditor(): vscode.TextEditor {
@@ -52,37 +17,31 @@ export function currentPromptEditor(): vscode.TextEditor {
   throw new BedrockError('PromptInvalid', 'Open a .prompt file first: the model is set in the prompt you are editing.');
 }
 
-/** Sets `model:` in the prompt, adding it (or the whole frontmatter) when missing. */
-export async function setModelInPrompt(editor: vscode.TextEditor, modelId: string, analyses: PromptAnalyses): Promise<void> {
-  const doc = editor.document;
-  const analysis = analyses.get(doc);
-  const edit = new vscode.WorkspaceEdit();
-  const source = splitPrompt(doc.getText());
-  if (analysis.modelRange) edit.replace(doc.uri, toVsRange(analysis.modelRange), modelId);
-  else if (source.frontmatter) edit.insert(doc.uri, doc.positionAt(source.frontmatter.start), `model: ${modelId}\n`);
-  else edit.insert(doc.uri, new vscode.Position(0, 0), `---\nmodel: ${modelId}\n---\n`);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new Error('The prompt could not be edited.');
+/** What the model actions use from the extension's services. */
+export type ModelActionServices = Pick<Services, 'catalogue' | 'runs' | 'analyses' | 'session'>;
+
+/** What a Models view node (or a model id given to the command) runs as. */
+function runnable(d: ModelActionServices, node: ModelNode | string): string {
+  return typeof node === 'string' ? node : runnableId(node, d.catalogue.current, d.session.settings.region ?? process.env.AWS_REGION);
 }
 
-export interface ModelActionDeps {
-  catalogue: CatalogueService;
-  runs: RunController;
-  analyses: PromptAnalyses;
-  tree: ModelsTreeProvider;
-}
-
-export async function useInPrompt(d: ModelActionDeps, node: ModelNode | string): Promise<string> {
-  const id = runnableId(node, d.catalogue, d.runs);
+export async function useInPrompt(d: ModelActionServices, node: ModelNode | string): Promise<string> {
+  const id = runnable(d, node);
   await setModelInPrompt(currentPromptEditor(), id, d.analyses);
   return id;
 }
 
-export async function newPromptWithModel(d: ModelActionDeps, node: ModelNode | string): Promise<vscode.Uri | undefined> {
-  return newPrompt(d.catalogue, { model: runnableId(node, d.catalogue, d.runs) });
+export async function newPromptWithModel(d: ModelActionServices, node: ModelNode | string): Promise<vscode.Uri | undefined> {
+  return newPrompt(d.catalogue, { model: runnable(d, node) });
 }
 
-export async function runWithModel(d: ModelActionDeps, node: ModelNode | string) {
-  const modelId = runnableId(node, d.catalogue, d.runs);
+/** The node's model ids for Compare: every selected node, or the clicked one. */
+export function runnableIds(d: ModelActionServices, nodes: readonly ModelNode[]): string[] {
+  return nodes.map((n) => runnable(d, n));
+}
+
+export async function runWithModel(d: ModelActionServices, node: ModelNode | string) {
+  const modelId = runnable(d, node);
   return d.runs.run({ uri: currentPromptEditor().document.uri.toString(), modelId });
 }
 

@@ -5,6 +5,7 @@ export { rulesFor } from './formats';
 export { conversationFromRequest } from './records';
 export { readRows, streamRows, surveyRows } from '../batch/rows';
 export { runBatch, partialPathFor, writeAtomically } from '../batch/runBatch';
+export { buildJobRecords, sampleRequests } from '../batch/jobRecords';
 export { toBatchRecord, outputLinesFromJob, MIN_BATCH_RECORDS, MAX_BATCH_RECORDS } from '../batch/batchInference';
 export { gitignoreFilter } from './gitignore';
 export { scanSecretsDeep, redactSecretsDeep } from './secretScan';

@@ -2,8 +2,7 @@
 // JSONL/JSON/CSV rows with chosen fields, and (for continued pre-training) text and Markdown chunked on
 // paragraph boundaries. Files are read one at a time, so memory follows the largest file, not the set.
 import { fileErrorMessage, stripBom } from './readText';
-import { checkHeader } from '../batch/rows';
-import { parse as parseCsv } from 'csv-parse/sync';
+import { isRowsFile, rowsOfText } from '../batch/rows';
 import type { Customization } from './formats';
 import type { RecordProblem, SourceRecord, Turn } from './records';
 import { chunkText } from './records';
@@ -97,38 +96,13 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
         continue;
       }
       yield* fromPrompt(p, text, opts);
-    } else if (lower.endsWith('.jsonl')) {
-      const lines = text.split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        if (!lines[i].trim()) continue;
-        let row: unknown;
-        try {
-          row = JSON.parse(lines[i]);
-        } catch (err) {
-          yield { problem: true, path: p, line: i + 1, message: `Not valid JSON: ${(err as Error).message}` };
-          continue;
-        }
-        yield fromRow(row, p, i + 1, opts);
-      }
-    } else if (lower.endsWith('.json')) {
-      let data: unknown;
+    } else if (isRowsFile(lower)) {
       try {
-        data = JSON.parse(text);
+        for await (const row of rowsOfText(text, p)) yield row.problem ? { problem: true, path: p, line: row.line, message: row.problem } : fromRow(row.input, p, row.line, opts);
       } catch (err) {
-        yield { problem: true, path: p, line: 1, message: `Not valid JSON: ${(err as Error).message}` };
-        continue;
+        // The whole file is unreadable (a JSON syntax error, a bad CSV header or quoting).
+        yield { problem: true, path: p, line: Number((err as { lines?: number }).lines ?? 1), message: (err as Error).message };
       }
-      const rows = Array.isArray(data) ? data : [data];
-      for (let i = 0; i < rows.length; i++) yield fromRow(rows[i], p, lineOfIndex(text, i), opts);
-    } else if (lower.endsWith('.csv')) {
-      let rows: Record<string, string>[];
-      try {
-        rows = parseCsv(text, { columns: (header: string[]) => checkHeader(header, p), skip_empty_lines: true, relax_column_count: false, bom: true });
-      } catch (err) {
-        yield { problem: true, path: p, line: Number((err as { lines?: number }).lines ?? 1), message: `CSV: ${(err as Error).message}` };
-        continue;
-      }
-      for (let i = 0; i < rows.length; i++) yield fromRow(rows[i], p, i + 2, opts);
     } else if (opts.customization === 'CONTINUED_PRE_TRAINING' && /\.(txt|md|markdown|rst|text)$/.test(lower)) {
       for (const c of chunkText(text, opts.maxChunkChars)) yield { kind: 'text', path: p, line: c.line, text: c.text };
     } else {
@@ -197,30 +171,4 @@ function fromRow(row: unknown, path: string, line: number, opts: SourceOptions):
   }
   const system = pick(r, f.system, ['system']);
   return { kind: 'conversation', path, line, system, turns: [{ role: 'user', text: prompt }, { role: 'assistant', text: completion }] };
-}
-
-/** Line of the i-th top-level element of a JSON array (best effort, for problem locations). */
-function lineOfIndex(text: string, index: number): number {
-  let depth = 0;
-  let count = -1;
-  let inString = false;
-  let line = 1;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (c === '\n') line++;
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') inString = true;
-    else if (c === '[' || c === '{') {
-      if (depth === 1 && c === '{') {
-        count++;
-        if (count === index) return line;
-      }
-      depth++;
-    } else if (c === ']' || c === '}') depth--;
-  }
-  return 1;
 }

@@ -1,6 +1,6 @@
 import vscode = require('vscode');
 import { BedrockError, toBedrockError, type ErrorAction } from '../bedrock/errors';
-import { Commands, type CommandId } from '../commands/ids';
+import { Commands, type CommandId } from './commandIds';
 import type { Logger } from '../shared/logger';
 
 const ACTION_LABELS: Record<ErrorAction, string> = {

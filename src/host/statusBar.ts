@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { Commands } from '../commands/ids';
+import { Commands } from './commandIds';
 import type { AwsSession } from './awsSession';
 
 /** Shows the AWS profile and region in use; clicking switches the profile. */

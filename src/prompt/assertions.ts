@@ -169,7 +169,7 @@ export function judgeRequest(modelId: string, rubric: string, answer: string): C
   };
 }
 
-export function verdictFrom(outcome: InvokeOutcome): Verdict {
+export function verdictFrom(outcome: Pick<InvokeOutcome, 'text' | 'toolCalls' | 'error'>): Verdict {
   if (outcome.error) return { pass: false, reason: `the judge failed: ${outcome.error.message}` };
   const call = outcome.toolCalls.find((c) => c.name === GRADE_TOOL);
   const input = call?.input as { pass?: unknown; reason?: unknown } | undefined;

@@ -4,7 +4,7 @@ import { estimateRunCost } from '../host/pricing';
 import { isPartialPath } from '../prompt/document';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { appendedAnswerStart, waitsForToolResults } from '../prompt/conversation';
-import { Commands } from '../commands/ids';
+import { Commands } from '../host/commandIds';
 import { inputsSummary } from './inputStore';
 import type { RunController } from './runController';
 

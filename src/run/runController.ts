@@ -3,16 +3,17 @@ import vscode = require('vscode');
 import { BedrockError, toBedrockError, type ErrorContext } from '../bedrock/errors';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import { formatUsd } from '../bedrock/pricing';
-import { consumeStream, usageFrom, type StreamOutcome } from '../bedrock/stream';
+import { consumeStream, type StreamOutcome } from '../bedrock/stream';
+import { outcomeOf } from '../bedrock/invoke';
 import type { AwsSession } from '../host/awsSession';
 import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../prompt/inputs';
 import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
-import { Commands } from '../commands/ids';
+import { Commands } from '../host/commandIds';
 import type { Logger } from '../shared/logger';
-import { resolveInCatalogue } from '../bedrock/catalogue';
+import { profileFor, resolveInCatalogue } from '../bedrock/catalogue';
 import type { ConverseRequest, RenderResult } from '../prompt/render';
 import { appendedAnswerStart, escapeTemplateText, waitsForToolResults } from '../prompt/conversation';
 import { promptEngine } from '../prompt/loadEngine';
@@ -123,29 +124,16 @@ export class RunController implements vscode.Disposable {
           stream = (await runtime.converseStream(request, abort.signal)).stream;
         } catch (err) {
           // Some models (and provisioned deployments) refuse streaming: fall back to Converse.
-          if ((err as Error).name === 'ValidationException' && /unsupported for streaming|does not support streaming/i.test((err as Error).message)) streamed = false;
+          if (toBedrockError(err, errorContext).code === 'StreamingUnsupported') streamed = false;
           else throw err;
         }
       }
       if (!stream) {
-        const out = await runtime.converse(request, abort.signal);
+        const answer = outcomeOf(await runtime.converse(request, abort.signal), performance.now() - startedAt);
         await sink.begin();
-        const blocks = out.output?.message?.content ?? [];
-        const reasoning = blocks.map((b) => b.reasoningContent?.reasoningText?.text ?? '').join('');
-        if (reasoning) sink.reasoning(reasoning);
-        const text = blocks.map((b) => b.text ?? '').join('');
-        sink.text(text);
-        outcome = {
-          text,
-          reasoning,
-          toolCalls: blocks.filter((b) => b.toolUse).map((b) => ({ toolUseId: b.toolUse?.toolUseId ?? '', name: b.toolUse?.name ?? '', input: b.toolUse?.input })),
-          stopReason: out.stopReason,
-          usage: usageFrom(out.usage),
-          serverLatencyMs: out.metrics?.latencyMs,
-          latencyMs: performance.now() - startedAt,
-          timeToFirstTokenMs: performance.now() - startedAt,
-          status: 'complete',
-        };
+        if (answer.reasoning) sink.reasoning(answer.reasoning);
+        sink.text(answer.text);
+        outcome = { ...answer, timeToFirstTokenMs: answer.latencyMs, status: 'complete' };
       } else {
         await sink.begin();
         outcome = await consumeStream(stream, { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) }, { signal: abort.signal, stallTimeoutMs, startedAt, errorContext, abort: () => abort.abort() });
@@ -305,12 +293,9 @@ export class RunController implements vscode.Disposable {
     return profile;
   }
 
-  /** The inference profile for a base model, preferring the current region's geography. */
+  /** The inference profile for a base model in the current catalogue (the region's geography first). */
   profileFor(modelId: string): string | undefined {
-    const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(normalizeModelRef(modelId).baseModelId ?? modelId)) ?? [];
-    const region = this.catalogue.current?.region ?? this.session.settings.region ?? process.env.AWS_REGION ?? 'us-east-1';
-    const geo = region.startsWith('eu-') ? 'eu' : region.startsWith('ap-') ? 'apac' : 'us';
-    return (profiles.find((p) => p.id.startsWith(`${geo}.`)) ?? profiles[0])?.id;
+    return profileFor(this.catalogue.current, modelId, this.session.settings.region ?? process.env.AWS_REGION);
   }
 
   dispose(): void {

@@ -21,10 +21,12 @@ import type { RenderResult } from '../prompt/render';
 import { isPartialPath } from '../prompt/document';
 import type { Logger } from '../shared/logger';
 import { pickModel } from '../host/modelPicker';
-import { Commands } from '../commands/ids';
+import { Commands } from '../host/commandIds';
 import { config } from '../host/config';
 import { existsSync } from 'node:fs';
 import { isTestsFilePath, promptPathFor, testsPathFor } from '../prompt/testFiles';
+import { forEachBounded } from '../shared/pool';
+import { runCase, type CaseSteps } from '../batch/runCase';
 
 export interface CaseResult {
   id: string;
@@ -279,7 +281,6 @@ export class PromptTestController implements vscode.Disposable {
       const limiter = new AdaptiveLimiter({ maxConcurrency: concurrency });
       const abort = new AbortController();
       const sub = token.onCancellationRequested(() => abort.abort());
-      const queue = [...leaves];
       // Each prompt is compiled once per run, however many of its cases run.
       const compiled = new Map<string, ReturnType<typeof compilePromptFile>>();
       const render = async (doc: vscode.TextDocument, input: Record<string, unknown>) => {
@@ -289,26 +290,23 @@ export class PromptTestController implements vscode.Disposable {
       };
       let finished = 0;
       await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt tests' }, async (progress) => {
-        const worker = async () => {
-          for (let item = queue.shift(); item; item = queue.shift()) {
-            if (abort.signal.aborted) {
-              run.skipped(item);
-              record(item, 'skipped', []);
-              continue;
-            }
-            run.started(item);
-            try {
-              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
-            } catch (err) {
-              // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
-              const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
-              run.errored(item, new vscode.TestMessage(e.message));
-              record(item, 'errored', [e.message]);
-            }
-            progress.report({ message: `${++finished}/${leaves.length}` });
+        await forEachBounded(leaves, concurrency, async (item) => {
+          if (abort.signal.aborted) {
+            run.skipped(item);
+            record(item, 'skipped', []);
+            return;
           }
-        };
-        await Promise.all(Array.from({ length: Math.min(concurrency, leaves.length) }, worker));
+          run.started(item);
+          try {
+            await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
+          } catch (err) {
+            // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
+            const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
+            run.errored(item, new vscode.TestMessage(e.message));
+            record(item, 'errored', [e.message]);
+          }
+          progress.report({ message: `${++finished}/${leaves.length}` });
+        });
       });
       sub.dispose();
     } finally {
@@ -336,19 +334,22 @@ export class PromptTestController implements vscode.Disposable {
       run.errored(item, m);
       record(item, 'errored', [message]);
     };
-    let rendered;
+    let doc: vscode.TextDocument;
     try {
-      const doc = await vscode.workspace.openTextDocument(promptUri);
-      const problem = inputProblem(this.analyses.get(doc), testCase.input);
-      if (problem) return errored(`Case "${testCase.name}": ${problem}`);
-      rendered = await render(doc, testCase.input);
+      doc = await vscode.workspace.openTextDocument(promptUri);
     } catch (err) {
-      return errored(`Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${(err as Error).message}`);
+      return errored(`Could not open ${path.basename(promptUri.fsPath)}: ${(err as Error).message}`);
     }
-    const request = requestFor(rendered, modelOverride ?? file?.model);
     const runtime = this.session.clients().runtime;
-    const ctx = { operation: `test "${testCase.name}" on ${request.modelId}`, profile: this.session.profile, modelId: request.modelId };
-    const outcome = await limiter.run(() => converseOnce(runtime, request, ctx, { signal, retries: false }), (o) => retryFor(o.error?.code), signal);
+    const analysis = this.analyses.get(doc);
+    const steps: CaseSteps = { problem: (input) => inputProblem(analysis, input), render: (input) => render(doc, input), requestFor: (r) => requestFor(r, modelOverride ?? file?.model) };
+    const ctxFor = (modelId: string) => ({ operation: `test "${testCase.name}" on ${modelId}`, profile: this.session.profile, modelId });
+    const ran = await runCase(testCase.input, steps, (request) => limiter.run(() => converseOnce(runtime, request, ctxFor(request.modelId), { signal, retries: false }), (o) => retryFor(o.error?.code), signal));
+    if (!ran.ok) {
+      return errored(ran.code === 'InvalidRow' ? `Case "${testCase.name}": ${ran.message}` : `Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${ran.message}`);
+    }
+    const { rendered, request, outcome } = ran;
+    const ctx = ctxFor(request.modelId);
     if (outcome.error) {
       if (outcome.error.code === 'Cancelled') {
         run.skipped(item);

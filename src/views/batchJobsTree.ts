@@ -3,38 +3,21 @@ import type { InvocationJob } from '../bedrock/clients';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
 import { PollingJobsTree } from './pollingTree';
-import { Commands } from '../commands/ids';
-
-/** What the extension remembers about a batch job it started: where its rows came from and where results go. */
-export interface BatchJobRecord {
-  jobArn: string;
-  promptUri: string;
-  dataPath: string;
-  outputPath: string;
-  modelId: string;
-}
+import { Commands } from '../host/commandIds';
+import type { BatchJobStore } from '../batch/jobStore';
 
 const RUNNING = new Set(['Submitted', 'Validating', 'Scheduled', 'InProgress', 'Stopping']);
 const ICONS: Record<string, string> = { Completed: 'pass', PartiallyCompleted: 'warning', Failed: 'error', Stopped: 'debug-stop', Expired: 'history' };
-const KEY = 'batchJobs';
 
 /** Batch inference jobs; polled while one is running; a finished job offers to bring its results back. */
 export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
   constructor(
     session: AwsSession,
-    private readonly memento: vscode.Memento,
+    private readonly store: BatchJobStore,
     logger: Logger,
     pollMs = 5000,
   ) {
-    super(session, logger, 'batch inference jobs', pollMs);
-  }
-
-  recordFor(jobArn: string): BatchJobRecord | undefined {
-    return this.memento.get<BatchJobRecord[]>(KEY, []).find((r) => r.jobArn === jobArn);
-  }
-
-  async remember(record: BatchJobRecord): Promise<void> {
-    await this.memento.update(KEY, [record, ...this.memento.get<BatchJobRecord[]>(KEY, []).filter((r) => r.jobArn !== record.jobArn)].slice(0, 200));
+    super('bedrockPromptLab.batchJobs', session, logger, 'batch inference jobs', pollMs);
   }
 
   protected list(): Promise<InvocationJob[]> {
@@ -56,7 +39,7 @@ export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
       void vscode.window.showWarningMessage(text);
       return;
     }
-    void vscode.window.showInformationMessage(text, ...(this.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand(Commands.downloadBatchResults, j));
+    void vscode.window.showInformationMessage(text, ...(this.store.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand(Commands.downloadBatchResults, j));
   }
 
   getTreeItem(j: InvocationJob): vscode.TreeItem {
@@ -69,7 +52,7 @@ export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
     const md = new vscode.MarkdownString(`**${j.jobName}** · ${j.status}\n\nModel \`${j.modelId}\``);
     if (j.totalRecordCount !== undefined) md.appendMarkdown(`\n\n${j.successRecordCount ?? 0} answered, ${j.errorRecordCount ?? 0} failed, of ${j.totalRecordCount} records`);
     if (j.message) md.appendMarkdown(`\n\n${j.message}`);
-    const rec = this.recordFor(j.jobArn);
+    const rec = this.store.recordFor(j.jobArn);
     if (rec) md.appendMarkdown(`\n\nResults go to \`${vscode.workspace.asRelativePath(rec.outputPath)}\``);
     item.tooltip = md;
     return item;

@@ -3,14 +3,14 @@ import type { JobDetails, JobSummary } from '../bedrock/clients';
 import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../shared/logger';
 import { PollingJobsTree } from './pollingTree';
-import { Commands } from '../commands/ids';
+import { Commands } from '../host/commandIds';
 
 const ICONS: Record<string, string> = { InProgress: 'sync~spin', Completed: 'pass', Failed: 'error', Stopping: 'debug-stop', Stopped: 'debug-stop' };
 
 /** Customization jobs with their status; refreshed every few seconds while one is running. */
 export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
   constructor(session: AwsSession, logger: Logger, pollMs = 5000) {
-    super(session, logger, 'customization jobs', pollMs);
+    super('bedrockPromptLab.jobs', session, logger, 'customization jobs', pollMs);
   }
 
   protected list(): Promise<JobSummary[]> {

@@ -27,8 +27,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   private readonly changed = new vscode.EventEmitter<ModelNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly subscription: vscode.Disposable;
-  /** Set by the composition root once the TreeView exists, to show status messages. */
-  view?: vscode.TreeView<ModelNode>;
+  /** The view this provider backs (created here, so it is never used half-wired). */
+  readonly view: vscode.TreeView<ModelNode>;
   private filterValue: ModelFilter;
 
   constructor(
@@ -40,6 +40,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       this.updateMessage(state);
       this.changed.fire(undefined);
     });
+    this.view = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: this, showCollapseAll: true, canSelectMany: true });
+    this.updateDescription();
   }
 
   get filter(): ModelFilter {
@@ -54,14 +56,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     this.changed.fire(undefined);
   }
 
-  updateDescription(): void {
-    if (!this.view) return;
+  private updateDescription(): void {
     this.view.description = isFilterActive(this.filterValue) ? `filtered: ${describeFilter(this.filterValue)}` : undefined;
     void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.modelFilterActive', isFilterActive(this.filterValue));
   }
 
   private updateMessage(state: CatalogueState): void {
-    if (!this.view) return;
     switch (state.kind) {
       case 'loading':
         this.view.message = 'Loading models…';
@@ -192,6 +192,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
 
   dispose(): void {
     this.subscription.dispose();
+    this.view.dispose();
     this.changed.dispose();
   }
 }

@@ -13,10 +13,11 @@ export abstract class PollingJobsTree<T> implements vscode.TreeDataProvider<T>, 
   private items: T[] | undefined;
   private timer?: NodeJS.Timeout;
   private loading?: Promise<T[]>;
-  view?: vscode.TreeView<T>;
+  readonly view: vscode.TreeView<T>;
   private readonly sub: vscode.Disposable;
 
   constructor(
+    viewId: string,
     protected readonly session: AwsSession,
     protected readonly logger: Logger,
     /** What the list is, for messages: "customization jobs". */
@@ -27,6 +28,7 @@ export abstract class PollingJobsTree<T> implements vscode.TreeDataProvider<T>, 
       this.items = undefined;
       this.changed.fire(undefined);
     });
+    this.view = vscode.window.createTreeView(viewId, { treeDataProvider: this });
   }
 
   protected abstract list(): Promise<T[]>;
@@ -48,13 +50,13 @@ export abstract class PollingJobsTree<T> implements vscode.TreeDataProvider<T>, 
           const wasRunning = new Set((this.items ?? []).filter((i) => this.isRunning(i)).map((i) => this.keyOf(i)));
           this.items = items;
           for (const i of items) if (wasRunning.has(this.keyOf(i)) && !this.isRunning(i)) this.finished(i);
-          if (this.view) this.view.message = undefined;
+          this.view.message = undefined;
           return items;
         },
         (err: unknown) => {
           const e = toBedrockError(err, { operation: `list ${this.what}`, profile: this.session.profile });
           this.logger.warn(`${e.code}: ${e.message}`);
-          if (this.view) this.view.message = e.message;
+          this.view.message = e.message;
           this.items = [];
           return [];
         },
@@ -80,6 +82,7 @@ export abstract class PollingJobsTree<T> implements vscode.TreeDataProvider<T>, 
   dispose(): void {
     clearTimeout(this.timer);
     this.sub.dispose();
+    this.view.dispose();
     this.changed.dispose();
   }
 }

@@ -6,7 +6,7 @@ import { MODEL_TURN_HEADER } from '../prompt/conversation';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
 import { isInside } from '../run/promptFiles';
 import type { RunController } from '../run/runController';
-import { Commands } from '../commands/ids';
+import { Commands } from '../host/commandIds';
 
 export const RUN_SCHEME = 'bedrock-run';
 
@@ -15,7 +15,7 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
   readonly onDidChangeTreeData = this.changed.event;
   private promptUri?: vscode.Uri;
   private readonly subs: vscode.Disposable[];
-  view?: vscode.TreeView<RunRecord>;
+  readonly view: vscode.TreeView<RunRecord>;
 
   constructor(
     private readonly history: RunHistory,
@@ -32,7 +32,10 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
       }),
       // A run that ends is recorded: show it.
       runs.onDidChange(() => this.refresh()),
+      vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, this),
     ];
+    this.view = vscode.window.createTreeView('bedrockPromptLab.runHistory', { treeDataProvider: this, canSelectMany: true });
+    this.subs.push(this.view);
   }
 
   refresh(): void {
@@ -47,7 +50,7 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
   async getChildren(element?: RunRecord): Promise<RunRecord[]> {
     if (element || !this.promptUri) return [];
     const records = await this.history.runsOf(this.promptUri);
-    if (this.view) this.view.description = vscode.workspace.asRelativePath(this.promptUri);
+    this.view.description = vscode.workspace.asRelativePath(this.promptUri);
     return records;
   }
 

@@ -13,14 +13,15 @@ import { pickModels } from '../host/modelPicker';
 import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../prompt/inputs';
-import type { PromptAnalyses } from '../language/promptAnalyses';
 import type { ConverseRequest, RenderResult } from '../prompt/render';
-import type { InputStore } from '../run/inputStore';
 import { promptUriFor, renderPromptFile, requestFor } from '../run/promptFiles';
 import { TextBatcher } from '../shared/batcher';
 import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
 import { config } from '../host/config';
+import { forEachBounded } from '../shared/pool';
+import type { Services } from '../host/services';
+import { setModelInPrompt } from '../language/setModel';
 
 export interface CompareColumnResult extends ColumnMetrics {
   modelId: string;
@@ -124,10 +125,7 @@ export class ComparePanel implements vscode.Disposable {
     });
     // All columns at once by default: each model has its own quota, so columns do not throttle each other.
     const concurrency = config.compareConcurrency(MAX_COLUMNS);
-    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
-      for (let c = queue.shift(); c; c = queue.shift()) await this.runColumn(c);
-    });
-    await Promise.all(workers);
+    await forEachBounded(queue, concurrency, (c) => this.runColumn(c));
     const done = [...this.results.entries()].filter(([, r]) => r.status === 'complete');
     this.post({
       type: 'summary',
@@ -216,17 +214,11 @@ export interface CompareOptions {
   models?: string[];
 }
 
-export async function compareModels(
-  extensionUri: vscode.Uri,
-  session: AwsSession,
-  catalogue: CatalogueService,
-  analyses: PromptAnalyses,
-  inputs: InputStore,
-  logger: Logger,
-  onUseModel: (uri: vscode.Uri, modelId: string) => Promise<void>,
-  onSaveRun: (uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
-  opts: CompareOptions = {},
-): Promise<CompareColumnResult[] | undefined> {
+/** What Compare uses from the extension's services. */
+export type CompareServices = Pick<Services, 'extensionUri' | 'session' | 'catalogue' | 'analyses' | 'inputs' | 'runs' | 'logger'>;
+
+export async function compareModels(s: CompareServices, opts: CompareOptions = {}): Promise<CompareColumnResult[] | undefined> {
+  const { extensionUri, session, catalogue, analyses, inputs, runs, logger } = s;
   requireTrust('Comparing models');
   const uri = await promptUriFor(opts.uri ? vscode.Uri.parse(opts.uri) : undefined, 'Compare models on which prompt?');
   if (!uri) return undefined;
@@ -243,6 +235,8 @@ export async function compareModels(
     const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;
     return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
   });
-  const panel = new ComparePanel(extensionUri, uri, rendered, columns, session, logger, (modelId) => onUseModel(uri, modelId), (request, outcome) => onSaveRun(uri, request, outcome));
+  // "Use this model" sets it in the prompt (shown beside the panel); "Save as run" writes the column's answer as a Run would.
+  const useModel = async (modelId: string) => setModelInPrompt(await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }), modelId, analyses);
+  const panel = new ComparePanel(extensionUri, uri, rendered, columns, session, logger, useModel, (request, outcome) => runs.saveAsRun(uri, request, outcome));
   return panel.runAll();
 }

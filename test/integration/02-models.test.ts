@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { Catalogue } from '../../src/bedrock/catalogue';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { ModelNode } from '../../src/views/modelsTree';
 import { activateExtension, emulator } from './helpers';

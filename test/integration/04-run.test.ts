@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { RunResult } from '../../src/run/types';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { ModelNode } from '../../src/views/modelsTree';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';

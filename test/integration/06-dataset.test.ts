@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { CreateDatasetOptions, CreateDatasetResult } from '../../src/commands/createDataset';
 import { activateExtension, workspaceFile } from './helpers';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { CreateDatasetResult } from '../../src/commands/createDataset';
 import type { UploadResult } from '../../src/commands/customize';
 import type { ExtensionApi } from '../../src/extension';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { CompareColumnResult } from '../../src/webview/comparePanel';
 import { activateExtension, emulator, workspaceFile } from './helpers';
 

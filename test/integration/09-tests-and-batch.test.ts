@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { BatchOutputLine, BatchRunResult } from '../../src/batch/runBatch';
 import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';

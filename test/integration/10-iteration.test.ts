@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { ExtensionApi } from '../../src/extension';
 import type { RunResult } from '../../src/run/types';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';

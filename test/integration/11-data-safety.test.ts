@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/commands/ids';
+import { Commands } from '../../src/host/commandIds';
 import type { CreateDatasetResult } from '../../src/commands/createDataset';
 import type { ExtensionApi } from '../../src/extension';
 import type { RunResult } from '../../src/run/types';

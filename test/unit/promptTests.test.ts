@@ -95,9 +95,9 @@ describe('assertions', () => {
   it('reads the judge verdict from its tool call, or from a PASS/FAIL answer', () => {
     const req = judgeRequest('amazon.nova-micro-v1:0', 'polite', 'hello');
     assert.equal(req.toolConfig?.toolChoice && 'tool' in req.toolConfig.toolChoice && req.toolConfig.toolChoice.tool?.name, 'record_grade');
-    assert.deepEqual(verdictFrom({ text: '', toolCalls: [{ toolUseId: 't', name: 'record_grade', input: { pass: false, reason: 'rude' } }], latencyMs: 1 }), { pass: false, reason: 'rude' });
-    assert.deepEqual(verdictFrom({ text: 'PASS: it is polite', toolCalls: [], latencyMs: 1 }), { pass: true, reason: 'it is polite' });
-    assert.equal(verdictFrom({ text: 'Looks fine', toolCalls: [], latencyMs: 1 }).pass, false);
+    assert.deepEqual(verdictFrom({ text: '', toolCalls: [{ toolUseId: 't', name: 'record_grade', input: { pass: false, reason: 'rude' } }] }), { pass: false, reason: 'rude' });
+    assert.deepEqual(verdictFrom({ text: 'PASS: it is polite', toolCalls: [] }), { pass: true, reason: 'it is polite' });
+    assert.equal(verdictFrom({ text: 'Looks fine', toolCalls: [] }).pass, false);
   });
 });
 

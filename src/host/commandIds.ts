@@ -1,5 +1,5 @@
-// Every command the extension contributes, typed. package.json declares the same ids; a unit test
-// keeps the two in step.
+// Every command the extension contributes, typed. package.json declares the same ids; the activation
+// integration test (test/integration/01-activation.test.ts) keeps the two in step.
 export const Commands = {
   newPrompt: 'bedrockPromptLab.newPrompt',
   run: 'bedrockPromptLab.run',
