@@ -14,7 +14,16 @@ export interface BatchRow {
   /** 1-based line of the row in the input file. */
   line: number;
   input: Record<string, unknown>;
+  /** Why the row cannot be read, with its line: "line 3 is not valid JSON (…)". */
   problem?: string;
+  /** The same without the line, for reports that show it apart: "Not valid JSON (…)". */
+  reason?: string;
+}
+
+/** A row that cannot be read; `reason` says it after the line: "is not a JSON object", "has 3 cells…". */
+function unreadable(index: number, line: number, reason: string): BatchRow {
+  const alone = reason.replace(/^is /, '');
+  return { index, line, input: {}, problem: `line ${line} ${reason}`, reason: `${alone.charAt(0).toUpperCase()}${alone.slice(1)}` };
 }
 
 /** JSON arrays above this are refused (JSONL is read a line at a time instead). */
@@ -139,7 +148,7 @@ export function elementLines(text: string, count: number): number[] {
 
 function toRow(value: unknown, index: number, line: number): BatchRow {
   if (value && typeof value === 'object' && !Array.isArray(value)) return { index, line, input: value as Record<string, unknown> };
-  return { index, line, input: {}, problem: `line ${line} is not a JSON object` };
+  return unreadable(index, line, 'is not a JSON object');
 }
 
 async function* readJsonl(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<BatchRow> {
@@ -151,7 +160,7 @@ async function* readJsonl(lines: AsyncIterable<string> | Iterable<string>): Asyn
     try {
       yield toRow(JSON.parse(line === 1 ? stripBom(text) : text), index++, line);
     } catch (err) {
-      yield { index: index++, line, input: {}, problem: `line ${line} is not valid JSON (${(err as Error).message})` };
+      yield unreadable(index++, line, `is not valid JSON (${(err as Error).message})`);
     }
   }
 }
@@ -171,7 +180,7 @@ async function* readCsv(source: Readable, filePath: string): AsyncGenerator<Batc
     }
     const extra = rec.record.slice(header.length).filter((c) => c.trim() !== '');
     if (extra.length > 0) {
-      yield { index: index++, line, input: {}, problem: `line ${line} has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header` };
+      yield unreadable(index++, line, `has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header`);
       continue;
     }
     const input: Record<string, unknown> = {};

@@ -24,6 +24,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsSettings } from './settings';
 import type { BatchInference, BedrockClients, ControlPlane, Customization, InvocationJob, JobSummary, Runtime, Storage } from './clients';
 
@@ -242,4 +243,14 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
 export async function readSharedIni(): Promise<{ configFile: Record<string, Record<string, string | undefined>>; credentialsFile: Record<string, Record<string, string | undefined>> }> {
   const files = await loadSharedConfigFiles({ ignoreCache: true });
   return { configFile: files.configFile, credentialsFile: files.credentialsFile };
+}
+
+export function classifyError(err: unknown): 'throttling' | 'server' | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const sdkError = err as Parameters<typeof isThrottlingError>[0];
+  if (isThrottlingError(sdkError)) return 'throttling';
+  // A 5xx: the SDK calls 500/502/503/504 transient and the other 5xx server errors; both mean "retry later".
+  const status = (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  if (isServerError(sdkError) || (status >= 500 && isTransientError(sdkError))) return 'server';
+  return undefined;
 }

@@ -2,7 +2,7 @@
 // says what happened and what to do, suggested actions, and the original error kept for the log.
 // Exceptions Bedrock names are mapped by name; for the rest, the SDK's own classification
 // (`@smithy/core/retry`: throttling by name, status 429 or retry trait; 5xx as server errors) decides.
-import { isServerError, isThrottlingError } from '@smithy/core/retry';
+import { classifySdkError } from './loadAwsSdk';
 
 export type ErrorCode =
   | 'NoCredentials'
@@ -150,13 +150,10 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       return new BedrockError('Validation', `Bedrock rejected the request: ${message}`, [], err);
     }
   }
-  const sdkError = err as Parameters<typeof isThrottlingError>[0];
-  if (typeof err === 'object' && err !== null && isThrottlingError(sdkError)) {
-    return throttled(attempts, err);
-  }
-  if (typeof err === 'object' && err !== null && e.$metadata && isServerError(sdkError)) {
-    return unavailable(message, err);
-  }
+  // Only an error the SDK threw has $metadata, so its bundle is loaded already when this asks it.
+  const kind = e.$metadata ? classifySdkError(err) : undefined;
+  if (kind === 'throttling') return throttled(attempts, err);
+  if (kind === 'server') return unavailable(message, err);
   if (name === 'ResponseTimeout') {
     return new BedrockError('Timeout', `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`, ['retry', 'openSettings'], err);
   }

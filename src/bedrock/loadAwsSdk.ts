@@ -18,3 +18,8 @@ export function loadClientFactory(userAgent: string): ClientFactory {
 export function loadSharedIni(): Promise<{ configFile: ParsedIni; credentialsFile: ParsedIni }> {
   return sdk().readSharedIni();
 }
+
+/** The SDK's own reading of an error it threw: throttling (name, 429, retry trait), a server error (5xx), or neither. */
+export function classifySdkError(err: unknown): 'throttling' | 'server' | undefined {
+  return sdk().classifyError(err);
+}

@@ -98,7 +98,7 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
       yield* fromPrompt(p, text, opts);
     } else if (isRowsFile(lower)) {
       try {
-        for await (const row of rowsOfText(text, p)) yield row.problem ? { problem: true, path: p, line: row.line, message: row.problem } : fromRow(row.input, p, row.line, opts);
+        for await (const row of rowsOfText(text, p)) yield row.problem ? { problem: true, path: p, line: row.line, message: row.reason ?? row.problem } : fromRow(row.input, p, row.line, opts);
       } catch (err) {
         // The whole file is unreadable (a JSON syntax error, a bad CSV header or quoting).
         yield { problem: true, path: p, line: Number((err as { lines?: number }).lines ?? 1), message: (err as Error).message };

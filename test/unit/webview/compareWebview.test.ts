@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JSDOM } from 'jsdom';
-import type { HostMessage, WebviewMessage } from '../../src/webview/protocol';
+import type { HostMessage, WebviewMessage } from '../../../src/webview/protocol';
 
-const SCRIPT = path.join(__dirname, '..', '..', '..', 'dist', 'webview', 'compare.js');
+const SCRIPT = path.join(__dirname, '..', '..', '..', '..', 'dist', 'webview', 'compare.js');
 
 function openView() {
   const dom = new JSDOM('<!DOCTYPE html><html><body><main id="root"></main></body></html>', { runScripts: 'dangerously', pretendToBeVisual: true });

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { analyzePrompt } from '../../src/prompt/analyze';
-import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../src/prompt/conversation';
-import { renderPrompt, RenderError, type PromptFiles } from '../../src/prompt/render';
-import type { Catalogue } from '../../src/bedrock/catalogue';
+import { analyzePrompt } from '../../../src/prompt/analyze';
+import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../../src/prompt/conversation';
+import { renderPrompt, RenderError, type PromptFiles } from '../../../src/prompt/render';
+import type { Catalogue } from '../../../src/bedrock/catalogue';
 
 const noFiles: PromptFiles = { readBytes: async () => Promise.reject(new Error('no files')), readPartial: async () => undefined };
 

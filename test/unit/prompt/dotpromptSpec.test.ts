@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { analyzePrompt } from '../../src/prompt/analyze';
-import { renderPrompt, RenderError, type PromptFiles, type RenderResult } from '../../src/prompt/render';
+import { analyzePrompt } from '../../../src/prompt/analyze';
+import { renderPrompt, RenderError, type PromptFiles, type RenderResult } from '../../../src/prompt/render';
 
-const SPEC = path.join(__dirname, '..', '..', '..', 'test', 'fixtures', 'dotprompt-spec');
+const SPEC = path.join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'dotprompt-spec');
 
 interface SpecPart { text?: string; media?: { url: string; contentType?: string }; metadata?: unknown }
 interface SpecMessage { role: string; content: SpecPart[] }

@@ -3,13 +3,13 @@
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { analyzePrompt } from '../../src/prompt/analyze';
-import { rng } from '../support/rng';
+import { analyzePrompt } from '../../../src/prompt/analyze';
+import { rng } from '../../support/rng';
 
 const FRAGMENTS = ['---', '\n', '{{', '}}', '{{#if x}}', '{{/if}}', '{{/each}}', '{{role "user"}}', '{{role "model"}}', '{{media url="a.png"}}', '{{> p}}', ': ', '- ', '  ', 'model: x', 'config:', 'temperature: 2', '"', "'", '[', ']', '{', '}', '\\', '\t', '#', '&a', '*a', '!!binary', '\u0000', '\uFFFF', '😀', '{{!--', '--}}', '{{{', '}}}', '~', 'input:\n  schema:\n    a: string', 'bedrock.guardrail:', 'tools: [x]', '\r\n'];
 
 function examples(): string[] {
-  const dir = path.join(__dirname, '..', '..', '..', 'examples');
+  const dir = path.join(__dirname, '..', '..', '..', '..', 'examples');
   return readdirSync(dir).filter((f) => f.endsWith('.prompt')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
 }
 
@@ -100,7 +100,7 @@ describe('rendering fuzz: only located, plain-words errors; no pollution; no han
 
   it('3,000 random and mutated prompts render or fail with a RenderError that says what to do', async function () {
     this.timeout(120_000);
-    const { renderPrompt, RenderError } = await import('../../src/prompt/render');
+    const { renderPrompt, RenderError } = await import('../../../src/prompt/render');
     const seeds = examples();
     const random = rng(20261201);
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
@@ -134,7 +134,7 @@ describe('rendering fuzz: only located, plain-words errors; no pollution; no han
 
 describe('pathological prompts end quickly with a clear error', () => {
   it('4,000 nested blocks: the analysis and the render refuse in milliseconds', async () => {
-    const { renderPrompt } = await import('../../src/prompt/render');
+    const { renderPrompt } = await import('../../../src/prompt/render');
     const body = `${'{{#if a}}'.repeat(4000)}x${'{{/if}}'.repeat(4000)}`;
     let started = Date.now();
     const a = analyzePrompt(`---\nmodel: m\n---\n${body}`);
@@ -154,14 +154,14 @@ describe('pathological prompts end quickly with a clear error', () => {
   });
 
   it('a partial that includes itself is an error in the analysis and at render time, not a stack overflow', async () => {
-    const { renderPrompt } = await import('../../src/prompt/render');
+    const { renderPrompt } = await import('../../../src/prompt/render');
     const a = analyzePrompt('---\nmodel: m\n---\n{{> loop}}', { partialExists: () => true, partialTemplates: { loop: 'again {{> loop}}' } });
     assert.match(a.problems.find((p) => p.code === 'partial-cycle')?.message ?? '', /Partial `loop` includes itself \(loop → loop\)/);
     await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{> a}}', {}, { readBytes: async () => new Uint8Array(), readPartial: async (n) => (n === 'a' ? '{{> b}}' : '{{> a}}') }), /Partial `a` includes itself \(a → b → a\)/);
   });
 
   it('deeply nested input values are refused with a message, not a stack overflow', async () => {
-    const { renderPrompt } = await import('../../src/prompt/render');
+    const { renderPrompt } = await import('../../../src/prompt/render');
     let deep: unknown = 'leaf';
     for (let i = 0; i < 10_000; i++) deep = { d: deep };
     await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{json x}}', { x: deep }, { readBytes: async () => new Uint8Array(), readPartial: async () => undefined }), /nested more than 64 levels deep/);

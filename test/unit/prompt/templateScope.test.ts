@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { analyzePrompt } from '../../src/prompt/analyze';
-import { missingVariables } from '../../src/prompt/inputs';
+import { analyzePrompt } from '../../../src/prompt/analyze';
+import { missingVariables } from '../../../src/prompt/inputs';
 
 const fm = (schema: string) => `---\nmodel: amazon.nova-lite-v1:0\ninput:\n  schema:\n${schema}---\n`;
 const required = (text: string, partials: Record<string, string> = {}) =>

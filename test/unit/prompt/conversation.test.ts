@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { appendedAnswerStart, promptTextForRun, escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../src/prompt/conversation';
-import { renderPrompt, requestForModel, RenderError, type PromptFiles } from '../../src/prompt/render';
+import { appendedAnswerStart, promptTextForRun, escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../../src/prompt/conversation';
+import { renderPrompt, requestForModel, RenderError, type PromptFiles } from '../../../src/prompt/render';
 
 const noFiles: PromptFiles = { readBytes: async () => Promise.reject(new Error('no files')), readPartial: async () => undefined };
 const fm = '---\nmodel: amazon.nova-lite-v1:0\ntools: [get_weather]\ntoolDefs:\n  - name: get_weather\n    description: Weather for a city\n    inputSchema:\n      city: string\n---\n';

@@ -6,8 +6,8 @@ import path from 'node:path';
 import * as oniguruma from 'vscode-oniguruma';
 import * as textmate from 'vscode-textmate';
 
-const ROOT = path.join(__dirname, '..', '..', '..');
-const SNAP_DIR = path.join(ROOT, 'test', 'unit', 'grammar');
+const ROOT = path.join(__dirname, '..', '..', '..', '..');
+const SNAP_DIR = path.join(ROOT, 'test', 'unit', 'language', 'grammar');
 
 /** A stand-in for VS Code's YAML grammar: enough to see that the frontmatter is handed to source.yaml. */
 const YAML_STANDIN = {

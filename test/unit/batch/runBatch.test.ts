@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { AdaptiveLimiter, retryFor } from '../../src/bedrock/adaptiveLimiter';
-import { outputLinesFromJob, recordIdFor, rowOfRecordId, toBatchRecord } from '../../src/batch/batchInference';
-import { readRows, surveyRows, type BatchRow } from '../../src/batch/rows';
-import { partialPathFor, runBatch, type BatchOutputLine } from '../../src/batch/runBatch';
+import { AdaptiveLimiter, retryFor } from '../../../src/bedrock/adaptiveLimiter';
+import { outputLinesFromJob, recordIdFor, rowOfRecordId, toBatchRecord } from '../../../src/batch/batchInference';
+import { elementLines, readRows, rowsOfText, surveyRows, type BatchRow } from '../../../src/batch/rows';
+import { partialPathFor, runBatch, type BatchOutputLine } from '../../../src/batch/runBatch';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-batch-'));
 const readJsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BatchOutputLine);
@@ -43,6 +43,30 @@ describe('batch runs', () => {
     assert.equal(rows[0].line, 2, 'a multi-line row is reported at its first line');
     assert.match(rows[1].problem ?? '', /^line 5 has 3 cells but the header has 2: quote a cell/);
     assert.deepEqual(rows[2], { index: 2, line: 6, input: { q: 'ok', lang: 'fr' } });
+  });
+
+  it('datasets and batch runs read rows the same way: text gives what the file gives, JSON rows at their lines', async () => {
+    const dir = tmp();
+    const files: Record<string, string> = {
+      'a.jsonl': '{"q":"a"}\n\nnot json\n{"q":"d"}\n',
+      'b.csv': 'q,lang\n"multi\nline",en\nhello, world,en\nok,fr\n',
+      'c.json': '[\n  {"q": "one"},\n  {\n    "q": "two, with [brackets] and \\"quotes\\""\n  },\n  3\n]',
+    };
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(path.join(dir, name), text);
+      const fromFile = await readRows(path.join(dir, name));
+      const fromText: BatchRow[] = [];
+      for await (const r of rowsOfText(text, name)) fromText.push(r);
+      assert.deepEqual(fromText, fromFile, name);
+    }
+    const json = await readRows(path.join(dir, 'c.json'));
+    assert.deepEqual(json.map((r) => r.line), [2, 3, 6]);
+    assert.match(json[2].problem ?? '', /line 6 is not a JSON object/);
+    assert.equal(json[2].reason, 'Not a JSON object');
+    assert.deepEqual(elementLines('[{"a":[1,2]},{"b":{"c":"]"}}, "x"]', 3), [1, 1, 1]);
+    const single: BatchRow[] = [];
+    for await (const r of rowsOfText('{"q":"alone"}', 'one.json')) single.push(r);
+    assert.deepEqual(single.map((r) => r.input), [{ q: 'alone' }]);
   });
 
   it('streams the rows: only a bounded window is read ahead of the calls, and the output is still in order', async () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { readProfiles } from '../../src/bedrock/profiles';
-import { effectiveProfile, normalizeSettings, sessionKey } from '../../src/bedrock/settings';
-import { redact } from '../../src/shared/logger';
+import { readProfiles } from '../../../src/bedrock/profiles';
+import { effectiveProfile, normalizeSettings, sessionKey } from '../../../src/bedrock/settings';
+import { redact } from '../../../src/shared/logger';
 
 describe('AWS profiles and settings', () => {
   it('lists profiles from config and credentials the way the CLI does (read by the SDK\'s own loader)', async () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
-import { consumeStream } from '../../src/bedrock/stream';
-import { estimateCost, estimateRun, formatEstimate, formatUsd, priceFor, requestChars, type PriceTable } from '../../src/bedrock/pricing';
-import { TextBatcher } from '../../src/shared/batcher';
+import { consumeStream } from '../../../src/bedrock/stream';
+import { estimateCost, estimateRun, formatEstimate, formatUsd, priceFor, requestChars, type PriceTable } from '../../../src/bedrock/pricing';
+import { TextBatcher } from '../../../src/shared/batcher';
 
 async function* events(list: ConverseStreamOutput[], opts: { throwAfter?: Error } = {}): AsyncGenerator<ConverseStreamOutput> {
   for (const e of list) {

@@ -2,9 +2,9 @@
 // keys, placeholders, ordinary text). Prints recall and false positives; every class must be found in
 // every format, and no negative may be reported. Tokens are generated (seeded), never real ones.
 import assert from 'node:assert/strict';
-import { findSecrets } from '../../src/shared/secretRules';
-import { redactSecretsDeep, scanSecretsDeep } from '../../src/dataset/secretScan';
-import { rng } from '../support/rng';
+import { findSecrets } from '../../../src/shared/secretRules';
+import { redactSecretsDeep, scanSecretsDeep } from '../../../src/dataset/secretScan';
+import { rng } from '../../support/rng';
 
 const random = rng(27);
 const pickFrom = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');

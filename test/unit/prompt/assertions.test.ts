@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { checkAssertions, judgeRequest, parseJsonAnswer, verdictFrom } from '../../src/prompt/assertions';
-import { parseTestFile } from '../../src/prompt/testCases';
+import { checkAssertions, judgeRequest, parseJsonAnswer, verdictFrom } from '../../../src/prompt/assertions';
+import { parseTestFile } from '../../../src/prompt/testCases';
 
 const FILE = `judge: amazon.nova-micro-v1:0
 cases:
@@ -103,7 +103,7 @@ describe('assertions', () => {
 
 describe('the tests file of a prompt', () => {
   it('maps both ways, .tests.yml included', async () => {
-    const { isTestsFilePath, promptPathFor, testsPathFor } = await import('../../src/prompt/testFiles');
+    const { isTestsFilePath, promptPathFor, testsPathFor } = await import('../../../src/prompt/testFiles');
     assert.equal(testsPathFor('/w/a.prompt'), '/w/a.tests.yaml');
     assert.equal(testsPathFor('/w/a.prompt', (p) => p.endsWith('.yml')), '/w/a.tests.yml');
     assert.equal(testsPathFor('/w/a.prompt', () => true), '/w/a.tests.yaml', 'the .yaml wins when both exist');

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { toBedrockError } from '../../src/bedrock/errors';
+import { toBedrockError } from '../../../src/bedrock/errors';
 
 function sdkError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });
@@ -73,5 +73,24 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
     const e = toBedrockError(sdkError('ValidationException', 'A conversation must start with a user message.'), ctx);
     assert.equal(e.code, 'Validation');
     assert.match(e.message, /must start with a user message/);
+  });
+
+  it('a model that cannot stream is its own code (Run falls back to Converse on it), not a validation error', () => {
+    const e = toBedrockError(sdkError('ValidationException', 'The model is unsupported for streaming.'), ctx);
+    assert.equal(e.code, 'StreamingUnsupported');
+    assert.match(e.message, /anthropic\.claude-3-haiku-20240307-v1:0 cannot stream/);
+  });
+
+  it('errors Bedrock does not name are classified the SDK\'s way: 429 or a throttling trait is throttling, 5xx unavailable', () => {
+    const tooMany = toBedrockError(sdkError('SlowDown', 'Please reduce your request rate.', { $metadata: { httpStatusCode: 429, attempts: 2 } }), ctx);
+    assert.equal(tooMany.code, 'Throttled');
+    assert.match(tooMany.message, /after 2 attempts/);
+    assert.equal(toBedrockError(sdkError('SomethingNew', 'slow', { $metadata: {}, $retryable: { throttling: true } }), ctx).code, 'Throttled');
+    const bad = toBedrockError(sdkError('BadGatewayException', 'upstream failed', { $metadata: { httpStatusCode: 502 } }), ctx);
+    assert.equal(bad.code, 'ServiceUnavailable');
+    assert.match(bad.message, /upstream failed/);
+    // A 4xx the SDK does not know stays unknown, with the log offered.
+    const odd = toBedrockError(sdkError('TeapotException', 'short and stout', { $metadata: { httpStatusCode: 418 } }), ctx);
+    assert.deepEqual([odd.code, odd.actions], ['Unknown', ['showLog']]);
   });
 });
