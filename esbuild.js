@@ -12,7 +12,10 @@ const production = process.argv.includes('--production');
 const lazySdk = {
   name: 'lazy-modules',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine|datasetEngine)$/ }, (args) => ({ path: `${args.path}.js`, external: true }));
+    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine|datasetEngine)$/ }, (args) => ({
+      path: `${args.path}.js`,
+      external: true,
+    }));
   },
 };
 
@@ -25,15 +28,46 @@ const common = {
 };
 
 const webviewEntries = fs.existsSync('webview/src')
-  ? fs.readdirSync('webview/src').filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts')).map((f) => path.join('webview/src', f))
+  ? fs
+      .readdirSync('webview/src')
+      .filter((f) => /^[a-z][\w-]*\.ts$/.test(f) && !f.endsWith('.d.ts'))
+      .map((f) => path.join('webview/src', f))
   : [];
 
 const builds = [
-  { ...common, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [lazySdk] },
-  { ...common, entryPoints: { awsSdk: 'src/bedrock/awsSdk.ts', promptEngine: 'src/prompt/promptEngine.ts', datasetEngine: 'src/dataset/datasetEngine.ts' }, outdir: 'dist', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  {
+    ...common,
+    entryPoints: { extension: 'src/extension.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazySdk],
+  },
+  {
+    ...common,
+    entryPoints: {
+      awsSdk: 'src/bedrock/awsSdk.ts',
+      promptEngine: 'src/prompt/promptEngine.ts',
+      datasetEngine: 'src/dataset/datasetEngine.ts',
+    },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+  },
 ];
 if (webviewEntries.length > 0) {
-  builds.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'iife', target: 'es2022' });
+  builds.push({
+    ...common,
+    entryPoints: webviewEntries,
+    outdir: 'dist/webview',
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+  });
 }
 
 async function main() {

@@ -6,7 +6,13 @@ const noVscode = {
   'no-restricted-imports': [
     'error',
     {
-      paths: [{ name: 'vscode', message: 'src/prompt, src/bedrock, src/dataset, src/batch and src/shared are pure: take what you need as a parameter instead of importing vscode.' }],
+      paths: [
+        {
+          name: 'vscode',
+          message:
+            'src/prompt, src/bedrock, src/dataset, src/batch and src/shared are pure: take what you need as a parameter instead of importing vscode.',
+        },
+      ],
     },
   ],
 };
@@ -27,10 +33,25 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       eqeqeq: ['error', 'always'],
-      'no-restricted-syntax': ['error', { selector: 'CatchClause[body.body.length=0]', message: 'Do not swallow errors: log them or say why in a comment.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'CatchClause[body.body.length=0]',
+          message: 'Do not swallow errors: log them or say why in a comment.',
+        },
+      ],
     },
   },
-  { files: ['src/prompt/**/*.ts', 'src/bedrock/**/*.ts', 'src/dataset/**/*.ts', 'src/batch/**/*.ts', 'src/shared/**/*.ts'], rules: noVscode },
+  {
+    files: [
+      'src/prompt/**/*.ts',
+      'src/bedrock/**/*.ts',
+      'src/dataset/**/*.ts',
+      'src/batch/**/*.ts',
+      'src/shared/**/*.ts',
+    ],
+    rules: noVscode,
+  },
   {
     // `import vscode = require('vscode')`, not `import * as vscode`: esbuild wraps a namespace import of an
     // external CommonJS module in __toESM, which copies every member of the API object, once per module
@@ -39,8 +60,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-syntax': [
         'error',
-        { selector: 'CatchClause[body.body.length=0]', message: 'Do not swallow errors: log them or say why in a comment.' },
-        { selector: "ImportDeclaration[source.value='vscode'][importKind!='type'] > ImportNamespaceSpecifier", message: "Use `import vscode = require('vscode')` (see eslint.config.mjs)." },
+        {
+          selector: 'CatchClause[body.body.length=0]',
+          message: 'Do not swallow errors: log them or say why in a comment.',
+        },
+        {
+          selector: "ImportDeclaration[source.value='vscode'][importKind!='type'] > ImportNamespaceSpecifier",
+          message: "Use `import vscode = require('vscode')` (see eslint.config.mjs).",
+        },
       ],
     },
   },

@@ -3,7 +3,10 @@ import path from 'node:path';
 import { REPO_ROOT, copyWorkspace, runExtensionTests } from '../test/host/codeServer';
 import { median, report } from './report';
 
-async function activateOnce(extensionPath: string, id: string): Promise<{ ms: number; selfMs: number; loadMs: number; sdkLoaded: boolean }> {
+async function activateOnce(
+  extensionPath: string,
+  id: string,
+): Promise<{ ms: number; selfMs: number; loadMs: number; sdkLoaded: boolean }> {
   const workspace = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
   let result: { ms: number; selfMs: number; loadMs: number; sdkLoaded: boolean } | undefined;
   const code = await runExtensionTests({
@@ -42,9 +45,25 @@ export async function benchActivation(rounds = 5): Promise<void> {
   // is the least disturbed figure, the median is shown too.
   const o = Math.min(...ours);
   const e = Math.min(...empty);
-  report(`activate() call, min of ${rounds} fresh hosts`, `${o.toFixed(1)} ms`, `empty extension ${e.toFixed(1)} ms`, o / e, `adds ${(o - e).toFixed(1)} ms; target < 10 ms`);
-  report(`activate() call, median of ${rounds} fresh hosts`, `${median(ours).toFixed(1)} ms`, `empty extension ${median(empty).toFixed(1)} ms`, median(ours) / median(empty));
-  report('loading the main bundle (median)', `${median(load).toFixed(1)} ms`, `empty extension ${median(emptyLoad).toFixed(1)} ms`, median(load) / Math.max(0.01, median(emptyLoad)));
+  report(
+    `activate() call, min of ${rounds} fresh hosts`,
+    `${o.toFixed(1)} ms`,
+    `empty extension ${e.toFixed(1)} ms`,
+    o / e,
+    `adds ${(o - e).toFixed(1)} ms; target < 10 ms`,
+  );
+  report(
+    `activate() call, median of ${rounds} fresh hosts`,
+    `${median(ours).toFixed(1)} ms`,
+    `empty extension ${median(empty).toFixed(1)} ms`,
+    median(ours) / median(empty),
+  );
+  report(
+    'loading the main bundle (median)',
+    `${median(load).toFixed(1)} ms`,
+    `empty extension ${median(emptyLoad).toFixed(1)} ms`,
+    median(load) / Math.max(0.01, median(emptyLoad)),
+  );
   report('activate() body (median)', `${median(self).toFixed(1)} ms`, 'empty extension 0 ms');
   report('AWS SDK loaded during activation', sdkLoaded ? 'YES' : 'no', 'must be no');
 }

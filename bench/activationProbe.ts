@@ -17,6 +17,8 @@ export async function run(): Promise<void> {
   const api = (await ext.activate()) as { activationMs?: number } | undefined;
   const ms = performance.now() - started;
   const selfMs = api?.activationMs ?? 0;
-  const sdkLoaded = Object.keys(require.cache).some((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`) || f.endsWith(`${path.sep}awsSdk.js`));
+  const sdkLoaded = Object.keys(require.cache).some(
+    (f) => f.includes(`${path.sep}@aws-sdk${path.sep}`) || f.endsWith(`${path.sep}awsSdk.js`),
+  );
   console.log(`BENCH ${JSON.stringify({ id, ms, selfMs, loadMs, sdkLoaded })}`);
 }

@@ -26,7 +26,11 @@ export async function benchBatch(): Promise<void> {
   const env = { ...process.env };
   Object.assign(process.env, emulator.env());
   const dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-bench-batch-'));
-  const rows: BatchRow[] = Array.from({ length: ROWS }, (_, i) => ({ index: i, line: i + 1, input: { ticket: `ticket number ${i}: my order ${i % 17} is late` } }));
+  const rows: BatchRow[] = Array.from({ length: ROWS }, (_, i) => ({
+    index: i,
+    line: i + 1,
+    input: { ticket: `ticket number ${i}: my order ${i % 17} is late` },
+  }));
   try {
     const sdk = new BedrockRuntimeClient({});
     const plain = async () => {
@@ -35,7 +39,14 @@ export async function benchBatch(): Promise<void> {
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           for (let i = next++; i < ROWS; i = next++) {
-            await sdk.send(new ConverseCommand({ modelId: MODEL, system: [{ text: 'Route the ticket.' }], messages: [{ role: 'user', content: [{ text: `Ticket: ${String(rows[i].input.ticket)}` }] }], inferenceConfig: { maxTokens: 200 } }));
+            await sdk.send(
+              new ConverseCommand({
+                modelId: MODEL,
+                system: [{ text: 'Route the ticket.' }],
+                messages: [{ role: 'user', content: [{ text: `Ticket: ${String(rows[i].input.ticket)}` }] }],
+                inferenceConfig: { maxTokens: 200 },
+              }),
+            );
           }
         }),
       );
@@ -53,7 +64,15 @@ export async function benchBatch(): Promise<void> {
         invoke: async (row, signal): Promise<BatchOutputLine> => {
           const { request } = await render(row.input);
           const o = await converseOnce(clients.runtime, request, { operation: 'bench' }, { signal, retries: false });
-          return { row: row.index, input: row.input, modelId: MODEL, output: o.text, usage: o.usage, latencyMs: o.latencyMs, error: o.error && { code: o.error.code, message: o.error.message } };
+          return {
+            row: row.index,
+            input: row.input,
+            modelId: MODEL,
+            output: o.text,
+            usage: o.usage,
+            latencyMs: o.latencyMs,
+            error: o.error && { code: o.error.code, message: o.error.message },
+          };
         },
       });
       if (!result.complete || result.failed > 0) throw new Error(`batch run incomplete: ${JSON.stringify(result)}`);
@@ -71,7 +90,13 @@ export async function benchBatch(): Promise<void> {
     clients.dispose();
     const p = median(plainMs);
     const o = median(oursMs);
-    report(`batch run, ${ROWS} rows at concurrency ${CONCURRENCY}`, `${((ROWS / o) * 1000).toFixed(0)} rows/s`, `plain SDK loop ${((ROWS / p) * 1000).toFixed(0)} rows/s`, o / p, 'time ratio; render + limiter + JSONL per row');
+    report(
+      `batch run, ${ROWS} rows at concurrency ${CONCURRENCY}`,
+      `${((ROWS / o) * 1000).toFixed(0)} rows/s`,
+      `plain SDK loop ${((ROWS / p) * 1000).toFixed(0)} rows/s`,
+      o / p,
+      'time ratio; render + limiter + JSONL per row',
+    );
   } finally {
     process.env = env;
     rmSync(dir, { recursive: true, force: true });
@@ -85,17 +110,29 @@ export function benchBatchMemory(): void {
   const file = path.join(dir, 'rows.jsonl');
   const rowCount = Number(process.env.BENCH_BATCH_MEMORY_ROWS ?? 300_000);
   const pad = 'x'.repeat(280);
-  writeFileSync(file, Array.from({ length: rowCount }, (_, i) => JSON.stringify({ ticket: `ticket ${i}: ${pad}` })).join('\n'));
+  writeFileSync(
+    file,
+    Array.from({ length: rowCount }, (_, i) => JSON.stringify({ ticket: `ticket ${i}: ${pad}` })).join('\n'),
+  );
   const mb = statSync(file).size / 1024 / 1024;
   try {
     const measure = (args: string[]) => {
-      const run = spawnSync(process.execPath, [path.join(__dirname, 'batchMemoryWorker.js'), ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const run = spawnSync(process.execPath, [path.join(__dirname, 'batchMemoryWorker.js'), ...args], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      });
       if (run.status !== 0) throw new Error(run.stderr);
       return JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; rows: number; maxRssKiB: number };
     };
     const streamed = measure(['stream', file, path.join(dir, 'out.jsonl')]);
     const whole = measure(['whole', file]);
-    report(`batch run over ${mb.toFixed(0)} MB of JSONL (${streamed.rows} rows), peak RSS`, `${(streamed.maxRssKiB / 1024).toFixed(0)} MB`, `reading the rows whole ${(whole.maxRssKiB / 1024).toFixed(0)} MB`, streamed.maxRssKiB / whole.maxRssKiB, `${(mb / (streamed.ms / 1000)).toFixed(1)} MB/s with instant answers`);
+    report(
+      `batch run over ${mb.toFixed(0)} MB of JSONL (${streamed.rows} rows), peak RSS`,
+      `${(streamed.maxRssKiB / 1024).toFixed(0)} MB`,
+      `reading the rows whole ${(whole.maxRssKiB / 1024).toFixed(0)} MB`,
+      streamed.maxRssKiB / whole.maxRssKiB,
+      `${(mb / (streamed.ms / 1000)).toFixed(1)} MB/s with instant answers`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -11,13 +11,24 @@ async function main(): Promise<void> {
   const started = performance.now();
   let rows = 0;
   if (mode === 'whole') {
-    const all = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown);
+    const all = readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as unknown);
     rows = all.length;
   } else {
-    const result = await runBatch({ rows: () => streamRows(file), modelId: 'm', outputPath: out, concurrency: 8, invoke: async (row) => ({ row: row.index, input: row.input, modelId: 'm', output: 'ok' }) });
+    const result = await runBatch({
+      rows: () => streamRows(file),
+      modelId: 'm',
+      outputPath: out,
+      concurrency: 8,
+      invoke: async (row) => ({ row: row.index, input: row.input, modelId: 'm', output: 'ok' }),
+    });
     rows = result.total;
   }
-  process.stdout.write(`${JSON.stringify({ ms: performance.now() - started, rows, maxRssKiB: process.resourceUsage().maxRSS })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ ms: performance.now() - started, rows, maxRssKiB: process.resourceUsage().maxRSS })}\n`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -6,7 +6,14 @@ import { rawSdkStreams } from './rawStreams';
 import type { CompareColumnResult } from '../src/webview/comparePanel';
 
 const TOKENS = 4000;
-const MODELS = ['anthropic.claude-3-haiku-20240307-v1:0', 'amazon.nova-micro-v1:0', 'us.amazon.nova-lite-v1:0', 'meta.llama3-8b-instruct-v1:0', 'mistral.mistral-large-2402-v1:0', 'us.anthropic.claude-3-5-haiku-20241022-v1:0'];
+const MODELS = [
+  'anthropic.claude-3-haiku-20240307-v1:0',
+  'amazon.nova-micro-v1:0',
+  'us.amazon.nova-lite-v1:0',
+  'meta.llama3-8b-instruct-v1:0',
+  'mistral.mistral-large-2402-v1:0',
+  'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+];
 
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('bedrock-prompt-lab.bedrock-prompt-lab');
@@ -15,15 +22,24 @@ export async function run(): Promise<void> {
   if (!folder) throw new Error('no workspace');
   await vscode.commands.executeCommand('bedrockPromptLab.refreshModels');
   const uri = vscode.Uri.joinPath(folder, 'bench-compare.prompt');
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(`---\nmodel: ${MODELS[0]}\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n[[tokens=${TOKENS}]]\n`));
+  await vscode.workspace.fs.writeFile(
+    uri,
+    Buffer.from(`---\nmodel: ${MODELS[0]}\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n[[tokens=${TOKENS}]]\n`),
+  );
   const check = (results: CompareColumnResult[]) => {
     const bad = results.find((r) => r.status !== 'complete' || r.outputTokens !== TOKENS);
-    if (bad) throw new Error(`column ${bad.modelId} ended ${bad.status} (${bad.error ?? ''}) with ${bad.outputTokens} tokens`);
+    if (bad)
+      throw new Error(`column ${bad.modelId} ended ${bad.status} (${bad.error ?? ''}) with ${bad.outputTokens} tokens`);
   };
   const raw: number[] = [await rawSdkStreams(MODELS, TOKENS)];
   // First: the whole command, opening the webview included.
   let started = performance.now();
-  check((await vscode.commands.executeCommand('bedrockPromptLab.compareModels', { uri: uri.toString(), models: MODELS })) as CompareColumnResult[]);
+  check(
+    (await vscode.commands.executeCommand('bedrockPromptLab.compareModels', {
+      uri: uri.toString(),
+      models: MODELS,
+    })) as CompareColumnResult[],
+  );
   const firstOpen = performance.now() - started;
   raw.push(await rawSdkStreams(MODELS, TOKENS));
   // Then "Re-run all" in the open view: the streaming path alone.

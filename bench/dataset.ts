@@ -14,7 +14,10 @@ export function benchDataset(): void {
   const root = mkdtempSync(path.join(os.tmpdir(), 'bpl-bench-ds-'));
   const src = path.join(root, 'src');
   mkdirSync(src);
-  const words = 'Amazon Bedrock customizes foundation models with your own data; continued pre-training teaches new vocabulary and facts. '.split(' ');
+  const words =
+    'Amazon Bedrock customizes foundation models with your own data; continued pre-training teaches new vocabulary and facts. '.split(
+      ' ',
+    );
   for (let i = 0; i < FILES; i++) {
     const paras: string[] = [];
     let size = 0;
@@ -33,12 +36,24 @@ export function benchDataset(): void {
     const catStart = performance.now();
     execFileSync('bash', ['-c', `find ${src} -type f -print0 | xargs -0 cat > /dev/null`]);
     const catMs = performance.now() - catStart;
-    const run = spawnSync(process.execPath, [path.join(__dirname, 'datasetWorker.js'), src, path.join(root, 'out')], { encoding: 'utf8' });
+    const run = spawnSync(process.execPath, [path.join(__dirname, 'datasetWorker.js'), src, path.join(root, 'out')], {
+      encoding: 'utf8',
+    });
     if (run.status !== 0) throw new Error(run.stderr);
-    const r = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as { ms: number; records: number; maxRssKiB: number };
+    const r = JSON.parse(run.stdout.trim().split('\n').pop() ?? '{}') as {
+      ms: number;
+      records: number;
+      maxRssKiB: number;
+    };
     const ours = totalMb / (r.ms / 1000);
     const cat = totalMb / (catMs / 1000);
-    report(`package ${FILES} files (${totalMb.toFixed(0)} MB) for CPT`, `${ours.toFixed(1)} MB/s`, `cat ${cat.toFixed(1)} MB/s`, ours / cat, `target >= 0.5x; ${r.records} records`);
+    report(
+      `package ${FILES} files (${totalMb.toFixed(0)} MB) for CPT`,
+      `${ours.toFixed(1)} MB/s`,
+      `cat ${cat.toFixed(1)} MB/s`,
+      ours / cat,
+      `target >= 0.5x; ${r.records} records`,
+    );
     report('peak memory of that build (RSS)', `${(r.maxRssKiB / 1024).toFixed(0)} MB`, 'target < 300 MB', undefined);
   } finally {
     rmSync(root, { recursive: true, force: true });

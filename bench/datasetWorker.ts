@@ -13,7 +13,15 @@ async function main(): Promise<void> {
   const files = names.map((n) => ({ path: n, read: () => readTextFile(path.join(dir, n)) }));
   const rules = rulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
   const started = performance.now();
-  const report = await buildDataset(files, { rules: { ...rules, maxRecords: undefined, trainingFileBytes: Number.MAX_SAFE_INTEGER }, modelId: 'amazon.titan-text-express-v1:0:8k', outputDir: out, validationSplit: 0, seed: 1, secrets: 'block', source: {} });
+  const report = await buildDataset(files, {
+    rules: { ...rules, maxRecords: undefined, trainingFileBytes: Number.MAX_SAFE_INTEGER },
+    modelId: 'amazon.titan-text-express-v1:0:8k',
+    outputDir: out,
+    validationSplit: 0,
+    seed: 1,
+    secrets: 'block',
+    source: {},
+  });
   const ms = performance.now() - started;
   if (!report.ok) throw new Error(report.failure);
   process.stdout.write(`${JSON.stringify({ ms, records: report.train, maxRssKiB: process.resourceUsage().maxRSS })}\n`);

@@ -59,6 +59,12 @@ export function benchParse(): void {
       ours / yamlOnly,
       `${(mb / (ours / 1000)).toFixed(1)} MB/s; Handlebars.parse of the template alone ${templateOnly.toFixed(3)} ms`,
     );
-    report(`  the same after an edit in the last turn`, `${edited.toFixed(3)} ms`, `Handlebars.parse of the template ${templateOnly.toFixed(3)} ms`, edited / templateOnly, 'earlier turns come from the cache');
+    report(
+      `  the same after an edit in the last turn`,
+      `${edited.toFixed(3)} ms`,
+      `Handlebars.parse of the template ${templateOnly.toFixed(3)} ms`,
+      edited / templateOnly,
+      'earlier turns come from the cache',
+    );
   }
 }

@@ -10,7 +10,13 @@ export async function rawSdkStreams(modelIds: string[], tokens: number): Promise
   const started = performance.now();
   await Promise.all(
     modelIds.map(async (modelId) => {
-      const out = await client.send(new sdk.ConverseStreamCommand({ modelId, messages: [{ role: 'user', content: [{ text: `[[tokens=${tokens}]]` }] }], inferenceConfig: { maxTokens: tokens + 10 } }));
+      const out = await client.send(
+        new sdk.ConverseStreamCommand({
+          modelId,
+          messages: [{ role: 'user', content: [{ text: `[[tokens=${tokens}]]` }] }],
+          inferenceConfig: { maxTokens: tokens + 10 },
+        }),
+      );
       let chars = 0;
       for await (const ev of out.stream ?? []) chars += ev.contentBlockDelta?.delta?.text?.length ?? 0;
       if (chars === 0) throw new Error(`raw loop got no text from ${modelId}`);

@@ -1,7 +1,9 @@
 // One line per figure, beside the baseline measured in the same run, as a ratio.
 export function report(name: string, value: string, baseline: string, ratio?: number, note?: string): void {
   const r = ratio === undefined ? '' : `  ratio ${ratio.toFixed(2)}x`;
-  process.stdout.write(`${name.padEnd(44)} ${value.padStart(14)}   baseline: ${baseline}${r}${note ? `  (${note})` : ''}\n`);
+  process.stdout.write(
+    `${name.padEnd(44)} ${value.padStart(14)}   baseline: ${baseline}${r}${note ? `  (${note})` : ''}\n`,
+  );
 }
 
 export function median(values: number[]): number {

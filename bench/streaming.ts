@@ -5,12 +5,41 @@ import { runProbe } from './probe';
 import { median, report } from './report';
 
 export async function benchStreaming(): Promise<void> {
-  const data = await runProbe<{ samples: { ms: number; edits: number; p99: number; max: number }[]; raw: number[]; tokens: number; paced: { tokens: number; edits: number; p50: number; p99: number; max: number } }>('streamProbe');
+  const data = await runProbe<{
+    samples: { ms: number; edits: number; p99: number; max: number }[];
+    raw: number[];
+    tokens: number;
+    paced: { tokens: number; edits: number; p50: number; p99: number; max: number };
+  }>('streamProbe');
   const ours = median(data.samples.map((s) => s.ms));
   const raw = Math.min(...data.raw);
-  report(`stream ${data.tokens} tokens into the editor`, `${ours.toFixed(0)} ms`, `raw SDK loop ${raw.toFixed(0)} ms`, ours / raw, 'target within 1.2x');
+  report(
+    `stream ${data.tokens} tokens into the editor`,
+    `${ours.toFixed(0)} ms`,
+    `raw SDK loop ${raw.toFixed(0)} ms`,
+    ours / raw,
+    'target within 1.2x',
+  );
   const s = data.samples[data.samples.length - 1];
-  report('document edits for that answer', `${s.edits} edits`, `${data.tokens} tokens`, s.edits / data.tokens, `${(s.edits / (s.ms / 1000)).toFixed(1)} edits/s; target <= 30/s`);
-  report('token arrival to editor, p99 / max', `${median(data.samples.map((x) => x.p99)).toFixed(1)} ms`, `max ${median(data.samples.map((x) => x.max)).toFixed(1)} ms`, undefined, 'target p99 < 50 ms');
-  report(`  at ~100 tokens/s (${data.paced.tokens} tokens x2), p99 / max`, `${data.paced.p99.toFixed(1)} ms`, `p50 ${data.paced.p50.toFixed(1)} ms, max ${data.paced.max.toFixed(1)} ms`, undefined, `${data.paced.edits} edits; target p99 < 50 ms`);
+  report(
+    'document edits for that answer',
+    `${s.edits} edits`,
+    `${data.tokens} tokens`,
+    s.edits / data.tokens,
+    `${(s.edits / (s.ms / 1000)).toFixed(1)} edits/s; target <= 30/s`,
+  );
+  report(
+    'token arrival to editor, p99 / max',
+    `${median(data.samples.map((x) => x.p99)).toFixed(1)} ms`,
+    `max ${median(data.samples.map((x) => x.max)).toFixed(1)} ms`,
+    undefined,
+    'target p99 < 50 ms',
+  );
+  report(
+    `  at ~100 tokens/s (${data.paced.tokens} tokens x2), p99 / max`,
+    `${data.paced.p99.toFixed(1)} ms`,
+    `p50 ${data.paced.p50.toFixed(1)} ms, max ${data.paced.max.toFixed(1)} ms`,
+    undefined,
+    `${data.paced.edits} edits; target p99 < 50 ms`,
+  );
 }

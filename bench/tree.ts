@@ -63,7 +63,12 @@ export async function benchTree(): Promise<void> {
   };
   const ours = await time(async () => buildTreeData(await fetchCatalogue(control, {})));
   const parse = await time(() => JSON.parse(body));
-  report('500-model catalogue to tree data', `${ours.toFixed(2)} ms`, `JSON.parse of the response ${parse.toFixed(2)} ms`, ours / parse);
+  report(
+    '500-model catalogue to tree data',
+    `${ours.toFixed(2)} ms`,
+    `JSON.parse of the response ${parse.toFixed(2)} ms`,
+    ours / parse,
+  );
 
   // Cached tree: the stored catalogue is turned into tree data while the list calls (slowed to 2 s
   // by the local server, as a far region would be) are still running.
@@ -82,5 +87,10 @@ export async function benchTree(): Promise<void> {
   const networkMs = await network;
   clients.dispose();
   await emulator.stop();
-  report('cached tree shown', `${cachedShownAt.toFixed(1)} ms`, `refresh from the (slowed) server ${networkMs.toFixed(0)} ms`, cachedShownAt / networkMs);
+  report(
+    'cached tree shown',
+    `${cachedShownAt.toFixed(1)} ms`,
+    `refresh from the (slowed) server ${networkMs.toFixed(0)} ms`,
+    cachedShownAt / networkMs,
+  );
 }

@@ -24,13 +24,20 @@ async function main(): Promise<void> {
   }
   const awsDir = path.join(demoDir, 'aws');
   await fs.mkdir(awsDir, { recursive: true });
-  await fs.writeFile(path.join(awsDir, 'config'), '[default]\nregion = us-east-1\n\n[profile demo-west]\nregion = us-west-2\n');
+  await fs.writeFile(
+    path.join(awsDir, 'config'),
+    '[default]\nregion = us-east-1\n\n[profile demo-west]\nregion = us-west-2\n',
+  );
   await fs.writeFile(
     path.join(awsDir, 'credentials'),
     '[default]\naws_access_key_id = AKIDLOCALEMULATOR\naws_secret_access_key = local-emulator-secret\n\n[demo-west]\naws_access_key_id = AKIDLOCALEMULATOR\naws_secret_access_key = local-emulator-secret\n',
   );
 
-  const emulator = await startEmulator({ port: Number(flag('--emulator-port', '8787')), tokenDelayMs: Number(flag('--token-delay', '25')), firstTokenDelayMs: 300 });
+  const emulator = await startEmulator({
+    port: Number(flag('--emulator-port', '8787')),
+    tokenDelayMs: Number(flag('--token-delay', '25')),
+    firstTokenDelayMs: 300,
+  });
   const env: Record<string, string> = {
     AWS_ENDPOINT_URL: emulator.url,
     AWS_CONFIG_FILE: path.join(awsDir, 'config'),
@@ -38,7 +45,14 @@ async function main(): Promise<void> {
     AWS_REGION: 'us-east-1',
   };
   // The user's real credentials and endpoints must not leak into the demo.
-  for (const key of ['AWS_PROFILE', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_BEARER_TOKEN_BEDROCK']) delete process.env[key];
+  for (const key of [
+    'AWS_PROFILE',
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_BEARER_TOKEN_BEDROCK',
+  ])
+    delete process.env[key];
   const server = await startCodeServer({
     workspace,
     env,

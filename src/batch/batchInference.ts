@@ -24,7 +24,9 @@ export function rowOfRecordId(recordId: unknown): number | undefined {
 export function toBatchRecord(row: number, request: ConverseCommandInput): string {
   const body: Partial<ConverseCommandInput> = { ...request };
   delete body.modelId;
-  return JSON.stringify({ recordId: recordIdFor(row), modelInput: body }, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v));
+  return JSON.stringify({ recordId: recordIdFor(row), modelInput: body }, (_k, v: unknown) =>
+    v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
+  );
 }
 
 interface OutRecord {
@@ -34,7 +36,13 @@ interface OutRecord {
 }
 
 /** Turns the job's `.out` text back into output lines, in input order; rows the job did not return are reported. */
-export function outputLinesFromJob(outText: string, rows: BatchRow[], modelId: string, prices: PriceTable, jobStatus: string): BatchOutputLine[] {
+export function outputLinesFromJob(
+  outText: string,
+  rows: BatchRow[],
+  modelId: string,
+  prices: PriceTable,
+  jobStatus: string,
+): BatchOutputLine[] {
   const byRow = new Map<number, BatchOutputLine>();
   for (const text of outText.split('\n')) {
     if (!text.trim()) continue;
@@ -48,7 +56,15 @@ export function outputLinesFromJob(outText: string, rows: BatchRow[], modelId: s
     const row = index === undefined ? undefined : rows[index];
     if (!row) continue;
     if (rec.error || !rec.modelOutput) {
-      byRow.set(row.index, { row: row.index, input: row.input, modelId, error: { code: rec.error?.errorCode === 429 ? 'Throttled' : 'ModelError', message: rec.error?.errorMessage ?? 'The record has no output.' } });
+      byRow.set(row.index, {
+        row: row.index,
+        input: row.input,
+        modelId,
+        error: {
+          code: rec.error?.errorCode === 429 ? 'Throttled' : 'ModelError',
+          message: rec.error?.errorMessage ?? 'The record has no output.',
+        },
+      });
       continue;
     }
     const usage = usageFrom(rec.modelOutput.usage);
@@ -71,6 +87,11 @@ export function outputLinesFromJob(outText: string, rows: BatchRow[], modelId: s
       byRow.get(row.index) ??
       (row.problem
         ? { row: row.index, input: row.input, modelId, error: { code: 'InvalidRow', message: row.problem } }
-        : { row: row.index, input: row.input, modelId, error: { code: 'ModelError', message: `The batch job (${jobStatus}) returned no result for this row.` } }),
+        : {
+            row: row.index,
+            input: row.input,
+            modelId,
+            error: { code: 'ModelError', message: `The batch job (${jobStatus}) returned no result for this row.` },
+          }),
   );
 }

@@ -17,11 +17,20 @@ export function jobLayout(base: string, jobName: string): JobLayout | undefined 
   const at = parseS3Uri(base);
   if (!at) return undefined;
   const prefix = `${asPrefix(at.key)}${jobName}/`;
-  return { bucket: at.bucket, prefix, inputKey: `${prefix}input/records.jsonl`, inputUri: s3Uri(at.bucket, `${prefix}input/`), outputUri: s3Uri(at.bucket, `${prefix}output/`) };
+  return {
+    bucket: at.bucket,
+    prefix,
+    inputKey: `${prefix}input/records.jsonl`,
+    inputUri: s3Uri(at.bucket, `${prefix}input/`),
+    outputUri: s3Uri(at.bucket, `${prefix}output/`),
+  };
 }
 
 /** Bedrock writes a job's results under `<output>/<job id>/`; undefined when the job has no S3 output. */
-export function resultsLocation(outputS3Uri: string | undefined, jobArn: string): { bucket: string; prefix: string } | undefined {
+export function resultsLocation(
+  outputS3Uri: string | undefined,
+  jobArn: string,
+): { bucket: string; prefix: string } | undefined {
   const at = parseS3Uri(outputS3Uri ?? '');
   if (!at) return undefined;
   return { bucket: at.bucket, prefix: `${asPrefix(at.key)}${jobArn.split('/').pop()}/` };
@@ -34,7 +43,13 @@ export function isResultKey(key: string): boolean {
 
 /** `<prompt name>-<yyyymmddhhmmss>`, within Bedrock's job name rules (letters, digits, hyphens). */
 export function jobNameFor(promptFileName: string, now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
-  const base = promptFileName.replace(/\.prompt$/, '').replace(/[^a-zA-Z0-9-]/g, '-').slice(0, 40);
+  const stamp = now
+    .toISOString()
+    .replace(/[-:T.Z]/g, '')
+    .slice(0, 14);
+  const base = promptFileName
+    .replace(/\.prompt$/, '')
+    .replace(/[^a-zA-Z0-9-]/g, '-')
+    .slice(0, 40);
   return `${base}-${stamp}`;
 }

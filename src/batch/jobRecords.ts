@@ -19,18 +19,29 @@ export interface JobRecords {
  * Every row rendered into a batch record, each scanned for secrets before anything is uploaded. A row
  * that cannot be sent stops the build with its row and line: a job is all or nothing.
  */
-export async function buildJobRecords(rows: readonly BatchRow[], steps: CaseSteps, fileName: string): Promise<JobRecords> {
+export async function buildJobRecords(
+  rows: readonly BatchRow[],
+  steps: CaseSteps,
+  fileName: string,
+): Promise<JobRecords> {
   const out: JobRecords = { lines: [], chars: 0 };
   for (const row of rows) {
     const prepared = await prepareCase(row.input, steps);
     if (!prepared.ok) {
       throw prepared.code === 'InvalidRow'
         ? new BedrockError('Validation', `Row ${row.index + 1} (line ${row.line}) cannot be sent: ${prepared.message}`)
-        : new BedrockError('PromptInvalid', `Row ${row.index + 1} (line ${row.line}) does not render: ${prepared.message}`);
+        : new BedrockError(
+            'PromptInvalid',
+            `Row ${row.index + 1} (line ${row.line}) does not render: ${prepared.message}`,
+          );
     }
     const line = toBatchRecord(row.index, prepared.request);
     const secret = (await scanSecretsDeep(line, fileName, row.line))[0];
-    if (secret) throw new BedrockError('Validation', `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${fileName}:${row.line}). Remove it from the data, then retry.`);
+    if (secret)
+      throw new BedrockError(
+        'Validation',
+        `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${fileName}:${row.line}). Remove it from the data, then retry.`,
+      );
     out.lines.push(line);
     out.chars += requestChars(prepared.request);
     out.maxTokens = prepared.request.inferenceConfig?.maxTokens;
@@ -58,5 +69,9 @@ export async function sampleRequests(survey: RowSurvey, steps: CaseSteps): Promi
     maxTokens = prepared.request.inferenceConfig?.maxTokens;
   }
   if (usable === 0) return undefined;
-  return { calls: Math.round((survey.readable * usable) / survey.sample.length), averageChars: chars / usable, maxTokens };
+  return {
+    calls: Math.round((survey.readable * usable) / survey.sample.length),
+    averageChars: chars / usable,
+    maxTokens,
+  };
 }

@@ -28,7 +28,10 @@ export class BatchJobStore {
   }
 
   async remember(record: BatchJobRecord): Promise<void> {
-    await this.store.update(KEY, [record, ...this.all().filter((r) => r.jobArn !== record.jobArn)].slice(0, MAX_REMEMBERED_JOBS));
+    await this.store.update(
+      KEY,
+      [record, ...this.all().filter((r) => r.jobArn !== record.jobArn)].slice(0, MAX_REMEMBERED_JOBS),
+    );
   }
 
   private all(): BatchJobRecord[] {

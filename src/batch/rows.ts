@@ -23,7 +23,13 @@ export interface BatchRow {
 /** A row that cannot be read; `reason` says it after the line: "is not a JSON object", "has 3 cells…". */
 function unreadable(index: number, line: number, reason: string): BatchRow {
   const alone = reason.replace(/^is /, '');
-  return { index, line, input: {}, problem: `line ${line} ${reason}`, reason: `${alone.charAt(0).toUpperCase()}${alone.slice(1)}` };
+  return {
+    index,
+    line,
+    input: {},
+    problem: `line ${line} ${reason}`,
+    reason: `${alone.charAt(0).toUpperCase()}${alone.slice(1)}`,
+  };
 }
 
 /** JSON arrays above this are refused (JSONL is read a line at a time instead). */
@@ -45,7 +51,8 @@ export function isRowsFile(filePath: string): boolean {
 export function streamRows(filePath: string): AsyncGenerator<BatchRow> {
   const lower = filePath.toLowerCase();
   if (lower.endsWith('.csv')) return readCsv(createReadStream(filePath), filePath);
-  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson')) return readJsonl(createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity }));
+  if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson'))
+    return readJsonl(createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity }));
   if (lower.endsWith('.json')) return readJsonFile(filePath);
   return (async function* () {
     throw new Error(`Batch input must be .jsonl, .csv or .json, not ${filePath}.`);
@@ -77,7 +84,7 @@ export interface RowSurvey {
 export async function surveyRows(filePath: string, sampleSize = 50): Promise<RowSurvey> {
   const survey: RowSurvey = { count: 0, readable: 0, keys: new Set(), sample: [] };
   let seed = 0x2545f491;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+  const random = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296;
   for await (const row of streamRows(filePath)) {
     survey.count++;
     if (row.problem) continue;
@@ -95,7 +102,10 @@ export async function surveyRows(filePath: string, sampleSize = 50): Promise<Row
 
 async function* readJsonFile(filePath: string): AsyncGenerator<BatchRow> {
   const size = (await fs.stat(filePath)).size;
-  if (size > MAX_JSON_BYTES) throw new Error(`${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`);
+  if (size > MAX_JSON_BYTES)
+    throw new Error(
+      `${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`,
+    );
   yield* readJsonText(await fs.readFile(filePath, 'utf8'), filePath);
 }
 
@@ -105,7 +115,9 @@ async function* readJsonText(text: string, filePath: string): AsyncGenerator<Bat
   try {
     data = JSON.parse(stripBom(text));
   } catch (err) {
-    throw new Error(`${filePath} is not valid JSON (${(err as Error).message}). Hold an array of objects, or use JSONL (one object per line).`);
+    throw new Error(
+      `${filePath} is not valid JSON (${(err as Error).message}). Hold an array of objects, or use JSONL (one object per line).`,
+    );
   }
   if (!Array.isArray(data)) {
     if (data && typeof data === 'object') yield toRow(data, 0, 1);
@@ -147,7 +159,8 @@ export function elementLines(text: string, count: number): number[] {
 }
 
 function toRow(value: unknown, index: number, line: number): BatchRow {
-  if (value && typeof value === 'object' && !Array.isArray(value)) return { index, line, input: value as Record<string, unknown> };
+  if (value && typeof value === 'object' && !Array.isArray(value))
+    return { index, line, input: value as Record<string, unknown> };
   return unreadable(index, line, 'is not a JSON object');
 }
 
@@ -169,7 +182,9 @@ async function* readCsv(source: Readable, filePath: string): AsyncGenerator<Batc
   let index = 0;
   // Records as arrays, the header checked here: csv-parse's own `columns` keeps the last of two equal
   // names, drops cells past the header and assigns `__proto__` onto the prototype, all without a word.
-  const parser = source.pipe(parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }));
+  const parser = source.pipe(
+    parseCsv({ bom: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }),
+  );
   let header: string[] | undefined;
   for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
     const body = rec.raw.replace(/^[\r\n]+/, '').replace(/\r?\n$/, '');
@@ -180,7 +195,11 @@ async function* readCsv(source: Readable, filePath: string): AsyncGenerator<Batc
     }
     const extra = rec.record.slice(header.length).filter((c) => c.trim() !== '');
     if (extra.length > 0) {
-      yield unreadable(index++, line, `has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header`);
+      yield unreadable(
+        index++,
+        line,
+        `has ${rec.record.length} cells but the header has ${header.length}: quote a cell that holds a comma ("a, b"), or add the column to the header`,
+      );
       continue;
     }
     const input: Record<string, unknown> = {};
@@ -197,10 +216,19 @@ export function checkHeader(names: string[], filePath: string): string[] {
   names.forEach((raw, i) => {
     const name = raw.trim();
     const column = i + 1;
-    if (name === '') throw new Error(`${filePath}: column ${column} of the header has no name: give every column a name (it becomes the input variable).`);
-    if (name === '__proto__' || name === 'constructor' || name === 'prototype') throw new Error(`${filePath}: the column name "${name}" (column ${column}) is refused: it cannot be an input name. Rename the column.`);
+    if (name === '')
+      throw new Error(
+        `${filePath}: column ${column} of the header has no name: give every column a name (it becomes the input variable).`,
+      );
+    if (name === '__proto__' || name === 'constructor' || name === 'prototype')
+      throw new Error(
+        `${filePath}: the column name "${name}" (column ${column}) is refused: it cannot be an input name. Rename the column.`,
+      );
     const before = seen.get(name);
-    if (before !== undefined) throw new Error(`${filePath}: the header names "${name}" twice (columns ${before} and ${column}): rename one, or the second would hide the first.`);
+    if (before !== undefined)
+      throw new Error(
+        `${filePath}: the header names "${name}" twice (columns ${before} and ${column}): rename one, or the second would hide the first.`,
+      );
     seen.set(name, column);
   });
   return names.map((n) => n.trim());

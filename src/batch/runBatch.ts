@@ -68,9 +68,29 @@ export interface BatchRunResult {
 }
 
 /** Errors that would fail every row the same way: stop instead of writing the same error N times. */
-const FATAL: ReadonlySet<string> = new Set(['NoCredentials', 'ExpiredCredentials', 'SsoExpired', 'NoRegion', 'AccessDenied', 'ModelAccess', 'NeedsInferenceProfile', 'NotFound', 'Untrusted', 'EndpointUnreachable', 'Timeout']);
+const FATAL: ReadonlySet<string> = new Set([
+  'NoCredentials',
+  'ExpiredCredentials',
+  'SsoExpired',
+  'NoRegion',
+  'AccessDenied',
+  'ModelAccess',
+  'NeedsInferenceProfile',
+  'NotFound',
+  'Untrusted',
+  'EndpointUnreachable',
+  'Timeout',
+]);
 /** Errors worth another attempt when the run is resumed. */
-const RETRY_ON_RESUME: ReadonlySet<string> = new Set(['Throttled', 'Network', 'ServiceUnavailable', 'ModelNotReady', 'ModelTimeout', 'Cancelled', ...FATAL]);
+const RETRY_ON_RESUME: ReadonlySet<string> = new Set([
+  'Throttled',
+  'Network',
+  'ServiceUnavailable',
+  'ModelNotReady',
+  'ModelTimeout',
+  'Cancelled',
+  ...FATAL,
+]);
 
 export function partialPathFor(outputPath: string): string {
   return `${outputPath}.partial`;
@@ -114,7 +134,15 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
   let written = 0;
   let resumed = 0;
   let seen = 0;
-  const progress = () => opts.onProgress?.({ done: lines.size, total, failed, resumed, concurrency: limiter.concurrency, throttled: limiter.stats.throttled });
+  const progress = () =>
+    opts.onProgress?.({
+      done: lines.size,
+      total,
+      failed,
+      resumed,
+      concurrency: limiter.concurrency,
+      throttled: limiter.stats.throttled,
+    });
   const record = async (row: BatchRow, line: BatchOutputLine) => {
     const text = JSON.stringify(line);
     // Writes go out in the order they are made: the offset is taken before any other task can write.
@@ -129,8 +157,17 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
   };
   const run = async (row: BatchRow) => {
     const line = row.problem
-      ? { row: row.index, input: row.input, modelId: opts.modelId, error: { code: 'InvalidRow' as const, message: row.problem } }
-      : await limiter.run(() => opts.invoke(row, abort.signal), (l) => retryFor(l.error?.code), abort.signal);
+      ? {
+          row: row.index,
+          input: row.input,
+          modelId: opts.modelId,
+          error: { code: 'InvalidRow' as const, message: row.problem },
+        }
+      : await limiter.run(
+          () => opts.invoke(row, abort.signal),
+          (l) => retryFor(l.error?.code),
+          abort.signal,
+        );
     // An answer that arrived is kept even after a cancel (it was paid for); a cancelled call is not.
     if (line.error?.code === 'Cancelled') return;
     if (line.error && FATAL.has(line.error.code)) {
@@ -213,7 +250,8 @@ async function indexPartial(file: string, modelId: string): Promise<{ index: Map
       continue; // a line cut short by a crash mid-write: that row is simply run again
     }
     if (typeof l.row !== 'number') continue;
-    const holds = (l.error?.code === 'InvalidRow' || l.modelId === modelId) && (!l.error || !RETRY_ON_RESUME.has(l.error.code));
+    const holds =
+      (l.error?.code === 'InvalidRow' || l.modelId === modelId) && (!l.error || !RETRY_ON_RESUME.has(l.error.code));
     if (holds) index.set(l.row, { offset: at, length, failed: l.error !== undefined, inputHash: hashOf(l.input) });
     else index.delete(l.row);
   }

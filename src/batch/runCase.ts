@@ -30,7 +30,10 @@ export interface PreparedCase {
 export type CaseRun = RefusedCase | (PreparedCase & { outcome: InvokeOutcome });
 
 /** The input checked and rendered into a request; nothing is sent. */
-export async function prepareCase(input: Record<string, unknown>, steps: CaseSteps): Promise<RefusedCase | PreparedCase> {
+export async function prepareCase(
+  input: Record<string, unknown>,
+  steps: CaseSteps,
+): Promise<RefusedCase | PreparedCase> {
   const problem = steps.problem(input);
   if (problem) return { ok: false, code: 'InvalidRow', message: problem };
   let rendered: RenderResult;
@@ -45,7 +48,11 @@ export async function prepareCase(input: Record<string, unknown>, steps: CaseSte
 }
 
 /** The input checked, rendered and sent once through `call` (which brings its own retries and limits). */
-export async function runCase(input: Record<string, unknown>, steps: CaseSteps, call: (request: ConverseRequest) => Promise<InvokeOutcome>): Promise<CaseRun> {
+export async function runCase(
+  input: Record<string, unknown>,
+  steps: CaseSteps,
+  call: (request: ConverseRequest) => Promise<InvokeOutcome>,
+): Promise<CaseRun> {
   const prepared = await prepareCase(input, steps);
   if (!prepared.ok) return prepared;
   return { ...prepared, outcome: await call(prepared.request) };

@@ -107,10 +107,12 @@ export class AdaptiveLimiter {
       this.inFlight++;
       return Promise.resolve();
     }
-    return new Promise((resolve) => this.waiting.push(() => {
-      this.inFlight++;
-      resolve();
-    }));
+    return new Promise((resolve) =>
+      this.waiting.push(() => {
+        this.inFlight++;
+        resolve();
+      }),
+    );
   }
 
   private release(): void {

@@ -1,7 +1,12 @@
 // The only module that imports the AWS SDK. It is bundled on its own (dist/awsSdk.js) and required on
 // first use, so activation never pays for loading the SDK. Everything else talks to the interfaces in
 // ./clients.ts.
-import { BedrockRuntimeClient, ConverseCommand, ConverseStreamCommand, CountTokensCommand } from '@aws-sdk/client-bedrock-runtime';
+import {
+  BedrockRuntimeClient,
+  ConverseCommand,
+  ConverseStreamCommand,
+  CountTokensCommand,
+} from '@aws-sdk/client-bedrock-runtime';
 import { createReadStream, promises as fs } from 'node:fs';
 import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -26,14 +31,29 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import type { AwsSettings } from './settings';
-import type { BatchInference, BedrockClients, ControlPlane, Customization, InvocationJob, JobSummary, Runtime, Storage } from './clients';
+import type {
+  BatchInference,
+  BedrockClients,
+  ControlPlane,
+  Customization,
+  InvocationJob,
+  JobSummary,
+  Runtime,
+  Storage,
+} from './clients';
 
 /**
  * A call that gives up when the service has not answered in time: a server that accepts the connection
  * and never answers would otherwise keep a run (or a batch row) waiting with no end; the SDK times out
  * nothing before the response headers. The caller's signal (Stop) stays linked for the whole stream.
  */
-async function untilAnswered<T>(call: (signal: AbortSignal) => Promise<T>, signal: AbortSignal | undefined, ms: number, what: string, where: () => Promise<string>): Promise<T> {
+async function untilAnswered<T>(
+  call: (signal: AbortSignal) => Promise<T>,
+  signal: AbortSignal | undefined,
+  ms: number,
+  what: string,
+  where: () => Promise<string>,
+): Promise<T> {
   const inner = new AbortController();
   if (signal?.aborted) inner.abort(signal.reason);
   else signal?.addEventListener('abort', () => inner.abort(signal.reason), { once: true });
@@ -70,11 +90,28 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   const controlClient = new BedrockClient(common);
 
   const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
-  const where = async () => endpoint ?? `bedrock-runtime.${(await runtimeClient.config.region()) || 'the region'}.amazonaws.com`;
+  const where = async () =>
+    endpoint ?? `bedrock-runtime.${(await runtimeClient.config.region()) || 'the region'}.amazonaws.com`;
   const runtime: Runtime = {
     converse: (input, signal, options) =>
-      untilAnswered((s) => (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), { abortSignal: s }), signal, settings.converseTimeoutMs ?? 300_000, 'answer', where),
-    converseStream: (input, signal) => untilAnswered((s) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: s }), signal, settings.firstByteTimeoutMs ?? 60_000, 'start streaming', where),
+      untilAnswered(
+        (s) =>
+          (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), {
+            abortSignal: s,
+          }),
+        signal,
+        settings.converseTimeoutMs ?? 300_000,
+        'answer',
+        where,
+      ),
+    converseStream: (input, signal) =>
+      untilAnswered(
+        (s) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: s }),
+        signal,
+        settings.firstByteTimeoutMs ?? 60_000,
+        'start streaming',
+        where,
+      ),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
   };
@@ -93,7 +130,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
     async listCustomModels() {
       const all = [];
-      for await (const page of paginateListCustomModels({ client: controlClient, pageSize: 1000 }, {})) all.push(...(page.modelSummaries ?? []));
+      for await (const page of paginateListCustomModels({ client: controlClient, pageSize: 1000 }, {}))
+        all.push(...(page.modelSummaries ?? []));
       return all;
     },
     async listProvisionedThroughputs() {
@@ -107,11 +145,25 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   };
 
   // A custom endpoint (the setting or AWS_ENDPOINT_URL[_S3]) is a local or private S3: path-style.
-  const s3Client = new S3Client({ ...common, forcePathStyle: Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL) });
+  const s3Client = new S3Client({
+    ...common,
+    forcePathStyle: Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
+  });
   const storage: Storage = {
     async uploadFile(bucket, key, filePath, onProgress, signal) {
       const { size } = await fs.stat(filePath);
-      const upload = new Upload({ client: s3Client, params: { Bucket: bucket, Key: key, Body: createReadStream(filePath), ContentLength: size, ContentType: 'application/jsonl' }, partSize: 8 * 1024 * 1024, queueSize: 4 });
+      const upload = new Upload({
+        client: s3Client,
+        params: {
+          Bucket: bucket,
+          Key: key,
+          Body: createReadStream(filePath),
+          ContentLength: size,
+          ContentType: 'application/jsonl',
+        },
+        partSize: 8 * 1024 * 1024,
+        queueSize: 4,
+      });
       upload.on('httpUploadProgress', (p) => onProgress?.({ loaded: p.loaded ?? 0, total: p.total ?? size }));
       signal?.addEventListener('abort', () => void upload.abort());
       await upload.done();
@@ -122,7 +174,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
     async listKeys(bucket, prefix) {
       const keys: string[] = [];
-      for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: bucket, Prefix: prefix })) keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
+      for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: bucket, Prefix: prefix }))
+        keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
       return keys;
     },
     async readText(bucket, key, signal) {
@@ -131,7 +184,19 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
   };
 
-  const toSummary = (j: { jobArn?: string; jobName?: string; status?: string; baseModelArn?: string; customModelArn?: string; outputModelArn?: string; customModelName?: string; outputModelName?: string; customizationType?: string; creationTime?: Date; endTime?: Date }): JobSummary => ({
+  const toSummary = (j: {
+    jobArn?: string;
+    jobName?: string;
+    status?: string;
+    baseModelArn?: string;
+    customModelArn?: string;
+    outputModelArn?: string;
+    customModelName?: string;
+    outputModelName?: string;
+    customizationType?: string;
+    creationTime?: Date;
+    endTime?: Date;
+  }): JobSummary => ({
     jobArn: j.jobArn ?? '',
     jobName: j.jobName ?? '',
     status: j.status ?? 'Unknown',
@@ -161,20 +226,36 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
     async listJobs() {
       const all: JobSummary[] = [];
-      for await (const page of paginateListModelCustomizationJobs({ client: controlClient, pageSize: 100 }, { sortBy: 'CreationTime', sortOrder: 'Descending' })) {
+      for await (const page of paginateListModelCustomizationJobs(
+        { client: controlClient, pageSize: 100 },
+        { sortBy: 'CreationTime', sortOrder: 'Descending' },
+      )) {
         all.push(...(page.modelCustomizationJobSummaries ?? []).map(toSummary));
       }
       return all;
     },
     async getJob(jobArn) {
       const j = await controlClient.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
-      return { ...toSummary(j), failureMessage: j.failureMessage, trainingLoss: j.trainingMetrics?.trainingLoss, validationLoss: j.validationMetrics?.[0]?.validationLoss, hyperParameters: j.hyperParameters };
+      return {
+        ...toSummary(j),
+        failureMessage: j.failureMessage,
+        trainingLoss: j.trainingMetrics?.trainingLoss,
+        validationLoss: j.validationMetrics?.[0]?.validationLoss,
+        hyperParameters: j.hyperParameters,
+      };
     },
     async stopJob(jobArn) {
       await controlClient.send(new StopModelCustomizationJobCommand({ jobIdentifier: jobArn }));
     },
     async createProvisionedThroughput(name, modelArn, modelUnits, commitment) {
-      const out = await controlClient.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: name, modelId: modelArn, modelUnits, commitmentDuration: commitment }));
+      const out = await controlClient.send(
+        new CreateProvisionedModelThroughputCommand({
+          provisionedModelName: name,
+          modelId: modelArn,
+          modelUnits,
+          commitmentDuration: commitment,
+        }),
+      );
       return out.provisionedModelArn ?? '';
     },
   };
@@ -211,7 +292,10 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
     async listJobs() {
       const all: InvocationJob[] = [];
-      for await (const page of paginateListModelInvocationJobs({ client: controlClient, pageSize: 100 }, { sortBy: 'CreationTime', sortOrder: 'Descending' })) {
+      for await (const page of paginateListModelInvocationJobs(
+        { client: controlClient, pageSize: 100 },
+        { sortBy: 'CreationTime', sortOrder: 'Descending' },
+      )) {
         all.push(...(page.invocationJobSummaries ?? []).map(toInvocationJob));
       }
       return all;
@@ -240,7 +324,10 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
 }
 
 /** ~/.aws/config and ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE) as the credential chain reads them. */
-export async function readSharedIni(): Promise<{ configFile: Record<string, Record<string, string | undefined>>; credentialsFile: Record<string, Record<string, string | undefined>> }> {
+export async function readSharedIni(): Promise<{
+  configFile: Record<string, Record<string, string | undefined>>;
+  credentialsFile: Record<string, Record<string, string | undefined>>;
+}> {
   const files = await loadSharedConfigFiles({ ignoreCache: true });
   return { configFile: files.configFile, credentialsFile: files.credentialsFile };
 }

@@ -82,69 +82,68 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
   const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs] = await Promise.all([
     section(
       async () =>
-        (await control.listFoundationModels()).map(
-          (m): FoundationModel => ({
-            modelId: m.modelId ?? lastSegment(m.modelArn),
-            modelArn: m.modelArn ?? '',
-            modelName: m.modelName ?? m.modelId ?? '',
-            provider: m.providerName ?? 'Other',
-            inputModalities: m.inputModalities ?? [],
-            outputModalities: m.outputModalities ?? [],
-            streaming: m.responseStreamingSupported,
-            customizations: m.customizationsSupported ?? [],
-            inferenceTypes: m.inferenceTypesSupported ?? [],
-            legacy: m.modelLifecycle?.status === 'LEGACY',
-          }),
-        ),
+        (await control.listFoundationModels()).map((m): FoundationModel => ({
+          modelId: m.modelId ?? lastSegment(m.modelArn),
+          modelArn: m.modelArn ?? '',
+          modelName: m.modelName ?? m.modelId ?? '',
+          provider: m.providerName ?? 'Other',
+          inputModalities: m.inputModalities ?? [],
+          outputModalities: m.outputModalities ?? [],
+          streaming: m.responseStreamingSupported,
+          customizations: m.customizationsSupported ?? [],
+          inferenceTypes: m.inferenceTypesSupported ?? [],
+          legacy: m.modelLifecycle?.status === 'LEGACY',
+        })),
       { ...base, operation: 'ListFoundationModels' },
     ),
     section(
       async () =>
-        (await control.listInferenceProfiles()).map(
-          (p): InferenceProfile => ({
-            id: p.inferenceProfileId ?? '',
-            arn: p.inferenceProfileArn ?? '',
-            name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
-            type: p.type ?? 'SYSTEM_DEFINED',
-            status: p.status ?? 'ACTIVE',
-            modelIds: [...new Set((p.models ?? []).map((m) => lastSegment(m.modelArn)))],
-            regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
-          }),
-        ),
+        (await control.listInferenceProfiles()).map((p): InferenceProfile => ({
+          id: p.inferenceProfileId ?? '',
+          arn: p.inferenceProfileArn ?? '',
+          name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
+          type: p.type ?? 'SYSTEM_DEFINED',
+          status: p.status ?? 'ACTIVE',
+          modelIds: [...new Set((p.models ?? []).map((m) => lastSegment(m.modelArn)))],
+          regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
+        })),
       { ...base, operation: 'ListInferenceProfiles' },
     ),
     section(
       async () =>
-        (await control.listCustomModels()).map(
-          (m): CustomModel => ({
-            arn: m.modelArn ?? '',
-            name: m.modelName ?? '',
-            baseModelId: lastSegment(m.baseModelArn),
-            baseModelName: m.baseModelName,
-            customizationType: m.customizationType,
-            status: m.modelStatus,
-            created: m.creationTime,
-          }),
-        ),
+        (await control.listCustomModels()).map((m): CustomModel => ({
+          arn: m.modelArn ?? '',
+          name: m.modelName ?? '',
+          baseModelId: lastSegment(m.baseModelArn),
+          baseModelName: m.baseModelName,
+          customizationType: m.customizationType,
+          status: m.modelStatus,
+          created: m.creationTime,
+        })),
       { ...base, operation: 'ListCustomModels' },
     ),
     section(
       async () =>
-        (await control.listProvisionedThroughputs()).map(
-          (p): ProvisionedThroughput => ({
-            arn: p.provisionedModelArn ?? '',
-            name: p.provisionedModelName ?? '',
-            modelArn: p.modelArn ?? '',
-            foundationModelArn: p.foundationModelArn,
-            status: p.status ?? 'Unknown',
-            modelUnits: p.modelUnits,
-            commitment: p.commitmentDuration,
-          }),
-        ),
+        (await control.listProvisionedThroughputs()).map((p): ProvisionedThroughput => ({
+          arn: p.provisionedModelArn ?? '',
+          name: p.provisionedModelName ?? '',
+          modelArn: p.modelArn ?? '',
+          foundationModelArn: p.foundationModelArn,
+          status: p.status ?? 'Unknown',
+          modelUnits: p.modelUnits,
+          commitment: p.commitmentDuration,
+        })),
       { ...base, operation: 'ListProvisionedModelThroughputs' },
     ),
   ]);
-  return { region, fetchedAt: new Date().toISOString(), foundationModels, inferenceProfiles, customModels, provisionedThroughputs };
+  return {
+    region,
+    fetchedAt: new Date().toISOString(),
+    foundationModels,
+    inferenceProfiles,
+    customModels,
+    provisionedThroughputs,
+  };
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
@@ -157,7 +156,12 @@ export function groupByProvider(models: FoundationModel[]): Map<string, Foundati
   }
   const sorted = new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)));
   for (const list of sorted.values()) {
-    list.sort((a, b) => Number(a.legacy) - Number(b.legacy) || a.modelName.localeCompare(b.modelName) || a.modelId.localeCompare(b.modelId));
+    list.sort(
+      (a, b) =>
+        Number(a.legacy) - Number(b.legacy) ||
+        a.modelName.localeCompare(b.modelName) ||
+        a.modelId.localeCompare(b.modelId),
+    );
   }
   return sorted;
 }
@@ -176,7 +180,10 @@ export interface ResolvedModel {
 }
 
 /** Finds what a model reference names in the catalogue. */
-export function resolveInCatalogue(ref: ModelRef, catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>): ResolvedModel {
+export function resolveInCatalogue(
+  ref: ModelRef,
+  catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>,
+): ResolvedModel {
   const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
   if (ref.kind === 'provisioned-model') {
     const pt = catalogue.provisionedThroughputs.items.find((p) => p.arn === ref.modelId);
@@ -184,7 +191,9 @@ export function resolveInCatalogue(ref: ModelRef, catalogue: Pick<Catalogue, 'fo
     return { kind: 'provisioned', model: byId(pt.foundationModelArn?.split('/').pop()) };
   }
   if (ref.kind === 'custom-model') {
-    return catalogue.customModels.items.some((c) => c.arn === ref.modelId) ? { kind: 'custom', model: byId(ref.baseModelId) } : { kind: 'unknown' };
+    return catalogue.customModels.items.some((c) => c.arn === ref.modelId)
+      ? { kind: 'custom', model: byId(ref.baseModelId) }
+      : { kind: 'unknown' };
   }
   if (ref.kind === 'inference-profile') {
     const p = catalogue.inferenceProfiles.items.find((x) => x.id === ref.modelId || x.arn === ref.modelId);
@@ -197,7 +206,6 @@ export function resolveInCatalogue(ref: ModelRef, catalogue: Pick<Catalogue, 'fo
   return { kind: 'unknown' };
 }
 
-
 /** Something in the catalogue a prompt can run on (the Models view's nodes for them have these shapes). */
 export type CatalogueEntry =
   | { kind: 'model'; model: FoundationModel }
@@ -206,7 +214,11 @@ export type CatalogueEntry =
   | { kind: 'provisioned'; throughput: ProvisionedThroughput };
 
 /** The inference profile for a base model, preferring the region's geography (`us.`, `eu.`, `apac.`). */
-export function profileFor(catalogue: Pick<Catalogue, 'inferenceProfiles' | 'region'> | undefined, modelId: string, fallbackRegion = 'us-east-1'): string | undefined {
+export function profileFor(
+  catalogue: Pick<Catalogue, 'inferenceProfiles' | 'region'> | undefined,
+  modelId: string,
+  fallbackRegion = 'us-east-1',
+): string | undefined {
   const base = normalizeModelRef(modelId).baseModelId ?? modelId;
   const profiles = catalogue?.inferenceProfiles.items.filter((p) => p.modelIds.includes(base)) ?? [];
   const region = catalogue?.region ?? fallbackRegion;
@@ -219,19 +231,32 @@ export function profileFor(catalogue: Pick<Catalogue, 'inferenceProfiles' | 'reg
  * one, a provisioned throughput's ARN for a provisioned-only or custom model. Throws, with the fix, when
  * the account has nothing to run it on.
  */
-export function runnableId(entry: CatalogueEntry | { kind: 'section' | 'provider' | 'error' }, catalogue: Catalogue | undefined, fallbackRegion?: string): string {
-  const inService = (match: (p: ProvisionedThroughput) => boolean) => catalogue?.provisionedThroughputs.items.find((p) => match(p) && p.status === 'InService');
+export function runnableId(
+  entry: CatalogueEntry | { kind: 'section' | 'provider' | 'error' },
+  catalogue: Catalogue | undefined,
+  fallbackRegion?: string,
+): string {
+  const inService = (match: (p: ProvisionedThroughput) => boolean) =>
+    catalogue?.provisionedThroughputs.items.find((p) => match(p) && p.status === 'InService');
   switch (entry.kind) {
     case 'model': {
       const m = entry.model;
       if (reachability(m) === 'inference-profile') {
         const profile = profileFor(catalogue, m.modelId, fallbackRegion);
-        if (!profile) throw new BedrockError('NeedsInferenceProfile', `${m.modelName} runs only through an inference profile, and this account lists none for it in ${catalogue?.region ?? 'this region'}.`);
+        if (!profile)
+          throw new BedrockError(
+            'NeedsInferenceProfile',
+            `${m.modelName} runs only through an inference profile, and this account lists none for it in ${catalogue?.region ?? 'this region'}.`,
+          );
         return profile;
       }
       if (reachability(m) === 'provisioned') {
         const pt = inService((p) => p.foundationModelArn?.endsWith(`/${m.modelId}`) === true);
-        if (!pt) throw new BedrockError('Validation', `${m.modelId} runs only with Provisioned Throughput, and this account has none in service for it. Buy Provisioned Throughput in the Bedrock console, or pick the on-demand model.`);
+        if (!pt)
+          throw new BedrockError(
+            'Validation',
+            `${m.modelId} runs only with Provisioned Throughput, and this account has none in service for it. Buy Provisioned Throughput in the Bedrock console, or pick the on-demand model.`,
+          );
         return pt.arn;
       }
       return m.modelId;
@@ -243,7 +268,11 @@ export function runnableId(entry: CatalogueEntry | { kind: 'section' | 'provider
     case 'custom': {
       const model = entry.model;
       const pt = inService((p) => p.modelArn === model.arn);
-      if (!pt) throw new BedrockError('Validation', `${model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`);
+      if (!pt)
+        throw new BedrockError(
+          'Validation',
+          `${model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`,
+        );
       return pt.arn;
     }
     default:

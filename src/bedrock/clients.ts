@@ -18,7 +18,11 @@ import type { AwsSettings } from './settings';
 
 export interface Runtime {
   /** `retries: false` makes one attempt only (batch runs and prompt tests retry through their own limiter). */
-  converse(input: ConverseCommandInput, signal?: AbortSignal, options?: { retries?: boolean }): Promise<ConverseCommandOutput>;
+  converse(
+    input: ConverseCommandInput,
+    signal?: AbortSignal,
+    options?: { retries?: boolean },
+  ): Promise<ConverseCommandOutput>;
   converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<ConverseStreamCommandOutput>;
   countTokens(input: CountTokensCommandInput, signal?: AbortSignal): Promise<CountTokensCommandOutput>;
   region(): Promise<string>;
@@ -39,7 +43,13 @@ export interface UploadProgress {
 
 export interface Storage {
   /** Uploads a local file (multipart when large); resolves to its s3:// URI. */
-  uploadFile(bucket: string, key: string, filePath: string, onProgress?: (p: UploadProgress) => void, signal?: AbortSignal): Promise<string>;
+  uploadFile(
+    bucket: string,
+    key: string,
+    filePath: string,
+    onProgress?: (p: UploadProgress) => void,
+    signal?: AbortSignal,
+  ): Promise<string>;
   listBuckets(): Promise<string[]>;
   listKeys(bucket: string, prefix: string): Promise<string[]>;
   readText(bucket: string, key: string, signal?: AbortSignal): Promise<string>;
@@ -81,7 +91,12 @@ export interface Customization {
   listJobs(): Promise<JobSummary[]>;
   getJob(jobArn: string): Promise<JobDetails>;
   stopJob(jobArn: string): Promise<void>;
-  createProvisionedThroughput(name: string, modelArn: string, modelUnits: number, commitment?: 'OneMonth' | 'SixMonths'): Promise<string>;
+  createProvisionedThroughput(
+    name: string,
+    modelArn: string,
+    modelUnits: number,
+    commitment?: 'OneMonth' | 'SixMonths',
+  ): Promise<string>;
 }
 
 export interface InvocationJobInput {

@@ -32,7 +32,8 @@ export type ErrorCode =
   | 'Unknown';
 
 /** Actions the VS Code side knows how to offer as buttons. */
-export type ErrorAction = 'openSettings' | 'selectProfile' | 'selectRegion' | 'retry' | 'showLog' | 'openModelAccess' | 'useInferenceProfile';
+export type ErrorAction =
+  'openSettings' | 'selectProfile' | 'selectRegion' | 'retry' | 'showLog' | 'openModelAccess' | 'useInferenceProfile';
 
 export class BedrockError extends Error {
   constructor(
@@ -84,10 +85,25 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   }
   // The SDK words this several ways (legacy profiles, sso-session tokens with or without refresh data, a
   // missing token file); all end by asking for `aws sso login` (test/emulator/sso.test.ts checks each).
-  if (/SSO session .*(expired|invalid)|Token is expired|The SSO session associated with this profile has expired|refresh failed|To refresh this SSO session run/i.test(message) || name === 'SSOTokenProviderFailure') {
-    return new BedrockError('SsoExpired', `The AWS SSO session for profile "${profile}" has expired. Run \`aws sso login --profile ${profile}\` in a terminal, then retry.`, ['retry', 'selectProfile'], err);
+  if (
+    /SSO session .*(expired|invalid)|Token is expired|The SSO session associated with this profile has expired|refresh failed|To refresh this SSO session run/i.test(
+      message,
+    ) ||
+    name === 'SSOTokenProviderFailure'
+  ) {
+    return new BedrockError(
+      'SsoExpired',
+      `The AWS SSO session for profile "${profile}" has expired. Run \`aws sso login --profile ${profile}\` in a terminal, then retry.`,
+      ['retry', 'selectProfile'],
+      err,
+    );
   }
-  if (name === 'CredentialsProviderError' || /Could not load credentials|Unable to find (a )?credential|credentials? (is|are) missing|Profile .* (could not be found|not found)/i.test(message)) {
+  if (
+    name === 'CredentialsProviderError' ||
+    /Could not load credentials|Unable to find (a )?credential|credentials? (is|are) missing|Profile .* (could not be found|not found)/i.test(
+      message,
+    )
+  ) {
     return new BedrockError(
       'NoCredentials',
       `No AWS credentials found for profile "${profile}". Run \`aws configure\` or \`aws sso login --profile ${profile}\`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or choose another profile.`,
@@ -95,14 +111,37 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       err,
     );
   }
-  if (name === 'ExpiredTokenException' || name === 'ExpiredToken' || /security token included in the request is expired/i.test(message)) {
-    return new BedrockError('ExpiredCredentials', `The AWS credentials for profile "${profile}" have expired. Refresh them (for SSO: \`aws sso login --profile ${profile}\`), then retry.`, ['retry', 'selectProfile'], err);
+  if (
+    name === 'ExpiredTokenException' ||
+    name === 'ExpiredToken' ||
+    /security token included in the request is expired/i.test(message)
+  ) {
+    return new BedrockError(
+      'ExpiredCredentials',
+      `The AWS credentials for profile "${profile}" have expired. Refresh them (for SSO: \`aws sso login --profile ${profile}\`), then retry.`,
+      ['retry', 'selectProfile'],
+      err,
+    );
   }
-  if (name === 'UnrecognizedClientException' || name === 'InvalidSignatureException' || /security token included in the request is invalid/i.test(message)) {
-    return new BedrockError('NoCredentials', `AWS rejected the credentials of profile "${profile}" as invalid. Check the access key, or sign in again.`, ['selectProfile'], err);
+  if (
+    name === 'UnrecognizedClientException' ||
+    name === 'InvalidSignatureException' ||
+    /security token included in the request is invalid/i.test(message)
+  ) {
+    return new BedrockError(
+      'NoCredentials',
+      `AWS rejected the credentials of profile "${profile}" as invalid. Check the access key, or sign in again.`,
+      ['selectProfile'],
+      err,
+    );
   }
   if (/Region is missing|region.*not.*(set|configured)/i.test(message)) {
-    return new BedrockError('NoRegion', 'No AWS region is set. Choose a region (status bar or the bedrockPromptLab.region setting), or set AWS_REGION.', ['selectRegion', 'openSettings'], err);
+    return new BedrockError(
+      'NoRegion',
+      'No AWS region is set. Choose a region (status bar or the bedrockPromptLab.region setting), or set AWS_REGION.',
+      ['selectRegion', 'openSettings'],
+      err,
+    );
   }
   switch (name) {
     case 'AccessDeniedException':
@@ -114,15 +153,30 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
           err,
         );
       }
-      return new BedrockError('AccessDenied', `Access denied (${ctx.operation}): ${message} Check the IAM permissions of profile "${profile}".`, ['selectProfile'], err);
+      return new BedrockError(
+        'AccessDenied',
+        `Access denied (${ctx.operation}): ${message} Check the IAM permissions of profile "${profile}".`,
+        ['selectProfile'],
+        err,
+      );
     case 'ThrottlingException':
     case 'TooManyRequestsException':
     case 'ServiceQuotaExceededException':
       return throttled(attempts, err);
     case 'ModelNotReadyException':
-      return new BedrockError('ModelNotReady', `The model${ctx.modelId ? ` ${ctx.modelId}` : ''} is not ready yet (it is being loaded). Retry in a minute.`, ['retry'], err);
+      return new BedrockError(
+        'ModelNotReady',
+        `The model${ctx.modelId ? ` ${ctx.modelId}` : ''} is not ready yet (it is being loaded). Retry in a minute.`,
+        ['retry'],
+        err,
+      );
     case 'ModelTimeoutException':
-      return new BedrockError('ModelTimeout', 'The model timed out while processing the request. Retry, or shorten the prompt or maxOutputTokens.', ['retry'], err);
+      return new BedrockError(
+        'ModelTimeout',
+        'The model timed out while processing the request. Retry, or shorten the prompt or maxOutputTokens.',
+        ['retry'],
+        err,
+      );
     case 'ModelErrorException':
       return new BedrockError('ModelError', `The model returned an error: ${message}`, ['retry'], err);
     case 'ModelStreamErrorException':
@@ -145,7 +199,12 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       }
       // The model (or its deployment) cannot stream: the caller falls back to Converse on this code.
       if (/unsupported for streaming|does not support streaming/i.test(message)) {
-        return new BedrockError('StreamingUnsupported', `${ctx.modelId ?? 'This model'} cannot stream its answer: ${message}`, [], err);
+        return new BedrockError(
+          'StreamingUnsupported',
+          `${ctx.modelId ?? 'This model'} cannot stream its answer: ${message}`,
+          [],
+          err,
+        );
       }
       return new BedrockError('Validation', `Bedrock rejected the request: ${message}`, [], err);
     }
@@ -155,35 +214,72 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (kind === 'throttling') return throttled(attempts, err);
   if (kind === 'server') return unavailable(message, err);
   if (name === 'ResponseTimeout') {
-    return new BedrockError('Timeout', `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`, ['retry', 'openSettings'], err);
+    return new BedrockError(
+      'Timeout',
+      `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`,
+      ['retry', 'openSettings'],
+      err,
+    );
   }
   // The HTTP/2 handler reports a refused connection as a cancelled stream caused by ECONNREFUSED.
   const code = networkCode(err);
   if (code === 'ECONNREFUSED') {
     const address = /ECONNREFUSED\s+([^\s)|]+)/.exec(causeMessages(err))?.[1];
-    return new BedrockError('EndpointUnreachable', `Nothing answers at the Bedrock endpoint${address ? ` ${address}` : ''} (connection refused). Check bedrockPromptLab.endpoint and the AWS_ENDPOINT_URL* variables, or start the server it names.`, ['openSettings', 'retry'], err);
+    return new BedrockError(
+      'EndpointUnreachable',
+      `Nothing answers at the Bedrock endpoint${address ? ` ${address}` : ''} (connection refused). Check bedrockPromptLab.endpoint and the AWS_ENDPOINT_URL* variables, or start the server it names.`,
+      ['openSettings', 'retry'],
+      err,
+    );
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     // The endpoint's host name does not resolve: most often a region where Bedrock is not offered.
-    return new BedrockError('Network', `Could not find the Bedrock endpoint${ctx.region ? ` for ${ctx.region}` : ''} (${code}): Amazon Bedrock may not be offered in this region, or the network is down. Pick a region where Bedrock runs.`, ['selectRegion', 'retry'], err);
+    return new BedrockError(
+      'Network',
+      `Could not find the Bedrock endpoint${ctx.region ? ` for ${ctx.region}` : ''} (${code}): Amazon Bedrock may not be offered in this region, or the network is down. Pick a region where Bedrock runs.`,
+      ['selectRegion', 'retry'],
+      err,
+    );
   }
-  if (['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) || name === 'TimeoutError') {
-    return new BedrockError('Network', `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`, ['retry', 'openSettings'], err);
+  if (
+    ['ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code) ||
+    name === 'TimeoutError'
+  ) {
+    return new BedrockError(
+      'Network',
+      `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`,
+      ['retry', 'openSettings'],
+      err,
+    );
   }
   return new BedrockError('Unknown', `${ctx.operation} failed: ${message}`, ['showLog'], err);
 }
 
 function throttled(attempts: number | undefined, err: unknown): BedrockError {
-  return new BedrockError('Throttled', `Bedrock is throttling requests${attempts ? ` (still throttled after ${attempts} attempts)` : ''}. Wait a moment and retry, or use a cross-region inference profile for more throughput.`, ['retry'], err);
+  return new BedrockError(
+    'Throttled',
+    `Bedrock is throttling requests${attempts ? ` (still throttled after ${attempts} attempts)` : ''}. Wait a moment and retry, or use a cross-region inference profile for more throughput.`,
+    ['retry'],
+    err,
+  );
 }
 
 function unavailable(message: string, err: unknown): BedrockError {
-  return new BedrockError('ServiceUnavailable', `Bedrock is unavailable right now (${message}). Retry in a moment.`, ['retry'], err);
+  return new BedrockError(
+    'ServiceUnavailable',
+    `Bedrock is unavailable right now (${message}). Retry in a moment.`,
+    ['retry'],
+    err,
+  );
 }
 
 /** The Node network code of an error or of what caused it (the SDK wraps socket errors). */
 function networkCode(err: unknown): string {
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  ) {
     if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code) && !e.code.startsWith('ERR_')) return e.code;
   }
   return (err as { code?: string })?.code ?? '';
@@ -191,7 +287,12 @@ function networkCode(err: unknown): string {
 
 function causeMessages(err: unknown): string {
   const parts: string[] = [];
-  for (let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) parts.push(String(e.message ?? ''));
+  for (
+    let e = err as { message?: unknown; cause?: unknown } | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as typeof e, depth++
+  )
+    parts.push(String(e.message ?? ''));
   return parts.join(' | ');
 }
 

@@ -24,7 +24,12 @@ export interface InvokeOptions {
   now?: () => number;
 }
 
-export async function converseOnce(runtime: Runtime, request: ConverseCommandInput, ctx: ErrorContext, opts: InvokeOptions = {}): Promise<InvokeOutcome> {
+export async function converseOnce(
+  runtime: Runtime,
+  request: ConverseCommandInput,
+  ctx: ErrorContext,
+  opts: InvokeOptions = {},
+): Promise<InvokeOutcome> {
   const now = opts.now ?? (() => performance.now());
   const startedAt = now();
   try {
@@ -36,12 +41,17 @@ export async function converseOnce(runtime: Runtime, request: ConverseCommandInp
 }
 
 /** The one reading of a Converse response: text, reasoning, tool calls, stop reason, usage. */
-export function outcomeOf(out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics'>, latencyMs: number): InvokeOutcome {
+export function outcomeOf(
+  out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics'>,
+  latencyMs: number,
+): InvokeOutcome {
   const blocks = out.output?.message?.content ?? [];
   return {
     text: blocks.map((b) => b.text ?? '').join(''),
     reasoning: blocks.map((b) => b.reasoningContent?.reasoningText?.text ?? '').join(''),
-    toolCalls: blocks.filter((b) => b.toolUse).map((b) => ({ toolUseId: b.toolUse?.toolUseId ?? '', name: b.toolUse?.name ?? '', input: b.toolUse?.input })),
+    toolCalls: blocks
+      .filter((b) => b.toolUse)
+      .map((b) => ({ toolUseId: b.toolUse?.toolUseId ?? '', name: b.toolUse?.name ?? '', input: b.toolUse?.input })),
     stopReason: out.stopReason,
     usage: usageFrom(out.usage),
     serverLatencyMs: out.metrics?.latencyMs,

@@ -2,8 +2,19 @@
 import { reachability, type FoundationModel } from './catalogue';
 import { converseFeatures } from './modelFacts';
 
-const MOD: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
-const CUST: Record<string, string> = { FINE_TUNING: 'fine-tuning', CONTINUED_PRE_TRAINING: 'continued pre-training', DISTILLATION: 'distillation' };
+const MOD: Record<string, string> = {
+  TEXT: 'text',
+  IMAGE: 'image',
+  EMBEDDING: 'embedding',
+  VIDEO: 'video',
+  SPEECH: 'speech',
+  AUDIO: 'audio',
+};
+const CUST: Record<string, string> = {
+  FINE_TUNING: 'fine-tuning',
+  CONTINUED_PRE_TRAINING: 'continued pre-training',
+  DISTILLATION: 'distillation',
+};
 const REACH: Record<string, string> = {
   'on-demand': 'on demand',
   'inference-profile': 'only through an inference profile',
@@ -17,7 +28,10 @@ export interface PriceInfo {
   source: string;
 }
 
-export function modelCardMarkdown(m: FoundationModel, extras: { price?: PriceInfo; contextWindow?: number; profiles?: string[] } = {}): string {
+export function modelCardMarkdown(
+  m: FoundationModel,
+  extras: { price?: PriceInfo; contextWindow?: number; profiles?: string[] } = {},
+): string {
   const f = converseFeatures(m.modelId);
   const converse = m.outputModalities.includes('TEXT');
   const yes = (b: boolean) => (b ? 'yes' : 'no');
@@ -35,18 +49,38 @@ export function modelCardMarkdown(m: FoundationModel, extras: { price?: PriceInf
     `| customization | ${m.customizations.map((c) => CUST[c] ?? c).join(', ') || 'none'} |`,
   ];
   if (converse) {
-    lines.push(`| Converse: system prompt | ${yes(f.systemPrompt)} |`, `| Converse: images | ${yes(m.inputModalities.includes('IMAGE'))} |`, `| Converse: documents | ${yes(f.documents)} |`, `| Converse: tools | ${yes(f.tools)} |`);
+    lines.push(
+      `| Converse: system prompt | ${yes(f.systemPrompt)} |`,
+      `| Converse: images | ${yes(m.inputModalities.includes('IMAGE'))} |`,
+      `| Converse: documents | ${yes(f.documents)} |`,
+      `| Converse: tools | ${yes(f.tools)} |`,
+    );
   } else {
     lines.push('| Converse | not a chat model |');
   }
   if (extras.contextWindow) lines.push(`| context window | ${extras.contextWindow.toLocaleString('en-US')} tokens |`);
-  if (extras.price) lines.push(`| price / 1K tokens | $${extras.price.inputPer1k} in · $${extras.price.outputPer1k} out (${extras.price.source}) |`);
-  if (extras.profiles && extras.profiles.length > 0) lines.push(`| inference profiles | ${extras.profiles.map((p) => `\`${p}\``).join(', ')} |`);
+  if (extras.price)
+    lines.push(
+      `| price / 1K tokens | $${extras.price.inputPer1k} in · $${extras.price.outputPer1k} out (${extras.price.source}) |`,
+    );
+  if (extras.profiles && extras.profiles.length > 0)
+    lines.push(`| inference profiles | ${extras.profiles.map((p) => `\`${p}\``).join(', ')} |`);
   return lines.join('\n');
 }
 
-const MODALITY_SHORT: Record<string, string> = { TEXT: 'text', IMAGE: 'image', EMBEDDING: 'embedding', VIDEO: 'video', SPEECH: 'speech', AUDIO: 'audio' };
-const CUSTOMIZATION_SHORT: Record<string, string> = { FINE_TUNING: 'fine-tune', CONTINUED_PRE_TRAINING: 'pre-train', DISTILLATION: 'distill' };
+const MODALITY_SHORT: Record<string, string> = {
+  TEXT: 'text',
+  IMAGE: 'image',
+  EMBEDDING: 'embedding',
+  VIDEO: 'video',
+  SPEECH: 'speech',
+  AUDIO: 'audio',
+};
+const CUSTOMIZATION_SHORT: Record<string, string> = {
+  FINE_TUNING: 'fine-tune',
+  CONTINUED_PRE_TRAINING: 'pre-train',
+  DISTILLATION: 'distill',
+};
 
 function modalities(list: string[]): string {
   return list.map((m) => MODALITY_SHORT[m] ?? m.toLowerCase()).join('+') || '?';

@@ -22,18 +22,44 @@ export interface ModelProblem {
   flagsCompare: boolean;
 }
 
-type CatalogueView = Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>;
+type CatalogueView = Pick<
+  Catalogue,
+  'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'
+>;
 
 export function modelProblems(modelRef: string, needs: PromptNeeds, catalogue?: CatalogueView): ModelProblem[] {
   const problems: ModelProblem[] = [];
   const ref = normalizeModelRef(modelRef);
   const features = converseFeatures(ref.modelId);
   const label = ref.modelId;
-  const add = (severity: ModelProblem['severity'], code: ModelProblem['code'], message: string, reason: string, flagsCompare = severity === 'error') =>
-    problems.push({ severity, code, message, reason, flagsCompare });
-  if (needs.system && !features.systemPrompt) add('error', 'model-capability', `${label} does not accept a system prompt through Converse: move the system text into the first user turn.`, 'it does not accept a system prompt');
-  if (needs.tools && !features.tools) add('error', 'model-capability', `${label} does not support tool use through Converse: remove \`tools\` or pick another model.`, 'it does not support tool use');
-  if (needs.documents && !features.documents) add('error', 'model-capability', `${label} does not accept documents through Converse.`, 'it does not accept documents');
+  const add = (
+    severity: ModelProblem['severity'],
+    code: ModelProblem['code'],
+    message: string,
+    reason: string,
+    flagsCompare = severity === 'error',
+  ) => problems.push({ severity, code, message, reason, flagsCompare });
+  if (needs.system && !features.systemPrompt)
+    add(
+      'error',
+      'model-capability',
+      `${label} does not accept a system prompt through Converse: move the system text into the first user turn.`,
+      'it does not accept a system prompt',
+    );
+  if (needs.tools && !features.tools)
+    add(
+      'error',
+      'model-capability',
+      `${label} does not support tool use through Converse: remove \`tools\` or pick another model.`,
+      'it does not support tool use',
+    );
+  if (needs.documents && !features.documents)
+    add(
+      'error',
+      'model-capability',
+      `${label} does not accept documents through Converse.`,
+      'it does not accept documents',
+    );
 
   if (!catalogue || catalogue.foundationModels.error || catalogue.foundationModels.items.length === 0) return problems;
   const resolved = resolveInCatalogue(ref, catalogue);
@@ -41,24 +67,58 @@ export function modelProblems(modelRef: string, needs: PromptNeeds, catalogue?: 
   const m = resolved.model;
   if (!m) return problems;
   if (!m.outputModalities.includes('TEXT')) {
-    add('error', 'model-capability', `${m.modelName} generates ${m.outputModalities.join(', ').toLowerCase()}, not text: it cannot run through Converse.`, 'it does not generate text');
+    add(
+      'error',
+      'model-capability',
+      `${m.modelName} generates ${m.outputModalities.join(', ').toLowerCase()}, not text: it cannot run through Converse.`,
+      'it does not generate text',
+    );
     return problems;
   }
-  if (needs.images && !m.inputModalities.includes('IMAGE')) add('error', 'model-capability', `${m.modelName} does not accept images: pick a vision model (e.g. Claude 3 Haiku, Nova Lite).`, 'it does not accept images');
-  if (m.streaming === false) add('info', 'model-capability', `${m.modelName} cannot stream: runs wait for the whole answer.`, 'it cannot stream', true);
+  if (needs.images && !m.inputModalities.includes('IMAGE'))
+    add(
+      'error',
+      'model-capability',
+      `${m.modelName} does not accept images: pick a vision model (e.g. Claude 3 Haiku, Nova Lite).`,
+      'it does not accept images',
+    );
+  if (m.streaming === false)
+    add(
+      'info',
+      'model-capability',
+      `${m.modelName} cannot stream: runs wait for the whole answer.`,
+      'it cannot stream',
+      true,
+    );
   if (resolved.kind === 'foundation' && !m.inferenceTypes.includes('ON_DEMAND')) {
     const profile = catalogue.inferenceProfiles.items.find((p) => p.modelIds.includes(m.modelId));
     if (m.inferenceTypes.includes('INFERENCE_PROFILE') || profile) {
-      add('error', 'needs-profile', `${m.modelName} runs only through an inference profile${profile ? `: use \`${profile.id}\`` : ''}.`, 'it runs only through an inference profile', false);
+      add(
+        'error',
+        'needs-profile',
+        `${m.modelName} runs only through an inference profile${profile ? `: use \`${profile.id}\`` : ''}.`,
+        'it runs only through an inference profile',
+        false,
+      );
     } else if (m.inferenceTypes.includes('PROVISIONED')) {
-      add('error', 'needs-provisioned', `${m.modelId} runs only with Provisioned Throughput: use the provisioned model's ARN.`, 'it runs only with Provisioned Throughput', false);
+      add(
+        'error',
+        'needs-provisioned',
+        `${m.modelId} runs only with Provisioned Throughput: use the provisioned model's ARN.`,
+        'it runs only with Provisioned Throughput',
+        false,
+      );
     }
   }
   return problems;
 }
 
 /** What a rendered Converse request uses. */
-export function needsOfRequest(request: { system?: unknown[]; messages?: { content?: object[] }[]; toolConfig?: unknown }): PromptNeeds {
+export function needsOfRequest(request: {
+  system?: unknown[];
+  messages?: { content?: object[] }[];
+  toolConfig?: unknown;
+}): PromptNeeds {
   const blocks = (request.messages ?? []).flatMap((m) => m.content ?? []);
   return {
     images: blocks.some((b) => 'image' in b),

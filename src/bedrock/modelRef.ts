@@ -5,7 +5,13 @@
 export interface ModelRef {
   /** What is sent as Converse's modelId. */
   modelId: string;
-  kind: 'foundation-model' | 'inference-profile' | 'application-inference-profile' | 'custom-model' | 'provisioned-model' | 'other-arn';
+  kind:
+    | 'foundation-model'
+    | 'inference-profile'
+    | 'application-inference-profile'
+    | 'custom-model'
+    | 'provisioned-model'
+    | 'other-arn';
   /** The foundation model behind it, when it can be told from the reference alone. */
   baseModelId?: string;
   /** The profile's geography prefix (`us`, `eu`, `apac`, `global`, `us-gov`). */

@@ -23,11 +23,16 @@ export interface CostEstimate {
   source: string;
 }
 
-export function priceFor(modelRef: string, table: PriceTable, overrides: Record<string, Partial<ModelPrice>> = {}): { price: ModelPrice; source: string } | undefined {
+export function priceFor(
+  modelRef: string,
+  table: PriceTable,
+  overrides: Record<string, Partial<ModelPrice>> = {},
+): { price: ModelPrice; source: string } | undefined {
   const ref = normalizeModelRef(modelRef);
   for (const key of [ref.modelId, ref.baseModelId].filter((k): k is string => !!k)) {
     const o = overrides[key];
-    if (o && typeof o.input === 'number' && typeof o.output === 'number') return { price: { input: o.input, output: o.output }, source: 'your bedrockPromptLab.pricing setting' };
+    if (o && typeof o.input === 'number' && typeof o.output === 'number')
+      return { price: { input: o.input, output: o.output }, source: 'your bedrockPromptLab.pricing setting' };
   }
   // Context-length variants (`…-v1:0:300k`, `…-v1:0:8k`) cost what their base model costs.
   const id = ref.baseModelId ?? '';
@@ -37,17 +42,24 @@ export function priceFor(modelRef: string, table: PriceTable, overrides: Record<
 }
 
 /** Input tokens at the input price, output tokens at the output price; cache reads at 10% (the usual discount). */
-export function estimateCost(modelRef: string, usage: Usage | undefined, table: PriceTable, overrides?: Record<string, Partial<ModelPrice>>): CostEstimate | undefined {
+export function estimateCost(
+  modelRef: string,
+  usage: Usage | undefined,
+  table: PriceTable,
+  overrides?: Record<string, Partial<ModelPrice>>,
+): CostEstimate | undefined {
   if (!usage) return undefined;
   const p = priceFor(modelRef, table, overrides);
   if (!p) return undefined;
   const cacheRead = usage.cacheReadInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteInputTokens ?? 0;
   const usd =
-    (usage.inputTokens / 1000) * p.price.input + (usage.outputTokens / 1000) * p.price.output + (cacheRead / 1000) * p.price.input * 0.1 + (cacheWrite / 1000) * p.price.input * 1.25;
+    (usage.inputTokens / 1000) * p.price.input +
+    (usage.outputTokens / 1000) * p.price.output +
+    (cacheRead / 1000) * p.price.input * 0.1 +
+    (cacheWrite / 1000) * p.price.input * 1.25;
   return { usd, source: p.source };
 }
-
 
 export interface RunEstimate {
   inputTokens: number;
@@ -61,7 +73,11 @@ export interface RunEstimate {
 }
 
 /** Characters of text a Converse request sends (messages, system, tool specs): the basis of an estimate. */
-export function requestChars(request: { messages?: { content?: unknown[] }[]; system?: unknown[]; toolConfig?: unknown }): number {
+export function requestChars(request: {
+  messages?: { content?: unknown[] }[];
+  system?: unknown[];
+  toolConfig?: unknown;
+}): number {
   let chars = 0;
   const count = (blocks: unknown[] | undefined) => {
     for (const b of blocks ?? []) {
@@ -79,18 +95,33 @@ export function requestChars(request: { messages?: { content?: unknown[] }[]; sy
  * What a run of `calls` requests is likely to cost before it is sent: input tokens estimated at four
  * characters a token (close for English with most tokenizers), output bounded by maxTokens per call.
  */
-export function estimateRun(modelRef: string, calls: number, avgInputChars: number, maxTokensPerCall: number | undefined, table: PriceTable, overrides?: Record<string, Partial<ModelPrice>>): RunEstimate | undefined {
+export function estimateRun(
+  modelRef: string,
+  calls: number,
+  avgInputChars: number,
+  maxTokensPerCall: number | undefined,
+  table: PriceTable,
+  overrides?: Record<string, Partial<ModelPrice>>,
+): RunEstimate | undefined {
   const p = priceFor(modelRef, table, overrides);
   if (!p) return undefined;
   const inputTokens = Math.ceil((avgInputChars / 4) * calls);
   const maxOutputTokens = maxTokensPerCall === undefined ? undefined : maxTokensPerCall * calls;
   const inputUsd = (inputTokens / 1000) * p.price.input;
-  return { inputTokens, maxOutputTokens, inputUsd, maxUsd: maxOutputTokens === undefined ? undefined : inputUsd + (maxOutputTokens / 1000) * p.price.output, source: p.source };
+  return {
+    inputTokens,
+    maxOutputTokens,
+    inputUsd,
+    maxUsd: maxOutputTokens === undefined ? undefined : inputUsd + (maxOutputTokens / 1000) * p.price.output,
+    source: p.source,
+  };
 }
 
 /** "≈ $0.02 to $0.31" (or "at least $0.02" when the output is unbounded). */
 export function formatEstimate(e: RunEstimate, factor = 1): string {
   const usd = formatUsd;
   const low = usd(e.inputUsd * factor);
-  return e.maxUsd === undefined ? `at least ${low} (no maxOutputTokens: the output is unbounded)` : `≈ ${low} to ${usd(e.maxUsd * factor)}`;
+  return e.maxUsd === undefined
+    ? `at least ${low} (no maxOutputTokens: the output is unbounded)`
+    : `≈ ${low} to ${usd(e.maxUsd * factor)}`;
 }

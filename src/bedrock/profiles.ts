@@ -27,13 +27,17 @@ export function profilesFrom(configFile: ParsedIni, credentialsFile: ParsedIni):
   const out = new Map<string, ProfileInfo>();
   // The SDK keeps sso-session and services sections under a dotted name: they are not profiles.
   const profiles = (file: ParsedIni) => Object.entries(file).filter(([name]) => !name.includes('.'));
-  for (const [name, keys] of profiles(configFile)) out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'config' });
+  for (const [name, keys] of profiles(configFile))
+    out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'config' });
   for (const [name, keys] of profiles(credentialsFile)) {
     const existing = out.get(name);
-    if (existing) out.set(name, { ...existing, source: 'both', kind: existing.kind === 'config' ? kindOf(keys) : existing.kind });
+    if (existing)
+      out.set(name, { ...existing, source: 'both', kind: existing.kind === 'config' ? kindOf(keys) : existing.kind });
     else out.set(name, { name, region: keys.region, kind: kindOf(keys), source: 'credentials' });
   }
-  return [...out.values()].sort((a, b) => (a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name)));
+  return [...out.values()].sort((a, b) =>
+    a.name === 'default' ? -1 : b.name === 'default' ? 1 : a.name.localeCompare(b.name),
+  );
 }
 
 /** The profiles of the user's AWS files (read fresh each time: the user may just have run `aws configure`). */
@@ -44,7 +48,25 @@ export async function readProfiles(): Promise<ProfileInfo[]> {
 
 /** Regions where Amazon Bedrock is offered (runtime), for the region picker. */
 export const BEDROCK_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-2', 'us-gov-west-1', 'ca-central-1', 'sa-east-1',
-  'eu-central-1', 'eu-central-2', 'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2',
-  'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-south-1', 'ap-south-2', 'ap-southeast-1', 'ap-southeast-2',
+  'us-east-1',
+  'us-east-2',
+  'us-west-2',
+  'us-gov-west-1',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
 ];

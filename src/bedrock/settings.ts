@@ -23,7 +23,13 @@ export function normalizeSettings(s: AwsSettings): AwsSettings {
 /** Two settings with the same key share clients; any change rebuilds them. */
 export function sessionKey(s: AwsSettings): string {
   const n = normalizeSettings(s);
-  return JSON.stringify([n.profile ?? '', n.region ?? '', n.endpoint ?? '', n.firstByteTimeoutMs ?? 0, n.converseTimeoutMs ?? 0]);
+  return JSON.stringify([
+    n.profile ?? '',
+    n.region ?? '',
+    n.endpoint ?? '',
+    n.firstByteTimeoutMs ?? 0,
+    n.converseTimeoutMs ?? 0,
+  ]);
 }
 
 /** The profile the SDK will use: the setting, else AWS_PROFILE, else "default". */

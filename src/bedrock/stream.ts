@@ -67,7 +67,11 @@ export function usageFrom(u: TokenUsage | undefined): Usage | undefined {
   };
 }
 
-export async function consumeStream(events: AsyncIterable<ConverseStreamOutput>, cb: StreamCallbacks, opts: StreamOptions): Promise<StreamOutcome> {
+export async function consumeStream(
+  events: AsyncIterable<ConverseStreamOutput>,
+  cb: StreamCallbacks,
+  opts: StreamOptions,
+): Promise<StreamOutcome> {
   const now = opts.now ?? (() => performance.now());
   const out: StreamOutcome = { text: '', reasoning: '', toolCalls: [], latencyMs: 0, status: 'complete' };
   const toolInputs = new Map<number, { toolUseId: string; name: string; json: string }>();
@@ -92,7 +96,11 @@ export async function consumeStream(events: AsyncIterable<ConverseStreamOutput>,
       lastEventAt = Date.now();
       if (ev.contentBlockStart?.start?.toolUse) {
         const t = ev.contentBlockStart.start.toolUse;
-        toolInputs.set(ev.contentBlockStart.contentBlockIndex ?? 0, { toolUseId: t.toolUseId ?? '', name: t.name ?? '', json: '' });
+        toolInputs.set(ev.contentBlockStart.contentBlockIndex ?? 0, {
+          toolUseId: t.toolUseId ?? '',
+          name: t.name ?? '',
+          json: '',
+        });
       } else if (ev.contentBlockDelta?.delta) {
         const delta: ContentBlockDelta = ev.contentBlockDelta.delta;
         if (delta.text !== undefined) {
@@ -126,25 +134,49 @@ export async function consumeStream(events: AsyncIterable<ConverseStreamOutput>,
       out.status = 'stopped';
     } else if (stalled) {
       out.status = 'failed';
-      out.error = new BedrockError('StreamStalled', `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`, ['retry']);
+      out.error = new BedrockError(
+        'StreamStalled',
+        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`,
+        ['retry'],
+      );
     } else if (!sawStop) {
       out.status = 'failed';
-      out.error = new BedrockError('StreamInterrupted', 'The connection to Bedrock was cut before the answer finished. What arrived is kept. Retry.', ['retry']);
+      out.error = new BedrockError(
+        'StreamInterrupted',
+        'The connection to Bedrock was cut before the answer finished. What arrived is kept. Retry.',
+        ['retry'],
+      );
     }
   } catch (err) {
     if (opts.signal.aborted && !stalled) out.status = 'stopped';
     else if (stalled) {
       out.status = 'failed';
-      out.error = new BedrockError('StreamStalled', `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`, ['retry'], err);
+      out.error = new BedrockError(
+        'StreamStalled',
+        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`,
+        ['retry'],
+        err,
+      );
     } else {
       out.status = 'failed';
       const e = toBedrockError(err, opts.errorContext);
       if (e.code === 'Unknown' || e.code === 'Network') {
         // Not a modelled Bedrock exception: the transport broke (reset, HTTP/2 stream error, …).
-        out.error = new BedrockError('StreamInterrupted', `The connection to Bedrock was cut before the answer finished (${(err as Error)?.message ?? String(err)}). What arrived is kept. Retry.`, ['retry'], err);
+        out.error = new BedrockError(
+          'StreamInterrupted',
+          `The connection to Bedrock was cut before the answer finished (${(err as Error)?.message ?? String(err)}). What arrived is kept. Retry.`,
+          ['retry'],
+          err,
+        );
       } else {
         // An exception inside the stream is never retried by the SDK: say so, and that the text stays.
-        out.error = new BedrockError(e.code, `${e.message} (The stream broke after ${out.text.length} characters; what arrived is kept.)`, e.actions, err, e.data);
+        out.error = new BedrockError(
+          e.code,
+          `${e.message} (The stream broke after ${out.text.length} characters; what arrived is kept.)`,
+          e.actions,
+          err,
+          e.data,
+        );
       }
     }
   } finally {

@@ -18,7 +18,10 @@ export async function selectProfile(session: AwsSession): Promise<string | undef
   ];
   const pick = await vscode.window.showQuickPick(items, {
     title: 'AWS profile for Bedrock',
-    placeHolder: profiles.length === 0 ? 'No profiles in ~/.aws/config or ~/.aws/credentials; run `aws configure` to add one' : `Current: ${current}`,
+    placeHolder:
+      profiles.length === 0
+        ? 'No profiles in ~/.aws/config or ~/.aws/credentials; run `aws configure` to add one'
+        : `Current: ${current}`,
   });
   if (!pick || pick.value === undefined) return undefined;
   await config.update('profile', pick.value || undefined);
@@ -30,7 +33,11 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
   const pick = await vscode.window.showQuickPick(
     [
       { label: '$(account) Switch AWS profile', description: `now ${session.profile}`, id: 'profile' },
-      { label: '$(globe) Switch region', description: `now ${session.settings.region ?? process.env.AWS_REGION ?? 'the profile\'s region'}`, id: 'region' },
+      {
+        label: '$(globe) Switch region',
+        description: `now ${session.settings.region ?? process.env.AWS_REGION ?? "the profile's region"}`,
+        id: 'region',
+      },
     ],
     { title: 'Bedrock: AWS profile and region' },
   );
@@ -41,10 +48,13 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
 export async function selectRegion(session: AwsSession): Promise<string | undefined> {
   const current = session.settings.region ?? process.env.AWS_REGION ?? '';
   const items = [
-    { label: '$(refresh) Use the AWS default', description: 'AWS_REGION or the profile\'s region', value: '' },
+    { label: '$(refresh) Use the AWS default', description: "AWS_REGION or the profile's region", value: '' },
     ...BEDROCK_REGIONS.map((r) => ({ label: r, description: r === current ? 'current' : undefined, value: r })),
   ];
-  const pick = await vscode.window.showQuickPick(items, { title: 'AWS region for Bedrock', placeHolder: current ? `Current: ${current}` : 'Pick a region' });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'AWS region for Bedrock',
+    placeHolder: current ? `Current: ${current}` : 'Pick a region',
+  });
   if (!pick) return undefined;
   await config.update('region', pick.value || undefined);
   return pick.value;

@@ -45,7 +45,11 @@ const DEFAULT_SOURCES = '**/*.{prompt,jsonl,json,csv,txt,md}';
  * "Create Fine-tuning Dataset": asks for what is missing (model, customization type, sources), then
  * builds train.jsonl / validation.jsonl and a report with progress and Cancel.
  */
-export async function createDataset({ catalogue, logger }: Pick<Services, 'catalogue' | 'logger'>, arg?: CreateDatasetOptions | vscode.Uri | ModelNode, uris?: vscode.Uri[]): Promise<CreateDatasetResult | undefined> {
+export async function createDataset(
+  { catalogue, logger }: Pick<Services, 'catalogue' | 'logger'>,
+  arg?: CreateDatasetOptions | vscode.Uri | ModelNode,
+  uris?: vscode.Uri[],
+): Promise<CreateDatasetResult | undefined> {
   const folder = vscode.workspace.workspaceFolders?.[0];
   if (!folder) throw new BedrockError('PromptInvalid', 'Open a workspace folder: datasets are built from its files.');
   const opts: CreateDatasetOptions = arg instanceof vscode.Uri ? {} : arg && 'kind' in arg ? {} : (arg ?? {});
@@ -59,12 +63,22 @@ export async function createDataset({ catalogue, logger }: Pick<Services, 'catal
   if (!customization) return undefined;
   const rules = engine.rulesFor(modelId, customization);
   if (!rules) {
-    throw new BedrockError('Validation', `Bedrock does not offer ${customization === 'FINE_TUNING' ? 'fine-tuning' : 'continued pre-training'} for ${modelId}. Pick a customizable model (the Models view's "Can be customized" filter lists them).`);
+    throw new BedrockError(
+      'Validation',
+      `Bedrock does not offer ${customization === 'FINE_TUNING' ? 'fine-tuning' : 'continued pre-training'} for ${modelId}. Pick a customizable model (the Models view's "Can be customized" filter lists them).`,
+    );
   }
 
-  const outputDir = path.resolve(folder.uri.fsPath, opts.outputPath ?? path.join('datasets', `${modelId.split(':')[0].replace(/[^\w.-]/g, '-')}-${timestamp()}`));
+  const outputDir = path.resolve(
+    folder.uri.fsPath,
+    opts.outputPath ?? path.join('datasets', `${modelId.split(':')[0].replace(/[^\w.-]/g, '-')}-${timestamp()}`),
+  );
   const files = await findSources(folder, picked.length > 0 ? picked : undefined, opts.sources, outputDir);
-  if (files.length === 0) throw new BedrockError('Validation', 'No source files matched. Choose files or folders (Explorer: right-click → Create Fine-tuning Dataset) or give source globs.');
+  if (files.length === 0)
+    throw new BedrockError(
+      'Validation',
+      'No source files matched. Choose files or folders (Explorer: right-click → Create Fine-tuning Dataset) or give source globs.',
+    );
 
   const controller = new AbortController();
   if (opts.signal?.aborted) controller.abort();
@@ -88,8 +102,17 @@ export async function createDataset({ catalogue, logger }: Pick<Services, 'catal
           renderPrompt: async (text, rel) => {
             // The one rule for inputs: a prompt that needs a value it has no default for would train on blanks.
             const missing = missingVariables(promptEngine().analyzePrompt(text), {});
-            if (missing.length > 0) throw new Error(`Needs ${missing.map((n) => `{{${n}}}`).join(', ')}, which have no default: add them to \`input.default\` (or make them optional) so the example holds what a run would send.`);
-            return engine.conversationFromRequest((await promptEngine().renderPrompt(text, {}, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel)), { requireUserMessage: false })).request);
+            if (missing.length > 0)
+              throw new Error(
+                `Needs ${missing.map((n) => `{{${n}}}`).join(', ')}, which have no default: add them to \`input.default\` (or make them optional) so the example holds what a run would send.`,
+              );
+            return engine.conversationFromRequest(
+              (
+                await promptEngine().renderPrompt(text, {}, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel)), {
+                  requireUserMessage: false,
+                })
+              ).request,
+            );
           },
         },
         onProgress: (done, total, records) => {
@@ -113,32 +136,49 @@ export async function createDataset({ catalogue, logger }: Pick<Services, 'catal
     result.reportFile = reportFile;
   } catch {
     // The folder could not take the report either (the build's own message says why): no half report.
-    if (report.ok) void vscode.window.showWarningMessage(`The dataset was built, but its report could not be written to ${vscode.workspace.asRelativePath(outputDir)}.`);
+    if (report.ok)
+      void vscode.window.showWarningMessage(
+        `The dataset was built, but its report could not be written to ${vscode.workspace.asRelativePath(outputDir)}.`,
+      );
   }
-  logger.info(`dataset for ${modelId}: ${report.ok ? `${report.train} train / ${report.validation} validation` : report.failure}`);
-  if (opts.showReport !== false && result.reportFile) await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(reportFile));
+  logger.info(
+    `dataset for ${modelId}: ${report.ok ? `${report.train} train / ${report.validation} validation` : report.failure}`,
+  );
+  if (opts.showReport !== false && result.reportFile)
+    await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.file(reportFile));
   if (report.ok) {
-    void vscode.window.showInformationMessage(`Dataset ready: ${report.train} training and ${report.validation} validation records in ${vscode.workspace.asRelativePath(outputDir)}.`);
+    void vscode.window.showInformationMessage(
+      `Dataset ready: ${report.train} training and ${report.validation} validation records in ${vscode.workspace.asRelativePath(outputDir)}.`,
+    );
   } else {
     void vscode.window.showErrorMessage(`The dataset was not built: ${report.failure}`);
   }
   return result;
 }
 
-async function findSources(folder: vscode.WorkspaceFolder, picked: vscode.Uri[] | undefined, globs: string[] | undefined, outputDir: string): Promise<DatasetFile[]> {
+async function findSources(
+  folder: vscode.WorkspaceFolder,
+  picked: vscode.Uri[] | undefined,
+  globs: string[] | undefined,
+  outputDir: string,
+): Promise<DatasetFile[]> {
   const uris: vscode.Uri[] = [];
   if (picked) {
     for (const u of picked) {
       const stat = await vscode.workspace.fs.stat(u);
-      if (stat.type & vscode.FileType.Directory) uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(u, DEFAULT_SOURCES))));
+      if (stat.type & vscode.FileType.Directory)
+        uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(u, DEFAULT_SOURCES))));
       else uris.push(u);
     }
   } else {
     // `undefined` exclude applies files.exclude; .gitignore is applied below.
-    for (const g of globs ?? [DEFAULT_SOURCES]) uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, g))));
+    for (const g of globs ?? [DEFAULT_SOURCES])
+      uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, g))));
   }
   // No .gitignore: nothing more to exclude. (The `ignore` package lives in the dataset engine bundle.)
-  const ignored = datasetEngine().gitignoreFilter(await fs.readFile(path.join(folder.uri.fsPath, '.gitignore'), 'utf8').catch(() => ''));
+  const ignored = datasetEngine().gitignoreFilter(
+    await fs.readFile(path.join(folder.uri.fsPath, '.gitignore'), 'utf8').catch(() => ''),
+  );
   const seen = new Set<string>();
   const files: DatasetFile[] = [];
   for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
@@ -153,21 +193,44 @@ async function findSources(folder: vscode.WorkspaceFolder, picked: vscode.Uri[] 
 
 async function pickModel(catalogue: CatalogueService): Promise<string | undefined> {
   if (!catalogue.current) await catalogue.refresh();
-  const models = (catalogue.current?.foundationModels.items ?? []).filter((m: FoundationModel) => m.customizations.some((c) => c === 'FINE_TUNING' || c === 'CONTINUED_PRE_TRAINING'));
-  if (models.length === 0) throw new BedrockError('Validation', 'No model in this region can be customized (or the catalogue could not be listed). Try another region.');
+  const models = (catalogue.current?.foundationModels.items ?? []).filter((m: FoundationModel) =>
+    m.customizations.some((c) => c === 'FINE_TUNING' || c === 'CONTINUED_PRE_TRAINING'),
+  );
+  if (models.length === 0)
+    throw new BedrockError(
+      'Validation',
+      'No model in this region can be customized (or the catalogue could not be listed). Try another region.',
+    );
   const pick = await vscode.window.showQuickPick(
-    models.map((m) => ({ label: m.modelName, description: m.modelId, detail: m.customizations.map((c) => c.toLowerCase().replace(/_/g, ' ')).join(', '), id: m.modelId })),
+    models.map((m) => ({
+      label: m.modelName,
+      description: m.modelId,
+      detail: m.customizations.map((c) => c.toLowerCase().replace(/_/g, ' ')).join(', '),
+      id: m.modelId,
+    })),
     { title: 'Base model to customize', placeHolder: 'Only models that support customization are listed' },
   );
   return pick?.id;
 }
 
 async function pickCustomization(modelId: string, catalogue: CatalogueService): Promise<Customization | undefined> {
-  const supported = catalogue.current?.foundationModels.items.find((m) => m.modelId === modelId)?.customizations ?? ['FINE_TUNING', 'CONTINUED_PRE_TRAINING'];
-  const options = (['FINE_TUNING', 'CONTINUED_PRE_TRAINING'] as const).filter((c) => supported.includes(c) && datasetEngine().rulesFor(modelId, c));
+  const supported = catalogue.current?.foundationModels.items.find((m) => m.modelId === modelId)?.customizations ?? [
+    'FINE_TUNING',
+    'CONTINUED_PRE_TRAINING',
+  ];
+  const options = (['FINE_TUNING', 'CONTINUED_PRE_TRAINING'] as const).filter(
+    (c) => supported.includes(c) && datasetEngine().rulesFor(modelId, c),
+  );
   if (options.length === 1) return options[0];
   const pick = await vscode.window.showQuickPick(
-    options.map((c) => ({ label: c === 'FINE_TUNING' ? 'Fine-tuning' : 'Continued pre-training', detail: c === 'FINE_TUNING' ? 'labelled examples: prompts and the answers you want' : 'unlabelled text: documents the model should learn from', id: c })),
+    options.map((c) => ({
+      label: c === 'FINE_TUNING' ? 'Fine-tuning' : 'Continued pre-training',
+      detail:
+        c === 'FINE_TUNING'
+          ? 'labelled examples: prompts and the answers you want'
+          : 'unlabelled text: documents the model should learn from',
+      id: c,
+    })),
     { title: `Customize ${modelId}` },
   );
   return pick?.id;

@@ -22,7 +22,9 @@ export type ModelActionServices = Pick<Services, 'catalogue' | 'runs' | 'analyse
 
 /** What a Models view node (or a model id given to the command) runs as. */
 function runnable(d: ModelActionServices, node: ModelNode | string): string {
-  return typeof node === 'string' ? node : runnableId(node, d.catalogue.current, d.session.settings.region ?? process.env.AWS_REGION);
+  return typeof node === 'string'
+    ? node
+    : runnableId(node, d.catalogue.current, d.session.settings.region ?? process.env.AWS_REGION);
 }
 
 export async function useInPrompt(d: ModelActionServices, node: ModelNode | string): Promise<string> {
@@ -31,7 +33,10 @@ export async function useInPrompt(d: ModelActionServices, node: ModelNode | stri
   return id;
 }
 
-export async function newPromptWithModel(d: ModelActionServices, node: ModelNode | string): Promise<vscode.Uri | undefined> {
+export async function newPromptWithModel(
+  d: ModelActionServices,
+  node: ModelNode | string,
+): Promise<vscode.Uri | undefined> {
   return newPrompt(d.catalogue, { model: runnable(d, node) });
 }
 
@@ -47,11 +52,19 @@ export async function runWithModel(d: ModelActionServices, node: ModelNode | str
 
 export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
   const value =
-    node.kind === 'model' ? (arn ? node.model.modelArn : node.model.modelId)
-    : node.kind === 'profile' ? (arn ? node.profile.arn : node.profile.id)
-    : node.kind === 'custom' ? node.model.arn
-    : node.kind === 'provisioned' ? node.throughput.arn
-    : '';
+    node.kind === 'model'
+      ? arn
+        ? node.model.modelArn
+        : node.model.modelId
+      : node.kind === 'profile'
+        ? arn
+          ? node.profile.arn
+          : node.profile.id
+        : node.kind === 'custom'
+          ? node.model.arn
+          : node.kind === 'provisioned'
+            ? node.throughput.arn
+            : '';
   await vscode.env.clipboard.writeText(value);
   void vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
   return value;
@@ -75,7 +88,11 @@ export async function filterModels(tree: ModelsTreeProvider, given?: ModelFilter
   const current = tree.filter;
   const picks = await vscode.window.showQuickPick(
     FILTER_OPTIONS.map((o) => ({ label: o.label, detail: o.detail, key: o.key, picked: current[o.key] === true })),
-    { canPickMany: true, title: 'Filter models', placeHolder: 'Kinds are alternatives (any of them); the rest must all hold' },
+    {
+      canPickMany: true,
+      title: 'Filter models',
+      placeHolder: 'Kinds are alternatives (any of them); the rest must all hold',
+    },
   );
   if (!picks) return undefined;
   const next: ModelFilter = { search: current.search };
@@ -85,7 +102,13 @@ export async function filterModels(tree: ModelsTreeProvider, given?: ModelFilter
 }
 
 export async function searchModels(tree: ModelsTreeProvider, given?: string): Promise<string | undefined> {
-  const search = given ?? (await vscode.window.showInputBox({ title: 'Search models', prompt: 'Words to find in the name, id or provider', value: tree.filter.search ?? '' }));
+  const search =
+    given ??
+    (await vscode.window.showInputBox({
+      title: 'Search models',
+      prompt: 'Words to find in the name, id or provider',
+      value: tree.filter.search ?? '',
+    }));
   if (search === undefined) return undefined;
   await tree.setFilter({ ...tree.filter, search });
   return search;
@@ -101,15 +124,26 @@ export function customAndBaseModels(node: ModelNode, catalogue: CatalogueService
   let baseId: string | undefined;
   if (node.kind === 'custom') {
     const pt = c?.provisionedThroughputs.items.find((p) => p.modelArn === node.model.arn && p.status === 'InService');
-    if (!pt) throw new BedrockError('Validation', `${node.model.name} runs only through Provisioned Throughput, and none is in service for it: create one from the Customization Jobs view first.`);
+    if (!pt)
+      throw new BedrockError(
+        'Validation',
+        `${node.model.name} runs only through Provisioned Throughput, and none is in service for it: create one from the Customization Jobs view first.`,
+      );
     provisionedArn = pt.arn;
     baseId = node.model.baseModelId;
   } else if (node.kind === 'provisioned') {
     provisionedArn = node.throughput.arn;
-    baseId = c?.customModels.items.find((m) => m.arn === node.throughput.modelArn)?.baseModelId ?? node.throughput.foundationModelArn?.split('/').pop();
+    baseId =
+      c?.customModels.items.find((m) => m.arn === node.throughput.modelArn)?.baseModelId ??
+      node.throughput.foundationModelArn?.split('/').pop();
   }
-  if (!provisionedArn || !baseId) throw new BedrockError('Validation', 'Pick a custom model (or its provisioned throughput) in the Models view to compare it with its base model.');
-  const onDemand = c?.foundationModels.items.filter((m) => m.inferenceTypes.includes('ON_DEMAND')).map((m) => m.modelId) ?? [];
+  if (!provisionedArn || !baseId)
+    throw new BedrockError(
+      'Validation',
+      'Pick a custom model (or its provisioned throughput) in the Models view to compare it with its base model.',
+    );
+  const onDemand =
+    c?.foundationModels.items.filter((m) => m.inferenceTypes.includes('ON_DEMAND')).map((m) => m.modelId) ?? [];
   const candidates = [baseId, baseId.replace(/:\d+k$/, ''), baseId.replace(/:\d+k$/, '').replace(/:0$/, '')];
   const base = candidates.find((id) => onDemand.includes(id)) ?? candidates[1];
   return [provisionedArn, base];

@@ -29,9 +29,15 @@ const DEFAULT_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
  * Creates a .prompt file: in the folder given (explorer context menu), else the first workspace
  * folder, else an untitled document. `model` preselects the model (the explorer passes it).
  */
-export async function newPrompt(catalogue: CatalogueService, arg?: vscode.Uri | { model?: string; name?: string; folder?: vscode.Uri }): Promise<vscode.Uri | undefined> {
+export async function newPrompt(
+  catalogue: CatalogueService,
+  arg?: vscode.Uri | { model?: string; name?: string; folder?: vscode.Uri },
+): Promise<vscode.Uri | undefined> {
   const opts = arg instanceof vscode.Uri ? { folder: arg } : (arg ?? {});
-  const model = opts.model ?? catalogue.current?.foundationModels.items.find((m) => m.modelId === DEFAULT_MODEL)?.modelId ?? DEFAULT_MODEL;
+  const model =
+    opts.model ??
+    catalogue.current?.foundationModels.items.find((m) => m.modelId === DEFAULT_MODEL)?.modelId ??
+    DEFAULT_MODEL;
   const folder = opts.folder ?? vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) {
     const doc = await vscode.workspace.openTextDocument({ language: 'dotprompt', content: promptTemplate(model) });
@@ -44,7 +50,8 @@ export async function newPrompt(catalogue: CatalogueService, arg?: vscode.Uri | 
       title: 'New prompt',
       prompt: 'File name (".prompt" is added)',
       value: 'my-prompt',
-      validateInput: (v) => (/^[\w.-]+$/.test(v.replace(/\.prompt$/, '')) ? undefined : 'Use letters, digits, ".", "-" and "_".'),
+      validateInput: (v) =>
+        /^[\w.-]+$/.test(v.replace(/\.prompt$/, '')) ? undefined : 'Use letters, digits, ".", "-" and "_".',
     }));
   if (!name) return undefined;
   const uri = vscode.Uri.joinPath(folder, name.endsWith('.prompt') ? name : `${name}.prompt`);

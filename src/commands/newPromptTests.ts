@@ -9,14 +9,21 @@ import { testsPathFor } from '../prompt/testFiles';
 /** Opens `<name>.tests.yaml` beside the prompt, creating it with a first case built from the prompt's inputs. */
 export async function newPromptTests(analyses: PromptAnalyses, arg?: vscode.Uri): Promise<vscode.Uri> {
   const promptUri = arg ?? vscode.window.activeTextEditor?.document.uri;
-  if (!promptUri || !promptUri.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', 'Open a .prompt file to add tests to it.');
+  if (!promptUri || !promptUri.path.endsWith('.prompt'))
+    throw new BedrockError('PromptInvalid', 'Open a .prompt file to add tests to it.');
   const testsUri = vscode.Uri.file(testsPathFor(promptUri.fsPath, existsSync));
-  const exists = await vscode.workspace.fs.stat(testsUri).then(() => true, () => false);
+  const exists = await vscode.workspace.fs.stat(testsUri).then(
+    () => true,
+    () => false,
+  );
   if (!exists) {
     const analysis = analyses.get(await vscode.workspace.openTextDocument(promptUri));
-    const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+    const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ??
+      {}) as Record<string, unknown>;
     const names = inputNames(analysis);
-    const input = names.length ? names.map((n) => `      ${n}: ${JSON.stringify(defaults[n] ?? `example ${n}`)}`).join('\n') : '      {}';
+    const input = names.length
+      ? names.map((n) => `      ${n}: ${JSON.stringify(defaults[n] ?? `example ${n}`)}`).join('\n')
+      : '      {}';
     const text = [
       `# Test cases for ${path.basename(promptUri.fsPath)}: they appear in the Testing view.`,
       '# Assertions: contains, notContains, regex, equals, json, schema, maxLatencyMs, maxCostUsd,',

@@ -14,17 +14,47 @@ import { compareRuns, compareRunWithCurrent, openRunRecord } from '../views/runH
 import type { ModelNode } from '../views/modelsTree';
 import { compareModels, type CompareOptions } from '../webview/comparePanel';
 import { configureAws, selectProfile, selectRegion } from './awsSelection';
-import { downloadBatchResults, runOverDataset, startBatchInference, stopBatchJob, type BatchInferenceOptions, type BatchOptions } from './batch';
+import {
+  downloadBatchResults,
+  runOverDataset,
+  startBatchInference,
+  stopBatchJob,
+  type BatchInferenceOptions,
+  type BatchOptions,
+} from './batch';
 import { createDataset } from './createDataset';
-import { createProvisionedThroughput, startCustomizationJob, stopJob, uploadDataset, type ProvisionTarget, type StartJobOptions, type UploadOptions } from './customize';
-import { copyId, customAndBaseModels, filterModels, newPromptWithModel, runnableIds, runWithModel, searchModels, useInPrompt } from './modelActions';
+import {
+  createProvisionedThroughput,
+  startCustomizationJob,
+  stopJob,
+  uploadDataset,
+  type ProvisionTarget,
+  type StartJobOptions,
+  type UploadOptions,
+} from './customize';
+import {
+  copyId,
+  customAndBaseModels,
+  filterModels,
+  newPromptWithModel,
+  runnableIds,
+  runWithModel,
+  searchModels,
+  useInPrompt,
+} from './modelActions';
 import { newPrompt } from './newPrompt';
 import { newPromptTests } from './newPromptTests';
 import { openRunHistory, runCommand, stopCommand } from './run';
 
 /** Every command of the extension, grouped by feature. */
 export function registerCommands(s: Services): vscode.Disposable[] {
-  return [...runCommands(s), ...modelCommands(s), ...customizationCommands(s), ...batchCommands(s), ...sessionCommands(s)];
+  return [
+    ...runCommands(s),
+    ...modelCommands(s),
+    ...customizationCommands(s),
+    ...batchCommands(s),
+    ...sessionCommands(s),
+  ];
 }
 
 /** Running prompts, their inputs, stopping them, the run history and the prompt tests. */
@@ -32,14 +62,23 @@ function runCommands(s: Services): vscode.Disposable[] {
   const { runs, history, analyses, inputs, runHistory, tests, logger } = s;
   return [
     registerCommand(Commands.run, (arg?: Parameters<typeof runCommand>[1]) => runCommand(runs, arg), logger),
-    registerCommand(Commands.continueConversation, (arg?: vscode.Uri | RunOptions) => runs.run({ ...(arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {})), continue: true }), logger),
+    registerCommand(
+      Commands.continueConversation,
+      (arg?: vscode.Uri | RunOptions) =>
+        runs.run({ ...(arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {})), continue: true }),
+      logger,
+    ),
     registerCommand(Commands.stop, (uri?: vscode.Uri) => stopCommand(runs, uri), logger),
     registerCommand(Commands.editInputs, (uri?: vscode.Uri) => editInputs(inputs, analyses, uri), logger),
     registerCommand(Commands.runWithInputsFrom, (uri?: vscode.Uri) => runWithInputsFrom(inputs, runs, uri), logger),
     registerCommand(Commands.openRunHistory, () => openRunHistory(history), logger),
     registerCommand(Commands.refreshRunHistory, () => runHistory.refresh(), logger),
     registerCommand(Commands.openRunRecord, (r: RunRecord) => openRunRecord(r), logger),
-    registerCommand(Commands.compareRuns, (r?: RunRecord, selected?: RunRecord[]) => compareRuns(runHistory, r, selected), logger),
+    registerCommand(
+      Commands.compareRuns,
+      (r?: RunRecord, selected?: RunRecord[]) => compareRuns(runHistory, r, selected),
+      logger,
+    ),
     registerCommand(Commands.compareRunWithCurrent, (r: RunRecord) => compareRunWithCurrent(runHistory, r), logger),
     registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(analyses, u), logger),
     registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
@@ -49,12 +88,22 @@ function runCommands(s: Services): vscode.Disposable[] {
 /** The model explorer's actions and filters, and Compare. */
 function modelCommands(s: Services): vscode.Disposable[] {
   const { models, logger } = s;
-  const compare = (o?: CompareOptions | vscode.Uri) => compareModels(s, o instanceof vscode.Uri ? { uri: o.toString() } : o);
+  const compare = (o?: CompareOptions | vscode.Uri) =>
+    compareModels(s, o instanceof vscode.Uri ? { uri: o.toString() } : o);
   return [
     registerCommand(Commands.compareModels, compare, logger),
     // The Models view allows multi-select: VS Code passes the clicked node and every selected one.
-    registerCommand(Commands.compareSelectedModels, (n: ModelNode, selected?: ModelNode[], o?: CompareOptions) => compareModels(s, { ...o, models: runnableIds(s, selected?.length ? selected : [n]) }), logger),
-    registerCommand(Commands.compareWithBaseModel, (n: ModelNode, o?: CompareOptions) => compareModels(s, { ...o, models: customAndBaseModels(n, s.catalogue) }), logger),
+    registerCommand(
+      Commands.compareSelectedModels,
+      (n: ModelNode, selected?: ModelNode[], o?: CompareOptions) =>
+        compareModels(s, { ...o, models: runnableIds(s, selected?.length ? selected : [n]) }),
+      logger,
+    ),
+    registerCommand(
+      Commands.compareWithBaseModel,
+      (n: ModelNode, o?: CompareOptions) => compareModels(s, { ...o, models: customAndBaseModels(n, s.catalogue) }),
+      logger,
+    ),
     registerCommand(Commands.filterModels, (f?: ModelFilter) => filterModels(models, f), logger),
     registerCommand(Commands.searchModels, (text?: string) => searchModels(models, text), logger),
     registerCommand(Commands.clearModelFilter, () => models.setFilter({}), logger),
@@ -70,22 +119,35 @@ function modelCommands(s: Services): vscode.Disposable[] {
 function customizationCommands(s: Services): vscode.Disposable[] {
   const { jobs, logger } = s;
   return [
-    registerCommand(Commands.createDataset, (arg?: Parameters<typeof createDataset>[1], uris?: vscode.Uri[]) => createDataset(s, arg, uris), logger),
+    registerCommand(
+      Commands.createDataset,
+      (arg?: Parameters<typeof createDataset>[1], uris?: vscode.Uri[]) => createDataset(s, arg, uris),
+      logger,
+    ),
     registerCommand(Commands.uploadDataset, (o?: UploadOptions) => uploadDataset(s, o), logger),
     registerCommand(Commands.startCustomizationJob, (o?: StartJobOptions) => startCustomizationJob(s, o), logger),
     registerCommand(Commands.refreshJobs, () => jobs.refresh(), logger),
     registerCommand(Commands.stopJob, (j: JobSummary | string) => stopJob(s, j), logger),
-    registerCommand(Commands.createProvisionedThroughput, (j: ProvisionTarget) => createProvisionedThroughput(s, j), logger),
+    registerCommand(
+      Commands.createProvisionedThroughput,
+      (j: ProvisionTarget) => createProvisionedThroughput(s, j),
+      logger,
+    ),
   ];
 }
 
 /** Batch runs: locally over a data file, or as Bedrock batch inference jobs. */
 function batchCommands(s: Services): vscode.Disposable[] {
   const { batchJobs, logger } = s;
-  const opts = (o?: BatchInferenceOptions | vscode.Uri): BatchInferenceOptions | undefined => (o instanceof vscode.Uri ? (/\.prompt$/.test(o.path) ? { uri: o.toString() } : { data: o.fsPath }) : o);
+  const opts = (o?: BatchInferenceOptions | vscode.Uri): BatchInferenceOptions | undefined =>
+    o instanceof vscode.Uri ? (/\.prompt$/.test(o.path) ? { uri: o.toString() } : { data: o.fsPath }) : o;
   return [
     registerCommand(Commands.runOverDataset, (o?: BatchOptions | vscode.Uri) => runOverDataset(s, opts(o)), logger),
-    registerCommand(Commands.startBatchInference, (o?: BatchInferenceOptions | vscode.Uri) => startBatchInference(s, opts(o)), logger),
+    registerCommand(
+      Commands.startBatchInference,
+      (o?: BatchInferenceOptions | vscode.Uri) => startBatchInference(s, opts(o)),
+      logger,
+    ),
     registerCommand(Commands.refreshBatchJobs, () => batchJobs.refresh(), logger),
     registerCommand(Commands.stopBatchJob, (j: InvocationJob | string) => stopBatchJob(s, j), logger),
     registerCommand(Commands.downloadBatchResults, (j: InvocationJob | string) => downloadBatchResults(s, j), logger),

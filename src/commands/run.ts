@@ -16,7 +16,9 @@ export function stopCommand(runs: RunController, uri?: vscode.Uri): boolean {
 export async function openRunHistory(history: RunHistory): Promise<vscode.Uri | undefined> {
   const runs = await history.list();
   if (runs.length === 0) {
-    void vscode.window.showInformationMessage('No runs recorded yet. Run a .prompt file (the ▶ Run lens at its top) and it appears here.');
+    void vscode.window.showInformationMessage(
+      'No runs recorded yet. Run a .prompt file (the ▶ Run lens at its top) and it appears here.',
+    );
     return undefined;
   }
   const pick = await vscode.window.showQuickPick(

@@ -91,7 +91,14 @@ class Histogram {
         break;
       }
     }
-    return { records: this.count, total: this.total, min: this.count ? this.min : 0, max: this.max, mean: this.count ? this.total / this.count : 0, p95 };
+    return {
+      records: this.count,
+      total: this.total,
+      min: this.count ? this.min : 0,
+      max: this.max,
+      mean: this.count ? this.total / this.count : 0,
+      p95,
+    };
   }
 }
 
@@ -125,7 +132,8 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
   const trainPath = path.join(opts.outputDir, 'train.jsonl');
   const validationPath = path.join(opts.outputDir, 'validation.jsonl');
   const split = rules.validationAllowed ? Math.max(0, Math.min(0.5, opts.validationSplit)) : 0;
-  if (!rules.validationAllowed && opts.validationSplit > 0) report.warnings.push(`${rules.family} takes no validation set: every record goes to train.jsonl.`);
+  if (!rules.validationAllowed && opts.validationSplit > 0)
+    report.warnings.push(`${rules.family} takes no validation set: every record goes to train.jsonl.`);
   let train: TempFile;
   let validation: TempFile | undefined;
   try {
@@ -142,7 +150,11 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
   let filesDone = 0;
   let lastFile = '';
   try {
-    for await (const item of recordsFrom(files, { ...opts.source, customization: rules.customization, maxChunkChars })) {
+    for await (const item of recordsFrom(files, {
+      ...opts.source,
+      customization: rules.customization,
+      maxChunkChars,
+    })) {
       if (opts.signal?.aborted) {
         failure = 'Cancelled: no dataset was written.';
         break;
@@ -163,7 +175,9 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       }
       let record: SourceRecord = item;
       // Plain text keeps its own line numbers; an example's fields are reported at the example's line.
-      const found = (await scanSecretsDeep(textOf(record), record.path, record.line)).map((f) => (record.kind === 'text' ? f : { ...f, line: record.line }));
+      const found = (await scanSecretsDeep(textOf(record), record.path, record.line)).map((f) =>
+        record.kind === 'text' ? f : { ...f, line: record.line },
+      );
       if (found.length > 0) {
         report.secrets.push(...found);
         if (opts.secrets === 'block') continue;
@@ -181,7 +195,8 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       }
       seen.add(hash);
       let toValidation = validation !== undefined && goesToValidation(hash, opts.seed, split);
-      if (toValidation && rules.maxValidationRecords !== undefined && report.validation >= rules.maxValidationRecords) toValidation = false;
+      if (toValidation && rules.maxValidationRecords !== undefined && report.validation >= rules.maxValidationRecords)
+        toValidation = false;
       histogram.add(formatted.tokens);
       const target = toValidation ? validation! : train;
       if (toValidation) report.validation++;
@@ -196,20 +211,25 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       failure = `${report.secrets.length} secret${report.secrets.length > 1 ? 's' : ''} found (first: ${report.secrets[0].kind} in ${report.secrets[0].path}:${report.secrets[0].line}). Nothing was written: remove them, or build again with secrets set to redact.`;
     }
     if (!failure && total === 0) failure = 'No usable records: see the rejected records and skipped files below.';
-    if (!failure && rules.minRecords !== undefined && total < rules.minRecords) failure = `${total} records; ${rules.family} needs at least ${rules.minRecords}.`;
-    if (!failure && rules.maxRecords !== undefined && total > rules.maxRecords) failure = `${total} records; ${rules.family} takes at most ${rules.maxRecords} (training + validation).`;
+    if (!failure && rules.minRecords !== undefined && total < rules.minRecords)
+      failure = `${total} records; ${rules.family} needs at least ${rules.minRecords}.`;
+    if (!failure && rules.maxRecords !== undefined && total > rules.maxRecords)
+      failure = `${total} records; ${rules.family} takes at most ${rules.maxRecords} (training + validation).`;
     await train.close();
     if (validation) await validation.close();
     report.bytes = { train: train.bytes, validation: validation?.bytes ?? 0 };
-    if (!failure && train.bytes > rules.trainingFileBytes) failure = `train.jsonl would be ${(train.bytes / 1024 ** 2).toFixed(0)} MB; ${rules.family} takes at most ${(rules.trainingFileBytes / 1024 ** 2).toFixed(0)} MB.`;
-    if (!failure && validation && rules.validationFileBytes && validation.bytes > rules.validationFileBytes) failure = `validation.jsonl is over ${(rules.validationFileBytes / 1024 ** 2).toFixed(0)} MB.`;
+    if (!failure && train.bytes > rules.trainingFileBytes)
+      failure = `train.jsonl would be ${(train.bytes / 1024 ** 2).toFixed(0)} MB; ${rules.family} takes at most ${(rules.trainingFileBytes / 1024 ** 2).toFixed(0)} MB.`;
+    if (!failure && validation && rules.validationFileBytes && validation.bytes > rules.validationFileBytes)
+      failure = `validation.jsonl is over ${(rules.validationFileBytes / 1024 ** 2).toFixed(0)} MB.`;
     if (failure) {
       report.failure = failure;
       return report;
     }
     // Only now do the files get their names: a failed or cancelled build leaves no partial dataset.
     const keepValidation = validation !== undefined && report.validation > 0;
-    if (validation && !keepValidation) report.warnings.push('The split left no record for validation: raise the validation split or add records.');
+    if (validation && !keepValidation)
+      report.warnings.push('The split left no record for validation: raise the validation split or add records.');
     await commitDataset(opts.outputDir, train, keepValidation ? validation : undefined);
     report.trainFile = trainPath;
     if (keepValidation) report.validationFile = validationPath;
@@ -235,7 +255,11 @@ function textOf(r: SourceRecord): string {
 async function redactRecord(r: SourceRecord): Promise<SourceRecord> {
   if (r.kind === 'text') return { ...r, text: await redactSecretsDeep(r.text) };
   if (r.kind === 'image') return { ...r, caption: await redactSecretsDeep(r.caption) };
-  return { ...r, system: r.system && (await redactSecretsDeep(r.system)), turns: await Promise.all(r.turns.map(async (t) => ({ ...t, text: await redactSecretsDeep(t.text) }))) };
+  return {
+    ...r,
+    system: r.system && (await redactSecretsDeep(r.system)),
+    turns: await Promise.all(r.turns.map(async (t) => ({ ...t, text: await redactSecretsDeep(t.text) }))),
+  };
 }
 
 /** The report as Markdown (written beside the dataset and shown after a build). */
@@ -243,7 +267,9 @@ export function reportMarkdown(r: DatasetReport): string {
   const lines = [
     `# Dataset report: ${r.family}`,
     '',
-    r.ok ? `**Ready**: ${r.train} training and ${r.validation} validation records for \`${r.modelId}\` (${r.customization.toLowerCase().replace(/_/g, ' ')}, format \`${r.format}\`).` : `**Not built**: ${r.failure}`,
+    r.ok
+      ? `**Ready**: ${r.train} training and ${r.validation} validation records for \`${r.modelId}\` (${r.customization.toLowerCase().replace(/_/g, ' ')}, format \`${r.format}\`).`
+      : `**Not built**: ${r.failure}`,
     '',
     '| | |',
     '|---|---|',
@@ -256,11 +282,25 @@ export function reportMarkdown(r: DatasetReport): string {
     `| tokens (estimated, 6 chars/token) | ${r.tokens.total.toLocaleString('en-US')} total; per record min ${r.tokens.min}, mean ${r.tokens.mean.toFixed(0)}, p95 ≈ ${r.tokens.p95}, max ${r.tokens.max} |`,
     `| file sizes | train ${(r.bytes.train / 1024).toFixed(1)} KiB, validation ${(r.bytes.validation / 1024).toFixed(1)} KiB |`,
     '',
-    'Training cost: Bedrock charges per token processed (records × epochs); see the model\'s customization price on the Amazon Bedrock pricing page.',
+    "Training cost: Bedrock charges per token processed (records × epochs); see the model's customization price on the Amazon Bedrock pricing page.",
   ];
   if (r.warnings.length) lines.push('', '## Warnings', '', ...r.warnings.map((w) => `- ${w}`));
-  if (r.secrets.length) lines.push('', '## Secrets', '', ...r.secrets.slice(0, 200).map((s) => `- \`${s.path}:${s.line}\` ${s.kind} (\`${s.preview}\`)`));
-  if (r.rejected.length) lines.push('', '## Rejected records', '', ...r.rejected.slice(0, 500).map((p) => `- \`${p.path}:${p.line}\` ${p.message}`), ...(r.rejected.length > 500 ? [`- … and ${r.rejected.length - 500} more`] : []));
-  if (r.skipped.length) lines.push('', '## Skipped files', '', ...r.skipped.slice(0, 200).map((s) => `- \`${s.path}\`: ${s.reason}`));
+  if (r.secrets.length)
+    lines.push(
+      '',
+      '## Secrets',
+      '',
+      ...r.secrets.slice(0, 200).map((s) => `- \`${s.path}:${s.line}\` ${s.kind} (\`${s.preview}\`)`),
+    );
+  if (r.rejected.length)
+    lines.push(
+      '',
+      '## Rejected records',
+      '',
+      ...r.rejected.slice(0, 500).map((p) => `- \`${p.path}:${p.line}\` ${p.message}`),
+      ...(r.rejected.length > 500 ? [`- … and ${r.rejected.length - 500} more`] : []),
+    );
+  if (r.skipped.length)
+    lines.push('', '## Skipped files', '', ...r.skipped.slice(0, 200).map((s) => `- \`${s.path}\`: ${s.reason}`));
   return `${lines.join('\n')}\n`;
 }

@@ -10,13 +10,52 @@ export interface HyperParameterSpec {
 }
 
 const TABLE: [RegExp, HyperParameterSpec[]][] = [
-  [/^amazon\.titan-text-premier/, [hp('epochCount', 1, 5, 2), hp('batchSize', 1, 1, 1), hp('learningRate', 1e-7, 1e-5, 1e-6, false), hp('learningRateWarmupSteps', 0, 20, 5)]],
-  [/^amazon\.titan-text-(express|lite)/, [hp('epochCount', 1, 10, 5), hp('batchSize', 1, 64, 1), hp('learningRate', 0, 1, 1e-5, false), hp('learningRateWarmupSteps', 0, 250, 5)]],
-  [/^anthropic\.claude-3-haiku/, [hp('epochCount', 1, 10, 2), hp('batchSize', 4, 256, 32), hp('learningRateMultiplier', 0.1, 2, 1, false), hp('earlyStoppingThreshold', 0, 0.1, 0.001, false), hp('earlyStoppingPatience', 1, 10, 2)]],
-  [/^cohere\.command/, [hp('epochCount', 1, 100, 1), hp('batchSize', 8, 8, 8), hp('learningRate', 5e-6, 0.1, 1e-5, false), hp('evalPercentage', 5, 50, 20)]],
+  [
+    /^amazon\.titan-text-premier/,
+    [
+      hp('epochCount', 1, 5, 2),
+      hp('batchSize', 1, 1, 1),
+      hp('learningRate', 1e-7, 1e-5, 1e-6, false),
+      hp('learningRateWarmupSteps', 0, 20, 5),
+    ],
+  ],
+  [
+    /^amazon\.titan-text-(express|lite)/,
+    [
+      hp('epochCount', 1, 10, 5),
+      hp('batchSize', 1, 64, 1),
+      hp('learningRate', 0, 1, 1e-5, false),
+      hp('learningRateWarmupSteps', 0, 250, 5),
+    ],
+  ],
+  [
+    /^anthropic\.claude-3-haiku/,
+    [
+      hp('epochCount', 1, 10, 2),
+      hp('batchSize', 4, 256, 32),
+      hp('learningRateMultiplier', 0.1, 2, 1, false),
+      hp('earlyStoppingThreshold', 0, 0.1, 0.001, false),
+      hp('earlyStoppingPatience', 1, 10, 2),
+    ],
+  ],
+  [
+    /^cohere\.command/,
+    [
+      hp('epochCount', 1, 100, 1),
+      hp('batchSize', 8, 8, 8),
+      hp('learningRate', 5e-6, 0.1, 1e-5, false),
+      hp('evalPercentage', 5, 50, 20),
+    ],
+  ],
   [/^meta\.llama/, [hp('epochCount', 1, 10, 5), hp('batchSize', 1, 1, 1), hp('learningRate', 5e-6, 0.1, 1e-4, false)]],
-  [/^amazon\.nova/, [hp('epochCount', 1, 5, 2), hp('learningRate', 1e-6, 1e-4, 1e-5, false), hp('learningRateWarmupSteps', 0, 100, 10)]],
-  [/^amazon\.titan-(image|embed-image)/, [hp('epochCount', 1, 100, 10), hp('batchSize', 8, 192, 8), hp('learningRate', 1e-7, 1, 1e-5, false)]],
+  [
+    /^amazon\.nova/,
+    [hp('epochCount', 1, 5, 2), hp('learningRate', 1e-6, 1e-4, 1e-5, false), hp('learningRateWarmupSteps', 0, 100, 10)],
+  ],
+  [
+    /^amazon\.titan-(image|embed-image)/,
+    [hp('epochCount', 1, 100, 10), hp('batchSize', 8, 192, 8), hp('learningRate', 1e-7, 1, 1e-5, false)],
+  ],
 ];
 
 function hp(name: string, min: number, max: number, def: number, integer = true): HyperParameterSpec {
@@ -45,7 +84,8 @@ export function checkHyperParameters(modelId: string, values: Record<string, str
     const v = Number(raw);
     if (raw.trim() === '' || Number.isNaN(v)) problems.push(`${name} must be a number; got "${raw}".`);
     else if (spec.integer && !Number.isInteger(v)) problems.push(`${name} must be a whole number; got ${raw}.`);
-    else if (v < spec.min || v > spec.max) problems.push(`${name} must be between ${spec.min} and ${spec.max}; got ${raw}.`);
+    else if (v < spec.min || v > spec.max)
+      problems.push(`${name} must be between ${spec.min} and ${spec.max}; got ${raw}.`);
   }
   return problems;
 }

@@ -115,7 +115,9 @@ export async function recoverOutput(dir: string, alive: (pid: number) => boolean
           pending.add(from);
         }
       }
-      notes.push('An earlier build was interrupted while its files were being renamed; its train.jsonl and validation.jsonl were completed.');
+      notes.push(
+        'An earlier build was interrupted while its files were being renamed; its train.jsonl and validation.jsonl were completed.',
+      );
     } catch {
       notes.push('An unreadable commit journal of an earlier build was removed.');
     }

@@ -27,7 +27,10 @@ export function decodeText(bytes: Uint8Array): string {
     const lenient = new TextDecoder('utf-8').decode(bytes);
     const at = lenient.indexOf('\ufffd');
     const line = lenient.slice(0, Math.max(0, at)).split('\n').length;
-    throw new EncodingError(`line ${line} has bytes that are not UTF-8: save the file as UTF-8 (or UTF-16 with a byte order mark).`, line);
+    throw new EncodingError(
+      `line ${line} has bytes that are not UTF-8: save the file as UTF-8 (or UTF-16 with a byte order mark).`,
+      line,
+    );
   }
 }
 

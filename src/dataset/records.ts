@@ -34,37 +34,74 @@ function problem(r: SourceRef, message: string): RecordProblem {
 export function formatRecord(r: SourceRecord, rules: ModelRules): FormattedRecord | RecordProblem {
   const format: DatasetFormat = rules.format;
   if (format === 'cpt-input') {
-    if (r.kind !== 'text') return problem(r, 'Continued pre-training takes plain text; this is a labelled example. Use fine-tuning for examples.');
+    if (r.kind !== 'text')
+      return problem(
+        r,
+        'Continued pre-training takes plain text; this is a labelled example. Use fine-tuning for examples.',
+      );
     if (r.text.trim() === '') return problem(r, 'Empty text.');
     const tokens = estimateTokens(r.text);
-    if (rules.maxTokensPerRecord && tokens > rules.maxTokensPerRecord) return problem(r, `About ${tokens} tokens; ${rules.family} takes at most ${rules.maxTokensPerRecord} per record.`);
+    if (rules.maxTokensPerRecord && tokens > rules.maxTokensPerRecord)
+      return problem(
+        r,
+        `About ${tokens} tokens; ${rules.family} takes at most ${rules.maxTokensPerRecord} per record.`,
+      );
     return { line: JSON.stringify({ input: r.text }), tokens };
   }
   if (format === 'image-caption') {
-    if (r.kind !== 'image') return problem(r, `${rules.family} is customized with images and captions ("image-ref" and "caption").`);
-    if (!/^s3:\/\/[a-z0-9.-]{3,63}\/\S+\.(png|jpe?g)$/i.test(r.imageRef)) return problem(r, `"${r.imageRef}" must be an s3:// URI of a PNG or JPEG image.`);
+    if (r.kind !== 'image')
+      return problem(r, `${rules.family} is customized with images and captions ("image-ref" and "caption").`);
+    if (!/^s3:\/\/[a-z0-9.-]{3,63}\/\S+\.(png|jpe?g)$/i.test(r.imageRef))
+      return problem(r, `"${r.imageRef}" must be an s3:// URI of a PNG or JPEG image.`);
     const len = r.caption.length;
-    if (rules.captionChars && (len < rules.captionChars.min || len > rules.captionChars.max)) return problem(r, `The caption has ${len} characters; ${rules.family} takes ${rules.captionChars.min}–${rules.captionChars.max}.`);
+    if (rules.captionChars && (len < rules.captionChars.min || len > rules.captionChars.max))
+      return problem(
+        r,
+        `The caption has ${len} characters; ${rules.family} takes ${rules.captionChars.min}–${rules.captionChars.max}.`,
+      );
     return { line: JSON.stringify({ 'image-ref': r.imageRef, caption: r.caption }), tokens: estimateTokens(r.caption) };
   }
-  if (r.kind !== 'conversation') return problem(r, `${rules.family} is fine-tuned with examples (a prompt and its answer); this is plain text. Use continued pre-training for plain text.`);
+  if (r.kind !== 'conversation')
+    return problem(
+      r,
+      `${rules.family} is fine-tuned with examples (a prompt and its answer); this is plain text. Use continued pre-training for plain text.`,
+    );
   const turns = r.turns.filter((t) => t.text.trim() !== '');
   if (turns.length < 2) return problem(r, 'An example needs a user turn and the answer to it.');
   if (turns[0].role !== 'user') return problem(r, 'The conversation must start with a user turn.');
-  if (turns[turns.length - 1].role !== 'assistant') return problem(r, 'The conversation must end with the answer (a model turn).');
-  for (let i = 1; i < turns.length; i++) if (turns[i].role === turns[i - 1].role) return problem(r, 'User and model turns must alternate.');
+  if (turns[turns.length - 1].role !== 'assistant')
+    return problem(r, 'The conversation must end with the answer (a model turn).');
+  for (let i = 1; i < turns.length; i++)
+    if (turns[i].role === turns[i - 1].role) return problem(r, 'User and model turns must alternate.');
   const all = [r.system ?? '', ...turns.map((t) => t.text)].join('\n');
   for (const f of rules.forbidden ?? []) {
-    if (all.includes(f)) return problem(r, `Contains "${f}", which ${rules.family} does not allow in training text (it reads it as a role marker). Rephrase it.`);
+    if (all.includes(f))
+      return problem(
+        r,
+        `Contains "${f}", which ${rules.family} does not allow in training text (it reads it as a role marker). Rephrase it.`,
+      );
   }
   const tokens = estimateTokens(all);
-  if (rules.maxTokensPerRecord && tokens > rules.maxTokensPerRecord) return problem(r, `About ${tokens} tokens; ${rules.family} takes at most ${rules.maxTokensPerRecord} per example.`);
+  if (rules.maxTokensPerRecord && tokens > rules.maxTokensPerRecord)
+    return problem(r, `About ${tokens} tokens; ${rules.family} takes at most ${rules.maxTokensPerRecord} per example.`);
   if (format === 'prompt-completion') {
-    if (turns.length > 2) return problem(r, `${rules.family} takes single-turn prompt/completion pairs; this conversation has ${turns.length} turns. Pick a conversational model (Claude 3 Haiku, Nova, Llama 3.2+) for multi-turn data.`);
+    if (turns.length > 2)
+      return problem(
+        r,
+        `${rules.family} takes single-turn prompt/completion pairs; this conversation has ${turns.length} turns. Pick a conversational model (Claude 3 Haiku, Nova, Llama 3.2+) for multi-turn data.`,
+      );
     const prompt = r.system ? `${r.system}\n\n${turns[0].text}` : turns[0].text;
     const completion = turns[1].text;
-    if (rules.maxInputTokens && estimateTokens(prompt) > rules.maxInputTokens) return problem(r, `The prompt is about ${estimateTokens(prompt)} tokens; ${rules.family} takes at most ${rules.maxInputTokens}.`);
-    if (rules.maxOutputTokens && estimateTokens(completion) > rules.maxOutputTokens) return problem(r, `The completion is about ${estimateTokens(completion)} tokens; ${rules.family} takes at most ${rules.maxOutputTokens}.`);
+    if (rules.maxInputTokens && estimateTokens(prompt) > rules.maxInputTokens)
+      return problem(
+        r,
+        `The prompt is about ${estimateTokens(prompt)} tokens; ${rules.family} takes at most ${rules.maxInputTokens}.`,
+      );
+    if (rules.maxOutputTokens && estimateTokens(completion) > rules.maxOutputTokens)
+      return problem(
+        r,
+        `The completion is about ${estimateTokens(completion)} tokens; ${rules.family} takes at most ${rules.maxOutputTokens}.`,
+      );
     return { line: JSON.stringify({ prompt, completion }), tokens };
   }
   if (format === 'claude-messages') {
@@ -125,8 +162,18 @@ function splitLong(para: string, maxChars: number): string[] {
 }
 
 /** A rendered prompt (Converse request shape) as an example: system text and the text of each turn. */
-export function conversationFromRequest(request: { system?: { text?: string }[]; messages?: { role?: string; content?: { text?: string }[] }[] }): { system?: string; turns: Turn[] } {
-  const system = (request.system ?? []).map((s) => s.text ?? '').filter(Boolean).join('\n') || undefined;
-  const turns: Turn[] = (request.messages ?? []).map((m) => ({ role: m.role === 'assistant' ? 'assistant' : 'user', text: (m.content ?? []).map((c) => c.text ?? '').join('') }));
+export function conversationFromRequest(request: {
+  system?: { text?: string }[];
+  messages?: { role?: string; content?: { text?: string }[] }[];
+}): { system?: string; turns: Turn[] } {
+  const system =
+    (request.system ?? [])
+      .map((s) => s.text ?? '')
+      .filter(Boolean)
+      .join('\n') || undefined;
+  const turns: Turn[] = (request.messages ?? []).map((m) => ({
+    role: m.role === 'assistant' ? 'assistant' : 'user',
+    text: (m.content ?? []).map((c) => c.text ?? '').join(''),
+  }));
   return { system, turns };
 }

@@ -15,7 +15,10 @@ const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', r
 /** Words for secretlint's rule and message ids: `@secretlint/secretlint-rule-slack` + `IncomingWebhook` → "Slack incoming webhook". */
 function kindOf(ruleId: string, messageId: string): string {
   const service = ruleId.replace(/^@secretlint\/secretlint-rule-/, '').replace(/-/g, ' ');
-  const what = messageId.replace(/_/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const what = messageId
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return `${service.charAt(0).toUpperCase()}${service.slice(1)} ${what.replace(new RegExp(`^${service}\\s*`, 'i'), '')}`.trim();
 }
 
@@ -29,7 +32,16 @@ function mayHoldSecret(text: string): boolean {
   let run = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const token = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 45 || c === 43 || c === 47 || c === 61 || c === 46;
+    const token =
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 95 ||
+      c === 45 ||
+      c === 43 ||
+      c === 47 ||
+      c === 61 ||
+      c === 46;
     run = token ? run + 1 : 0;
     if (run >= 20) return true;
   }
@@ -40,7 +52,10 @@ function mayHoldSecret(text: string): boolean {
 export async function secretMatches(text: string): Promise<SecretMatch[]> {
   const own = findSecrets(text);
   if (!mayHoldSecret(text)) return own;
-  const result = await lintSource({ source: { filePath: 'record.txt', content: text, ext: '.txt', contentType: 'text' }, options: { config, maskSecrets: true } });
+  const result = await lintSource({
+    source: { filePath: 'record.txt', content: text, ext: '.txt', contentType: 'text' },
+    options: { config, maskSecrets: true },
+  });
   const theirs: SecretMatch[] = [];
   for (const m of result.messages) {
     const [start, end] = m.range;
@@ -59,7 +74,12 @@ export async function secretMatches(text: string): Promise<SecretMatch[]> {
 
 /** Findings for the report, with lines counted from `firstLine`. */
 export async function scanSecretsDeep(text: string, path: string, firstLine = 1): Promise<SecretFinding[]> {
-  return (await secretMatches(text)).map((m) => ({ kind: m.kind, path, line: firstLine + countNewlines(text, m.start), preview: mask(text.slice(m.start, m.end)) }));
+  return (await secretMatches(text)).map((m) => ({
+    kind: m.kind,
+    path,
+    line: firstLine + countNewlines(text, m.start),
+    preview: mask(text.slice(m.start, m.end)),
+  }));
 }
 
 /** The text with every secret replaced by `[REDACTED <kind>]`; a private key goes whole. */

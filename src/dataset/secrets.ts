@@ -18,7 +18,12 @@ export function mask(s: string): string {
 
 /** Finds secrets in `text` with the project's rule table; line numbers are counted from `firstLine`. */
 export function scanSecrets(text: string, path: string, firstLine = 1): SecretFinding[] {
-  return findSecrets(text).map((m) => ({ kind: m.kind, path, line: firstLine + countNewlines(text, m.start), preview: mask(text.slice(m.start, m.end)) }));
+  return findSecrets(text).map((m) => ({
+    kind: m.kind,
+    path,
+    line: firstLine + countNewlines(text, m.start),
+    preview: mask(text.slice(m.start, m.end)),
+  }));
 }
 
 /** Replaces every secret with `[REDACTED <kind>]`; a private key goes whole (header, body and footer). */

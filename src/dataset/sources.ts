@@ -43,7 +43,9 @@ export type SourceItem = SourceRecord | ({ problem: true } & RecordProblem) | { 
 export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): AsyncGenerator<SourceItem> {
   const pairing = opts.pairing ?? { input: '.input.txt', output: '.output.txt' };
   const byPath = new Map(files.map((f) => [f.path, f]));
-  const wanted = files.filter((f) => !(f.path.endsWith(pairing.output) && byPath.has(f.path.slice(0, -pairing.output.length) + pairing.input))); // outputs are read with their inputs
+  const wanted = files.filter(
+    (f) => !(f.path.endsWith(pairing.output) && byPath.has(f.path.slice(0, -pairing.output.length) + pairing.input)),
+  ); // outputs are read with their inputs
   // Reads run a few files ahead of the processing: many small files are bound by I/O latency, and a
   // bounded window keeps memory bounded too.
   const AHEAD = 8;
@@ -65,7 +67,12 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
       pending.delete(index);
     } catch (err) {
       pending.delete(index);
-      yield { problem: true, path: p, line: (err as { line?: number }).line ?? 1, message: `${p} ${fileErrorMessage(err)}` };
+      yield {
+        problem: true,
+        path: p,
+        line: (err as { line?: number }).line ?? 1,
+        message: `${p} ${fileErrorMessage(err)}`,
+      };
       continue;
     }
     text = stripBom(text);
@@ -76,17 +83,35 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
     if (p.endsWith(pairing.input)) {
       const partner = byPath.get(p.slice(0, -pairing.input.length) + pairing.output);
       if (!partner) {
-        yield { problem: true, path: p, line: 1, message: `No matching ${pairing.output} file for this ${pairing.input} file.` };
+        yield {
+          problem: true,
+          path: p,
+          line: 1,
+          message: `No matching ${pairing.output} file for this ${pairing.input} file.`,
+        };
         continue;
       }
       let output: string;
       try {
         output = await partner.read();
       } catch (err) {
-        yield { problem: true, path: partner.path, line: (err as { line?: number }).line ?? 1, message: `${partner.path} (the pair of ${p}) ${fileErrorMessage(err)}` };
+        yield {
+          problem: true,
+          path: partner.path,
+          line: (err as { line?: number }).line ?? 1,
+          message: `${partner.path} (the pair of ${p}) ${fileErrorMessage(err)}`,
+        };
         continue;
       }
-      yield { kind: 'conversation', path: p, line: 1, turns: [{ role: 'user', text: text.trim() }, { role: 'assistant', text: output.trim() }] };
+      yield {
+        kind: 'conversation',
+        path: p,
+        line: 1,
+        turns: [
+          { role: 'user', text: text.trim() },
+          { role: 'assistant', text: output.trim() },
+        ],
+      };
       continue;
     }
     const lower = p.toLowerCase();
@@ -98,15 +123,29 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
       yield* fromPrompt(p, text, opts);
     } else if (isRowsFile(lower)) {
       try {
-        for await (const row of rowsOfText(text, p)) yield row.problem ? { problem: true, path: p, line: row.line, message: row.reason ?? row.problem } : fromRow(row.input, p, row.line, opts);
+        for await (const row of rowsOfText(text, p))
+          yield row.problem
+            ? { problem: true, path: p, line: row.line, message: row.reason ?? row.problem }
+            : fromRow(row.input, p, row.line, opts);
       } catch (err) {
         // The whole file is unreadable (a JSON syntax error, a bad CSV header or quoting).
-        yield { problem: true, path: p, line: Number((err as { lines?: number }).lines ?? 1), message: (err as Error).message };
+        yield {
+          problem: true,
+          path: p,
+          line: Number((err as { lines?: number }).lines ?? 1),
+          message: (err as Error).message,
+        };
       }
     } else if (opts.customization === 'CONTINUED_PRE_TRAINING' && /\.(txt|md|markdown|rst|text)$/.test(lower)) {
       for (const c of chunkText(text, opts.maxChunkChars)) yield { kind: 'text', path: p, line: c.line, text: c.text };
     } else {
-      yield { skipped: p, reason: opts.customization === 'CONTINUED_PRE_TRAINING' ? 'not text, Markdown, JSONL, JSON or CSV' : 'not a .prompt, paired, JSONL, JSON or CSV file' };
+      yield {
+        skipped: p,
+        reason:
+          opts.customization === 'CONTINUED_PRE_TRAINING'
+            ? 'not text, Markdown, JSONL, JSON or CSV'
+            : 'not a .prompt, paired, JSONL, JSON or CSV file',
+      };
     }
   }
 }
@@ -115,7 +154,13 @@ async function* fromPrompt(path: string, text: string, opts: SourceOptions): Asy
   const marker = /\{\{!--\s*bedrock: (stopped|failed)/.exec(text);
   if (marker) {
     const line = text.slice(0, marker.index).split('\n').length;
-    yield { problem: true, path, line, message: 'This conversation holds a partial (stopped or failed) answer; finish or remove it before training on it.' };
+    yield {
+      problem: true,
+      path,
+      line,
+      message:
+        'This conversation holds a partial (stopped or failed) answer; finish or remove it before training on it.',
+    };
     return;
   }
   if (!opts.renderPrompt) {
@@ -127,7 +172,12 @@ async function* fromPrompt(path: string, text: string, opts: SourceOptions): Asy
     // A trailing user turn without an answer is the next message to come, not part of the example.
     while (turns.length > 0 && turns[turns.length - 1].role === 'user') turns.pop();
     if (!turns.some((t) => t.role === 'assistant')) {
-      yield { problem: true, path, line: 1, message: 'No model turns: run the prompt (or write `{{role "model"}}` answers) so it holds an example.' };
+      yield {
+        problem: true,
+        path,
+        line: 1,
+        message: 'No model turns: run the prompt (or write `{{role "model"}}` answers) so it holds an example.',
+      };
       return;
     }
     yield { kind: 'conversation', path, line: 1, system, turns };
@@ -143,17 +193,29 @@ function pick(row: Record<string, unknown>, explicit: string | undefined, candid
 }
 
 function fromRow(row: unknown, path: string, line: number, opts: SourceOptions): SourceItem {
-  if (!row || typeof row !== 'object' || Array.isArray(row)) return { problem: true, path, line, message: 'Each row must be an object with named fields.' };
+  if (!row || typeof row !== 'object' || Array.isArray(row))
+    return { problem: true, path, line, message: 'Each row must be an object with named fields.' };
   const r = row as Record<string, unknown>;
   const f = opts.fields ?? {};
   if (Array.isArray(r.messages)) {
     const turns: Turn[] = [];
     for (const m of r.messages as { role?: string; content?: unknown }[]) {
-      const text = typeof m.content === 'string' ? m.content : Array.isArray(m.content) ? (m.content as { text?: string }[]).map((c) => c.text ?? '').join('') : '';
-      if (m.role !== 'user' && m.role !== 'assistant') return { problem: true, path, line, message: `Unknown role "${String(m.role)}": use user or assistant.` };
+      const text =
+        typeof m.content === 'string'
+          ? m.content
+          : Array.isArray(m.content)
+            ? (m.content as { text?: string }[]).map((c) => c.text ?? '').join('')
+            : '';
+      if (m.role !== 'user' && m.role !== 'assistant')
+        return { problem: true, path, line, message: `Unknown role "${String(m.role)}": use user or assistant.` };
       turns.push({ role: m.role, text });
     }
-    const system = typeof r.system === 'string' ? r.system : Array.isArray(r.system) ? (r.system as { text?: string }[]).map((s) => s.text ?? '').join('\n') : undefined;
+    const system =
+      typeof r.system === 'string'
+        ? r.system
+        : Array.isArray(r.system)
+          ? (r.system as { text?: string }[]).map((s) => s.text ?? '').join('\n')
+          : undefined;
     return { kind: 'conversation', path, line, system, turns };
   }
   const image = pick(r, f.image, ['image-ref', 'image_ref', 'image']);
@@ -161,14 +223,34 @@ function fromRow(row: unknown, path: string, line: number, opts: SourceOptions):
   if (image !== undefined && caption !== undefined) return { kind: 'image', path, line, imageRef: image, caption };
   if (opts.customization === 'CONTINUED_PRE_TRAINING') {
     const text = pick(r, f.text, TEXT_FIELDS);
-    if (text === undefined) return { problem: true, path, line, message: `No text field: name it with fields.text (found: ${Object.keys(r).join(', ')}).` };
+    if (text === undefined)
+      return {
+        problem: true,
+        path,
+        line,
+        message: `No text field: name it with fields.text (found: ${Object.keys(r).join(', ')}).`,
+      };
     return { kind: 'text', path, line, text };
   }
   const prompt = pick(r, f.prompt, PROMPT_FIELDS);
   const completion = pick(r, f.completion, COMPLETION_FIELDS);
   if (prompt === undefined || completion === undefined) {
-    return { problem: true, path, line, message: `Needs a prompt and a completion field (e.g. "prompt" and "completion"; found: ${Object.keys(r).join(', ')}). Name them with fields.prompt / fields.completion.` };
+    return {
+      problem: true,
+      path,
+      line,
+      message: `Needs a prompt and a completion field (e.g. "prompt" and "completion"; found: ${Object.keys(r).join(', ')}). Name them with fields.prompt / fields.completion.`,
+    };
   }
   const system = pick(r, f.system, ['system']);
-  return { kind: 'conversation', path, line, system, turns: [{ role: 'user', text: prompt }, { role: 'assistant', text: completion }] };
+  return {
+    kind: 'conversation',
+    path,
+    line,
+    system,
+    turns: [
+      { role: 'user', text: prompt },
+      { role: 'assistant', text: completion },
+    ],
+  };
 }

@@ -44,7 +44,9 @@ export class AwsSession implements vscode.Disposable {
     if (this.clientsCache?.key === key) return this.clientsCache.clients;
     this.reset();
     this.factory ??= loadClientFactory(this.userAgent);
-    this.logger.info(`AWS session: profile=${this.profile} region=${settings.region ?? '(default)'} endpoint=${settings.endpoint ?? '(default)'}`);
+    this.logger.info(
+      `AWS session: profile=${this.profile} region=${settings.region ?? '(default)'} endpoint=${settings.endpoint ?? '(default)'}`,
+    );
     const clients = this.factory(settings);
     this.clientsCache = { key, clients };
     return clients;

@@ -77,7 +77,9 @@ export class CatalogueService implements vscode.Disposable {
     try {
       const catalogue = await fetchCatalogue(this.session.clients().control, { profile: this.session.profile });
       const fm = catalogue.foundationModels;
-      this.logger.info(`Catalogue for ${catalogue.region}: ${fm.items.length} foundation models, ${catalogue.inferenceProfiles.items.length} profiles in ${Date.now() - started} ms`);
+      this.logger.info(
+        `Catalogue for ${catalogue.region}: ${fm.items.length} foundation models, ${catalogue.inferenceProfiles.items.length} profiles in ${Date.now() - started} ms`,
+      );
       for (const s of [fm, catalogue.inferenceProfiles, catalogue.customModels, catalogue.provisionedThroughputs]) {
         if (s.error) this.logger.warn(`${s.error.code}: ${s.error.message}`, s.error.cause);
       }
@@ -87,7 +89,11 @@ export class CatalogueService implements vscode.Disposable {
       await this.writeCache(catalogue, key);
       return { kind: 'ready', catalogue, fromCache: false, refreshing: false };
     } catch (err) {
-      const error = toBedrockError(err, { operation: 'list models', profile: this.session.profile, region: this.session.settings.region });
+      const error = toBedrockError(err, {
+        operation: 'list models',
+        profile: this.session.profile,
+        region: this.session.settings.region,
+      });
       this.logger.error(`${error.code}: ${error.message}`, error.cause);
       return { kind: 'failed', error, previous };
     }

@@ -28,7 +28,10 @@ const actionHandlers = new Map<ErrorAction, ActionHandler>([
   ['selectProfile', () => vscode.commands.executeCommand(Commands.selectProfile)],
   ['selectRegion', () => vscode.commands.executeCommand(Commands.selectRegion)],
   ['showLog', () => vscode.commands.executeCommand(Commands.showLog)],
-  ['openModelAccess', () => vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/modelaccess'))],
+  [
+    'openModelAccess',
+    () => vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/modelaccess')),
+  ],
 ]);
 
 export function registerErrorAction(action: ErrorAction, handler: ActionHandler): vscode.Disposable {

@@ -3,7 +3,8 @@ import type { AwsSettings } from '../bedrock/settings';
 
 export const SECTION = 'bedrockPromptLab';
 
-const read = <T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T => vscode.workspace.getConfiguration(SECTION, scope).get<T>(key, fallback);
+const read = <T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T =>
+  vscode.workspace.getConfiguration(SECTION, scope).get<T>(key, fallback);
 
 /**
  * Typed access to every setting, in one place (declared in package.json with their scopes and the same
@@ -11,7 +12,8 @@ const read = <T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T
  */
 export const config = {
   runOutput: (scope?: vscode.ConfigurationScope) => read<'inline' | 'document'>('run.output', 'inline', scope),
-  stallTimeoutMs: (scope?: vscode.ConfigurationScope) => Math.max(1, read<number>('run.stallTimeoutSeconds', 60, scope)) * 1000,
+  stallTimeoutMs: (scope?: vscode.ConfigurationScope) =>
+    Math.max(1, read<number>('run.stallTimeoutSeconds', 60, scope)) * 1000,
   pricingOverrides: () => read<Record<string, { input?: number; output?: number }>>('pricing', {}),
   historyLocation: () => read<'storage' | 'workspace'>('history.location', 'storage'),
   compareConcurrency: (max: number) => Math.max(1, read<number>('compare.concurrency', max)),

@@ -6,9 +6,13 @@ export async function runnableModelItems(catalogue: CatalogueService): Promise<v
   if (!catalogue.current) await catalogue.refresh();
   const c = catalogue.current;
   return [
-    ...(c?.foundationModels.items ?? []).filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy).map((m) => ({ label: m.modelId, description: m.modelName })),
+    ...(c?.foundationModels.items ?? [])
+      .filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy)
+      .map((m) => ({ label: m.modelId, description: m.modelName })),
     ...(c?.inferenceProfiles.items ?? []).map((p) => ({ label: p.id, description: p.name })),
-    ...(c?.provisionedThroughputs.items ?? []).filter((p) => p.status === 'InService').map((p) => ({ label: p.arn, description: `${p.name} (provisioned)` })),
+    ...(c?.provisionedThroughputs.items ?? [])
+      .filter((p) => p.status === 'InService')
+      .map((p) => ({ label: p.arn, description: `${p.name} (provisioned)` })),
   ];
 }
 
@@ -17,5 +21,11 @@ export async function pickModel(catalogue: CatalogueService, title: string): Pro
 }
 
 export async function pickModels(catalogue: CatalogueService, title: string): Promise<string[] | undefined> {
-  return (await vscode.window.showQuickPick(runnableModelItems(catalogue), { title, canPickMany: true, matchOnDescription: true }))?.map((p) => p.label);
+  return (
+    await vscode.window.showQuickPick(runnableModelItems(catalogue), {
+      title,
+      canPickMany: true,
+      matchOnDescription: true,
+    })
+  )?.map((p) => p.label);
 }

@@ -1,5 +1,13 @@
 import priceTable from '../../pricing/bedrock-on-demand.json';
-import { estimateCost, estimateRun, priceFor, type CostEstimate, type ModelPrice, type PriceTable, type RunEstimate } from '../bedrock/pricing';
+import {
+  estimateCost,
+  estimateRun,
+  priceFor,
+  type CostEstimate,
+  type ModelPrice,
+  type PriceTable,
+  type RunEstimate,
+} from '../bedrock/pricing';
 import type { Usage } from '../bedrock/stream';
 import { config } from './config';
 
@@ -12,7 +20,12 @@ export function costOf(modelId: string, usage: Usage | undefined): CostEstimate 
 }
 
 /** A run's likely cost before it is sent (see estimateRun), with the user's price overrides. */
-export function estimateRunCost(modelId: string, calls: number, avgInputChars: number, maxTokensPerCall: number | undefined): RunEstimate | undefined {
+export function estimateRunCost(
+  modelId: string,
+  calls: number,
+  avgInputChars: number,
+  maxTokensPerCall: number | undefined,
+): RunEstimate | undefined {
   const overrides = config.pricingOverrides();
   return estimateRun(modelId, calls, avgInputChars, maxTokensPerCall, PRICES, overrides);
 }

@@ -13,7 +13,11 @@ export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
     item.text = `$(cloud) ${session.profile} · ${region}`;
     item.tooltip = new vscode.MarkdownString(
       `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**` +
-        (s.endpoint ? ` through endpoint \`${s.endpoint}\`` : process.env.AWS_ENDPOINT_URL ? ` through \`AWS_ENDPOINT_URL\`` : '') +
+        (s.endpoint
+          ? ` through endpoint \`${s.endpoint}\``
+          : process.env.AWS_ENDPOINT_URL
+            ? ` through \`AWS_ENDPOINT_URL\``
+            : '') +
         `.\n\nClick to switch the profile or the region.`,
     );
     item.show();

@@ -18,7 +18,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     const offset = doc.offsetAt(pos);
     const source = splitPrompt(text);
     const line = doc.lineAt(pos.line).text.slice(0, pos.character);
-    if (source.frontmatter && offset >= source.frontmatter.start && offset <= source.frontmatter.end) return this.frontmatter(doc, pos, line);
+    if (source.frontmatter && offset >= source.frontmatter.start && offset <= source.frontmatter.end)
+      return this.frontmatter(doc, pos, line);
     if (offset >= source.bodyStart) return this.template(doc, line);
     return [];
   }
@@ -35,7 +36,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
       return Object.entries(specs).map(([key, spec]) => {
         const item = new vscode.CompletionItem(key, vscode.CompletionItemKind.Property);
         item.documentation = new vscode.MarkdownString(spec.doc);
-        item.insertText = spec.kind === 'object' ? new vscode.SnippetString(`${key}:\n${' '.repeat(indent + 2)}$0`) : `${key}: `;
+        item.insertText =
+          spec.kind === 'object' ? new vscode.SnippetString(`${key}:\n${' '.repeat(indent + 2)}$0`) : `${key}: `;
         item.detail = spec.kind;
         return item;
       });
@@ -44,7 +46,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     if (value) {
       const parent = parentPath(doc, pos.line, line.length - line.trimStart().length) ?? [];
       const spec = keySpecAt([...parent, value[1]]);
-      if (spec?.values) return spec.values.map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember));
+      if (spec?.values)
+        return spec.values.map((v) => new vscode.CompletionItem(v, vscode.CompletionItemKind.EnumMember));
     }
     return [];
   }
@@ -56,8 +59,15 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     const items: vscode.CompletionItem[] = [];
     for (const m of c.foundationModels.items) {
       if (!m.outputModalities.includes('TEXT')) continue;
-      const item = new vscode.CompletionItem({ label: m.modelId, description: `${m.modelName} · ${m.provider}` }, vscode.CompletionItemKind.Value);
-      item.detail = m.inferenceTypes.includes('ON_DEMAND') ? 'on demand' : m.inferenceTypes.includes('INFERENCE_PROFILE') ? 'inference profile only' : 'provisioned only';
+      const item = new vscode.CompletionItem(
+        { label: m.modelId, description: `${m.modelName} · ${m.provider}` },
+        vscode.CompletionItemKind.Value,
+      );
+      item.detail = m.inferenceTypes.includes('ON_DEMAND')
+        ? 'on demand'
+        : m.inferenceTypes.includes('INFERENCE_PROFILE')
+          ? 'inference profile only'
+          : 'provisioned only';
       item.sortText = `${m.legacy ? '2' : m.inferenceTypes.includes('ON_DEMAND') ? '0' : '1'}${m.modelId}`;
       items.push(item);
     }
@@ -68,7 +78,10 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
       items.push(item);
     }
     for (const p of c.provisionedThroughputs.items) {
-      const item = new vscode.CompletionItem({ label: p.arn, description: `${p.name} (provisioned)` }, vscode.CompletionItemKind.Reference);
+      const item = new vscode.CompletionItem(
+        { label: p.arn, description: `${p.name} (provisioned)` },
+        vscode.CompletionItemKind.Reference,
+      );
       item.sortText = `3${p.name}`;
       items.push(item);
     }
@@ -76,7 +89,8 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
   }
 
   private template(doc: vscode.TextDocument, line: string): vscode.CompletionItem[] {
-    if (/\{\{~?\s*role\s+"\w*$/.test(line)) return ROLES.map((r) => new vscode.CompletionItem(r, vscode.CompletionItemKind.EnumMember));
+    if (/\{\{~?\s*role\s+"\w*$/.test(line))
+      return ROLES.map((r) => new vscode.CompletionItem(r, vscode.CompletionItemKind.EnumMember));
     const m = /\{\{[{~#/>]?\s*([\w.@]*)$/.exec(line);
     if (!m) return [];
     const analysis = this.analyses.get(doc);

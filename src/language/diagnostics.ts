@@ -10,7 +10,10 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 /** Diagnostics as you type (debounced), and again when the catalogue changes. */
-export function registerDiagnostics(analyses: PromptAnalyses, onCatalogueChange: vscode.Event<unknown>): vscode.Disposable {
+export function registerDiagnostics(
+  analyses: PromptAnalyses,
+  onCatalogueChange: vscode.Event<unknown>,
+): vscode.Disposable {
   const collection = vscode.languages.createDiagnosticCollection('bedrockPromptLab');
   const timers = new Map<string, NodeJS.Timeout>();
 

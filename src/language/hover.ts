@@ -16,7 +16,8 @@ export class PromptHoverProvider implements vscode.HoverProvider {
 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const a = this.analyses.get(doc);
-    if (a.model && a.modelRange && toVsRange(a.modelRange).contains(pos)) return this.modelHover(a.model.modelId, toVsRange(a.modelRange));
+    if (a.model && a.modelRange && toVsRange(a.modelRange).contains(pos))
+      return this.modelHover(a.model.modelId, toVsRange(a.modelRange));
     for (const k of a.keyRanges) {
       const range = toVsRange(k.range);
       if (!range.contains(pos)) continue;
@@ -44,11 +45,26 @@ export class PromptHoverProvider implements vscode.HoverProvider {
 
   private modelHover(modelId: string, range: vscode.Range): vscode.Hover {
     const c = this.catalogue.current;
-    if (!c) return new vscode.Hover(new vscode.MarkdownString(`\`${modelId}\`\n\nOpen the Bedrock Models view to load this account's catalogue.`), range);
+    if (!c)
+      return new vscode.Hover(
+        new vscode.MarkdownString(`\`${modelId}\`\n\nOpen the Bedrock Models view to load this account's catalogue.`),
+        range,
+      );
     const resolved = resolveInCatalogue(normalizeModelRef(modelId), c);
-    if (!resolved.model) return new vscode.Hover(new vscode.MarkdownString(`\`${modelId}\` is not listed by this account in ${c.region}.`), range);
-    const profiles = c.inferenceProfiles.items.filter((p) => p.modelIds.includes(resolved.model!.modelId)).map((p) => p.id);
-    const via = resolved.kind === 'profile' ? `Inference profile \`${modelId}\` →\n\n` : resolved.kind === 'provisioned' ? `Provisioned model →\n\n` : '';
+    if (!resolved.model)
+      return new vscode.Hover(
+        new vscode.MarkdownString(`\`${modelId}\` is not listed by this account in ${c.region}.`),
+        range,
+      );
+    const profiles = c.inferenceProfiles.items
+      .filter((p) => p.modelIds.includes(resolved.model!.modelId))
+      .map((p) => p.id);
+    const via =
+      resolved.kind === 'profile'
+        ? `Inference profile \`${modelId}\` →\n\n`
+        : resolved.kind === 'provisioned'
+          ? `Provisioned model →\n\n`
+          : '';
     return new vscode.Hover(new vscode.MarkdownString(via + modelCardMarkdown(resolved.model, { profiles })), range);
   }
 }

@@ -10,7 +10,11 @@ import { PROMPT_SELECTOR, type PromptAnalyses } from './promptAnalyses';
 export function registerPromptLanguage(analyses: PromptAnalyses, catalogue: CatalogueService): vscode.Disposable {
   return vscode.Disposable.from(
     registerDiagnostics(analyses, catalogue.onDidChange),
-    vscode.languages.registerCompletionItemProvider(PROMPT_SELECTOR, new PromptCompletionProvider(analyses, catalogue), ...PromptCompletionProvider.triggers),
+    vscode.languages.registerCompletionItemProvider(
+      PROMPT_SELECTOR,
+      new PromptCompletionProvider(analyses, catalogue),
+      ...PromptCompletionProvider.triggers,
+    ),
     vscode.languages.registerHoverProvider(PROMPT_SELECTOR, new PromptHoverProvider(analyses, catalogue)),
     vscode.languages.registerFoldingRangeProvider(PROMPT_SELECTOR, new PromptFoldingProvider(analyses)),
   );

@@ -5,7 +5,11 @@ import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';
 
 /** Sets `model:` in the prompt, adding it (or the whole frontmatter) when missing. */
-export async function setModelInPrompt(editor: vscode.TextEditor, modelId: string, analyses: PromptAnalyses): Promise<void> {
+export async function setModelInPrompt(
+  editor: vscode.TextEditor,
+  modelId: string,
+  analyses: PromptAnalyses,
+): Promise<void> {
   const doc = editor.document;
   const analysis = analyses.get(doc);
   const edit = new vscode.WorkspaceEdit();

@@ -12,7 +12,14 @@ import { LineIndex, safeDecodeUri, splitPrompt, type Problem, type Range } from 
 import { analyzeFrontmatter, problem, type DeclaredInput } from './frontmatterChecks';
 import { closest, HELPERS, ROLES } from './schema';
 import { walkTemplate } from './templateScope';
-import { MAX_BLOCK_DEPTH, MAX_FRONTMATTER_CHARS, MAX_TEMPLATE_CHARS, parseInPieces, templateSyntaxError, tooDeep } from './templatePieces';
+import {
+  MAX_BLOCK_DEPTH,
+  MAX_FRONTMATTER_CHARS,
+  MAX_TEMPLATE_CHARS,
+  parseInPieces,
+  templateSyntaxError,
+  tooDeep,
+} from './templatePieces';
 
 export { clearTemplateCache } from './templatePieces';
 export type { DeclaredInput } from './frontmatterChecks';
@@ -110,9 +117,23 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
       const fm = source.frontmatter;
       result.frontmatterRange = index.range(0, source.bodyStart);
       if (!fm.closed) {
-        result.problems.push(problem('error', 'The frontmatter is not closed: add a line with `---` after the YAML.', index.range(0, 3), 'frontmatter-unclosed'));
+        result.problems.push(
+          problem(
+            'error',
+            'The frontmatter is not closed: add a line with `---` after the YAML.',
+            index.range(0, 3),
+            'frontmatter-unclosed',
+          ),
+        );
       } else if (fm.text.length > MAX_FRONTMATTER_CHARS) {
-        result.problems.push(problem('error', `The frontmatter is ${Math.round(fm.text.length / 1024)} KB; at most ${MAX_FRONTMATTER_CHARS / 1024} KB is read. Move data out of it (into a partial, a data file or input values).`, index.range(0, 3), 'frontmatter-size'));
+        result.problems.push(
+          problem(
+            'error',
+            `The frontmatter is ${Math.round(fm.text.length / 1024)} KB; at most ${MAX_FRONTMATTER_CHARS / 1024} KB is read. Move data out of it (into a partial, a data file or input values).`,
+            index.range(0, 3),
+            'frontmatter-size',
+          ),
+        );
       } else {
         analyzeFrontmatter(fm.text, fm.start, index, result);
       }
@@ -121,7 +142,14 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
     checkVariables(result);
     checkModel(result, ctx);
   } catch (err) {
-    result.problems.push(problem('error', `Could not analyze this prompt: ${err instanceof Error ? err.message : String(err)}`, index.range(0, 0), 'internal'));
+    result.problems.push(
+      problem(
+        'error',
+        `Could not analyze this prompt: ${err instanceof Error ? err.message : String(err)}`,
+        index.range(0, 0),
+        'internal',
+      ),
+    );
   }
   return result;
 }
@@ -130,7 +158,13 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
 
 type HbsNode = hbs.AST.Node & Record<string, any>;
 
-function analyzeTemplate(body: string, base: number, index: LineIndex, result: PromptAnalysis, ctx: AnalyzeContext): void {
+function analyzeTemplate(
+  body: string,
+  base: number,
+  index: LineIndex,
+  result: PromptAnalysis,
+  ctx: AnalyzeContext,
+): void {
   const bodyIndex = new LineIndex(body);
   /** The line the piece being walked starts on, within the body. */
   let pieceLine = 0;
@@ -141,12 +175,26 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
     return index.range(start, Math.max(end, start + 1));
   };
   if (body.length > MAX_TEMPLATE_CHARS) {
-    result.problems.push(problem('info', `This template is ${(body.length / 1024 / 1024).toFixed(1)} MB: it is not analyzed as you type (a run still checks it).`, index.range(base, base + 1), 'template-size'));
+    result.problems.push(
+      problem(
+        'info',
+        `This template is ${(body.length / 1024 / 1024).toFixed(1)} MB: it is not analyzed as you type (a run still checks it).`,
+        index.range(base, base + 1),
+        'template-size',
+      ),
+    );
     return;
   }
   const deep = tooDeep(body);
   if (deep) {
-    result.problems.push(problem('error', `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep here: flatten the template (a helper or a partial can hold part of it).`, index.range(base + deep.start, base + deep.start + 3), 'template-depth'));
+    result.problems.push(
+      problem(
+        'error',
+        `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep here: flatten the template (a helper or a partial can hold part of it).`,
+        index.range(base + deep.start, base + deep.start + 3),
+        'template-depth',
+      ),
+    );
     return;
   }
   // A short template parses whole in about a millisecond; pieces pay off when conversations grow long.
@@ -176,22 +224,46 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
     }
     return partialAsts.get(name);
   };
-  const hashValue = (node: HbsNode, key: string) => ((node.hash?.pairs ?? []) as HbsNode[]).find((p) => p.key === key)?.value as HbsNode | undefined;
+  const hashValue = (node: HbsNode, key: string) =>
+    ((node.hash?.pairs ?? []) as HbsNode[]).find((p) => p.key === key)?.value as HbsNode | undefined;
 
   for (const piece of pieces) {
     pieceLine = piece.line;
     walkTemplate(
       piece.ast,
       {
-        read: (use) => result.variables.push({ name: use.name, range: at(use.loc), guarded: use.guarded, viaPartial: use.viaPartial }),
+        read: (use) =>
+          result.variables.push({
+            name: use.name,
+            range: at(use.loc),
+            guarded: use.guarded,
+            viaPartial: use.viaPartial,
+          }),
         cycle: (chain, loc) => {
           const msg = `Partial \`${chain[0]}\` includes itself (${chain.join(' → ')}): rendering it would never end. Remove the include that closes the loop.`;
-          if (!result.problems.some((p) => p.message === msg)) result.problems.push(problem('error', msg, at(loc), 'partial-cycle'));
+          if (!result.problems.some((p) => p.message === msg))
+            result.problems.push(problem('error', msg, at(loc), 'partial-cycle'));
         },
-        unknownHelper: (name, loc) => result.problems.push(problem('error', `Unknown helper \`${name}\`. Dotprompt knows: ${Object.keys(HELPERS).join(', ')}.`, at(loc), 'unknown-helper')),
+        unknownHelper: (name, loc) =>
+          result.problems.push(
+            problem(
+              'error',
+              `Unknown helper \`${name}\`. Dotprompt knows: ${Object.keys(HELPERS).join(', ')}.`,
+              at(loc),
+              'unknown-helper',
+            ),
+          ),
         partial: (name, node) => {
           result.partials.push({ name, range: at(node.loc) });
-          if (ctx.partialExists && !ctx.partialExists(name)) result.problems.push(problem('error', `Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`, at(node.loc), 'unknown-partial'));
+          if (ctx.partialExists && !ctx.partialExists(name))
+            result.problems.push(
+              problem(
+                'error',
+                `Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`,
+                at(node.loc),
+                'unknown-partial',
+              ),
+            );
         },
         helper: (name, node) => {
           const params = (node.params ?? []) as HbsNode[];
@@ -199,23 +271,58 @@ function analyzeTemplate(body: string, base: number, index: LineIndex, result: P
             const arg = params[0];
             const role = arg?.type === 'StringLiteral' ? (arg.value as string) : undefined;
             if (!role || !(ROLES as readonly string[]).includes(role)) {
-              result.problems.push(problem('error', `\`{{role}}\` takes "system", "user" or "model"${role ? `, not "${role}"` : ''}.`, at(node.loc), 'role'));
+              result.problems.push(
+                problem(
+                  'error',
+                  `\`{{role}}\` takes "system", "user" or "model"${role ? `, not "${role}"` : ''}.`,
+                  at(node.loc),
+                  'role',
+                ),
+              );
             } else result.roles.push({ role, range: at(node.loc) });
           } else if (name === 'media') {
             const url = hashValue(node, 'url');
             const contentType = hashValue(node, 'contentType');
-            if (!url) result.problems.push(problem('error', '`{{media}}` needs `url=` (a workspace path, s3:// URI or data: URL).', at(node.loc), 'media'));
+            if (!url)
+              result.problems.push(
+                problem(
+                  'error',
+                  '`{{media}}` needs `url=` (a workspace path, s3:// URI or data: URL).',
+                  at(node.loc),
+                  'media',
+                ),
+              );
             else if (url.type === 'StringLiteral') {
-              const ref: MediaRef = { url: url.value as string, contentType: contentType?.type === 'StringLiteral' ? (contentType.value as string) : undefined, range: at(url.loc) };
+              const ref: MediaRef = {
+                url: url.value as string,
+                contentType: contentType?.type === 'StringLiteral' ? (contentType.value as string) : undefined,
+                range: at(url.loc),
+              };
               result.media.push(ref);
               checkMediaRef(ref, result, ctx);
             }
           } else if (name === 'toolUse' || name === 'toolResult') {
             const id = hashValue(node, 'id');
             const toolName = hashValue(node, 'name');
-            result.toolTurns.push({ kind: name, id: id?.type === 'StringLiteral' ? String(id.value) : undefined, name: toolName?.type === 'StringLiteral' ? String(toolName.value) : undefined, range: at(node.loc) });
-            if (node.type !== 'BlockStatement') result.problems.push(problem('error', `Write \`{{#${name} id="…"}}…{{/${name}}}\`: the ${name === 'toolUse' ? 'tool input' : 'result'} goes between the tags.`, at(node.loc), 'tool-turn'));
-            else if (id?.type !== 'StringLiteral') result.problems.push(problem('error', `\`{{#${name}}}\` needs \`id="…"\` (the tool call's id).`, at(node.loc), 'tool-turn'));
+            result.toolTurns.push({
+              kind: name,
+              id: id?.type === 'StringLiteral' ? String(id.value) : undefined,
+              name: toolName?.type === 'StringLiteral' ? String(toolName.value) : undefined,
+              range: at(node.loc),
+            });
+            if (node.type !== 'BlockStatement')
+              result.problems.push(
+                problem(
+                  'error',
+                  `Write \`{{#${name} id="…"}}…{{/${name}}}\`: the ${name === 'toolUse' ? 'tool input' : 'result'} goes between the tags.`,
+                  at(node.loc),
+                  'tool-turn',
+                ),
+              );
+            else if (id?.type !== 'StringLiteral')
+              result.problems.push(
+                problem('error', `\`{{#${name}}}\` needs \`id="…"\` (the tool call's id).`, at(node.loc), 'tool-turn'),
+              );
           }
         },
       },
@@ -230,8 +337,19 @@ function checkToolTurns(result: PromptAnalysis): void {
   const calls = new Set(result.toolTurns.filter((t) => t.kind === 'toolUse' && t.id).map((t) => t.id));
   for (const t of result.toolTurns) {
     if (t.kind === 'toolResult' && t.id && !calls.has(t.id)) {
-      const guess = closest(t.id, [...calls].filter((c): c is string => !!c), 4);
-      result.problems.push(problem('error', `No tool call has the id \`${t.id}\`: a result must answer a \`{{#toolUse id="…"}}\` in the model turn before it.${guess ? ` Did you mean \`${guess}\`?` : ''}`, t.range, 'tool-turn'));
+      const guess = closest(
+        t.id,
+        [...calls].filter((c): c is string => !!c),
+        4,
+      );
+      result.problems.push(
+        problem(
+          'error',
+          `No tool call has the id \`${t.id}\`: a result must answer a \`{{#toolUse id="…"}}\` in the model turn before it.${guess ? ` Did you mean \`${guess}\`?` : ''}`,
+          t.range,
+          'tool-turn',
+        ),
+      );
     }
   }
 }
@@ -239,21 +357,49 @@ function checkToolTurns(result: PromptAnalysis): void {
 function checkMediaRef(ref: MediaRef, result: PromptAnalysis, ctx: AnalyzeContext): void {
   const url = ref.url;
   if (/^https?:\/\//i.test(url)) {
-    result.problems.push(problem('error', 'Bedrock cannot fetch http(s) URLs: save the file in the workspace and use its path, or use an s3:// URI.', ref.range, 'media'));
+    result.problems.push(
+      problem(
+        'error',
+        'Bedrock cannot fetch http(s) URLs: save the file in the workspace and use its path, or use an s3:// URI.',
+        ref.range,
+        'media',
+      ),
+    );
     return;
   }
   if (url.startsWith('s3://') || url.startsWith('data:')) return;
   if (/\s/.test(url)) {
     // Dotprompt splits its media marker on spaces, so such a path breaks there too.
-    result.problems.push(problem('error', `Media paths cannot contain spaces in Dotprompt: write them as %20 (\`${url.replace(/ /g, '%20')}\`).`, ref.range, 'media'));
+    result.problems.push(
+      problem(
+        'error',
+        `Media paths cannot contain spaces in Dotprompt: write them as %20 (\`${url.replace(/ /g, '%20')}\`).`,
+        ref.range,
+        'media',
+      ),
+    );
     return;
   }
   if (ctx.outsideWorkspace?.(safeDecodeUri(url))) {
-    result.problems.push(problem('error', `Media file \`${url}\` is outside the workspace folder: media are read only from inside it. Copy the file into the workspace.`, ref.range, 'media-outside'));
+    result.problems.push(
+      problem(
+        'error',
+        `Media file \`${url}\` is outside the workspace folder: media are read only from inside it. Copy the file into the workspace.`,
+        ref.range,
+        'media-outside',
+      ),
+    );
     return;
   }
   if (ctx.fileExists && !ctx.fileExists(safeDecodeUri(url))) {
-    result.problems.push(problem('error', `Media file \`${url}\` does not exist (paths are relative to this prompt file).`, ref.range, 'media-missing'));
+    result.problems.push(
+      problem(
+        'error',
+        `Media file \`${url}\` does not exist (paths are relative to this prompt file).`,
+        ref.range,
+        'media-missing',
+      ),
+    );
   }
 }
 
@@ -265,7 +411,8 @@ function checkMediaRef(ref: MediaRef, result: PromptAnalysis, ctx: AnalyzeContex
  */
 function checkVariables(result: PromptAnalysis): void {
   const declared = result.declaredInputs;
-  const defaults = ((result.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+  const defaults = ((result.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ??
+    {}) as Record<string, unknown>;
   const hasSchema = result.frontmatter.input !== undefined;
   const required = new Set<string>();
   for (const [name, d] of declared) if (!d.optional && !Object.hasOwn(defaults, name)) required.add(name);
@@ -277,14 +424,24 @@ function checkVariables(result: PromptAnalysis): void {
     warned.add(`${v.name}@${v.range.start.line}:${v.range.start.character}`);
     const where = v.viaPartial ? ` (read in partial \`${v.viaPartial}\`)` : '';
     const then = v.guarded ? 'it is left out when not given' : 'a Run asks for its value';
-    result.problems.push(problem(hasSchema && !v.guarded ? 'warning' : 'info', `\`${v.name}\`${where} is not declared in \`input.schema\` or \`input.default\`; ${then}.`, v.range, 'undeclared-variable'));
+    result.problems.push(
+      problem(
+        hasSchema && !v.guarded ? 'warning' : 'info',
+        `\`${v.name}\`${where} is not declared in \`input.schema\` or \`input.default\`; ${then}.`,
+        v.range,
+        'undeclared-variable',
+      ),
+    );
   }
   result.requiredInputs = [...required];
   // While the template does not parse, nothing is known to be used: no "never used" warnings then.
   if (!result.templateParsed) return;
   const used = new Set(result.variables.map((v) => v.name));
   for (const [name, d] of declared) {
-    if (!used.has(name) && d.range) result.problems.push(problem('warning', `Input \`${name}\` is declared but never used in the template.`, d.range, 'unused-variable'));
+    if (!used.has(name) && d.range)
+      result.problems.push(
+        problem('warning', `Input \`${name}\` is declared but never used in the template.`, d.range, 'unused-variable'),
+      );
   }
 }
 
@@ -296,17 +453,33 @@ function checkModel(result: PromptAnalysis, ctx: AnalyzeContext): void {
   if (!ref || !range) return;
   const needs = {
     images: result.media.some((m) => (m.contentType ?? m.url).match(/image|\.(png|jpe?g|gif|webp)$/i) !== null),
-    documents: result.media.some((m) => (m.contentType ?? m.url).match(/pdf|csv|msword|officedocument|excel|html|text\/|markdown|\.(pdf|csv|docx?|xlsx?|html?|txt|md)$/i) !== null),
+    documents: result.media.some(
+      (m) =>
+        (m.contentType ?? m.url).match(
+          /pdf|csv|msword|officedocument|excel|html|text\/|markdown|\.(pdf|csv|docx?|xlsx?|html?|txt|md)$/i,
+        ) !== null,
+    ),
     system: result.roles.some((r) => r.role === 'system'),
     tools: Array.isArray(result.frontmatter.tools) && (result.frontmatter.tools as unknown[]).length > 0,
   };
-  for (const p of modelProblems(ref.modelId, needs, ctx.catalogue)) result.problems.push(problem(p.severity, p.message, range, p.code));
+  for (const p of modelProblems(ref.modelId, needs, ctx.catalogue))
+    result.problems.push(problem(p.severity, p.message, range, p.code));
 
   const catalogue = ctx.catalogue;
   if (!catalogue || catalogue.foundationModels.error || catalogue.foundationModels.items.length === 0) return;
   if (resolveInCatalogue(ref, catalogue).kind === 'unknown') {
-    const ids = [...catalogue.foundationModels.items.map((m) => m.modelId), ...catalogue.inferenceProfiles.items.map((p) => p.id)];
+    const ids = [
+      ...catalogue.foundationModels.items.map((m) => m.modelId),
+      ...catalogue.inferenceProfiles.items.map((p) => p.id),
+    ];
     const suggestion = closest(ref.modelId, ids, 6);
-    result.problems.push(problem('warning', `\`${ref.modelId}\` is not a model, inference profile or provisioned model this account lists in this region.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`, range, 'unknown-model'));
+    result.problems.push(
+      problem(
+        'warning',
+        `\`${ref.modelId}\` is not a model, inference profile or provisioned model this account lists in this region.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        range,
+        'unknown-model',
+      ),
+    );
   }
 }

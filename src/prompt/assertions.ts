@@ -66,7 +66,11 @@ export function outputSchemaProblem(text: string, schema: unknown): string | und
   return (validate.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? ''}`.trim()).join('; ');
 }
 
-export async function checkAssertions(assertions: Assertion[], outcome: CaseOutcome, ctx: AssertionContext): Promise<AssertionResult[]> {
+export async function checkAssertions(
+  assertions: Assertion[],
+  outcome: CaseOutcome,
+  ctx: AssertionContext,
+): Promise<AssertionResult[]> {
   const results: AssertionResult[] = [];
   const text = outcome.text;
   const short = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
@@ -74,70 +78,154 @@ export async function checkAssertions(assertions: Assertion[], outcome: CaseOutc
     switch (a.kind) {
       case 'contains': {
         const pass = text.includes(a.value);
-        results.push({ assertion: a, pass, message: pass ? `contains "${a.value}"` : `Expected the answer to contain "${a.value}".`, expected: a.value, actual: text });
+        results.push({
+          assertion: a,
+          pass,
+          message: pass ? `contains "${a.value}"` : `Expected the answer to contain "${a.value}".`,
+          expected: a.value,
+          actual: text,
+        });
         break;
       }
       case 'notContains': {
         const pass = !text.includes(a.value);
-        results.push({ assertion: a, pass, message: pass ? `does not contain "${a.value}"` : `Expected the answer not to contain "${a.value}", but it does.`, actual: text });
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? `does not contain "${a.value}"`
+            : `Expected the answer not to contain "${a.value}", but it does.`,
+          actual: text,
+        });
         break;
       }
       case 'regex': {
         const pass = new RegExp(a.pattern, a.flags).test(text);
-        results.push({ assertion: a, pass, message: pass ? `matches /${a.pattern}/${a.flags}` : `Expected the answer to match /${a.pattern}/${a.flags}.`, expected: `/${a.pattern}/${a.flags}`, actual: text });
+        results.push({
+          assertion: a,
+          pass,
+          message: pass ? `matches /${a.pattern}/${a.flags}` : `Expected the answer to match /${a.pattern}/${a.flags}.`,
+          expected: `/${a.pattern}/${a.flags}`,
+          actual: text,
+        });
         break;
       }
       case 'equals': {
         const pass = text.trim() === a.value.trim();
-        results.push({ assertion: a, pass, message: pass ? 'equals the expected text' : 'Expected the answer to equal the expected text (spaces at either end are ignored).', expected: a.value, actual: text });
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? 'equals the expected text'
+            : 'Expected the answer to equal the expected text (spaces at either end are ignored).',
+          expected: a.value,
+          actual: text,
+        });
         break;
       }
       case 'json': {
         const parsed = parseJsonAnswer(text);
-        results.push({ assertion: a, pass: !parsed.error, message: parsed.error ? `Expected valid JSON: ${parsed.error}` : 'is valid JSON', actual: text });
+        results.push({
+          assertion: a,
+          pass: !parsed.error,
+          message: parsed.error ? `Expected valid JSON: ${parsed.error}` : 'is valid JSON',
+          actual: text,
+        });
         break;
       }
       case 'schema': {
         if (ctx.outputSchema === undefined) {
-          results.push({ assertion: a, pass: false, message: 'The prompt has no `output.schema` to check against: add one to its frontmatter, or use `json: true`.' });
+          results.push({
+            assertion: a,
+            pass: false,
+            message:
+              'The prompt has no `output.schema` to check against: add one to its frontmatter, or use `json: true`.',
+          });
           break;
         }
         const parsed = parseJsonAnswer(text);
         if (parsed.error) {
-          results.push({ assertion: a, pass: false, message: `Expected JSON matching the output schema, but the answer is not JSON: ${parsed.error}`, actual: text });
+          results.push({
+            assertion: a,
+            pass: false,
+            message: `Expected JSON matching the output schema, but the answer is not JSON: ${parsed.error}`,
+            actual: text,
+          });
           break;
         }
         const why = outputSchemaProblem(text, ctx.outputSchema);
-        results.push({ assertion: a, pass: why === undefined, message: why === undefined ? 'matches the output schema' : `Does not match the output schema: ${why}`, expected: JSON.stringify(ctx.outputSchema, null, 2), actual: text });
+        results.push({
+          assertion: a,
+          pass: why === undefined,
+          message: why === undefined ? 'matches the output schema' : `Does not match the output schema: ${why}`,
+          expected: JSON.stringify(ctx.outputSchema, null, 2),
+          actual: text,
+        });
         break;
       }
       case 'maxLatencyMs': {
         const pass = outcome.latencyMs <= a.value;
-        results.push({ assertion: a, pass, message: `latency ${Math.round(outcome.latencyMs)} ms ${pass ? '≤' : '>'} ${a.value} ms`, expected: `≤ ${a.value} ms`, actual: `${Math.round(outcome.latencyMs)} ms` });
+        results.push({
+          assertion: a,
+          pass,
+          message: `latency ${Math.round(outcome.latencyMs)} ms ${pass ? '≤' : '>'} ${a.value} ms`,
+          expected: `≤ ${a.value} ms`,
+          actual: `${Math.round(outcome.latencyMs)} ms`,
+        });
         break;
       }
       case 'maxCostUsd': {
         if (outcome.costUsd === undefined) {
-          results.push({ assertion: a, pass: false, message: "The cost is unknown (no price for this model): add it to bedrockPromptLab.pricing, or drop `maxCostUsd`." });
+          results.push({
+            assertion: a,
+            pass: false,
+            message:
+              'The cost is unknown (no price for this model): add it to bedrockPromptLab.pricing, or drop `maxCostUsd`.',
+          });
           break;
         }
         const pass = outcome.costUsd <= a.value;
-        results.push({ assertion: a, pass, message: `cost ${formatUsd(outcome.costUsd)} ${pass ? '≤' : '>'} $${a.value}`, expected: `≤ $${a.value}`, actual: formatUsd(outcome.costUsd) });
+        results.push({
+          assertion: a,
+          pass,
+          message: `cost ${formatUsd(outcome.costUsd)} ${pass ? '≤' : '>'} $${a.value}`,
+          expected: `≤ $${a.value}`,
+          actual: formatUsd(outcome.costUsd),
+        });
         break;
       }
       case 'maxOutputTokens': {
         const n = outcome.outputTokens;
         const pass = n !== undefined && n <= a.value;
-        results.push({ assertion: a, pass, message: n === undefined ? 'The service reported no token usage.' : `${n} output tokens ${pass ? '≤' : '>'} ${a.value}`, expected: `≤ ${a.value}`, actual: String(n ?? 'unknown') });
+        results.push({
+          assertion: a,
+          pass,
+          message:
+            n === undefined
+              ? 'The service reported no token usage.'
+              : `${n} output tokens ${pass ? '≤' : '>'} ${a.value}`,
+          expected: `≤ ${a.value}`,
+          actual: String(n ?? 'unknown'),
+        });
         break;
       }
       case 'rubric': {
         if (!ctx.judge) {
-          results.push({ assertion: a, pass: false, message: 'No judge model: add `judge: <model id>` to the tests file.' });
+          results.push({
+            assertion: a,
+            pass: false,
+            message: 'No judge model: add `judge: <model id>` to the tests file.',
+          });
           break;
         }
         const v = await ctx.judge(a.value, text);
-        results.push({ assertion: a, pass: v.pass, message: `${v.pass ? 'Judge: meets' : 'Judge: does not meet'} "${short(a.value)}": ${v.reason}`, expected: a.value, actual: text });
+        results.push({
+          assertion: a,
+          pass: v.pass,
+          message: `${v.pass ? 'Judge: meets' : 'Judge: does not meet'} "${short(a.value)}": ${v.reason}`,
+          expected: a.value,
+          actual: text,
+        });
         break;
       }
     }
@@ -151,7 +239,11 @@ const GRADE_TOOL = 'record_grade';
 export function judgeRequest(modelId: string, rubric: string, answer: string): ConverseCommandInput {
   return {
     modelId,
-    system: [{ text: 'You grade answers written by another model. Judge only whether the answer meets the rubric. Record your verdict with the record_grade tool.' }],
+    system: [
+      {
+        text: 'You grade answers written by another model. Judge only whether the answer meets the rubric. Record your verdict with the record_grade tool.',
+      },
+    ],
     messages: [{ role: 'user', content: [{ text: `<rubric>\n${rubric}\n</rubric>\n<answer>\n${answer}\n</answer>` }] }],
     inferenceConfig: { temperature: 0, maxTokens: 512 },
     toolConfig: {
@@ -160,7 +252,16 @@ export function judgeRequest(modelId: string, rubric: string, answer: string): C
           toolSpec: {
             name: GRADE_TOOL,
             description: 'Records whether the answer meets the rubric.',
-            inputSchema: { json: { type: 'object', properties: { pass: { type: 'boolean', description: 'true when the answer meets the rubric' }, reason: { type: 'string', description: 'one sentence' } }, required: ['pass', 'reason'] } },
+            inputSchema: {
+              json: {
+                type: 'object',
+                properties: {
+                  pass: { type: 'boolean', description: 'true when the answer meets the rubric' },
+                  reason: { type: 'string', description: 'one sentence' },
+                },
+                required: ['pass', 'reason'],
+              },
+            },
           },
         },
       ],
@@ -173,9 +274,13 @@ export function verdictFrom(outcome: Pick<InvokeOutcome, 'text' | 'toolCalls' | 
   if (outcome.error) return { pass: false, reason: `the judge failed: ${outcome.error.message}` };
   const call = outcome.toolCalls.find((c) => c.name === GRADE_TOOL);
   const input = call?.input as { pass?: unknown; reason?: unknown } | undefined;
-  if (input && typeof input.pass === 'boolean') return { pass: input.pass, reason: typeof input.reason === 'string' ? input.reason : '' };
+  if (input && typeof input.pass === 'boolean')
+    return { pass: input.pass, reason: typeof input.reason === 'string' ? input.reason : '' };
   // A model that answered in prose: a leading PASS/FAIL is still a verdict.
   const m = /^\s*(PASS|FAIL)\b[:.\s-]*(.*)/is.exec(outcome.text);
   if (m) return { pass: m[1].toUpperCase() === 'PASS', reason: m[2].trim() };
-  return { pass: false, reason: 'the judge gave no verdict (no record_grade call); pick a judge model that supports tool use' };
+  return {
+    pass: false,
+    reason: 'the judge gave no verdict (no record_grade call); pick a judge model that supports tool use',
+  };
 }

@@ -34,7 +34,8 @@ export const USER_TURN_HEADER = '{{role "user"}}';
 
 /** What goes before the streamed text: a newline if needed, then the model turn marker. */
 export function modelTurnPrefix(documentText: string): string {
-  const sep = documentText.length === 0 || documentText.endsWith('\n\n') ? '' : documentText.endsWith('\n') ? '\n' : '\n\n';
+  const sep =
+    documentText.length === 0 || documentText.endsWith('\n\n') ? '' : documentText.endsWith('\n') ? '\n' : '\n\n';
   return `${sep}${MODEL_TURN_HEADER}\n`;
 }
 
@@ -93,7 +94,14 @@ const EMPTY_RESULTS = /\{\{#toolResult id="[^"]*"\}\}\s*\{\{\/toolResult\}\}/g;
  */
 export function appendedAnswerStart(text: string): number | undefined {
   const user = text.lastIndexOf(USER_TURN_HEADER);
-  if (user < 0 || text.slice(user + USER_TURN_HEADER.length).replace(EMPTY_RESULTS, '').trim() !== '') return undefined;
+  if (
+    user < 0 ||
+    text
+      .slice(user + USER_TURN_HEADER.length)
+      .replace(EMPTY_RESULTS, '')
+      .trim() !== ''
+  )
+    return undefined;
   const before = text.slice(0, user).trimEnd();
   if (!before.endsWith('--}}')) return undefined;
   const metrics = before.lastIndexOf('{{!-- bedrock: ');

@@ -72,9 +72,19 @@ export function splitPrompt(text: string): PromptSource {
     if (fenceStart < start) continue;
     const end = m.index;
     const bodyStart = m.index + m[0].length;
-    return { text, frontmatter: { start, end: Math.max(start, end), text: text.slice(start, Math.max(start, end)), closed: true }, bodyStart, body: text.slice(bodyStart) };
+    return {
+      text,
+      frontmatter: { start, end: Math.max(start, end), text: text.slice(start, Math.max(start, end)), closed: true },
+      bodyStart,
+      body: text.slice(bodyStart),
+    };
   }
-  return { text, frontmatter: { start, end: text.length, text: text.slice(start), closed: false }, bodyStart: text.length, body: '' };
+  return {
+    text,
+    frontmatter: { start, end: text.length, text: text.slice(start), closed: false },
+    bodyStart: text.length,
+    body: '',
+  };
 }
 
 /** Media paths may be percent-encoded (Dotprompt cannot take spaces); a malformed one is used as is. */

@@ -2,7 +2,16 @@
 // schema.ts (unknown keys, types, ranges), the inputs it declares (with their types and whether they
 // are optional), Picoschema mistakes in every schema place, tools, and keys that would reach
 // `Object.prototype` when Dotprompt expands dotted keys.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node as YamlNode, type Pair } from 'yaml';
+import {
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  type Document,
+  type Node as YamlNode,
+  type Pair,
+} from 'yaml';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import type { LineIndex, Problem, Range, Severity } from './document';
 import { checkSchemaNode, schemaFields, type InputKind } from './picoschemaCheck';
@@ -40,22 +49,35 @@ export function analyzeFrontmatter(yamlText: string, base: number, index: LineIn
   try {
     doc = parseDocument(yamlText, { lineCounter, prettyErrors: false, uniqueKeys: true });
   } catch (err) {
-    result.problems.push(problem('error', `The frontmatter is not valid YAML: ${String(err)}`, index.range(base, base), 'yaml'));
+    result.problems.push(
+      problem('error', `The frontmatter is not valid YAML: ${String(err)}`, index.range(base, base), 'yaml'),
+    );
     return;
   }
   for (const e of doc.errors) {
     const [s, en] = e.pos;
-    result.problems.push(problem('error', `YAML: ${firstLine(e.message)}`, index.range(base + s, base + Math.max(en, s + 1)), 'yaml'));
+    result.problems.push(
+      problem('error', `YAML: ${firstLine(e.message)}`, index.range(base + s, base + Math.max(en, s + 1)), 'yaml'),
+    );
   }
   for (const w of doc.warnings) {
     const [s, en] = w.pos;
-    result.problems.push(problem('warning', `YAML: ${firstLine(w.message)}`, index.range(base + s, base + Math.max(en, s + 1)), 'yaml'));
+    result.problems.push(
+      problem('warning', `YAML: ${firstLine(w.message)}`, index.range(base + s, base + Math.max(en, s + 1)), 'yaml'),
+    );
   }
   if (doc.errors.length > 0) return;
   const root = doc.contents;
   if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) return;
   if (!isMap(root)) {
-    result.problems.push(problem('error', 'The frontmatter must be a YAML mapping of keys (`model: …`, `config: …`).', nodeRange(root, base, index), 'yaml-shape'));
+    result.problems.push(
+      problem(
+        'error',
+        'The frontmatter must be a YAML mapping of keys (`model: …`, `config: …`).',
+        nodeRange(root, base, index),
+        'yaml-shape',
+      ),
+    );
     return;
   }
   if (reportForbiddenKeys(root, base, index, result)) return;
@@ -77,7 +99,13 @@ export function analyzeFrontmatter(yamlText: string, base: number, index: LineIn
       if (key.includes('.') && !key.startsWith('bedrock.')) continue; // another tool's namespaced extension
       const suggestion = closest(key, Object.keys(TOP_LEVEL_KEYS));
       const msg = key.startsWith('bedrock.')
-        ? `Unknown Bedrock option \`${key}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ` Known: ${Object.keys(TOP_LEVEL_KEYS).filter((k) => k.startsWith('bedrock.')).join(', ')}.`}`
+        ? `Unknown Bedrock option \`${key}\`.${
+            suggestion
+              ? ` Did you mean \`${suggestion}\`?`
+              : ` Known: ${Object.keys(TOP_LEVEL_KEYS)
+                  .filter((k) => k.startsWith('bedrock.'))
+                  .join(', ')}.`
+          }`
         : `Unknown key \`${key}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ' Dotprompt ignores it; put your own data under `metadata:` or a namespaced key like `myapp.key:`.'}`;
       result.problems.push(problem('warning', msg, keyRange, 'unknown-key'));
       continue;
@@ -89,28 +117,71 @@ export function analyzeFrontmatter(yamlText: string, base: number, index: LineIn
     if (key === 'model' && typeof js === 'string') {
       result.model = normalizeModelRef(js);
       result.modelRange = nodeRange(value, base, index);
-      if (js.trim() === '') result.problems.push(problem('error', '`model` is empty: name a Bedrock model id, an inference profile or an ARN.', keyRange, 'model-empty'));
+      if (js.trim() === '')
+        result.problems.push(
+          problem(
+            'error',
+            '`model` is empty: name a Bedrock model id, an inference profile or an ARN.',
+            keyRange,
+            'model-empty',
+          ),
+        );
     }
     if (key === 'input' && isMap(value)) collectInputs(value, base, index, result);
     if ((key === 'input' || key === 'output') && isMap(value)) {
-      const schema = (value.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && p.key.value === 'schema');
+      const schema = (value.items as Pair<YamlNode, YamlNode>[]).find(
+        (p) => isScalar(p.key) && p.key.value === 'schema',
+      );
       if (schema) reportSchema(schema.value, `\`${key}.schema\``, base, index, result);
     }
     if (key === 'bedrock.guardrail' && isMap(value)) {
       const g = js as Record<string, unknown>;
-      if (!g.identifier) result.problems.push(problem('error', '`bedrock.guardrail` needs `identifier` (the guardrail id or ARN).', keyRange, 'guardrail'));
-      if (g.version === undefined) result.problems.push(problem('error', '`bedrock.guardrail` needs `version` (`"1"`, `"2"`, … or `DRAFT`).', keyRange, 'guardrail'));
-      else if (typeof g.version === 'number') result.problems.push(problem('warning', `Write the guardrail version as a string: \`version: "${g.version}"\`.`, keyRange, 'guardrail'));
+      if (!g.identifier)
+        result.problems.push(
+          problem('error', '`bedrock.guardrail` needs `identifier` (the guardrail id or ARN).', keyRange, 'guardrail'),
+        );
+      if (g.version === undefined)
+        result.problems.push(
+          problem('error', '`bedrock.guardrail` needs `version` (`"1"`, `"2"`, … or `DRAFT`).', keyRange, 'guardrail'),
+        );
+      else if (typeof g.version === 'number')
+        result.problems.push(
+          problem(
+            'warning',
+            `Write the guardrail version as a string: \`version: "${g.version}"\`.`,
+            keyRange,
+            'guardrail',
+          ),
+        );
     }
     if (key === 'bedrock.cachePoints' && Array.isArray(js)) {
-      for (const v of js) if (!['system', 'tools', 'messages'].includes(String(v))) result.problems.push(problem('error', `Unknown cache point \`${String(v)}\`: use system, tools or messages.`, nodeRange(value, base, index), 'cache-point'));
+      for (const v of js)
+        if (!['system', 'tools', 'messages'].includes(String(v)))
+          result.problems.push(
+            problem(
+              'error',
+              `Unknown cache point \`${String(v)}\`: use system, tools or messages.`,
+              nodeRange(value, base, index),
+              'cache-point',
+            ),
+          );
     }
     if (key === 'bedrock.requestMetadata' && js && typeof js === 'object') {
       const entries = Object.entries(js as Record<string, unknown>);
-      if (entries.length > 16) result.problems.push(problem('error', 'Bedrock accepts at most 16 `requestMetadata` entries.', keyRange, 'request-metadata'));
+      if (entries.length > 16)
+        result.problems.push(
+          problem('error', 'Bedrock accepts at most 16 `requestMetadata` entries.', keyRange, 'request-metadata'),
+        );
       for (const [k, v] of entries) {
         if (typeof v !== 'string' || !/^[a-zA-Z0-9\s:_@$#=/+,.-]{0,256}$/.test(v)) {
-          result.problems.push(problem('error', `requestMetadata \`${k}\` must be a string of letters, digits, spaces and :_@$#=/+,.- (at most 256).`, keyRange, 'request-metadata'));
+          result.problems.push(
+            problem(
+              'error',
+              `requestMetadata \`${k}\` must be a string of letters, digits, spaces and :_@$#=/+,.- (at most 256).`,
+              keyRange,
+              'request-metadata',
+            ),
+          );
         }
       }
     }
@@ -128,7 +199,14 @@ function reportForbiddenKeys(root: YamlNode, base: number, index: LineIndex, res
         const key = isScalar(pair.key) ? String(pair.key.value) : '';
         if (isForbiddenKeyPath(key)) {
           found = true;
-          result.problems.push(problem('error', `\`${key}\` cannot be a key: \`__proto__\`, \`constructor\` and \`prototype\` would change every object in VS Code's extension host. Rename it.`, nodeRange(pair.key, base, index), 'forbidden-key'));
+          result.problems.push(
+            problem(
+              'error',
+              `\`${key}\` cannot be a key: \`__proto__\`, \`constructor\` and \`prototype\` would change every object in VS Code's extension host. Rename it.`,
+              nodeRange(pair.key, base, index),
+              'forbidden-key',
+            ),
+          );
         }
         visit(pair.value, depth + 1);
       }
@@ -138,11 +216,26 @@ function reportForbiddenKeys(root: YamlNode, base: number, index: LineIndex, res
   return found;
 }
 
-function reportSchema(node: YamlNode | null | undefined, where: string, base: number, index: LineIndex, result: PromptAnalysis): void {
-  for (const p of checkSchemaNode(node, where)) result.problems.push(problem('error', p.message, nodeRange(p.node, base, index), 'schema'));
+function reportSchema(
+  node: YamlNode | null | undefined,
+  where: string,
+  base: number,
+  index: LineIndex,
+  result: PromptAnalysis,
+): void {
+  for (const p of checkSchemaNode(node, where))
+    result.problems.push(problem('error', p.message, nodeRange(p.node, base, index), 'schema'));
 }
 
-function checkKind(path: string, spec: KeySpec, js: unknown, node: YamlNode | null, base: number, index: LineIndex, result: PromptAnalysis): boolean {
+function checkKind(
+  path: string,
+  spec: KeySpec,
+  js: unknown,
+  node: YamlNode | null,
+  base: number,
+  index: LineIndex,
+  result: PromptAnalysis,
+): boolean {
   const range = node ? nodeRange(node, base, index) : index.range(base, base);
   const fail = (expected: string) => {
     result.problems.push(problem('error', `\`${path}\` must be ${expected}; found ${describe(js)}.`, range, 'type'));
@@ -155,10 +248,18 @@ function checkKind(path: string, spec: KeySpec, js: unknown, node: YamlNode | nu
       return true;
     case 'number':
     case 'integer': {
-      if (typeof js !== 'number' || Number.isNaN(js)) return fail(spec.kind === 'integer' ? 'a whole number' : 'a number');
+      if (typeof js !== 'number' || Number.isNaN(js))
+        return fail(spec.kind === 'integer' ? 'a whole number' : 'a number');
       if (spec.kind === 'integer' && !Number.isInteger(js)) return fail('a whole number');
       if ((spec.min !== undefined && js < spec.min) || (spec.max !== undefined && js > spec.max)) {
-        result.problems.push(problem('error', `\`${path}\` must be ${spec.max !== undefined ? `between ${spec.min} and ${spec.max}` : `at least ${spec.min}`}; found ${js}.`, range, 'range'));
+        result.problems.push(
+          problem(
+            'error',
+            `\`${path}\` must be ${spec.max !== undefined ? `between ${spec.min} and ${spec.max}` : `at least ${spec.min}`}; found ${js}.`,
+            range,
+            'range',
+          ),
+        );
         return false;
       }
       return true;
@@ -176,7 +277,14 @@ function checkKind(path: string, spec: KeySpec, js: unknown, node: YamlNode | nu
   }
 }
 
-function checkChildKeys(parent: string, map: YamlNode, parentSpec: KeySpec, base: number, index: LineIndex, result: PromptAnalysis): void {
+function checkChildKeys(
+  parent: string,
+  map: YamlNode,
+  parentSpec: KeySpec,
+  base: number,
+  index: LineIndex,
+  result: PromptAnalysis,
+): void {
   if (!isMap(map) || !parentSpec.children) return;
   const specs = parentSpec.children;
   for (const pair of map.items as Pair<YamlNode, YamlNode>[]) {
@@ -188,14 +296,30 @@ function checkChildKeys(parent: string, map: YamlNode, parentSpec: KeySpec, base
       const suggestion = closest(key, Object.keys(specs));
       if (parentSpec.openEnded) {
         // config passes unknown keys to the model, but a near miss of a known one is almost surely a typo.
-        if (suggestion) result.problems.push(problem('warning', `Unknown ${parent} key \`${key}\`. Did you mean \`${suggestion}\`? (Other keys go to the model as additionalModelRequestFields.)`, keyRange, 'unknown-key'));
+        if (suggestion)
+          result.problems.push(
+            problem(
+              'warning',
+              `Unknown ${parent} key \`${key}\`. Did you mean \`${suggestion}\`? (Other keys go to the model as additionalModelRequestFields.)`,
+              keyRange,
+              'unknown-key',
+            ),
+          );
         continue;
       }
-      result.problems.push(problem('warning', `Unknown key \`${parent}.${key}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ` Known: ${Object.keys(specs).join(', ')}.`}`, keyRange, 'unknown-key'));
+      result.problems.push(
+        problem(
+          'warning',
+          `Unknown key \`${parent}.${key}\`.${suggestion ? ` Did you mean \`${suggestion}\`?` : ` Known: ${Object.keys(specs).join(', ')}.`}`,
+          keyRange,
+          'unknown-key',
+        ),
+      );
       continue;
     }
     const js = pair.value && 'toJSON' in pair.value ? (pair.value as { toJSON(): unknown }).toJSON() : undefined;
-    if (checkKind(`${parent}.${key}`, spec, js, pair.value, base, index, result) && spec.children && isMap(pair.value)) checkChildKeys(`${parent}.${key}`, pair.value, spec, base, index, result);
+    if (checkKind(`${parent}.${key}`, spec, js, pair.value, base, index, result) && spec.children && isMap(pair.value))
+      checkChildKeys(`${parent}.${key}`, pair.value, spec, base, index, result);
   }
 }
 
@@ -207,7 +331,14 @@ function collectInputs(input: YamlNode, base: number, index: LineIndex, result: 
   if (schema) {
     const { fields, wildcard, opaque } = schemaFields(schema.value);
     result.inputSchemaOpen = wildcard || opaque;
-    for (const f of fields) result.declaredInputs.set(f.name, { range: nodeRange(f.node, base, index), optional: f.optional, kind: f.kind, values: f.values, description: f.description });
+    for (const f of fields)
+      result.declaredInputs.set(f.name, {
+        range: nodeRange(f.node, base, index),
+        optional: f.optional,
+        kind: f.kind,
+        values: f.values,
+        description: f.description,
+      });
   }
   const defaults = items.find((p) => isScalar(p.key) && p.key.value === 'default');
   if (defaults && isMap(defaults.value)) {
@@ -235,7 +366,10 @@ function checkTools(result: PromptAnalysis, base: number, index: LineIndex, root
   const fm = result.frontmatter;
   const tools = Array.isArray(fm.tools) ? (fm.tools as unknown[]).map(String) : [];
   const defs = Array.isArray(fm.toolDefs) ? (fm.toolDefs as Record<string, unknown>[]) : [];
-  const pairOf = (key: string) => (isMap(root) ? (root.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && p.key.value === key) : undefined);
+  const pairOf = (key: string) =>
+    isMap(root)
+      ? (root.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && p.key.value === key)
+      : undefined;
   const range = (key: string) => {
     const pair = pairOf(key);
     return pair ? nodeRange(pair.key, base, index) : index.range(base, base);
@@ -250,19 +384,47 @@ function checkTools(result: PromptAnalysis, base: number, index: LineIndex, root
       result.problems.push(problem('error', `toolDefs[${i}] needs a \`name\`.`, range('toolDefs'), 'tool'));
       return;
     }
-    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(d.name)) result.problems.push(problem('error', `Tool name \`${d.name}\` must be 1–64 letters, digits, _ or -.`, range('toolDefs'), 'tool'));
-    if (!d.description) result.problems.push(problem('warning', `Tool \`${d.name}\` has no description; models choose tools by their descriptions.`, range('toolDefs'), 'tool'));
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(d.name))
+      result.problems.push(
+        problem('error', `Tool name \`${d.name}\` must be 1–64 letters, digits, _ or -.`, range('toolDefs'), 'tool'),
+      );
+    if (!d.description)
+      result.problems.push(
+        problem(
+          'warning',
+          `Tool \`${d.name}\` has no description; models choose tools by their descriptions.`,
+          range('toolDefs'),
+          'tool',
+        ),
+      );
     const node = defNodes[i];
-    const schema = isMap(node) ? (node.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && p.key.value === 'inputSchema') : undefined;
+    const schema = isMap(node)
+      ? (node.items as Pair<YamlNode, YamlNode>[]).find((p) => isScalar(p.key) && p.key.value === 'inputSchema')
+      : undefined;
     if (schema) reportSchema(schema.value, `\`${d.name}\` inputSchema`, base, index, result);
     defined.add(d.name);
   });
   for (const t of tools) {
-    if (!defined.has(t)) result.problems.push(problem('error', `Tool \`${t}\` is listed in \`tools\` but not defined in \`toolDefs\` (name, description, inputSchema).`, range('tools'), 'tool'));
+    if (!defined.has(t))
+      result.problems.push(
+        problem(
+          'error',
+          `Tool \`${t}\` is listed in \`tools\` but not defined in \`toolDefs\` (name, description, inputSchema).`,
+          range('tools'),
+          'tool',
+        ),
+      );
   }
   const choice = fm['bedrock.toolChoice'];
   if (typeof choice === 'string' && !['auto', 'any', 'none'].includes(choice) && !defined.has(choice)) {
-    result.problems.push(problem('error', `\`bedrock.toolChoice\` is \`${choice}\`: use auto, any, or the name of a defined tool.`, range('bedrock.toolChoice'), 'tool'));
+    result.problems.push(
+      problem(
+        'error',
+        `\`bedrock.toolChoice\` is \`${choice}\`: use auto, any, or the name of a defined tool.`,
+        range('bedrock.toolChoice'),
+        'tool',
+      ),
+    );
   }
 }
 

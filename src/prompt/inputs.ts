@@ -42,23 +42,32 @@ export function inputProblem(analysis: PromptAnalysis, input: Record<string, unk
 }
 
 /** Why a value does not fit the input's declared type (undefined when it fits or the type is open). */
-export function inputValueProblem(decl: Pick<DeclaredInput, 'kind' | 'values'> | undefined, value: unknown): string | undefined {
+export function inputValueProblem(
+  decl: Pick<DeclaredInput, 'kind' | 'values'> | undefined,
+  value: unknown,
+): string | undefined {
   if (!decl || value === undefined) return undefined;
   switch (decl.kind) {
     case 'string':
       return typeof value === 'string' ? undefined : `must be text, not ${describeValue(value)}`;
     case 'number':
-      return typeof value === 'number' && Number.isFinite(value) ? undefined : `must be a number, not ${describeValue(value)}`;
+      return typeof value === 'number' && Number.isFinite(value)
+        ? undefined
+        : `must be a number, not ${describeValue(value)}`;
     case 'integer':
       return Number.isInteger(value) ? undefined : `must be a whole number, not ${describeValue(value)}`;
     case 'boolean':
       return typeof value === 'boolean' ? undefined : `must be true or false, not ${describeValue(value)}`;
     case 'enum':
-      return (decl.values ?? []).some((v) => v === value) ? undefined : `must be one of ${(decl.values ?? []).map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`;
+      return (decl.values ?? []).some((v) => v === value)
+        ? undefined
+        : `must be one of ${(decl.values ?? []).map((v) => JSON.stringify(v)).join(', ')}, not ${describeValue(value)}`;
     case 'array':
       return Array.isArray(value) ? undefined : `must be a list (JSON array), not ${describeValue(value)}`;
     case 'object':
-      return value !== null && typeof value === 'object' && !Array.isArray(value) ? undefined : `must be an object (JSON), not ${describeValue(value)}`;
+      return value !== null && typeof value === 'object' && !Array.isArray(value)
+        ? undefined
+        : `must be an object (JSON), not ${describeValue(value)}`;
     default:
       return undefined;
   }
@@ -79,7 +88,10 @@ export function inputTypeProblems(analysis: PromptAnalysis, values: Record<strin
  * Text typed for an input, read by its type: numbers and booleans as such, objects and lists as JSON,
  * enums as one of their values. Returns the value or a problem to show under the input box.
  */
-export function parseInputText(decl: Pick<DeclaredInput, 'kind' | 'values'> | undefined, text: string): { value?: unknown; problem?: string } {
+export function parseInputText(
+  decl: Pick<DeclaredInput, 'kind' | 'values'> | undefined,
+  text: string,
+): { value?: unknown; problem?: string } {
   const kind = decl?.kind ?? 'string';
   let value: unknown = text;
   if (kind === 'number' || kind === 'integer') value = text.trim() === '' ? Number.NaN : Number(text);
@@ -98,6 +110,6 @@ export function parseInputText(decl: Pick<DeclaredInput, 'kind' | 'values'> | un
 /** A value as it reads in one line: text quoted and cut, others as JSON. */
 export function describeValue(value: unknown, max = 40): string {
   if (value === undefined) return 'nothing';
-  const s = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const s = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }

@@ -42,7 +42,8 @@ export function checkSchemaNode(node: YamlNode | null | undefined, where: string
   const problems: SchemaProblem[] = [];
   if (node === null || node === undefined) return problems;
   if (isScalar(node)) {
-    if (typeof node.value !== 'string') problems.push({ node, message: `${where} must be a Picoschema mapping, a type name or a JSON Schema.` });
+    if (typeof node.value !== 'string')
+      problems.push({ node, message: `${where} must be a Picoschema mapping, a type name or a JSON Schema.` });
     else {
       const p = scalarProblem(node.value, where);
       if (p) problems.push({ node, message: p });
@@ -54,14 +55,25 @@ export function checkSchemaNode(node: YamlNode | null | undefined, where: string
   return problems;
 }
 
-function checkPicoValue(node: YamlNode | null | undefined, where: string, problems: SchemaProblem[], depth: number): void {
+function checkPicoValue(
+  node: YamlNode | null | undefined,
+  where: string,
+  problems: SchemaProblem[],
+  depth: number,
+): void {
   if (depth > 32) return;
   if (node === null || node === undefined || (isScalar(node) && (node.value === null || node.value === ''))) {
-    problems.push({ node, message: `${where} has no type: write one (\`string\`, \`number\`, …) or a mapping of fields.` });
+    problems.push({
+      node,
+      message: `${where} has no type: write one (\`string\`, \`number\`, …) or a mapping of fields.`,
+    });
     return;
   }
   if (isScalar(node)) {
-    const p = typeof node.value === 'string' ? scalarProblem(node.value, where) : `${where}: Picoschema types are names like \`string\`; found ${JSON.stringify(node.value)}.`;
+    const p =
+      typeof node.value === 'string'
+        ? scalarProblem(node.value, where)
+        : `${where}: Picoschema types are names like \`string\`; found ${JSON.stringify(node.value)}.`;
     if (p) problems.push({ node, message: p });
     return;
   }
@@ -69,7 +81,10 @@ function checkPicoValue(node: YamlNode | null | undefined, where: string, proble
     if (!isJsonSchemaNode(node)) checkPicoObject(node, where, problems, depth + 1);
     return;
   }
-  problems.push({ node, message: `${where}: a Picoschema field is a type name or a mapping of fields, not a list (for a list write \`name(array): type\`; for choices \`name(enum): [a, b]\`).` });
+  problems.push({
+    node,
+    message: `${where}: a Picoschema field is a type name or a mapping of fields, not a list (for a list write \`name(array): type\`; for choices \`name(enum): [a, b]\`).`,
+  });
 }
 
 function checkPicoObject(node: YamlNode, where: string, problems: SchemaProblem[], depth: number): void {
@@ -86,17 +101,28 @@ function checkPicoObject(node: YamlNode, where: string, problems: SchemaProblem[
     const open = key.indexOf('(');
     const field = `\`${key}\``;
     if (open < 0) {
-      if (key.includes(')')) problems.push({ node: pair.key, message: `${field}: a type in parentheses needs its \`(\`, as in \`tags(array): string\`.` });
+      if (key.includes(')'))
+        problems.push({
+          node: pair.key,
+          message: `${field}: a type in parentheses needs its \`(\`, as in \`tags(array): string\`.`,
+        });
       checkPicoValue(pair.value, field, problems, depth);
       continue;
     }
     if (!key.endsWith(')')) {
-      problems.push({ node: pair.key, message: `${field}: close the parentheses, as in \`tags(array, the tags): string\`.` });
+      problems.push({
+        node: pair.key,
+        message: `${field}: close the parentheses, as in \`tags(array, the tags): string\`.`,
+      });
       continue;
     }
     const type = typeName(key.slice(open + 1, -1));
     if (type === 'enum') {
-      if (!isSeq(pair.value)) problems.push({ node: pair.value ?? pair.key, message: `${field} needs a list of values: \`${key}: [first, second]\`.` });
+      if (!isSeq(pair.value))
+        problems.push({
+          node: pair.value ?? pair.key,
+          message: `${field} needs a list of values: \`${key}: [first, second]\`.`,
+        });
     } else if (type === 'array') {
       checkPicoValue(pair.value, field, problems, depth);
     } else if (type === 'object') {
@@ -104,7 +130,10 @@ function checkPicoObject(node: YamlNode, where: string, problems: SchemaProblem[
       else problems.push({ node: pair.value ?? pair.key, message: `${field} needs a mapping of fields below it.` });
     } else {
       const guess = closest(type, ['array', 'object', 'enum'], 2);
-      problems.push({ node: pair.key, message: `${field}: a type in parentheses must be array, object or enum${guess ? ` (did you mean \`${guess}\`?)` : ''}; for a plain field write \`${key.slice(0, open)}: ${type}\`.` });
+      problems.push({
+        node: pair.key,
+        message: `${field}: a type in parentheses must be array, object or enum${guess ? ` (did you mean \`${guess}\`?)` : ''}; for a plain field write \`${key.slice(0, open)}: ${type}\`.`,
+      });
     }
   }
 }
@@ -121,7 +150,11 @@ export interface InputField {
 }
 
 /** The top-level fields a schema declares, with their types; `wildcard` when `(*)` allows any name. */
-export function schemaFields(node: YamlNode | null | undefined): { fields: InputField[]; wildcard: boolean; opaque: boolean } {
+export function schemaFields(node: YamlNode | null | undefined): {
+  fields: InputField[];
+  wildcard: boolean;
+  opaque: boolean;
+} {
   const fields: InputField[] = [];
   if (!isMap(node)) return { fields, wildcard: false, opaque: node !== null && node !== undefined };
   if (isJsonSchemaNode(node)) {
@@ -175,7 +208,11 @@ export function schemaFields(node: YamlNode | null | undefined): { fields: Input
   return { fields, wildcard, opaque: false };
 }
 
-function jsonSchemaKind(node: YamlNode | null | undefined): { kind: InputKind; values?: unknown[]; description?: string } {
+function jsonSchemaKind(node: YamlNode | null | undefined): {
+  kind: InputKind;
+  values?: unknown[];
+  description?: string;
+} {
   if (!isMap(node)) return { kind: 'any' };
   const items = node.items as Pair<YamlNode, YamlNode>[];
   const get = (k: string) => items.find((p) => isScalar(p.key) && p.key.value === k)?.value;
@@ -185,6 +222,7 @@ function jsonSchemaKind(node: YamlNode | null | undefined): { kind: InputKind; v
   if (isSeq(en)) return { kind: 'enum', values: en.items.map((i) => (isScalar(i) ? i.value : undefined)), description };
   const t = get('type');
   const type = isScalar(t) ? String(t.value) : isSeq(t) && isScalar(t.items[0]) ? String(t.items[0].value) : '';
-  const kind = (['string', 'number', 'integer', 'boolean', 'object', 'array'] as const).find((k) => k === type) ?? 'any';
+  const kind =
+    (['string', 'number', 'integer', 'boolean', 'object', 'array'] as const).find((k) => k === type) ?? 'any';
   return { kind, description };
 }

@@ -1,7 +1,13 @@
 // Renders a .prompt file into the exact Converse request, through the `dotprompt` package (so a
 // prompt renders here as it does in Dotprompt and Genkit), then maps Dotprompt's messages and the
 // `bedrock.*` options onto Converse and checks the rules the service enforces before anything is sent.
-import type { ContentBlock, ConverseStreamCommandInput, Message, SystemContentBlock, Tool } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ContentBlock,
+  ConverseStreamCommandInput,
+  Message,
+  SystemContentBlock,
+  Tool,
+} from '@aws-sdk/client-bedrock-runtime';
 import { randomBytes } from 'node:crypto';
 import { Dotprompt, picoschema, type Part } from 'dotprompt';
 import Handlebars from 'handlebars';
@@ -54,7 +60,13 @@ export const LIMITS = {
   documentsPerRequest: 5,
 };
 
-const IMAGE_TYPES: Record<string, 'png' | 'jpeg' | 'gif' | 'webp'> = { 'image/png': 'png', 'image/jpeg': 'jpeg', 'image/jpg': 'jpeg', 'image/gif': 'gif', 'image/webp': 'webp' };
+const IMAGE_TYPES: Record<string, 'png' | 'jpeg' | 'gif' | 'webp'> = {
+  'image/png': 'png',
+  'image/jpeg': 'jpeg',
+  'image/jpg': 'jpeg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+};
 const DOC_TYPES: Record<string, string> = {
   'application/pdf': 'pdf',
   'text/csv': 'csv',
@@ -66,11 +78,32 @@ const DOC_TYPES: Record<string, string> = {
   'text/plain': 'txt',
   'text/markdown': 'md',
 };
-const VIDEO_TYPES: Record<string, string> = { 'video/mp4': 'mp4', 'video/quicktime': 'mov', 'video/webm': 'webm', 'video/x-matroska': 'mkv' };
+const VIDEO_TYPES: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'video/quicktime': 'mov',
+  'video/webm': 'webm',
+  'video/x-matroska': 'mkv',
+};
 const EXT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp',
-  pdf: 'application/pdf', csv: 'text/csv', doc: 'application/msword', docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', xls: 'application/vnd.ms-excel', xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  html: 'text/html', htm: 'text/html', txt: 'text/plain', md: 'text/markdown', mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  gif: 'image/gif',
+  webp: 'image/webp',
+  pdf: 'application/pdf',
+  csv: 'text/csv',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  html: 'text/html',
+  htm: 'text/html',
+  txt: 'text/plain',
+  md: 'text/markdown',
+  mp4: 'video/mp4',
+  mov: 'video/quicktime',
+  webm: 'video/webm',
+  mkv: 'video/x-matroska',
 };
 
 export function contentTypeOf(url: string, explicit?: string): string | undefined {
@@ -87,7 +120,12 @@ export interface RenderOptions {
   requireUserMessage?: boolean;
 }
 
-export async function renderPrompt(text: string, input: Record<string, unknown>, files: PromptFiles, options: RenderOptions = {}): Promise<RenderResult> {
+export async function renderPrompt(
+  text: string,
+  input: Record<string, unknown>,
+  files: PromptFiles,
+  options: RenderOptions = {},
+): Promise<RenderResult> {
   return (await compilePrompt(text, files, options))(input);
 }
 
@@ -95,14 +133,24 @@ export async function renderPrompt(text: string, input: Record<string, unknown>,
  * Parses and compiles a prompt once, for many renders (a batch run renders it once per row): the
  * frontmatter, the Handlebars template, partials and tool schemas are done here, not per row.
  */
-export async function compilePrompt(text: string, files: PromptFiles, options: RenderOptions = {}): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+export async function compilePrompt(
+  text: string,
+  files: PromptFiles,
+  options: RenderOptions = {},
+): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
   text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter from Dotprompt
   const source = splitPrompt(text);
-  if (source.frontmatter && !source.frontmatter.closed) throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
-  if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS) throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
+  if (source.frontmatter && !source.frontmatter.closed)
+    throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
+  if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS)
+    throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
   checkFrontmatter(source.frontmatter?.text);
   const deep = tooDeep(source.body);
-  if (deep) throw new RenderError(`Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep: flatten the template.`, lineOf(text, source.bodyStart + deep.start));
+  if (deep)
+    throw new RenderError(
+      `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep: flatten the template.`,
+      lineOf(text, source.bodyStart + deep.start),
+    );
   // Structure (roles, media, history, sections, tool turns) comes only from helpers. Text that spells a
   // Dotprompt marker, in the template's own text or in a partial, is made inert before Handlebars sees it.
   const partialSources = new Map<string, string>();
@@ -114,7 +162,8 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
       } catch (err) {
         throw new RenderError(`Partial \`${name}\`: ${(err as Error).message}`);
       }
-      if (partial === undefined) throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
+      if (partial === undefined)
+        throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
       partialSources.set(name, partial);
       return neutralizeMarkers(partial);
@@ -131,36 +180,67 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   // Dotprompt trims the template: template line 1 is the body's first non-blank line.
   const bodyLead = source.frontmatter ? source.body.slice(0, source.body.length - source.body.trimStart().length) : '';
   const firstTemplateLine = lineOffset(text, source.bodyStart) + (bodyLead.match(/\n/g)?.length ?? 0);
-  const fileLine = (templateLine: number | undefined) => (templateLine === undefined ? undefined : templateLine + firstTemplateLine);
+  const fileLine = (templateLine: number | undefined) =>
+    templateLine === undefined ? undefined : templateLine + firstTemplateLine;
 
   const raw = (parsed.raw ?? {}) as Record<string, unknown>;
   const modelRaw = (parsed.model as string | undefined) ?? options.defaultModel;
-  if (!modelRaw) throw new RenderError('The prompt names no model: add `model: <model id>` to the frontmatter (the Models view has a "Use in current prompt" action).', 2);
+  if (!modelRaw)
+    throw new RenderError(
+      'The prompt names no model: add `model: <model id>` to the frontmatter (the Models view has a "Use in current prompt" action).',
+      2,
+    );
   // Tools are declared in `toolDefs` in the file itself; Dotprompt resolves `tools` names against them.
-  const toolDefs = (Array.isArray(raw.toolDefs) ? raw.toolDefs : []) as { name: string; description?: string; inputSchema?: unknown }[];
-  for (const def of toolDefs) if (def?.name) dp.defineTool({ name: def.name, description: def.description ?? '', inputSchema: (def.inputSchema ?? {}) as never });
+  const toolDefs = (Array.isArray(raw.toolDefs) ? raw.toolDefs : []) as {
+    name: string;
+    description?: string;
+    inputSchema?: unknown;
+  }[];
+  for (const def of toolDefs)
+    if (def?.name)
+      dp.defineTool({
+        name: def.name,
+        description: def.description ?? '',
+        inputSchema: (def.inputSchema ?? {}) as never,
+      });
 
   const toolNames = (Array.isArray(parsed.tools) ? parsed.tools : []) as string[];
   const toolSpecs: Tool[] = [];
   for (const name of toolNames) {
     const def = toolDefs.find((d) => d.name === name);
     if (!def) throw new RenderError(`Tool \`${name}\` is listed in \`tools\` but not defined in \`toolDefs\`.`);
-    toolSpecs.push({ toolSpec: { name, description: def.description || name, inputSchema: { json: (await toJsonSchema(def.inputSchema, `the inputSchema of tool \`${name}\``)) as never } } });
+    toolSpecs.push({
+      toolSpec: {
+        name,
+        description: def.description || name,
+        inputSchema: { json: (await toJsonSchema(def.inputSchema, `the inputSchema of tool \`${name}\``)) as never },
+      },
+    });
   }
   const output = parsed.output as { format?: string; schema?: unknown } | undefined;
   const outputSchema = output?.schema !== undefined ? await toJsonSchema(output.schema, '`output.schema`') : undefined;
   const templateError = (err: unknown): RenderError => {
     if (err instanceof RenderError) return err;
     const message = err instanceof Error ? err.message : String(err);
-    if (err instanceof RangeError) return new RenderError('The template could not be rendered: it recurses too deep (a partial or a value that contains itself?). Simplify it.');
+    if (err instanceof RangeError)
+      return new RenderError(
+        'The template could not be rendered: it recurses too deep (a partial or a value that contains itself?). Simplify it.',
+      );
     const unknownHelper = /unknown helper (\S+?)(?: - (\d+):\d+)?$/m.exec(message);
-    if (unknownHelper) return new RenderError(`Unknown helper \`${unknownHelper[1]}\`: Dotprompt knows ${[...KNOWN_HELPERS].filter((h) => !h.endsWith('Missing')).join(', ')}.`, unknownHelper[2] ? fileLine(Number(unknownHelper[2])) : undefined);
+    if (unknownHelper)
+      return new RenderError(
+        `Unknown helper \`${unknownHelper[1]}\`: Dotprompt knows ${[...KNOWN_HELPERS].filter((h) => !h.endsWith('Missing')).join(', ')}.`,
+        unknownHelper[2] ? fileLine(Number(unknownHelper[2])) : undefined,
+      );
     if (/^Parse error/.test(message)) {
       const e = templateSyntaxError(parsed.template, err);
       return new RenderError(e.message, fileLine(parsed.template.slice(0, e.start).split('\n').length));
     }
     const line = /line (\d+)/.exec(message)?.[1];
-    return new RenderError(`The template could not be rendered: ${message.split('\n')[0]}`, line ? fileLine(Number(line)) : undefined);
+    return new RenderError(
+      `The template could not be rendered: ${message.split('\n')[0]}`,
+      line ? fileLine(Number(line)) : undefined,
+    );
   };
   const template = await dp.compile(parsed).catch((err: unknown) => {
     throw templateError(err);
@@ -168,7 +248,10 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
   refusePartialCycles(parsed.template, partialSources);
 
   return async (input) => {
-    const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+    const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<
+      string,
+      unknown
+    >;
     const merged = inertInput({ ...defaults, ...input });
 
     let rendered;
@@ -183,7 +266,8 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
     let images = 0;
     let documents = 0;
     for (const m of rendered.messages) {
-      const role = m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : m.role === 'system' ? 'system' : undefined;
+      const role =
+        m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : m.role === 'system' ? 'system' : undefined;
       const content: ContentBlock[] = [];
       let line: number | undefined;
       for (const part of m.content as Part[]) {
@@ -204,7 +288,8 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
       const trimmed = trimText(content);
       if (trimmed.length === 0) continue;
       if (role === 'system') {
-        if (trimmed.some((b) => !('text' in b))) throw new RenderError('A system section can hold only text: move media into a user turn.', line);
+        if (trimmed.some((b) => !('text' in b)))
+          throw new RenderError('A system section can hold only text: move media into a user turn.', line);
         system.push(...(trimmed as SystemContentBlock[]));
         continue;
       }
@@ -213,13 +298,26 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
       if (last?.role === role) last.content.push(...trimmed);
       else conversation.push({ role, content: trimmed, line });
     }
-    if (images > LIMITS.imagesPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`);
-    if (documents > LIMITS.documentsPerRequest) throw new RenderError(`Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`);
+    if (images > LIMITS.imagesPerRequest)
+      throw new RenderError(
+        `Bedrock takes at most ${LIMITS.imagesPerRequest} images per request; this prompt has ${images}.`,
+      );
+    if (documents > LIMITS.documentsPerRequest)
+      throw new RenderError(
+        `Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; this prompt has ${documents}.`,
+      );
     // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
     // the conversation would end with the model's turn. Ask for the message instead of sending that.
     const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
-    if (options.requireUserMessage !== false && roleMarkers.at(-1)?.[1] === 'user' && conversation.at(-1)?.role === 'assistant') {
-      throw new RenderError('The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.', lineOf(text, source.bodyStart + (roleMarkers.at(-1)?.index ?? 0)));
+    if (
+      options.requireUserMessage !== false &&
+      roleMarkers.at(-1)?.[1] === 'user' &&
+      conversation.at(-1)?.role === 'assistant'
+    ) {
+      throw new RenderError(
+        'The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.',
+        lineOf(text, source.bodyStart + (roleMarkers.at(-1)?.index ?? 0)),
+      );
     }
     checkConversation(conversation, toolNames.length > 0);
     const messages: Message[] = conversation.map((t) => ({ role: t.role, content: t.content }));
@@ -236,12 +334,15 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
     if (Array.isArray(config.stopSequences)) inference.stopSequences = config.stopSequences.map(String);
     if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
 
-    const additional: Record<string, unknown> = { ...((raw['bedrock.additionalModelRequestFields'] as Record<string, unknown>) ?? {}) };
+    const additional: Record<string, unknown> = {
+      ...((raw['bedrock.additionalModelRequestFields'] as Record<string, unknown>) ?? {}),
+    };
     for (const [k, v] of Object.entries(config)) {
       if (['temperature', 'maxOutputTokens', 'topP', 'stopSequences', 'topK'].includes(k)) continue;
       additional[k] = v; // Dotprompt's config is model-specific: unknown keys go to the model as-is.
     }
-    if (typeof config.topK === 'number') Object.assign(additional, topKField(ref.baseModelId ?? ref.modelId, config.topK, additional));
+    if (typeof config.topK === 'number')
+      Object.assign(additional, topKField(ref.baseModelId ?? ref.modelId, config.topK, additional));
     const reasoning = raw['bedrock.reasoning'] as { budgetTokens?: number; effort?: string } | undefined;
     if (reasoning) Object.assign(additional, reasoningFields(ref.baseModelId ?? ref.modelId, reasoning));
     if (Object.keys(additional).length > 0) request.additionalModelRequestFields = additional as never;
@@ -255,7 +356,9 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
         guardrailIdentifier: String(guardrail.identifier ?? ''),
         guardrailVersion: String(guardrail.version ?? 'DRAFT'),
         ...(guardrail.trace ? { trace: String(guardrail.trace) as never } : {}),
-        ...(guardrail.streamProcessingMode ? { streamProcessingMode: String(guardrail.streamProcessingMode) as never } : {}),
+        ...(guardrail.streamProcessingMode
+          ? { streamProcessingMode: String(guardrail.streamProcessingMode) as never }
+          : {}),
       };
     }
     const perf = raw['bedrock.performanceConfig'] as { latency?: string } | undefined;
@@ -270,14 +373,17 @@ export async function compilePrompt(text: string, files: PromptFiles, options: R
       const choice = raw['bedrock.toolChoice'];
       request.toolConfig = { tools };
       if (choice === 'any') request.toolConfig.toolChoice = { any: {} };
-      else if (typeof choice === 'string' && choice !== 'auto' && choice !== 'none') request.toolConfig.toolChoice = { tool: { name: choice } };
+      else if (typeof choice === 'string' && choice !== 'auto' && choice !== 'none')
+        request.toolConfig.toolChoice = { tool: { name: choice } };
       else if (choice === 'auto') request.toolConfig.toolChoice = { auto: {} };
     }
 
     const cachePoints = Array.isArray(raw['bedrock.cachePoints']) ? (raw['bedrock.cachePoints'] as string[]) : [];
     if (cachePoints.includes('system') && request.system) request.system.push({ cachePoint: { type: 'default' } });
-    if (cachePoints.includes('tools') && request.toolConfig?.tools) request.toolConfig.tools.push({ cachePoint: { type: 'default' } });
-    if (cachePoints.includes('messages') && messages.length > 0) messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
+    if (cachePoints.includes('tools') && request.toolConfig?.tools)
+      request.toolConfig.tools.push({ cachePoint: { type: 'default' } });
+    if (cachePoints.includes('messages') && messages.length > 0)
+      messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
 
     const outputFormat = output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined;
     const base: RenderResult = { request, baseRequest: request, input: merged, outputFormat, outputSchema };
@@ -298,14 +404,29 @@ export function requestForModel(result: RenderResult, modelRef: string): RenderR
   if (result.outputFormat === 'json') {
     if (result.outputSchema !== undefined && supportsStructuredOutput(modelId)) {
       structuredOutput = true;
-      request.outputConfig = { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: JSON.stringify(result.outputSchema), name: 'response', description: 'The answer, as the prompt\'s output.schema describes it' } } } } as never;
+      request.outputConfig = {
+        textFormat: {
+          type: 'json_schema',
+          structure: {
+            jsonSchema: {
+              schema: JSON.stringify(result.outputSchema),
+              name: 'response',
+              description: "The answer, as the prompt's output.schema describes it",
+            },
+          },
+        },
+      } as never;
     } else {
       const instruction = result.outputSchema
         ? `Respond with JSON only, no prose, conforming to this JSON schema:\n${JSON.stringify(result.outputSchema)}`
         : 'Respond with JSON only, no prose.';
       const messages = base.messages ?? [];
       const last = messages.at(-1);
-      if (last?.role === 'user') request.messages = [...messages.slice(0, -1), { ...last, content: [...(last.content ?? []), { text: instruction }] }];
+      if (last?.role === 'user')
+        request.messages = [
+          ...messages.slice(0, -1),
+          { ...last, content: [...(last.content ?? []), { text: instruction }] },
+        ];
     }
   }
   return { ...result, request, structuredOutput };
@@ -318,7 +439,9 @@ interface Turn {
   line?: number;
 }
 
-type TurnSlot = { kind: 'line'; line?: number } | { kind: 'toolUse' | 'toolResult'; id?: string; name?: string; status?: string; body: string; line?: number };
+type TurnSlot =
+  | { kind: 'line'; line?: number }
+  | { kind: 'toolUse' | 'toolResult'; id?: string; name?: string; status?: string; body: string; line?: number };
 
 /**
  * Dotprompt's `role` helper, and `toolUse` / `toolResult` block helpers, that leave a marker only this
@@ -334,13 +457,24 @@ function turnHelpers(dp: Dotprompt): { split(text: string): (string | TurnSlot)[
     return `\u0000bpl${nonce}:${k}\u0000`;
   };
   type Options = Handlebars.HelperOptions & { loc?: { start: { line: number } } };
-  dp.defineHelper('role', (role: string, options: Options) => `<<<dotprompt:role:${role}>>>${marker({ kind: 'line', line: options?.loc?.start.line })}`);
+  dp.defineHelper(
+    'role',
+    (role: string, options: Options) =>
+      `<<<dotprompt:role:${role}>>>${marker({ kind: 'line', line: options?.loc?.start.line })}`,
+  );
   for (const kind of ['toolUse', 'toolResult'] as const) {
     dp.defineHelper(kind, function (this: unknown, options: Options) {
       const hash = (options?.hash ?? {}) as Record<string, unknown>;
       const body = typeof options?.fn === 'function' ? options.fn(this) : '';
       const str = (v: unknown) => (v === undefined || v === null ? undefined : String(v));
-      return marker({ kind, id: str(hash.id), name: str(hash.name), status: str(hash.status), body, line: options?.loc?.start.line });
+      return marker({
+        kind,
+        id: str(hash.id),
+        name: str(hash.name),
+        status: str(hash.status),
+        body,
+        line: options?.loc?.start.line,
+      });
     });
   }
   const pattern = new RegExp(`\\u0000bpl${nonce}:(\\d+)\\u0000`, 'g');
@@ -362,36 +496,57 @@ function turnHelpers(dp: Dotprompt): { split(text: string): (string | TurnSlot)[
   };
 }
 
-function toolBlock(slot: Exclude<TurnSlot, { kind: 'line' }>, role: string | undefined, line: number | undefined): ContentBlock {
+function toolBlock(
+  slot: Exclude<TurnSlot, { kind: 'line' }>,
+  role: string | undefined,
+  line: number | undefined,
+): ContentBlock {
   const where = line ? ` (line ${line})` : '';
-  if (!slot.id || !/^[a-zA-Z0-9_.:-]{1,64}$/.test(slot.id)) throw new RenderError(`\`{{#${slot.kind}}}\`${where} needs \`id="…"\`: 1–64 letters, digits, _ . : or -.`, line);
+  if (!slot.id || !/^[a-zA-Z0-9_.:-]{1,64}$/.test(slot.id))
+    throw new RenderError(`\`{{#${slot.kind}}}\`${where} needs \`id="…"\`: 1–64 letters, digits, _ . : or -.`, line);
   const body = slot.body.trim();
   if (slot.kind === 'toolUse') {
-    if (role !== 'assistant') throw new RenderError(`A tool call${where} belongs in a model turn: put it after \`{{role "model"}}\`.`, line);
-    if (!slot.name) throw new RenderError(`The tool call \`${slot.id}\`${where} needs \`name="…"\` (the tool's name).`, line);
+    if (role !== 'assistant')
+      throw new RenderError(`A tool call${where} belongs in a model turn: put it after \`{{role "model"}}\`.`, line);
+    if (!slot.name)
+      throw new RenderError(`The tool call \`${slot.id}\`${where} needs \`name="…"\` (the tool's name).`, line);
     let input: unknown = {};
     if (body) {
       try {
         input = JSON.parse(body);
       } catch (err) {
-        throw new RenderError(`The input of tool call \`${slot.name}\`${where} is not JSON (${(err as Error).message}): write a JSON object between the tags.`, line);
+        throw new RenderError(
+          `The input of tool call \`${slot.name}\`${where} is not JSON (${(err as Error).message}): write a JSON object between the tags.`,
+          line,
+        );
       }
     }
     return { toolUse: { toolUseId: slot.id, name: slot.name, input: input as never } };
   }
-  if (role !== 'user') throw new RenderError(`A tool result${where} belongs in a user turn: put it after \`{{role "user"}}\`.`, line);
-  if (!body) throw new RenderError(`Write the result of tool call \`${slot.id}\` between \`{{#toolResult id="${slot.id}"}}\` and \`{{/toolResult}}\`${where}: JSON, or plain text. Then run again.`, line);
-  if (slot.status !== undefined && slot.status !== 'success' && slot.status !== 'error') throw new RenderError(`\`status\` of a tool result${where} is \`success\` or \`error\`, not \`${slot.status}\`.`, line);
+  if (role !== 'user')
+    throw new RenderError(`A tool result${where} belongs in a user turn: put it after \`{{role "user"}}\`.`, line);
+  if (!body)
+    throw new RenderError(
+      `Write the result of tool call \`${slot.id}\` between \`{{#toolResult id="${slot.id}"}}\` and \`{{/toolResult}}\`${where}: JSON, or plain text. Then run again.`,
+      line,
+    );
+  if (slot.status !== undefined && slot.status !== 'success' && slot.status !== 'error')
+    throw new RenderError(
+      `\`status\` of a tool result${where} is \`success\` or \`error\`, not \`${slot.status}\`.`,
+      line,
+    );
   let value: unknown;
   try {
     value = JSON.parse(body);
   } catch {
     value = undefined;
   }
-  const content = value !== null && typeof value === 'object' && !Array.isArray(value) ? [{ json: value as never }] : [{ text: body }];
+  const content =
+    value !== null && typeof value === 'object' && !Array.isArray(value)
+      ? [{ json: value as never }]
+      : [{ text: body }];
   return { toolResult: { toolUseId: slot.id, content, ...(slot.status ? { status: slot.status as never } : {}) } };
 }
-
 
 const MAX_INPUT_DEPTH = 64;
 const MAX_INPUT_NODES = 200_000;
@@ -400,15 +555,22 @@ const MAX_INPUT_NODES = 200_000;
 function inertInput(value: Record<string, unknown>): Record<string, unknown> {
   let nodes = 0;
   const visit = (v: unknown, depth: number): unknown => {
-    if (++nodes > MAX_INPUT_NODES) throw new RenderError(`The input values hold more than ${MAX_INPUT_NODES.toLocaleString('en-US')} items: pass less data (or a file) to the prompt.`);
+    if (++nodes > MAX_INPUT_NODES)
+      throw new RenderError(
+        `The input values hold more than ${MAX_INPUT_NODES.toLocaleString('en-US')} items: pass less data (or a file) to the prompt.`,
+      );
     if (typeof v === 'string') return neutralizeMarkers(v);
     if (v === null || typeof v !== 'object') return v;
-    if (depth > MAX_INPUT_DEPTH) throw new RenderError(`An input value is nested more than ${MAX_INPUT_DEPTH} levels deep: flatten it.`);
+    if (depth > MAX_INPUT_DEPTH)
+      throw new RenderError(`An input value is nested more than ${MAX_INPUT_DEPTH} levels deep: flatten it.`);
     if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
     if (v instanceof Uint8Array || v instanceof Date) return v;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(v)) {
-      if (isForbiddenKeyPath(k)) throw new RenderError(`The input key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be input names.`);
+      if (isForbiddenKeyPath(k))
+        throw new RenderError(
+          `The input key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be input names.`,
+        );
       out[neutralizeMarkers(k)] = visit(x, depth + 1);
     }
     return out;
@@ -420,7 +582,10 @@ function inertInput(value: Record<string, unknown>): Record<string, unknown> {
 function refusePartialCycles(template: string, partials: Map<string, string>): void {
   const includes = (text: string) => [...text.matchAll(/\{\{~?#?>\s*([^\s}~()]+)/g)].map((m) => m[1]);
   const visit = (name: string, chain: string[]) => {
-    if (chain.includes(name)) throw new RenderError(`Partial \`${name}\` includes itself (${[...chain.slice(chain.indexOf(name)), name].join(' → ')}): rendering it would never end.`);
+    if (chain.includes(name))
+      throw new RenderError(
+        `Partial \`${name}\` includes itself (${[...chain.slice(chain.indexOf(name)), name].join(' → ')}): rendering it would never end.`,
+      );
     const source = partials.get(name);
     if (source !== undefined) for (const next of includes(source)) visit(next, [...chain, name]);
   };
@@ -439,14 +604,20 @@ function checkFrontmatter(yamlText: string | undefined): void {
     data = parseYaml(yamlText, { maxAliasCount: 100, logLevel: 'error' });
   } catch (err) {
     const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new RenderError(`The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`, line === undefined ? 1 : line + 1);
+    throw new RenderError(
+      `The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`,
+      line === undefined ? 1 : line + 1,
+    );
   }
   if (!/__proto__|constructor|prototype/.test(yamlText)) return;
   const visit = (v: unknown, depth: number): void => {
     if (depth > 64 || v === null || typeof v !== 'object') return;
     if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
     for (const k of Object.keys(v)) {
-      if (isForbiddenKeyPath(k)) throw new RenderError(`The frontmatter key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be keys. Rename it.`);
+      if (isForbiddenKeyPath(k))
+        throw new RenderError(
+          `The frontmatter key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be keys. Rename it.`,
+        );
       visit((v as Record<string, unknown>)[k], depth + 1);
     }
   };
@@ -458,19 +629,23 @@ async function toJsonSchema(schema: unknown, where: string): Promise<unknown> {
   try {
     return await picoschema(schema);
   } catch (err) {
-    throw new RenderError(`${where} is not valid Picoschema: ${(err as Error).message.replace(/^Picoschema: /, '')}. The diagnostics in the frontmatter show where.`);
+    throw new RenderError(
+      `${where} is not valid Picoschema: ${(err as Error).message.replace(/^Picoschema: /, '')}. The diagnostics in the frontmatter show where.`,
+    );
   }
 }
 
 function topKField(modelId: string, topK: number, existing: Record<string, unknown>): Record<string, unknown> {
-  if (modelId.startsWith('amazon.nova')) return { inferenceConfig: { ...((existing.inferenceConfig as object) ?? {}), topK } };
+  if (modelId.startsWith('amazon.nova'))
+    return { inferenceConfig: { ...((existing.inferenceConfig as object) ?? {}), topK } };
   if (modelId.startsWith('cohere.')) return { k: topK };
   return { top_k: topK };
 }
 
 function reasoningFields(modelId: string, r: { budgetTokens?: number; effort?: string }): Record<string, unknown> {
   if (modelId.startsWith('anthropic.')) return { thinking: { type: 'enabled', budget_tokens: r.budgetTokens ?? 1024 } };
-  if (modelId.startsWith('amazon.nova')) return { reasoningConfig: { type: 'enabled', maxReasoningEffort: r.effort ?? 'medium' } };
+  if (modelId.startsWith('amazon.nova'))
+    return { reasoningConfig: { type: 'enabled', maxReasoningEffort: r.effort ?? 'medium' } };
   if (modelId.startsWith('openai.')) return { reasoning_effort: r.effort ?? 'medium' };
   return {};
 }
@@ -479,7 +654,8 @@ function reasoningFields(modelId: string, r: { budgetTokens?: number; effort?: s
 function trimText(content: ContentBlock[]): ContentBlock[] {
   const out = content.map((b) => ('text' in b && typeof b.text === 'string' ? { text: b.text } : b));
   const firstText = out.findIndex((b) => 'text' in b);
-  if (firstText >= 0) (out[firstText] as { text: string }).text = (out[firstText] as { text: string }).text.replace(/^\s+/, '');
+  if (firstText >= 0)
+    (out[firstText] as { text: string }).text = (out[firstText] as { text: string }).text.replace(/^\s+/, '');
   for (let i = out.length - 1; i >= 0; i--) {
     if ('text' in out[i]) {
       (out[i] as { text: string }).text = (out[i] as { text: string }).text.replace(/\s+$/, '');
@@ -497,10 +673,25 @@ function trimText(content: ContentBlock[]): ContentBlock[] {
 }
 
 function checkConversation(turns: Turn[], hasTools: boolean): void {
-  if (turns.length === 0) throw new RenderError('The prompt has no user message: add text after `{{role "user"}}` (or after the frontmatter).');
-  if (turns[0].role !== 'user') throw new RenderError('The conversation must start with a user turn: add `{{role "user"}}` and text before the first `{{role "model"}}`.', turns[0].line);
+  if (turns.length === 0)
+    throw new RenderError(
+      'The prompt has no user message: add text after `{{role "user"}}` (or after the frontmatter).',
+    );
+  if (turns[0].role !== 'user')
+    throw new RenderError(
+      'The conversation must start with a user turn: add `{{role "user"}}` and text before the first `{{role "model"}}`.',
+      turns[0].line,
+    );
   const ids = (t: Turn | undefined, kind: 'toolUse' | 'toolResult') =>
-    (t?.content ?? []).flatMap((b) => (kind === 'toolUse' ? (b.toolUse ? [b.toolUse.toolUseId ?? ''] : []) : b.toolResult ? [b.toolResult.toolUseId ?? ''] : []));
+    (t?.content ?? []).flatMap((b) =>
+      kind === 'toolUse'
+        ? b.toolUse
+          ? [b.toolUse.toolUseId ?? '']
+          : []
+        : b.toolResult
+          ? [b.toolResult.toolUseId ?? '']
+          : [],
+    );
   let anyTool = false;
   // Results that answer nothing first: the usual slip is a mistyped id, which also leaves a call open.
   turns.forEach((turn, i) => {
@@ -509,7 +700,11 @@ function checkConversation(turns: Turn[], hasTools: boolean): void {
     if (results.length === 0) return;
     const asked = new Set(ids(turns[i - 1], 'toolUse'));
     const stray = results.find((r) => !asked.has(r));
-    if (stray) throw new RenderError(`The tool result \`${stray}\` answers no tool call of the model turn just before it: Bedrock pairs each result with a call of the previous turn.`, turn.line);
+    if (stray)
+      throw new RenderError(
+        `The tool result \`${stray}\` answers no tool call of the model turn just before it: Bedrock pairs each result with a call of the previous turn.`,
+        turn.line,
+      );
   });
   turns.forEach((turn, i) => {
     const calls = ids(turn, 'toolUse');
@@ -517,47 +712,71 @@ function checkConversation(turns: Turn[], hasTools: boolean): void {
     if (calls.length === 0 || !next) return;
     const answered = new Set(ids(next, 'toolResult'));
     const open = calls.find((c) => !answered.has(c));
-    if (open) throw new RenderError(`The tool call \`${open}\` has no result in the next user turn: add \`{{#toolResult id="${open}"}}…{{/toolResult}}\` there.`, next.line);
+    if (open)
+      throw new RenderError(
+        `The tool call \`${open}\` has no result in the next user turn: add \`{{#toolResult id="${open}"}}…{{/toolResult}}\` there.`,
+        next.line,
+      );
   });
-  if (anyTool && !hasTools) throw new RenderError('This conversation holds tool calls: keep `tools` and `toolDefs` in the frontmatter, Bedrock needs them to read tool turns.');
+  if (anyTool && !hasTools)
+    throw new RenderError(
+      'This conversation holds tool calls: keep `tools` and `toolDefs` in the frontmatter, Bedrock needs them to read tool turns.',
+    );
 }
 
 async function mediaBlock(url: string, explicitType: string | undefined, files: PromptFiles): Promise<ContentBlock> {
   const type = contentTypeOf(url, explicitType);
-  if (/^https?:\/\//i.test(url)) throw new RenderError(`Bedrock cannot fetch ${url}: save it in the workspace and use its path, or use an s3:// URI.`);
-  if (!type) throw new RenderError(`Cannot tell the type of ${url}: add contentType="image/png" (or application/pdf, …).`);
+  if (/^https?:\/\//i.test(url))
+    throw new RenderError(
+      `Bedrock cannot fetch ${url}: save it in the workspace and use its path, or use an s3:// URI.`,
+    );
+  if (!type)
+    throw new RenderError(`Cannot tell the type of ${url}: add contentType="image/png" (or application/pdf, …).`);
   const s3 = url.startsWith('s3://') ? { s3Location: { uri: url } } : undefined;
   let bytes: Uint8Array | undefined;
   if (!s3) {
     if (url.startsWith('data:')) {
       const comma = url.indexOf(',');
-      bytes = /;base64/.test(url.slice(0, comma)) ? Buffer.from(url.slice(comma + 1), 'base64') : Buffer.from(decodeURIComponent(url.slice(comma + 1)));
+      bytes = /;base64/.test(url.slice(0, comma))
+        ? Buffer.from(url.slice(comma + 1), 'base64')
+        : Buffer.from(decodeURIComponent(url.slice(comma + 1)));
     } else {
       try {
         bytes = await files.readBytes(safeDecodeUri(url));
       } catch (err) {
-        if ((err as Error).name === 'PathOutsideWorkspace') throw new RenderError(`Media file ${url}: ${(err as Error).message}`);
+        if ((err as Error).name === 'PathOutsideWorkspace')
+          throw new RenderError(`Media file ${url}: ${(err as Error).message}`);
         throw new RenderError(`Media file ${url} could not be read (paths are relative to the prompt file).`);
       }
     }
   }
   const source = (s3 ?? { bytes }) as never;
   if (IMAGE_TYPES[type]) {
-    if (bytes && bytes.length > LIMITS.imageBytes) throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes images up to 3.75 MB.`);
+    if (bytes && bytes.length > LIMITS.imageBytes)
+      throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes images up to 3.75 MB.`);
     return { image: { format: IMAGE_TYPES[type], source } };
   }
   if (DOC_TYPES[type]) {
-    if (bytes && bytes.length > LIMITS.documentBytes) throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes documents up to 4.5 MB.`);
+    if (bytes && bytes.length > LIMITS.documentBytes)
+      throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes documents up to 4.5 MB.`);
     return { document: { format: DOC_TYPES[type] as never, name: documentName(url), source } };
   }
   if (VIDEO_TYPES[type]) return { video: { format: VIDEO_TYPES[type] as never, source } };
-  throw new RenderError(`${type} is not a media type Bedrock's Converse API takes (images: png, jpeg, gif, webp; documents: pdf, csv, doc(x), xls(x), html, txt, md).`);
+  throw new RenderError(
+    `${type} is not a media type Bedrock's Converse API takes (images: png, jpeg, gif, webp; documents: pdf, csv, doc(x), xls(x), html, txt, md).`,
+  );
 }
 
 /** Document names may hold letters, digits, single spaces, hyphens, parentheses and square brackets. */
 function documentName(url: string): string {
   const base = (safeDecodeUri(url).split(/[\\/]/).pop() ?? 'document').replace(/\.[^.]+$/, '');
-  return base.replace(/[^a-zA-Z0-9 \-()[\]]/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200) || 'document';
+  return (
+    base
+      .replace(/[^a-zA-Z0-9 \-()[\]]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200) || 'document'
+  );
 }
 
 function lineOffset(text: string, bodyStart: number): number {

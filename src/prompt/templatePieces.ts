@@ -43,7 +43,8 @@ function parsePiece(text: string): hbs.AST.Program {
 /** FNV-1a over the 80 characters from `at`. */
 function pieceHash(text: string, at: number): number {
   let h = 0x811c9dc5;
-  for (let i = at, end = Math.min(text.length, at + 80); i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  for (let i = at, end = Math.min(text.length, at + 80); i < end; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
 
@@ -53,7 +54,8 @@ export function parseInPieces(body: string): { ast: hbs.AST.Program; line: numbe
   // pieces hold several turns (fewer, larger parses) and where they start does not move when text
   // elsewhere changes (an edit re-parses its own piece only).
   const starts = [0];
-  for (const m of body.matchAll(ROLE_LINE)) if (m.index > 0 && pieceHash(body, m.index) % 16 === 0) starts.push(m.index);
+  for (const m of body.matchAll(ROLE_LINE))
+    if (m.index > 0 && pieceHash(body, m.index) % 16 === 0) starts.push(m.index);
   const pieces: { ast: hbs.AST.Program; line: number }[] = [];
   let line = 0;
   for (let i = 0; i < starts.length; i++) {
@@ -67,7 +69,6 @@ export function parseInPieces(body: string): { ast: hbs.AST.Program; line: numbe
   }
   return pieces;
 }
-
 
 export interface TemplateSyntaxError {
   message: string;
@@ -84,10 +85,14 @@ export interface TemplateSyntaxError {
 export function templateSyntaxError(body: string, err: unknown): TemplateSyntaxError {
   const blocks = blockStructureError(body);
   if (blocks) return blocks;
-  const e = err as { message?: string; hash?: { loc?: { first_line: number; first_column: number; last_line: number; last_column: number } } };
+  const e = err as {
+    message?: string;
+    hash?: { loc?: { first_line: number; first_column: number; last_line: number; last_column: number } };
+  };
   const starts = [0];
   for (let i = 0; i < body.length; i++) if (body.charCodeAt(i) === 10) starts.push(i + 1);
-  const offset = (line: number, col: number) => Math.min(body.length, (starts[Math.max(0, Math.min(line - 1, starts.length - 1))] ?? 0) + col);
+  const offset = (line: number, col: number) =>
+    Math.min(body.length, (starts[Math.max(0, Math.min(line - 1, starts.length - 1))] ?? 0) + col);
   const loc = e.hash?.loc;
   const lineMatch = /line (\d+)/.exec(e.message ?? '');
   const start = loc ? offset(loc.first_line, loc.first_column) : lineMatch ? offset(Number(lineMatch[1]), 0) : 0;
@@ -116,9 +121,17 @@ export function blockStructureError(body: string): TemplateSyntaxError | undefin
       close = body.indexOf('--', i + 5);
       close = close < 0 ? -1 : body.indexOf('}}', close);
     } else close = body.indexOf('}}', i + 2);
-    if (close < 0) return { message: `\`${body.slice(i, i + 20).split('\n')[0]}\` is never closed: end it with \`}}\`.`, start: i, end: i + 2 };
+    if (close < 0)
+      return {
+        message: `\`${body.slice(i, i + 20).split('\n')[0]}\` is never closed: end it with \`}}\`.`,
+        start: i,
+        end: i + 2,
+      };
     const end = close + 2;
-    const inner = body.slice(i + 2, close).replace(/^~?\{?\s*/, '').replace(/\s*\}?~?$/, '');
+    const inner = body
+      .slice(i + 2, close)
+      .replace(/^~?\{?\s*/, '')
+      .replace(/\s*\}?~?$/, '');
     const tag = body.slice(i, end);
     const open = /^(#>|#\*|#|\^)\s*([^\s}~()]+)/.exec(inner);
     const shut = /^\/\s*([^\s}~]+)/.exec(inner);
@@ -127,15 +140,29 @@ export function blockStructureError(body: string): TemplateSyntaxError | undefin
     } else if (shut) {
       const name = shut[1];
       const top = stack.pop();
-      if (!top) return { message: `\`${tag}\` closes a block that was never opened: remove it, or add \`{{#${name} …}}\` before it.`, start: i, end };
+      if (!top)
+        return {
+          message: `\`${tag}\` closes a block that was never opened: remove it, or add \`{{#${name} …}}\` before it.`,
+          start: i,
+          end,
+        };
       if (top.name !== name) {
-        return { message: `\`${top.tag}\` is closed by \`${tag}\`: close it with \`{{/${top.name}}}\` first.`, start: i, end };
+        return {
+          message: `\`${top.tag}\` is closed by \`${tag}\`: close it with \`{{/${top.name}}}\` first.`,
+          start: i,
+          end,
+        };
       }
     }
     i = body.indexOf('{{', end);
   }
   const unclosed = stack.pop();
-  if (unclosed) return { message: `\`${unclosed.tag}\` is never closed: add \`{{/${unclosed.name}}}\`.`, start: unclosed.start, end: unclosed.end };
+  if (unclosed)
+    return {
+      message: `\`${unclosed.tag}\` is never closed: add \`{{/${unclosed.name}}}\`.`,
+      start: unclosed.start,
+      end: unclosed.end,
+    };
   return undefined;
 }
 
@@ -146,7 +173,8 @@ function plainParserMessage(message: string, near: string): string {
   const got = /got '([A-Z_]+)'/.exec(expecting ?? '')?.[1];
   const snippet = near.split('\n')[0].trim();
   if (got === 'EOF') return 'The template ends in the middle of a `{{…}}` tag: finish it or remove it.';
-  if (expecting) return `\`${snippet.slice(0, 30)}\` is not a valid Handlebars tag here: check the braces and the helper's arguments.`;
+  if (expecting)
+    return `\`${snippet.slice(0, 30)}\` is not a valid Handlebars tag here: check the braces and the helper's arguments.`;
   const head = lines[0].replace(/^Parse error on line \d+:?/, '').trim();
   return head || message.split('\n')[0];
 }
@@ -163,7 +191,9 @@ export function tooDeep(body: string): { depth: number; start: number } | undefi
   for (let i = body.indexOf('{{'); i >= 0; i = body.indexOf('{{', i + 2)) {
     const c = body.charCodeAt(i + 2) === 126 /* ~ */ ? body[i + 3] : body[i + 2];
     if (c === '!') {
-      const end = body.startsWith('--', i + (body[i + 2] === '~' ? 4 : 3)) ? body.indexOf('--}}', i) : body.indexOf('}}', i);
+      const end = body.startsWith('--', i + (body[i + 2] === '~' ? 4 : 3))
+        ? body.indexOf('--}}', i)
+        : body.indexOf('}}', i);
       if (end < 0) return undefined;
       i = end;
       continue;

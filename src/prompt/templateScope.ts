@@ -122,7 +122,11 @@ export function walkTemplate(ast: hbs.AST.Program, events: ScopeEvents, options:
   };
 
   const isHelperName = (path: Node) =>
-    path.type === 'PathExpression' && !path.data && Number(path.depth ?? 0) === 0 && (path.parts as string[]).length === 1 && !/^(this\b|\.)/.test(String(path.original));
+    path.type === 'PathExpression' &&
+    !path.data &&
+    Number(path.depth ?? 0) === 0 &&
+    (path.parts as string[]).length === 1 &&
+    !/^(this\b|\.)/.test(String(path.original));
 
   /** A mustache, block or subexpression: a helper call, or (without arguments) a value. */
   const call = (node: Node, state: State) => {
@@ -151,7 +155,8 @@ export function walkTemplate(ast: hbs.AST.Program, events: ScopeEvents, options:
     const program = node.program as Node | undefined;
     const inverse = node.inverse as Node | undefined;
     const innerParams = new Set(((program?.blockParams ?? []) as string[]).filter(Boolean));
-    const withParams = (s: State): State => (innerParams.size > 0 ? { ...s, blockParams: [...s.blockParams, innerParams] } : s);
+    const withParams = (s: State): State =>
+      innerParams.size > 0 ? { ...s, blockParams: [...s.blockParams, innerParams] } : s;
 
     if (helper && CONTEXT_HELPERS.has(name)) {
       // The body's bare names refer to the item (each) or the object (with); `{{else}}` keeps the context.
@@ -193,7 +198,10 @@ export function walkTemplate(ast: hbs.AST.Program, events: ScopeEvents, options:
     if (node.type === 'PartialBlockStatement') walk(node.program as Node, state);
 
     if (state.partials.includes(name)) {
-      events.cycle?.([...state.partials.slice(state.partials.indexOf(name)), name], state.via?.loc ?? (node.loc as Loc));
+      events.cycle?.(
+        [...state.partials.slice(state.partials.indexOf(name)), name],
+        state.via?.loc ?? (node.loc as Loc),
+      );
       return;
     }
     if (state.partials.length >= maxDepth) return;

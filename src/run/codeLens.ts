@@ -33,7 +33,14 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     if (isPartialPath(doc.uri.path)) return [];
     const top = new vscode.Range(0, 0, 0, 0);
     if (this.runs.isRunning(doc.uri)) {
-      return [new vscode.CodeLens(top, { title: '$(debug-stop) Stop', command: Commands.stop, arguments: [doc.uri], tooltip: 'Stop the answer; what arrived stays' })];
+      return [
+        new vscode.CodeLens(top, {
+          title: '$(debug-stop) Stop',
+          command: Commands.stop,
+          arguments: [doc.uri],
+          tooltip: 'Stop the answer; what arrived stays',
+        }),
+      ];
     }
     const again = appendedAnswerStart(doc.getText()) !== undefined;
     const lenses = [
@@ -46,17 +53,40 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
           : 'Run this prompt through Bedrock (Ctrl+Alt+Enter)',
       }),
     ];
-    lenses.push(new vscode.CodeLens(top, { title: '$(split-horizontal) Compare models', command: Commands.compareModels, arguments: [doc.uri], tooltip: 'Run this prompt on several models side by side' }));
+    lenses.push(
+      new vscode.CodeLens(top, {
+        title: '$(split-horizontal) Compare models',
+        command: Commands.compareModels,
+        arguments: [doc.uri],
+        tooltip: 'Run this prompt on several models side by side',
+      }),
+    );
     const cases = this.tests?.caseCount(doc.uri);
-    if (cases) lenses.push(new vscode.CodeLens(top, { title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`, command: Commands.runPromptTests, arguments: [doc.uri], tooltip: 'Run the cases of the tests file beside this prompt' }));
+    if (cases)
+      lenses.push(
+        new vscode.CodeLens(top, {
+          title: `$(beaker) Test (${cases} case${cases === 1 ? '' : 's'})`,
+          command: Commands.runPromptTests,
+          arguments: [doc.uri],
+          tooltip: 'Run the cases of the tests file beside this prompt',
+        }),
+      );
     const model = this.analyses.get(doc).model;
     if (model) {
       // The next run's likely cost, before it is sent: the template's text (comments and markers
       // removed) as input, maxOutputTokens as the bound on the output.
       const analysis = this.analyses.get(doc);
-      const body = doc.getText().slice(analysis.bodyStart).replace(/\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}|\{\{~?\s*role\s+"\w+"\s*~?\}\}/g, '');
+      const body = doc
+        .getText()
+        .slice(analysis.bodyStart)
+        .replace(/\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}|\{\{~?\s*role\s+"\w+"\s*~?\}\}/g, '');
       const maxTokens = (analysis.frontmatter.config as { maxOutputTokens?: unknown } | undefined)?.maxOutputTokens;
-      const estimate = estimateRunCost(model.modelId, 1, body.length, typeof maxTokens === 'number' ? maxTokens : undefined);
+      const estimate = estimateRunCost(
+        model.modelId,
+        1,
+        body.length,
+        typeof maxTokens === 'number' ? maxTokens : undefined,
+      );
       const cost = estimate ? ` · ${formatEstimate(estimate).replace(/ \(no maxOutputTokens.*$/, ' + output')}` : '';
       lenses.push(
         new vscode.CodeLens(top, {
@@ -81,7 +111,12 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
           arguments: [doc.uri],
           tooltip: `The inputs the next run uses: click to change them.${missing.length > 0 ? ` Not set yet (asked on Run): ${missing.join(', ')}.` : ''}`,
         }),
-        new vscode.CodeLens(at, { title: '$(beaker) Run with…', command: Commands.runWithInputsFrom, arguments: [doc.uri], tooltip: 'Run with the inputs of a test case or a row of a data file' }),
+        new vscode.CodeLens(at, {
+          title: '$(beaker) Run with…',
+          command: Commands.runWithInputsFrom,
+          arguments: [doc.uri],
+          tooltip: 'Run with the inputs of a test case or a row of a data file',
+        }),
       );
     }
     const roles = analysis.roles;
@@ -89,11 +124,22 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     if (lastUser && lastUser.range.start.line > 0 && roles.some((r) => r.role === 'model')) {
       const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
       // Tool results to fill in: the next step is writing them (then Run), not a new message.
-      if (!(again && waitsForToolResults(doc.getText()))) lenses.push(
-        again
-          ? new vscode.CodeLens(range, { title: '$(comment-discussion) Continue…', command: Commands.continueConversation, arguments: [doc.uri], tooltip: 'Keep the answer and send your next message' })
-          : new vscode.CodeLens(range, { title: '$(play) Send', command: Commands.run, arguments: [doc.uri], tooltip: 'Send the conversation with this message' }),
-      );
+      if (!(again && waitsForToolResults(doc.getText())))
+        lenses.push(
+          again
+            ? new vscode.CodeLens(range, {
+                title: '$(comment-discussion) Continue…',
+                command: Commands.continueConversation,
+                arguments: [doc.uri],
+                tooltip: 'Keep the answer and send your next message',
+              })
+            : new vscode.CodeLens(range, {
+                title: '$(play) Send',
+                command: Commands.run,
+                arguments: [doc.uri],
+                tooltip: 'Send the conversation with this message',
+              }),
+        );
     }
     return lenses;
   }

@@ -23,14 +23,24 @@ export class RunHistory {
     const folder = this.folder();
     await vscode.workspace.fs.createDirectory(folder);
     const time = new Date();
-    const name = `${time.toISOString().replace(/[:.]/g, '-')}-${promptUri.path.split('/').pop()?.replace(/\.prompt$/, '') ?? 'prompt'}.json`;
+    const name = `${time.toISOString().replace(/[:.]/g, '-')}-${
+      promptUri.path
+        .split('/')
+        .pop()
+        ?.replace(/\.prompt$/, '') ?? 'prompt'
+    }.json`;
     const record = {
       time: time.toISOString(),
       prompt: vscode.workspace.asRelativePath(promptUri),
       modelId: result.modelId,
       status: result.status,
       request: JSON.parse(JSON.stringify(request, bytesReplacer)),
-      response: { text: result.text, reasoning: result.reasoning, toolCalls: result.toolCalls, stopReason: result.stopReason },
+      response: {
+        text: result.text,
+        reasoning: result.reasoning,
+        toolCalls: result.toolCalls,
+        stopReason: result.stopReason,
+      },
       usage: result.usage,
       metrics: result.metrics,
       costUsd: result.costUsd,
@@ -48,7 +58,11 @@ export class RunHistory {
   /** The runs of one prompt, newest first, read from their records. */
   async runsOf(promptUri: vscode.Uri): Promise<RunRecord[]> {
     const prompt = vscode.workspace.asRelativePath(promptUri);
-    const base = promptUri.path.split('/').pop()?.replace(/\.prompt$/, '') ?? '';
+    const base =
+      promptUri.path
+        .split('/')
+        .pop()
+        ?.replace(/\.prompt$/, '') ?? '';
     const records: RunRecord[] = [];
     for (const entry of await this.list()) {
       if (!entry.name.endsWith(`-${base}.json`)) continue;
@@ -76,7 +90,10 @@ export class RunHistory {
 
 /** Media bytes are recorded as their size and hash, not the bytes. */
 function bytesReplacer(_key: string, value: unknown): unknown {
-  if (value instanceof Uint8Array || (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer')) {
+  if (
+    value instanceof Uint8Array ||
+    (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer')
+  ) {
     const bytes = value instanceof Uint8Array ? value : Uint8Array.from((value as { data: number[] }).data);
     return { bytes: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') };
   }

@@ -45,7 +45,8 @@ export class InputStore implements vscode.Disposable {
   /** Each input the prompt knows, with the value a run would use now. */
   view(uri: vscode.Uri, analysis: PromptAnalysis): InputView[] {
     const values = this.values(uri);
-    const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<string, unknown>;
+    const defaults = ((analysis.frontmatter.input as { default?: Record<string, unknown> } | undefined)?.default ??
+      {}) as Record<string, unknown>;
     return inputNames(analysis).map((name) => {
       const decl = analysis.declaredInputs.get(name);
       const required = analysis.requiredInputs.includes(name);
@@ -60,10 +61,16 @@ export class InputStore implements vscode.Disposable {
    * without a value are asked for (typed) and kept. Values that do not fit their type are refused
    * before anything is sent. Only names the prompt knows are sent.
    */
-  async resolve(uri: vscode.Uri, analysis: PromptAnalysis, given: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  async resolve(
+    uri: vscode.Uri,
+    analysis: PromptAnalysis,
+    given: Record<string, unknown> = {},
+  ): Promise<Record<string, unknown>> {
     const known = new Set(inputNames(analysis));
     const stored = this.values(uri);
-    const values: Record<string, unknown> = Object.fromEntries(Object.entries({ ...stored, ...given }).filter(([k]) => known.has(k) || Object.hasOwn(given, k)));
+    const values: Record<string, unknown> = Object.fromEntries(
+      Object.entries({ ...stored, ...given }).filter(([k]) => known.has(k) || Object.hasOwn(given, k)),
+    );
     let asked = false;
     for (const name of missingVariables(analysis, values)) {
       const value = await askInputValue(uri, name, analysis.declaredInputs.get(name), undefined);
@@ -72,7 +79,11 @@ export class InputStore implements vscode.Disposable {
       asked = true;
     }
     const problems = inputTypeProblems(analysis, values);
-    if (problems.length > 0) throw new BedrockError('PromptInvalid', `Fix the inputs first (Bedrock: Edit Prompt Inputs): ${problems.join('; ')}.`);
+    if (problems.length > 0)
+      throw new BedrockError(
+        'PromptInvalid',
+        `Fix the inputs first (Bedrock: Edit Prompt Inputs): ${problems.join('; ')}.`,
+      );
     if (asked || Object.keys(given).length > 0) await this.set(uri, { ...stored, ...values });
     return values;
   }
@@ -87,7 +98,12 @@ export class InputStore implements vscode.Disposable {
 }
 
 /** Asks for one input's value the way its type reads: a pick for enums and booleans, typed boxes otherwise. */
-export async function askInputValue(uri: vscode.Uri, name: string, decl: DeclaredInput | undefined, current: unknown): Promise<unknown> {
+export async function askInputValue(
+  uri: vscode.Uri,
+  name: string,
+  decl: DeclaredInput | undefined,
+  current: unknown,
+): Promise<unknown> {
   const title = `Value for {{${name}}}${decl?.kind && decl.kind !== 'any' ? ` (${decl.kind})` : ''}`;
   const where = `${vscode.workspace.asRelativePath(uri)}${decl?.description ? `: ${decl.description}` : ''}`;
   if (decl?.kind === 'enum' || decl?.kind === 'boolean') {

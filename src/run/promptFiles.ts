@@ -44,7 +44,9 @@ export function promptFilesFor(promptUri: vscode.Uri): PromptFiles {
 const OUTSIDE = 'PathOutsideWorkspace';
 
 function outsideError(shown: string): Error {
-  const err = new Error(`${shown} is outside the workspace folder: media and partials are read only from inside it. Copy the file into the workspace.`);
+  const err = new Error(
+    `${shown} is outside the workspace folder: media and partials are read only from inside it. Copy the file into the workspace.`,
+  );
   err.name = OUTSIDE;
   return err;
 }
@@ -70,10 +72,15 @@ function asPromptError(err: unknown): unknown {
  * Compiles a prompt file's text once for many renders (batch runs); failures name the line. An answer a
  * run appended at the end, with nothing written after it, is not part of the prompt (Run again replaces it).
  */
-export async function compilePromptFile(text: string, promptUri: vscode.Uri): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  const render = await promptEngine().compilePrompt(promptTextForRun(text), promptFilesFor(promptUri)).catch((err: unknown) => {
-    throw asPromptError(err);
-  });
+export async function compilePromptFile(
+  text: string,
+  promptUri: vscode.Uri,
+): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+  const render = await promptEngine()
+    .compilePrompt(promptTextForRun(text), promptFilesFor(promptUri))
+    .catch((err: unknown) => {
+      throw asPromptError(err);
+    });
   return (input) =>
     render(input).catch((err: unknown) => {
       throw asPromptError(err);
@@ -86,7 +93,11 @@ export function requestFor(rendered: RenderResult, modelRef: string | undefined)
 }
 
 /** Renders a prompt file's text into a Converse request; failures name the line. */
-export async function renderPromptFile(text: string, input: Record<string, unknown>, promptUri: vscode.Uri): Promise<RenderResult> {
+export async function renderPromptFile(
+  text: string,
+  input: Record<string, unknown>,
+  promptUri: vscode.Uri,
+): Promise<RenderResult> {
   return (await compilePromptFile(text, promptUri))(input);
 }
 
@@ -98,8 +109,17 @@ export async function promptUriFor(given: vscode.Uri | undefined, title: string)
   if (given) return given;
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active?.path.endsWith('.prompt')) return active;
-  const prompts = (await vscode.workspace.findFiles('**/*.prompt', '**/node_modules/**')).filter((u) => !isPartialPath(u.path));
-  if (prompts.length === 0) throw new BedrockError('PromptInvalid', 'There is no .prompt file in the workspace: create one with "Bedrock: New Prompt".');
-  const pick = await vscode.window.showQuickPick(prompts.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title });
+  const prompts = (await vscode.workspace.findFiles('**/*.prompt', '**/node_modules/**')).filter(
+    (u) => !isPartialPath(u.path),
+  );
+  if (prompts.length === 0)
+    throw new BedrockError(
+      'PromptInvalid',
+      'There is no .prompt file in the workspace: create one with "Bedrock: New Prompt".',
+    );
+  const pick = await vscode.window.showQuickPick(
+    prompts.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })),
+    { title },
+  );
   return pick?.uri;
 }

@@ -42,7 +42,11 @@ export class RunController implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changed.event;
   private readonly runDiagnostics = vscode.languages.createDiagnosticCollection('bedrockPromptLab.run');
-  private readonly status = vscode.window.createStatusBarItem('bedrockPromptLab.run', vscode.StatusBarAlignment.Left, 49);
+  private readonly status = vscode.window.createStatusBarItem(
+    'bedrockPromptLab.run',
+    vscode.StatusBarAlignment.Left,
+    49,
+  );
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -54,7 +58,11 @@ export class RunController implements vscode.Disposable {
     private readonly logger: Logger,
   ) {
     this.status.name = 'Bedrock: prompt run';
-    this.subscriptions.push(vscode.workspace.onDidChangeTextDocument((e) => e.contentChanges.length > 0 && this.runDiagnostics.delete(e.document.uri)));
+    this.subscriptions.push(
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => e.contentChanges.length > 0 && this.runDiagnostics.delete(e.document.uri),
+      ),
+    );
   }
 
   isRunning(uri: vscode.Uri): boolean {
@@ -70,10 +78,15 @@ export class RunController implements vscode.Disposable {
 
   async run(opts: RunOptions = {}): Promise<RunResult | undefined> {
     requireTrust('Running a prompt');
-    const uri = opts.uri ? (typeof opts.uri === 'string' ? vscode.Uri.parse(opts.uri) : opts.uri) : vscode.window.activeTextEditor?.document.uri;
+    const uri = opts.uri
+      ? typeof opts.uri === 'string'
+        ? vscode.Uri.parse(opts.uri)
+        : opts.uri
+      : vscode.window.activeTextEditor?.document.uri;
     if (!uri) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run it.');
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (doc.languageId !== 'dotprompt') throw new BedrockError('PromptInvalid', `${vscode.workspace.asRelativePath(uri)} is not a .prompt file.`);
+    if (doc.languageId !== 'dotprompt')
+      throw new BedrockError('PromptInvalid', `${vscode.workspace.asRelativePath(uri)} is not a .prompt file.`);
     if (this.isRunning(uri)) {
       void vscode.window.showInformationMessage('This prompt is already running. Stop it first (Bedrock: Stop Run).');
       return undefined;
@@ -88,8 +101,18 @@ export class RunController implements vscode.Disposable {
     const tail = appendedAnswerStart(doc.getText());
     let replaceFrom = mode === 'inline' && !opts.continue ? tail : undefined;
     if (opts.continue && tail !== undefined) {
-      if (waitsForToolResults(doc.getText())) throw new BedrockError('PromptInvalid', 'The model is waiting for tool results: write each result between its `{{#toolResult}}` tags, then Run.');
-      const message = opts.message ?? (await vscode.window.showInputBox({ title: 'Continue the conversation', prompt: 'Your next message (it is added to the file as the next user turn)', ignoreFocusOut: true }));
+      if (waitsForToolResults(doc.getText()))
+        throw new BedrockError(
+          'PromptInvalid',
+          'The model is waiting for tool results: write each result between its `{{#toolResult}}` tags, then Run.',
+        );
+      const message =
+        opts.message ??
+        (await vscode.window.showInputBox({
+          title: 'Continue the conversation',
+          prompt: 'Your next message (it is added to the file as the next user turn)',
+          ignoreFocusOut: true,
+        }));
       if (!message) return undefined;
       await appendUserMessage(doc, message);
       replaceFrom = undefined;
@@ -100,24 +123,41 @@ export class RunController implements vscode.Disposable {
     return this.execute(doc, request, mode, rendered, replaceFrom);
   }
 
-  private async execute(doc: vscode.TextDocument, request: ConverseRequest, mode: RunMode, rendered?: RenderResult, replaceFrom?: number): Promise<RunResult> {
+  private async execute(
+    doc: vscode.TextDocument,
+    request: ConverseRequest,
+    mode: RunMode,
+    rendered?: RenderResult,
+    replaceFrom?: number,
+  ): Promise<RunResult> {
     const key = doc.uri.toString();
     const abort = new AbortController();
     this.active.set(key, { abort, modelId: request.modelId });
     this.changed.fire();
     void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.running', true);
     this.showRunning(request.modelId);
-    const errorContext: ErrorContext = { operation: `run ${request.modelId}`, profile: this.session.profile, region: this.session.settings.region ?? process.env.AWS_REGION, modelId: request.modelId };
+    const errorContext: ErrorContext = {
+      operation: `run ${request.modelId}`,
+      profile: this.session.profile,
+      region: this.session.settings.region ?? process.env.AWS_REGION,
+      modelId: request.modelId,
+    };
     const stallTimeoutMs = config.stallTimeoutMs(doc.uri);
-    const sink: ResponseSink = mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
+    const sink: ResponseSink =
+      mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
     let streamed = this.canStream(request.modelId);
     this.runDiagnostics.delete(doc.uri);
     let outcome: StreamOutcome;
     const startedAt = performance.now();
     try {
       const runtime = this.session.clients().runtime;
-      this.logger.info(`run ${vscode.workspace.asRelativePath(doc.uri)} with ${request.modelId} (${streamed ? 'ConverseStream' : 'Converse'})`);
-      this.logger.trace('request', JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)));
+      this.logger.info(
+        `run ${vscode.workspace.asRelativePath(doc.uri)} with ${request.modelId} (${streamed ? 'ConverseStream' : 'Converse'})`,
+      );
+      this.logger.trace(
+        'request',
+        JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)),
+      );
       let stream;
       if (streamed) {
         try {
@@ -136,13 +176,30 @@ export class RunController implements vscode.Disposable {
         outcome = { ...answer, timeToFirstTokenMs: answer.latencyMs, status: 'complete' };
       } else {
         await sink.begin();
-        outcome = await consumeStream(stream, { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) }, { signal: abort.signal, stallTimeoutMs, startedAt, errorContext, abort: () => abort.abort() });
+        outcome = await consumeStream(
+          stream,
+          { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) },
+          { signal: abort.signal, stallTimeoutMs, startedAt, errorContext, abort: () => abort.abort() },
+        );
       }
     } catch (err) {
       // Failed before any output: the file is untouched.
-      const error = abort.signal.aborted ? new BedrockError('Cancelled', 'Stopped before the answer started.') : toBedrockError(err, errorContext);
+      const error = abort.signal.aborted
+        ? new BedrockError('Cancelled', 'Stopped before the answer started.')
+        : toBedrockError(err, errorContext);
       this.logger.error(`${error.code}: ${error.message}`, error.cause);
-      const result = this.result(request, { text: '', reasoning: '', toolCalls: [], latencyMs: performance.now() - startedAt, status: error.cancelled ? 'stopped' : 'failed', error: error.cancelled ? undefined : error }, streamed);
+      const result = this.result(
+        request,
+        {
+          text: '',
+          reasoning: '',
+          toolCalls: [],
+          latencyMs: performance.now() - startedAt,
+          status: error.cancelled ? 'stopped' : 'failed',
+          error: error.cancelled ? undefined : error,
+        },
+        streamed,
+      );
       this.finishRun(key);
       if (!error.cancelled) this.report(doc, request, error);
       result.historyFile = await this.record(doc.uri, request, result);
@@ -152,7 +209,12 @@ export class RunController implements vscode.Disposable {
     const result = this.result(request, outcome, streamed, cost?.usd, cost?.source);
     result.structuredOutput = request.outputConfig !== undefined;
     // JSON output is checked against output.schema whether the model was held to it or only asked.
-    if (rendered?.outputFormat === 'json' && rendered.outputSchema !== undefined && outcome.status === 'complete' && outcome.toolCalls.length === 0) {
+    if (
+      rendered?.outputFormat === 'json' &&
+      rendered.outputSchema !== undefined &&
+      outcome.status === 'complete' &&
+      outcome.toolCalls.length === 0
+    ) {
       result.schemaProblem = promptEngine().outputSchemaProblem(outcome.text, rendered.outputSchema);
     }
     try {
@@ -160,7 +222,8 @@ export class RunController implements vscode.Disposable {
     } finally {
       this.finishRun(key);
     }
-    if (result.schemaProblem && sink instanceof InlineSink) this.markAnswer(doc, sink.answerStart, `The answer does not match output.schema: ${result.schemaProblem}.`);
+    if (result.schemaProblem && sink instanceof InlineSink)
+      this.markAnswer(doc, sink.answerStart, `The answer does not match output.schema: ${result.schemaProblem}.`);
     result.edits = sink.edits;
     result.editDelaysMs = sink.editDelays;
     result.historyFile = await this.record(doc.uri, request, result);
@@ -181,7 +244,11 @@ export class RunController implements vscode.Disposable {
    */
   async saveAsRun(uri: vscode.Uri, request: ConverseRequest, outcome: StreamOutcome): Promise<RunResult> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    if (this.isRunning(uri)) throw new BedrockError('Validation', 'This prompt is running: wait for the run to end (or stop it), then save the column.');
+    if (this.isRunning(uri))
+      throw new BedrockError(
+        'Validation',
+        'This prompt is running: wait for the run to end (or stop it), then save the column.',
+      );
     const cost = costOf(request.modelId, outcome.usage);
     const result = this.result(request, outcome, true, cost?.usd, cost?.source);
     // As a Run would: an answer appended last, with nothing since, is replaced.
@@ -198,7 +265,11 @@ export class RunController implements vscode.Disposable {
   /** A problem with the answer just written (it does not match the schema), shown on the answer. */
   private markAnswer(doc: vscode.TextDocument, start: number, message: string): void {
     const from = doc.positionAt(start);
-    const d = new vscode.Diagnostic(new vscode.Range(from, from.translate(1)), message, vscode.DiagnosticSeverity.Warning);
+    const d = new vscode.Diagnostic(
+      new vscode.Range(from, from.translate(1)),
+      message,
+      vscode.DiagnosticSeverity.Warning,
+    );
     d.source = 'Bedrock (last run)';
     d.code = 'output-schema';
     this.runDiagnostics.set(doc.uri, [d]);
@@ -210,7 +281,13 @@ export class RunController implements vscode.Disposable {
     return resolveInCatalogue(normalizeModelRef(modelId), c).model?.streaming !== false;
   }
 
-  private result(request: ConverseRequest, o: StreamOutcome, streamed: boolean, costUsd?: number, costSource?: string): RunResult {
+  private result(
+    request: ConverseRequest,
+    o: StreamOutcome,
+    streamed: boolean,
+    costUsd?: number,
+    costSource?: string,
+  ): RunResult {
     return {
       status: o.status,
       modelId: request.modelId,
@@ -255,15 +332,25 @@ export class RunController implements vscode.Disposable {
   private report(doc: vscode.TextDocument, request: ConverseRequest, error: BedrockError): void {
     const analysis = this.analyses.get(doc);
     if (error.code === 'Validation' && analysis.modelRange) {
-      const d = new vscode.Diagnostic(toVsRange(analysis.modelRange), `Bedrock: ${error.message}`, vscode.DiagnosticSeverity.Error);
+      const d = new vscode.Diagnostic(
+        toVsRange(analysis.modelRange),
+        `Bedrock: ${error.message}`,
+        vscode.DiagnosticSeverity.Error,
+      );
       d.source = 'Bedrock (last run)';
       this.runDiagnostics.set(doc.uri, [d]);
     }
     if (error.code === 'NeedsInferenceProfile') {
       // The button switches this prompt (not whichever editor is active) to the profile.
       const profile = this.profileFor(request.modelId);
-      const message = profile ? `${error.message} Use Inference Profile switches this prompt to ${profile}.` : `${error.message} Open the Models view to pick its inference profile.`;
-      error = new BedrockError(error.code, message, error.actions, error.cause, { ...error.data, modelId: request.modelId, uri: doc.uri.toString() });
+      const message = profile
+        ? `${error.message} Use Inference Profile switches this prompt to ${profile}.`
+        : `${error.message} Open the Models view to pick its inference profile.`;
+      error = new BedrockError(error.code, message, error.actions, error.cause, {
+        ...error.data,
+        modelId: request.modelId,
+        uri: doc.uri.toString(),
+      });
     }
     void showError(error, this.logger, () => vscode.commands.executeCommand(Commands.run, doc.uri));
   }
@@ -314,16 +401,19 @@ async function appendUserMessage(doc: vscode.TextDocument, message: string): Pro
   const sep = text.endsWith('\n') ? '' : '\n';
   // The message is the user's own words, kept as text: `{{` is escaped like a model answer's.
   edit.insert(doc.uri, doc.positionAt(text.length), `${sep}${escapeTemplateText(message)}\n`);
-  if (!(await vscode.workspace.applyEdit(edit))) throw new BedrockError('PromptInvalid', 'The message could not be added to the prompt file.');
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new BedrockError('PromptInvalid', 'The message could not be added to the prompt file.');
 }
 
 export function metricsLine(r: RunResult): string {
   const parts = [`bedrock: ${r.modelId}`];
-  if (r.metrics.timeToFirstTokenMs !== undefined) parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
+  if (r.metrics.timeToFirstTokenMs !== undefined)
+    parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
   parts.push(`total ${(r.metrics.latencyMs / 1000).toFixed(2)} s`);
   if (r.usage) {
     let tokens = `${r.usage.inputTokens} in / ${r.usage.outputTokens} out tokens`;
-    if (r.usage.cacheReadInputTokens || r.usage.cacheWriteInputTokens) tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
+    if (r.usage.cacheReadInputTokens || r.usage.cacheWriteInputTokens)
+      tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
     parts.push(tokens);
   }
   if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);

@@ -1,6 +1,13 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
-import { appendedAnswerStart, escapeTemplateText, MODEL_TURN_HEADER, modelTurnPrefix, modelTurnSuffix, reasoningComment } from '../prompt/conversation';
+import {
+  appendedAnswerStart,
+  escapeTemplateText,
+  MODEL_TURN_HEADER,
+  modelTurnPrefix,
+  modelTurnSuffix,
+  reasoningComment,
+} from '../prompt/conversation';
 import { TextBatcher } from '../shared/batcher';
 
 /** Where a streamed answer goes. */
@@ -47,7 +54,8 @@ export class InlineSink implements ResponseSink {
         // Someone else edited the file: text before the anchor moves it.
         if (c.rangeOffset < this.anchor) {
           const end = c.rangeOffset + c.rangeLength;
-          this.anchor = end <= this.anchor ? this.anchor + c.text.length - c.rangeLength : c.rangeOffset + c.text.length;
+          this.anchor =
+            end <= this.anchor ? this.anchor + c.text.length - c.rangeLength : c.rangeOffset + c.text.length;
         }
       }
     });
@@ -65,7 +73,8 @@ export class InlineSink implements ResponseSink {
     const text = this.doc.getText();
     // Replace only if the old answer is still the untouched tail: text the user typed while the request
     // was on its way is never overwritten (the new answer is appended after it instead).
-    const from = this.replaceFrom !== undefined && appendedAnswerStart(text) === this.replaceFrom ? this.replaceFrom : text.length;
+    const from =
+      this.replaceFrom !== undefined && appendedAnswerStart(text) === this.replaceFrom ? this.replaceFrom : text.length;
     this.anchor = from;
     const prefix = modelTurnPrefix(text.slice(0, from));
     this.answerStart = from + prefix.indexOf(MODEL_TURN_HEADER);
@@ -125,7 +134,11 @@ export class InlineSink implements ResponseSink {
     this.ownEdit = { offset, length: replaceLength, text };
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === this.doc);
     let ok = false;
-    if (editor) ok = await editor.edit((b) => b.replace(range, text), { undoStopBefore: undoStopBefore || this.first, undoStopAfter });
+    if (editor)
+      ok = await editor.edit((b) => b.replace(range, text), {
+        undoStopBefore: undoStopBefore || this.first,
+        undoStopAfter,
+      });
     if (!ok) {
       const edit = new vscode.WorkspaceEdit();
       edit.replace(this.doc.uri, range, text);
@@ -165,11 +178,16 @@ export class DocumentSink implements ResponseSink {
   async begin(): Promise<void> {
     const header = `# ${vscode.workspace.asRelativePath(this.promptUri)} · ${this.modelId}\n\n`;
     this.doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: header });
-    await vscode.window.showTextDocument(this.doc, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: false });
+    await vscode.window.showTextDocument(this.doc, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+      preview: false,
+    });
   }
 
   text(chunk: string): void {
-    if (!this.wroteText && this.reasoningText) this.batcher.push(`> **Reasoning**\n> ${this.reasoningText.trim().replace(/\n/g, '\n> ')}\n\n`);
+    if (!this.wroteText && this.reasoningText)
+      this.batcher.push(`> **Reasoning**\n> ${this.reasoningText.trim().replace(/\n/g, '\n> ')}\n\n`);
     this.wroteText = true;
     this.batcher.push(chunk);
   }
@@ -179,8 +197,18 @@ export class DocumentSink implements ResponseSink {
   }
 
   async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
-    const tools = outcome.toolCalls.map((c) => `\n\n**Tool call** \`${c.name}\` (${c.toolUseId})\n\n\`\`\`json\n${JSON.stringify(c.input, null, 2)}\n\`\`\``).join('');
-    const status = outcome.status === 'stopped' ? '\n\n_Stopped by the user; the answer above is partial._' : outcome.status === 'failed' ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._` : '';
+    const tools = outcome.toolCalls
+      .map(
+        (c) =>
+          `\n\n**Tool call** \`${c.name}\` (${c.toolUseId})\n\n\`\`\`json\n${JSON.stringify(c.input, null, 2)}\n\`\`\``,
+      )
+      .join('');
+    const status =
+      outcome.status === 'stopped'
+        ? '\n\n_Stopped by the user; the answer above is partial._'
+        : outcome.status === 'failed'
+          ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._`
+          : '';
     this.batcher.push(`${tools}${status}\n\n---\n${metricsLine}\n`);
     await this.batcher.close();
   }

@@ -10,8 +10,11 @@ export interface Logger {
   error(message: string | Error, ...args: unknown[]): void;
 }
 
-
 export function redact(text: string): string {
   // The scanner's own rule table; in a log even AWS's documented example keys are masked.
-  return maskSecrets(text, (_m, value) => `${value.slice(0, 4)}${'*'.repeat(Math.min(16, Math.max(4, value.length - 4)))}`, { skipPlaceholders: false });
+  return maskSecrets(
+    text,
+    (_m, value) => `${value.slice(0, 4)}${'*'.repeat(Math.min(16, Math.max(4, value.length - 4)))}`,
+    { skipPlaceholders: false },
+  );
 }

@@ -12,7 +12,12 @@ export interface BoundedOptions {
  * (an async iterable is read no further ahead than that). Resolves when every started task has settled;
  * the first task that throws stops the intake and its error is thrown once the others have settled.
  */
-export async function forEachBounded<T>(items: Iterable<T> | AsyncIterable<T>, limit: number, work: (item: T) => Promise<void>, opts: BoundedOptions = {}): Promise<void> {
+export async function forEachBounded<T>(
+  items: Iterable<T> | AsyncIterable<T>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+  opts: BoundedOptions = {},
+): Promise<void> {
   const most = Math.max(1, Math.floor(limit));
   const inFlight = new Set<Promise<void>>();
   let failure: { error: unknown } | undefined;

@@ -47,19 +47,44 @@ const Q = String.raw`\\?["'\x60]?`; // an optional quote, possibly escaped insid
 const SET = String.raw`\s{0,8}(?::|=>|=|:=|\()\s{0,8}`;
 
 const RULES: Rule[] = [
-  { kind: 'AWS access key id', pattern: /\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b/g, group: 1 },
   {
-    kind: 'AWS secret access key',
-    pattern: new RegExp(String.raw`(?:aws_?)?(?:secret_?(?:access_?)?key|secretAccessKey)${Q}${SET}${Q}([A-Za-z0-9/+]{30}[A-Za-z0-9/+=]{10})(?![A-Za-z0-9/+=])`, 'gi'),
+    kind: 'AWS access key id',
+    pattern: /\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b/g,
     group: 1,
   },
-  { kind: 'AWS session token', pattern: new RegExp(String.raw`(?:aws_?session_?token|sessionToken|x-amz-security-token|security_token)${Q}${SET}${Q}([A-Za-z0-9/+=]{100,4096})`, 'gi'), group: 1 },
-  { kind: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g },
+  {
+    kind: 'AWS secret access key',
+    pattern: new RegExp(
+      String.raw`(?:aws_?)?(?:secret_?(?:access_?)?key|secretAccessKey)${Q}${SET}${Q}([A-Za-z0-9/+]{30}[A-Za-z0-9/+=]{10})(?![A-Za-z0-9/+=])`,
+      'gi',
+    ),
+    group: 1,
+  },
+  {
+    kind: 'AWS session token',
+    pattern: new RegExp(
+      String.raw`(?:aws_?session_?token|sessionToken|x-amz-security-token|security_token)${Q}${SET}${Q}([A-Za-z0-9/+=]{100,4096})`,
+      'gi',
+    ),
+    group: 1,
+  },
+  {
+    kind: 'private key',
+    pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----/g,
+  },
   { kind: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,255}\b/g },
   { kind: 'GitLab token', pattern: /\bgl(?:pat|ptt|rt|dt|cbt|soat|ffct)-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g },
   { kind: 'Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,250}/g },
-  { kind: 'Slack webhook', pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{8,64}\/[A-Za-z0-9+/_-]{8,64}\/[A-Za-z0-9+/_-]{16,64}/g },
-  { kind: 'OpenAI API key', pattern: /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}|\bsk-proj-[A-Za-z0-9_-]{40,300}|\bsk-[A-Za-z0-9]{48}\b/g },
+  {
+    kind: 'Slack webhook',
+    pattern:
+      /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{8,64}\/[A-Za-z0-9+/_-]{8,64}\/[A-Za-z0-9+/_-]{16,64}/g,
+  },
+  {
+    kind: 'OpenAI API key',
+    pattern:
+      /\bsk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,200}T3BlbkFJ[A-Za-z0-9_-]{20,200}|\bsk-proj-[A-Za-z0-9_-]{40,300}|\bsk-[A-Za-z0-9]{48}\b/g,
+  },
   { kind: 'Anthropic API key', pattern: /\bsk-ant-(?:api|admin|oat)\d{2}-[A-Za-z0-9_-]{32,200}/g },
   { kind: 'npm token', pattern: /\bnpm_[A-Za-z0-9]{36}\b/g },
   { kind: 'Azure storage account key', pattern: /AccountKey=([A-Za-z0-9+/]{40,100}={0,2})/g, group: 1 },
@@ -70,10 +95,17 @@ const RULES: Rule[] = [
   { kind: 'Stripe secret key', pattern: /\b(?:sk|rk)_live_[0-9A-Za-z]{20,100}\b/g },
   {
     kind: 'password assignment',
-    pattern: new RegExp(String.raw`\b(?:[A-Za-z0-9]{1,20}[_.-]){0,3}(?:password|passwd|pwd|pass)${Q}${SET}${Q}([^\s"'\x60,;\\]{6,200})`, 'gi'),
+    pattern: new RegExp(
+      String.raw`\b(?:[A-Za-z0-9]{1,20}[_.-]){0,3}(?:password|passwd|pwd|pass)${Q}${SET}${Q}([^\s"'\x60,;\\]{6,200})`,
+      'gi',
+    ),
     group: 1,
   },
-  { kind: 'connection string with password', pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,100}:([^\s@/]{3,200})@[^\s/]+/gi, group: 1 },
+  {
+    kind: 'connection string with password',
+    pattern: /\b[a-z][a-z0-9+.-]{1,20}:\/\/[^\s:/@]{0,100}:([^\s@/]{3,200})@[^\s/]+/gi,
+    group: 1,
+  },
   // Services whose tokens carry their own prefix (the formats gitleaks' default rules describe).
   { kind: 'DigitalOcean token', pattern: /\bdo[opr]_v1_[a-f0-9]{64}\b/g },
   { kind: 'PyPI token', pattern: /\bpypi-AgEIcHlwaS5vcmc[A-Za-z0-9_-]{50,1000}/g },
@@ -82,7 +114,11 @@ const RULES: Rule[] = [
   { kind: 'Databricks token', pattern: /\bdapi[a-f0-9]{32}(?:-\d)?\b/g },
   { kind: 'Artifactory key', pattern: /\bAKCp[A-Za-z0-9]{69}\b|\bcmVmd[A-Za-z0-9]{59}\b/g },
   { kind: 'Age secret key', pattern: /\bAGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}\b/g },
-  { kind: 'Azure AD client secret', pattern: /(?:^|[\\'"\x60\s>=:(,])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm, group: 1 },
+  {
+    kind: 'Azure AD client secret',
+    pattern: /(?:^|[\\'"\x60\s>=:(,])([a-zA-Z0-9_~.]{3}\dQ~[a-zA-Z0-9_~.-]{31,34})(?=$|[\\'"\x60\s<),])/gm,
+    group: 1,
+  },
   { kind: 'Square token', pattern: /\b(?:EAAA|sq0atp-|sq0csp-)[A-Za-z0-9_-]{22,60}\b/g },
   { kind: 'Sentry token', pattern: /\bsntr[ysu]_[A-Za-z0-9_=+/-]{40,200}/g },
   { kind: 'Pulumi token', pattern: /\bpul-[a-f0-9]{40}\b/g },
@@ -114,24 +150,39 @@ const RULES: Rule[] = [
     // The long tail (most of gitleaks' service rules are "<service> key = <token>"): a secret-sounding name
     // assigned a token-like value; the value must look random (letters and digits, enough entropy).
     kind: 'API key or token assignment',
-    pattern: new RegExp(String.raw`\b(?:[A-Za-z0-9]{1,30}[_.-]){0,3}(?:api[_.-]?key|apikey|access[_.-]?key|secret|token|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?)[A-Za-z0-9]{0,20}${Q}${SET}${Q}([A-Za-z0-9_\-+/=.~]{16,200})(?![A-Za-z0-9_\-+/=.~])`, 'gi'),
+    pattern: new RegExp(
+      String.raw`\b(?:[A-Za-z0-9]{1,30}[_.-]){0,3}(?:api[_.-]?key|apikey|access[_.-]?key|secret|token|auth[_.-]?key|client[_.-]?secret|private[_.-]?key|credentials?)[A-Za-z0-9]{0,20}${Q}${SET}${Q}([A-Za-z0-9_\-+/=.~]{16,200})(?![A-Za-z0-9_\-+/=.~])`,
+      'gi',
+    ),
     group: 1,
     random: true,
   },
-  { kind: 'authorization header', pattern: /(?:Authorization|x-api-key)\\?["']?\s{0,4}[:=]\s{0,4}\\?["']?((?:Bearer|AWS4-HMAC-SHA256|Basic)\s[^"'\n]{8,2000})/gi, group: 1 },
+  {
+    kind: 'authorization header',
+    pattern:
+      /(?:Authorization|x-api-key)\\?["']?\s{0,4}[:=]\s{0,4}\\?["']?((?:Bearer|AWS4-HMAC-SHA256|Basic)\s[^"'\n]{8,2000})/gi,
+    group: 1,
+  },
 ];
 
 /**
  * A cheap first pass: every rule's match contains one of these, so most text skips the rules. AWS key
  * prefixes are matched with their case (a case-blind `AKIA` would fire on every "and").
  */
-const TRIGGER_CASED = /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|EZ[AT]K|PMAK-|CLOJARS_|FLW|_v1_|pypi-|dp\.|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|p8e-|duffel_|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|:\/\//;
+const TRIGGER_CASED =
+  /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|EZ[AT]K|PMAK-|CLOJARS_|FLW|_v1_|pypi-|dp\.|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|p8e-|duffel_|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|:\/\//;
 /** Words a secret's name holds, in any case. */
 const TRIGGER_WORDS = /secret|session|token|key|credential|pass|pwd|authorization/i;
 
 /** Whether any rule could match (each pass reads the text once and copies nothing). */
 function mayMatch(text: string): boolean {
-  return TRIGGER_CASED.test(text) || TRIGGER_WORDS.test(text) || text.includes('Q~') || text.includes(':A') || text.includes('-us');
+  return (
+    TRIGGER_CASED.test(text) ||
+    TRIGGER_WORDS.test(text) ||
+    text.includes('Q~') ||
+    text.includes(':A') ||
+    text.includes('-us')
+  );
 }
 
 /**
@@ -140,8 +191,14 @@ function mayMatch(text: string): boolean {
  */
 export function isPlaceholder(value: string): boolean {
   if (/EXAMPLE/.test(value)) return true;
-  if (/^(?:\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|%[A-Za-z_]+%|<[^>]*>|\{\{[^}]*\}\}|\[[^\]]*\])$/.test(value)) return true;
-  if (/^(?:changeme|change_me|password|passw0rd|secret|redacted|placeholder|dummy|example|sample|test|none|null|undefined|true|false|\*+|x+|\.+|-+)$/i.test(value)) return true;
+  if (/^(?:\$\{[^}]*\}|\$\(?[A-Za-z_][A-Za-z0-9_]*\)?|%[A-Za-z_]+%|<[^>]*>|\{\{[^}]*\}\}|\[[^\]]*\])$/.test(value))
+    return true;
+  if (
+    /^(?:changeme|change_me|password|passw0rd|secret|redacted|placeholder|dummy|example|sample|test|none|null|undefined|true|false|\*+|x+|\.+|-+)$/i.test(
+      value,
+    )
+  )
+    return true;
   // A token body that is mostly one repeated character (`ghp_xxxxxxxx…`, `AKIAXXXXXXXXXXXXXXXX`).
   const body = value.replace(/^[A-Za-z]{2,8}[_-]/, '');
   if (body.length >= 8) {
@@ -177,7 +234,8 @@ export function findSecrets(text: string, opts: { skipPlaceholders?: boolean } =
  */
 function findJwts(text: string): SecretMatch[] {
   const out: SecretMatch[] = [];
-  const isB64 = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
+  const isB64 = (c: number) =>
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 45 || c === 95;
   const segmentEnd = (from: number) => {
     let i = from;
     while (i < text.length && isB64(text.charCodeAt(i))) i++;
@@ -204,7 +262,11 @@ function findJwts(text: string): SecretMatch[] {
 }
 
 /** Text with every secret the project's rules find masked: for logs and anything else shown or kept. */
-export function maskSecrets(text: string, mask: (m: SecretMatch, value: string) => string = (m) => `[REDACTED ${m.kind}]`, opts: { skipPlaceholders?: boolean } = {}): string {
+export function maskSecrets(
+  text: string,
+  mask: (m: SecretMatch, value: string) => string = (m) => `[REDACTED ${m.kind}]`,
+  opts: { skipPlaceholders?: boolean } = {},
+): string {
   const found = findSecrets(text, opts);
   if (found.length === 0) return text;
   let out = '';

@@ -79,11 +79,21 @@ export class PromptTestController implements vscode.Disposable {
       this.controller.items.replace([]);
       await this.discover();
     };
-    const runProfile = this.controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, async (req, token) => (req.continuous ? this.watch(req, token) : void (await this.runHandler(req, token))), true);
+    const runProfile = this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      async (req, token) => (req.continuous ? this.watch(req, token) : void (await this.runHandler(req, token))),
+      true,
+    );
     // "Continuous run" (the eye icon in the Testing view): the cases re-run when their prompt, a partial
     // or their tests file is saved.
     runProfile.supportsContinuousRun = true;
-    const otherModel = this.controller.createRunProfile('Run on Another Model…', vscode.TestRunProfileKind.Run, async (req, token) => void (await this.runHandler(req, token, true)), false);
+    const otherModel = this.controller.createRunProfile(
+      'Run on Another Model…',
+      vscode.TestRunProfileKind.Run,
+      async (req, token) => void (await this.runHandler(req, token, true)),
+      false,
+    );
     this.disposables.push(
       runProfile,
       otherModel,
@@ -92,7 +102,9 @@ export class PromptTestController implements vscode.Disposable {
       this.filesChanged,
       // A tests file or its prompt opened in an editor shows up at once, before the Test Explorer is opened.
       vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
-      vscode.workspace.onDidChangeTextDocument((e) => this.isTestsFile(e.document.uri) && this.load(e.document.uri, e.document.getText())),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => this.isTestsFile(e.document.uri) && this.load(e.document.uri, e.document.getText()),
+      ),
     );
     vscode.workspace.textDocuments.forEach((d) => this.onDocument(d));
   }
@@ -139,18 +151,27 @@ export class PromptTestController implements vscode.Disposable {
     const parsed = promptEngine().parseTestFile(text);
     this.files.set(testsUri.toString(), parsed);
     const promptUri = vscode.Uri.file(promptPathFor(testsUri.fsPath));
-    const fileItem = this.controller.items.get(testsUri.toString()) ?? this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
+    const fileItem =
+      this.controller.items.get(testsUri.toString()) ??
+      this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
     fileItem.description = vscode.workspace.asRelativePath(testsUri);
     fileItem.range = new vscode.Range(0, 0, 0, 0);
     this.diagnostics.set(
       testsUri,
       parsed.problems.map((p) => {
-        const d = new vscode.Diagnostic(new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER), p.message, vscode.DiagnosticSeverity.Error);
+        const d = new vscode.Diagnostic(
+          new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER),
+          p.message,
+          vscode.DiagnosticSeverity.Error,
+        );
         d.source = 'prompt tests';
         return d;
       }),
     );
-    fileItem.error = parsed.problems.length > 0 ? new vscode.MarkdownString(parsed.problems.map((p) => `line ${p.line + 1}: ${p.message}`).join('\n\n')) : undefined;
+    fileItem.error =
+      parsed.problems.length > 0
+        ? new vscode.MarkdownString(parsed.problems.map((p) => `line ${p.line + 1}: ${p.message}`).join('\n\n'))
+        : undefined;
     const children = parsed.cases.map((c) => {
       const item = this.controller.createTestItem(`${testsUri.toString()}#${c.name}`, c.name, testsUri);
       item.range = new vscode.Range(c.line, 0, c.line, 0);
@@ -171,10 +192,19 @@ export class PromptTestController implements vscode.Disposable {
   /** Runs every case of a prompt's tests file (the CodeLens and the palette command). */
   async runFor(promptUri?: vscode.Uri): Promise<CaseResult[] | undefined> {
     const uri = promptUri ?? vscode.window.activeTextEditor?.document.uri;
-    if (!uri?.path.endsWith('.prompt')) throw new BedrockError('PromptInvalid', 'Open a .prompt file to run its tests.');
+    if (!uri?.path.endsWith('.prompt'))
+      throw new BedrockError('PromptInvalid', 'Open a .prompt file to run its tests.');
     const testsUri = testsUriFor(uri);
-    if (!(await vscode.workspace.fs.stat(testsUri).then(() => true, () => false))) {
-      const pick = await vscode.window.showInformationMessage(`${path.basename(uri.fsPath)} has no tests yet (${path.basename(testsUri.fsPath)}).`, 'Create Tests');
+    if (
+      !(await vscode.workspace.fs.stat(testsUri).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      const pick = await vscode.window.showInformationMessage(
+        `${path.basename(uri.fsPath)} has no tests yet (${path.basename(testsUri.fsPath)}).`,
+        'Create Tests',
+      );
       if (pick) await vscode.commands.executeCommand(Commands.newPromptTests, uri);
       return undefined;
     }
@@ -186,8 +216,16 @@ export class PromptTestController implements vscode.Disposable {
     // Once found, the watcher and the open editors keep the items current: no search per run; a file
     // asked for by id that the watcher has not reported yet is read now.
     if (!this.watching) await this.discover();
-    const unknownFiles = new Set((opts.ids ?? []).map((id) => id.split('#')[0]).filter((f) => !this.controller.items.get(f)));
-    await Promise.all([...unknownFiles].map((f) => this.loadFromDisk(vscode.Uri.parse(f)).catch((err: unknown) => this.logger.warn(`tests file ${f}: ${String(err)}`))));
+    const unknownFiles = new Set(
+      (opts.ids ?? []).map((id) => id.split('#')[0]).filter((f) => !this.controller.items.get(f)),
+    );
+    await Promise.all(
+      [...unknownFiles].map((f) =>
+        this.loadFromDisk(vscode.Uri.parse(f)).catch((err: unknown) =>
+          this.logger.warn(`tests file ${f}: ${String(err)}`),
+        ),
+      ),
+    );
     const all: vscode.TestItem[] = [];
     this.controller.items.forEach((f) => {
       all.push(f);
@@ -219,7 +257,9 @@ export class PromptTestController implements vscode.Disposable {
       });
       if (!request.include) return files;
       // Only what the continuous run was started on: a whole file, or some of its cases.
-      return files.flatMap((f) => (request.include!.includes(f) ? [f] : request.include!.filter((i) => i.parent === f)));
+      return files.flatMap((f) =>
+        request.include!.includes(f) ? [f] : request.include!.filter((i) => i.parent === f),
+      );
     };
     const sub = vscode.workspace.onDidSaveTextDocument((doc) => {
       if (token.isCancellationRequested) return;
@@ -244,7 +284,11 @@ export class PromptTestController implements vscode.Disposable {
   }
 
   /** The run profiles' handler: runs the requested cases and resolves to their results (also fired as onDidFinishRun). */
-  private async runHandler(request: vscode.TestRunRequest, token: vscode.CancellationToken, otherModel = false): Promise<CaseResult[]> {
+  private async runHandler(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    otherModel = false,
+  ): Promise<CaseResult[]> {
     const leaves: vscode.TestItem[] = [];
     const collect = (item: vscode.TestItem) => {
       if (request.exclude?.includes(item)) return;
@@ -260,16 +304,33 @@ export class PromptTestController implements vscode.Disposable {
       this.modelForNextRun = undefined;
       if (!modelOverride) return [];
     }
-    const run = this.controller.createTestRun(request, modelOverride ? `Prompt tests on ${modelOverride}` : 'Prompt tests');
+    const run = this.controller.createTestRun(
+      request,
+      modelOverride ? `Prompt tests on ${modelOverride}` : 'Prompt tests',
+    );
     this.logger.info(`prompt tests: ${leaves.length} case(s)${modelOverride ? ` on ${modelOverride}` : ''}`);
     const results: CaseResult[] = [];
-    const record = (item: vscode.TestItem, state: CaseResult['state'], messages: string[], extra: Partial<CaseResult> = {}) => {
+    const record = (
+      item: vscode.TestItem,
+      state: CaseResult['state'],
+      messages: string[],
+      extra: Partial<CaseResult> = {},
+    ) => {
       const data = this.cases.get(item)!;
-      results.push({ id: item.id, file: vscode.workspace.asRelativePath(data.testsUri), name: data.testCase.name, state, messages, ...extra });
+      results.push({
+        id: item.id,
+        file: vscode.workspace.asRelativePath(data.testsUri),
+        name: data.testCase.name,
+        state,
+        messages,
+        ...extra,
+      });
     };
     try {
       if (!vscode.workspace.isTrusted) {
-        const msg = new vscode.TestMessage('Prompt tests cannot run in an untrusted workspace: they send the prompt and its files to AWS. Trust the workspace (Manage Workspace Trust) to run them.');
+        const msg = new vscode.TestMessage(
+          'Prompt tests cannot run in an untrusted workspace: they send the prompt and its files to AWS. Trust the workspace (Manage Workspace Trust) to run them.',
+        );
         for (const item of leaves) {
           run.errored(item, msg);
           record(item, 'errored', [msg.message.toString()]);
@@ -289,25 +350,28 @@ export class PromptTestController implements vscode.Disposable {
         return (await compiled.get(key)!)(input);
       };
       let finished = 0;
-      await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'Prompt tests' }, async (progress) => {
-        await forEachBounded(leaves, concurrency, async (item) => {
-          if (abort.signal.aborted) {
-            run.skipped(item);
-            record(item, 'skipped', []);
-            return;
-          }
-          run.started(item);
-          try {
-            await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
-          } catch (err) {
-            // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
-            const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
-            run.errored(item, new vscode.TestMessage(e.message));
-            record(item, 'errored', [e.message]);
-          }
-          progress.report({ message: `${++finished}/${leaves.length}` });
-        });
-      });
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Prompt tests' },
+        async (progress) => {
+          await forEachBounded(leaves, concurrency, async (item) => {
+            if (abort.signal.aborted) {
+              run.skipped(item);
+              record(item, 'skipped', []);
+              return;
+            }
+            run.started(item);
+            try {
+              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
+            } catch (err) {
+              // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
+              const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
+              run.errored(item, new vscode.TestMessage(e.message));
+              record(item, 'errored', [e.message]);
+            }
+            progress.report({ message: `${++finished}/${leaves.length}` });
+          });
+        },
+      );
       sub.dispose();
     } finally {
       run.end();
@@ -322,7 +386,12 @@ export class PromptTestController implements vscode.Disposable {
     limiter: AdaptiveLimiter,
     signal: AbortSignal,
     modelOverride: string | undefined,
-    record: (item: vscode.TestItem, state: CaseResult['state'], messages: string[], extra?: Partial<CaseResult>) => void,
+    record: (
+      item: vscode.TestItem,
+      state: CaseResult['state'],
+      messages: string[],
+      extra?: Partial<CaseResult>,
+    ) => void,
     render: (doc: vscode.TextDocument, input: Record<string, unknown>) => Promise<RenderResult>,
   ): Promise<void> {
     const { testsUri, promptUri, testCase } = this.cases.get(item)!;
@@ -342,11 +411,29 @@ export class PromptTestController implements vscode.Disposable {
     }
     const runtime = this.session.clients().runtime;
     const analysis = this.analyses.get(doc);
-    const steps: CaseSteps = { problem: (input) => inputProblem(analysis, input), render: (input) => render(doc, input), requestFor: (r) => requestFor(r, modelOverride ?? file?.model) };
-    const ctxFor = (modelId: string) => ({ operation: `test "${testCase.name}" on ${modelId}`, profile: this.session.profile, modelId });
-    const ran = await runCase(testCase.input, steps, (request) => limiter.run(() => converseOnce(runtime, request, ctxFor(request.modelId), { signal, retries: false }), (o) => retryFor(o.error?.code), signal));
+    const steps: CaseSteps = {
+      problem: (input) => inputProblem(analysis, input),
+      render: (input) => render(doc, input),
+      requestFor: (r) => requestFor(r, modelOverride ?? file?.model),
+    };
+    const ctxFor = (modelId: string) => ({
+      operation: `test "${testCase.name}" on ${modelId}`,
+      profile: this.session.profile,
+      modelId,
+    });
+    const ran = await runCase(testCase.input, steps, (request) =>
+      limiter.run(
+        () => converseOnce(runtime, request, ctxFor(request.modelId), { signal, retries: false }),
+        (o) => retryFor(o.error?.code),
+        signal,
+      ),
+    );
     if (!ran.ok) {
-      return errored(ran.code === 'InvalidRow' ? `Case "${testCase.name}": ${ran.message}` : `Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${ran.message}`);
+      return errored(
+        ran.code === 'InvalidRow'
+          ? `Case "${testCase.name}": ${ran.message}`
+          : `Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${ran.message}`,
+      );
     }
     const { rendered, request, outcome } = ran;
     const ctx = ctxFor(request.modelId);
@@ -359,19 +446,38 @@ export class PromptTestController implements vscode.Disposable {
       return errored(`${request.modelId}: ${outcome.error.message}`);
     }
     const cost = costOf(request.modelId, outcome.usage);
-    run.appendOutput(`── ${testCase.name} (${request.modelId}, ${Math.round(outcome.latencyMs)} ms)\r\n${outcome.text.replace(/\r?\n/g, '\r\n')}\r\n`, at(testCase.line), item);
+    run.appendOutput(
+      `── ${testCase.name} (${request.modelId}, ${Math.round(outcome.latencyMs)} ms)\r\n${outcome.text.replace(/\r?\n/g, '\r\n')}\r\n`,
+      at(testCase.line),
+      item,
+    );
     const judgeModel = file?.judge ? normalizeModelRef(file.judge).modelId : undefined;
     const engine = promptEngine();
     let results: AssertionResult[];
     try {
       results = await engine.checkAssertions(
         testCase.assertions,
-        { text: outcome.text, latencyMs: outcome.latencyMs, costUsd: cost?.usd, outputTokens: outcome.usage?.outputTokens },
+        {
+          text: outcome.text,
+          latencyMs: outcome.latencyMs,
+          costUsd: cost?.usd,
+          outputTokens: outcome.usage?.outputTokens,
+        },
         {
           outputSchema: rendered.outputSchema,
           judge: judgeModel
             ? async (rubric, answer) => {
-                const judged = await limiter.run(() => converseOnce(runtime, engine.judgeRequest(judgeModel, rubric, answer), { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel }, { signal, retries: false }), (o) => retryFor(o.error?.code), signal);
+                const judged = await limiter.run(
+                  () =>
+                    converseOnce(
+                      runtime,
+                      engine.judgeRequest(judgeModel, rubric, answer),
+                      { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel },
+                      { signal, retries: false },
+                    ),
+                  (o) => retryFor(o.error?.code),
+                  signal,
+                );
                 return engine.verdictFrom(judged);
               }
             : undefined,
@@ -383,16 +489,29 @@ export class PromptTestController implements vscode.Disposable {
     const failures = results.filter((r) => !r.pass);
     if (failures.length === 0) {
       run.passed(item, outcome.latencyMs);
-      record(item, 'passed', results.map((r) => r.message), { modelId: request.modelId, output: outcome.text });
+      record(
+        item,
+        'passed',
+        results.map((r) => r.message),
+        { modelId: request.modelId, output: outcome.text },
+      );
       return;
     }
     const messages = failures.map((f) => {
-      const m = f.expected !== undefined && f.actual !== undefined ? vscode.TestMessage.diff(f.message, f.expected, f.actual) : new vscode.TestMessage(f.message);
+      const m =
+        f.expected !== undefined && f.actual !== undefined
+          ? vscode.TestMessage.diff(f.message, f.expected, f.actual)
+          : new vscode.TestMessage(f.message);
       m.location = at(f.assertion.line);
       return m;
     });
     run.failed(item, messages, outcome.latencyMs);
-    record(item, 'failed', failures.map((f) => f.message), { modelId: request.modelId, output: outcome.text });
+    record(
+      item,
+      'failed',
+      failures.map((f) => f.message),
+      { modelId: request.modelId, output: outcome.text },
+    );
   }
 
   dispose(): void {

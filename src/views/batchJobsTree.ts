@@ -7,7 +7,13 @@ import { Commands } from '../host/commandIds';
 import type { BatchJobStore } from '../batch/jobStore';
 
 const RUNNING = new Set(['Submitted', 'Validating', 'Scheduled', 'InProgress', 'Stopping']);
-const ICONS: Record<string, string> = { Completed: 'pass', PartiallyCompleted: 'warning', Failed: 'error', Stopped: 'debug-stop', Expired: 'history' };
+const ICONS: Record<string, string> = {
+  Completed: 'pass',
+  PartiallyCompleted: 'warning',
+  Failed: 'error',
+  Stopped: 'debug-stop',
+  Expired: 'history',
+};
 
 /** Batch inference jobs; polled while one is running; a finished job offers to bring its results back. */
 export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
@@ -39,7 +45,9 @@ export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
       void vscode.window.showWarningMessage(text);
       return;
     }
-    void vscode.window.showInformationMessage(text, ...(this.store.recordFor(j.jobArn) ? ['Bring Results Back'] : [])).then((pick) => pick && vscode.commands.executeCommand(Commands.downloadBatchResults, j));
+    void vscode.window
+      .showInformationMessage(text, ...(this.store.recordFor(j.jobArn) ? ['Bring Results Back'] : []))
+      .then((pick) => pick && vscode.commands.executeCommand(Commands.downloadBatchResults, j));
   }
 
   getTreeItem(j: InvocationJob): vscode.TreeItem {
@@ -50,7 +58,10 @@ export class BatchJobsTreeProvider extends PollingJobsTree<InvocationJob> {
     item.iconPath = new vscode.ThemeIcon(RUNNING.has(j.status) ? 'sync~spin' : (ICONS[j.status] ?? 'circle-outline'));
     item.contextValue = `batchJob.${RUNNING.has(j.status) ? 'running' : j.status}`;
     const md = new vscode.MarkdownString(`**${j.jobName}** · ${j.status}\n\nModel \`${j.modelId}\``);
-    if (j.totalRecordCount !== undefined) md.appendMarkdown(`\n\n${j.successRecordCount ?? 0} answered, ${j.errorRecordCount ?? 0} failed, of ${j.totalRecordCount} records`);
+    if (j.totalRecordCount !== undefined)
+      md.appendMarkdown(
+        `\n\n${j.successRecordCount ?? 0} answered, ${j.errorRecordCount ?? 0} failed, of ${j.totalRecordCount} records`,
+      );
     if (j.message) md.appendMarkdown(`\n\n${j.message}`);
     const rec = this.store.recordFor(j.jobArn);
     if (rec) md.appendMarkdown(`\n\nResults go to \`${vscode.workspace.asRelativePath(rec.outputPath)}\``);

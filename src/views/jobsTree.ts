@@ -5,7 +5,13 @@ import type { Logger } from '../shared/logger';
 import { PollingJobsTree } from './pollingTree';
 import { Commands } from '../host/commandIds';
 
-const ICONS: Record<string, string> = { InProgress: 'sync~spin', Completed: 'pass', Failed: 'error', Stopping: 'debug-stop', Stopped: 'debug-stop' };
+const ICONS: Record<string, string> = {
+  InProgress: 'sync~spin',
+  Completed: 'pass',
+  Failed: 'error',
+  Stopping: 'debug-stop',
+  Stopped: 'debug-stop',
+};
 
 /** Customization jobs with their status; refreshed every few seconds while one is running. */
 export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
@@ -54,10 +60,23 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
       this.logger.warn(`job details: ${String(err)}`);
       return item;
     }
-    const md = new vscode.MarkdownString(`**${d.jobName}** · ${d.status}\n\n${d.customizationType ?? ''} of \`${d.baseModelId}\``);
-    if (d.customModelArn) md.appendMarkdown(`\n\nCustom model **${d.customModelName}**: \`${d.customModelArn}\`. It runs only through Provisioned Throughput (right-click: Create Provisioned Throughput).`);
-    if (d.trainingLoss !== undefined) md.appendMarkdown(`\n\nTraining loss ${d.trainingLoss}${d.validationLoss !== undefined ? ` · validation loss ${d.validationLoss}` : ''}`);
-    if (d.hyperParameters) md.appendMarkdown(`\n\nHyperparameters: ${Object.entries(d.hyperParameters).map(([k, v]) => `${k}=${v}`).join(', ')}`);
+    const md = new vscode.MarkdownString(
+      `**${d.jobName}** · ${d.status}\n\n${d.customizationType ?? ''} of \`${d.baseModelId}\``,
+    );
+    if (d.customModelArn)
+      md.appendMarkdown(
+        `\n\nCustom model **${d.customModelName}**: \`${d.customModelArn}\`. It runs only through Provisioned Throughput (right-click: Create Provisioned Throughput).`,
+      );
+    if (d.trainingLoss !== undefined)
+      md.appendMarkdown(
+        `\n\nTraining loss ${d.trainingLoss}${d.validationLoss !== undefined ? ` · validation loss ${d.validationLoss}` : ''}`,
+      );
+    if (d.hyperParameters)
+      md.appendMarkdown(
+        `\n\nHyperparameters: ${Object.entries(d.hyperParameters)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(', ')}`,
+      );
     if (d.failureMessage) md.appendMarkdown(`\n\n**Failed:** ${d.failureMessage}`);
     item.tooltip = md;
     return item;

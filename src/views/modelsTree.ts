@@ -15,7 +15,13 @@ import { modelPrice } from '../host/pricing';
 import type { CatalogueService, CatalogueState } from '../host/catalogueService';
 
 export type ModelNode =
-  | { kind: 'section'; section: 'foundation' | 'profiles' | 'custom' | 'provisioned'; label: string; count: number; error?: string }
+  | {
+      kind: 'section';
+      section: 'foundation' | 'profiles' | 'custom' | 'provisioned';
+      label: string;
+      count: number;
+      error?: string;
+    }
   | { kind: 'provider'; provider: string; models: FoundationModel[] }
   | { kind: 'model'; model: FoundationModel }
   | { kind: 'profile'; profile: InferenceProfile }
@@ -40,7 +46,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       this.updateMessage(state);
       this.changed.fire(undefined);
     });
-    this.view = vscode.window.createTreeView('bedrockPromptLab.models', { treeDataProvider: this, showCollapseAll: true, canSelectMany: true });
+    this.view = vscode.window.createTreeView('bedrockPromptLab.models', {
+      treeDataProvider: this,
+      showCollapseAll: true,
+      canSelectMany: true,
+    });
     this.updateDescription();
   }
 
@@ -57,8 +67,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   private updateDescription(): void {
-    this.view.description = isFilterActive(this.filterValue) ? `filtered: ${describeFilter(this.filterValue)}` : undefined;
-    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.modelFilterActive', isFilterActive(this.filterValue));
+    this.view.description = isFilterActive(this.filterValue)
+      ? `filtered: ${describeFilter(this.filterValue)}`
+      : undefined;
+    void vscode.commands.executeCommand(
+      'setContext',
+      'bedrockPromptLab.modelFilterActive',
+      isFilterActive(this.filterValue),
+    );
   }
 
   private updateMessage(state: CatalogueState): void {
@@ -75,7 +91,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       default:
         this.view.message = undefined;
     }
-    void vscode.commands.executeCommand('setContext', 'bedrockPromptLab.catalogueState', state.kind === 'failed' ? `failed:${state.error.code}` : state.kind);
+    void vscode.commands.executeCommand(
+      'setContext',
+      'bedrockPromptLab.catalogueState',
+      state.kind === 'failed' ? `failed:${state.error.code}` : state.kind,
+    );
   }
 
   getChildren(node?: ModelNode): ModelNode[] {
@@ -95,13 +115,31 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     if (!c) return [];
     switch (node.kind) {
       case 'section': {
-        const s = { foundation: c.foundationModels, profiles: c.inferenceProfiles, custom: c.customModels, provisioned: c.provisionedThroughputs }[node.section];
+        const s = {
+          foundation: c.foundationModels,
+          profiles: c.inferenceProfiles,
+          custom: c.customModels,
+          provisioned: c.provisionedThroughputs,
+        }[node.section];
         if (s.error) return [{ kind: 'error', section: node.section, message: s.error.message }];
         const search = this.filterValue.search ?? '';
-        if (node.section === 'foundation') return [...groupByProvider(this.visibleModels(c))].map(([provider, models]) => ({ kind: 'provider', provider, models }));
-        if (node.section === 'profiles') return c.inferenceProfiles.items.filter((p) => matchesText(`${p.name} ${p.id}`, search)).map((profile) => ({ kind: 'profile', profile }));
-        if (node.section === 'custom') return c.customModels.items.filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search)).map((model) => ({ kind: 'custom', model }));
-        return c.provisionedThroughputs.items.filter((t) => matchesText(t.name, search)).map((throughput) => ({ kind: 'provisioned', throughput }));
+        if (node.section === 'foundation')
+          return [...groupByProvider(this.visibleModels(c))].map(([provider, models]) => ({
+            kind: 'provider',
+            provider,
+            models,
+          }));
+        if (node.section === 'profiles')
+          return c.inferenceProfiles.items
+            .filter((p) => matchesText(`${p.name} ${p.id}`, search))
+            .map((profile) => ({ kind: 'profile', profile }));
+        if (node.section === 'custom')
+          return c.customModels.items
+            .filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search))
+            .map((model) => ({ kind: 'custom', model }));
+        return c.provisionedThroughputs.items
+          .filter((t) => matchesText(t.name, search))
+          .map((throughput) => ({ kind: 'provisioned', throughput }));
       }
       case 'provider':
         return node.models.map((model) => ({ kind: 'model', model }));
@@ -114,7 +152,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
     return c.foundationModels.items.filter((m) => matchesFilter(m, this.filterValue));
   }
 
-  private section(section: 'foundation' | 'profiles' | 'custom' | 'provisioned', label: string, s: Section<unknown>, count = s.items.length): ModelNode {
+  private section(
+    section: 'foundation' | 'profiles' | 'custom' | 'provisioned',
+    label: string,
+    s: Section<unknown>,
+    count = s.items.length,
+  ): ModelNode {
     return { kind: 'section', section, label, count, error: s.error?.message };
   }
 
@@ -141,13 +184,21 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         const item = new vscode.TreeItem(m.modelName, C.None);
         item.id = `model:${m.modelId}`;
         item.description = `${m.modelId} · ${modelBadges(m)}`;
-        const profiles = this.catalogue.current?.inferenceProfiles.items.filter((p) => p.modelIds.includes(m.modelId)).map((p) => p.id);
+        const profiles = this.catalogue.current?.inferenceProfiles.items
+          .filter((p) => p.modelIds.includes(m.modelId))
+          .map((p) => p.id);
         // The prices runs are costed at: the user's overrides first (bedrockPromptLab.pricing).
         const price = modelPrice(m.modelId);
         item.tooltip = new vscode.MarkdownString(
-          modelCardMarkdown(m, { profiles, contextWindow: price?.price.contextWindow, price: price && { inputPer1k: price.price.input, outputPer1k: price.price.output, source: price.source } }),
+          modelCardMarkdown(m, {
+            profiles,
+            contextWindow: price?.price.contextWindow,
+            price: price && { inputPer1k: price.price.input, outputPer1k: price.price.output, source: price.source },
+          }),
         );
-        item.iconPath = new vscode.ThemeIcon(m.legacy ? 'history' : m.outputModalities.includes('TEXT') ? 'comment-discussion' : 'symbol-misc');
+        item.iconPath = new vscode.ThemeIcon(
+          m.legacy ? 'history' : m.outputModalities.includes('TEXT') ? 'comment-discussion' : 'symbol-misc',
+        );
         item.contextValue = `model.${reachability(m)}${m.customizations.length > 0 ? '.customizable' : ''}`;
         return item;
       }
@@ -155,7 +206,9 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         const p = node.profile;
         const item = new vscode.TreeItem(p.name, C.None);
         item.id = `profile:${p.id}`;
-        item.tooltip = new vscode.MarkdownString(`**${p.name}** (${p.type === 'APPLICATION' ? 'application' : 'cross-region'} inference profile)\n\n\`${p.id}\`\n\nRoutes to ${p.modelIds.map((id) => `\`${id}\``).join(', ')} in ${p.regions.join(', ')}.`);
+        item.tooltip = new vscode.MarkdownString(
+          `**${p.name}** (${p.type === 'APPLICATION' ? 'application' : 'cross-region'} inference profile)\n\n\`${p.id}\`\n\nRoutes to ${p.modelIds.map((id) => `\`${id}\``).join(', ')} in ${p.regions.join(', ')}.`,
+        );
         item.description = `${p.id} · ${p.regions.join(', ')}`;
         item.iconPath = new vscode.ThemeIcon('globe');
         item.contextValue = 'profile';

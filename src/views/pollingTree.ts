@@ -65,7 +65,8 @@ export abstract class PollingJobsTree<T> implements vscode.TreeDataProvider<T>, 
         this.loading = undefined;
         this.changed.fire(undefined);
         clearTimeout(this.timer);
-        if (this.current.some((i) => this.isRunning(i))) this.timer = setTimeout(() => void this.refresh(), this.pollMs);
+        if (this.current.some((i) => this.isRunning(i)))
+          this.timer = setTimeout(() => void this.refresh(), this.pollMs);
       });
     return this.loading;
   }

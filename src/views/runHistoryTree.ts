@@ -10,7 +10,9 @@ import { Commands } from '../host/commandIds';
 
 export const RUN_SCHEME = 'bedrock-run';
 
-export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord>, vscode.TextDocumentContentProvider, vscode.Disposable {
+export class RunHistoryTreeProvider
+  implements vscode.TreeDataProvider<RunRecord>, vscode.TextDocumentContentProvider, vscode.Disposable
+{
   private readonly changed = new vscode.EventEmitter<RunRecord | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private promptUri?: vscode.Uri;
@@ -34,7 +36,10 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
       runs.onDidChange(() => this.refresh()),
       vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, this),
     ];
-    this.view = vscode.window.createTreeView('bedrockPromptLab.runHistory', { treeDataProvider: this, canSelectMany: true });
+    this.view = vscode.window.createTreeView('bedrockPromptLab.runHistory', {
+      treeDataProvider: this,
+      canSelectMany: true,
+    });
     this.subs.push(this.view);
   }
 
@@ -61,9 +66,13 @@ export class RunHistoryTreeProvider implements vscode.TreeDataProvider<RunRecord
     if (r.outputTokens !== undefined) parts.push(`${r.outputTokens} tok`);
     if (r.costUsd !== undefined) parts.push(formatUsd(r.costUsd));
     item.description = parts.join(' · ');
-    item.iconPath = new vscode.ThemeIcon(r.status === 'complete' ? 'pass' : r.status === 'stopped' ? 'debug-stop' : 'error');
+    item.iconPath = new vscode.ThemeIcon(
+      r.status === 'complete' ? 'pass' : r.status === 'stopped' ? 'debug-stop' : 'error',
+    );
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendText(`${r.status} · ${parts.join(' · ')}${r.error ? `\n${r.error.code}: ${r.error.message}` : ''}\n\n${r.text.slice(0, 400)}${r.text.length > 400 ? '…' : ''}`);
+    tooltip.appendText(
+      `${r.status} · ${parts.join(' · ')}${r.error ? `\n${r.error.code}: ${r.error.message}` : ''}\n\n${r.text.slice(0, 400)}${r.text.length > 400 ? '…' : ''}`,
+    );
     item.tooltip = tooltip;
     item.contextValue = 'bedrockRun';
     item.command = { command: Commands.openRunRecord, title: 'Open Answer', arguments: [r] };
@@ -103,11 +112,18 @@ export async function openRunRecord(r: RunRecord): Promise<void> {
 }
 
 /** Two runs' answers side by side (older left); with the view's selection when called from it. */
-export async function compareRuns(tree: RunHistoryTreeProvider, first?: RunRecord, selected?: RunRecord[]): Promise<void> {
+export async function compareRuns(
+  tree: RunHistoryTreeProvider,
+  first?: RunRecord,
+  selected?: RunRecord[],
+): Promise<void> {
   let pair = selected && selected.length === 2 ? selected : undefined;
   if (!pair && first) {
     const others = (await tree.getChildren()).filter((r) => r.uri.toString() !== first.uri.toString());
-    const pick = await vscode.window.showQuickPick(others.map((r) => ({ label: label(r), description: r.text.slice(0, 80), r })), { title: `Compare ${label(first)} with…` });
+    const pick = await vscode.window.showQuickPick(
+      others.map((r) => ({ label: label(r), description: r.text.slice(0, 80), r })),
+      { title: `Compare ${label(first)} with…` },
+    );
     if (!pick) return;
     pair = [first, pick.r];
   }

@@ -59,11 +59,19 @@ export class ComparePanel implements vscode.Disposable {
     private readonly onSaveRun: (request: ConverseRequest, outcome: StreamOutcome) => Promise<unknown>,
   ) {
     openComparePanels.add(this);
-    this.panel = vscode.window.createWebviewPanel('bedrockPromptLab.compare', `Compare: ${vscode.workspace.asRelativePath(promptUri)}`, vscode.ViewColumn.Beside, {
-      enableScripts: true,
-      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'webview')],
-      retainContextWhenHidden: true,
-    });
+    this.panel = vscode.window.createWebviewPanel(
+      'bedrockPromptLab.compare',
+      `Compare: ${vscode.workspace.asRelativePath(promptUri)}`,
+      vscode.ViewColumn.Beside,
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+          vscode.Uri.joinPath(extensionUri, 'webview'),
+        ],
+        retainContextWhenHidden: true,
+      },
+    );
     this.panel.webview.html = this.html();
     let markReady: () => void = () => undefined;
     this.ready = new Promise((r) => (markReady = r));
@@ -71,7 +79,13 @@ export class ComparePanel implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((m: unknown) => {
         if (isWebviewMessage(m) && m.type === 'ready') markReady();
         // A click's failure (the prompt is running, the file is gone…) is shown like a command's.
-        else this.receive(m).catch((err: unknown) => showError(toBedrockError(err, { operation: 'compare view action', profile: this.session.profile }), this.logger));
+        else
+          this.receive(m).catch((err: unknown) =>
+            showError(
+              toBedrockError(err, { operation: 'compare view action', profile: this.session.profile }),
+              this.logger,
+            ),
+          );
       }),
       this.panel.onDidDispose(() => this.dispose()),
     );
@@ -112,17 +126,30 @@ export class ComparePanel implements vscode.Disposable {
 
   async runAll(): Promise<CompareColumnResult[]> {
     await this.ready;
-    this.post({ type: 'init', title: `${vscode.workspace.asRelativePath(this.promptUri)} on ${this.columns.length} models`, columns: this.columns });
+    this.post({
+      type: 'init',
+      title: `${vscode.workspace.asRelativePath(this.promptUri)} on ${this.columns.length} models`,
+      columns: this.columns,
+    });
     await this.runColumns(this.columns);
     return this.columns.map((c) => this.results.get(c.id)!);
   }
 
   private async runColumns(cols: ColumnInfo[]): Promise<void> {
-    const queue = cols.filter((c) => !this.running.has(c.id)).filter((c) => {
-      if (!c.flagged) return true;
-      this.results.set(c.id, { modelId: c.modelId, text: '', status: 'failed', latencyMs: 0, flagged: c.flagged, error: c.flagged });
-      return false;
-    });
+    const queue = cols
+      .filter((c) => !this.running.has(c.id))
+      .filter((c) => {
+        if (!c.flagged) return true;
+        this.results.set(c.id, {
+          modelId: c.modelId,
+          text: '',
+          status: 'failed',
+          latencyMs: 0,
+          flagged: c.flagged,
+          error: c.flagged,
+        });
+        return false;
+      });
     // All columns at once by default: each model has its own quota, so columns do not throttle each other.
     const concurrency = config.compareConcurrency(MAX_COLUMNS);
     await forEachBounded(queue, concurrency, (c) => this.runColumn(c));
@@ -130,7 +157,10 @@ export class ComparePanel implements vscode.Disposable {
     this.post({
       type: 'summary',
       byLatency: [...done].sort((a, b) => a[1].latencyMs - b[1].latencyMs).map(([id]) => id),
-      byCost: done.filter(([, r]) => r.costUsd !== undefined).sort((a, b) => (a[1].costUsd ?? 0) - (b[1].costUsd ?? 0)).map(([id]) => id),
+      byCost: done
+        .filter(([, r]) => r.costUsd !== undefined)
+        .sort((a, b) => (a[1].costUsd ?? 0) - (b[1].costUsd ?? 0))
+        .map(([id]) => id),
     });
   }
 
@@ -152,18 +182,50 @@ export class ComparePanel implements vscode.Disposable {
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
     try {
-      const out = await this.session.clients().runtime.converseStream(requestFor(this.rendered, col.modelId), this.abort.signal);
-      const o = await consumeStream(out.stream!, { onText: (t) => batcher.push(t) }, { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() });
+      const out = await this.session
+        .clients()
+        .runtime.converseStream(requestFor(this.rendered, col.modelId), this.abort.signal);
+      const o = await consumeStream(
+        out.stream!,
+        { onText: (t) => batcher.push(t) },
+        { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() },
+      );
       const cost = costOf(col.modelId, o.usage);
       if (o.status !== 'failed') this.outcomes.set(col.id, o);
-      result = { modelId: col.modelId, text: o.text, status: o.status, timeToFirstTokenMs: o.timeToFirstTokenMs, latencyMs: o.latencyMs, inputTokens: o.usage?.inputTokens, outputTokens: o.usage?.outputTokens, costUsd: cost?.usd, stopReason: o.stopReason, error: o.error?.message };
+      result = {
+        modelId: col.modelId,
+        text: o.text,
+        status: o.status,
+        timeToFirstTokenMs: o.timeToFirstTokenMs,
+        latencyMs: o.latencyMs,
+        inputTokens: o.usage?.inputTokens,
+        outputTokens: o.usage?.outputTokens,
+        costUsd: cost?.usd,
+        stopReason: o.stopReason,
+        error: o.error?.message,
+      };
     } catch (err) {
       const e = toBedrockError(err, errorContext);
-      result = { modelId: col.modelId, text: '', status: 'failed', latencyMs: performance.now() - startedAt, error: e.message };
+      result = {
+        modelId: col.modelId,
+        text: '',
+        status: 'failed',
+        latencyMs: performance.now() - startedAt,
+        error: e.message,
+      };
     }
     await batcher.close();
     this.results.set(col.id, result);
-    const metrics: ColumnMetrics = { status: result.status, timeToFirstTokenMs: result.timeToFirstTokenMs, latencyMs: result.latencyMs, inputTokens: result.inputTokens, outputTokens: result.outputTokens, costUsd: result.costUsd, stopReason: result.stopReason, error: result.error };
+    const metrics: ColumnMetrics = {
+      status: result.status,
+      timeToFirstTokenMs: result.timeToFirstTokenMs,
+      latencyMs: result.latencyMs,
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+      costUsd: result.costUsd,
+      stopReason: result.stopReason,
+      error: result.error,
+    };
     this.post({ type: 'done', id: col.id, metrics });
   }
 
@@ -172,7 +234,9 @@ export class ComparePanel implements vscode.Disposable {
    * trip to the renderer) would hold the streams back.
    */
   private post(m: HostMessage): void {
-    this.panel.webview.postMessage(m).then(undefined, (err: unknown) => this.logger.warn(`compare view: a message was not delivered: ${String(err)}`));
+    this.panel.webview
+      .postMessage(m)
+      .then(undefined, (err: unknown) => this.logger.warn(`compare view: a message was not delivered: ${String(err)}`));
   }
 
   private html(): string {
@@ -215,9 +279,15 @@ export interface CompareOptions {
 }
 
 /** What Compare uses from the extension's services. */
-export type CompareServices = Pick<Services, 'extensionUri' | 'session' | 'catalogue' | 'analyses' | 'inputs' | 'runs' | 'logger'>;
+export type CompareServices = Pick<
+  Services,
+  'extensionUri' | 'session' | 'catalogue' | 'analyses' | 'inputs' | 'runs' | 'logger'
+>;
 
-export async function compareModels(s: CompareServices, opts: CompareOptions = {}): Promise<CompareColumnResult[] | undefined> {
+export async function compareModels(
+  s: CompareServices,
+  opts: CompareOptions = {},
+): Promise<CompareColumnResult[] | undefined> {
   const { extensionUri, session, catalogue, analyses, inputs, runs, logger } = s;
   requireTrust('Comparing models');
   const uri = await promptUriFor(opts.uri ? vscode.Uri.parse(opts.uri) : undefined, 'Compare models on which prompt?');
@@ -227,16 +297,26 @@ export async function compareModels(s: CompareServices, opts: CompareOptions = {
   if (!catalogue.current) await catalogue.refresh();
   const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
   if (!models || models.length === 0) return undefined;
-  if (models.length > MAX_COLUMNS) throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
+  if (models.length > MAX_COLUMNS)
+    throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
   const rendered = await renderPromptFile(doc.getText(), await inputs.resolve(uri, analyses.get(doc)), uri);
   const request = rendered.request;
   const columns: ColumnInfo[] = models.map((modelId, i) => {
     const id = normalizeModelRef(modelId).modelId;
-    const name = catalogue.current ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName : undefined;
+    const name = catalogue.current
+      ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName
+      : undefined;
     return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
   });
   // "Use this model" sets it in the prompt (shown beside the panel); "Save as run" writes the column's answer as a Run would.
-  const useModel = async (modelId: string) => setModelInPrompt(await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }), modelId, analyses);
-  const panel = new ComparePanel(extensionUri, uri, rendered, columns, session, logger, useModel, (request, outcome) => runs.saveAsRun(uri, request, outcome));
+  const useModel = async (modelId: string) =>
+    setModelInPrompt(
+      await vscode.window.showTextDocument(uri, { viewColumn: vscode.ViewColumn.One }),
+      modelId,
+      analyses,
+    );
+  const panel = new ComparePanel(extensionUri, uri, rendered, columns, session, logger, useModel, (request, outcome) =>
+    runs.saveAsRun(uri, request, outcome),
+  );
   return panel.runAll();
 }

@@ -10,7 +10,16 @@ import { responseContent, usage, validateConverse } from './runtime';
 import type { S3Store } from './s3';
 import { ACCOUNT_ID, type AccountState } from './state';
 
-type BatchStatus = 'Submitted' | 'Validating' | 'Scheduled' | 'InProgress' | 'Completed' | 'PartiallyCompleted' | 'Failed' | 'Stopping' | 'Stopped';
+type BatchStatus =
+  | 'Submitted'
+  | 'Validating'
+  | 'Scheduled'
+  | 'InProgress'
+  | 'Completed'
+  | 'PartiallyCompleted'
+  | 'Failed'
+  | 'Stopping'
+  | 'Stopped';
 
 interface BatchJob {
   jobArn: string;
@@ -48,12 +57,14 @@ export class BatchInferenceService {
 
   handle(ctx: RequestContext): boolean {
     const [a, b, c] = ctx.segments;
-    if (a === 'model-invocation-job' && ctx.method === 'POST' && !b) return this.create(ctx), true;
+    if (a === 'model-invocation-job' && ctx.method === 'POST' && !b) return (this.create(ctx), true);
     if (a === 'model-invocation-jobs' && ctx.method === 'GET' && !b) {
       this.jobs.forEach((j) => this.advance(j));
       const status = ctx.query.get('statusEquals');
       const name = ctx.query.get('nameContains');
-      const list = this.jobs.filter((j) => (!status || j.status === status) && (!name || j.jobName.includes(name))).sort((x, y) => y.submitTime.getTime() - x.submitTime.getTime());
+      const list = this.jobs
+        .filter((j) => (!status || j.status === status) && (!name || j.jobName.includes(name)))
+        .sort((x, y) => y.submitTime.getTime() - x.submitTime.getTime());
       sendJson(ctx, 200, { invocationJobSummaries: list.map((j) => this.describe(j)) });
       return true;
     }
@@ -61,9 +72,14 @@ export class BatchInferenceService {
       const job = this.jobs.find((j) => j.jobArn === b || j.jobArn.endsWith(`/${b}`));
       if (!job) throw ServiceError.notFound(`Could not find the model invocation job ${b}.`);
       this.advance(job);
-      if (ctx.method === 'GET' && !c) return sendJson(ctx, 200, this.describe(job)), true;
+      if (ctx.method === 'GET' && !c) return (sendJson(ctx, 200, this.describe(job)), true);
       if (ctx.method === 'POST' && c === 'stop') {
-        if (!PHASES.includes(job.status)) throw new ServiceError(400, 'ValidationException', `The job ${job.jobName} is ${job.status} and cannot be stopped.`);
+        if (!PHASES.includes(job.status))
+          throw new ServiceError(
+            400,
+            'ValidationException',
+            `The job ${job.jobName} is ${job.status} and cannot be stopped.`,
+          );
         job.status = 'Stopping';
         job.lastModifiedTime = new Date();
         sendJson(ctx, 200, {});
@@ -76,19 +92,37 @@ export class BatchInferenceService {
   private create(ctx: RequestContext): void {
     const body = parseJsonBody<Record<string, any>>(ctx);
     for (const field of ['jobName', 'roleArn', 'modelId', 'inputDataConfig', 'outputDataConfig']) {
-      if (!body[field]) throw ServiceError.validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+      if (!body[field])
+        throw ServiceError.validation(
+          `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+        );
     }
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn)) throw ServiceError.validation(`1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`);
-    if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(body.jobName) || body.jobName.length > 63) throw ServiceError.validation(`1 validation error detected: Value '${body.jobName}' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}`);
-    if (this.jobs.some((j) => j.jobName === body.jobName)) throw new ServiceError(409, 'ConflictException', `A model invocation job named ${body.jobName} already exists.`);
-    if ((body.modelInvocationType ?? 'InvokeModel') !== 'Converse') throw ServiceError.validation('The emulator runs batch records in the Converse format only: set modelInvocationType to "Converse".');
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn))
+      throw ServiceError.validation(
+        `1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`,
+      );
+    if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(body.jobName) || body.jobName.length > 63)
+      throw ServiceError.validation(
+        `1 validation error detected: Value '${body.jobName}' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}`,
+      );
+    if (this.jobs.some((j) => j.jobName === body.jobName))
+      throw new ServiceError(409, 'ConflictException', `A model invocation job named ${body.jobName} already exists.`);
+    if ((body.modelInvocationType ?? 'InvokeModel') !== 'Converse')
+      throw ServiceError.validation(
+        'The emulator runs batch records in the Converse format only: set modelInvocationType to "Converse".',
+      );
     this.state.resolve(body.modelId);
     const input = body.inputDataConfig?.s3InputDataConfig?.s3Uri;
     const output = body.outputDataConfig?.s3OutputDataConfig?.s3Uri;
-    if (!input || !output) throw ServiceError.validation('inputDataConfig.s3InputDataConfig.s3Uri and outputDataConfig.s3OutputDataConfig.s3Uri are required.');
-    if (this.inputFiles(input).length === 0) throw ServiceError.validation(`No .jsonl input was found at ${input}. Upload the records first.`);
+    if (!input || !output)
+      throw ServiceError.validation(
+        'inputDataConfig.s3InputDataConfig.s3Uri and outputDataConfig.s3OutputDataConfig.s3Uri are required.',
+      );
+    if (this.inputFiles(input).length === 0)
+      throw ServiceError.validation(`No .jsonl input was found at ${input}. Upload the records first.`);
     const timeout = body.timeoutDurationInHours ?? 24;
-    if (timeout < 24 || timeout > 168) throw ServiceError.validation('timeoutDurationInHours must be between 24 and 168.');
+    if (timeout < 24 || timeout > 168)
+      throw ServiceError.validation('timeoutDurationInHours must be between 24 and 168.');
     const now = new Date();
     const job: BatchJob = {
       jobArn: `arn:aws:bedrock:${ctx.region}:${ACCOUNT_ID}:model-invocation-job/${randomBytes(6).toString('hex')}`,
@@ -113,7 +147,11 @@ export class BatchInferenceService {
     if (!m) return [];
     const objects = this.s3.buckets.get(m[1]);
     if (!objects) return [];
-    return [...objects.keys()].filter((k) => (k === m[2] || (m[2].endsWith('/') || m[2] === '' ? k.startsWith(m[2]) : false)) && k.endsWith('.jsonl')).map((key) => ({ bucket: m[1], key }));
+    return [...objects.keys()]
+      .filter(
+        (k) => (k === m[2] || (m[2].endsWith('/') || m[2] === '' ? k.startsWith(m[2]) : false)) && k.endsWith('.jsonl'),
+      )
+      .map((key) => ({ bucket: m[1], key }));
   }
 
   private advance(job: BatchJob): void {
@@ -139,7 +177,8 @@ export class BatchInferenceService {
     const files = this.inputFiles(job.inputDataConfig.s3InputDataConfig.s3Uri);
     const records: { file: { bucket: string; key: string }; line: string }[] = [];
     for (const file of files) {
-      for (const line of this.s3.object(file.bucket, file.key)!.body.toString('utf8').split('\n')) if (line.trim()) records.push({ file, line });
+      for (const line of this.s3.object(file.bucket, file.key)!.body.toString('utf8').split('\n'))
+        if (line.trim()) records.push({ file, line });
     }
     job.endTime = job.lastModifiedTime = new Date();
     job.totalRecordCount = records.length;
@@ -167,16 +206,30 @@ export class BatchInferenceService {
         const record = JSON.parse(line) as { recordId?: string; modelInput?: ConverseBody };
         const recordId = record.recordId ?? `${String(i + 1).padStart(11, '0')}`;
         try {
-          if (!record.modelInput || typeof record.modelInput !== 'object') throw ServiceError.validation('modelInput is missing.');
+          if (!record.modelInput || typeof record.modelInput !== 'object')
+            throw ServiceError.validation('modelInput is missing.');
           validateConverse(record.modelInput, target, false);
           const a = answer(target.model.modelId, target.model.modelName, record.modelInput);
           const u = usage(a);
           inputTokens += u.inputTokens;
           outputTokens += u.outputTokens;
-          result = { recordId, modelInput: record.modelInput, modelOutput: { output: { message: { role: 'assistant', content: responseContent(a) } }, stopReason: a.stopReason, usage: u, metrics: { latencyMs: 5 } } };
+          result = {
+            recordId,
+            modelInput: record.modelInput,
+            modelOutput: {
+              output: { message: { role: 'assistant', content: responseContent(a) } },
+              stopReason: a.stopReason,
+              usage: u,
+              metrics: { latencyMs: 5 },
+            },
+          };
           ok++;
         } catch (err) {
-          result = { recordId, modelInput: record.modelInput, error: { errorCode: err instanceof ServiceError ? err.status : 500, errorMessage: (err as Error).message } };
+          result = {
+            recordId,
+            modelInput: record.modelInput,
+            error: { errorCode: err instanceof ServiceError ? err.status : 500, errorMessage: (err as Error).message },
+          };
         }
       } catch (err) {
         result = { error: { errorCode: 400, errorMessage: `Malformed JSON record: ${(err as Error).message}` } };
@@ -185,9 +238,20 @@ export class BatchInferenceService {
       (outputs.get(name) ?? outputs.set(name, []).get(name)!).push(JSON.stringify(result));
     });
     const bucket = this.s3.buckets.get(out[1])!;
-    const put = (key: string, text: string) => bucket.set(key, { body: Buffer.from(text), etag: randomBytes(8).toString('hex'), lastModified: new Date() });
+    const put = (key: string, text: string) =>
+      bucket.set(key, { body: Buffer.from(text), etag: randomBytes(8).toString('hex'), lastModified: new Date() });
     for (const [name, lines] of outputs) put(`${out[2]}${jobId}/${name}.out`, `${lines.join('\n')}\n`);
-    put(`${out[2]}${jobId}/manifest.json.out`, JSON.stringify({ totalRecordCount: records.length, processedRecordCount: records.length, successRecordCount: ok, errorRecordCount: records.length - ok, inputTokenCount: inputTokens, outputTokenCount: outputTokens }));
+    put(
+      `${out[2]}${jobId}/manifest.json.out`,
+      JSON.stringify({
+        totalRecordCount: records.length,
+        processedRecordCount: records.length,
+        successRecordCount: ok,
+        errorRecordCount: records.length - ok,
+        inputTokenCount: inputTokens,
+        outputTokenCount: outputTokens,
+      }),
+    );
     job.processedRecordCount = records.length;
     job.successRecordCount = ok;
     job.errorRecordCount = records.length - ok;

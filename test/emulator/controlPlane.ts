@@ -24,7 +24,9 @@ function summary(region: string, m: CatalogueModel) {
 function page<T>(ctx: RequestContext, items: T[]): { items: T[]; nextToken?: string } {
   const max = Number(ctx.query.get('maxResults') ?? 1000);
   if (!Number.isInteger(max) || max < 1 || max > 1000) {
-    throw ServiceError.validation(`1 validation error detected: Value '${ctx.query.get('maxResults')}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`);
+    throw ServiceError.validation(
+      `1 validation error detected: Value '${ctx.query.get('maxResults')}' at 'maxResults' failed to satisfy constraint: Member must have value between 1 and 1000`,
+    );
   }
   const start = Number(ctx.query.get('nextToken') ?? 0);
   const slice = items.slice(start, start + max);
@@ -53,7 +55,7 @@ export function handleControlPlane(ctx: RequestContext, state: AccountState, fau
     return true;
   }
   if (ctx.method === 'GET' && first === 'foundation-models' && second !== undefined) {
-    const id = second.startsWith('arn:') ? second.split('/').pop() ?? '' : second;
+    const id = second.startsWith('arn:') ? (second.split('/').pop() ?? '') : second;
     const m = findModel(id);
     if (!m) throw ServiceError.notFound(`The model ${second} was not found.`);
     sendJson(ctx, 200, { modelDetails: summary(ctx.region, m) });
@@ -67,7 +69,9 @@ export function handleControlPlane(ctx: RequestContext, state: AccountState, fau
     return true;
   }
   if (ctx.method === 'GET' && first === 'inference-profiles' && second !== undefined) {
-    const p = state.profiles(ctx.region).find((x) => x.inferenceProfileId === second || x.inferenceProfileArn === second);
+    const p = state
+      .profiles(ctx.region)
+      .find((x) => x.inferenceProfileId === second || x.inferenceProfileArn === second);
     if (!p) throw ServiceError.notFound(`Inference profile ${second} not found.`);
     sendJson(ctx, 200, p);
     return true;
@@ -94,7 +98,12 @@ export function handleControlPlane(ctx: RequestContext, state: AccountState, fau
     const status = q.get('statusEquals');
     const all = state.provisioned
       .filter((p) => !status || p.status === status)
-      .map((p) => ({ ...p, desiredModelArn: p.modelArn, desiredModelUnits: p.modelUnits, lastModifiedTime: p.creationTime }));
+      .map((p) => ({
+        ...p,
+        desiredModelArn: p.modelArn,
+        desiredModelUnits: p.modelUnits,
+        lastModifiedTime: p.creationTime,
+      }));
     const { items, nextToken } = page(ctx, all);
     sendJson(ctx, 200, { provisionedModelSummaries: items, nextToken });
     return true;

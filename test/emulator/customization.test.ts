@@ -12,26 +12,37 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { BUCKET, useSdkClients } from './sdkClients';
 
-
 describe('emulator: S3 and customization through the real SDK clients', () => {
   const c = useSdkClients({ jobDurationMs: 300 });
 
   it('puts, heads, gets and lists objects (path-style)', async () => {
-    await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl', Body: '{"prompt":"a","completion":"b"}\n' }));
+    await c.s3.send(
+      new PutObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl', Body: '{"prompt":"a","completion":"b"}\n' }),
+    );
     const head = await c.s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
     assert.equal(head.ContentLength, 32);
     const got = await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ds/train.jsonl' }));
     assert.equal(await got.Body?.transformToString(), '{"prompt":"a","completion":"b"}\n');
     const list = await c.s3.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: 'ds/' }));
-    assert.deepEqual(list.Contents?.map((c) => c.Key), ['ds/train.jsonl']);
-    await assert.rejects(c.s3.send(new HeadObjectCommand({ Bucket: 'no-such-bucket', Key: 'x' })), (e: Error) => e.name === 'NotFound' || e.name === 'NoSuchBucket');
+    assert.deepEqual(
+      list.Contents?.map((c) => c.Key),
+      ['ds/train.jsonl'],
+    );
+    await assert.rejects(
+      c.s3.send(new HeadObjectCommand({ Bucket: 'no-such-bucket', Key: 'x' })),
+      (e: Error) => e.name === 'NotFound' || e.name === 'NoSuchBucket',
+    );
   });
 
   it('takes a multipart upload (lib-storage) byte for byte', async () => {
     const big = Buffer.alloc(12 * 1024 * 1024, 'x');
     big.write('start', 0);
     big.write('end', big.length - 3);
-    await new Upload({ client: c.s3, params: { Bucket: BUCKET, Key: 'ds/big.jsonl', Body: big }, partSize: 5 * 1024 * 1024 }).done();
+    await new Upload({
+      client: c.s3,
+      params: { Bucket: BUCKET, Key: 'ds/big.jsonl', Body: big },
+      partSize: 5 * 1024 * 1024,
+    }).done();
     const stored = c.emu.s3.object(BUCKET, 'ds/big.jsonl');
     assert.equal(stored?.body.length, big.length);
     assert.ok(stored?.body.equals(big));
@@ -60,7 +71,13 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
     assert.equal(done.trainingMetrics?.trainingLoss, 0.42);
     const custom = await c.bedrock.send(new ListCustomModelsCommand({}));
     assert.ok(custom.modelSummaries?.some((m) => m.modelName === 'tone-model' && m.modelArn === done.outputModelArn));
-    const pt = await c.bedrock.send(new CreateProvisionedModelThroughputCommand({ provisionedModelName: 'tone-pt', modelId: done.outputModelArn, modelUnits: 1 }));
+    const pt = await c.bedrock.send(
+      new CreateProvisionedModelThroughputCommand({
+        provisionedModelName: 'tone-pt',
+        modelId: done.outputModelArn,
+        modelUnits: 1,
+      }),
+    );
     assert.match(pt.provisionedModelArn ?? '', /:provisioned-model\//);
 
     const second = await c.bedrock.send(
@@ -75,17 +92,41 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
     );
     await c.bedrock.send(new StopModelCustomizationJobCommand({ jobIdentifier: second.jobArn }));
     const list = await c.bedrock.send(new ListModelCustomizationJobsCommand({}));
-    assert.deepEqual(list.modelCustomizationJobSummaries?.map((j) => [j.jobName, j.status]), [['tone-2', 'Stopped'], ['tone-1', 'Completed']]);
+    assert.deepEqual(
+      list.modelCustomizationJobSummaries?.map((j) => [j.jobName, j.status]),
+      [
+        ['tone-2', 'Stopped'],
+        ['tone-1', 'Completed'],
+      ],
+    );
   });
 
   it('refuses a job whose training data was not uploaded, or a model that cannot be customized', async () => {
-    const base = { jobName: 'x', customModelName: 'x', roleArn: 'arn:aws:iam::123456789012:role/R', outputDataConfig: { s3Uri: `s3://${BUCKET}/out/` } };
+    const base = {
+      jobName: 'x',
+      customModelName: 'x',
+      roleArn: 'arn:aws:iam::123456789012:role/R',
+      outputDataConfig: { s3Uri: `s3://${BUCKET}/out/` },
+    };
     await assert.rejects(
-      c.bedrock.send(new CreateModelCustomizationJobCommand({ ...base, baseModelIdentifier: 'amazon.nova-micro-v1:0:128k', trainingDataConfig: { s3Uri: `s3://${BUCKET}/missing.jsonl` } })),
+      c.bedrock.send(
+        new CreateModelCustomizationJobCommand({
+          ...base,
+          baseModelIdentifier: 'amazon.nova-micro-v1:0:128k',
+          trainingDataConfig: { s3Uri: `s3://${BUCKET}/missing.jsonl` },
+        }),
+      ),
       (e: Error) => e.name === 'ValidationException' && /was not found/.test(e.message),
     );
     await assert.rejects(
-      c.bedrock.send(new CreateModelCustomizationJobCommand({ ...base, jobName: 'y', baseModelIdentifier: 'anthropic.claude-sonnet-4-20250514-v1:0', trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` } })),
+      c.bedrock.send(
+        new CreateModelCustomizationJobCommand({
+          ...base,
+          jobName: 'y',
+          baseModelIdentifier: 'anthropic.claude-sonnet-4-20250514-v1:0',
+          trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` },
+        }),
+      ),
       (e: Error) => e.name === 'ValidationException' && /does not support/.test(e.message),
     );
   });

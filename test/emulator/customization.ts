@@ -47,16 +47,25 @@ export class CustomizationService {
     job.status = 'Completed';
     job.endTime = new Date();
     job.outputModelArn = `arn:aws:bedrock:${job.region}:${ACCOUNT_ID}:custom-model/${job.baseModelId}/${id12()}`;
-    this.state.customModels.push({ modelArn: job.outputModelArn, modelName: job.outputModelName, baseModelId: job.baseModelId, customizationType: job.customizationType as never, creationTime: iso(job.endTime), modelStatus: 'Active' });
+    this.state.customModels.push({
+      modelArn: job.outputModelArn,
+      modelName: job.outputModelName,
+      baseModelId: job.baseModelId,
+      customizationType: job.customizationType as never,
+      creationTime: iso(job.endTime),
+      modelStatus: 'Active',
+    });
   }
 
   handle(ctx: RequestContext): boolean {
     const [a, b, c] = ctx.segments;
-    if (a === 'model-customization-jobs' && ctx.method === 'POST' && !b) return this.create(ctx), true;
+    if (a === 'model-customization-jobs' && ctx.method === 'POST' && !b) return (this.create(ctx), true);
     if (a === 'model-customization-jobs' && ctx.method === 'GET' && !b) {
       this.jobs.forEach((j) => this.advance(j));
       const status = ctx.query.get('statusEquals');
-      const list = this.jobs.filter((j) => !status || j.status === status).sort((x, y) => y.creationTime.getTime() - x.creationTime.getTime());
+      const list = this.jobs
+        .filter((j) => !status || j.status === status)
+        .sort((x, y) => y.creationTime.getTime() - x.creationTime.getTime());
       sendJson(ctx, 200, { modelCustomizationJobSummaries: list.map((j) => this.summary(j)) });
       return true;
     }
@@ -64,19 +73,29 @@ export class CustomizationService {
       const job = this.jobs.find((j) => j.jobArn === b || j.jobName === b);
       if (!job) throw ServiceError.notFound(`Could not find the customization job ${b}.`);
       this.advance(job);
-      if (ctx.method === 'GET' && !c) return this.details(ctx, job), true;
+      if (ctx.method === 'GET' && !c) return (this.details(ctx, job), true);
       if (ctx.method === 'POST' && c === 'stop') {
-        if (job.status !== 'InProgress') throw new ServiceError(400, 'ValidationException', `The job ${job.jobName} is ${job.status} and cannot be stopped.`);
+        if (job.status !== 'InProgress')
+          throw new ServiceError(
+            400,
+            'ValidationException',
+            `The job ${job.jobName} is ${job.status} and cannot be stopped.`,
+          );
         job.status = 'Stopping';
         sendJson(ctx, 200, {});
         return true;
       }
     }
-    if (a === 'provisioned-model-throughput' && ctx.method === 'POST' && !b) return this.createThroughput(ctx), true;
+    if (a === 'provisioned-model-throughput' && ctx.method === 'POST' && !b) return (this.createThroughput(ctx), true);
     if (a === 'provisioned-model-throughput' && ctx.method === 'GET' && b) {
       const pt = this.state.provisioned.find((p) => p.provisionedModelArn === b || p.provisionedModelName === b);
       if (!pt) throw ServiceError.notFound(`Provisioned throughput ${b} not found.`);
-      sendJson(ctx, 200, { ...pt, desiredModelArn: pt.modelArn, desiredModelUnits: pt.modelUnits, lastModifiedTime: pt.creationTime });
+      sendJson(ctx, 200, {
+        ...pt,
+        desiredModelArn: pt.modelArn,
+        desiredModelUnits: pt.modelUnits,
+        lastModifiedTime: pt.creationTime,
+      });
       return true;
     }
     return false;
@@ -84,19 +103,45 @@ export class CustomizationService {
 
   private create(ctx: RequestContext): void {
     const body = parseJsonBody<Record<string, any>>(ctx);
-    for (const field of ['jobName', 'customModelName', 'roleArn', 'baseModelIdentifier', 'trainingDataConfig', 'outputDataConfig']) {
-      if (!body[field]) throw ServiceError.validation(`1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`);
+    for (const field of [
+      'jobName',
+      'customModelName',
+      'roleArn',
+      'baseModelIdentifier',
+      'trainingDataConfig',
+      'outputDataConfig',
+    ]) {
+      if (!body[field])
+        throw ServiceError.validation(
+          `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+        );
     }
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn)) throw ServiceError.validation(`1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`);
-    if (this.jobs.some((j) => j.jobName === body.jobName)) throw new ServiceError(400, 'ValidationException', `A customization job named ${body.jobName} already exists. Use another name.`);
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn))
+      throw ServiceError.validation(
+        `1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`,
+      );
+    if (this.jobs.some((j) => j.jobName === body.jobName))
+      throw new ServiceError(
+        400,
+        'ValidationException',
+        `A customization job named ${body.jobName} already exists. Use another name.`,
+      );
     const baseId = String(body.baseModelIdentifier).split('/').pop() ?? '';
     const model = findModel(baseId);
     const type = body.customizationType ?? 'FINE_TUNING';
-    if (!model || !model.customizationsSupported.includes(type)) throw ServiceError.validation(`The model ${baseId} does not support ${type}. Use the customization variant of a customizable model.`);
+    if (!model || !model.customizationsSupported.includes(type))
+      throw ServiceError.validation(
+        `The model ${baseId} does not support ${type}. Use the customization variant of a customizable model.`,
+      );
     const hyper = body.hyperParameters ?? {};
-    for (const [k, v] of Object.entries(hyper)) if (typeof v !== 'string') throw ServiceError.validation(`Hyperparameter ${k} must be a string.`);
-    if (!this.s3.exists(body.trainingDataConfig.s3Uri)) throw ServiceError.validation(`The training data at ${body.trainingDataConfig.s3Uri} was not found. Upload it first.`);
-    for (const v of body.validationDataConfig?.validators ?? []) if (!this.s3.exists(v.s3Uri)) throw ServiceError.validation(`The validation data at ${v.s3Uri} was not found.`);
+    for (const [k, v] of Object.entries(hyper))
+      if (typeof v !== 'string') throw ServiceError.validation(`Hyperparameter ${k} must be a string.`);
+    if (!this.s3.exists(body.trainingDataConfig.s3Uri))
+      throw ServiceError.validation(
+        `The training data at ${body.trainingDataConfig.s3Uri} was not found. Upload it first.`,
+      );
+    for (const v of body.validationDataConfig?.validators ?? [])
+      if (!this.s3.exists(v.s3Uri)) throw ServiceError.validation(`The validation data at ${v.s3Uri} was not found.`);
     const job: Job = {
       jobArn: `arn:aws:bedrock:${ctx.region}:${ACCOUNT_ID}:model-customization-job/${baseId}/${id12()}`,
       jobName: body.jobName,
@@ -133,7 +178,11 @@ export class CustomizationService {
 
   private details(ctx: RequestContext, j: Job): void {
     const done = j.status === 'Completed';
-    const stage = (s: string) => ({ status: s, creationTime: iso(j.creationTime), lastModifiedTime: iso(j.endTime ?? j.creationTime) });
+    const stage = (s: string) => ({
+      status: s,
+      creationTime: iso(j.creationTime),
+      lastModifiedTime: iso(j.endTime ?? j.creationTime),
+    });
     sendJson(ctx, 200, {
       ...this.summary(j),
       outputModelName: j.outputModelName,
@@ -143,7 +192,11 @@ export class CustomizationService {
       trainingDataConfig: j.trainingDataConfig,
       validationDataConfig: j.validationDataConfig ?? { validators: [] },
       outputDataConfig: j.outputDataConfig,
-      statusDetails: { validationDetails: stage('Completed'), dataProcessingDetails: stage('Completed'), trainingDetails: stage(done ? 'Completed' : j.status === 'InProgress' ? 'InProgress' : 'Stopped') },
+      statusDetails: {
+        validationDetails: stage('Completed'),
+        dataProcessingDetails: stage('Completed'),
+        trainingDetails: stage(done ? 'Completed' : j.status === 'InProgress' ? 'InProgress' : 'Stopped'),
+      },
       trainingMetrics: done ? { trainingLoss: 0.42 } : undefined,
       validationMetrics: done && j.validationDataConfig?.validators?.length ? [{ validationLoss: 0.51 }] : undefined,
       failureMessage: j.failureMessage,
@@ -152,7 +205,8 @@ export class CustomizationService {
 
   private createThroughput(ctx: RequestContext): void {
     const body = parseJsonBody<Record<string, any>>(ctx);
-    if (!body.provisionedModelName || !body.modelId || !body.modelUnits) throw ServiceError.validation('provisionedModelName, modelId and modelUnits are required.');
+    if (!body.provisionedModelName || !body.modelId || !body.modelUnits)
+      throw ServiceError.validation('provisionedModelName, modelId and modelUnits are required.');
     const custom = this.state.customModels.find((m) => m.modelArn === body.modelId || m.modelName === body.modelId);
     const baseId = custom?.baseModelId ?? String(body.modelId).split('/').pop() ?? '';
     if (!custom && !findModel(baseId)) throw ServiceError.validation(`The model ${body.modelId} was not found.`);

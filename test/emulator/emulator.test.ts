@@ -71,7 +71,10 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
 
   it('answers Converse over HTTP/2 with a predictable message, usage and request id', async () => {
     const out = await runtime.send(new ConverseCommand({ modelId: HAIKU, messages: [user('What is 2+2?')] }));
-    assert.equal(out.output?.message?.content?.[0]?.text, 'Claude 3 Haiku (emulated), turn 1. You wrote: "What is 2+2?"');
+    assert.equal(
+      out.output?.message?.content?.[0]?.text,
+      'Claude 3 Haiku (emulated), turn 1. You wrote: "What is 2+2?"',
+    );
     assert.equal(out.stopReason, 'end_turn');
     assert.equal(out.usage?.outputTokens, 11);
     assert.ok((out.usage?.inputTokens ?? 0) > 0);
@@ -83,7 +86,10 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
 
   it('streams ConverseStream as eventstream frames in the documented order', async () => {
     const out = await runtime.send(
-      new ConverseStreamCommand({ modelId: `us.${HAIKU}`, messages: [user('hi'), { role: 'assistant', content: [{ text: 'hello' }] }, user('tell me more')] }),
+      new ConverseStreamCommand({
+        modelId: `us.${HAIKU}`,
+        messages: [user('hi'), { role: 'assistant', content: [{ text: 'hello' }] }, user('tell me more')],
+      }),
     );
     const { events, text, error } = await collect(out.stream);
     assert.equal(error, undefined);
@@ -97,19 +103,39 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   });
 
   it('honours maxTokens and stop sequences', async () => {
-    const long = await runtime.send(new ConverseCommand({ modelId: HAIKU, messages: [user('[[tokens=50]]')], inferenceConfig: { maxTokens: 7 } }));
+    const long = await runtime.send(
+      new ConverseCommand({ modelId: HAIKU, messages: [user('[[tokens=50]]')], inferenceConfig: { maxTokens: 7 } }),
+    );
     assert.equal(long.stopReason, 'max_tokens');
     assert.equal(long.output?.message?.content?.[0]?.text, 'the quick brown fox jumps over a');
-    const stop = await runtime.send(new ConverseCommand({ modelId: HAIKU, messages: [user('[[tokens=20]]')], inferenceConfig: { stopSequences: ['lazy'] } }));
+    const stop = await runtime.send(
+      new ConverseCommand({
+        modelId: HAIKU,
+        messages: [user('[[tokens=20]]')],
+        inferenceConfig: { stopSequences: ['lazy'] },
+      }),
+    );
     assert.equal(stop.stopReason, 'stop_sequence');
     assert.equal(stop.output?.message?.content?.[0]?.text, 'the quick brown fox jumps over a');
   });
 
   it('answers with a tool call when tools are offered, and quotes the tool result', async () => {
     const toolConfig = {
-      tools: [{ toolSpec: { name: 'get_weather', description: 'Weather', inputSchema: { json: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } } } } }],
+      tools: [
+        {
+          toolSpec: {
+            name: 'get_weather',
+            description: 'Weather',
+            inputSchema: {
+              json: { type: 'object', properties: { city: { type: 'string' }, days: { type: 'integer' } } },
+            },
+          },
+        },
+      ],
     };
-    const out = await runtime.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('Weather in Paris?')], toolConfig }));
+    const out = await runtime.send(
+      new ConverseStreamCommand({ modelId: HAIKU, messages: [user('Weather in Paris?')], toolConfig }),
+    );
     const { events } = await collect(out.stream);
     const start = events.find((e) => e.contentBlockStart)?.contentBlockStart;
     assert.equal(start?.start?.toolUse?.name, 'get_weather');
@@ -148,7 +174,9 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   });
 
   it('counts tokens', async () => {
-    const out = await runtime.send(new CountTokensCommand({ modelId: HAIKU, input: { converse: { messages: [user('12345678')] } } }));
+    const out = await runtime.send(
+      new CountTokensCommand({ modelId: HAIKU, input: { converse: { messages: [user('12345678')] } } }),
+    );
     assert.equal(out.inputTokens, 2);
   });
 
@@ -166,20 +194,26 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   for (const [kind, cls, status] of httpErrors) {
     it(`returns ${cls.name} (${status}) that the SDK decodes to its class`, async () => {
       emu.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: kind as never }, times: 1 });
-      await assert.rejects(noRetry.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('x')] })), (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
-        assert.ok(err instanceof cls, `${err.name} is ${cls.name}`);
-        assert.equal(err.$metadata?.httpStatusCode, status);
-        return true;
-      });
+      await assert.rejects(
+        noRetry.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('x')] })),
+        (err: Error & { $metadata?: { httpStatusCode?: number } }) => {
+          assert.ok(err instanceof cls, `${err.name} is ${cls.name}`);
+          assert.equal(err.$metadata?.httpStatusCode, status);
+          return true;
+        },
+      );
     });
   }
 
   it('is retried by the SDK on 503 like the real service (3 attempts)', async () => {
     emu.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'serviceUnavailable' } });
-    await assert.rejects(runtime.send(new ConverseCommand({ modelId: HAIKU, messages: [user('x')] })), (err: ServiceUnavailableException) => {
-      assert.equal(err.$metadata.attempts, 3);
-      return true;
-    });
+    await assert.rejects(
+      runtime.send(new ConverseCommand({ modelId: HAIKU, messages: [user('x')] })),
+      (err: ServiceUnavailableException) => {
+        assert.equal(err.$metadata.attempts, 3);
+        return true;
+      },
+    );
   });
 
   const streamErrors: [string, new (...args: never[]) => Error][] = [
@@ -191,7 +225,11 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   ];
   for (const [exception, cls] of streamErrors) {
     it(`raises ${cls.name} inside the stream after partial text`, async () => {
-      emu.addFault({ operation: 'ConverseStream', fault: { kind: 'streamException', exception: exception as never, afterTokens: 3 }, times: 1 });
+      emu.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'streamException', exception: exception as never, afterTokens: 3 },
+        times: 1,
+      });
       const out = await runtime.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('[[tokens=10]]')] }));
       const { text, error } = await collect(out.stream);
       assert.equal(text, 'the quick brown');
@@ -206,7 +244,10 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
     const out = await noRetry.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('[[tokens=10]]')] }));
     const { text, events } = await collect(out.stream);
     assert.equal(text, 'the quick brown fox');
-    assert.equal(events.find((e) => e.messageStop), undefined);
+    assert.equal(
+      events.find((e) => e.messageStop),
+      undefined,
+    );
     // The client recovers with a new connection.
     const again = await noRetry.send(new ConverseCommand({ modelId: HAIKU, messages: [user('again')] }));
     assert.equal(again.stopReason, 'end_turn');
@@ -215,7 +256,9 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   it('stalls a stream until the client gives up', async () => {
     emu.addFault({ operation: 'ConverseStream', fault: { kind: 'stall', afterTokens: 2 }, times: 1 });
     const abort = new AbortController();
-    const out = await noRetry.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('[[tokens=10]]')] }), { abortSignal: abort.signal });
+    const out = await noRetry.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('[[tokens=10]]')] }), {
+      abortSignal: abort.signal,
+    });
     let text = '';
     let stopped = false;
     for await (const ev of out.stream ?? []) {
@@ -228,7 +271,11 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   });
 
   it('paces tokens and still delivers the whole answer', async () => {
-    emu.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', firstTokenDelayMs: 30, tokenDelayMs: 2 }, times: 1 });
+    emu.addFault({
+      operation: 'ConverseStream',
+      fault: { kind: 'pace', firstTokenDelayMs: 30, tokenDelayMs: 2 },
+      times: 1,
+    });
     const out = await runtime.send(new ConverseStreamCommand({ modelId: HAIKU, messages: [user('[[tokens=25]]')] }));
     const { text, events } = await collect(out.stream);
     assert.equal(text.split(' ').length, 25);
@@ -236,8 +283,15 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   });
 
   it('applies a fault only to the matching model and operation', async () => {
-    emu.addFault({ operation: 'Converse', modelId: 'amazon.nova-micro-v1:0', fault: { kind: 'http', error: 'accessDenied' } });
-    await assert.rejects(noRetry.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [user('x')] })), AccessDeniedException);
+    emu.addFault({
+      operation: 'Converse',
+      modelId: 'amazon.nova-micro-v1:0',
+      fault: { kind: 'http', error: 'accessDenied' },
+    });
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: 'amazon.nova-micro-v1:0', messages: [user('x')] })),
+      AccessDeniedException,
+    );
     const ok = await noRetry.send(new ConverseCommand({ modelId: HAIKU, messages: [user('x')] }));
     assert.equal(ok.stopReason, 'end_turn');
   });
@@ -248,14 +302,25 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
       (err: Error) => err instanceof ValidationException && /on-demand throughput isn’t supported/.test(err.message),
     );
     await assert.rejects(
-      noRetry.send(new ConverseCommand({ modelId: HAIKU, messages: [{ role: 'assistant', content: [{ text: 'x' }] }] })),
+      noRetry.send(
+        new ConverseCommand({ modelId: HAIKU, messages: [{ role: 'assistant', content: [{ text: 'x' }] }] }),
+      ),
       (err: Error) => err instanceof ValidationException && /must start with a user message/.test(err.message),
     );
     await assert.rejects(
-      noRetry.send(new ConverseCommand({ modelId: 'amazon.titan-text-express-v1', system: [{ text: 's' }], messages: [user('x')] })),
+      noRetry.send(
+        new ConverseCommand({
+          modelId: 'amazon.titan-text-express-v1',
+          system: [{ text: 's' }],
+          messages: [user('x')],
+        }),
+      ),
       (err: Error) => err instanceof ValidationException && /system messages/.test(err.message),
     );
-    await assert.rejects(noRetry.send(new ConverseCommand({ modelId: 'nope.model-v1', messages: [user('x')] })), /model identifier is invalid/);
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: 'nope.model-v1', messages: [user('x')] })),
+      /model identifier is invalid/,
+    );
     await assert.rejects(
       noRetry.send(new ConverseStreamCommand({ modelId: 'ai21.j2-ultra-v1', messages: [user('x')] })),
       ValidationException,
@@ -263,9 +328,24 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
   });
 
   it('structured output: an answer that follows the schema, refused for models without it', async () => {
-    const schema = { type: 'object', properties: { category: { enum: ['billing', 'shipping'] }, score: { type: 'integer' } }, required: ['category', 'score'] };
-    const outputConfig = { textFormat: { type: 'json_schema' as const, structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'response' } } } };
-    const out = await runtime.send(new ConverseCommand({ modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', messages: [user('Classify: refund')], outputConfig }));
+    const schema = {
+      type: 'object',
+      properties: { category: { enum: ['billing', 'shipping'] }, score: { type: 'integer' } },
+      required: ['category', 'score'],
+    };
+    const outputConfig = {
+      textFormat: {
+        type: 'json_schema' as const,
+        structure: { jsonSchema: { schema: JSON.stringify(schema), name: 'response' } },
+      },
+    };
+    const out = await runtime.send(
+      new ConverseCommand({
+        modelId: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        messages: [user('Classify: refund')],
+        outputConfig,
+      }),
+    );
     assert.deepEqual(JSON.parse(out.output?.message?.content?.[0]?.text ?? ''), { category: 'billing', score: 1 });
     await assert.rejects(
       noRetry.send(new ConverseCommand({ modelId: 'amazon.nova-lite-v1:0', messages: [user('x')], outputConfig })),
@@ -277,7 +357,10 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
     const pt = emu.state.provisioned[0];
     const out = await runtime.send(new ConverseCommand({ modelId: pt.provisionedModelArn, messages: [user('hello')] }));
     assert.equal(out.output?.message?.content?.[0]?.text, 'Nova Lite (emulated), turn 1. You wrote: "hello"');
-    await assert.rejects(noRetry.send(new ConverseCommand({ modelId: pt.modelArn, messages: [user('x')] })), /Provisioned Throughput/);
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: pt.modelArn, messages: [user('x')] })),
+      /Provisioned Throughput/,
+    );
   });
 
   it('encodes frames byte for byte as the reference example', () => {
@@ -307,14 +390,32 @@ describe('emulator: control plane through the real BedrockClient', () => {
     const models = out.modelSummaries ?? [];
     assert.ok(models.length >= 60, `${models.length} models`);
     const providers = new Set(models.map((m) => m.providerName));
-    for (const p of ['AI21 Labs', 'Amazon', 'Anthropic', 'Cohere', 'Meta', 'Mistral AI', 'Stability AI', 'DeepSeek', 'OpenAI', 'Qwen']) {
+    for (const p of [
+      'AI21 Labs',
+      'Amazon',
+      'Anthropic',
+      'Cohere',
+      'Meta',
+      'Mistral AI',
+      'Stability AI',
+      'DeepSeek',
+      'OpenAI',
+      'Qwen',
+    ]) {
       assert.ok(providers.has(p), `provider ${p}`);
     }
     const haiku = models.find((m) => m.modelId === HAIKU);
-    assert.equal(haiku?.modelArn, `arn:aws:bedrock:us-west-2::foundation-model/${HAIKU}`, 'ARNs follow the signing region');
+    assert.equal(
+      haiku?.modelArn,
+      `arn:aws:bedrock:us-west-2::foundation-model/${HAIKU}`,
+      'ARNs follow the signing region',
+    );
     assert.deepEqual(haiku?.inputModalities, ['TEXT', 'IMAGE']);
     assert.equal(haiku?.responseStreamingSupported, true);
-    assert.equal(models.find((m) => m.modelId === 'amazon.titan-embed-text-v2:0')?.responseStreamingSupported, undefined);
+    assert.equal(
+      models.find((m) => m.modelId === 'amazon.titan-embed-text-v2:0')?.responseStreamingSupported,
+      undefined,
+    );
     assert.ok(models.some((m) => m.modelLifecycle?.status === 'LEGACY'));
     assert.equal(emu.requests.at(-1)?.httpVersion, '1.1');
   });
@@ -324,7 +425,10 @@ describe('emulator: control plane through the real BedrockClient', () => {
     assert.ok((anthropic.modelSummaries ?? []).every((m) => m.providerName === 'Anthropic'));
     assert.ok((anthropic.modelSummaries ?? []).length >= 10);
     const cpt = await bedrock.send(new ListFoundationModelsCommand({ byCustomizationType: 'CONTINUED_PRE_TRAINING' }));
-    assert.deepEqual(cpt.modelSummaries?.map((m) => m.modelId), ['amazon.titan-text-express-v1:0:8k', 'amazon.titan-text-lite-v1:0:4k']);
+    assert.deepEqual(
+      cpt.modelSummaries?.map((m) => m.modelId),
+      ['amazon.titan-text-express-v1:0:8k', 'amazon.titan-text-lite-v1:0:4k'],
+    );
     const emb = await bedrock.send(new ListFoundationModelsCommand({ byOutputModality: 'EMBEDDING' }));
     assert.ok((emb.modelSummaries ?? []).every((m) => m.outputModalities?.includes('EMBEDDING')));
     const prov = await bedrock.send(new ListFoundationModelsCommand({ byInferenceType: 'PROVISIONED' }));
@@ -334,7 +438,10 @@ describe('emulator: control plane through the real BedrockClient', () => {
   it('gets one foundation model, and 404s an unknown one', async () => {
     const out = await bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'amazon.nova-pro-v1:0' }));
     assert.equal(out.modelDetails?.modelName, 'Nova Pro');
-    await assert.rejects(bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'x.unknown' })), (e: Error) => e.name === 'ResourceNotFoundException');
+    await assert.rejects(
+      bedrock.send(new GetFoundationModelCommand({ modelIdentifier: 'x.unknown' })),
+      (e: Error) => e.name === 'ResourceNotFoundException',
+    );
   });
 
   it('pages through cross-region inference profiles', async () => {
@@ -363,8 +470,18 @@ describe('emulator: control plane through the real BedrockClient', () => {
   });
 
   it('fails one list call with AccessDenied when told to', async () => {
-    emu.addFault({ operation: 'ListCustomModels', fault: { kind: 'http', error: 'accessDenied', message: 'User is not authorized to perform: bedrock:ListCustomModels' } });
-    await assert.rejects(bedrock.send(new ListCustomModelsCommand({})), (e: Error) => e.name === 'AccessDeniedException' && /ListCustomModels/.test(e.message));
+    emu.addFault({
+      operation: 'ListCustomModels',
+      fault: {
+        kind: 'http',
+        error: 'accessDenied',
+        message: 'User is not authorized to perform: bedrock:ListCustomModels',
+      },
+    });
+    await assert.rejects(
+      bedrock.send(new ListCustomModelsCommand({})),
+      (e: Error) => e.name === 'AccessDeniedException' && /ListCustomModels/.test(e.message),
+    );
     const ok = await bedrock.send(new ListFoundationModelsCommand({}));
     assert.ok((ok.modelSummaries ?? []).length > 0);
   });
@@ -372,10 +489,17 @@ describe('emulator: control plane through the real BedrockClient', () => {
   it('accepts faults over its HTTP control endpoint', async () => {
     const res = await fetch(`${emu.url}/__emulator/faults`, {
       method: 'POST',
-      body: JSON.stringify({ operation: 'ListFoundationModels', fault: { kind: 'http', error: 'throttling' }, times: 1 }),
+      body: JSON.stringify({
+        operation: 'ListFoundationModels',
+        fault: { kind: 'http', error: 'throttling' },
+        times: 1,
+      }),
     });
     assert.equal(res.status, 200);
-    await assert.rejects(bedrock.send(new ListFoundationModelsCommand({})), (e: Error) => e.name === 'ThrottlingException');
+    await assert.rejects(
+      bedrock.send(new ListFoundationModelsCommand({})),
+      (e: Error) => e.name === 'ThrottlingException',
+    );
     const ok = await bedrock.send(new ListFoundationModelsCommand({}));
     assert.ok((ok.modelSummaries ?? []).length > 0);
   });

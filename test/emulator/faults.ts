@@ -2,17 +2,49 @@
 
 /** HTTP errors the service models for the runtime and control plane. */
 export const HTTP_ERRORS = {
-  throttling: { status: 429, type: 'ThrottlingException', message: 'Too many requests, please wait before trying again.' },
-  accessDenied: { status: 403, type: 'AccessDeniedException', message: "You don't have access to the model with the specified model ID." },
-  validation: { status: 400, type: 'ValidationException', message: 'Malformed input request, please reformat your input and try again.' },
+  throttling: {
+    status: 429,
+    type: 'ThrottlingException',
+    message: 'Too many requests, please wait before trying again.',
+  },
+  accessDenied: {
+    status: 403,
+    type: 'AccessDeniedException',
+    message: "You don't have access to the model with the specified model ID.",
+  },
+  validation: {
+    status: 400,
+    type: 'ValidationException',
+    message: 'Malformed input request, please reformat your input and try again.',
+  },
   resourceNotFound: { status: 404, type: 'ResourceNotFoundException', message: 'Model not found.' },
-  modelNotReady: { status: 429, type: 'ModelNotReadyException', message: 'Model is not ready to serve inference requests. The model is being loaded.' },
-  modelTimeout: { status: 408, type: 'ModelTimeoutException', message: 'Model has timed out in processing the request. Try your request again.' },
+  modelNotReady: {
+    status: 429,
+    type: 'ModelNotReadyException',
+    message: 'Model is not ready to serve inference requests. The model is being loaded.',
+  },
+  modelTimeout: {
+    status: 408,
+    type: 'ModelTimeoutException',
+    message: 'Model has timed out in processing the request. Try your request again.',
+  },
   modelError: { status: 424, type: 'ModelErrorException', message: 'The model returned an error.' },
   internal: { status: 500, type: 'InternalServerException', message: 'The server encountered an internal error.' },
-  serviceUnavailable: { status: 503, type: 'ServiceUnavailableException', message: 'Bedrock is unable to process your request.' },
-  unrecognizedClient: { status: 403, type: 'UnrecognizedClientException', message: 'The security token included in the request is invalid.' },
-  expiredToken: { status: 403, type: 'ExpiredTokenException', message: 'The security token included in the request is expired' },
+  serviceUnavailable: {
+    status: 503,
+    type: 'ServiceUnavailableException',
+    message: 'Bedrock is unable to process your request.',
+  },
+  unrecognizedClient: {
+    status: 403,
+    type: 'UnrecognizedClientException',
+    message: 'The security token included in the request is invalid.',
+  },
+  expiredToken: {
+    status: 403,
+    type: 'ExpiredTokenException',
+    message: 'The security token included in the request is expired',
+  },
 } as const;
 export type HttpErrorKind = keyof typeof HTTP_ERRORS;
 

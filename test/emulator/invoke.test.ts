@@ -24,7 +24,10 @@ describe('converseOnce through the SDK adapter', () => {
     await emu.stop();
   });
 
-  const request = { modelId: 'amazon.nova-micro-v1:0', messages: [{ role: 'user' as const, content: [{ text: 'hi' }] }] };
+  const request = {
+    modelId: 'amazon.nova-micro-v1:0',
+    messages: [{ role: 'user' as const, content: [{ text: 'hi' }] }],
+  };
   const ctx = { operation: 'test', modelId: 'amazon.nova-micro-v1:0' };
   const converseCalls = () => emu.requests.filter((r) => r.operation === 'Converse').length;
 

@@ -15,7 +15,9 @@ async function main(): Promise<void> {
     verbose: process.argv.includes('--verbose'),
   });
   process.stdout.write(`Bedrock emulator listening on ${emulator.url}\n`);
-  process.stdout.write(`Point the AWS SDK at it: export AWS_ENDPOINT_URL=${emulator.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1\n`);
+  process.stdout.write(
+    `Point the AWS SDK at it: export AWS_ENDPOINT_URL=${emulator.url} AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local AWS_REGION=us-east-1\n`,
+  );
   const shutdown = () => void emulator.stop().then(() => process.exit(0));
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);

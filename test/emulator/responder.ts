@@ -103,7 +103,9 @@ function jsonSchemaAskedFor(lastUserText: string): unknown {
 }
 
 function structuredSchema(body: ConverseBody): unknown {
-  const schema = (body.outputConfig as { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } } | undefined)?.textFormat?.structure?.jsonSchema?.schema;
+  const schema = (
+    body.outputConfig as { textFormat?: { structure?: { jsonSchema?: { schema?: string } } } } | undefined
+  )?.textFormat?.structure?.jsonSchema?.schema;
   if (typeof schema !== 'string') return undefined;
   try {
     return JSON.parse(schema);
@@ -126,7 +128,8 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
   const inputTokens = estimateInputTokens(body);
   const hash = createHash('sha256').update(JSON.stringify(body)).digest('hex');
 
-  const toolResult = last?.content?.find((b) => b.toolResult)?.toolResult as { toolUseId?: string; content?: unknown } | undefined;
+  const toolResult = last?.content?.find((b) => b.toolResult)?.toolResult as
+    { toolUseId?: string; content?: unknown } | undefined;
   const tools = (body.toolConfig?.tools ?? []).filter((t) => t.toolSpec);
   const reasoning = wantsReasoning(modelId, body)
     ? { text: `Reasoning about the request: ${lastText.slice(0, 200)}`, signature: `sig-${hash.slice(0, 16)}` }
@@ -140,7 +143,11 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
   } else if (tools.length > 0 && !body.toolConfig?.toolChoice?.none) {
     const chosenName: string | undefined = body.toolConfig?.toolChoice?.tool?.name;
     const spec = (tools.find((t) => t.toolSpec.name === chosenName) ?? tools[0]).toolSpec;
-    toolUse = { toolUseId: `tooluse_${hash.slice(0, 20)}`, name: spec.name, input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]')) };
+    toolUse = {
+      toolUseId: `tooluse_${hash.slice(0, 20)}`,
+      name: spec.name,
+      input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]')),
+    };
     text = `I will call ${spec.name}.`;
   } else if (structuredSchema(body) !== undefined) {
     text = JSON.stringify(sampleValue(structuredSchema(body), 'value'));
@@ -174,5 +181,12 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
   }
   const reasoningTokens = reasoning ? tokenize(reasoning.text).length : 0;
   const toolTokens = toolUse ? Math.ceil(JSON.stringify(toolUse.input).length / 4) : 0;
-  return { reasoning, tokens, toolUse, stopReason, inputTokens, outputTokens: tokens.length + reasoningTokens + toolTokens };
+  return {
+    reasoning,
+    tokens,
+    toolUse,
+    stopReason,
+    inputTokens,
+    outputTokens: tokens.length + reasoningTokens + toolTokens,
+  };
 }

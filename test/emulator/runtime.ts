@@ -11,68 +11,98 @@ const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
 export function validateConverse(body: ConverseBody, target: Target, streaming: boolean): void {
   const { model } = target;
   if (!model.converse) {
-    throw ServiceError.validation("This action doesn't support the model that you provided. Try again with a supported text or chat model.");
+    throw ServiceError.validation(
+      "This action doesn't support the model that you provided. Try again with a supported text or chat model.",
+    );
   }
   if (streaming && model.responseStreamingSupported === false) {
     throw ServiceError.validation('The model is unsupported for streaming.');
   }
   const messages = body.messages;
   if (!Array.isArray(messages) || messages.length === 0) {
-    throw ServiceError.validation('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+    throw ServiceError.validation(
+      'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+    );
   }
   if (messages[0].role !== 'user') {
-    throw ServiceError.validation('A conversation must start with a user message. Try again with a conversation that starts with a user message.');
+    throw ServiceError.validation(
+      'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+    );
   }
   messages.forEach((m, i) => {
     if (m.role !== 'user' && m.role !== 'assistant') {
-      throw ServiceError.validation(`1 validation error detected: Value '${m.role}' at 'messages.${i + 1}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]`);
+      throw ServiceError.validation(
+        `1 validation error detected: Value '${m.role}' at 'messages.${i + 1}.member.role' failed to satisfy constraint: Member must satisfy enum value set: [user, assistant]`,
+      );
     }
     if (i > 0 && messages[i - 1].role === m.role) {
-      throw ServiceError.validation('A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.');
+      throw ServiceError.validation(
+        'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.',
+      );
     }
     if (!Array.isArray(m.content) || m.content.length === 0) {
-      throw ServiceError.validation(`The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`);
+      throw ServiceError.validation(
+        `The content field in the Message object at messages.${i} is empty. Add a ContentBlock object to the content field and try again.`,
+      );
     }
     m.content.forEach((block, j) => {
       if (typeof block.text === 'string' && block.text.trim() === '') {
-        throw ServiceError.validation(`The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`);
+        throw ServiceError.validation(
+          `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`,
+        );
       }
       const image = block.image as { format?: string } | undefined;
       if (image) {
         if (!model.inputModalities.includes('IMAGE')) {
-          throw ServiceError.validation("This model doesn't support the image content block that you provided. Try again with a supported content block.");
+          throw ServiceError.validation(
+            "This model doesn't support the image content block that you provided. Try again with a supported content block.",
+          );
         }
         if (!IMAGE_FORMATS.has(String(image.format))) {
-          throw ServiceError.validation(`The format of the image at messages.${i}.content.${j} is not supported. Use png, jpeg, gif or webp.`);
+          throw ServiceError.validation(
+            `The format of the image at messages.${i}.content.${j} is not supported. Use png, jpeg, gif or webp.`,
+          );
         }
       }
     });
   });
   if (body.system && body.system.length > 0 && !model.systemPrompt) {
-    throw ServiceError.validation("This model doesn't support system messages. Try again without a system message or use a different model.");
+    throw ServiceError.validation(
+      "This model doesn't support system messages. Try again without a system message or use a different model.",
+    );
   }
-  const format = (body.outputConfig as { textFormat?: { type?: string; structure?: { jsonSchema?: { schema?: unknown } } } } | undefined)?.textFormat;
+  const format = (
+    body.outputConfig as
+      { textFormat?: { type?: string; structure?: { jsonSchema?: { schema?: unknown } } } } | undefined
+  )?.textFormat;
   if (format) {
     if (!model.structuredOutput) {
-      throw ServiceError.validation(`The model ${model.modelId} doesn't support structured output (outputConfig.textFormat). Remove outputConfig or use a model that supports it.`);
+      throw ServiceError.validation(
+        `The model ${model.modelId} doesn't support structured output (outputConfig.textFormat). Remove outputConfig or use a model that supports it.`,
+      );
     }
     const schema = format.structure?.jsonSchema?.schema;
     try {
       if (format.type !== 'json_schema' || typeof schema !== 'string') throw new Error('shape');
       JSON.parse(schema);
     } catch {
-      throw ServiceError.validation('outputConfig.textFormat must be of type json_schema with structure.jsonSchema.schema holding a JSON Schema as a string.');
+      throw ServiceError.validation(
+        'outputConfig.textFormat must be of type json_schema with structure.jsonSchema.schema holding a JSON Schema as a string.',
+      );
     }
   }
   const t = body.inferenceConfig?.temperature;
   if (t !== undefined && (t < 0 || t > 1)) {
-    throw ServiceError.validation(`1 validation error detected: Value '${t}' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1`);
+    throw ServiceError.validation(
+      `1 validation error detected: Value '${t}' at 'inferenceConfig.temperature' failed to satisfy constraint: Member must have value less than or equal to 1`,
+    );
   }
 }
 
 export function responseContent(a: Answer): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
-  if (a.reasoning) content.push({ reasoningContent: { reasoningText: { text: a.reasoning.text, signature: a.reasoning.signature } } });
+  if (a.reasoning)
+    content.push({ reasoningContent: { reasoningText: { text: a.reasoning.text, signature: a.reasoning.signature } } });
   if (a.tokens.length > 0) content.push({ text: a.tokens.join('') });
   if (a.toolUse) content.push({ toolUse: a.toolUse });
   return content;
@@ -101,7 +131,8 @@ export async function converse(ctx: RequestContext, target: Target, faults: Faul
   const started = Date.now();
   const a = answer(target.model.modelId, target.model.modelName, body);
   const pace = faults.find((f) => f.kind === 'pace');
-  if (pace && pace.kind === 'pace') await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
+  if (pace && pace.kind === 'pace')
+    await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
   sendJson(ctx, 200, {
     output: { message: { role: 'assistant', content: responseContent(a) } },
     stopReason: a.stopReason,
@@ -118,7 +149,9 @@ export function countTokens(ctx: RequestContext, faults: Fault[]): void {
   if (conv) {
     sendJson(ctx, 200, { inputTokens: estimateInputTokens(conv) });
   } else if (body.input?.invokeModel?.body) {
-    sendJson(ctx, 200, { inputTokens: Math.max(1, Math.ceil(Buffer.from(body.input.invokeModel.body, 'base64').length / 4)) });
+    sendJson(ctx, 200, {
+      inputTokens: Math.max(1, Math.ceil(Buffer.from(body.input.invokeModel.body, 'base64').length / 4)),
+    });
   } else {
     throw ServiceError.validation('The input field is required. Provide either converse or invokeModel input.');
   }
@@ -138,7 +171,12 @@ export interface StreamOptions {
   cut: () => void;
 }
 
-export async function converseStream(ctx: RequestContext, target: Target, faults: Fault[], opts: StreamOptions): Promise<void> {
+export async function converseStream(
+  ctx: RequestContext,
+  target: Target,
+  faults: Fault[],
+  opts: StreamOptions,
+): Promise<void> {
   const body = parseJsonBody<ConverseBody>(ctx);
   const httpFault = firstHttpFault(faults);
   if (httpFault) throw httpFault;
@@ -171,8 +209,18 @@ export async function converseStream(ctx: RequestContext, target: Target, faults
   await write(eventFrame('messageStart', { role: 'assistant' }));
   let index = 0;
   if (a.reasoning) {
-    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { text: a.reasoning.text } } }));
-    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { reasoningContent: { signature: a.reasoning.signature } } }));
+    await write(
+      eventFrame('contentBlockDelta', {
+        contentBlockIndex: index,
+        delta: { reasoningContent: { text: a.reasoning.text } },
+      }),
+    );
+    await write(
+      eventFrame('contentBlockDelta', {
+        contentBlockIndex: index,
+        delta: { reasoningContent: { signature: a.reasoning.signature } },
+      }),
+    );
     await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
     index++;
   }
@@ -189,7 +237,9 @@ export async function converseStream(ctx: RequestContext, target: Target, faults
   }
   if (interrupt) {
     if (interrupt.kind === 'streamException') {
-      const payload: Record<string, unknown> = { message: interrupt.message ?? defaultStreamMessage(interrupt.exception) };
+      const payload: Record<string, unknown> = {
+        message: interrupt.message ?? defaultStreamMessage(interrupt.exception),
+      };
       if (interrupt.exception === 'modelStreamErrorException') {
         payload.originalStatusCode = 500;
         payload.originalMessage = 'The model stopped unexpectedly.';
@@ -208,11 +258,17 @@ export async function converseStream(ctx: RequestContext, target: Target, faults
   if (a.tokens.length > 0) await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
   if (a.toolUse) {
     index += a.tokens.length > 0 ? 1 : 0;
-    await write(eventFrame('contentBlockStart', { contentBlockIndex: index, start: { toolUse: { toolUseId: a.toolUse.toolUseId, name: a.toolUse.name } } }));
+    await write(
+      eventFrame('contentBlockStart', {
+        contentBlockIndex: index,
+        start: { toolUse: { toolUseId: a.toolUse.toolUseId, name: a.toolUse.name } },
+      }),
+    );
     const json = JSON.stringify(a.toolUse.input);
     const half = Math.ceil(json.length / 2);
     for (const part of [json.slice(0, half), json.slice(half)]) {
-      if (part) await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: part } } }));
+      if (part)
+        await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { toolUse: { input: part } } }));
     }
     await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
   }

@@ -37,7 +37,12 @@ export class S3Store {
     const key = rest.join('/');
     const q = ctx.query;
     const objects = bucket ? this.buckets.get(bucket) : undefined;
-    if (!bucket) return this.xml(ctx, 200, `<ListAllMyBucketsResult><Buckets>${[...this.buckets.keys()].map((b) => `<Bucket><Name>${b}</Name><CreationDate>2024-11-20T10:00:00.000Z</CreationDate></Bucket>`).join('')}</Buckets></ListAllMyBucketsResult>`);
+    if (!bucket)
+      return this.xml(
+        ctx,
+        200,
+        `<ListAllMyBucketsResult><Buckets>${[...this.buckets.keys()].map((b) => `<Bucket><Name>${b}</Name><CreationDate>2024-11-20T10:00:00.000Z</CreationDate></Bucket>`).join('')}</Buckets></ListAllMyBucketsResult>`,
+      );
     if (ctx.method === 'PUT' && !key && !q.has('partNumber')) {
       if (!objects) this.buckets.set(bucket, new Map());
       return this.empty(ctx, 200, { location: `/${bucket}` });
@@ -48,7 +53,11 @@ export class S3Store {
     if (ctx.method === 'POST' && q.has('uploads')) {
       const uploadId = randomUUID().replace(/-/g, '');
       this.uploads.set(uploadId, { bucket, key, parts: new Map() });
-      return this.xml(ctx, 200, `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${esc(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`);
+      return this.xml(
+        ctx,
+        200,
+        `<InitiateMultipartUploadResult><Bucket>${bucket}</Bucket><Key>${esc(key)}</Key><UploadId>${uploadId}</UploadId></InitiateMultipartUploadResult>`,
+      );
     }
     const uploadId = q.get('uploadId');
     if (uploadId) {
@@ -64,18 +73,29 @@ export class S3Store {
         return this.empty(ctx, 204);
       }
       if (ctx.method === 'POST') {
-        const numbers = [...ctx.body.toString('utf8').matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) => Number(m[1]));
+        const numbers = [...ctx.body.toString('utf8').matchAll(/<PartNumber>(\d+)<\/PartNumber>/g)].map((m) =>
+          Number(m[1]),
+        );
         const body = Buffer.concat(numbers.map((n) => upload.parts.get(n) ?? Buffer.alloc(0)));
         const etag = `"${md5(body)}-${numbers.length}"`;
         objects.set(key, { body, etag, lastModified: new Date() });
         this.uploads.delete(uploadId);
-        return this.xml(ctx, 200, `<CompleteMultipartUploadResult><Location>/${bucket}/${esc(key)}</Location><Bucket>${bucket}</Bucket><Key>${esc(key)}</Key><ETag>${esc(etag)}</ETag></CompleteMultipartUploadResult>`);
+        return this.xml(
+          ctx,
+          200,
+          `<CompleteMultipartUploadResult><Location>/${bucket}/${esc(key)}</Location><Bucket>${bucket}</Bucket><Key>${esc(key)}</Key><ETag>${esc(etag)}</ETag></CompleteMultipartUploadResult>`,
+        );
       }
     }
     if (ctx.method === 'PUT') {
       const body = decodeBody(ctx);
       const etag = `"${md5(body)}"`;
-      objects.set(key, { body, etag, lastModified: new Date(), contentType: String(ctx.req.headers['content-type'] ?? '') || undefined });
+      objects.set(key, {
+        body,
+        etag,
+        lastModified: new Date(),
+        contentType: String(ctx.req.headers['content-type'] ?? '') || undefined,
+      });
       return this.empty(ctx, 200, { etag });
     }
     const obj = objects.get(key);
@@ -83,7 +103,12 @@ export class S3Store {
       if (ctx.method === 'HEAD') return this.empty(ctx, 404);
       return this.error(ctx, 404, 'NoSuchKey', 'The specified key does not exist.', key);
     }
-    const headers = { etag: obj.etag, 'last-modified': obj.lastModified.toUTCString(), 'content-length': String(obj.body.length), 'content-type': obj.contentType ?? 'application/octet-stream' };
+    const headers = {
+      etag: obj.etag,
+      'last-modified': obj.lastModified.toUTCString(),
+      'content-length': String(obj.body.length),
+      'content-type': obj.contentType ?? 'application/octet-stream',
+    };
     if (ctx.method === 'HEAD') return this.empty(ctx, 200, headers);
     if (ctx.method === 'GET') {
       ctx.res.writeHead(200, { ...headers, 'x-amz-request-id': ctx.requestId });
@@ -119,18 +144,30 @@ export class S3Store {
 
   private xml(ctx: RequestContext, status: number, body: string): void {
     const text = `<?xml version="1.0" encoding="UTF-8"?>\n${body}`;
-    ctx.res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(text), 'x-amz-request-id': ctx.requestId });
+    ctx.res.writeHead(status, {
+      'content-type': 'application/xml',
+      'content-length': Buffer.byteLength(text),
+      'x-amz-request-id': ctx.requestId,
+    });
     ctx.res.end(text);
   }
 
   private empty(ctx: RequestContext, status: number, headers: Record<string, string> = {}): void {
-    ctx.res.writeHead(status, { ...headers, 'content-length': headers['content-length'] ?? '0', 'x-amz-request-id': ctx.requestId });
+    ctx.res.writeHead(status, {
+      ...headers,
+      'content-length': headers['content-length'] ?? '0',
+      'x-amz-request-id': ctx.requestId,
+    });
     ctx.res.end();
   }
 
   private error(ctx: RequestContext, status: number, code: string, message: string, resource: string): void {
     if (ctx.method === 'HEAD') return this.empty(ctx, status);
-    this.xml(ctx, status, `<Error><Code>${code}</Code><Message>${message}</Message><Resource>${esc(resource)}</Resource><RequestId>${ctx.requestId}</RequestId></Error>`);
+    this.xml(
+      ctx,
+      status,
+      `<Error><Code>${code}</Code><Message>${message}</Message><Resource>${esc(resource)}</Resource><RequestId>${ctx.requestId}</RequestId></Error>`,
+    );
   }
 }
 

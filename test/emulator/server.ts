@@ -6,7 +6,16 @@ import net from 'node:net';
 import { Duplex } from 'node:stream';
 import { URL } from 'node:url';
 import { FaultQueue, type FaultRule } from './faults';
-import { ServiceError, newRequestId, regionOf, sendError, sendJson, type AnyRequest, type AnyResponse, type RequestContext } from './http';
+import {
+  ServiceError,
+  newRequestId,
+  regionOf,
+  sendError,
+  sendJson,
+  type AnyRequest,
+  type AnyResponse,
+  type RequestContext,
+} from './http';
 import { converse, converseStream, countTokens } from './runtime';
 import { handleControlPlane } from './controlPlane';
 import { AccountState } from './state';
@@ -62,7 +71,12 @@ export class BedrockEmulator {
   constructor(private readonly options: EmulatorOptions = {}) {
     this.state = new AccountState(options.seed ?? true);
     this.customization = new CustomizationService(this.state, this.s3, options.jobDurationMs ?? 3000);
-    this.batchInference = new BatchInferenceService(this.state, this.s3, options.jobDurationMs ?? 3000, options.batchMinRecords ?? 100);
+    this.batchInference = new BatchInferenceService(
+      this.state,
+      this.s3,
+      options.jobDurationMs ?? 3000,
+      options.batchMinRecords ?? 100,
+    );
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }
@@ -133,7 +147,10 @@ export class BedrockEmulator {
     const rawUrl = req.url ?? '/';
     const qIndex = rawUrl.indexOf('?');
     const rawPath = qIndex >= 0 ? rawUrl.slice(0, qIndex) : rawUrl;
-    const segments = rawPath.split('/').filter((s) => s.length > 0).map((s) => decodeURIComponent(s));
+    const segments = rawPath
+      .split('/')
+      .filter((s) => s.length > 0)
+      .map((s) => decodeURIComponent(s));
     const body = await readBody(req);
     const ctx: RequestContext = {
       req,
@@ -158,7 +175,8 @@ export class BedrockEmulator {
       }
       const { operation, modelId } = operationOf(ctx);
       this.record(ctx, operation, modelId);
-      if (this.options.verbose) process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
+      if (this.options.verbose)
+        process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
       const faults = this.faults.take(operation, modelId);
       for (const f of faults) if (f.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
       switch (operation) {
@@ -183,7 +201,11 @@ export class BedrockEmulator {
           if (handleControlPlane(ctx, this.state, faults)) return;
           if (this.customization.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
-          throw new ServiceError(404, 'UnknownOperationException', `The emulator does not implement ${ctx.method} ${rawPath}.`);
+          throw new ServiceError(
+            404,
+            'UnknownOperationException',
+            `The emulator does not implement ${ctx.method} ${rawPath}.`,
+          );
       }
     } catch (err) {
       if (res.headersSent) {
@@ -241,22 +263,33 @@ export class BedrockEmulator {
 function operationOf(ctx: RequestContext): { operation: string; modelId?: string } {
   const [a, b, c] = ctx.segments;
   if (a === 'model' && b !== undefined) {
-    const op = { converse: 'Converse', 'converse-stream': 'ConverseStream', 'count-tokens': 'CountTokens', invoke: 'InvokeModel' }[c ?? ''];
+    const op = {
+      converse: 'Converse',
+      'converse-stream': 'ConverseStream',
+      'count-tokens': 'CountTokens',
+      invoke: 'InvokeModel',
+    }[c ?? ''];
     return { operation: op ?? 'Unknown', modelId: b };
   }
   if (ctx.method === 'GET') {
-    if (a === 'foundation-models') return { operation: b === undefined ? 'ListFoundationModels' : 'GetFoundationModel', modelId: b };
-    if (a === 'inference-profiles') return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
+    if (a === 'foundation-models')
+      return { operation: b === undefined ? 'ListFoundationModels' : 'GetFoundationModel', modelId: b };
+    if (a === 'inference-profiles')
+      return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
-    if (a === 'model-customization-jobs') return { operation: b === undefined ? 'ListModelCustomizationJobs' : 'GetModelCustomizationJob' };
+    if (a === 'model-customization-jobs')
+      return { operation: b === undefined ? 'ListModelCustomizationJobs' : 'GetModelCustomizationJob' };
     if (a === 'provisioned-model-throughput') return { operation: 'GetProvisionedModelThroughput' };
     if (a === 'model-invocation-jobs') return { operation: 'ListModelInvocationJobs' };
     if (a === 'model-invocation-job') return { operation: 'GetModelInvocationJob' };
   }
-  if (ctx.method === 'POST' && a === 'model-invocation-job') return { operation: b === undefined ? 'CreateModelInvocationJob' : 'StopModelInvocationJob' };
-  if (ctx.method === 'POST' && a === 'model-customization-jobs') return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
-  if (ctx.method === 'POST' && a === 'provisioned-model-throughput') return { operation: 'CreateProvisionedModelThroughput' };
+  if (ctx.method === 'POST' && a === 'model-invocation-job')
+    return { operation: b === undefined ? 'CreateModelInvocationJob' : 'StopModelInvocationJob' };
+  if (ctx.method === 'POST' && a === 'model-customization-jobs')
+    return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
+  if (ctx.method === 'POST' && a === 'provisioned-model-throughput')
+    return { operation: 'CreateProvisionedModelThroughput' };
   return { operation: `${ctx.method} /${a ?? ''}` };
 }
 
@@ -270,12 +303,14 @@ function cutConnection(req: AnyRequest): void {
   const h2req = req as http2.Http2ServerRequest;
   setTimeout(() => {
     if (h2req.stream) {
-      const proxy = h2req.stream.session?.socket as unknown as { stream?: { rawSocket?: net.Socket }; rawSocket?: net.Socket };
+      const proxy = h2req.stream.session?.socket as unknown as {
+        stream?: { rawSocket?: net.Socket };
+        rawSocket?: net.Socket;
+      };
       const raw = proxy?.rawSocket ?? proxy?.stream?.rawSocket;
       if (raw) raw.destroy();
       else h2req.stream.session?.destroy();
-    }
-    else (req as http.IncomingMessage).socket.destroy();
+    } else (req as http.IncomingMessage).socket.destroy();
   }, 250);
 }
 

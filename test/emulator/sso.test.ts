@@ -20,8 +20,10 @@ describe('expired AWS SSO sessions, through the real credential chain', () => {
     home = mkdtempSync(path.join(os.tmpdir(), 'bpl-sso-'));
     const cache = path.join(home, '.aws', 'sso', 'cache');
     mkdirSync(cache, { recursive: true });
-    const session = (name: string) => `[sso-session ${name}]\nsso_start_url = https://${name}.awsapps.com/start\nsso_region = us-east-1\n`;
-    const profile = (name: string, extra: string) => `[profile ${name}]\n${extra}sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n`;
+    const session = (name: string) =>
+      `[sso-session ${name}]\nsso_start_url = https://${name}.awsapps.com/start\nsso_region = us-east-1\n`;
+    const profile = (name: string, extra: string) =>
+      `[profile ${name}]\n${extra}sso_account_id = 123456789012\nsso_role_name = Dev\nregion = us-east-1\n`;
     writeFileSync(
       path.join(home, '.aws', 'config'),
       [
@@ -35,12 +37,43 @@ describe('expired AWS SSO sessions, through the real credential chain', () => {
       ].join(''),
     );
     const expired = { accessToken: 'token', expiresAt: '2020-01-01T00:00:00Z', region: 'us-east-1' };
-    writeFileSync(path.join(cache, `${sha1('https://legacy.awsapps.com/start')}.json`), JSON.stringify({ ...expired, startUrl: 'https://legacy.awsapps.com/start' }));
-    writeFileSync(path.join(cache, `${sha1('plain')}.json`), JSON.stringify({ ...expired, startUrl: 'https://plain.awsapps.com/start' }));
-    writeFileSync(path.join(cache, `${sha1('refreshing')}.json`), JSON.stringify({ ...expired, startUrl: 'https://refreshing.awsapps.com/start', clientId: 'c', clientSecret: 's', registrationExpiresAt: '2099-01-01T00:00:00Z', refreshToken: 'r' }));
-    for (const k of ['HOME', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE']) saved[k] = process.env[k];
+    writeFileSync(
+      path.join(cache, `${sha1('https://legacy.awsapps.com/start')}.json`),
+      JSON.stringify({ ...expired, startUrl: 'https://legacy.awsapps.com/start' }),
+    );
+    writeFileSync(
+      path.join(cache, `${sha1('plain')}.json`),
+      JSON.stringify({ ...expired, startUrl: 'https://plain.awsapps.com/start' }),
+    );
+    writeFileSync(
+      path.join(cache, `${sha1('refreshing')}.json`),
+      JSON.stringify({
+        ...expired,
+        startUrl: 'https://refreshing.awsapps.com/start',
+        clientId: 'c',
+        clientSecret: 's',
+        registrationExpiresAt: '2099-01-01T00:00:00Z',
+        refreshToken: 'r',
+      }),
+    );
+    for (const k of [
+      'HOME',
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_CONFIG_FILE',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'AWS_PROFILE',
+    ])
+      saved[k] = process.env[k];
     process.env.HOME = home;
-    for (const k of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_CONFIG_FILE', 'AWS_SHARED_CREDENTIALS_FILE', 'AWS_PROFILE']) delete process.env[k];
+    for (const k of [
+      'AWS_ACCESS_KEY_ID',
+      'AWS_SECRET_ACCESS_KEY',
+      'AWS_CONFIG_FILE',
+      'AWS_SHARED_CREDENTIALS_FILE',
+      'AWS_PROFILE',
+    ])
+      delete process.env[k];
   });
   after(async () => {
     for (const [k, v] of Object.entries(saved)) {
@@ -56,13 +89,19 @@ describe('expired AWS SSO sessions, through the real credential chain', () => {
       const before = emu.requests.length;
       const clients = createClients({ profile, region: 'us-east-1', endpoint: emu.url }, 'test');
       try {
-        await assert.rejects(clients.runtime.converse({ modelId: 'amazon.nova-micro-v1:0', messages: [{ role: 'user', content: [{ text: 'hi' }] }] }), (err: Error) => {
-          const e = toBedrockError(err, { operation: 'run', profile });
-          assert.equal(e.code, 'SsoExpired', `${err.name}: ${err.message}`);
-          assert.match(e.message, new RegExp(`aws sso login --profile ${profile}`));
-          assert.deepEqual(e.actions, ['retry', 'selectProfile']);
-          return true;
-        });
+        await assert.rejects(
+          clients.runtime.converse({
+            modelId: 'amazon.nova-micro-v1:0',
+            messages: [{ role: 'user', content: [{ text: 'hi' }] }],
+          }),
+          (err: Error) => {
+            const e = toBedrockError(err, { operation: 'run', profile });
+            assert.equal(e.code, 'SsoExpired', `${err.name}: ${err.message}`);
+            assert.match(e.message, new RegExp(`aws sso login --profile ${profile}`));
+            assert.deepEqual(e.actions, ['retry', 'selectProfile']);
+            return true;
+          },
+        );
       } finally {
         clients.dispose();
       }

@@ -116,13 +116,18 @@ export class AccountState {
       else if (kind === 'provisioned-model') {
         const pt = this.provisioned.find((p) => p.provisionedModelArn === rawId);
         if (!pt) throw ServiceError.notFound(`Provisioned model ${rawId} not found.`);
-        if (pt.status !== 'InService') throw ServiceError.validation(`Provisioned model ${pt.provisionedModelName} is not in service (status ${pt.status}).`);
+        if (pt.status !== 'InService')
+          throw ServiceError.validation(
+            `Provisioned model ${pt.provisionedModelName} is not in service (status ${pt.status}).`,
+          );
         const baseId = pt.foundationModelArn.split('/').pop() ?? '';
         const model = findModel(baseId);
         if (!model) throw ServiceError.validation('The provided model identifier is invalid.');
         return { model, via: 'provisioned' };
       } else if (kind === 'custom-model') {
-        throw ServiceError.validation('Custom models can only be invoked through Provisioned Throughput. Retry with the ARN of a provisioned model.');
+        throw ServiceError.validation(
+          'Custom models can only be invoked through Provisioned Throughput. Retry with the ARN of a provisioned model.',
+        );
       } else {
         throw ServiceError.validation('The provided model identifier is invalid.');
       }
@@ -130,7 +135,8 @@ export class AccountState {
     const geo = /^(us|eu|apac|global|us-gov)\.(.+)$/.exec(id);
     if (geo) {
       const model = findModel(geo[2]);
-      if (!model || !model.profiles.includes(geo[1])) throw ServiceError.validation('The provided model identifier is invalid.');
+      if (!model || !model.profiles.includes(geo[1]))
+        throw ServiceError.validation('The provided model identifier is invalid.');
       return { model, via: 'profile' };
     }
     const model = findModel(id);

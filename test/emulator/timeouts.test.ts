@@ -18,7 +18,11 @@ describe('nothing hangs: timeouts, refused connections, in-stream timeouts', () 
   let emu: BedrockEmulator;
   const saved: Record<string, string | undefined> = {};
   before(async () => {
-    for (const [k, v] of Object.entries({ AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: 'us-east-1' })) {
+    for (const [k, v] of Object.entries({
+      AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_REGION: 'us-east-1',
+    })) {
       saved[k] = process.env[k];
       process.env[k] = v;
     }
@@ -42,16 +46,33 @@ describe('nothing hangs: timeouts, refused connections, in-stream timeouts', () 
   });
 
   it('a silent endpoint: ConverseStream and Converse give up with a message that names the endpoint', async () => {
-    const clients = createClients({ endpoint: silentUrl, region: 'us-east-1', firstByteTimeoutMs: 400, converseTimeoutMs: 600 }, 'test');
+    const clients = createClients(
+      { endpoint: silentUrl, region: 'us-east-1', firstByteTimeoutMs: 400, converseTimeoutMs: 600 },
+      'test',
+    );
     try {
       const started = Date.now();
-      const err = await clients.runtime.converseStream(request).then(() => assert.fail('no stream was expected'), (e: unknown) => e);
+      const err = await clients.runtime.converseStream(request).then(
+        () => assert.fail('no stream was expected'),
+        (e: unknown) => e,
+      );
       assert.ok(Date.now() - started < 5000, 'it gave up in time');
       const e = toBedrockError(err, ctx);
       assert.equal(e.code, 'Timeout');
-      assert.match(e.message, new RegExp(`Bedrock \\(${silentUrl.replace(/[.]/g, '\\.')}\\) did not start streaming within 0 s|did not start streaming`));
+      assert.match(
+        e.message,
+        new RegExp(
+          `Bedrock \\(${silentUrl.replace(/[.]/g, '\\.')}\\) did not start streaming within 0 s|did not start streaming`,
+        ),
+      );
       assert.match(e.message, /firstByteTimeoutSeconds/);
-      const conv = toBedrockError(await clients.runtime.converse(request).then(() => assert.fail('no answer was expected'), (x: unknown) => x), ctx);
+      const conv = toBedrockError(
+        await clients.runtime.converse(request).then(
+          () => assert.fail('no answer was expected'),
+          (x: unknown) => x,
+        ),
+        ctx,
+      );
       assert.equal(conv.code, 'Timeout');
       assert.match(conv.message, /did not answer within/);
     } finally {
@@ -64,7 +85,10 @@ describe('nothing hangs: timeouts, refused connections, in-stream timeouts', () 
     try {
       const abort = new AbortController();
       const started = Date.now();
-      const pending = clients.runtime.converseStream(request, abort.signal).then(() => 'stream', (e: unknown) => e);
+      const pending = clients.runtime.converseStream(request, abort.signal).then(
+        () => 'stream',
+        (e: unknown) => e,
+      );
       setTimeout(() => abort.abort(), 200);
       const err = await pending;
       assert.ok(Date.now() - started < 3000, `stopped after ${Date.now() - started} ms`);
@@ -81,9 +105,18 @@ describe('nothing hangs: timeouts, refused connections, in-stream timeouts', () 
     await new Promise((r) => closed.close(r));
     const clients = createClients({ endpoint: `http://127.0.0.1:${port}`, region: 'us-east-1' }, 'test');
     try {
-      const e = toBedrockError(await clients.runtime.converse(request, undefined, { retries: false }).then(() => assert.fail('refused'), (x: unknown) => x), ctx);
+      const e = toBedrockError(
+        await clients.runtime.converse(request, undefined, { retries: false }).then(
+          () => assert.fail('refused'),
+          (x: unknown) => x,
+        ),
+        ctx,
+      );
       assert.equal(e.code, 'EndpointUnreachable');
-      assert.match(e.message, new RegExp(`Nothing answers at the Bedrock endpoint 127\\.0\\.0\\.1:${port} \\(connection refused\\)`));
+      assert.match(
+        e.message,
+        new RegExp(`Nothing answers at the Bedrock endpoint 127\\.0\\.0\\.1:${port} \\(connection refused\\)`),
+      );
     } finally {
       clients.dispose();
     }
@@ -92,13 +125,38 @@ describe('nothing hangs: timeouts, refused connections, in-stream timeouts', () 
   it('a model timeout inside the stream has its own message, without raw JSON', async () => {
     const clients = createClients({ endpoint: emu.url, region: 'us-east-1' }, 'test');
     try {
-      emu.addFault({ operation: 'ConverseStream', fault: { kind: 'streamException', exception: 'modelTimeoutException', afterTokens: 2, message: 'Model has timed out in processing the request.' }, times: 1 });
+      emu.addFault({
+        operation: 'ConverseStream',
+        fault: {
+          kind: 'streamException',
+          exception: 'modelTimeoutException',
+          afterTokens: 2,
+          message: 'Model has timed out in processing the request.',
+        },
+        times: 1,
+      });
       const abort = new AbortController();
-      const { stream } = await clients.runtime.converseStream({ ...request, messages: [{ role: 'user', content: [{ text: '[[tokens=20]]' }] }] }, abort.signal);
-      const out = await consumeStream(stream!, {}, { signal: abort.signal, stallTimeoutMs: 10_000, startedAt: Date.now(), errorContext: ctx, abort: () => abort.abort() });
+      const { stream } = await clients.runtime.converseStream(
+        { ...request, messages: [{ role: 'user', content: [{ text: '[[tokens=20]]' }] }] },
+        abort.signal,
+      );
+      const out = await consumeStream(
+        stream!,
+        {},
+        {
+          signal: abort.signal,
+          stallTimeoutMs: 10_000,
+          startedAt: Date.now(),
+          errorContext: ctx,
+          abort: () => abort.abort(),
+        },
+      );
       assert.equal(out.status, 'failed');
       assert.equal(out.error?.code, 'ModelTimeout');
-      assert.match(out.error?.message ?? '', /^The model timed out while processing the request\..*what arrived is kept/s);
+      assert.match(
+        out.error?.message ?? '',
+        /^The model timed out while processing the request\..*what arrived is kept/s,
+      );
       assert.doesNotMatch(out.error?.message ?? '', /[{}]|cut/);
       assert.equal(out.text, 'the quick');
     } finally {

@@ -61,7 +61,9 @@ function killGroup(child: ChildProcess): void {
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
   if (!existsSync(path.join(CODE_SERVER_DIR, '.complete'))) {
-    throw new Error(`The VS Code test host is not installed. Run: bash scripts/install-test-host.sh (expected ${CODE_SERVER_DIR})`);
+    throw new Error(
+      `The VS Code test host is not installed. Run: bash scripts/install-test-host.sh (expected ${CODE_SERVER_DIR})`,
+    );
   }
   // Short path: VS Code's IPC socket paths must stay under ~107 characters.
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-'));
@@ -99,11 +101,16 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   };
   const args = [
     ENTRY,
-    '--auth', 'none',
-    '--bind-addr', `${host}:${port}`,
-    '--config', path.join(tmp, 'config.yaml'),
-    '--user-data-dir', userData,
-    '--extensions-dir', path.join(tmp, 'extensions'),
+    '--auth',
+    'none',
+    '--bind-addr',
+    `${host}:${port}`,
+    '--config',
+    path.join(tmp, 'config.yaml'),
+    '--user-data-dir',
+    userData,
+    '--extensions-dir',
+    path.join(tmp, 'extensions'),
     '--disable-telemetry',
     '--disable-update-check',
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
@@ -112,7 +119,10 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
   ];
   for (const ext of opts.installExtensions ?? []) {
     await new Promise<void>((resolve, reject) => {
-      const p = spawn(process.execPath, [...args, '--install-extension', ext], { env, stdio: opts.verbose ? 'inherit' : 'ignore' });
+      const p = spawn(process.execPath, [...args, '--install-extension', ext], {
+        env,
+        stdio: opts.verbose ? 'inherit' : 'ignore',
+      });
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`installing ${ext} failed (${code})`))));
     });
   }
@@ -166,11 +176,26 @@ export interface ExtensionTestRun {
 /** Runs an extension's test index inside the real workbench; resolves to the exit code (124 on timeout). */
 export async function runExtensionTests(run: ExtensionTestRun): Promise<number> {
   const { chromium } = await import('playwright-core');
-  const server = await startCodeServer({ workspace: run.workspace, env: run.env, settings: run.settings, workspaceTrust: run.workspaceTrust, verbose: run.verbose });
+  const server = await startCodeServer({
+    workspace: run.workspace,
+    env: run.env,
+    settings: run.settings,
+    workspaceTrust: run.workspaceTrust,
+    verbose: run.verbose,
+  });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
   });
   const log = run.onLog ?? ((line: string) => process.stdout.write(`${line}\n`));
   try {
@@ -187,7 +212,9 @@ export async function runExtensionTests(run: ExtensionTestRun): Promise<number> 
       ['extensionTestsPath', remote(run.testsPath)],
       ['skipWelcome', 'true'],
     ];
-    await page.goto(`${server.url}/?folder=${encodeURIComponent(run.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    await page.goto(
+      `${server.url}/?folder=${encodeURIComponent(run.workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`,
+    );
     const timeoutMs = run.timeoutMs ?? 15 * 60_000;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<number>((resolve) => {

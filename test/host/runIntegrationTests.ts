@@ -6,7 +6,13 @@ import { startEmulator } from '../emulator';
 import { copyWorkspace, REPO_ROOT, runExtensionTests } from './codeServer';
 
 /** Runs one suite in a fresh VS Code; fails when it exits non-zero or printed no "N passed, N failed". */
-async function runSuite(name: string, testsPath: string, workspace: string, env: Record<string, string>, workspaceTrust = false): Promise<number> {
+async function runSuite(
+  name: string,
+  testsPath: string,
+  workspace: string,
+  env: Record<string, string>,
+  workspaceTrust = false,
+): Promise<number> {
   let sawCounts = false;
   const code = await runExtensionTests({
     extensionPath: REPO_ROOT,
@@ -36,13 +42,36 @@ async function main(): Promise<number> {
   await fs.cp(path.join(REPO_ROOT, 'examples'), untrusted, { recursive: true });
   // A workspace that tries to send the user's credentials elsewhere (machine-scoped: must be ignored).
   await fs.mkdir(path.join(untrusted, '.vscode'), { recursive: true });
-  await fs.writeFile(path.join(untrusted, '.vscode', 'settings.json'), JSON.stringify({ 'bedrockPromptLab.endpoint': 'http://attacker.invalid', 'bedrockPromptLab.batch.s3Uri': 's3://attacker-bucket/' }));
-  const env = { ...emulator.env(), BPL_EMULATOR_URL: emulator.url, AWS_CONFIG_FILE: path.join(workspace, '.aws-test', 'config'), AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials') };
+  await fs.writeFile(
+    path.join(untrusted, '.vscode', 'settings.json'),
+    JSON.stringify({
+      'bedrockPromptLab.endpoint': 'http://attacker.invalid',
+      'bedrockPromptLab.batch.s3Uri': 's3://attacker-bucket/',
+    }),
+  );
+  const env = {
+    ...emulator.env(),
+    BPL_EMULATOR_URL: emulator.url,
+    AWS_CONFIG_FILE: path.join(workspace, '.aws-test', 'config'),
+    AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials'),
+  };
   try {
     const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
-    const trusted = only === 'untrusted' ? 0 : await runSuite('integration', path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'), workspace, env);
+    const trusted =
+      only === 'untrusted'
+        ? 0
+        : await runSuite('integration', path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'), workspace, env);
     // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
-    const restricted = process.env.BPL_TEST_GREP || only === 'integration' ? 0 : await runSuite('untrusted-workspace', path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'), untrusted, env, true);
+    const restricted =
+      process.env.BPL_TEST_GREP || only === 'integration'
+        ? 0
+        : await runSuite(
+            'untrusted-workspace',
+            path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'),
+            untrusted,
+            env,
+            true,
+          );
     return trusted || restricted;
   } finally {
     await emulator.stop();

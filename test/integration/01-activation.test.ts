@@ -5,7 +5,9 @@ import { Commands } from '../../src/host/commandIds';
 import { activateExtension, EXTENSION_ID, workspaceFile } from './helpers';
 
 function sdkModulesLoaded(): string[] {
-  return Object.keys(require.cache).filter((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`) || f.endsWith(`${path.sep}awsSdk.js`));
+  return Object.keys(require.cache).filter(
+    (f) => f.includes(`${path.sep}@aws-sdk${path.sep}`) || f.endsWith(`${path.sep}awsSdk.js`),
+  );
 }
 
 describe('activation in a real VS Code', () => {
@@ -18,7 +20,9 @@ describe('activation in a real VS Code', () => {
 
   it('registers every command it declares', async () => {
     const all = new Set(await vscode.commands.getCommands(true));
-    const declared = (vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.commands as { command: string }[]).map((c) => c.command);
+    const declared = (
+      vscode.extensions.getExtension(EXTENSION_ID)?.packageJSON.contributes.commands as { command: string }[]
+    ).map((c) => c.command);
     for (const id of Object.values(Commands)) assert.ok(all.has(id), `command ${id} registered`);
     assert.deepEqual([...declared].sort(), Object.values(Commands).sort(), 'package.json and Commands agree');
   });

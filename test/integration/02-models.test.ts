@@ -26,7 +26,12 @@ describe('listing models through the real SDK against the local server', () => {
     const haiku = catalogue.foundationModels.items.find((m) => m.modelId === 'anthropic.claude-3-haiku-20240307-v1:0');
     assert.equal(haiku?.modelArn, 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0');
     const ops = (await emulator.requests()).map((r) => r.operation);
-    for (const op of ['ListFoundationModels', 'ListInferenceProfiles', 'ListCustomModels', 'ListProvisionedModelThroughputs']) {
+    for (const op of [
+      'ListFoundationModels',
+      'ListInferenceProfiles',
+      'ListCustomModels',
+      'ListProvisionedModelThroughputs',
+    ]) {
       assert.ok(ops.includes(op), `${op} reached the emulator`);
     }
   });
@@ -36,8 +41,11 @@ describe('listing models through the real SDK against the local server', () => {
     assert.deepEqual(top, ['Foundation models', 'Inference profiles', 'Custom models', 'Provisioned throughput']);
     const [foundation] = api.models.getChildren();
     const providers = labels(api, foundation);
-    for (const p of ['AI21 Labs', 'Amazon', 'Anthropic', 'Cohere', 'Meta', 'Mistral AI', 'Stability AI']) assert.ok(providers.includes(p), `provider ${p}`);
-    const anthropicNode = api.models.getChildren(foundation).find((n) => n.kind === 'provider' && n.provider === 'Anthropic');
+    for (const p of ['AI21 Labs', 'Amazon', 'Anthropic', 'Cohere', 'Meta', 'Mistral AI', 'Stability AI'])
+      assert.ok(providers.includes(p), `provider ${p}`);
+    const anthropicNode = api.models
+      .getChildren(foundation)
+      .find((n) => n.kind === 'provider' && n.provider === 'Anthropic');
     const models = api.models.getChildren(anthropicNode);
     const item = api.models.getTreeItem(models[0]);
     assert.match(String(item.description), /anthropic\./);

@@ -8,7 +8,10 @@ const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
 
 async function writePrompt(name: string, body: string, model = HAIKU, extra = ''): Promise<vscode.Uri> {
   const uri = workspaceFile('runs', name);
-  await vscode.workspace.fs.writeFile(uri, Buffer.from(`---\nmodel: ${model}\nconfig:\n  maxOutputTokens: 2000\n${extra}---\n${body}`));
+  await vscode.workspace.fs.writeFile(
+    uri,
+    Buffer.from(`---\nmodel: ${model}\nconfig:\n  maxOutputTokens: 2000\n${extra}---\n${body}`),
+  );
   const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc);
   return uri;
@@ -19,7 +22,11 @@ function run(uri: vscode.Uri, extra: Record<string, unknown> = {}): Thenable<Run
 }
 
 const textOf = async (uri: vscode.Uri) => (await vscode.workspace.openTextDocument(uri)).getText();
-const words = (n: number) => Array.from({ length: n }, (_, i) => 'the quick brown fox jumps over a lazy dog while bedrock streams every token in order'.split(' ')[i % 16]).join(' ');
+const words = (n: number) =>
+  Array.from(
+    { length: n },
+    (_, i) => 'the quick brown fox jumps over a lazy dog while bedrock streams every token in order'.split(' ')[i % 16],
+  ).join(' ');
 
 describe('running a prompt with inline streaming (real SDK, local server)', () => {
   before(async () => {
@@ -28,12 +35,18 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
   });
   afterEach(async () => {
     await emulator.clearFaults();
-    await vscode.workspace.getConfiguration('bedrockPromptLab').update('run.stallTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('bedrockPromptLab')
+      .update('run.stallTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
   });
 
   it('streams the answer into the file: several partial states, then the whole answer and metrics', async () => {
     const uri = await writePrompt('stream.prompt', '{{role "user"}}\n[[tokens=40]]\n');
-    await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 25, firstTokenDelayMs: 100 }, times: 1 });
+    await emulator.addFault({
+      operation: 'ConverseStream',
+      fault: { kind: 'pace', tokenDelayMs: 25, firstTokenDelayMs: 100 },
+      times: 1,
+    });
     const snapshots = new Set<string>();
     const timer = setInterval(() => {
       const text = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString())?.getText() ?? '';
@@ -49,7 +62,10 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     assert.ok(partial.length >= 3, `saw ${partial.length} partial states`);
     const text = await textOf(uri);
     assert.ok(text.includes(`{{role "model"}}\n${words(40)}\n`), text);
-    assert.match(text, /\{\{!-- bedrock: anthropic.claude-3-haiku-20240307-v1:0 · first token \d+ ms · total [\d.]+ s · \d+ in \/ 40 out tokens · ~\$[\d.e-]+ · stop: end_turn --\}\}\n\n\{\{role "user"\}\}\n$/);
+    assert.match(
+      text,
+      /\{\{!-- bedrock: anthropic.claude-3-haiku-20240307-v1:0 · first token \d+ ms · total [\d.]+ s · \d+ in \/ 40 out tokens · ~\$[\d.e-]+ · stop: end_turn --\}\}\n\n\{\{role "user"\}\}\n$/,
+    );
     assert.equal(result.usage?.outputTokens, 40);
     assert.ok((result.metrics.timeToFirstTokenMs ?? 0) >= 90, `ttft ${result.metrics.timeToFirstTokenMs}`);
     assert.ok(result.metrics.latencyMs >= (result.metrics.timeToFirstTokenMs ?? 0));
@@ -58,27 +74,41 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     assert.ok(result.streamed);
     assert.ok(result.edits > 2 && result.edits < 40, `${result.edits} edits for 40 tokens`);
     assert.ok(result.historyFile);
-    const record = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result.historyFile))).toString('utf8'));
+    const record = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result.historyFile))).toString('utf8'),
+    );
     assert.equal(record.modelId, HAIKU);
     assert.equal(record.response.text, words(40));
     assert.deepEqual(record.request.messages, [{ role: 'user', content: [{ text: '[[tokens=40]]' }] }]);
   });
 
   it('a second Run continues the conversation in the file, with the answer sent back verbatim', async () => {
-    const uri = await writePrompt('chat.prompt', '{{role "system"}}\nBe brief.\n{{role "user"}}\nShow me \\{{name}} literally\n');
+    const uri = await writePrompt(
+      'chat.prompt',
+      '{{role "system"}}\nBe brief.\n{{role "user"}}\nShow me \\{{name}} literally\n',
+    );
     const first = await run(uri);
     assert.equal(first?.text, 'Claude 3 Haiku (emulated), turn 1. You wrote: "Show me {{name}} literally"');
-    assert.ok((await textOf(uri)).includes('You wrote: "Show me \\{{name}} literally"'), 'model text is escaped in the file');
+    assert.ok(
+      (await textOf(uri)).includes('You wrote: "Show me \\{{name}} literally"'),
+      'model text is escaped in the file',
+    );
     const editor = await vscode.window.showTextDocument(uri);
     await editor.edit((b) => b.insert(editor.document.positionAt(editor.document.getText().length), 'And then?\n'));
     const second = await run(uri);
     assert.equal(second?.text, 'Claude 3 Haiku (emulated), turn 2. You wrote: "And then?"');
-    const sent = (await emulator.requests()).filter((r) => r.operation === 'ConverseStream').at(-1)?.body as { messages: { role: string; content: { text: string }[] }[]; system: unknown };
-    assert.deepEqual(sent.messages.map((m) => [m.role, m.content[0].text]), [
-      ['user', 'Show me {{name}} literally'],
-      ['assistant', 'Claude 3 Haiku (emulated), turn 1. You wrote: "Show me {{name}} literally"'],
-      ['user', 'And then?'],
-    ]);
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'ConverseStream').at(-1)?.body as {
+      messages: { role: string; content: { text: string }[] }[];
+      system: unknown;
+    };
+    assert.deepEqual(
+      sent.messages.map((m) => [m.role, m.content[0].text]),
+      [
+        ['user', 'Show me {{name}} literally'],
+        ['assistant', 'Claude 3 Haiku (emulated), turn 1. You wrote: "Show me {{name}} literally"'],
+        ['user', 'And then?'],
+      ],
+    );
     assert.deepEqual(sent.system, [{ text: 'Be brief.' }]);
   });
 
@@ -96,7 +126,9 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     const uri = await writePrompt('stop.prompt', '[[tokens=400]]\n');
     await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 20 }, times: 1 });
     const pending = run(uri);
-    await waitFor('some streamed text', async () => ((await textOf(uri)).includes('{{role "model"}}\nthe quick brown') ? true : undefined));
+    await waitFor('some streamed text', async () =>
+      (await textOf(uri)).includes('{{role "model"}}\nthe quick brown') ? true : undefined,
+    );
     assert.equal(await vscode.commands.executeCommand(Commands.stop, uri), true);
     const result = await pending;
     assert.equal(result?.status, 'stopped');
@@ -112,7 +144,9 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     const result = await run(uri, { mode: 'document' });
     assert.equal(result?.status, 'complete');
     assert.equal(await textOf(uri), before, 'the prompt file is untouched');
-    const doc = vscode.workspace.textDocuments.find((d) => d.isUntitled && d.getText().includes('You wrote: "Hello side"'));
+    const doc = vscode.workspace.textDocuments.find(
+      (d) => d.isUntitled && d.getText().includes('You wrote: "Hello side"'),
+    );
     assert.ok(doc, 'a response document holds the answer');
     assert.match(doc.getText(), /stop: end_turn/);
   });
@@ -131,7 +165,11 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
 
     it('access denied says how to request model access', async () => {
       const uri = await writePrompt('denied.prompt', 'Hi\n');
-      await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'accessDenied' }, times: 1 });
+      await emulator.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'http', error: 'accessDenied' },
+        times: 1,
+      });
       const result = await run(uri);
       assert.equal(result?.error?.code, 'ModelAccess');
       assert.match(result?.error?.message ?? '', /Model access page/);
@@ -146,15 +184,27 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
 
     it('model not ready and timeouts', async () => {
       const uri = await writePrompt('notready.prompt', 'Hi\n');
-      await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'modelTimeout' }, times: 1 });
+      await emulator.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'http', error: 'modelTimeout' },
+        times: 1,
+      });
       assert.equal((await run(uri))?.error?.code, 'ModelTimeout');
-      await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'modelNotReady' }, times: 3 });
+      await emulator.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'http', error: 'modelNotReady' },
+        times: 3,
+      });
       assert.equal((await run(uri))?.error?.code, 'ModelNotReady');
     });
 
     it('an exception inside the stream keeps the partial answer, marked as failed', async () => {
       const uri = await writePrompt('streamerr.prompt', '[[tokens=30]]\n');
-      await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'streamException', exception: 'modelStreamErrorException', afterTokens: 5 }, times: 1 });
+      await emulator.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'streamException', exception: 'modelStreamErrorException', afterTokens: 5 },
+        times: 1,
+      });
       const result = await run(uri);
       assert.equal(result?.status, 'failed');
       assert.equal(result?.error?.code, 'StreamError');
@@ -174,13 +224,22 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
       const result = await run(uri);
       assert.equal(result?.status, 'failed');
       assert.equal(result?.error?.code, 'StreamInterrupted');
-      assert.ok('the quick brown fox jumps over'.startsWith(result?.text ?? '!') && (result?.text.length ?? 0) >= 'the quick'.length, `kept "${result?.text}"`);
+      assert.ok(
+        'the quick brown fox jumps over'.startsWith(result?.text ?? '!') &&
+          (result?.text.length ?? 0) >= 'the quick'.length,
+        `kept "${result?.text}"`,
+      );
       const text = await textOf(uri);
-      assert.ok(text.includes(`{{role "model"}}\n${result?.text}\n{{!-- bedrock: failed: The connection to Bedrock was cut`), text);
+      assert.ok(
+        text.includes(`{{role "model"}}\n${result?.text}\n{{!-- bedrock: failed: The connection to Bedrock was cut`),
+        text,
+      );
     });
 
     it('a stalled stream times out instead of hanging', async () => {
-      await vscode.workspace.getConfiguration('bedrockPromptLab').update('run.stallTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
+      await vscode.workspace
+        .getConfiguration('bedrockPromptLab')
+        .update('run.stallTimeoutSeconds', 1, vscode.ConfigurationTarget.Global);
       const uri = await writePrompt('stall.prompt', '[[tokens=30]]\n');
       await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'stall', afterTokens: 3 }, times: 1 });
       const result = await run(uri);
@@ -207,10 +266,20 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
     );
     const result = await run(uri);
     assert.equal(result?.stopReason, 'tool_use');
-    assert.deepEqual(result?.toolCalls.map((t) => [t.name, t.input]), [['get_weather', { city: 'example city' }]]);
-    assert.match(await textOf(uri), /\{\{#toolUse id="tooluse_\w+" name="get_weather"\}\}\{"city":"example city"\}\{\{\/toolUse\}\}/);
+    assert.deepEqual(
+      result?.toolCalls.map((t) => [t.name, t.input]),
+      [['get_weather', { city: 'example city' }]],
+    );
+    assert.match(
+      await textOf(uri),
+      /\{\{#toolUse id="tooluse_\w+" name="get_weather"\}\}\{"city":"example city"\}\{\{\/toolUse\}\}/,
+    );
     const converseUri = await writePrompt('nostream.prompt', 'Hi\n', 'ai21.jamba-1-5-mini-v1:0');
-    await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'validation', message: 'The model is unsupported for streaming.' }, times: 1 });
+    await emulator.addFault({
+      operation: 'ConverseStream',
+      fault: { kind: 'http', error: 'validation', message: 'The model is unsupported for streaming.' },
+      times: 1,
+    });
     const nostream = await run(converseUri);
     assert.equal(nostream?.status, 'complete');
     assert.equal(nostream?.streamed, false);

@@ -7,11 +7,14 @@ import type { ModelNode } from '../../src/views/modelsTree';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 /** The emulator's catalogue read with the real SDK directly, independent of the extension. */
-async function listDirect(filter: { byOutputModality?: 'EMBEDDING' | 'TEXT' | 'IMAGE' } = {}): Promise<FoundationModelSummary[]> {
+async function listDirect(
+  filter: { byOutputModality?: 'EMBEDDING' | 'TEXT' | 'IMAGE' } = {},
+): Promise<FoundationModelSummary[]> {
   // Required here, not imported at the top: mocha loads every test file before the activation test,
   // which checks that nothing has loaded the SDK yet.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { BedrockClient, ListFoundationModelsCommand } = require('@aws-sdk/client-bedrock') as typeof import('@aws-sdk/client-bedrock');
+  const { BedrockClient, ListFoundationModelsCommand } =
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require('@aws-sdk/client-bedrock') as typeof import('@aws-sdk/client-bedrock');
   const client = new BedrockClient({ region: 'us-east-1' });
   try {
     return (await client.send(new ListFoundationModelsCommand(filter))).modelSummaries ?? [];
@@ -22,7 +25,10 @@ async function listDirect(filter: { byOutputModality?: 'EMBEDDING' | 'TEXT' | 'I
 
 function modelNodes(api: ExtensionApi): Extract<ModelNode, { kind: 'model' }>[] {
   const [foundation] = api.models.getChildren();
-  return api.models.getChildren(foundation).flatMap((p) => api.models.getChildren(p)).filter((n): n is Extract<ModelNode, { kind: 'model' }> => n.kind === 'model');
+  return api.models
+    .getChildren(foundation)
+    .flatMap((p) => api.models.getChildren(p))
+    .filter((n): n is Extract<ModelNode, { kind: 'model' }> => n.kind === 'model');
 }
 
 const config = () => vscode.workspace.getConfiguration('bedrockPromptLab');
@@ -58,7 +64,11 @@ describe('the model explorer', () => {
     assert.match((item.tooltip as vscode.MarkdownString).value, /Converse: tools \| yes/);
     // The card shows the prices runs are costed at: the user's bedrockPromptLab.pricing override first.
     const cfg = vscode.workspace.getConfiguration('bedrockPromptLab');
-    await cfg.update('pricing', { 'anthropic.claude-sonnet-4-20250514-v1:0': { input: 0.123, output: 0.456 } }, vscode.ConfigurationTarget.Global);
+    await cfg.update(
+      'pricing',
+      { 'anthropic.claude-sonnet-4-20250514-v1:0': { input: 0.123, output: 0.456 } },
+      vscode.ConfigurationTarget.Global,
+    );
     try {
       const card = (api.models.getTreeItem(sonnet4).tooltip as vscode.MarkdownString).value;
       assert.match(card, /price \/ 1K tokens \| \$0\.123 in · \$0\.456 out \(your bedrockPromptLab\.pricing setting\)/);
@@ -66,20 +76,36 @@ describe('the model explorer', () => {
       await cfg.update('pricing', undefined, vscode.ConfigurationTarget.Global);
     }
     const legacyIndex = modelNodes(api).findIndex((n) => n.model.provider === 'Anthropic' && n.model.legacy);
-    const lastActive = modelNodes(api).map((n, i) => [n, i] as const).filter(([n]) => n.model.provider === 'Anthropic' && !n.model.legacy).at(-1)?.[1] ?? -1;
+    const lastActive =
+      modelNodes(api)
+        .map((n, i) => [n, i] as const)
+        .filter(([n]) => n.model.provider === 'Anthropic' && !n.model.legacy)
+        .at(-1)?.[1] ?? -1;
     assert.ok(legacyIndex > lastActive, 'legacy models are sorted last');
   });
 
   it('filters change what is listed, and persist', async () => {
     const embeddings = await listDirect({ byOutputModality: 'EMBEDDING' });
     await vscode.commands.executeCommand(Commands.filterModels, { embedding: true });
-    const listed = modelNodes(api).map((n) => n.model.modelId).sort();
+    const listed = modelNodes(api)
+      .map((n) => n.model.modelId)
+      .sort();
     assert.deepEqual(listed, embeddings.map((m) => m.modelId ?? '').sort());
     await vscode.commands.executeCommand(Commands.filterModels, { text: true, fineTunable: true, hideLegacy: true });
     const ft = modelNodes(api);
-    assert.ok(ft.length > 0 && ft.every((n) => n.model.customizations.length > 0 && !n.model.legacy && n.model.outputModalities.includes('TEXT')));
+    assert.ok(
+      ft.length > 0 &&
+        ft.every(
+          (n) => n.model.customizations.length > 0 && !n.model.legacy && n.model.outputModalities.includes('TEXT'),
+        ),
+    );
     await vscode.commands.executeCommand(Commands.searchModels, 'nova lite');
-    assert.deepEqual(modelNodes(api).map((n) => n.model.modelId).sort(), ['amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0:300k']);
+    assert.deepEqual(
+      modelNodes(api)
+        .map((n) => n.model.modelId)
+        .sort(),
+      ['amazon.nova-lite-v1:0', 'amazon.nova-lite-v1:0:300k'],
+    );
     assert.equal(api.models.filter.search, 'nova lite');
     await vscode.commands.executeCommand(Commands.clearModelFilter);
     assert.equal(modelNodes(api).length, (await listDirect()).length);
@@ -93,8 +119,14 @@ describe('the model explorer', () => {
     assert.equal(await vscode.commands.executeCommand(Commands.useModelInPrompt, nova), 'amazon.nova-pro-v1:0');
     assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /^---\nmodel: amazon.nova-pro-v1:0\n---/);
     const sonnet = modelNodes(api).find((n) => n.model.modelId === 'anthropic.claude-sonnet-4-5-20250929-v1:0');
-    assert.equal(await vscode.commands.executeCommand(Commands.useModelInPrompt, sonnet), 'us.anthropic.claude-sonnet-4-5-20250929-v1:0');
-    assert.match((await vscode.workspace.openTextDocument(uri)).getText(), /^---\nmodel: us.anthropic.claude-sonnet-4-5-20250929-v1:0\n---/);
+    assert.equal(
+      await vscode.commands.executeCommand(Commands.useModelInPrompt, sonnet),
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    );
+    assert.match(
+      (await vscode.workspace.openTextDocument(uri)).getText(),
+      /^---\nmodel: us.anthropic.claude-sonnet-4-5-20250929-v1:0\n---/,
+    );
   });
 
   it('runs the current prompt with a provisioned custom model', async () => {
@@ -103,7 +135,8 @@ describe('the model explorer', () => {
     await vscode.window.showTextDocument(uri);
     const [, , custom] = api.models.getChildren();
     const [customModel] = api.models.getChildren(custom);
-    const result = (await vscode.commands.executeCommand(Commands.runWithModel, customModel)) as { text: string; modelId: string } | undefined;
+    const result = (await vscode.commands.executeCommand(Commands.runWithModel, customModel)) as
+      { text: string; modelId: string } | undefined;
     assert.match(result?.modelId ?? '', /:provisioned-model\//);
     assert.equal(result?.text, 'Nova Lite (emulated), turn 1. You wrote: "Hello custom"');
   });
@@ -125,7 +158,11 @@ describe('the model explorer', () => {
     assert.ok(Date.now() - started < 1000);
     const m = modelNodes(api).find((n) => n.model.modelId === 'amazon.nova-pro-v1:0');
     assert.equal(m?.model.modelArn, 'arn:aws:bedrock:us-west-2::foundation-model/amazon.nova-pro-v1:0');
-    await waitFor('the background refresh', () => (api.catalogue.state.kind === 'ready' && !api.catalogue.state.fromCache ? true : undefined), 10_000);
+    await waitFor(
+      'the background refresh',
+      () => (api.catalogue.state.kind === 'ready' && !api.catalogue.state.fromCache ? true : undefined),
+      10_000,
+    );
     await config().update('region', undefined, vscode.ConfigurationTarget.Global);
     await waitFor('the session to change back', () => (api.session.settings.region === undefined ? true : undefined));
   });
@@ -133,7 +170,15 @@ describe('the model explorer', () => {
   it('a denied list call marks its section and keeps the rest', async () => {
     // A background refresh from the previous test must not take the fault meant for this one.
     await vscode.commands.executeCommand(Commands.refreshModels);
-    await emulator.addFault({ operation: 'ListCustomModels', fault: { kind: 'http', error: 'accessDenied', message: 'User is not authorized to perform: bedrock:ListCustomModels' }, times: 1 });
+    await emulator.addFault({
+      operation: 'ListCustomModels',
+      fault: {
+        kind: 'http',
+        error: 'accessDenied',
+        message: 'User is not authorized to perform: bedrock:ListCustomModels',
+      },
+      times: 1,
+    });
     await vscode.commands.executeCommand(Commands.refreshModels);
     const [foundation, , custom] = api.models.getChildren();
     assert.equal(api.models.getTreeItem(custom).description, 'unavailable');

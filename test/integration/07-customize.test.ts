@@ -25,25 +25,55 @@ describe('the customization loop against the local server', () => {
   let dataset: CreateDatasetResult;
   before(async () => {
     api = await activateExtension();
-    await vscode.workspace.fs.writeFile(workspaceFile('cust', 'rows.jsonl'), Buffer.from(Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `Q${i}?`, completion: `A${i}.` })).join('\n')));
-    dataset = (await vscode.commands.executeCommand<CreateDatasetResult>(Commands.createDataset, { sources: ['cust/rows.jsonl'], targetModel: 'amazon.nova-micro-v1:0:128k', customization: 'FINE_TUNING', outputPath: 'out/cust', validationSplit: 0.2, showReport: false }))!;
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('cust', 'rows.jsonl'),
+      Buffer.from(
+        Array.from({ length: 40 }, (_, i) => JSON.stringify({ prompt: `Q${i}?`, completion: `A${i}.` })).join('\n'),
+      ),
+    );
+    dataset = (await vscode.commands.executeCommand<CreateDatasetResult>(Commands.createDataset, {
+      sources: ['cust/rows.jsonl'],
+      targetModel: 'amazon.nova-micro-v1:0:128k',
+      customization: 'FINE_TUNING',
+      outputPath: 'out/cust',
+      validationSplit: 0.2,
+      showReport: false,
+    }))!;
     assert.equal(dataset.ok, true, dataset.failure);
   });
 
   let upload: UploadResult;
   it('uploads the dataset to S3, byte for byte', async () => {
-    upload = (await vscode.commands.executeCommand<UploadResult>(Commands.uploadDataset, { folder: 'out/cust', bucket: BUCKET, prefix: 'it/nova' }))!;
-    assert.deepEqual([upload.trainS3Uri, upload.validationS3Uri], [`s3://${BUCKET}/it/nova/train.jsonl`, `s3://${BUCKET}/it/nova/validation.jsonl`]);
+    upload = (await vscode.commands.executeCommand<UploadResult>(Commands.uploadDataset, {
+      folder: 'out/cust',
+      bucket: BUCKET,
+      prefix: 'it/nova',
+    }))!;
+    assert.deepEqual(
+      [upload.trainS3Uri, upload.validationS3Uri],
+      [`s3://${BUCKET}/it/nova/train.jsonl`, `s3://${BUCKET}/it/nova/validation.jsonl`],
+    );
     assert.equal(await s3Object('it/nova/train.jsonl'), readFileSync(dataset.trainFile!, 'utf8'));
     assert.equal(await s3Object('it/nova/validation.jsonl'), readFileSync(dataset.validationFile!, 'utf8'));
   });
 
   it('refuses to upload a file holding a secret', async () => {
-    await vscode.workspace.fs.writeFile(workspaceFile('out', 'leaky', 'train.jsonl'), Buffer.from(`${JSON.stringify({ prompt: 'key?', completion: 'AKIAZ7ADS5GCLR2X4QHN' })}\n`));
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('out', 'leaky', 'train.jsonl'),
+      Buffer.from(`${JSON.stringify({ prompt: 'key?', completion: 'AKIAZ7ADS5GCLR2X4QHN' })}\n`),
+    );
     const before = (await emulator.requests()).filter((r) => r.operation.startsWith('S3 PUT')).length;
-    const result = await vscode.commands.executeCommand(Commands.uploadDataset, { folder: 'out/leaky', bucket: BUCKET, prefix: 'it/leaky' });
+    const result = await vscode.commands.executeCommand(Commands.uploadDataset, {
+      folder: 'out/leaky',
+      bucket: BUCKET,
+      prefix: 'it/leaky',
+    });
     assert.equal(result, undefined);
-    assert.equal((await emulator.requests()).filter((r) => r.operation.startsWith('S3 PUT')).length, before, 'nothing left the machine');
+    assert.equal(
+      (await emulator.requests()).filter((r) => r.operation.startsWith('S3 PUT')).length,
+      before,
+      'nothing left the machine',
+    );
   });
 
   let jobArn: string;
@@ -58,7 +88,10 @@ describe('the customization loop against the local server', () => {
       roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
     }))!;
     assert.match(jobArn, /:model-customization-job\//);
-    const sent = (await emulator.requests()).find((r) => r.operation === 'CreateModelCustomizationJob')?.body as Record<string, any>;
+    const sent = (await emulator.requests()).find((r) => r.operation === 'CreateModelCustomizationJob')?.body as Record<
+      string,
+      any
+    >;
     assert.equal(sent.baseModelIdentifier, 'amazon.nova-micro-v1:0:128k');
     assert.equal(sent.customizationType, 'FINE_TUNING');
     assert.deepEqual(sent.trainingDataConfig, { s3Uri: upload.trainS3Uri });
@@ -68,7 +101,12 @@ describe('the customization loop against the local server', () => {
     const item = () => api.jobs.getChildren().find((j) => j.jobArn === jobArn);
     assert.equal(item()?.status, 'InProgress');
     assert.equal(api.jobs.getTreeItem(item()!).description, 'InProgress · amazon.nova-micro-v1:0:128k');
-    await waitFor('the job to complete', async () => ((await vscode.commands.executeCommand(Commands.refreshJobs), item()?.status === 'Completed') ? true : undefined), 20_000);
+    await waitFor(
+      'the job to complete',
+      async () =>
+        (await vscode.commands.executeCommand(Commands.refreshJobs), item()?.status === 'Completed') ? true : undefined,
+      20_000,
+    );
     assert.equal(api.jobs.getTreeItem(item()!).contextValue, 'job.Completed');
   });
 
@@ -83,22 +121,43 @@ describe('the customization loop against the local server', () => {
     }))!;
     const job = api.jobs.getChildren().find((j) => j.jobArn === second)!;
     await vscode.commands.executeCommand(Commands.stopJob, job);
-    await waitFor('the job to stop', async () => ((await vscode.commands.executeCommand(Commands.refreshJobs), api.jobs.getChildren().find((j) => j.jobArn === second)?.status === 'Stopped') ? true : undefined));
+    await waitFor('the job to stop', async () =>
+      (await vscode.commands.executeCommand(Commands.refreshJobs),
+      api.jobs.getChildren().find((j) => j.jobArn === second)?.status === 'Stopped')
+        ? true
+        : undefined,
+    );
   });
 
   it('provisions the custom model, which the explorer then lists and can run', async () => {
     const job = api.jobs.getChildren().find((j) => j.jobArn === jobArn)!;
     assert.ok(job.customModelArn);
-    const pt = await vscode.commands.executeCommand<string>(Commands.createProvisionedThroughput, { modelArn: job.customModelArn, name: 'it-nova-pt', confirm: true });
+    const pt = await vscode.commands.executeCommand<string>(Commands.createProvisionedThroughput, {
+      modelArn: job.customModelArn,
+      name: 'it-nova-pt',
+      confirm: true,
+    });
     assert.match(pt ?? '', /:provisioned-model\//);
-    await waitFor('the throughput to be in service', async () => {
-      await vscode.commands.executeCommand(Commands.refreshModels);
-      return api.catalogue.current?.provisionedThroughputs.items.find((p) => p.name === 'it-nova-pt' && p.status === 'InService') ? true : undefined;
-    }, 15_000);
+    await waitFor(
+      'the throughput to be in service',
+      async () => {
+        await vscode.commands.executeCommand(Commands.refreshModels);
+        return api.catalogue.current?.provisionedThroughputs.items.find(
+          (p) => p.name === 'it-nova-pt' && p.status === 'InService',
+        )
+          ? true
+          : undefined;
+      },
+      15_000,
+    );
     assert.ok(api.catalogue.current?.customModels.items.some((m) => m.name === 'it-nova-custom'));
     const prompt = workspaceFile('cust', 'try.prompt');
-    await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nHello tuned model\n'));
-    const result = (await vscode.commands.executeCommand(Commands.run, { uri: prompt.toString(), modelId: pt })) as { status: string; text: string } | undefined;
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nHello tuned model\n'),
+    );
+    const result = (await vscode.commands.executeCommand(Commands.run, { uri: prompt.toString(), modelId: pt })) as
+      { status: string; text: string } | undefined;
     assert.equal(result?.status, 'complete');
     assert.equal(result?.text, 'Nova Micro (emulated), turn 1. You wrote: "Hello tuned model"');
   });

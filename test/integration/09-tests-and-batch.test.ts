@@ -6,7 +6,11 @@ import type { BatchOutputLine, BatchRunResult } from '../../src/batch/runBatch';
 import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
-const readJsonl = (path: string) => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BatchOutputLine);
+const readJsonl = (path: string) =>
+  readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as BatchOutputLine);
 
 describe('prompt tests in the Test Explorer', () => {
   let api: ExtensionApi;
@@ -16,7 +20,9 @@ describe('prompt tests in the Test Explorer', () => {
     api = await activateExtension();
     await vscode.workspace.fs.writeFile(
       prompt,
-      Buffer.from('---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    ticket: string\n---\n{{role "user"}}\nClassify: {{ticket}}\n'),
+      Buffer.from(
+        '---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    ticket: string\n---\n{{role "user"}}\nClassify: {{ticket}}\n',
+      ),
     );
     await vscode.workspace.fs.writeFile(
       tests,
@@ -62,13 +68,20 @@ describe('prompt tests in the Test Explorer', () => {
     // Through VS Code's own Testing command, as the Test Explorer's "Run Tests" button does.
     await vscode.commands.executeCommand('testing.runAll');
     const results = await finished;
-    const byName = Object.fromEntries(results.filter((r) => r.file.endsWith('classify.tests.yaml')).map((r) => [r.name, r]));
+    const byName = Object.fromEntries(
+      results.filter((r) => r.file.endsWith('classify.tests.yaml')).map((r) => [r.name, r]),
+    );
     assert.equal(byName['echoes the ticket'].state, 'passed', byName['echoes the ticket'].messages.join('\n'));
     assert.equal(byName['wrong expectation'].state, 'failed');
-    assert.deepEqual(byName['wrong expectation'].messages, ['Expected the answer to contain "product_defect".', 'Expected the answer to equal the expected text (spaces at either end are ignored).']);
+    assert.deepEqual(byName['wrong expectation'].messages, [
+      'Expected the answer to contain "product_defect".',
+      'Expected the answer to equal the expected text (spaces at either end are ignored).',
+    ]);
     assert.equal(byName['judge says no'].state, 'failed');
     assert.match(byName['judge says no'].messages[0], /^Judge: does not meet "Is polite/);
-    const judged = (await emulator.requests()).filter((r) => r.modelId === 'amazon.nova-micro-v1:0' && r.operation === 'Converse');
+    const judged = (await emulator.requests()).filter(
+      (r) => r.modelId === 'amazon.nova-micro-v1:0' && r.operation === 'Converse',
+    );
     assert.ok(judged.length >= 2, 'the judge model was called for each rubric');
   });
 
@@ -79,8 +92,14 @@ describe('prompt tests in the Test Explorer', () => {
     const lens = lenses.find((l) => l.command?.title.includes('Test ('));
     assert.equal(lens?.command?.title, '$(beaker) Test (3 cases)');
     // The model lens shows the next run's estimated cost (Claude 3 Haiku has a price in the table).
-    assert.match(lenses.find((l) => l.command?.title.startsWith('anthropic.claude-3-haiku'))?.command?.title ?? '', /^anthropic\.claude-3-haiku-20240307-v1:0 · at least \$0\.\d+ \+ output$/);
-    const results = (await vscode.commands.executeCommand<import('../../src/testing/promptTests').CaseResult[]>(lens!.command!.command, ...(lens!.command!.arguments ?? [])))!;
+    assert.match(
+      lenses.find((l) => l.command?.title.startsWith('anthropic.claude-3-haiku'))?.command?.title ?? '',
+      /^anthropic\.claude-3-haiku-20240307-v1:0 · at least \$0\.\d+ \+ output$/,
+    );
+    const results = (await vscode.commands.executeCommand<import('../../src/testing/promptTests').CaseResult[]>(
+      lens!.command!.command,
+      ...(lens!.command!.arguments ?? []),
+    ))!;
     assert.deepEqual(results.map((r) => r.state).sort(), ['failed', 'failed', 'passed']);
   });
 
@@ -98,26 +117,36 @@ describe('prompt tests in the Test Explorer', () => {
     await doc.save();
     const results = await rerun;
     assert.equal(results.length, 3);
-    assert.match(results.find((r) => r.name === 'echoes the ticket')?.output ?? '', /You wrote: "Sort this: refund please"/);
+    assert.match(
+      results.find((r) => r.name === 'echoes the ticket')?.output ?? '',
+      /You wrote: "Sort this: refund please"/,
+    );
     cts.cancel();
     await watching;
   });
 
   it('runs one case on another model, to check a migration', async () => {
-    const [result] = await api.tests.run({ ids: [`${tests.toString()}#echoes the ticket`], modelId: 'us.amazon.nova-lite-v1:0' });
+    const [result] = await api.tests.run({
+      ids: [`${tests.toString()}#echoes the ticket`],
+      modelId: 'us.amazon.nova-lite-v1:0',
+    });
     assert.equal(result.modelId, 'us.amazon.nova-lite-v1:0');
     assert.equal(result.state, 'failed', 'the regex expects Claude 3 Haiku');
     assert.match(result.output ?? '', /^Nova Lite \(emulated\)/);
   });
 
   it('can be cancelled: cases not yet started are skipped', async () => {
-    await vscode.workspace.getConfiguration('bedrockPromptLab').update('tests.concurrency', 1, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('bedrockPromptLab')
+      .update('tests.concurrency', 1, vscode.ConfigurationTarget.Global);
     await emulator.addFault({ operation: 'Converse', fault: { kind: 'delay', ms: 600 }, times: 10 });
     const cts = new vscode.CancellationTokenSource();
     setTimeout(() => cts.cancel(), 300);
     const results = await api.tests.run({ ids: [tests.toString()] }, cts.token);
     await emulator.clearFaults();
-    await vscode.workspace.getConfiguration('bedrockPromptLab').update('tests.concurrency', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.workspace
+      .getConfiguration('bedrockPromptLab')
+      .update('tests.concurrency', undefined, vscode.ConfigurationTarget.Global);
     assert.equal(results.length, 3);
     assert.ok(results.filter((r) => r.state === 'skipped').length >= 2, results.map((r) => r.state).join());
   });
@@ -125,25 +154,44 @@ describe('prompt tests in the Test Explorer', () => {
   it('reports a case that leaves a variable without a value as errored, naming it, without calling the model', async () => {
     const needs = workspaceFile('runs', 'needs.prompt');
     const needsTests = workspaceFile('runs', 'needs.tests.yaml');
-    await vscode.workspace.fs.writeFile(needs, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nTranslate {{text}} into {{language}}.\n'));
-    await vscode.workspace.fs.writeFile(needsTests, Buffer.from('cases:\n  - name: forgot the language\n    input: { text: hello }\n    assert:\n      - contains: hola\n'));
+    await vscode.workspace.fs.writeFile(
+      needs,
+      Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nTranslate {{text}} into {{language}}.\n'),
+    );
+    await vscode.workspace.fs.writeFile(
+      needsTests,
+      Buffer.from(
+        'cases:\n  - name: forgot the language\n    input: { text: hello }\n    assert:\n      - contains: hola\n',
+      ),
+    );
     const before = (await emulator.requests()).length;
     const [result] = await api.tests.run({ ids: [needsTests.toString()] });
     assert.equal(result.state, 'errored');
-    assert.match(result.messages[0], /forgot the language": no value for \{\{language\}\}, and the prompt has no default.*keys given: text/);
+    assert.match(
+      result.messages[0],
+      /forgot the language": no value for \{\{language\}\}, and the prompt has no default.*keys given: text/,
+    );
     assert.equal((await emulator.requests()).length, before);
   });
 
-  it('New Prompt Tests creates a tests file with a first case from the prompt\'s inputs, which lists and runs', async () => {
+  it("New Prompt Tests creates a tests file with a first case from the prompt's inputs, which lists and runs", async () => {
     const fresh = workspaceFile('runs', 'greet.prompt');
-    await vscode.workspace.fs.writeFile(fresh, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    name: string\n  default:\n    name: Ada\n---\nSay hello to {{name}} in {{language}}.\n'));
+    await vscode.workspace.fs.writeFile(
+      fresh,
+      Buffer.from(
+        '---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    name: string\n  default:\n    name: Ada\n---\nSay hello to {{name}} in {{language}}.\n',
+      ),
+    );
     const created = (await vscode.commands.executeCommand<vscode.Uri>(Commands.newPromptTests, fresh))!;
     assert.equal(created.fsPath, workspaceFile('runs', 'greet.tests.yaml').fsPath);
     const text = (await vscode.workspace.openTextDocument(created)).getText();
     assert.match(text, /input:\n {6}name: "Ada"\n {6}language: "example language"/);
     assert.equal(vscode.window.activeTextEditor?.document.uri.fsPath, created.fsPath, 'the new file is opened');
     const results = await api.tests.run({ ids: [created.toString()] });
-    assert.deepEqual(results.map((r) => [r.name, r.state]), [['first case', 'passed']]);
+    assert.deepEqual(
+      results.map((r) => [r.name, r.state]),
+      [['first case', 'passed']],
+    );
   });
 
   it('shows a broken tests file as an error on its item', async () => {
@@ -152,7 +200,10 @@ describe('prompt tests in the Test Explorer', () => {
     await vscode.workspace.fs.writeFile(broken, Buffer.from('cases:\n  - name: x\n    assert:\n      - contain: hi\n'));
     await api.tests.discover();
     const item = api.tests.controller.items.get(broken.toString());
-    assert.match(String((item?.error as vscode.MarkdownString | undefined)?.value ?? item?.error), /line 4: Unknown assertion `contain`: did you mean `contains`\?/);
+    assert.match(
+      String((item?.error as vscode.MarkdownString | undefined)?.value ?? item?.error),
+      /line 4: Unknown assertion `contain`: did you mean `contains`\?/,
+    );
     const [diagnostic] = vscode.languages.getDiagnostics(broken);
     assert.equal(diagnostic?.range.start.line, 3, 'the problem is also marked in the file');
     assert.match(diagnostic.message, /did you mean `contains`/);
@@ -164,18 +215,29 @@ describe('batch runs over a dataset', () => {
   const prompt = workspaceFile('runs', 'summarize.prompt');
   before(async () => {
     api = await activateExtension();
-    await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    text: string\n---\nSummarize: {{text}}\n'));
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        '---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\ninput:\n  schema:\n    text: string\n---\nSummarize: {{text}}\n',
+      ),
+    );
   });
   afterEach(() => emulator.clearFaults());
 
-  const rows = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => JSON.stringify({ text: `item ${i}` })).join('\n') + '\n');
+  const rows = (n: number) =>
+    Buffer.from(Array.from({ length: n }, (_, i) => JSON.stringify({ text: `item ${i}` })).join('\n') + '\n');
 
   it('writes every row, in order, through a throttling storm', async () => {
     const data = workspaceFile('runs', 'items.jsonl');
     await vscode.workspace.fs.writeFile(data, rows(60));
     await emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'throttling' }, times: 40 });
     const before = (await emulator.requests()).filter((r) => r.operation === 'Converse').length;
-    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, concurrency: 8, resume: false }))!;
+    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      concurrency: 8,
+      resume: false,
+    }))!;
     assert.equal(result.complete, true);
     assert.equal(result.failed, 0);
     // Throttling got past the SDK's own retries, and the run gave way: fewer calls at once, then back off.
@@ -186,10 +248,15 @@ describe('batch runs over a dataset', () => {
     assert.ok(estimate && estimate.inputTokens >= 60 * 4 && estimate.inputTokens <= 60 * 10, JSON.stringify(estimate));
     const out = workspaceFile('runs', 'items.results.jsonl').fsPath;
     const lines = readJsonl(out);
-    assert.deepEqual(lines.map((l) => l.row), Array.from({ length: 60 }, (_, i) => i));
+    assert.deepEqual(
+      lines.map((l) => l.row),
+      Array.from({ length: 60 }, (_, i) => i),
+    );
     assert.equal(lines[17].output, 'Claude 3 Haiku (emulated), turn 1. You wrote: "Summarize: item 17"');
     assert.deepEqual(lines[17].input, { text: 'item 17' });
-    assert.ok((lines[17].usage?.outputTokens ?? 0) > 0 && lines[17].costUsd !== undefined && lines[17].latencyMs !== undefined);
+    assert.ok(
+      (lines[17].usage?.outputTokens ?? 0) > 0 && lines[17].costUsd !== undefined && lines[17].latencyMs !== undefined,
+    );
     assert.equal(existsSync(`${out}.partial`), false);
     const sent = (await emulator.requests()).filter((r) => r.operation === 'Converse').length - before;
     assert.ok(sent >= 100, `${sent} requests: 60 rows and the 40 throttled attempts`);
@@ -197,15 +264,41 @@ describe('batch runs over a dataset', () => {
 
   it('resumes an interrupted run without sending the finished rows again', async () => {
     const data = workspaceFile('runs', 'resume.csv');
-    await vscode.workspace.fs.writeFile(data, Buffer.from('text\n' + Array.from({ length: 10 }, (_, i) => `"row, ${i}"`).join('\n') + '\n'));
+    await vscode.workspace.fs.writeFile(
+      data,
+      Buffer.from('text\n' + Array.from({ length: 10 }, (_, i) => `"row, ${i}"`).join('\n') + '\n'),
+    );
     const out = workspaceFile('runs', 'resume.results.jsonl');
     // What an interrupted run leaves: rows 0-5 answered (row 2 throttled, to be retried).
-    const done = Array.from({ length: 6 }, (_, i) => JSON.stringify(i === 2 ? { row: 2, input: { text: 'row, 2' }, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', error: { code: 'Throttled', message: 'x' } } : { row: i, input: { text: `row, ${i}` }, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', output: `earlier ${i}` }));
+    const done = Array.from({ length: 6 }, (_, i) =>
+      JSON.stringify(
+        i === 2
+          ? {
+              row: 2,
+              input: { text: 'row, 2' },
+              modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+              error: { code: 'Throttled', message: 'x' },
+            }
+          : {
+              row: i,
+              input: { text: `row, ${i}` },
+              modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+              output: `earlier ${i}`,
+            },
+      ),
+    );
     await vscode.workspace.fs.writeFile(vscode.Uri.file(`${out.fsPath}.partial`), Buffer.from(done.join('\n') + '\n'));
     const before = (await emulator.requests()).length;
-    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: true }))!;
+    const result = (await vscode.commands.executeCommand<BatchRunResult>(Commands.runOverDataset, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      resume: true,
+    }))!;
     assert.equal(result.resumed, 5);
-    const sent = (await emulator.requests()).slice(before).filter((r) => r.operation === 'Converse').map((r) => JSON.stringify(r.body));
+    const sent = (await emulator.requests())
+      .slice(before)
+      .filter((r) => r.operation === 'Converse')
+      .map((r) => JSON.stringify(r.body));
     assert.equal(sent.length, 5, 'rows 2, 6, 7, 8, 9');
     const lines = readJsonl(out.fsPath);
     assert.equal(lines.length, 10);
@@ -217,9 +310,16 @@ describe('batch runs over a dataset', () => {
     const data = workspaceFile('runs', 'denied.jsonl');
     await vscode.workspace.fs.writeFile(data, rows(30));
     await emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'accessDenied' }, times: 100 });
-    const result = await vscode.commands.executeCommand(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: false });
+    const result = await vscode.commands.executeCommand(Commands.runOverDataset, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      resume: false,
+    });
     assert.equal(result, undefined);
-    assert.match(api.shownErrors.at(-1)?.message ?? '', /don't have access to anthropic.claude-3-haiku-20240307-v1:0.*run again to resume/s);
+    assert.match(
+      api.shownErrors.at(-1)?.message ?? '',
+      /don't have access to anthropic.claude-3-haiku-20240307-v1:0.*run again to resume/s,
+    );
     assert.equal(existsSync(workspaceFile('runs', 'denied.results.jsonl').fsPath), false);
   });
 
@@ -227,9 +327,16 @@ describe('batch runs over a dataset', () => {
     const data = workspaceFile('runs', 'wrong-column.csv');
     await vscode.workspace.fs.writeFile(data, Buffer.from('body,id\nhello,1\nworld,2\n'));
     const before = (await emulator.requests()).length;
-    const result = await vscode.commands.executeCommand(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: false });
+    const result = await vscode.commands.executeCommand(Commands.runOverDataset, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      resume: false,
+    });
     assert.equal(result, undefined);
-    assert.match(api.shownErrors.at(-1)?.message ?? '', /No row of wrong-column.csv has "text", which the prompt uses without a default\. The rows have: body, id\./);
+    assert.match(
+      api.shownErrors.at(-1)?.message ?? '',
+      /No row of wrong-column.csv has "text", which the prompt uses without a default\. The rows have: body, id\./,
+    );
     assert.equal((await emulator.requests()).length, before);
   });
 
@@ -244,20 +351,32 @@ describe('batch runs over a dataset', () => {
       jobName: 'summaries-it',
     }))!;
     assert.match(jobArn, /model-invocation-job\//);
-    const create = (await emulator.requests()).find((r) => r.operation === 'CreateModelInvocationJob') as { body: { modelInvocationType: string; inputDataConfig: { s3InputDataConfig: { s3Uri: string } } } };
+    const create = (await emulator.requests()).find((r) => r.operation === 'CreateModelInvocationJob') as {
+      body: { modelInvocationType: string; inputDataConfig: { s3InputDataConfig: { s3Uri: string } } };
+    };
     assert.equal(create.body.modelInvocationType, 'Converse');
-    assert.equal(create.body.inputDataConfig.s3InputDataConfig.s3Uri, 's3://bedrock-prompt-lab-data/batch/summaries-it/input/');
-    const listed = await waitFor('the job to complete in the Batch Inference Jobs view', async () => {
-      const jobs = await api.batchJobs.refresh();
-      const job = jobs.find((j) => j.jobArn === jobArn);
-      return job && ['Completed', 'PartiallyCompleted', 'Failed'].includes(job.status) ? job : undefined;
-    }, 20_000);
+    assert.equal(
+      create.body.inputDataConfig.s3InputDataConfig.s3Uri,
+      's3://bedrock-prompt-lab-data/batch/summaries-it/input/',
+    );
+    const listed = await waitFor(
+      'the job to complete in the Batch Inference Jobs view',
+      async () => {
+        const jobs = await api.batchJobs.refresh();
+        const job = jobs.find((j) => j.jobArn === jobArn);
+        return job && ['Completed', 'PartiallyCompleted', 'Failed'].includes(job.status) ? job : undefined;
+      },
+      20_000,
+    );
     assert.equal(listed.status, 'Completed');
     const item = api.batchJobs.getTreeItem(listed);
     assert.equal(item.label, 'summaries-it');
     assert.match(String(item.description), /^Completed · 120\/120 · anthropic.claude-3-haiku/);
     assert.equal(item.contextValue, 'batchJob.Completed');
-    const back = (await vscode.commands.executeCommand<{ outputPath: string; lines: BatchOutputLine[] }>(Commands.downloadBatchResults, jobArn))!;
+    const back = (await vscode.commands.executeCommand<{ outputPath: string; lines: BatchOutputLine[] }>(
+      Commands.downloadBatchResults,
+      jobArn,
+    ))!;
     const lines = readJsonl(back.outputPath);
     assert.equal(back.outputPath, workspaceFile('runs', 'large.results.jsonl').fsPath);
     assert.equal(lines.length, 120);
@@ -270,9 +389,17 @@ describe('batch runs over a dataset', () => {
     const data = workspaceFile('runs', 'few.jsonl');
     await vscode.workspace.fs.writeFile(data, rows(12));
     const before = (await emulator.requests()).length;
-    const jobArn = await vscode.commands.executeCommand(Commands.startBatchInference, { uri: prompt.toString(), data: data.fsPath, s3Uri: 's3://bedrock-prompt-lab-data/batch/', roleArn: 'arn:aws:iam::123456789012:role/B' });
+    const jobArn = await vscode.commands.executeCommand(Commands.startBatchInference, {
+      uri: prompt.toString(),
+      data: data.fsPath,
+      s3Uri: 's3://bedrock-prompt-lab-data/batch/',
+      roleArn: 'arn:aws:iam::123456789012:role/B',
+    });
     assert.equal(jobArn, undefined);
-    assert.match(api.shownErrors.at(-1)?.message ?? '', /at least 100 records per job; few.jsonl has 12\. Use "Run Over Dataset"/);
+    assert.match(
+      api.shownErrors.at(-1)?.message ?? '',
+      /at least 100 records per job; few.jsonl has 12\. Use "Run Over Dataset"/,
+    );
     assert.equal((await emulator.requests()).length, before, 'nothing was uploaded');
   });
 });

@@ -27,7 +27,12 @@ async function openPrompt(name: string, text: string): Promise<vscode.Uri> {
 /** A run that would open an input box waits for it: that is a failure here, said as such. */
 async function runWithoutAsking(uri: vscode.Uri, extra: Record<string, unknown> = {}): Promise<RunResult> {
   const run = vscode.commands.executeCommand<RunResult | undefined>(Commands.run, { uri: uri.toString(), ...extra });
-  const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the run waited (an input box was opened for a name that is not an input)')), 8000));
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(
+      () => reject(new Error('the run waited (an input box was opened for a name that is not an input)')),
+      8000,
+    ),
+  );
   const result = await Promise.race([run, timeout]);
   assert.ok(result, 'the run returned a result');
   assert.equal(result.status, 'complete', JSON.stringify(result.error));
@@ -35,7 +40,8 @@ async function runWithoutAsking(uri: vscode.Uri, extra: Record<string, unknown> 
 }
 
 const textOf = async (uri: vscode.Uri) => (await vscode.workspace.openTextDocument(uri)).getText();
-const lastSent = async (operation = 'ConverseStream') => (await emulator.requests()).filter((r) => r.operation === operation).at(-1)?.body as Record<string, any>;
+const lastSent = async (operation = 'ConverseStream') =>
+  (await emulator.requests()).filter((r) => r.operation === operation).at(-1)?.body as Record<string, any>;
 
 describe('the edit → run → compare loop', () => {
   let api: ExtensionApi;
@@ -85,24 +91,44 @@ describe('the edit → run → compare loop', () => {
     });
 
     it('a batch run whose rows leave out an optional field answers every row', async () => {
-      const prompt = await writeFile('ticket.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    ticket: string\n    audience?: string\n---\nTicket: {{ticket}}{{#if audience}} (for {{audience}}){{/if}}\n`);
-      const data = await writeFile('tickets.jsonl', '{"ticket":"a","audience":"ops"}\n{"ticket":"b"}\n{"ticket":"c"}\n');
-      const result = await vscode.commands.executeCommand<{ complete: boolean; failed: number; answered: number }>(Commands.runOverDataset, { uri: prompt.toString(), data: data.fsPath, resume: false });
+      const prompt = await writeFile(
+        'ticket.prompt',
+        `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    ticket: string\n    audience?: string\n---\nTicket: {{ticket}}{{#if audience}} (for {{audience}}){{/if}}\n`,
+      );
+      const data = await writeFile(
+        'tickets.jsonl',
+        '{"ticket":"a","audience":"ops"}\n{"ticket":"b"}\n{"ticket":"c"}\n',
+      );
+      const result = await vscode.commands.executeCommand<{ complete: boolean; failed: number; answered: number }>(
+        Commands.runOverDataset,
+        { uri: prompt.toString(), data: data.fsPath, resume: false },
+      );
       assert.equal(result?.complete, true);
       assert.equal(result?.failed, 0);
-      const lines = readFileSync(workspaceFile('loop', 'tickets.results.jsonl').fsPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { output?: string; error?: unknown });
-      assert.deepEqual(lines.map((l) => l.error), [undefined, undefined, undefined]);
+      const lines = readFileSync(workspaceFile('loop', 'tickets.results.jsonl').fsPath, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { output?: string; error?: unknown });
+      assert.deepEqual(
+        lines.map((l) => l.error),
+        [undefined, undefined, undefined],
+      );
       assert.match(lines[0].output ?? '', /Ticket: a \(for ops\)/);
       assert.match(lines[1].output ?? '', /Ticket: b"/);
     });
   });
 
   it('a system turn between user turns reaches the server in `system`, with alternating messages', async () => {
-    const uri = await openPrompt('system-middle.prompt', `---\nmodel: ${HAIKU}\n---\n{{role "system"}}Be brief.\n{{role "user"}}First question.\n{{role "system"}}Answer in French.\n{{role "user"}}Second question.\n`);
+    const uri = await openPrompt(
+      'system-middle.prompt',
+      `---\nmodel: ${HAIKU}\n---\n{{role "system"}}Be brief.\n{{role "user"}}First question.\n{{role "system"}}Answer in French.\n{{role "user"}}Second question.\n`,
+    );
     await runWithoutAsking(uri);
     const sent = await lastSent();
     assert.deepEqual(sent.system, [{ text: 'Be brief.' }, { text: 'Answer in French.' }]);
-    assert.deepEqual(sent.messages, [{ role: 'user', content: [{ text: 'First question.' }, { text: 'Second question.' }] }]);
+    assert.deepEqual(sent.messages, [
+      { role: 'user', content: [{ text: 'First question.' }, { text: 'Second question.' }] },
+    ]);
   });
 
   describe('Run again and Continue', () => {
@@ -112,8 +138,14 @@ describe('the edit → run → compare loop', () => {
       await runWithoutAsking(uri);
       const afterFirst = await textOf(uri);
       let lens = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
-      assert.ok(lens.some((l) => /Run again/.test(l.command?.title ?? '')), 'the CodeLens offers Run again');
-      assert.ok(lens.some((l) => l.command?.command === Commands.continueConversation), 'and Continue at the last user turn');
+      assert.ok(
+        lens.some((l) => /Run again/.test(l.command?.title ?? '')),
+        'the CodeLens offers Run again',
+      );
+      assert.ok(
+        lens.some((l) => l.command?.command === Commands.continueConversation),
+        'and Continue at the last user turn',
+      );
       await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 1 }, times: 1 });
       await runWithoutAsking(uri);
       const text = await textOf(uri);
@@ -121,7 +153,9 @@ describe('the edit → run → compare loop', () => {
       assert.equal(text.split('{{!-- bedrock: ').length - 1, 1, text);
       // The second request did not send the first answer back.
       assert.deepEqual((await lastSent()).messages, [{ role: 'user', content: [{ text: 'Say hello.' }] }]);
-      await waitFor('two runs in the Run History view', async () => ((await api.runHistory.getChildren()).length >= before + 2 ? true : undefined));
+      await waitFor('two runs in the Run History view', async () =>
+        (await api.runHistory.getChildren()).length >= before + 2 ? true : undefined,
+      );
       await vscode.window.showTextDocument(uri);
       await vscode.commands.executeCommand('undo');
       assert.equal(await textOf(uri), afterFirst, 'one undo step brings the first answer back');
@@ -132,10 +166,16 @@ describe('the edit → run → compare loop', () => {
     it('Continue keeps the answer and sends the next message', async () => {
       const uri = await openPrompt('continue.prompt', `---\nmodel: ${HAIKU}\n---\nFirst.\n`);
       await runWithoutAsking(uri);
-      const result = await vscode.commands.executeCommand<RunResult>(Commands.continueConversation, { uri, message: 'Second, with {{braces}}.' });
+      const result = await vscode.commands.executeCommand<RunResult>(Commands.continueConversation, {
+        uri,
+        message: 'Second, with {{braces}}.',
+      });
       assert.equal(result?.status, 'complete');
       const sent = await lastSent();
-      assert.deepEqual(sent.messages.map((m: { role: string }) => m.role), ['user', 'assistant', 'user']);
+      assert.deepEqual(
+        sent.messages.map((m: { role: string }) => m.role),
+        ['user', 'assistant', 'user'],
+      );
       assert.equal(sent.messages[2].content[0].text, 'Second, with {{braces}}.');
       assert.equal((await textOf(uri)).split('{{role "model"}}').length - 1, 2);
     });
@@ -160,31 +200,46 @@ describe('the edit → run → compare loop', () => {
     // Nothing filled in yet: the answer can still be run again, but there is no next message to send.
     const lens = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri);
     assert.ok(lens.some((l) => /Run again/.test(l.command?.title ?? '')));
-    assert.ok(!lens.some((l) => l.command?.command === Commands.continueConversation), 'no Continue while results wait');
+    assert.ok(
+      !lens.some((l) => l.command?.command === Commands.continueConversation),
+      'no Continue while results wait',
+    );
     const sentBefore = (await emulator.requests()).length;
-    assert.equal(await vscode.commands.executeCommand(Commands.continueConversation, { uri, message: 'hi' }), undefined);
+    assert.equal(
+      await vscode.commands.executeCommand(Commands.continueConversation, { uri, message: 'hi' }),
+      undefined,
+    );
     assert.match(api.shownErrors.at(-1)?.message ?? '', /waiting for tool results/);
     assert.equal((await emulator.requests()).length, sentBefore, 'nothing was sent');
     await editor!.edit((b) => b.insert(editor!.selection.active, '{"temperatureC": 21, "sky": "clear"}'));
     const second = await runWithoutAsking(uri);
     assert.match(second.text, /The tool returned .*temperatureC.*21/);
     const sent = await lastSent();
-    assert.deepEqual(sent.messages[1].content.at(-1), { toolUse: { toolUseId: id, name: 'get_weather', input: { city: 'example city' } } });
-    assert.deepEqual(sent.messages[2].content, [{ toolResult: { toolUseId: id, content: [{ json: { temperatureC: 21, sky: 'clear' } }] } }]);
+    assert.deepEqual(sent.messages[1].content.at(-1), {
+      toolUse: { toolUseId: id, name: 'get_weather', input: { city: 'example city' } },
+    });
+    assert.deepEqual(sent.messages[2].content, [
+      { toolResult: { toolUseId: id, content: [{ json: { temperatureC: 21, sky: 'clear' } }] } },
+    ]);
     text = await textOf(uri);
     assert.equal(text.split('{{role "model"}}').length - 1, 2);
   });
 
   describe('visible inputs', () => {
     it('the CodeLens shows the values a run uses; values are typed and checked before sending', async () => {
-      const uri = await openPrompt('inputs.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    topic: string\n    count: integer\n    tone?(enum): [warm, dry]\n---\nWrite {{count}} lines on {{topic}}{{#if tone}} in a {{tone}} tone{{/if}}.\n`);
+      const uri = await openPrompt(
+        'inputs.prompt',
+        `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    topic: string\n    count: integer\n    tone?(enum): [warm, dry]\n---\nWrite {{count}} lines on {{topic}}{{#if tone}} in a {{tone}} tone{{/if}}.\n`,
+      );
       await api.runs.inputs.set(uri, { topic: 'tea', count: 'three' });
       const before = (await emulator.requests()).length;
       await assert.rejects(api.runs.run({ uri: uri.toString() }), /`count` must be a whole number, not "three"/);
       assert.equal((await emulator.requests()).length, before, 'nothing was sent');
       await api.runs.inputs.set(uri, { topic: 'tea', count: 3, tone: 'dry' });
       const lens = await waitFor('the inputs CodeLens', async () =>
-        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).find((l) => l.command?.command === Commands.editInputs && /count=3/.test(l.command.title)),
+        (await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', uri)).find(
+          (l) => l.command?.command === Commands.editInputs && /count=3/.test(l.command.title),
+        ),
       );
       assert.match(lens.command?.title ?? '', /topic="tea", count=3, tone="dry"/);
       await runWithoutAsking(uri);
@@ -193,8 +248,14 @@ describe('the edit → run → compare loop', () => {
   });
 
   it('Run with…: a case from the tests file beside the prompt, picked in the quick pick, runs with its inputs', async () => {
-    const uri = await openPrompt('cases.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    topic: string\n---\nTell me about {{topic}}.\n`);
-    await writeFile('cases.tests.yaml', 'cases:\n  - name: about tea\n    input: {topic: green tea}\n    assert:\n      - contains: tea\n');
+    const uri = await openPrompt(
+      'cases.prompt',
+      `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    topic: string\n---\nTell me about {{topic}}.\n`,
+    );
+    await writeFile(
+      'cases.tests.yaml',
+      'cases:\n  - name: about tea\n    input: {topic: green tea}\n    assert:\n      - contains: tea\n',
+    );
     const pending = vscode.commands.executeCommand<RunResult | undefined>(Commands.runWithInputsFrom, uri);
     // The quick pick lists the case first: accept it as a person would (Enter), as soon as it shows
     // (accepting before it shows does nothing).
@@ -202,7 +263,9 @@ describe('the edit → run → compare loop', () => {
     void pending.then(() => (settled = true));
     await waitFor('the run to start from the picked case', async () => {
       if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-      return settled || (await emulator.requests()).some((r) => JSON.stringify(r.body ?? '').includes('green tea')) ? true : undefined;
+      return settled || (await emulator.requests()).some((r) => JSON.stringify(r.body ?? '').includes('green tea'))
+        ? true
+        : undefined;
     });
     const result = await pending;
     assert.equal(result?.status, 'complete');
@@ -214,12 +277,17 @@ describe('the edit → run → compare loop', () => {
     const schema = 'output:\n  format: json\n  schema:\n    category(enum): [billing, shipping]\n    summary: string\n';
 
     it('models with structured output get outputConfig; the answer follows the schema', async () => {
-      const uri = await openPrompt('structured.prompt', `---\nmodel: ${SONNET_45}\n${schema}---\nClassify: my parcel is late.\n`);
+      const uri = await openPrompt(
+        'structured.prompt',
+        `---\nmodel: ${SONNET_45}\n${schema}---\nClassify: my parcel is late.\n`,
+      );
       const result = await runWithoutAsking(uri);
       assert.equal(result.structuredOutput, true);
       const sent = await lastSent();
       assert.equal(sent.outputConfig.textFormat.type, 'json_schema');
-      assert.deepEqual(JSON.parse(sent.outputConfig.textFormat.structure.jsonSchema.schema).properties.category, { enum: ['billing', 'shipping'] });
+      assert.deepEqual(JSON.parse(sent.outputConfig.textFormat.structure.jsonSchema.schema).properties.category, {
+        enum: ['billing', 'shipping'],
+      });
       assert.deepEqual(sent.messages[0].content, [{ text: 'Classify: my parcel is late.' }]);
       assert.deepEqual(JSON.parse(result.text), { category: 'billing', summary: 'example summary' });
       assert.match(await textOf(uri), /· structured output --\}\}/);
@@ -227,13 +295,21 @@ describe('the edit → run → compare loop', () => {
 
     it('an answer that does not match the schema is marked in the metrics and on the answer', async () => {
       // The stop sequence cuts the JSON after its first character: not JSON any more.
-      const uri = await openPrompt('mismatch.prompt', `---\nmodel: ${HAIKU}\nconfig:\n  stopSequences: ['"']\n${schema}---\nClassify: refund please.\n`);
+      const uri = await openPrompt(
+        'mismatch.prompt',
+        `---\nmodel: ${HAIKU}\nconfig:\n  stopSequences: ['"']\n${schema}---\nClassify: refund please.\n`,
+      );
       const result = await runWithoutAsking(uri);
       assert.match(result.schemaProblem ?? '', /not JSON/);
       assert.match(await textOf(uri), /does not match output\.schema: the answer is not JSON/);
-      const diagnostic = await waitFor('the answer diagnostic', () => vscode.languages.getDiagnostics(uri).find((d) => d.code === 'output-schema'));
+      const diagnostic = await waitFor('the answer diagnostic', () =>
+        vscode.languages.getDiagnostics(uri).find((d) => d.code === 'output-schema'),
+      );
       assert.match(diagnostic.message, /does not match output\.schema/);
-      assert.equal(diagnostic.range.start.line, (await textOf(uri)).split('\n').findIndex((l) => l === '{{role "model"}}'));
+      assert.equal(
+        diagnostic.range.start.line,
+        (await textOf(uri)).split('\n').findIndex((l) => l === '{{role "model"}}'),
+      );
     });
   });
 
@@ -241,13 +317,21 @@ describe('the edit → run → compare loop', () => {
     const model = 'anthropic.claude-sonnet-4-20250514-v1:0';
     const uri = await openPrompt('profile.prompt', `---\nmodel: ${model}\n---\nHi\n`);
     // The error a run on an inference-profile-only model gets, as the button receives it.
-    const error = { code: 'NeedsInferenceProfile', message: 'x', actions: ['useInferenceProfile'], data: { modelId: model, uri: uri.toString() } };
+    const error = {
+      code: 'NeedsInferenceProfile',
+      message: 'x',
+      actions: ['useInferenceProfile'],
+      data: { modelId: model, uri: uri.toString() },
+    };
     await api.runErrorAction('useInferenceProfile', error as never);
     assert.match(await textOf(uri), /^---\nmodel: us\.anthropic\.claude-sonnet-4-20250514-v1:0\n/);
   });
 
   it('an unclosed block is reported at its opening tag, with no misleading warnings', async () => {
-    const uri = await openPrompt('unclosed.prompt', `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    context: string\n---\nIntro.\n{{#if context}}\nUse {{context}}.\n`);
+    const uri = await openPrompt(
+      'unclosed.prompt',
+      `---\nmodel: ${HAIKU}\ninput:\n  schema:\n    context: string\n---\nIntro.\n{{#if context}}\nUse {{context}}.\n`,
+    );
     const diagnostics = await waitFor('diagnostics', () => {
       const d = vscode.languages.getDiagnostics(uri).filter((x) => x.source === 'Bedrock Prompt Lab');
       return d.length > 0 ? d : undefined;
@@ -269,11 +353,17 @@ describe('the edit → run → compare loop', () => {
     const item = api.runHistory.getTreeItem(runs[0]);
     assert.match(String(item.description), /claude-3-haiku.* s · \d+ tok · \$0\.\d+/);
     await vscode.commands.executeCommand(Commands.compareRuns, runs[0], [runs[0], runs[1]]);
-    const tab = await waitFor('a diff editor', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputTextDiff && /↔/.test(t.label)));
+    const tab = await waitFor('a diff editor', () =>
+      vscode.window.tabGroups.all
+        .flatMap((g) => g.tabs)
+        .find((t) => t.input instanceof vscode.TabInputTextDiff && /↔/.test(t.label)),
+    );
     const input = tab.input as vscode.TabInputTextDiff;
     assert.equal(input.original.scheme, 'bedrock-run');
     assert.match((await vscode.workspace.openTextDocument(input.modified)).getText(), /You wrote: "One\."/);
     await vscode.commands.executeCommand(Commands.compareRunWithCurrent, runs[0]);
-    await waitFor('a diff with the current answer', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /current answer/.test(t.label)));
+    await waitFor('a diff with the current answer', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => /current answer/.test(t.label)),
+    );
   });
 });

@@ -5,7 +5,14 @@ import Mocha from 'mocha';
 
 /** `BPL_TEST_GREP=<text> npm run test:integration` runs only the tests whose title holds the text. */
 export async function run(): Promise<void> {
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30_000, color: false, reporter: path.join(__dirname, '..', 'support', 'countingReporter.js'), forbidOnly: true, grep: process.env.BPL_TEST_GREP || undefined });
+  const mocha = new Mocha({
+    ui: 'bdd',
+    timeout: 30_000,
+    color: false,
+    reporter: path.join(__dirname, '..', 'support', 'countingReporter.js'),
+    forbidOnly: true,
+    grep: process.env.BPL_TEST_GREP || undefined,
+  });
   const files = (await fs.readdir(__dirname)).filter((f) => f.endsWith('.test.js')).sort();
   for (const f of files) mocha.addFile(path.join(__dirname, f));
   await new Promise<void>((resolve, reject) => {

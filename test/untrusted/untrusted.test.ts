@@ -19,12 +19,22 @@ describe('an untrusted workspace', () => {
   it('refuses every command that would send workspace data to AWS, and sends nothing', async () => {
     const api = await activateExtension();
     const prompt = workspaceFile('ticket-classifier.prompt').toString();
-    const before = (await emulator.requests()).filter((r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get')).length;
+    const before = (await emulator.requests()).filter(
+      (r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get'),
+    ).length;
     const refused: [string, unknown][] = [
       [Commands.run, { uri: prompt }],
       [Commands.compareModels, { uri: prompt, models: ['amazon.nova-micro-v1:0'] }],
       [Commands.runOverDataset, { uri: prompt, data: workspaceFile('tickets.jsonl').fsPath }],
-      [Commands.startBatchInference, { uri: prompt, data: workspaceFile('tickets-batch.jsonl').fsPath, s3Uri: 's3://bedrock-prompt-lab-data/x/', roleArn: 'arn:aws:iam::123456789012:role/R' }],
+      [
+        Commands.startBatchInference,
+        {
+          uri: prompt,
+          data: workspaceFile('tickets-batch.jsonl').fsPath,
+          s3Uri: 's3://bedrock-prompt-lab-data/x/',
+          roleArn: 'arn:aws:iam::123456789012:role/R',
+        },
+      ],
       [Commands.uploadDataset, { folder: '.', bucket: 'bedrock-prompt-lab-data', prefix: 'x/' }],
     ];
     for (const [command, arg] of refused) {
@@ -37,7 +47,9 @@ describe('an untrusted workspace', () => {
     const results = await api.tests.run();
     assert.ok(results.length >= 3, 'the example tests are listed');
     assert.ok(results.every((r) => r.state === 'errored' && /untrusted workspace/.test(r.messages[0])));
-    const after = (await emulator.requests()).filter((r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get')).length;
+    const after = (await emulator.requests()).filter(
+      (r) => !r.operation.startsWith('List') && !r.operation.startsWith('Get'),
+    ).length;
     assert.equal(after, before, 'nothing but listing reached the server');
   });
 

@@ -8,7 +8,10 @@ const vscode = acquireVsCodeApi();
 const send = (m: WebviewMessage) => vscode.postMessage(m);
 
 const root = document.getElementById('root') as HTMLElement;
-const columns = new Map<string, { info: ColumnInfo; output: HTMLElement; metrics: HTMLElement; status: HTMLElement; element: HTMLElement }>();
+const columns = new Map<
+  string,
+  { info: ColumnInfo; output: HTMLElement; metrics: HTMLElement; status: HTMLElement; element: HTMLElement }
+>();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
   const e = document.createElement(tag);
@@ -28,7 +31,10 @@ function init(title: string, infos: ColumnInfo[]): void {
   root.replaceChildren();
   columns.clear();
   const header = el('header');
-  header.append(el('h1', undefined, title), button('Re-run all', 'Run every column again', () => send({ type: 'rerunAll' })));
+  header.append(
+    el('h1', undefined, title),
+    button('Re-run all', 'Run every column again', () => send({ type: 'rerunAll' })),
+  );
   const grid = el('div', 'grid');
   grid.style.setProperty('--columns', String(Math.max(1, infos.length)));
   for (const info of infos) {
@@ -43,7 +49,9 @@ function init(title: string, infos: ColumnInfo[]): void {
     const actions = el('div', 'actions');
     actions.append(
       button('Copy', 'Copy this answer', () => send({ type: 'copy', id: info.id })),
-      button('Save as run', 'Write this answer into the prompt file as a run, with its metrics', () => send({ type: 'saveRun', id: info.id })),
+      button('Save as run', 'Write this answer into the prompt file as a run, with its metrics', () =>
+        send({ type: 'saveRun', id: info.id }),
+      ),
       button('Use this model', 'Set this model in the prompt', () => send({ type: 'useModel', id: info.id })),
       button('Re-run', 'Run this column again', () => send({ type: 'rerun', id: info.id })),
     );
@@ -89,7 +97,12 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
     case 'done': {
       const c = columns.get(m.id);
       if (!c) return;
-      c.status.textContent = m.metrics.status === 'complete' ? 'done' : m.metrics.status === 'stopped' ? 'stopped' : `failed: ${m.metrics.error ?? ''}`;
+      c.status.textContent =
+        m.metrics.status === 'complete'
+          ? 'done'
+          : m.metrics.status === 'stopped'
+            ? 'stopped'
+            : `failed: ${m.metrics.error ?? ''}`;
       c.element.classList.add(m.metrics.status === 'failed' ? 'failed' : 'done');
       c.metrics.textContent = formatMetrics(m.metrics);
       break;
@@ -98,7 +111,10 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       const s = root.querySelector('.summary');
       if (!s) return;
       const label = (id: string) => columns.get(id)?.info.label ?? id;
-      s.replaceChildren(el('div', undefined, `Fastest: ${m.byLatency.map(label).join(' › ') || '—'}`), el('div', undefined, `Cheapest: ${m.byCost.map(label).join(' › ') || '—'}`));
+      s.replaceChildren(
+        el('div', undefined, `Fastest: ${m.byLatency.map(label).join(' › ') || '—'}`),
+        el('div', undefined, `Cheapest: ${m.byCost.map(label).join(' › ') || '—'}`),
+      );
       break;
     }
   }

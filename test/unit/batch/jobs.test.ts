@@ -14,7 +14,11 @@ function steps(modelId = 'amazon.nova-micro-v1:0'): CaseSteps {
     problem: (input) => (typeof input.word === 'string' ? undefined : 'the prompt needs {{word}}'),
     render: async (input) => {
       if (input.word === '!') throw new Error('line 3: unknown helper "shout"');
-      const request = { modelId: 'x', messages: [{ role: 'user' as const, content: [{ text: `Say ${String(input.word)}` }] }], inferenceConfig: { maxTokens: 64 } };
+      const request = {
+        modelId: 'x',
+        messages: [{ role: 'user' as const, content: [{ text: `Say ${String(input.word)}` }] }],
+        inferenceConfig: { maxTokens: 64 },
+      };
       return { request, baseRequest: request, input } as RenderResult;
     },
     requestFor: (rendered) => ({ ...rendered.request, modelId }),
@@ -26,13 +30,24 @@ const row = (index: number, input: Record<string, unknown>): BatchRow => ({ inde
 describe('the per-case runner (prompt tests and batch rows)', () => {
   it('refuses an incomplete input and a render failure with their reasons; nothing is sent', async () => {
     let calls = 0;
-    const call = async (): Promise<InvokeOutcome> => (calls++, { text: '', reasoning: '', toolCalls: [], latencyMs: 1 });
-    assert.deepEqual(await runCase({}, steps(), call), { ok: false, code: 'InvalidRow', message: 'the prompt needs {{word}}' });
-    assert.deepEqual(await runCase({ word: '!' }, steps(), call), { ok: false, code: 'PromptInvalid', message: 'line 3: unknown helper "shout"' });
+    const call = async (): Promise<InvokeOutcome> => (
+      calls++,
+      { text: '', reasoning: '', toolCalls: [], latencyMs: 1 }
+    );
+    assert.deepEqual(await runCase({}, steps(), call), {
+      ok: false,
+      code: 'InvalidRow',
+      message: 'the prompt needs {{word}}',
+    });
+    assert.deepEqual(await runCase({ word: '!' }, steps(), call), {
+      ok: false,
+      code: 'PromptInvalid',
+      message: 'line 3: unknown helper "shout"',
+    });
     assert.equal(calls, 0);
   });
 
-  it('sends the request for the case\'s model and returns what came back', async () => {
+  it("sends the request for the case's model and returns what came back", async () => {
     const sent: string[] = [];
     const ran = await runCase({ word: 'hi' }, steps('meta.llama3-8b-instruct-v1:0'), async (request) => {
       sent.push(`${request.modelId}: ${JSON.stringify(request.messages)}`);
@@ -48,22 +63,50 @@ describe('the per-case runner (prompt tests and batch rows)', () => {
 describe('batch inference jobs: records, cost sample, S3 layout, remembered jobs', () => {
   it('renders each row into a record without the model id; a bad row stops the build with its row and line', async () => {
     const built = await buildJobRecords([row(0, { word: 'a' }), row(1, { word: 'b' })], steps(), 'rows.jsonl');
-    assert.deepEqual(built.lines.map((l) => JSON.parse(l) as unknown), [
-      { recordId: 'ROW00000001', modelInput: { messages: [{ role: 'user', content: [{ text: 'Say a' }] }], inferenceConfig: { maxTokens: 64 } } },
-      { recordId: 'ROW00000002', modelInput: { messages: [{ role: 'user', content: [{ text: 'Say b' }] }], inferenceConfig: { maxTokens: 64 } } },
-    ]);
+    assert.deepEqual(
+      built.lines.map((l) => JSON.parse(l) as unknown),
+      [
+        {
+          recordId: 'ROW00000001',
+          modelInput: {
+            messages: [{ role: 'user', content: [{ text: 'Say a' }] }],
+            inferenceConfig: { maxTokens: 64 },
+          },
+        },
+        {
+          recordId: 'ROW00000002',
+          modelInput: {
+            messages: [{ role: 'user', content: [{ text: 'Say b' }] }],
+            inferenceConfig: { maxTokens: 64 },
+          },
+        },
+      ],
+    );
     assert.equal(built.maxTokens, 64);
-    await assert.rejects(buildJobRecords([row(0, { word: 'a' }), row(1, {})], steps(), 'rows.jsonl'), /Row 2 \(line 3\) cannot be sent: the prompt needs \{\{word\}\}/);
-    await assert.rejects(buildJobRecords([row(0, { word: '!' })], steps(), 'rows.jsonl'), /Row 1 \(line 2\) does not render: line 3: unknown helper/);
+    await assert.rejects(
+      buildJobRecords([row(0, { word: 'a' }), row(1, {})], steps(), 'rows.jsonl'),
+      /Row 2 \(line 3\) cannot be sent: the prompt needs \{\{word\}\}/,
+    );
+    await assert.rejects(
+      buildJobRecords([row(0, { word: '!' })], steps(), 'rows.jsonl'),
+      /Row 1 \(line 2\) does not render: line 3: unknown helper/,
+    );
   });
 
   it('a secret in a row is found before upload, and named by row and line', async () => {
     const leaked = row(4, { word: 'my key is AKIAQWERTYUIOPASDFGH and wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY' });
-    await assert.rejects(buildJobRecords([leaked], steps(), 'rows.jsonl'), (err: Error) => /Not uploaded: a .*AWS.* was found in row 5 \(rows\.jsonl:6\)/i.test(err.message));
+    await assert.rejects(buildJobRecords([leaked], steps(), 'rows.jsonl'), (err: Error) =>
+      /Not uploaded: a .*AWS.* was found in row 5 \(rows\.jsonl:6\)/i.test(err.message),
+    );
   });
 
   it('the cost sample stands for the readable rows, less the share that would be refused', async () => {
-    const survey: RowSurvey = { count: 12, readable: 10, keys: new Set(['word']), sample: [row(0, { word: 'a' }), row(1, {}), row(2, { word: 'bb' }), row(3, { word: 'ccc' })] };
+    const survey: RowSurvey = {
+      count: 12,
+      readable: 10,
+      keys: new Set(['word']),
+      sample: [row(0, { word: 'a' }), row(1, {}), row(2, { word: 'bb' }), row(3, { word: 'ccc' })],
+    };
     const sample = await sampleRequests(survey, steps());
     assert.deepEqual(sample && { calls: sample.calls, maxTokens: sample.maxTokens }, { calls: 8, maxTokens: 64 });
     assert.ok(sample && sample.averageChars > 0);
@@ -80,20 +123,38 @@ describe('batch inference jobs: records, cost sample, S3 layout, remembered jobs
     });
     assert.equal(jobLayout('s3://my-bucket', 'j')?.inputKey, 'j/input/records.jsonl');
     assert.equal(jobLayout('https://my-bucket/x', 'j'), undefined);
-    assert.deepEqual(resultsLocation('s3://my-bucket/batch/j/output/', 'arn:aws:bedrock:us-east-1:1:model-invocation-job/abc123'), { bucket: 'my-bucket', prefix: 'batch/j/output/abc123/' });
+    assert.deepEqual(
+      resultsLocation('s3://my-bucket/batch/j/output/', 'arn:aws:bedrock:us-east-1:1:model-invocation-job/abc123'),
+      { bucket: 'my-bucket', prefix: 'batch/j/output/abc123/' },
+    );
     assert.equal(resultsLocation(undefined, 'arn'), undefined);
     assert.ok(isResultKey('p/abc/records.jsonl.out'));
     assert.ok(!isResultKey('p/abc/manifest.json.out'));
-    assert.equal(jobNameFor('ticket classifier.prompt', new Date('2026-12-01T10:20:30.456Z')), 'ticket-classifier-20261201102030');
+    assert.equal(
+      jobNameFor('ticket classifier.prompt', new Date('2026-12-01T10:20:30.456Z')),
+      'ticket-classifier-20261201102030',
+    );
   });
 
   it('remembers the jobs it started, newest first, bounded, and ignores what it cannot read', async () => {
     const data = new Map<string, unknown>();
-    const store = new BatchJobStore({ get: <T>(k: string, d: T) => (data.has(k) ? (data.get(k) as T) : d), update: async (k, v) => void data.set(k, v) });
-    const rec = (n: number): BatchJobRecord => ({ jobArn: `arn:job/${n}`, promptUri: 'file:///p.prompt', dataPath: '/d.jsonl', outputPath: `/o${n}.jsonl`, modelId: 'm' });
+    const store = new BatchJobStore({
+      get: <T>(k: string, d: T) => (data.has(k) ? (data.get(k) as T) : d),
+      update: async (k, v) => void data.set(k, v),
+    });
+    const rec = (n: number): BatchJobRecord => ({
+      jobArn: `arn:job/${n}`,
+      promptUri: 'file:///p.prompt',
+      dataPath: '/d.jsonl',
+      outputPath: `/o${n}.jsonl`,
+      modelId: 'm',
+    });
     for (let n = 0; n < MAX_REMEMBERED_JOBS + 5; n++) await store.remember(rec(n));
     assert.equal(store.recordFor('arn:job/0'), undefined, 'the oldest are forgotten');
-    assert.equal(store.recordFor(`arn:job/${MAX_REMEMBERED_JOBS + 4}`)?.outputPath, `/o${MAX_REMEMBERED_JOBS + 4}.jsonl`);
+    assert.equal(
+      store.recordFor(`arn:job/${MAX_REMEMBERED_JOBS + 4}`)?.outputPath,
+      `/o${MAX_REMEMBERED_JOBS + 4}.jsonl`,
+    );
     await store.remember({ ...rec(100), outputPath: '/again.jsonl' });
     assert.equal(store.recordFor('arn:job/100')?.outputPath, '/again.jsonl', 'one record per job, the latest');
     assert.equal((data.get('batchJobs') as unknown[]).length, MAX_REMEMBERED_JOBS);

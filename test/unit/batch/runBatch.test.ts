@@ -8,10 +8,20 @@ import { elementLines, readRows, rowsOfText, surveyRows, type BatchRow } from '.
 import { partialPathFor, runBatch, type BatchOutputLine } from '../../../src/batch/runBatch';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-batch-'));
-const readJsonl = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as BatchOutputLine);
-const rowsOf = (n: number): BatchRow[] => Array.from({ length: n }, (_, i) => ({ index: i, line: i + 1, input: { q: `question ${i}` } }));
+const readJsonl = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as BatchOutputLine);
+const rowsOf = (n: number): BatchRow[] =>
+  Array.from({ length: n }, (_, i) => ({ index: i, line: i + 1, input: { q: `question ${i}` } }));
 const noSleep = async () => undefined;
-const answer = (row: BatchRow): BatchOutputLine => ({ row: row.index, input: row.input, modelId: 'm', output: `answer ${row.index}` });
+const answer = (row: BatchRow): BatchOutputLine => ({
+  row: row.index,
+  input: row.input,
+  modelId: 'm',
+  output: `answer ${row.index}`,
+});
 
 describe('batch runs', () => {
   it('reads JSONL and CSV rows, and reports a bad line as a row with a problem', async () => {
@@ -24,13 +34,25 @@ describe('batch runs', () => {
     assert.match(rows[2].problem ?? '', /line 4 is not a JSON object/);
     writeFileSync(path.join(dir, 'in.csv'), '\ufeffq,lang\n"hello, world",en\n"two\nlines",fr\n');
     const csv = await readRows(path.join(dir, 'in.csv'));
-    assert.deepEqual(csv.map((r) => r.input), [{ q: 'hello, world', lang: 'en' }, { q: 'two\nlines', lang: 'fr' }]);
+    assert.deepEqual(
+      csv.map((r) => r.input),
+      [
+        { q: 'hello, world', lang: 'en' },
+        { q: 'two\nlines', lang: 'fr' },
+      ],
+    );
   });
 
   it('a byte order mark, a bad header, extra cells and multi-line rows are said, with the right line', async () => {
     const dir = tmp();
     writeFileSync(path.join(dir, 'bom.jsonl'), '\ufeff{"q":"first"}\n{"q":"second"}\n');
-    assert.deepEqual((await readRows(path.join(dir, 'bom.jsonl'))).map((r) => [r.input, r.problem]), [[{ q: 'first' }, undefined], [{ q: 'second' }, undefined]]);
+    assert.deepEqual(
+      (await readRows(path.join(dir, 'bom.jsonl'))).map((r) => [r.input, r.problem]),
+      [
+        [{ q: 'first' }, undefined],
+        [{ q: 'second' }, undefined],
+      ],
+    );
     writeFileSync(path.join(dir, 'bom.json'), '\ufeff[{"q":"a"}]');
     assert.deepEqual((await readRows(path.join(dir, 'bom.json')))[0].input, { q: 'a' });
     writeFileSync(path.join(dir, 'dup.csv'), 'q,lang,q\n1,2,3\n');
@@ -60,13 +82,19 @@ describe('batch runs', () => {
       assert.deepEqual(fromText, fromFile, name);
     }
     const json = await readRows(path.join(dir, 'c.json'));
-    assert.deepEqual(json.map((r) => r.line), [2, 3, 6]);
+    assert.deepEqual(
+      json.map((r) => r.line),
+      [2, 3, 6],
+    );
     assert.match(json[2].problem ?? '', /line 6 is not a JSON object/);
     assert.equal(json[2].reason, 'Not a JSON object');
     assert.deepEqual(elementLines('[{"a":[1,2]},{"b":{"c":"]"}}, "x"]', 3), [1, 1, 1]);
     const single: BatchRow[] = [];
     for await (const r of rowsOfText('{"q":"alone"}', 'one.json')) single.push(r);
-    assert.deepEqual(single.map((r) => r.input), [{ q: 'alone' }]);
+    assert.deepEqual(
+      single.map((r) => r.input),
+      [{ q: 'alone' }],
+    );
   });
 
   it('streams the rows: only a bounded window is read ahead of the calls, and the output is still in order', async () => {
@@ -96,13 +124,24 @@ describe('batch runs', () => {
     });
     assert.equal(result.complete, true);
     assert.ok(mostAhead <= 4 * 2 + 1, `read ${mostAhead} rows ahead of the answers`);
-    assert.deepEqual(readJsonl(output).map((l) => l.row), Array.from({ length: 500 }, (_, i) => i));
+    assert.deepEqual(
+      readJsonl(output).map((l) => l.row),
+      Array.from({ length: 500 }, (_, i) => i),
+    );
     // surveyRows keeps a bounded sample and the keys, not the rows.
-    writeFileSync(path.join(dir, 'many.jsonl'), Array.from({ length: 5000 }, (_, i) => JSON.stringify({ q: `row ${i}`, ...(i === 4000 ? { late: 1 } : {}) })).join('\n'));
+    writeFileSync(
+      path.join(dir, 'many.jsonl'),
+      Array.from({ length: 5000 }, (_, i) =>
+        JSON.stringify({ q: `row ${i}`, ...(i === 4000 ? { late: 1 } : {}) }),
+      ).join('\n'),
+    );
     const survey = await surveyRows(path.join(dir, 'many.jsonl'));
     assert.equal(survey.count, 5000);
     assert.equal(survey.sample.length, 50);
-    assert.ok(survey.sample.some((r) => r.index > 2500), 'the sample spreads over the file');
+    assert.ok(
+      survey.sample.some((r) => r.index > 2500),
+      'the sample spreads over the file',
+    );
     assert.deepEqual([...survey.keys].sort(), ['late', 'q']);
   });
 
@@ -126,7 +165,10 @@ describe('batch runs', () => {
     assert.equal(result.complete, true);
     assert.ok(most <= 4 && most >= 2, `in flight at most ${most}`);
     const lines = readJsonl(output);
-    assert.deepEqual(lines.map((l) => l.row), Array.from({ length: 50 }, (_, i) => i));
+    assert.deepEqual(
+      lines.map((l) => l.row),
+      Array.from({ length: 50 }, (_, i) => i),
+    );
     assert.equal(lines[7].output, 'answer 7');
     assert.equal(existsSync(partialPathFor(output)), false);
   });
@@ -142,7 +184,10 @@ describe('batch runs', () => {
       concurrency: 8,
       limiter,
       // The first 30 calls are throttled.
-      invoke: async (row) => (++calls <= 30 ? { row: row.index, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'slow down' } } : answer(row)),
+      invoke: async (row) =>
+        ++calls <= 30
+          ? { row: row.index, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'slow down' } }
+          : answer(row),
     });
     assert.equal(result.complete, true);
     assert.equal(result.failed, 0);
@@ -159,7 +204,10 @@ describe('batch runs', () => {
       outputPath: path.join(dir, 'out.jsonl'),
       concurrency: 2,
       limiter: new AdaptiveLimiter({ maxConcurrency: 2, maxRetries: 2, sleep: noSleep }),
-      invoke: async (row) => (row.index === 1 ? { row: 1, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'slow down' } } : answer(row)),
+      invoke: async (row) =>
+        row.index === 1
+          ? { row: 1, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'slow down' } }
+          : answer(row),
     });
     assert.equal(result.complete, true);
     assert.equal(result.failed, 1);
@@ -179,7 +227,8 @@ describe('batch runs', () => {
       limiter: new AdaptiveLimiter({ maxConcurrency: 1, maxRetries: 0, sleep: noSleep }),
       invoke: async (row) => {
         if (row.index === 9) abort.abort();
-        if (row.index === 3) return { row: 3, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'x' } };
+        if (row.index === 3)
+          return { row: 3, input: row.input, modelId: 'm', error: { code: 'Throttled', message: 'x' } };
         return answer(row);
       },
     });
@@ -188,19 +237,41 @@ describe('batch runs', () => {
     assert.equal(existsSync(output), false, 'no output file until every row is done');
     assert.ok(existsSync(partialPathFor(output)));
     const sent: number[] = [];
-    const second = await runBatch({ rows: rowsOf(20), modelId: 'm', outputPath: output, concurrency: 2, invoke: async (row) => (sent.push(row.index), answer(row)) });
+    const second = await runBatch({
+      rows: rowsOf(20),
+      modelId: 'm',
+      outputPath: output,
+      concurrency: 2,
+      invoke: async (row) => (sent.push(row.index), answer(row)),
+    });
     assert.equal(second.complete, true);
     assert.equal(second.resumed, 9, 'rows 0-9 (row 9 answered as the cancel came) minus the throttled row 3');
-    assert.deepEqual(sent.sort((a, b) => a - b), [3, ...Array.from({ length: 10 }, (_, i) => i + 10)]);
+    assert.deepEqual(
+      sent.sort((a, b) => a - b),
+      [3, ...Array.from({ length: 10 }, (_, i) => i + 10)],
+    );
     assert.equal(readJsonl(output).length, 20);
   });
 
   it('does not resume lines of another model or changed input', async () => {
     const dir = tmp();
     const output = path.join(dir, 'out.jsonl');
-    writeFileSync(partialPathFor(output), [JSON.stringify({ row: 0, input: { q: 'question 0' }, modelId: 'other', output: 'x' }), JSON.stringify({ row: 1, input: { q: 'changed' }, modelId: 'm', output: 'x' }), JSON.stringify({ row: 2, input: { q: 'question 2' }, modelId: 'm', output: 'kept' })].join('\n') + '\n{"row": 3, "inp');
+    writeFileSync(
+      partialPathFor(output),
+      [
+        JSON.stringify({ row: 0, input: { q: 'question 0' }, modelId: 'other', output: 'x' }),
+        JSON.stringify({ row: 1, input: { q: 'changed' }, modelId: 'm', output: 'x' }),
+        JSON.stringify({ row: 2, input: { q: 'question 2' }, modelId: 'm', output: 'kept' }),
+      ].join('\n') + '\n{"row": 3, "inp',
+    );
     const sent: number[] = [];
-    const result = await runBatch({ rows: rowsOf(4), modelId: 'm', outputPath: output, concurrency: 1, invoke: async (row) => (sent.push(row.index), answer(row)) });
+    const result = await runBatch({
+      rows: rowsOf(4),
+      modelId: 'm',
+      outputPath: output,
+      concurrency: 1,
+      invoke: async (row) => (sent.push(row.index), answer(row)),
+    });
     assert.deepEqual(sent, [0, 1, 3]);
     assert.equal(result.resumed, 1);
     assert.equal(readJsonl(output)[2].output, 'kept');
@@ -215,12 +286,23 @@ describe('batch runs', () => {
       modelId: 'm',
       outputPath: output,
       concurrency: 2,
-      invoke: async (row) => (++calls > 5 ? { row: row.index, input: row.input, modelId: 'm', error: { code: 'NoCredentials', message: 'No AWS credentials found' } } : answer(row)),
+      invoke: async (row) =>
+        ++calls > 5
+          ? {
+              row: row.index,
+              input: row.input,
+              modelId: 'm',
+              error: { code: 'NoCredentials', message: 'No AWS credentials found' },
+            }
+          : answer(row),
     });
     assert.equal(result.complete, false);
     assert.equal(result.fatal?.code, 'NoCredentials');
     assert.ok(calls < 10, `stopped after ${calls} calls`);
-    assert.equal(readJsonl(partialPathFor(output)).every((l) => !l.error), true);
+    assert.equal(
+      readJsonl(partialPathFor(output)).every((l) => !l.error),
+      true,
+    );
   });
 
   it('an endpoint where nothing answers (or that never answers) stops the run instead of failing every row', async () => {
@@ -232,7 +314,15 @@ describe('batch runs', () => {
         modelId: 'm',
         outputPath: path.join(dir, 'out.jsonl'),
         concurrency: 2,
-        invoke: async (row) => (++calls, { row: row.index, input: row.input, modelId: 'm', error: { code, message: 'Nothing answers at the Bedrock endpoint 127.0.0.1:9 (connection refused).' } }),
+        invoke: async (row) => (
+          ++calls,
+          {
+            row: row.index,
+            input: row.input,
+            modelId: 'm',
+            error: { code, message: 'Nothing answers at the Bedrock endpoint 127.0.0.1:9 (connection refused).' },
+          }
+        ),
       });
       assert.equal(result.fatal?.code, code);
       assert.equal(result.complete, false);
@@ -242,9 +332,18 @@ describe('batch runs', () => {
 
   it('writes a bad input row as an error line without calling the model', async () => {
     const dir = tmp();
-    const rows: BatchRow[] = [{ index: 0, line: 1, input: {}, problem: 'line 1 is not valid JSON' }, ...rowsOf(2).map((r) => ({ ...r, index: r.index + 1 }))];
+    const rows: BatchRow[] = [
+      { index: 0, line: 1, input: {}, problem: 'line 1 is not valid JSON' },
+      ...rowsOf(2).map((r) => ({ ...r, index: r.index + 1 })),
+    ];
     let calls = 0;
-    await runBatch({ rows, modelId: 'm', outputPath: path.join(dir, 'o.jsonl'), concurrency: 1, invoke: async (row) => (calls++, answer(row)) });
+    await runBatch({
+      rows,
+      modelId: 'm',
+      outputPath: path.join(dir, 'o.jsonl'),
+      concurrency: 1,
+      invoke: async (row) => (calls++, answer(row)),
+    });
     assert.equal(calls, 2);
     assert.equal(readJsonl(path.join(dir, 'o.jsonl'))[0].error?.code, 'InvalidRow');
   });
@@ -254,7 +353,10 @@ describe('adaptive limiter', () => {
   it('retries a passing failure (service unavailable) without lowering the concurrency', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, sleep: noSleep });
     let n = 0;
-    const result = await limiter.run(async () => ++n, (x) => (x <= 2 ? retryFor('ServiceUnavailable') : retryFor(undefined)));
+    const result = await limiter.run(
+      async () => ++n,
+      (x) => (x <= 2 ? retryFor('ServiceUnavailable') : retryFor(undefined)),
+    );
     assert.equal(result, 3);
     assert.equal(limiter.stats.transient, 2);
     assert.equal(limiter.stats.throttled, 0);
@@ -265,16 +367,33 @@ describe('adaptive limiter', () => {
   it('grows back to the chosen concurrency after throttling stops', async () => {
     const limiter = new AdaptiveLimiter({ maxConcurrency: 4, sleep: noSleep });
     let n = 0;
-    await limiter.run(async () => ++n, (x) => (x <= 3 ? 'throttled' : undefined));
+    await limiter.run(
+      async () => ++n,
+      (x) => (x <= 3 ? 'throttled' : undefined),
+    );
     assert.equal(limiter.stats.lowestConcurrency, 1);
-    for (let i = 0; i < 20; i++) await limiter.run(async () => 0, () => undefined);
+    for (let i = 0; i < 20; i++)
+      await limiter.run(
+        async () => 0,
+        () => undefined,
+      );
     assert.equal(limiter.concurrency, 4);
   });
 });
 
 describe('batch inference records', () => {
   it('turns a Converse request into a record without modelId and with bytes as base64', () => {
-    const line = JSON.parse(toBatchRecord(4, { modelId: 'x', messages: [{ role: 'user', content: [{ text: 'hi' }, { image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }] }] }));
+    const line = JSON.parse(
+      toBatchRecord(4, {
+        modelId: 'x',
+        messages: [
+          {
+            role: 'user',
+            content: [{ text: 'hi' }, { image: { format: 'png', source: { bytes: new Uint8Array([1, 2, 3]) } } }],
+          },
+        ],
+      }),
+    );
     assert.equal(line.recordId, 'ROW00000005');
     assert.equal(line.modelInput.modelId, undefined);
     assert.equal(line.modelInput.messages[0].content[1].image.source.bytes, 'AQID');
@@ -284,11 +403,32 @@ describe('batch inference records', () => {
   it('maps the job output back to rows, in order, and reports rows the job did not return', () => {
     const rows = rowsOf(3);
     const out = [
-      JSON.stringify({ recordId: 'ROW00000002', modelInput: {}, modelOutput: { output: { message: { content: [{ text: 'two' }] } }, stopReason: 'end_turn', usage: { inputTokens: 10, outputTokens: 2, totalTokens: 12 } } }),
-      JSON.stringify({ recordId: 'ROW00000001', modelInput: {}, error: { errorCode: 400, errorMessage: 'bad record' } }),
+      JSON.stringify({
+        recordId: 'ROW00000002',
+        modelInput: {},
+        modelOutput: {
+          output: { message: { content: [{ text: 'two' }] } },
+          stopReason: 'end_turn',
+          usage: { inputTokens: 10, outputTokens: 2, totalTokens: 12 },
+        },
+      }),
+      JSON.stringify({
+        recordId: 'ROW00000001',
+        modelInput: {},
+        error: { errorCode: 400, errorMessage: 'bad record' },
+      }),
     ].join('\n');
-    const lines = outputLinesFromJob(out, rows, 'anthropic.claude-3-haiku-20240307-v1:0', { source: 't', sourceDate: 'd', models: { 'anthropic.claude-3-haiku-20240307-v1:0': { input: 1, output: 1 } } }, 'PartiallyCompleted');
-    assert.deepEqual(lines.map((l) => l.row), [0, 1, 2]);
+    const lines = outputLinesFromJob(
+      out,
+      rows,
+      'anthropic.claude-3-haiku-20240307-v1:0',
+      { source: 't', sourceDate: 'd', models: { 'anthropic.claude-3-haiku-20240307-v1:0': { input: 1, output: 1 } } },
+      'PartiallyCompleted',
+    );
+    assert.deepEqual(
+      lines.map((l) => l.row),
+      [0, 1, 2],
+    );
     assert.equal(lines[0].error?.message, 'bad record');
     assert.equal(lines[1].output, 'two');
     assert.equal(lines[1].costUsd, 0.006, 'half the on-demand price of 12 tokens at $1/1k');

@@ -7,18 +7,34 @@ import { effectiveProfile, normalizeSettings, sessionKey } from '../../../src/be
 import { redact } from '../../../src/shared/logger';
 
 describe('AWS profiles and settings', () => {
-  it('lists profiles from config and credentials the way the CLI does (read by the SDK\'s own loader)', async () => {
+  it("lists profiles from config and credentials the way the CLI does (read by the SDK's own loader)", async () => {
     const config = [
-      '[default]', 'region = us-east-1 ; inline comment', '',
+      '[default]',
+      'region = us-east-1 ; inline comment',
+      '',
       '# a comment line',
-      '[profile dev-sso]', 'sso_session = corp', 'region = us-west-2', '',
-      '[sso-session corp]', 'sso_start_url = https://x.awsapps.com/start', '',
-      '[services local]', 'bedrock =', '  endpoint_url = http://127.0.0.1:1', '',
-      '[profile tool]', 'credential_process = /usr/bin/creds', '',
-      '[profile admin]', 'role_arn = arn:aws:iam::1:role/Admin', 'source_profile = default',
-      '[not-a-profile]', 'region = eu-west-1',
+      '[profile dev-sso]',
+      'sso_session = corp',
+      'region = us-west-2',
+      '',
+      '[sso-session corp]',
+      'sso_start_url = https://x.awsapps.com/start',
+      '',
+      '[services local]',
+      'bedrock =',
+      '  endpoint_url = http://127.0.0.1:1',
+      '',
+      '[profile tool]',
+      'credential_process = /usr/bin/creds',
+      '',
+      '[profile admin]',
+      'role_arn = arn:aws:iam::1:role/Admin',
+      'source_profile = default',
+      '[not-a-profile]',
+      'region = eu-west-1',
     ].join('\n');
-    const credentials = '[default]\naws_access_key_id = AKIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n[ci]\naws_access_key_id = AKIAYYYYYYYYYYYYYYYY\n';
+    const credentials =
+      '[default]\naws_access_key_id = AKIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n[ci]\naws_access_key_id = AKIAYYYYYYYYYYYYYYYY\n';
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-aws-'));
     const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
     try {
@@ -28,8 +44,14 @@ describe('AWS profiles and settings', () => {
       process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
       const profiles = await readProfiles();
       // `[not-a-profile]` in the config file is not a profile to the CLI (it needs the `profile ` prefix).
-      assert.deepEqual(profiles.map((p) => p.name), ['default', 'admin', 'ci', 'dev-sso', 'tool']);
-      assert.deepEqual(profiles.map((p) => p.kind), ['static', 'role', 'static', 'sso', 'credential_process']);
+      assert.deepEqual(
+        profiles.map((p) => p.name),
+        ['default', 'admin', 'ci', 'dev-sso', 'tool'],
+      );
+      assert.deepEqual(
+        profiles.map((p) => p.kind),
+        ['static', 'role', 'static', 'sso', 'credential_process'],
+      );
       assert.equal(profiles.find((p) => p.name === 'dev-sso')?.region, 'us-west-2');
       assert.equal(profiles[0].region, 'us-east-1');
       assert.equal(profiles[0].source, 'both');
@@ -37,7 +59,10 @@ describe('AWS profiles and settings', () => {
       await fs.appendFile(path.join(dir, 'credentials'), '[fresh]\naws_access_key_id = AKIAZZZZZZZZZZZZZZZZ\n');
       assert.ok((await readProfiles()).some((p) => p.name === 'fresh'));
     } finally {
-      for (const [key, value] of [['AWS_CONFIG_FILE', saved.config], ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials]] as const) {
+      for (const [key, value] of [
+        ['AWS_CONFIG_FILE', saved.config],
+        ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials],
+      ] as const) {
         if (value === undefined) delete process.env[key];
         else process.env[key] = value;
       }
@@ -46,7 +71,11 @@ describe('AWS profiles and settings', () => {
   });
 
   it('empty settings mean the AWS defaults', () => {
-    assert.deepEqual(normalizeSettings({ profile: ' ', region: '', endpoint: undefined }), { profile: undefined, region: undefined, endpoint: undefined });
+    assert.deepEqual(normalizeSettings({ profile: ' ', region: '', endpoint: undefined }), {
+      profile: undefined,
+      region: undefined,
+      endpoint: undefined,
+    });
     assert.equal(effectiveProfile({}, { AWS_PROFILE: 'team' }), 'team');
     assert.equal(effectiveProfile({ profile: 'mine' }, { AWS_PROFILE: 'team' }), 'mine');
     assert.equal(effectiveProfile({}, {}), 'default');
@@ -55,7 +84,8 @@ describe('AWS profiles and settings', () => {
   });
 
   it('redacts keys, secrets, tokens and signatures before they reach a log', () => {
-    const text = 'key AKIAIOSFODNN7EXAMPLE secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" Authorization: AWS4-HMAC-SHA256 Credential=AKIA/2024/us-east-1';
+    const text =
+      'key AKIAIOSFODNN7EXAMPLE secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" Authorization: AWS4-HMAC-SHA256 Credential=AKIA/2024/us-east-1';
     const out = redact(text);
     assert.doesNotMatch(out, /IOSFODNN7EXAMPLE|wJalrXUtnFEMI|Credential=/);
     assert.match(out, /AKIA\*+/);

@@ -1,10 +1,21 @@
 import assert from 'node:assert/strict';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { consumeStream } from '../../../src/bedrock/stream';
-import { estimateCost, estimateRun, formatEstimate, formatUsd, priceFor, requestChars, type PriceTable } from '../../../src/bedrock/pricing';
+import {
+  estimateCost,
+  estimateRun,
+  formatEstimate,
+  formatUsd,
+  priceFor,
+  requestChars,
+  type PriceTable,
+} from '../../../src/bedrock/pricing';
 import { TextBatcher } from '../../../src/shared/batcher';
 
-async function* events(list: ConverseStreamOutput[], opts: { throwAfter?: Error } = {}): AsyncGenerator<ConverseStreamOutput> {
+async function* events(
+  list: ConverseStreamOutput[],
+  opts: { throwAfter?: Error } = {},
+): AsyncGenerator<ConverseStreamOutput> {
   for (const e of list) {
     await Promise.resolve();
     yield e;
@@ -12,19 +23,44 @@ async function* events(list: ConverseStreamOutput[], opts: { throwAfter?: Error 
   if (opts.throwAfter) throw opts.throwAfter;
 }
 
-const delta = (text: string): ConverseStreamOutput => ({ contentBlockDelta: { contentBlockIndex: 0, delta: { text } } });
+const delta = (text: string): ConverseStreamOutput => ({
+  contentBlockDelta: { contentBlockIndex: 0, delta: { text } },
+});
 const stop: ConverseStreamOutput = { messageStop: { stopReason: 'end_turn' } };
-const meta: ConverseStreamOutput = { metadata: { usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7, cacheReadInputTokens: 3 }, metrics: { latencyMs: 12 } } };
+const meta: ConverseStreamOutput = {
+  metadata: {
+    usage: { inputTokens: 5, outputTokens: 2, totalTokens: 7, cacheReadInputTokens: 3 },
+    metrics: { latencyMs: 12 },
+  },
+};
 
 function opts(signal = new AbortController().signal, abort: () => void = () => undefined, stallTimeoutMs = 1000) {
   let t = 0;
-  return { signal, stallTimeoutMs, startedAt: 0, now: () => (t += 10), errorContext: { operation: 'run', modelId: 'm' }, abort };
+  return {
+    signal,
+    stallTimeoutMs,
+    startedAt: 0,
+    now: () => (t += 10),
+    errorContext: { operation: 'run', modelId: 'm' },
+    abort,
+  };
 }
 
 describe('consuming a Converse stream', () => {
   it('collects text, usage, stop reason and timings', async () => {
     const seen: string[] = [];
-    const o = await consumeStream(events([{ messageStart: { role: 'assistant' } }, delta('Hel'), delta('lo'), { contentBlockStop: { contentBlockIndex: 0 } }, stop, meta]), { onText: (t) => seen.push(t) }, opts());
+    const o = await consumeStream(
+      events([
+        { messageStart: { role: 'assistant' } },
+        delta('Hel'),
+        delta('lo'),
+        { contentBlockStop: { contentBlockIndex: 0 } },
+        stop,
+        meta,
+      ]),
+      { onText: (t) => seen.push(t) },
+      opts(),
+    );
     assert.equal(o.status, 'complete');
     assert.equal(o.text, 'Hello');
     assert.deepEqual(seen, ['Hel', 'lo']);
@@ -73,7 +109,11 @@ describe('consuming a Converse stream', () => {
       yield delta('a');
       await new Promise((resolve) => ac.signal.addEventListener('abort', resolve));
     }
-    const o = await consumeStream(stalled(), {}, opts(ac.signal, () => ac.abort(), 30));
+    const o = await consumeStream(
+      stalled(),
+      {},
+      opts(ac.signal, () => ac.abort(), 30),
+    );
     assert.equal(o.status, 'failed');
     assert.equal(o.error?.code, 'StreamStalled');
     assert.equal(o.text, 'a');
@@ -107,16 +147,26 @@ describe('batching editor edits', () => {
 });
 
 describe('cost estimates', () => {
-  const table: PriceTable = { source: 'test table', sourceDate: '2026-01-01', models: { 'amazon.nova-lite-v1:0': { input: 0.001, output: 0.002 } } };
+  const table: PriceTable = {
+    source: 'test table',
+    sourceDate: '2026-01-01',
+    models: { 'amazon.nova-lite-v1:0': { input: 0.001, output: 0.002 } },
+  };
   it('prices base ids, profiles and context-length variants', () => {
     assert.equal(priceFor('us.amazon.nova-lite-v1:0', table)?.price.input, 0.001);
     assert.equal(priceFor('amazon.nova-lite-v1:0:300k', table)?.price.input, 0.001);
     assert.equal(priceFor('unknown.model', table), undefined);
   });
   it('uses overrides first, and counts cache tokens', () => {
-    const c = estimateCost('amazon.nova-lite-v1:0', { inputTokens: 1000, outputTokens: 1000, totalTokens: 2000 }, table);
+    const c = estimateCost(
+      'amazon.nova-lite-v1:0',
+      { inputTokens: 1000, outputTokens: 1000, totalTokens: 2000 },
+      table,
+    );
     assert.ok(Math.abs((c?.usd ?? 0) - 0.003) < 1e-12);
-    const o = estimateCost('amazon.nova-lite-v1:0', { inputTokens: 1000, outputTokens: 0, totalTokens: 1000 }, table, { 'amazon.nova-lite-v1:0': { input: 1, output: 1 } });
+    const o = estimateCost('amazon.nova-lite-v1:0', { inputTokens: 1000, outputTokens: 0, totalTokens: 1000 }, table, {
+      'amazon.nova-lite-v1:0': { input: 1, output: 1 },
+    });
     assert.equal(o?.usd, 1);
     assert.match(o?.source ?? '', /setting/);
     assert.equal(formatUsd(0.00345), '$0.00345');
@@ -128,7 +178,10 @@ describe('cost estimates', () => {
     assert.doesNotMatch(formatUsd(3e-12), /e/);
   });
   it('estimates a run before it is sent: input from the request text, output bounded by maxTokens', () => {
-    const chars = requestChars({ system: [{ text: 'a'.repeat(100) }], messages: [{ content: [{ text: 'b'.repeat(300) }, { image: {} }] }] });
+    const chars = requestChars({
+      system: [{ text: 'a'.repeat(100) }],
+      messages: [{ content: [{ text: 'b'.repeat(300) }, { image: {} }] }],
+    });
     assert.equal(chars, 400);
     const e = estimateRun('us.amazon.nova-lite-v1:0', 1000, chars, 200, table);
     assert.equal(e?.inputTokens, 100_000);
@@ -136,7 +189,10 @@ describe('cost estimates', () => {
     assert.ok(Math.abs((e?.inputUsd ?? 0) - 0.1) < 1e-12 && Math.abs((e?.maxUsd ?? 0) - 0.5) < 1e-12);
     assert.equal(formatEstimate(e!), '≈ $0.1000 to $0.5000');
     assert.equal(formatEstimate(e!, 0.5), '≈ $0.0500 to $0.2500');
-    assert.match(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 10, 400, undefined, table)!), /^at least \$0\.00100 \(no maxOutputTokens/);
+    assert.match(
+      formatEstimate(estimateRun('amazon.nova-lite-v1:0', 10, 400, undefined, table)!),
+      /^at least \$0\.00100 \(no maxOutputTokens/,
+    );
     assert.equal(estimateRun('unknown.model', 10, 400, 10, table), undefined);
     assert.equal(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 1, 12, 1, table)!), '≈ $0.000003 to $0.000005');
   });

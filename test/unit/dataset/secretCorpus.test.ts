@@ -7,7 +7,8 @@ import { redactSecretsDeep, scanSecretsDeep } from '../../../src/dataset/secretS
 import { rng } from '../../support/rng';
 
 const random = rng(27);
-const pickFrom = (alphabet: string, n: number) => Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
+const pickFrom = (alphabet: string, n: number) =>
+  Array.from({ length: n }, () => alphabet[Math.floor(random() * alphabet.length)]).join('');
 const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 const B64 = `${ALNUM}+/`;
@@ -29,37 +30,83 @@ const CLASSES: SecretClass[] = [
   { name: 'AWS secret key (secretKey)', key: 'secretKey', make: () => pickFrom(B64, 40) },
   { name: 'AWS session token', key: 'aws_session_token', make: () => `IQoJb3JpZ2luX2Vj${pickFrom(B64, 300)}` },
   { name: 'GitHub token', key: 'GITHUB_TOKEN', make: () => `ghp_${pickFrom(ALNUM, 36)}` },
-  { name: 'GitHub fine-grained token', key: 'token', make: () => `github_pat_${pickFrom(ALNUM, 22)}_${pickFrom(ALNUM, 59)}` },
+  {
+    name: 'GitHub fine-grained token',
+    key: 'token',
+    make: () => `github_pat_${pickFrom(ALNUM, 22)}_${pickFrom(ALNUM, 59)}`,
+  },
   { name: 'GitLab token', key: 'GITLAB_TOKEN', make: () => `glpat-${pickFrom(URLSAFE, 20)}` },
-  { name: 'Slack bot token', key: 'SLACK_TOKEN', make: () => `xoxb-${pickFrom('0123456789', 12)}-${pickFrom('0123456789', 13)}-${pickFrom(ALNUM, 24)}` },
-  { name: 'Slack webhook', key: 'webhook', make: () => `https://hooks.slack.com/services/T${pickFrom(UP, 8)}/B${pickFrom(UP, 10)}/${pickFrom(ALNUM, 24)}` },
+  {
+    name: 'Slack bot token',
+    key: 'SLACK_TOKEN',
+    make: () => `xoxb-${pickFrom('0123456789', 12)}-${pickFrom('0123456789', 13)}-${pickFrom(ALNUM, 24)}`,
+  },
+  {
+    name: 'Slack webhook',
+    key: 'webhook',
+    make: () => `https://hooks.slack.com/services/T${pickFrom(UP, 8)}/B${pickFrom(UP, 10)}/${pickFrom(ALNUM, 24)}`,
+  },
   { name: 'OpenAI key', key: 'OPENAI_API_KEY', make: () => `sk-${pickFrom(ALNUM, 20)}T3BlbkFJ${pickFrom(ALNUM, 20)}` },
-  { name: 'OpenAI project key', key: 'OPENAI_API_KEY', make: () => `sk-proj-${pickFrom(URLSAFE, 74)}T3BlbkFJ${pickFrom(URLSAFE, 74)}` },
+  {
+    name: 'OpenAI project key',
+    key: 'OPENAI_API_KEY',
+    make: () => `sk-proj-${pickFrom(URLSAFE, 74)}T3BlbkFJ${pickFrom(URLSAFE, 74)}`,
+  },
   { name: 'Anthropic key', key: 'ANTHROPIC_API_KEY', make: () => `sk-ant-api03-${pickFrom(URLSAFE, 93)}AA` },
   { name: 'npm token', key: '_authToken', make: () => `npm_${pickFrom(ALNUM, 36)}` },
-  { name: 'Azure storage key', key: 'connection', make: () => `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${pickFrom(B64, 86)}==;EndpointSuffix=core.windows.net` },
+  {
+    name: 'Azure storage key',
+    key: 'connection',
+    make: () =>
+      `DefaultEndpointsProtocol=https;AccountName=acme;AccountKey=${pickFrom(B64, 86)}==;EndpointSuffix=core.windows.net`,
+  },
   { name: 'Twilio API key', key: 'TWILIO_API_KEY', make: () => `SK${pickFrom(HEX, 32)}` },
   { name: 'SendGrid key', key: 'SENDGRID_API_KEY', make: () => `SG.${pickFrom(URLSAFE, 22)}.${pickFrom(URLSAFE, 43)}` },
   { name: 'Hugging Face token', key: 'HF_TOKEN', make: () => `hf_${pickFrom(ALNUM.slice(0, 52), 34)}` },
   { name: 'Google API key', key: 'GOOGLE_API_KEY', make: () => `AIza${pickFrom(URLSAFE, 34)}-` },
   { name: 'Stripe key', key: 'STRIPE_KEY', make: () => `sk_live_${pickFrom(ALNUM, 24)}` },
-  { name: 'JSON Web Token', key: 'id_token', make: () => `eyJhbGciOiJIUzI1NiJ9.eyJ${pickFrom(URLSAFE, 40)}.${pickFrom(URLSAFE, 43)}` },
+  {
+    name: 'JSON Web Token',
+    key: 'id_token',
+    make: () => `eyJhbGciOiJIUzI1NiJ9.eyJ${pickFrom(URLSAFE, 40)}.${pickFrom(URLSAFE, 43)}`,
+  },
   { name: 'password (.env style)', key: 'DB_PASSWORD', make: () => `${pickFrom(ALNUM, 10)}!${pickFrom(ALNUM, 4)}` },
   { name: 'password', key: 'password', make: () => pickFrom(ALNUM, 14) },
-  { name: 'Postgres URL with password', key: 'DATABASE_URL', make: () => `postgres://app:${pickFrom(ALNUM, 16)}@db.internal:5432/app` },
-  { name: 'Redis URL with password', key: 'REDIS_URL', make: () => `redis://:${pickFrom(ALNUM, 18)}@cache.internal:6379` },
+  {
+    name: 'Postgres URL with password',
+    key: 'DATABASE_URL',
+    make: () => `postgres://app:${pickFrom(ALNUM, 16)}@db.internal:5432/app`,
+  },
+  {
+    name: 'Redis URL with password',
+    key: 'REDIS_URL',
+    make: () => `redis://:${pickFrom(ALNUM, 18)}@cache.internal:6379`,
+  },
   // Services from gitleaks' default rule set: prefixed tokens, and "<service> key = <token>".
   { name: 'Algolia key', key: 'ALGOLIA_API_KEY', make: () => pickFrom('abcdef0123456789', 32) },
   { name: 'Datadog key', key: 'DD_API_KEY', make: () => pickFrom(HEX, 32) },
-  { name: 'Heroku key', key: 'HEROKU_API_KEY', make: () => `${pickFrom(HEX, 8)}-${pickFrom(HEX, 4)}-4${pickFrom(HEX, 3)}-a${pickFrom(HEX, 3)}-${pickFrom(HEX, 12)}` },
+  {
+    name: 'Heroku key',
+    key: 'HEROKU_API_KEY',
+    make: () =>
+      `${pickFrom(HEX, 8)}-${pickFrom(HEX, 4)}-4${pickFrom(HEX, 3)}-a${pickFrom(HEX, 3)}-${pickFrom(HEX, 12)}`,
+  },
   { name: 'Mailgun key', key: 'MAILGUN_API_KEY', make: () => `key-${pickFrom(HEX, 32)}` },
-  { name: 'Twitch secret', key: 'TWITCH_CLIENT_SECRET', make: () => pickFrom('abcdefghijklmnopqrstuvwxyz0123456789', 30) },
+  {
+    name: 'Twitch secret',
+    key: 'TWITCH_CLIENT_SECRET',
+    make: () => pickFrom('abcdefghijklmnopqrstuvwxyz0123456789', 30),
+  },
   { name: 'Okta token', key: 'OKTA_API_TOKEN', make: () => `00${pickFrom(URLSAFE, 40)}` },
   { name: 'DigitalOcean token', key: 'DO_TOKEN', make: () => `dop_v1_${pickFrom(HEX, 64)}` },
   { name: 'PyPI token', key: 'password', make: () => `pypi-AgEIcHlwaS5vcmc${pickFrom(URLSAFE, 70)}` },
   { name: 'Postman key', key: 'POSTMAN_KEY', make: () => `PMAK-${pickFrom(HEX, 24)}-${pickFrom(HEX, 34)}` },
   { name: 'Databricks token', key: 'DATABRICKS_TOKEN', make: () => `dapi${pickFrom(HEX, 32)}` },
-  { name: 'Telegram bot token', key: 'TELEGRAM_BOT', make: () => `${pickFrom('0123456789', 10)}:A${pickFrom(URLSAFE, 34)}` },
+  {
+    name: 'Telegram bot token',
+    key: 'TELEGRAM_BOT',
+    make: () => `${pickFrom('0123456789', 10)}:A${pickFrom(URLSAFE, 34)}`,
+  },
   { name: 'New Relic key', key: 'NEW_RELIC_KEY', make: () => `NRAK-${pickFrom(UP, 27)}` },
   { name: 'Doppler token', key: 'DOPPLER', make: () => `dp.pt.${pickFrom(ALNUM, 43)}` },
 ];
@@ -114,7 +161,8 @@ describe('secret scanner: a corpus of 40 classes in six formats', () => {
         // Found, and redaction leaves no long piece of the value behind.
         const secret = /AccountKey=([^;]+)/.exec(value)?.[1] ?? /:\/\/[^:]*:([^@]+)@/.exec(value)?.[1] ?? value;
         const leaked = secret.length >= 12 && redacted.includes(secret.slice(4, secret.length - 4).slice(0, 12));
-        if (found.length === 0 || leaked) missed.push(`${c.name} in ${format}${leaked ? ' (redaction leaked)' : ''}: ${JSON.stringify(text)}`);
+        if (found.length === 0 || leaked)
+          missed.push(`${c.name} in ${format}${leaked ? ' (redaction leaked)' : ''}: ${JSON.stringify(text)}`);
       }
     }
     const falsePositives: string[] = [];
@@ -123,16 +171,26 @@ describe('secret scanner: a corpus of 40 classes in six formats', () => {
       if (found.length > 0) falsePositives.push(`${n} → ${found.map((f) => f.kind).join(', ')}`);
     }
     const recall = (planted - missed.length) / planted;
-    console.log(`      secret scanner: recall ${(recall * 100).toFixed(1)}% (${planted - missed.length} of ${planted}), false positives ${falsePositives.length} of ${NEGATIVES.length} negatives`);
+    console.log(
+      `      secret scanner: recall ${(recall * 100).toFixed(1)}% (${planted - missed.length} of ${planted}), false positives ${falsePositives.length} of ${NEGATIVES.length} negatives`,
+    );
     assert.deepEqual(missed, []);
     assert.deepEqual(falsePositives, []);
   });
 
   it('stays linear on inputs that made the old patterns quadratic', () => {
-    for (const text of ['-eyJ'.repeat(40_000), `password=${'a'.repeat(200_000)}`, `${'A_'.repeat(80_000)}password`, 'eyJ'.repeat(50_000)]) {
+    for (const text of [
+      '-eyJ'.repeat(40_000),
+      `password=${'a'.repeat(200_000)}`,
+      `${'A_'.repeat(80_000)}password`,
+      'eyJ'.repeat(50_000),
+    ]) {
       const started = Date.now();
       findSecrets(text);
-      assert.ok(Date.now() - started < 5000, `no hang on ${JSON.stringify(text.slice(0, 12))}…: ${Date.now() - started} ms`);
+      assert.ok(
+        Date.now() - started < 5000,
+        `no hang on ${JSON.stringify(text.slice(0, 12))}…: ${Date.now() - started} ms`,
+      );
     }
   });
 });

@@ -13,7 +13,10 @@ const SNAP_DIR = path.join(ROOT, 'test', 'unit', 'language', 'grammar');
 const YAML_STANDIN = {
   scopeName: 'source.yaml',
   patterns: [
-    { match: '^\\s*([\\w.-]+)(:)', captures: { 1: { name: 'entity.name.tag.yaml' }, 2: { name: 'punctuation.separator.key-value.yaml' } } },
+    {
+      match: '^\\s*([\\w.-]+)(:)',
+      captures: { 1: { name: 'entity.name.tag.yaml' }, 2: { name: 'punctuation.separator.key-value.yaml' } },
+    },
     { match: '#.*$', name: 'comment.line.number-sign.yaml' },
   ],
 };
@@ -25,9 +28,16 @@ async function grammar(): Promise<textmate.IGrammar> {
     const wasm = readFileSync(path.join(ROOT, 'node_modules', 'vscode-oniguruma', 'release', 'onig.wasm'));
     await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
     registry = new textmate.Registry({
-      onigLib: Promise.resolve({ createOnigScanner: (s) => new oniguruma.OnigScanner(s), createOnigString: (s) => new oniguruma.OnigString(s) }),
+      onigLib: Promise.resolve({
+        createOnigScanner: (s) => new oniguruma.OnigScanner(s),
+        createOnigString: (s) => new oniguruma.OnigString(s),
+      }),
       loadGrammar: async (scope) => {
-        if (scope === 'source.dotprompt') return textmate.parseRawGrammar(readFileSync(path.join(ROOT, 'syntaxes', 'dotprompt.tmLanguage.json'), 'utf8'), 'dotprompt.tmLanguage.json');
+        if (scope === 'source.dotprompt')
+          return textmate.parseRawGrammar(
+            readFileSync(path.join(ROOT, 'syntaxes', 'dotprompt.tmLanguage.json'), 'utf8'),
+            'dotprompt.tmLanguage.json',
+          );
         if (scope === 'source.yaml') return YAML_STANDIN as unknown as textmate.IRawGrammar;
         return null;
       },
@@ -59,7 +69,9 @@ function render(tokens: { text: string; scopes: string[] }[]): string {
 
 describe('TextMate grammar', () => {
   it('hands the frontmatter to YAML and marks roles, helpers, partials and variables', async () => {
-    const tokens = await tokenize('---\nmodel: x\n---\n{{role "system"}}\nHi {{name}} {{> header}} {{media url="a.png"}}\n{{!-- note --}}\n{{#if x}}y{{/if}}\n');
+    const tokens = await tokenize(
+      '---\nmodel: x\n---\n{{role "system"}}\nHi {{name}} {{> header}} {{media url="a.png"}}\n{{!-- note --}}\n{{#if x}}y{{/if}}\n',
+    );
     const find = (text: string) => tokens.find((t) => t.text.trim() === text)?.scopes ?? [];
     assert.ok(find('model').includes('meta.embedded.block.frontmatter'));
     assert.ok(find('model').includes('entity.name.tag.yaml'));
@@ -85,7 +97,8 @@ describe('TextMate grammar', () => {
       const snap = path.join(SNAP_DIR, `${file}.snap`);
       // A missing snapshot fails (it would otherwise pass by writing itself); UPDATE_SNAPSHOTS=1 writes them.
       if (process.env.UPDATE_SNAPSHOTS === '1') writeFileSync(snap, actual);
-      else if (!existsSync(snap)) assert.fail(`missing snapshot ${snap}: run UPDATE_SNAPSHOTS=1 npm run test:unit and commit it`);
+      else if (!existsSync(snap))
+        assert.fail(`missing snapshot ${snap}: run UPDATE_SNAPSHOTS=1 npm run test:unit and commit it`);
       assert.equal(actual, readFileSync(snap, 'utf8'));
     });
   }

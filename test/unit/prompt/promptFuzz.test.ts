@@ -6,11 +6,55 @@ import path from 'node:path';
 import { analyzePrompt } from '../../../src/prompt/analyze';
 import { rng } from '../../support/rng';
 
-const FRAGMENTS = ['---', '\n', '{{', '}}', '{{#if x}}', '{{/if}}', '{{/each}}', '{{role "user"}}', '{{role "model"}}', '{{media url="a.png"}}', '{{> p}}', ': ', '- ', '  ', 'model: x', 'config:', 'temperature: 2', '"', "'", '[', ']', '{', '}', '\\', '\t', '#', '&a', '*a', '!!binary', '\u0000', '\uFFFF', '😀', '{{!--', '--}}', '{{{', '}}}', '~', 'input:\n  schema:\n    a: string', 'bedrock.guardrail:', 'tools: [x]', '\r\n'];
+const FRAGMENTS = [
+  '---',
+  '\n',
+  '{{',
+  '}}',
+  '{{#if x}}',
+  '{{/if}}',
+  '{{/each}}',
+  '{{role "user"}}',
+  '{{role "model"}}',
+  '{{media url="a.png"}}',
+  '{{> p}}',
+  ': ',
+  '- ',
+  '  ',
+  'model: x',
+  'config:',
+  'temperature: 2',
+  '"',
+  "'",
+  '[',
+  ']',
+  '{',
+  '}',
+  '\\',
+  '\t',
+  '#',
+  '&a',
+  '*a',
+  '!!binary',
+  '\u0000',
+  '\uFFFF',
+  '😀',
+  '{{!--',
+  '--}}',
+  '{{{',
+  '}}}',
+  '~',
+  'input:\n  schema:\n    a: string',
+  'bedrock.guardrail:',
+  'tools: [x]',
+  '\r\n',
+];
 
 function examples(): string[] {
   const dir = path.join(__dirname, '..', '..', '..', '..', 'examples');
-  return readdirSync(dir).filter((f) => f.endsWith('.prompt')).map((f) => readFileSync(path.join(dir, f), 'utf8'));
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.prompt'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'));
 }
 
 describe('prompt analysis fuzz', () => {
@@ -40,7 +84,10 @@ describe('prompt analysis fuzz', () => {
       const internal = analysis.problems.find((p) => p.code === 'internal');
       assert.equal(internal, undefined, `case ${i}: ${internal?.message}\n${JSON.stringify(text)}`);
       for (const p of analysis.problems) {
-        assert.ok(p.range.start.line >= 0 && p.range.end.line >= p.range.start.line, `case ${i}: bad range ${JSON.stringify(p.range)}`);
+        assert.ok(
+          p.range.start.line >= 0 && p.range.end.line >= p.range.start.line,
+          `case ${i}: bad range ${JSON.stringify(p.range)}`,
+        );
         assert.ok(p.message.length > 0);
       }
     }
@@ -84,19 +131,45 @@ describe('template parsed in cached pieces', () => {
 
   it('after an edit in the last turn, matches a fresh whole analysis', () => {
     let text = '---\nmodel: m\ninput:\n  schema:\n    q: string\n---\n';
-    for (let i = 0; i < 300; i++) text += `{{role "user"}}\nQuestion ${i} about ${(i * 7919) % 1000}: {{q}}\n{{role "model"}}\nAnswer ${i}\n`;
+    for (let i = 0; i < 300; i++)
+      text += `{{role "user"}}\nQuestion ${i} about ${(i * 7919) % 1000}: {{q}}\n{{role "model"}}\nAnswer ${i}\n`;
     analyzePrompt(text, ctx);
     const edited = `${text}{{role "user"}}\nAnd {{newVar}}\n`;
     same(edited, 'edited');
-    assert.deepEqual(analyzePrompt(edited, ctx).variables.at(-1)?.range.start.line, edited.split('\n').length - 2, 'the new variable is located on its line');
+    assert.deepEqual(
+      analyzePrompt(edited, ctx).variables.at(-1)?.range.start.line,
+      edited.split('\n').length - 2,
+      'the new variable is located on its line',
+    );
     const broken = `${edited}{{#if}}\n`;
     same(broken, 'broken');
-    assert.ok(analyzePrompt(broken, ctx).problems.some((p) => p.code === 'template'), 'the syntax error in the new turn is reported');
+    assert.ok(
+      analyzePrompt(broken, ctx).problems.some((p) => p.code === 'template'),
+      'the syntax error in the new turn is reported',
+    );
   });
 });
 
 describe('rendering fuzz: only located, plain-words errors; no pollution; no hang', () => {
-  const RENDER_FRAGMENTS = [...FRAGMENTS, '{{json x}}', '{{#each xs}}{{this}}{{/each}}', '{{#with o}}{{a}}{{/with}}', '{{lookup o k}}', '{{#toolUse id="a" name="t"}}{}{{/toolUse}}', '{{#toolResult id="a"}}1{{/toolResult}}', 'output:\n  schema:\n    a: sting', 'output:\n  schema:\n    m(enum): x', 'toolDefs:\n  - name: t\n    inputSchema:\n      c(bad): x', '{{ifEquals}}', '{{section}}', '{{history}}', '{{media}}', '{{role}}', '__proto__.x: 1', '{{> p a=b}}'];
+  const RENDER_FRAGMENTS = [
+    ...FRAGMENTS,
+    '{{json x}}',
+    '{{#each xs}}{{this}}{{/each}}',
+    '{{#with o}}{{a}}{{/with}}',
+    '{{lookup o k}}',
+    '{{#toolUse id="a" name="t"}}{}{{/toolUse}}',
+    '{{#toolResult id="a"}}1{{/toolResult}}',
+    'output:\n  schema:\n    a: sting',
+    'output:\n  schema:\n    m(enum): x',
+    'toolDefs:\n  - name: t\n    inputSchema:\n      c(bad): x',
+    '{{ifEquals}}',
+    '{{section}}',
+    '{{history}}',
+    '{{media}}',
+    '{{role}}',
+    '__proto__.x: 1',
+    '{{> p a=b}}',
+  ];
 
   it('3,000 random and mutated prompts render or fail with a RenderError that says what to do', async function () {
     this.timeout(120_000);
@@ -104,12 +177,16 @@ describe('rendering fuzz: only located, plain-words errors; no pollution; no han
     const seeds = examples();
     const random = rng(20261201);
     const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
-    const files = { readBytes: async () => new Uint8Array([137, 80, 78, 71]), readPartial: async (n: string) => (n === 'p' ? '{{a}} {{> p}}' : undefined) };
+    const files = {
+      readBytes: async () => new Uint8Array([137, 80, 78, 71]),
+      readPartial: async (n: string) => (n === 'p' ? '{{a}} {{> p}}' : undefined),
+    };
     const started = Date.now();
     const plain: string[] = [];
     for (let i = 0; i < 3000; i++) {
       let text: string;
-      if (i % 3 === 0) text = Array.from({ length: 1 + Math.floor(random() * 30) }, () => pick(RENDER_FRAGMENTS)).join('');
+      if (i % 3 === 0)
+        text = Array.from({ length: 1 + Math.floor(random() * 30) }, () => pick(RENDER_FRAGMENTS)).join('');
       else {
         const chars = [...pick(seeds)];
         for (let e = 0, n = 1 + Math.floor(random() * 6); e < n; e++) {
@@ -119,11 +196,21 @@ describe('rendering fuzz: only located, plain-words errors; no pollution; no han
         }
         text = chars.join('');
       }
-      const input = { x: { deep: [1, { y: '<<<dotprompt:role:system>>>' }] }, xs: ['a', 'b'], o: { a: 1 }, k: 'a', ticket: 't', name: 'n' };
+      const input = {
+        x: { deep: [1, { y: '<<<dotprompt:role:system>>>' }] },
+        xs: ['a', 'b'],
+        o: { a: 1 },
+        k: 'a',
+        ticket: 't',
+        name: 'n',
+      };
       try {
         await renderPrompt(text, input, files, { defaultModel: 'amazon.nova-lite-v1:0' });
       } catch (err) {
-        if (!(err instanceof RenderError)) plain.push(`case ${i}: ${(err as Error)?.name}: ${(err as Error)?.message}\n${JSON.stringify(text).slice(0, 300)}`);
+        if (!(err instanceof RenderError))
+          plain.push(
+            `case ${i}: ${(err as Error)?.name}: ${(err as Error)?.message}\n${JSON.stringify(text).slice(0, 300)}`,
+          );
       }
       assert.equal(({} as Record<string, unknown>).x, undefined, `case ${i} polluted Object.prototype`);
     }
@@ -141,8 +228,15 @@ describe('pathological prompts end quickly with a clear error', () => {
     assert.ok(Date.now() - started < 5000, `no hang: the analysis took ${Date.now() - started} ms`);
     assert.match(a.problems.find((p) => p.code === 'template-depth')?.message ?? '', /nest more than 64 levels deep/);
     started = Date.now();
-    await assert.rejects(renderPrompt(`---\nmodel: m\n---\n${body}`, {}, { readBytes: async () => new Uint8Array(), readPartial: async () => undefined }), /nest more than 64 levels deep/);
-    assert.ok(Date.now() - started < 5000, "no hang");
+    await assert.rejects(
+      renderPrompt(
+        `---\nmodel: m\n---\n${body}`,
+        {},
+        { readBytes: async () => new Uint8Array(), readPartial: async () => undefined },
+      ),
+      /nest more than 64 levels deep/,
+    );
+    assert.ok(Date.now() - started < 5000, 'no hang');
   });
 
   it('a frontmatter of 20,000 keys is refused without parsing it', () => {
@@ -155,15 +249,35 @@ describe('pathological prompts end quickly with a clear error', () => {
 
   it('a partial that includes itself is an error in the analysis and at render time, not a stack overflow', async () => {
     const { renderPrompt } = await import('../../../src/prompt/render');
-    const a = analyzePrompt('---\nmodel: m\n---\n{{> loop}}', { partialExists: () => true, partialTemplates: { loop: 'again {{> loop}}' } });
-    assert.match(a.problems.find((p) => p.code === 'partial-cycle')?.message ?? '', /Partial `loop` includes itself \(loop → loop\)/);
-    await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{> a}}', {}, { readBytes: async () => new Uint8Array(), readPartial: async (n) => (n === 'a' ? '{{> b}}' : '{{> a}}') }), /Partial `a` includes itself \(a → b → a\)/);
+    const a = analyzePrompt('---\nmodel: m\n---\n{{> loop}}', {
+      partialExists: () => true,
+      partialTemplates: { loop: 'again {{> loop}}' },
+    });
+    assert.match(
+      a.problems.find((p) => p.code === 'partial-cycle')?.message ?? '',
+      /Partial `loop` includes itself \(loop → loop\)/,
+    );
+    await assert.rejects(
+      renderPrompt(
+        '---\nmodel: m\n---\n{{> a}}',
+        {},
+        { readBytes: async () => new Uint8Array(), readPartial: async (n) => (n === 'a' ? '{{> b}}' : '{{> a}}') },
+      ),
+      /Partial `a` includes itself \(a → b → a\)/,
+    );
   });
 
   it('deeply nested input values are refused with a message, not a stack overflow', async () => {
     const { renderPrompt } = await import('../../../src/prompt/render');
     let deep: unknown = 'leaf';
     for (let i = 0; i < 10_000; i++) deep = { d: deep };
-    await assert.rejects(renderPrompt('---\nmodel: m\n---\n{{json x}}', { x: deep }, { readBytes: async () => new Uint8Array(), readPartial: async () => undefined }), /nested more than 64 levels deep/);
+    await assert.rejects(
+      renderPrompt(
+        '---\nmodel: m\n---\n{{json x}}',
+        { x: deep },
+        { readBytes: async () => new Uint8Array(), readPartial: async () => undefined },
+      ),
+      /nested more than 64 levels deep/,
+    );
   });
 });

@@ -6,22 +6,28 @@ const fm = (schema: string) => `---\nmodel: amazon.nova-lite-v1:0\ninput:\n  sch
 const required = (text: string, partials: Record<string, string> = {}) =>
   analyzePrompt(text, { partialExists: (n) => n in partials, partialTemplates: partials }).requiredInputs.sort();
 const warnings = (text: string, partials: Record<string, string> = {}) =>
-  analyzePrompt(text, { partialExists: (n) => n in partials, partialTemplates: partials }).problems.filter((p) => p.severity !== 'info');
+  analyzePrompt(text, { partialExists: (n) => n in partials, partialTemplates: partials }).problems.filter(
+    (p) => p.severity !== 'info',
+  );
 
 describe('which inputs a prompt needs (scope-aware)', () => {
   it('{{history}} and the other Dotprompt helpers are not inputs', () => {
-    const text = '{{role "system"}}Be brief.\n{{history}}\n{{role "user"}}{{question}} {{json data}} {{section "docs"}}\n';
+    const text =
+      '{{role "system"}}Be brief.\n{{history}}\n{{role "user"}}{{question}} {{json data}} {{section "docs"}}\n';
     assert.deepEqual(required(text), ['data', 'question']);
   });
 
   it('names inside #each over arrays and objects are the item: this, fields, @index, @key', () => {
-    const text = fm('    items(array): {title: string}\n    prefs(object): {a: string}\n') + '{{#each items}}{{@index}}. {{title}} {{this.title}}{{/each}}\n{{#each prefs}}{{@key}}={{this}}{{/each}}\n';
+    const text =
+      fm('    items(array): {title: string}\n    prefs(object): {a: string}\n') +
+      '{{#each items}}{{@index}}. {{title}} {{this.title}}{{/each}}\n{{#each prefs}}{{@key}}={{this}}{{/each}}\n';
     assert.deepEqual(required(text), ['items', 'prefs']);
     assert.deepEqual(warnings(text), []);
   });
 
   it('../x and @root.x inside a block are inputs; block parameters are not', () => {
-    const text = '{{#each items as |item i|}}{{i}} {{item.name}} {{../title}} {{@root.footer}}{{/each}}\n{{#with person as |p|}}{{p.name}} {{name}}{{/with}}';
+    const text =
+      '{{#each items as |item i|}}{{i}} {{item.name}} {{../title}} {{@root.footer}}{{/each}}\n{{#with person as |p|}}{{p.name}} {{name}}{{/with}}';
     assert.deepEqual(required(text), ['footer', 'items', 'person', 'title']);
   });
 
@@ -32,7 +38,9 @@ describe('which inputs a prompt needs (scope-aware)', () => {
 
   it("a partial's hash arguments and context are names inside the partial, not inputs", () => {
     const partials = { 'line-item': '- {{label}}: {{price}} {{currency}}' };
-    const text = fm('    label: string\n    price: number\n') + '{{#each rows as |row|}}{{> line-item label=row.label price=row.price}}{{/each}}{{> line-item label=label price=price}}\n';
+    const text =
+      fm('    label: string\n    price: number\n') +
+      '{{#each rows as |row|}}{{> line-item label=row.label price=row.price}}{{/each}}{{> line-item label=label price=price}}\n';
     // label and price are given by the caller; currency is read by the partial from the top level (only
     // by the call outside #each: inside it, the partial's context is the row).
     assert.deepEqual(required(text, partials), ['currency', 'label', 'price', 'rows']);
@@ -41,14 +49,17 @@ describe('which inputs a prompt needs (scope-aware)', () => {
   });
 
   it('optional Picoschema fields and JSON Schema non-required properties are not required', () => {
-    const pico = fm('    name: string\n    deadline?: string\n    tags?(array): string\n') + '{{name}} {{deadline}} {{tags}}';
+    const pico =
+      fm('    name: string\n    deadline?: string\n    tags?(array): string\n') + '{{name}} {{deadline}} {{tags}}';
     assert.deepEqual(required(pico), ['name']);
-    const json = '---\ninput:\n  schema:\n    type: object\n    properties:\n      a: {type: string}\n      b: {type: string}\n    required: [a]\n---\n{{a}} {{b}}';
+    const json =
+      '---\ninput:\n  schema:\n    type: object\n    properties:\n      a: {type: string}\n      b: {type: string}\n    required: [a]\n---\n{{a}} {{b}}';
     assert.deepEqual(required(json), ['a']);
   });
 
   it('a value only tested in #if / #unless, or used under its own #if, is not required', () => {
-    const text = '{{#if context}}Context: {{context}}{{/if}}{{#unless quiet}}Hello{{/unless}}{{#ifEquals mode "x"}}X{{/ifEquals}} {{question}}';
+    const text =
+      '{{#if context}}Context: {{context}}{{/if}}{{#unless quiet}}Hello{{/unless}}{{#ifEquals mode "x"}}X{{/ifEquals}} {{question}}';
     assert.deepEqual(required(text), ['question']);
     // a non-optional declared input stays required wherever it is used
     assert.deepEqual(required(fm('    context: string\n') + '{{#if context}}{{context}}{{/if}}'), ['context']);
@@ -60,24 +71,32 @@ describe('which inputs a prompt needs (scope-aware)', () => {
   });
 
   it('batch rows and test cases that leave out an optional field are complete', () => {
-    const a = analyzePrompt(fm('    ticket: string\n    audience?: string\n') + '{{ticket}}{{#if audience}} for {{audience}}{{/if}}');
+    const a = analyzePrompt(
+      fm('    ticket: string\n    audience?: string\n') + '{{ticket}}{{#if audience}} for {{audience}}{{/if}}',
+    );
     assert.deepEqual(missingVariables(a, { ticket: 't' }), []);
     assert.deepEqual(missingVariables(a, {}), ['ticket']);
   });
 
   it('declared inputs used only inside blocks or partials are not "never used"', () => {
-    const text = fm('    items(array): string\n    context?: string\n    label: string\n') + '{{#each items}}{{this}}{{/each}}{{#if context}}x{{/if}}{{> p label=label}}';
+    const text =
+      fm('    items(array): string\n    context?: string\n    label: string\n') +
+      '{{#each items}}{{this}}{{/each}}{{#if context}}x{{/if}}{{> p label=label}}';
     assert.deepEqual(warnings(text, { p: '{{label}}' }), []);
   });
 
   it('a partial that includes itself ends the walk', () => {
-    const a = analyzePrompt('{{> loop}}', { partialExists: () => true, partialTemplates: { loop: '{{x}} {{> loop}}' } });
+    const a = analyzePrompt('{{> loop}}', {
+      partialExists: () => true,
+      partialTemplates: { loop: '{{x}} {{> loop}}' },
+    });
     assert.deepEqual(a.requiredInputs, ['x']);
   });
 });
 
 describe('template syntax errors in plain words, at their place', () => {
-  const templateProblem = (body: string) => analyzePrompt(`---\nmodel: m\ninput:\n  schema:\n    context: string\n---\n${body}`).problems;
+  const templateProblem = (body: string) =>
+    analyzePrompt(`---\nmodel: m\ninput:\n  schema:\n    context: string\n---\n${body}`).problems;
 
   it('an unclosed block is reported at its opening tag, with the fix', () => {
     const problems = templateProblem('Intro line\n{{#if context}}\nUse {{context}}.\n');
@@ -86,7 +105,10 @@ describe('template syntax errors in plain words, at their place', () => {
     assert.equal(t?.range.start.line, 7);
     assert.equal(t?.range.start.character, 0);
     // no "declared but never used" while the template does not parse
-    assert.deepEqual(problems.filter((p) => p.code === 'unused-variable'), []);
+    assert.deepEqual(
+      problems.filter((p) => p.code === 'unused-variable'),
+      [],
+    );
     assert.doesNotMatch(problems.map((p) => p.message).join('\n'), /OPEN_INVERSE_CHAIN|Expecting/);
   });
 
@@ -95,7 +117,10 @@ describe('template syntax errors in plain words, at their place', () => {
     assert.match(stray?.message ?? '', /`\{\{\/each\}\}` closes a block that was never opened/);
     assert.equal(stray?.range.start.line, 7);
     const mismatched = templateProblem('{{#if context}}\n{{#each items}}{{/if}}').find((p) => p.code === 'template');
-    assert.match(mismatched?.message ?? '', /`\{\{#each items\}\}` is closed by `\{\{\/if\}\}`: close it with `\{\{\/each\}\}` first/);
+    assert.match(
+      mismatched?.message ?? '',
+      /`\{\{#each items\}\}` is closed by `\{\{\/if\}\}`: close it with `\{\{\/each\}\}` first/,
+    );
   });
 
   it('comments and escaped mustaches do not count as blocks', () => {
@@ -105,7 +130,8 @@ describe('template syntax errors in plain words, at their place', () => {
 });
 
 describe('Picoschema mistakes are diagnostics at their line', () => {
-  const schemaProblems = (frontmatter: string) => analyzePrompt(`---\nmodel: m\n${frontmatter}---\n{{answer}}{{mood}}`).problems.filter((p) => p.code === 'schema');
+  const schemaProblems = (frontmatter: string) =>
+    analyzePrompt(`---\nmodel: m\n${frontmatter}---\n{{answer}}{{mood}}`).problems.filter((p) => p.code === 'schema');
 
   it('a misspelled type in output.schema, with the suggestion', () => {
     const [p] = schemaProblems('output:\n  format: json\n  schema:\n    answer: sting\n');
@@ -120,13 +146,23 @@ describe('Picoschema mistakes are diagnostics at their line', () => {
   });
 
   it('a bad parenthetical type in a tool inputSchema', () => {
-    const [p] = schemaProblems('tools: [t]\ntoolDefs:\n  - name: t\n    description: d\n    inputSchema:\n      city(strng): the city\n');
+    const [p] = schemaProblems(
+      'tools: [t]\ntoolDefs:\n  - name: t\n    description: d\n    inputSchema:\n      city(strng): the city\n',
+    );
     assert.match(p.message, /`t` inputSchema|`city\(strng\)`: a type in parentheses must be array, object or enum/);
     assert.equal(p.range.start.line, 7);
   });
 
   it('valid Picoschema and JSON Schema have no problems', () => {
-    assert.deepEqual(schemaProblems('output:\n  schema:\n    answer: string, the answer\n    tags(array, labels): string\n    meta(object):\n      n?: integer\n    mood?(enum): [happy, sad]\n    (*): any\n'), []);
-    assert.deepEqual(schemaProblems('output:\n  schema:\n    type: object\n    properties:\n      answer: {type: string}\n'), []);
+    assert.deepEqual(
+      schemaProblems(
+        'output:\n  schema:\n    answer: string, the answer\n    tags(array, labels): string\n    meta(object):\n      n?: integer\n    mood?(enum): [happy, sad]\n    (*): any\n',
+      ),
+      [],
+    );
+    assert.deepEqual(
+      schemaProblems('output:\n  schema:\n    type: object\n    properties:\n      answer: {type: string}\n'),
+      [],
+    );
   });
 });

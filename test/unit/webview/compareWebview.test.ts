@@ -9,11 +9,16 @@ import type { HostMessage, WebviewMessage } from '../../../src/webview/protocol'
 const SCRIPT = path.join(__dirname, '..', '..', '..', '..', 'dist', 'webview', 'compare.js');
 
 function openView() {
-  const dom = new JSDOM('<!DOCTYPE html><html><body><main id="root"></main></body></html>', { runScripts: 'dangerously', pretendToBeVisual: true });
+  const dom = new JSDOM('<!DOCTYPE html><html><body><main id="root"></main></body></html>', {
+    runScripts: 'dangerously',
+    pretendToBeVisual: true,
+  });
   const posted: WebviewMessage[] = [];
   const w = dom.window as unknown as { acquireVsCodeApi: () => unknown; eval(code: string): unknown; pwned?: number };
   // Copied out of the DOM's realm, so deepEqual compares plain objects.
-  w.acquireVsCodeApi = () => ({ postMessage: (m: WebviewMessage) => posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage) });
+  w.acquireVsCodeApi = () => ({
+    postMessage: (m: WebviewMessage) => posted.push(JSON.parse(JSON.stringify(m)) as WebviewMessage),
+  });
   w.eval(readFileSync(SCRIPT, 'utf8'));
   const post = (m: HostMessage) => dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: m }));
   return { dom, posted, post, doc: dom.window.document, win: w };
@@ -22,15 +27,39 @@ function openView() {
 describe('compare webview (in a DOM)', () => {
   it('shows HTML and script in model output as text, without running it', async () => {
     const { post, doc, win } = openView();
-    post({ type: 'init', title: 'x.prompt on 2 models', columns: [{ id: 'c0', modelId: 'm0', label: '<b>Model</b>' }, { id: 'c1', modelId: 'm1', label: 'Other', flagged: 'it does not accept images' }] });
+    post({
+      type: 'init',
+      title: 'x.prompt on 2 models',
+      columns: [
+        { id: 'c0', modelId: 'm0', label: '<b>Model</b>' },
+        { id: 'c1', modelId: 'm1', label: 'Other', flagged: 'it does not accept images' },
+      ],
+    });
     post({ type: 'start', id: 'c0' });
-    const evil = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><a href="javascript:window.pwned=3">link</a>';
+    const evil =
+      '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><a href="javascript:window.pwned=3">link</a>';
     post({ type: 'delta', id: 'c0', text: evil });
-    post({ type: 'done', id: 'c0', metrics: { status: 'complete', latencyMs: 1200, inputTokens: 5, outputTokens: 7, costUsd: 0.0001, stopReason: 'end_turn', error: '<i>no</i>' } });
+    post({
+      type: 'done',
+      id: 'c0',
+      metrics: {
+        status: 'complete',
+        latencyMs: 1200,
+        inputTokens: 5,
+        outputTokens: 7,
+        costUsd: 0.0001,
+        stopReason: 'end_turn',
+        error: '<i>no</i>',
+      },
+    });
     await new Promise((r) => setTimeout(r, 50));
     const output = doc.querySelector('.column .output');
     assert.equal(output?.textContent, evil);
-    assert.equal(doc.querySelectorAll('#root img, #root script, #root a, #root b, #root i').length, 0, 'no element was created from model text');
+    assert.equal(
+      doc.querySelectorAll('#root img, #root script, #root a, #root b, #root i').length,
+      0,
+      'no element was created from model text',
+    );
     assert.equal(win.pwned, undefined);
     assert.equal(doc.querySelector('.column h2')?.textContent, '<b>Model</b>');
     assert.match(doc.querySelectorAll('.column .status')[1].textContent ?? '', /^Not run: it does not accept images/);
@@ -42,15 +71,29 @@ describe('compare webview (in a DOM)', () => {
     assert.deepEqual(posted, [{ type: 'ready' }]);
     post({ type: 'init', title: 't', columns: [{ id: 'c0', modelId: 'm0', label: 'M' }] });
     const buttons = [...doc.querySelectorAll('button')];
-    assert.deepEqual(buttons.map((b) => b.textContent), ['Re-run all', 'Copy', 'Save as run', 'Use this model', 'Re-run']);
-    assert.ok(buttons.every((b) => b.tabIndex >= 0), 'buttons are in the tab order');
+    assert.deepEqual(
+      buttons.map((b) => b.textContent),
+      ['Re-run all', 'Copy', 'Save as run', 'Use this model', 'Re-run'],
+    );
+    assert.ok(
+      buttons.every((b) => b.tabIndex >= 0),
+      'buttons are in the tab order',
+    );
     buttons.forEach((b) => b.click());
-    assert.deepEqual(posted.slice(1), [{ type: 'rerunAll' }, { type: 'copy', id: 'c0' }, { type: 'saveRun', id: 'c0' }, { type: 'useModel', id: 'c0' }, { type: 'rerun', id: 'c0' }]);
+    assert.deepEqual(posted.slice(1), [
+      { type: 'rerunAll' },
+      { type: 'copy', id: 'c0' },
+      { type: 'saveRun', id: 'c0' },
+      { type: 'useModel', id: 'c0' },
+      { type: 'rerun', id: 'c0' },
+    ]);
   });
 
   it('ignores malformed messages from the host', () => {
     const { dom, doc } = openView();
-    dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'init', title: 5, columns: 'x' } }));
+    dom.window.dispatchEvent(
+      new dom.window.MessageEvent('message', { data: { type: 'init', title: 5, columns: 'x' } }),
+    );
     dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'delta', id: 'c0' } }));
     assert.equal(doc.getElementById('root')?.childElementCount, 0);
   });
