@@ -38,6 +38,8 @@ export interface ExtensionApi {
   runErrorAction: typeof runErrorAction;
   /** Open Compare views. */
   comparePanels: ReadonlySet<ComparePanel>;
+  /** The version of a prompt whose diagnostics are shown (tests wait for it after an edit). */
+  diagnosedVersion(uri: vscode.Uri): number | undefined;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
 }
@@ -103,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     shownErrors,
     runErrorAction,
     comparePanels: openComparePanels,
+    diagnosedVersion: (uri) => analyses.publishedVersion(uri),
     activationMs: performance.now() - started,
   };
 }

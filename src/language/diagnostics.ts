@@ -29,6 +29,7 @@ export function registerDiagnostics(
         return d;
       }),
     );
+    analyses.markPublished(doc);
   };
   const schedule = (doc: vscode.TextDocument) => {
     const key = doc.uri.toString();

@@ -20,8 +20,18 @@ export function toVsRange(r: Range): vscode.Range {
 export class PromptAnalyses {
   private readonly cache = new Map<string, { version: number; generation: number; analysis: PromptAnalysis }>();
   private generation = 0;
+  /** The document version whose diagnostics are on screen, per URI (tests wait on it instead of sleeping). */
+  private readonly published = new Map<string, number>();
 
   constructor(private readonly catalogue: CatalogueService) {}
+
+  markPublished(doc: vscode.TextDocument): void {
+    this.published.set(doc.uri.toString(), doc.version);
+  }
+
+  publishedVersion(uri: vscode.Uri): number | undefined {
+    return this.published.get(uri.toString());
+  }
 
   /** Call when the catalogue changes: analyses that depend on it are recomputed on next use. */
   invalidate(): void {
@@ -30,6 +40,7 @@ export class PromptAnalyses {
 
   forget(uri: vscode.Uri): void {
     this.cache.delete(uri.toString());
+    this.published.delete(uri.toString());
   }
 
   get(doc: vscode.TextDocument): PromptAnalysis {

@@ -11,6 +11,7 @@ import {
 import { outputLinesFromJob, toBatchRecord } from '../../src/batch/batchInference';
 import type { BatchRow } from '../../src/batch/rows';
 import { BUCKET, useSdkClients } from './sdkClients';
+import { waitFor } from '../support/waitFor';
 
 const ROLE = 'arn:aws:iam::123456789012:role/BedrockBatch';
 const MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
@@ -18,14 +19,11 @@ const MODEL = 'anthropic.claude-3-haiku-20240307-v1:0';
 describe('emulator: batch inference through the real SDK clients', () => {
   const c = useSdkClients({ jobDurationMs: 200, batchMinRecords: 5 });
 
-  const waitFor = async (jobArn: string, done: (s: string) => boolean) => {
-    for (let i = 0; i < 100; i++) {
+  const jobUntil = (jobArn: string, done: (s: string) => boolean) =>
+    waitFor(`job ${jobArn}`, async () => {
       const job = await c.bedrock.send(new GetModelInvocationJobCommand({ jobIdentifier: jobArn }));
-      if (done(job.status ?? '')) return job;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error('job did not finish');
-  };
+      return done(job.status ?? '') ? job : undefined;
+    });
 
   it('runs a job through its phases and writes one .out line per record, in the Converse format', async () => {
     const rows: BatchRow[] = Array.from({ length: 6 }, (_, i) => ({ index: i, line: i + 1, input: { q: `q${i}` } }));
@@ -51,7 +49,7 @@ describe('emulator: batch inference through the real SDK clients', () => {
     );
     assert.match(jobArn ?? '', /^arn:aws:bedrock:us-east-1:123456789012:model-invocation-job\/[a-z0-9]{12}$/);
     const seen = new Set<string>();
-    const job = await waitFor(
+    const job = await jobUntil(
       jobArn!,
       (s) => (seen.add(s), !['Submitted', 'Validating', 'Scheduled', 'InProgress'].includes(s)),
     );
@@ -100,7 +98,7 @@ describe('emulator: batch inference through the real SDK clients', () => {
         outputDataConfig: output,
       }),
     );
-    const failed = await waitFor(small.jobArn!, (s) => s === 'Failed');
+    const failed = await jobUntil(small.jobArn!, (s) => s === 'Failed');
     assert.match(failed.message ?? '', /less than the minimum of 5 records/);
     const other = await c.bedrock.send(
       new CreateModelInvocationJobCommand({
@@ -113,7 +111,7 @@ describe('emulator: batch inference through the real SDK clients', () => {
       }),
     );
     await c.bedrock.send(new StopModelInvocationJobCommand({ jobIdentifier: other.jobArn }));
-    assert.equal((await waitFor(other.jobArn!, (s) => s === 'Stopped')).status, 'Stopped');
+    assert.equal((await jobUntil(other.jobArn!, (s) => s === 'Stopped')).status, 'Stopped');
   });
 
   it('rejects what the service rejects: an unknown model, a bad role, missing input', async () => {

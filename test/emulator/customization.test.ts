@@ -11,6 +11,7 @@ import {
   StopModelCustomizationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import { BUCKET, useSdkClients } from './sdkClients';
+import { waitFor } from '../support/waitFor';
 
 describe('emulator: S3 and customization through the real SDK clients', () => {
   const c = useSdkClients({ jobDurationMs: 300 });
@@ -65,8 +66,10 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
     assert.match(jobArn ?? '', /:model-customization-job\/amazon.nova-micro-v1:0:128k\/[0-9a-f]{12}$/);
     const running = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
     assert.equal(running.status, 'InProgress');
-    await new Promise((r) => setTimeout(r, 350));
-    const done = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    const done = await waitFor('the job to end', async () => {
+      const job = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+      return job.status === 'InProgress' ? undefined : job;
+    });
     assert.equal(done.status, 'Completed');
     assert.equal(done.trainingMetrics?.trainingLoss, 0.42);
     const custom = await c.bedrock.send(new ListCustomModelsCommand({}));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/host/commandIds';
+import type { ExtensionApi } from '../../src/extension';
 import { activateExtension, waitFor, workspaceFile } from './helpers';
 
 const errorsAndWarnings = (uri: vscode.Uri) =>
@@ -20,8 +21,9 @@ async function replaceText(editor: vscode.TextEditor, search: string, replacemen
 }
 
 describe('the .prompt language in a real VS Code', () => {
+  let api: ExtensionApi;
   before(async () => {
-    await activateExtension();
+    api = await activateExtension();
     // Model ids are checked against the account's catalogue once it is known.
     await vscode.commands.executeCommand(Commands.refreshModels);
   });
@@ -74,7 +76,10 @@ describe('the .prompt language in a real VS Code', () => {
     for (const uri of files) {
       const doc = await vscode.workspace.openTextDocument(uri);
       assert.equal(doc.languageId, 'dotprompt');
-      await new Promise((r) => setTimeout(r, 50));
+      await waitFor(
+        `diagnostics of ${vscode.workspace.asRelativePath(uri)}`,
+        () => api.diagnosedVersion(uri) === doc.version,
+      );
       assert.deepEqual(
         errorsAndWarnings(uri).map((d) => `${d.range.start.line}: ${d.message}`),
         [],

@@ -141,8 +141,14 @@ describe('prompt tests in the Test Explorer', () => {
       .update('tests.concurrency', 1, vscode.ConfigurationTarget.Global);
     await emulator.addFault({ operation: 'Converse', fault: { kind: 'delay', ms: 600 }, times: 10 });
     const cts = new vscode.CancellationTokenSource();
-    setTimeout(() => cts.cancel(), 300);
-    const results = await api.tests.run({ ids: [tests.toString()] }, cts.token);
+    const before = (await emulator.requests()).length;
+    const running = api.tests.run({ ids: [tests.toString()] }, cts.token);
+    // Cancel once the first case is on its way (the server holds it 600 ms): the others have not started.
+    await waitFor('the first case sent', async () =>
+      (await emulator.requests()).slice(before).some((r) => r.operation === 'Converse'),
+    );
+    cts.cancel();
+    const results = await running;
     await emulator.clearFaults();
     await vscode.workspace
       .getConfiguration('bedrockPromptLab')

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { JSDOM } from 'jsdom';
 import type { HostMessage, WebviewMessage } from '../../../src/webview/protocol';
+import { waitFor } from '../../support/waitFor';
 
 const SCRIPT = path.join(__dirname, '..', '..', '..', '..', 'dist', 'webview', 'compare.js');
 
@@ -52,9 +53,11 @@ describe('compare webview (in a DOM)', () => {
         error: '<i>no</i>',
       },
     });
-    await new Promise((r) => setTimeout(r, 50));
-    const output = doc.querySelector('.column .output');
-    assert.equal(output?.textContent, evil);
+    const output = await waitFor('the column output', () => {
+      const o = doc.querySelector('.column .output');
+      return o?.textContent ? o : undefined;
+    });
+    assert.equal(output.textContent, evil);
     assert.equal(
       doc.querySelectorAll('#root img, #root script, #root a, #root b, #root i').length,
       0,
