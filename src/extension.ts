@@ -7,7 +7,7 @@ import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { registerErrorAction, runErrorAction, shownErrors } from './host/commands';
 import { OutputLogger } from './host/logger';
-import type { Services } from './host/services';
+import type { Services } from './services';
 import { createAwsStatusItem } from './host/statusBar';
 import { registerPromptLanguage } from './language';
 import { PROMPT_SELECTOR, PromptAnalyses } from './language/promptAnalyses';

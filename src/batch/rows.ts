@@ -211,7 +211,7 @@ async function* readCsv(source: Readable, filePath: string): AsyncGenerator<Batc
 }
 
 /** The header's names, each once, none empty, none that would reach a prototype; else a message that names the column. */
-export function checkHeader(names: string[], filePath: string): string[] {
+function checkHeader(names: string[], filePath: string): string[] {
   const seen = new Map<string, number>();
   names.forEach((raw, i) => {
     const name = raw.trim();

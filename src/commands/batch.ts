@@ -20,7 +20,7 @@ import { datasetEngine } from '../dataset/loadDatasetEngine';
 import { config } from '../host/config';
 import { ask, completing } from '../host/inputBox';
 import { costOf, estimateRunCost, PRICES } from '../host/pricing';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import { requireTrust } from '../host/trust';
 import { inputProblem, missingVariables, requireNoErrors } from '../prompt/inputs';
 import { compilePromptFile, promptUriFor, requestFor } from '../run/promptFiles';

@@ -10,7 +10,7 @@ import { datasetEngine } from '../dataset/loadDatasetEngine';
 import { readTextFile } from '../dataset/readText';
 import type { DatasetFile, FieldMap } from '../dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import { promptEngine } from '../prompt/loadEngine';
 import { promptFilesFor } from '../run/promptFiles';
 import type { ModelNode } from '../views/modelsTree';

@@ -7,7 +7,7 @@ import { BedrockError } from '../bedrock/errors';
 import { checkHyperParameters, defaultHyperParameters } from '../dataset/hyperparameters';
 import type { SecretFinding } from '../dataset/secrets';
 import { datasetEngine } from '../dataset/loadDatasetEngine';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
 import { asPrefix, BUCKET_RULE, isBucketName, s3Uri, s3UriProblem } from '../bedrock/s3Uri';

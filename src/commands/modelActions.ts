@@ -4,12 +4,12 @@ import { BedrockError } from '../bedrock/errors';
 import type { CatalogueService } from '../host/catalogueService';
 import { setModelInPrompt } from '../language/setModel';
 import { runnableId } from '../bedrock/catalogue';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
 import { newPrompt } from './newPrompt';
 
 /** The .prompt the user is working on: the active editor, else a visible .prompt editor. */
-export function currentPromptEditor(): vscode.TextEditor {
+function currentPromptEditor(): vscode.TextEditor {
   const active = vscode.window.activeTextEditor;
   if (active?.document.languageId === 'dotprompt') return active;
   const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');

@@ -1,7 +1,7 @@
 import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 
-export function promptTemplate(model: string): string {
+function promptTemplate(model: string): string {
   return [
     '---',
     `model: ${model}`,

@@ -6,7 +6,7 @@ import type { InvocationJob, JobSummary } from '../bedrock/clients';
 import type { ModelFilter } from '../bedrock/modelFilter';
 import { Commands } from '../host/commandIds';
 import { registerCommand } from '../host/commands';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import { editInputs, runWithInputsFrom } from '../run/inputCommands';
 import type { RunRecord } from '../run/history';
 import type { RunOptions } from '../run/types';

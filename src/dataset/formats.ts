@@ -1,5 +1,5 @@
-// Bedrock's customization data formats and limits per base model (../shared/reference/bedrock-wire.md
-// §3, from the AWS user guide's "Prepare your training datasets" tables and AWS's own validators).
+// Bedrock's customization data formats and limits per base model (from the AWS user guide's "Prepare
+// your training datasets" tables and AWS's own validators; docs/ holds what the project relies on).
 
 export type Customization = 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
 export type DatasetFormat =

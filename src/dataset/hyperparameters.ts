@@ -1,5 +1,5 @@
-// Hyperparameters per model family: names, ranges and defaults (reference §2; Titan from the AWS
-// user guide, the others as the console shows them). Values go to Bedrock as strings.
+// Hyperparameters per model family: names, ranges and defaults (Titan from the AWS user guide's
+// hyperparameter tables, the others as the console shows them). Values go to Bedrock as strings.
 
 export interface HyperParameterSpec {
   name: string;

@@ -49,7 +49,7 @@ function mayHoldSecret(text: string): boolean {
 }
 
 /** Every secret either source finds, as offsets; overlapping finds are one. */
-export async function secretMatches(text: string): Promise<SecretMatch[]> {
+async function secretMatches(text: string): Promise<SecretMatch[]> {
   const own = findSecrets(text);
   if (!mayHoldSecret(text)) return own;
   const result = await lintSource({

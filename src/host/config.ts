@@ -1,7 +1,7 @@
 import vscode = require('vscode');
 import type { AwsSettings } from '../bedrock/settings';
 
-export const SECTION = 'bedrockPromptLab';
+const SECTION = 'bedrockPromptLab';
 
 const read = <T>(key: string, fallback: T, scope?: vscode.ConfigurationScope): T =>
   vscode.workspace.getConfiguration(SECTION, scope).get<T>(key, fallback);

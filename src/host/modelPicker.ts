@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import type { CatalogueService } from './catalogueService';
 
 /** Every model that can run a text prompt now: on-demand text models, inference profiles, provisioned throughputs in service. */
-export async function runnableModelItems(catalogue: CatalogueService): Promise<vscode.QuickPickItem[]> {
+async function runnableModelItems(catalogue: CatalogueService): Promise<vscode.QuickPickItem[]> {
   if (!catalogue.current) await catalogue.refresh();
   const c = catalogue.current;
   return [

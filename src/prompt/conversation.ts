@@ -23,14 +23,14 @@ export function escapeTemplateText(text: string): string {
 export type TurnEnd = 'complete' | 'stopped' | 'failed';
 
 /** A Handlebars comment: not rendered, so the marker is never sent to the model. */
-export function turnMarker(end: TurnEnd, detail?: string): string {
+function turnMarker(end: TurnEnd, detail?: string): string {
   if (end === 'complete') return '';
   const what = end === 'stopped' ? 'stopped by the user' : `failed${detail ? `: ${commentSafe(detail)}` : ''}`;
   return `{{!-- bedrock: ${what}; the answer above is partial --}}`;
 }
 
 export const MODEL_TURN_HEADER = '{{role "model"}}';
-export const USER_TURN_HEADER = '{{role "user"}}';
+const USER_TURN_HEADER = '{{role "user"}}';
 
 /** What goes before the streamed text: a newline if needed, then the model turn marker. */
 export function modelTurnPrefix(documentText: string): string {
@@ -48,7 +48,7 @@ export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string,
 }
 
 /** Text that can sit inside a `{{!-- … --}}` comment without ending it. */
-export function commentSafe(text: string): string {
+function commentSafe(text: string): string {
   return text.replace(/--\}\}/g, '- -}}').replace(/--(?=\s*\}\})/g, '- -');
 }
 
@@ -69,18 +69,18 @@ function literal(value: string): string {
 }
 
 /** A tool call the model made, as the file holds it: a block the next run sends back as a `toolUse`. */
-export function toolUseBlock(call: ToolCallText): string {
+function toolUseBlock(call: ToolCallText): string {
   const input = JSON.stringify(call.input ?? {});
   return `{{#toolUse id="${literal(call.toolUseId)}" name="${literal(call.name)}"}}${escapeTemplateText(input)}{{/toolUse}}`;
 }
 
 /** Where the user writes a tool's result (JSON or text): one block per call; the run sends them back. */
-export function toolResultBlock(call: ToolCallText): string {
+function toolResultBlock(call: ToolCallText): string {
   return `{{#toolResult id="${literal(call.toolUseId)}"}}\n\n{{/toolResult}}`;
 }
 
 /** The next user turn after an answer: empty, or the tool results to fill in. */
-export function nextUserTurn(calls: ToolCallText[]): string {
+function nextUserTurn(calls: ToolCallText[]): string {
   return `${USER_TURN_HEADER}\n${calls.map((c) => `${toolResultBlock(c)}\n`).join('')}`;
 }
 

@@ -19,7 +19,7 @@ import { closest, TOP_LEVEL_KEYS, type KeySpec } from './schema';
 import type { PromptAnalysis } from './analyze';
 
 /** Keys that would reach a prototype instead of a plain field (Dotprompt expands `a.b` keys into objects). */
-export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
 export function isForbiddenKeyPath(key: string): boolean {
   return key.split('.').some((part) => FORBIDDEN_KEYS.has(part));
@@ -37,7 +37,7 @@ export function problem(severity: Severity, message: string, range: Range, code:
   return { severity, message, range, code };
 }
 
-export function nodeRange(node: YamlNode | null | undefined, base: number, index: LineIndex): Range {
+function nodeRange(node: YamlNode | null | undefined, base: number, index: LineIndex): Range {
   const r = (node as { range?: [number, number, number] } | null)?.range;
   if (!r) return index.range(base, base);
   return index.range(base + r[0], base + Math.max(r[1], r[0] + 1));

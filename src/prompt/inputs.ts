@@ -4,7 +4,7 @@ import { BedrockError } from '../bedrock/errors';
 import type { DeclaredInput, PromptAnalysis } from './analyze';
 
 /** The prompt's first error as "line N: message", if it has one (a prompt with errors is never sent). */
-export function firstError(analysis: PromptAnalysis): string | undefined {
+function firstError(analysis: PromptAnalysis): string | undefined {
   const error = analysis.problems.find((p) => p.severity === 'error');
   return error && `line ${error.range.start.line + 1}: ${error.message}`;
 }
@@ -42,7 +42,7 @@ export function inputProblem(analysis: PromptAnalysis, input: Record<string, unk
 }
 
 /** Why a value does not fit the input's declared type (undefined when it fits or the type is open). */
-export function inputValueProblem(
+function inputValueProblem(
   decl: Pick<DeclaredInput, 'kind' | 'values'> | undefined,
   value: unknown,
 ): string | undefined {

@@ -5,7 +5,7 @@
 import { isMap, isScalar, isSeq, type Node as YamlNode, type Pair } from 'yaml';
 import { closest } from './schema';
 
-export const PICO_SCALARS = ['string', 'number', 'integer', 'boolean', 'null', 'any'] as const;
+const PICO_SCALARS = ['string', 'number', 'integer', 'boolean', 'null', 'any'] as const;
 const JSON_SCHEMA_TYPES = [...PICO_SCALARS, 'object', 'array'];
 
 export interface SchemaProblem {
@@ -27,7 +27,7 @@ function scalarProblem(text: string, where: string): string | undefined {
 }
 
 /** Whether Dotprompt treats this schema as JSON Schema (passed through unchanged). */
-export function isJsonSchemaNode(node: YamlNode | null | undefined): boolean {
+function isJsonSchemaNode(node: YamlNode | null | undefined): boolean {
   if (!isMap(node)) return false;
   for (const p of node.items as Pair<YamlNode, YamlNode>[]) {
     if (!isScalar(p.key)) continue;

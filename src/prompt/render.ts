@@ -53,7 +53,7 @@ export interface RenderResult {
   structuredOutput?: boolean;
 }
 
-export const LIMITS = {
+const LIMITS = {
   imageBytes: 3_750_000,
   documentBytes: 4_500_000,
   imagesPerRequest: 20,
@@ -106,7 +106,7 @@ const EXT_TYPES: Record<string, string> = {
   mkv: 'video/x-matroska',
 };
 
-export function contentTypeOf(url: string, explicit?: string): string | undefined {
+function contentTypeOf(url: string, explicit?: string): string | undefined {
   if (explicit) return explicit.toLowerCase();
   const data = /^data:([^;,]+)/.exec(url);
   if (data) return data[1].toLowerCase();

@@ -83,7 +83,7 @@ export const TOP_LEVEL_KEYS: Record<string, KeySpec> = {
   },
 };
 
-export const CONFIG_KEYS: Record<string, KeySpec> = {
+const CONFIG_KEYS: Record<string, KeySpec> = {
   temperature: { kind: 'number', min: 0, max: 1, doc: 'Randomness, 0–1. Maps to `inferenceConfig.temperature`.' },
   maxOutputTokens: { kind: 'integer', min: 1, doc: 'Maximum tokens to generate. Maps to `inferenceConfig.maxTokens`.' },
   topP: { kind: 'number', min: 0, max: 1, doc: 'Nucleus sampling, 0–1. Maps to `inferenceConfig.topP`.' },
@@ -98,12 +98,12 @@ export const CONFIG_KEYS: Record<string, KeySpec> = {
   },
 };
 
-export const INPUT_KEYS: Record<string, KeySpec> = {
+const INPUT_KEYS: Record<string, KeySpec> = {
   schema: { kind: 'any', doc: 'The input variables, as Picoschema (`name: string, description`) or JSON Schema.' },
   default: { kind: 'object', doc: 'Default values of input variables; a Run asks once for values missing here.' },
 };
 
-export const OUTPUT_KEYS: Record<string, KeySpec> = {
+const OUTPUT_KEYS: Record<string, KeySpec> = {
   format: {
     kind: 'string',
     values: ['text', 'json'],
@@ -112,7 +112,7 @@ export const OUTPUT_KEYS: Record<string, KeySpec> = {
   schema: { kind: 'any', doc: 'The expected output, as Picoschema or JSON Schema.' },
 };
 
-export const GUARDRAIL_KEYS: Record<string, KeySpec> = {
+const GUARDRAIL_KEYS: Record<string, KeySpec> = {
   identifier: { kind: 'string', doc: 'Guardrail id or ARN.' },
   version: { kind: 'string', doc: 'Guardrail version: a number in quotes (`"1"`) or `DRAFT`.' },
   trace: { kind: 'string', values: ['enabled', 'disabled', 'enabled_full'], doc: 'Return the guardrail trace.' },
@@ -168,7 +168,7 @@ export function childKeysAt(path: readonly string[]): Record<string, KeySpec> | 
 }
 
 /** `bedrock.guardrail.trace` → ['bedrock.guardrail', 'trace']: top-level keys may contain dots. */
-export function splitKeyPath(path: string): string[] {
+function splitKeyPath(path: string): string[] {
   const top = Object.keys(TOP_LEVEL_KEYS)
     .filter((k) => path === k || path.startsWith(`${k}.`))
     .sort((a, b) => b.length - a.length)[0];
@@ -180,7 +180,7 @@ export function splitKeyPath(path: string): string[] {
 export const ROLES = ['system', 'user', 'model'] as const;
 
 /** Levenshtein distance, for "did you mean" suggestions. */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const dp = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     let prev = dp[0];

@@ -10,7 +10,7 @@ import Handlebars from 'handlebars';
 const pieceCache = new Map<string, hbs.AST.Program>();
 let cachedChars = 0;
 const MAX_CACHED_CHARS = 2_000_000;
-export const ROLE_LINE = /^\{\{~?\s*role\s/gm;
+const ROLE_LINE = /^\{\{~?\s*role\s/gm;
 
 /** Forgets the parsed pieces (the benchmark measures cold parses with it). */
 export function clearTemplateCache(): void {
@@ -107,7 +107,7 @@ interface OpenBlock {
   end: number;
 }
 
-export function blockStructureError(body: string): TemplateSyntaxError | undefined {
+function blockStructureError(body: string): TemplateSyntaxError | undefined {
   const stack: OpenBlock[] = [];
   let i = body.indexOf('{{');
   while (i >= 0) {

@@ -49,7 +49,7 @@ export interface PromptTestFile {
   problems: TestProblem[];
 }
 
-export const ASSERTION_KINDS = [
+const ASSERTION_KINDS = [
   'contains',
   'notContains',
   'regex',

@@ -2,7 +2,7 @@
 // mapping between the two, for the Test Explorer, New Prompt Tests, Run With Inputs From… and the engine.
 // Pure and import-free, so the main bundle can use it.
 
-export const TESTS_FILE = /\.tests\.ya?ml$/;
+const TESTS_FILE = /\.tests\.ya?ml$/;
 
 export function isTestsFilePath(p: string): boolean {
   return TESTS_FILE.test(p);

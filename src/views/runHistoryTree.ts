@@ -142,7 +142,7 @@ export async function compareRunWithCurrent(tree: RunHistoryTreeProvider, r: Run
 }
 
 /** The text of the file's last model turn, without the comments a run adds after it. */
-export function lastAnswer(text: string): string {
+function lastAnswer(text: string): string {
   const start = text.lastIndexOf(MODEL_TURN_HEADER);
   if (start < 0) return '';
   const rest = text.slice(start + MODEL_TURN_HEADER.length);

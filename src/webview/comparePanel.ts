@@ -20,7 +20,7 @@ import type { Logger } from '../shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
 import { config } from '../host/config';
 import { forEachBounded } from '../shared/pool';
-import type { Services } from '../host/services';
+import type { Services } from '../services';
 import { setModelInPrompt } from '../language/setModel';
 
 export interface CompareColumnResult extends ColumnMetrics {
@@ -269,7 +269,7 @@ export class ComparePanel implements vscode.Disposable {
 }
 
 /** Why a model cannot take this request, checked before anything is sent (the rules the prompt's diagnostics use). */
-export function flagFor(modelId: string, request: ConverseRequest, catalogue: CatalogueService): string | undefined {
+function flagFor(modelId: string, request: ConverseRequest, catalogue: CatalogueService): string | undefined {
   return modelProblems(modelId, needsOfRequest(request), catalogue.current).find((p) => p.flagsCompare)?.reason;
 }
 

@@ -1,5 +1,5 @@
-// The emulator's own model catalogue, written from the reference's §4 table (AWS "Supported foundation
-// models", captured 2026-02-15). It is deliberately independent of the extension's code so that the
+// The emulator's own model catalogue, written from AWS's "Supported foundation models" table (captured
+// 2026-02-15). It is deliberately independent of the extension's code so that the
 // extension is tested against data it did not produce itself.
 
 export type Modality = 'TEXT' | 'IMAGE' | 'EMBEDDING' | 'VIDEO' | 'SPEECH' | 'AUDIO';

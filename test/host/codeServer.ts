@@ -1,6 +1,6 @@
 // A real VS Code for tests, benchmarks and the demo: code-server's VS Code server (installed by
 // scripts/install-test-host.sh) driven by headless Debian Chromium through playwright-core.
-// See ARCHITECTURE.md and ../shared/reference/vscode-test-host.md for why this route.
+// See ARCHITECTURE.md ("The test host") for why this route.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
 import net from 'node:net';
