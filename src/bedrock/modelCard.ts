@@ -2,6 +2,7 @@
 import { reachability, type FoundationModel } from './catalogue';
 import { converseFeatures } from './modelFacts';
 
+/** Modality names as the card and the badges say them. */
 const MOD: Record<string, string> = {
   TEXT: 'text',
   IMAGE: 'image',
@@ -68,14 +69,6 @@ export function modelCardMarkdown(
   return lines.join('\n');
 }
 
-const MODALITY_SHORT: Record<string, string> = {
-  TEXT: 'text',
-  IMAGE: 'image',
-  EMBEDDING: 'embedding',
-  VIDEO: 'video',
-  SPEECH: 'speech',
-  AUDIO: 'audio',
-};
 const CUSTOMIZATION_SHORT: Record<string, string> = {
   FINE_TUNING: 'fine-tune',
   CONTINUED_PRE_TRAINING: 'pre-train',
@@ -83,7 +76,7 @@ const CUSTOMIZATION_SHORT: Record<string, string> = {
 };
 
 function modalities(list: string[]): string {
-  return list.map((m) => MODALITY_SHORT[m] ?? m.toLowerCase()).join('+') || '?';
+  return list.map((m) => MOD[m] ?? m.toLowerCase()).join('+') || '?';
 }
 
 /** The one-line badges shown after a model's name. */

@@ -10,21 +10,8 @@ import {
 import { catalogueOf, foundationModel } from '../../support/models';
 import type { ControlPlane } from '../../../src/bedrock/clients';
 
-function fm(id: string, provider: string, extra: Partial<FoundationModel> = {}): FoundationModel {
-  return {
-    modelId: id,
-    modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${id}`,
-    modelName: id,
-    provider,
-    inputModalities: ['TEXT'],
-    outputModalities: ['TEXT'],
-    streaming: true,
-    customizations: [],
-    inferenceTypes: ['ON_DEMAND'],
-    legacy: false,
-    ...extra,
-  };
-}
+const fm = (id: string, provider: string, extra: Partial<FoundationModel> = {}): FoundationModel =>
+  foundationModel(id, { provider, ...extra });
 
 const fakeControl = (overrides: Partial<ControlPlane> = {}): ControlPlane => ({
   listFoundationModels: async () => [

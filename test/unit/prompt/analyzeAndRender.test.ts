@@ -3,6 +3,8 @@ import { analyzePrompt } from '../../../src/prompt/analyze';
 import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../../src/prompt/conversation';
 import { renderPrompt, RenderError, type PromptFiles } from '../../../src/prompt/render';
 import type { Catalogue } from '../../../src/bedrock/catalogue';
+import type { FoundationModel } from '../../../src/bedrock/catalogue';
+import { foundationModel } from '../../support/models';
 
 const noFiles: PromptFiles = {
   readBytes: async () => Promise.reject(new Error('no files')),
@@ -120,19 +122,8 @@ describe('prompt analysis: problems at their place', () => {
   });
 
   describe('against the catalogue', () => {
-    const fm = (modelId: string, extra: object = {}) => ({
-      modelId,
-      modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${modelId}`,
-      modelName: modelId,
-      provider: 'X',
-      inputModalities: ['TEXT'],
-      outputModalities: ['TEXT'],
-      streaming: true,
-      customizations: [],
-      inferenceTypes: ['ON_DEMAND'],
-      legacy: false,
-      ...extra,
-    });
+    const fm = (modelId: string, extra: Partial<FoundationModel> = {}) =>
+      foundationModel(modelId, { provider: 'X', ...extra });
     const catalogue: Pick<
       Catalogue,
       'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'
