@@ -2,6 +2,7 @@
 // loads the AWS SDK or touches the network; that happens on first use.
 import vscode = require('vscode');
 import { BatchJobStore } from './batch/jobStore';
+import { registerChatModels } from './chat/chatModels';
 import { registerCommands } from './commands/register';
 import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
@@ -90,6 +91,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...registerCommands(services),
+    registerChatModels(services),
     registerErrorAction('useInferenceProfile', (error) => runs.useInferenceProfile(error)),
   );
   logger.info(`Bedrock Prompt Lab ${version} activated`);

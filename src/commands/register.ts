@@ -4,6 +4,7 @@
 import vscode = require('vscode');
 import type { InvocationJob, JobSummary } from '../bedrock/clients';
 import type { ModelFilter } from '../bedrock/modelFilter';
+import { chooseChatModels } from '../chat/chatModels';
 import { Commands } from '../host/commandIds';
 import { registerCommand } from '../host/commands';
 import type { Services } from '../services';
@@ -163,6 +164,7 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.configureAws, () => configureAws(session), logger),
     registerCommand(Commands.showLog, () => logger.show(), logger),
     registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
+    registerCommand(Commands.chooseChatModels, (ids?: string[]) => chooseChatModels(s, ids), logger),
     registerCommand(
       Commands.refreshModels,
       async () => {

@@ -41,6 +41,7 @@ export const Commands = {
   openRunRecord: 'bedrockPromptLab.openRunRecord',
   compareRunWithCurrent: 'bedrockPromptLab.compareRunWithCurrent',
   compareRuns: 'bedrockPromptLab.compareRuns',
+  chooseChatModels: 'bedrockPromptLab.chooseChatModels',
 } as const;
 
 export type CommandId = (typeof Commands)[keyof typeof Commands];

@@ -22,6 +22,8 @@ export const config = {
   batchConfirmAboveUsd: () => read<number>('batch.confirmAboveUsd', 1),
   batchS3Uri: () => read<string>('batch.s3Uri', '') || undefined,
   batchRoleArn: () => read<string>('batch.roleArn', '') || undefined,
+  chatModels: () => read<string[]>('chat.models', []).filter((id) => typeof id === 'string' && id.trim() !== ''),
+  affectsChatModels: (e: vscode.ConfigurationChangeEvent) => e.affectsConfiguration(`${SECTION}.chat.models`),
   aws(): AwsSettings {
     const c = vscode.workspace.getConfiguration(SECTION);
     const seconds = (key: string, fallback: number) => Math.max(1, c.get<number>(key, fallback)) * 1000;
@@ -36,7 +38,7 @@ export const config = {
   affectsAws(e: vscode.ConfigurationChangeEvent): boolean {
     return ['profile', 'region', 'endpoint', 'network'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
   },
-  async update(key: 'profile' | 'region', value: string | undefined): Promise<void> {
+  async update(key: 'profile' | 'region' | 'chat.models', value: string | string[] | undefined): Promise<void> {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
   },
 };

@@ -1,7 +1,7 @@
 // A real VS Code for tests, benchmarks and the demo: code-server's VS Code server (installed by
 // scripts/install-test-host.sh) driven by headless Debian Chromium through playwright-core.
 // See ARCHITECTURE.md ("The test host") for why this route.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { promises as fs, existsSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -9,9 +9,55 @@ import path from 'node:path';
 import util from 'node:util';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const CODE_SERVER_VERSION = process.env.CODE_SERVER_VERSION ?? '4.100.3';
-export const CODE_SERVER_DIR = path.join(REPO_ROOT, '.vscode-test', `code-server-${CODE_SERVER_VERSION}`);
-const ENTRY = path.join(CODE_SERVER_DIR, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+
+/** A VS Code the suite runs in: a code-server release and the Node its VS Code ships with. */
+export interface TestHost {
+  name: 'oldest' | 'newest';
+  codeServer: string;
+  /** The VS Code inside it (its `product.json`). */
+  vscode: string;
+  node: 20 | 24;
+  /** Server arguments that version needs. */
+  serverArgs: string[];
+}
+
+/**
+ * The oldest VS Code `engines.vscode` allows (1.100, Node 20) and the newest code-server on npm (VS Code
+ * 1.139, Node 24: what most users have). scripts/install-test-host.sh installs both.
+ */
+export const TEST_HOSTS: Record<TestHost['name'], TestHost> = {
+  oldest: { name: 'oldest', codeServer: '4.100.3', vscode: '1.100.3', node: 20, serverArgs: [] },
+  newest: {
+    name: 'newest',
+    codeServer: '4.139.1',
+    vscode: '1.139',
+    node: 24,
+    // Without it, VS Code 1.139's workbench ignores the test payload and the run waits forever.
+    serverArgs: ['--vscode-option', 'enable-smoke-test-driver'],
+  },
+};
+
+/** The host of this run: BPL_HOST=oldest|newest (the demo and benchmarks default to the newest). */
+export function selectedHost(fallback: TestHost['name'] = 'oldest'): TestHost {
+  const name = (process.env.BPL_HOST ?? fallback) as TestHost['name'];
+  const host = TEST_HOSTS[name];
+  if (!host) throw new Error(`BPL_HOST=${name}: use one of ${Object.keys(TEST_HOSTS).join(', ')}`);
+  return host;
+}
+
+export function codeServerDir(host: TestHost): string {
+  return path.join(REPO_ROOT, '.vscode-test', `code-server-${host.codeServer}`);
+}
+
+/** The Node binary the host's server runs on (installed from the npm registry by scripts/install-node.sh). */
+function nodeFor(host: TestHost): string {
+  const out = spawnSync('bash', [path.join(REPO_ROOT, 'scripts', 'install-node.sh'), String(host.node)], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  if (out.status !== 0) throw new Error(`could not install Node ${host.node} for code-server ${host.codeServer}`);
+  return path.join(out.stdout.trim(), 'node');
+}
 
 export interface CodeServerOptions {
   /** Folder opened as the workspace. */
@@ -30,6 +76,8 @@ export interface CodeServerOptions {
   verbose?: boolean;
   /** Extensions to install from .vsix or folders before start (the demo's packaged extension). */
   installExtensions?: string[];
+  /** Which VS Code; selectedHost() when absent. */
+  testHost?: TestHost;
 }
 
 export interface CodeServer {
@@ -60,11 +108,13 @@ function killGroup(child: ChildProcess): void {
 }
 
 export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServer> {
-  if (!existsSync(path.join(CODE_SERVER_DIR, '.complete'))) {
-    throw new Error(
-      `The VS Code test host is not installed. Run: bash scripts/install-test-host.sh (expected ${CODE_SERVER_DIR})`,
-    );
+  const testHost = opts.testHost ?? selectedHost();
+  const dir = codeServerDir(testHost);
+  if (!existsSync(path.join(dir, '.complete'))) {
+    throw new Error(`The VS Code test host is not installed. Run: bash scripts/install-test-host.sh (expected ${dir})`);
   }
+  const entry = path.join(dir, 'node_modules', 'code-server', 'out', 'node', 'entry.js');
+  const node = nodeFor(testHost);
   // Short path: VS Code's IPC socket paths must stay under ~107 characters.
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-'));
   const host = opts.host ?? '127.0.0.1';
@@ -100,7 +150,7 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     TMPDIR: tmp,
   };
   const args = [
-    ENTRY,
+    entry,
     '--auth',
     'none',
     '--bind-addr',
@@ -116,17 +166,18 @@ export async function startCodeServer(opts: CodeServerOptions): Promise<CodeServ
     ...(opts.workspaceTrust ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--ignore-last-opened',
+    ...testHost.serverArgs,
   ];
   for (const ext of opts.installExtensions ?? []) {
     await new Promise<void>((resolve, reject) => {
-      const p = spawn(process.execPath, [...args, '--install-extension', ext], {
+      const p = spawn(node, [...args, '--install-extension', ext], {
         env,
         stdio: opts.verbose ? 'inherit' : 'ignore',
       });
       p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`installing ${ext} failed (${code})`))));
     });
   }
-  const child = spawn(process.execPath, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`code-server did not start within 60 s:\n${output}`)), 60_000);
@@ -171,6 +222,7 @@ export interface ExtensionTestRun {
   /** Receives each console line relayed from the extension host. */
   onLog?: (line: string) => void;
   verbose?: boolean;
+  host?: TestHost;
 }
 
 /** Runs an extension's test index inside the real workbench; resolves to the exit code (124 on timeout). */
@@ -182,6 +234,7 @@ export async function runExtensionTests(run: ExtensionTestRun): Promise<number> 
     settings: run.settings,
     workspaceTrust: run.workspaceTrust,
     verbose: run.verbose,
+    testHost: run.host,
   });
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

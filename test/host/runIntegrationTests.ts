@@ -1,12 +1,15 @@
-// `npm run test:integration`: starts the local Bedrock server, then runs test/integration inside a
-// real VS Code pointed at it through the standard AWS_ENDPOINT_URL variables.
+// `npm run test:integration`: starts the local Bedrock server, then runs test/integration (and the
+// untrusted-workspace suite) inside each real VS Code of TEST_HOSTS (the oldest engines.vscode allows and
+// the newest code-server on npm), pointed at it through the standard AWS_ENDPOINT_URL variables.
+// BPL_HOST=oldest|newest runs one of them.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { startEmulator } from '../emulator';
-import { copyWorkspace, REPO_ROOT, runExtensionTests } from './codeServer';
+import { copyWorkspace, REPO_ROOT, runExtensionTests, TEST_HOSTS, type TestHost } from './codeServer';
 
 /** Runs one suite in a fresh VS Code; fails when it exits non-zero or printed no "N passed, N failed". */
 async function runSuite(
+  host: TestHost,
   name: string,
   testsPath: string,
   workspace: string,
@@ -14,7 +17,11 @@ async function runSuite(
   workspaceTrust = false,
 ): Promise<number> {
   let sawCounts = false;
+  process.stdout.write(
+    `[host] ${name} suite in VS Code ${host.vscode} (code-server ${host.codeServer}, Node ${host.node})\n`,
+  );
   const code = await runExtensionTests({
+    host,
     extensionPath: REPO_ROOT,
     testsPath,
     workspace,
@@ -56,23 +63,39 @@ async function main(): Promise<number> {
     AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials'),
   };
   try {
+    const hosts = process.env.BPL_HOST
+      ? [TEST_HOSTS[process.env.BPL_HOST as TestHost['name']]]
+      : Object.values(TEST_HOSTS);
+    if (hosts.some((h) => !h))
+      throw new Error(`BPL_HOST=${process.env.BPL_HOST}: use one of ${Object.keys(TEST_HOSTS).join(', ')}`);
     const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
-    const trusted =
-      only === 'untrusted'
-        ? 0
-        : await runSuite('integration', path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'), workspace, env);
-    // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
-    const restricted =
-      process.env.BPL_TEST_GREP || only === 'integration'
-        ? 0
-        : await runSuite(
-            'untrusted-workspace',
-            path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'),
-            untrusted,
-            env,
-            true,
-          );
-    return trusted || restricted;
+    let failed = 0;
+    for (const host of hosts) {
+      const trusted =
+        only === 'untrusted'
+          ? 0
+          : await runSuite(
+              host,
+              'integration',
+              path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
+              workspace,
+              env,
+            );
+      // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
+      const restricted =
+        process.env.BPL_TEST_GREP || only === 'integration'
+          ? 0
+          : await runSuite(
+              host,
+              'untrusted-workspace',
+              path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'),
+              untrusted,
+              env,
+              true,
+            );
+      failed ||= trusted || restricted;
+    }
+    return failed;
   } finally {
     await emulator.stop();
     await fs.rm(workspace, { recursive: true, force: true });

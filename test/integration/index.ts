@@ -2,9 +2,11 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 /** `BPL_TEST_GREP=<text> npm run test:integration` runs only the tests whose title holds the text. */
 export async function run(): Promise<void> {
+  console.log(`VS Code ${vscode.version} (${vscode.env.appHost}), extension host on Node ${process.version}`);
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 30_000,

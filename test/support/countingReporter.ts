@@ -7,6 +7,7 @@ class CountingReporter extends Mocha.reporters.Spec {
     runner.once(Mocha.Runner.constants.EVENT_RUN_END, () => {
       const { passes = 0, failures = 0, pending = 0 } = runner.stats ?? {};
       // Printed after the spec summary; pending tests are counted so none can hide.
+      console.log(`(on Node ${process.version})`);
       console.log(`${passes} passed, ${failures} failed${pending ? `, ${pending} skipped` : ''}`);
     });
   }

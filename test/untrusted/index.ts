@@ -1,8 +1,10 @@
 // Runs inside a VS Code whose workspace is not trusted (restricted mode): nothing may reach AWS.
 import path from 'node:path';
 import Mocha from 'mocha';
+import * as vscode from 'vscode';
 
 export async function run(): Promise<void> {
+  console.log(`VS Code ${vscode.version} (${vscode.env.appHost}), extension host on Node ${process.version}`);
   const mocha = new Mocha({
     ui: 'bdd',
     timeout: 30_000,
