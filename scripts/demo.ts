@@ -6,7 +6,7 @@
 import { promises as fs, existsSync } from 'node:fs';
 import path from 'node:path';
 import { startEmulator } from '../test/emulator';
-import { REPO_ROOT, startCodeServer } from '../test/host/codeServer';
+import { REPO_ROOT, selectedHost, startCodeServer } from '../test/host/codeServer';
 
 function flag(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
@@ -53,12 +53,20 @@ async function main(): Promise<void> {
     'AWS_BEARER_TOKEN_BEDROCK',
   ])
     delete process.env[key];
+  // The newest VS Code (what most users have), where Bedrock models also appear in VS Code's own chat.
+  const testHost = selectedHost('newest');
   const server = await startCodeServer({
+    testHost,
     workspace,
     env,
     port: Number(flag('--port', '8080')),
     host: flag('--host', '127.0.0.1'),
-    settings: { 'workbench.colorTheme': 'Default Dark Modern', 'git.openRepositoryInParentFolders': 'never' },
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'git.openRepositoryInParentFolders': 'never',
+      'chat.disableAIFeatures': false,
+      'bedrockPromptLab.chat.models': ['amazon.nova-lite-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0'],
+    },
   });
   const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO_ROOT}`]];
   const url = `${server.url}/?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`;
@@ -69,6 +77,7 @@ async function main(): Promise<void> {
       'Bedrock Prompt Lab demo is running.',
       `  Local Bedrock server: ${emulator.url}`,
       `  VS Code:              ${url}`,
+      `                        (VS Code ${testHost.vscode} from code-server ${testHost.codeServer}, Node ${testHost.node}; BPL_HOST=oldest for 1.100)`,
       '',
       'Open the VS Code URL in a browser (it is also in .demo/url.txt). The "Bedrock" icon in the activity',
       'bar opens the model explorer; open any .prompt file in the workspace. Ctrl-C stops the demo.',

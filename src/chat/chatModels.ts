@@ -102,8 +102,15 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
     ];
   }
 
-  provideLanguageModelChatInformation(): BedrockChatModel[] {
-    return config.chatModels().map((ref) => infoFor(ref, this.s));
+  async provideLanguageModelChatInformation(): Promise<BedrockChatModel[]> {
+    const refs = config.chatModels();
+    // Names and capabilities come from the catalogue: without one yet, wait a little for it (the cached
+    // one, else a list call; no prompt is shown); if it comes later, the models are listed again.
+    if (refs.length > 0 && !this.s.catalogue.current) {
+      this.s.catalogue.ensureLoaded();
+      await Promise.race([this.s.catalogue.refresh(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+    }
+    return refs.map((ref) => infoFor(ref, this.s));
   }
 
   async provideLanguageModelChatResponse(

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/host/commandIds';
-import { activateExtension, emulator, workspaceFile } from '../integration/helpers';
+import { activateExtension, emulator, waitFor, workspaceFile } from '../integration/helpers';
 
 describe('an untrusted workspace', () => {
   it('is opened in restricted mode, and the extension still activates with the language features', async () => {
@@ -52,6 +52,40 @@ describe('an untrusted workspace', () => {
     ).length;
     assert.equal(after, before, 'nothing but listing reached the server');
   });
+
+  // VS Code 1.104+ only: older versions have no provider API (the trusted suite checks what they say).
+  if (
+    typeof (vscode.lm as { registerLanguageModelChatProvider?: unknown }).registerLanguageModelChatProvider ===
+    'function'
+  ) {
+    it('refuses to send a chat request to a Bedrock model, and sends nothing', async () => {
+      await activateExtension();
+      await vscode.commands.executeCommand(Commands.chooseChatModels, ['amazon.nova-micro-v1:0']);
+      const [model] = await waitFor('the Bedrock model in vscode.lm', async () => {
+        const found = await vscode.lm.selectChatModels({ vendor: 'bedrock-prompt-lab' });
+        return found.length > 0 ? found : undefined;
+      });
+      const before = (await emulator.requests()).length;
+      await assert.rejects(
+        (async () => {
+          const response = await model.sendRequest(
+            [vscode.LanguageModelChatMessage.User('Hi')],
+            {},
+            new vscode.CancellationTokenSource().token,
+          );
+          for await (const _part of response.stream) void _part;
+        })(),
+        /untrusted workspace.*Trust the workspace/s,
+      );
+      assert.equal(
+        (await emulator.requests()).slice(before).filter((r) => r.operation.startsWith('Converse')).length,
+        0,
+      );
+      await vscode.workspace
+        .getConfiguration('bedrockPromptLab')
+        .update('chat.models', undefined, vscode.ConfigurationTarget.Global);
+    });
+  }
 
   it('ignores a workspace that tries to redirect traffic through the endpoint setting', async () => {
     const api = await activateExtension();
