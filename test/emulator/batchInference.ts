@@ -4,7 +4,7 @@
 // `modelOutput` or `error`) and `manifest.json.out`, as the service does. Records use the Converse
 // format (`modelInvocationType: "Converse"`); InvokeModel bodies are model-specific and not emulated.
 import { randomBytes } from 'node:crypto';
-import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
+import { ServiceError, parseJsonBody, sendJson, type RequestContext, requireFields, requireRoleArn } from './http';
 import { answer, type ConverseBody } from './responder';
 import { responseContent, usage, validateConverse } from './runtime';
 import type { S3Store } from './s3';
@@ -91,16 +91,8 @@ export class BatchInferenceService {
 
   private create(ctx: RequestContext): void {
     const body = parseJsonBody<Record<string, any>>(ctx);
-    for (const field of ['jobName', 'roleArn', 'modelId', 'inputDataConfig', 'outputDataConfig']) {
-      if (!body[field])
-        throw ServiceError.validation(
-          `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-        );
-    }
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn))
-      throw ServiceError.validation(
-        `1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`,
-      );
+    requireFields(body, ['jobName', 'roleArn', 'modelId', 'inputDataConfig', 'outputDataConfig']);
+    requireRoleArn(body.roleArn);
     if (!/^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(body.jobName) || body.jobName.length > 63)
       throw ServiceError.validation(
         `1 validation error detected: Value '${body.jobName}' at 'jobName' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9]{1,63}(-*[a-zA-Z0-9\\+\\-\\.]){0,63}`,

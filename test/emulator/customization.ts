@@ -2,7 +2,7 @@
 // create their custom model; provisioned throughputs come into service after a moment.
 import { randomBytes } from 'node:crypto';
 import { findModel } from './catalogue';
-import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
+import { ServiceError, parseJsonBody, sendJson, type RequestContext, requireFields, requireRoleArn } from './http';
 import type { S3Store } from './s3';
 import { ACCOUNT_ID, foundationModelArn, type AccountState } from './state';
 
@@ -103,23 +103,15 @@ export class CustomizationService {
 
   private create(ctx: RequestContext): void {
     const body = parseJsonBody<Record<string, any>>(ctx);
-    for (const field of [
+    requireFields(body, [
       'jobName',
       'customModelName',
       'roleArn',
       'baseModelIdentifier',
       'trainingDataConfig',
       'outputDataConfig',
-    ]) {
-      if (!body[field])
-        throw ServiceError.validation(
-          `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
-        );
-    }
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(body.roleArn))
-      throw ServiceError.validation(
-        `1 validation error detected: Value '${body.roleArn}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`,
-      );
+    ]);
+    requireRoleArn(body.roleArn);
     if (this.jobs.some((j) => j.jobName === body.jobName))
       throw new ServiceError(
         400,

@@ -81,3 +81,21 @@ export function parseJsonBody<T>(ctx: RequestContext): T {
     throw ServiceError.validation('Malformed input request, please reformat your input and try again.');
   }
 }
+
+/** The service's "must not be null" check, field by field, in its words. */
+export function requireFields(body: Record<string, unknown>, fields: readonly string[]): void {
+  for (const field of fields) {
+    if (!body[field])
+      throw ServiceError.validation(
+        `1 validation error detected: Value null at '${field}' failed to satisfy constraint: Member must not be null`,
+      );
+  }
+}
+
+/** The service's check of an IAM role ARN, in its words. */
+export function requireRoleArn(roleArn: unknown): void {
+  if (typeof roleArn !== 'string' || !/^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn))
+    throw ServiceError.validation(
+      `1 validation error detected: Value '${String(roleArn)}' at 'roleArn' failed to satisfy constraint: Member must satisfy regular expression pattern: ^arn:aws(-[^:]+)?:iam::([0-9]{12})?:role/.+$`,
+    );
+}
