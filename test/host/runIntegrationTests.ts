@@ -40,7 +40,9 @@ async function runSuite(
   return code;
 }
 
-async function main(): Promise<number> {
+/** Both suites in one VS Code, each host with its own local server and fresh workspace copies: a run leaves
+ * files and server state (jobs, uploads) behind, and the next host must start from the fixtures. */
+async function runHost(host: TestHost, only: string | undefined): Promise<number> {
   const emulator = await startEmulator();
   const workspace = await copyWorkspace(path.join(REPO_ROOT, 'test', 'fixtures', 'workspace'));
   // The sample prompts are part of what the tests check (they must open without diagnostics).
@@ -63,44 +65,47 @@ async function main(): Promise<number> {
     AWS_SHARED_CREDENTIALS_FILE: path.join(workspace, '.aws-test', 'credentials'),
   };
   try {
-    const hosts = process.env.BPL_HOST
-      ? [TEST_HOSTS[process.env.BPL_HOST as TestHost['name']]]
-      : Object.values(TEST_HOSTS);
-    if (hosts.some((h) => !h))
-      throw new Error(`BPL_HOST=${process.env.BPL_HOST}: use one of ${Object.keys(TEST_HOSTS).join(', ')}`);
-    const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
-    let failed = 0;
-    for (const host of hosts) {
-      const trusted =
-        only === 'untrusted'
-          ? 0
-          : await runSuite(
-              host,
-              'integration',
-              path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
-              workspace,
-              env,
-            );
-      // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
-      const restricted =
-        process.env.BPL_TEST_GREP || only === 'integration'
-          ? 0
-          : await runSuite(
-              host,
-              'untrusted-workspace',
-              path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'),
-              untrusted,
-              env,
-              true,
-            );
-      failed ||= trusted || restricted;
-    }
-    return failed;
+    const trusted =
+      only === 'untrusted'
+        ? 0
+        : await runSuite(
+            host,
+            'integration',
+            path.join(REPO_ROOT, 'out', 'test', 'integration', 'index.js'),
+            workspace,
+            env,
+          );
+    // The same extension in a workspace the user has not trusted (VS Code's restricted mode).
+    const restricted =
+      process.env.BPL_TEST_GREP || only === 'integration'
+        ? 0
+        : await runSuite(
+            host,
+            'untrusted-workspace',
+            path.join(REPO_ROOT, 'out', 'test', 'untrusted', 'index.js'),
+            untrusted,
+            env,
+            true,
+          );
+    return trusted || restricted;
   } finally {
     await emulator.stop();
     await fs.rm(workspace, { recursive: true, force: true });
     await fs.rm(untrusted, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<number> {
+  const hosts = process.env.BPL_HOST
+    ? [TEST_HOSTS[process.env.BPL_HOST as TestHost['name']]]
+    : Object.values(TEST_HOSTS);
+  if (hosts.some((h) => !h))
+    throw new Error(`BPL_HOST=${process.env.BPL_HOST}: use one of ${Object.keys(TEST_HOSTS).join(', ')}`);
+  const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
+  let failed = 0;
+  // Every host runs, even after a failure, so one run shows what breaks where.
+  for (const host of hosts) failed ||= await runHost(host, only);
+  return failed;
 }
 
 main().then(
