@@ -104,7 +104,10 @@ async function main(): Promise<number> {
   const only = process.env.BPL_SUITE; // 'integration' or 'untrusted': run one of the two suites
   let failed = 0;
   // Every host runs, even after a failure, so one run shows what breaks where.
-  for (const host of hosts) failed ||= await runHost(host, only);
+  for (const host of hosts) {
+    const code = await runHost(host, only);
+    failed ||= code;
+  }
   return failed;
 }
 
