@@ -13,6 +13,7 @@ import { normalizeModelRef } from '../bedrock/modelRef';
 import { consumeStream } from '../bedrock/stream';
 import { config } from '../host/config';
 import { costOf, modelPrice } from '../host/pricing';
+import { formatUsd } from '../shared/money';
 import { requireTrust } from '../host/trust';
 import type { Services } from '../services';
 import type { LanguageModelChatInformation, LanguageModelChatProvider, LmWithProviders } from './lmApi';
@@ -91,6 +92,8 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeLanguageModelChatInformation = this.changed.event;
   private readonly subs: vscode.Disposable[];
+  /** The catalogue is asked for once: a failing list (no credentials) must not be retried on every listing. */
+  private askedForCatalogue = false;
 
   constructor(private readonly s: ChatServices) {
     this.subs = [
@@ -106,9 +109,12 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
     const refs = config.chatModels();
     // Names and capabilities come from the catalogue: without one yet, wait a little for it (the cached
     // one, else a list call; no prompt is shown); if it comes later, the models are listed again.
-    if (refs.length > 0 && !this.s.catalogue.current) {
+    if (refs.length > 0 && !this.s.catalogue.current && !this.askedForCatalogue) {
+      this.askedForCatalogue = true;
       this.s.catalogue.ensureLoaded();
-      await Promise.race([this.s.catalogue.refresh(), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.s.catalogue.refresh(), new Promise((resolve) => (timer = setTimeout(resolve, 5000)))]);
+      clearTimeout(timer);
     }
     return refs.map((ref) => infoFor(ref, this.s));
   }
@@ -175,7 +181,7 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
       }
       const cost = costOf(model.modelRef, outcome.usage);
       this.s.logger.info(
-        `chat ${model.modelRef}: ${outcome.status}, ${Math.round(outcome.latencyMs)} ms, ${outcome.usage ? `${outcome.usage.inputTokens} in / ${outcome.usage.outputTokens} out` : 'no usage'}${cost ? `, ~$${cost.usd.toFixed(6)}` : ''}`,
+        `chat ${model.modelRef}: ${outcome.status}, ${Math.round(outcome.latencyMs)} ms, ${outcome.usage ? `${outcome.usage.inputTokens} in / ${outcome.usage.outputTokens} out` : 'no usage'}${cost ? `, ~${formatUsd(cost.usd)}` : ''}`,
       );
       if (outcome.status === 'stopped' || token.isCancellationRequested) return;
       if (outcome.error) throw outcome.error;
