@@ -283,11 +283,26 @@ export async function chooseChatModels(s: ChatServices, given?: string[]): Promi
       picked: chosen.has(ref),
     });
   }
-  const picked = await vscode.window.showQuickPick(items, {
-    title: 'Bedrock models to offer in VS Code chat',
-    canPickMany: true,
-    matchOnDescription: true,
+  // Chosen earlier but not listed now (a provisioned ARN, another region's profile): kept, and shown.
+  const listed = new Set(items.map((i) => i.ref));
+  for (const ref of chosen)
+    if (!listed.has(ref))
+      items.unshift({ label: ref, description: "chosen earlier; not in this account's list here", ref, picked: true });
+  // A QuickPick of our own, so the checked items are set before it shows (showQuickPick applies
+  // `picked` later, and an early Enter would take none).
+  const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+  qp.title = 'Bedrock models to offer in VS Code chat';
+  qp.placeholder = 'Check the models VS Code chat and other extensions may use';
+  qp.canSelectMany = true;
+  qp.matchOnDescription = true;
+  qp.items = items;
+  qp.selectedItems = items.filter((i) => i.picked);
+  const picked = await new Promise<readonly (typeof items)[number][] | undefined>((resolve) => {
+    qp.onDidAccept(() => resolve(qp.selectedItems));
+    qp.onDidHide(() => resolve(undefined));
+    qp.show();
   });
+  qp.dispose();
   if (!picked) return undefined;
   const refs = picked.map((p) => p.ref);
   await config.update('chat.models', refs);

@@ -157,6 +157,22 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
     );
   });
 
+  it("Choose Models opens on the account's chat models with the chosen ones checked; accepting keeps them", async () => {
+    const pending = vscode.commands.executeCommand<string[] | undefined>(Commands.chooseChatModels);
+    let settled = false;
+    void pending.then(() => (settled = true));
+    // Accept as a person would (Enter), once the quick pick shows.
+    await waitFor('the quick pick to be accepted', async () => {
+      if (!settled) await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+      return settled || undefined;
+    });
+    assert.deepEqual([...((await pending) ?? [])].sort(), [HAIKU, NOVA].sort());
+    assert.deepEqual(
+      [...(vscode.workspace.getConfiguration('bedrockPromptLab').get<string[]>('chat.models') ?? [])].sort(),
+      [HAIKU, NOVA].sort(),
+    );
+  });
+
   it('a throttled request fails with the same message as a run', async () => {
     const nova = models.find((m) => m.id === NOVA)!;
     await emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'http', error: 'throttling' }, times: 3 });
