@@ -1,9 +1,24 @@
-// One request, one answer, no streaming: what prompt tests, batch runs and the LLM judge need. Pure: it
-// takes the Runtime interface, so unit tests pass a fake and the extension passes the SDK adapter.
-import type { ConverseCommandInput, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
+// Calling a model: one answer without streaming (`converseOnce`: prompt tests, batch rows, the judge), one
+// answer streamed where the model can (`streamAnswer`: runs, Compare, VS Code chat), and the one reading of
+// a Converse response (`outcomeOf`). Pure: it takes the Runtime interface, so unit tests pass a fake and
+// the extension passes the SDK adapter.
+import type {
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  ConverseStreamCommandInput,
+  ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
 import type { Runtime } from './clients';
 import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
-import { usageFrom, type ToolCall, type Usage } from './stream';
+import {
+  consumeStream,
+  usageFrom,
+  type StreamCallbacks,
+  type StreamOptions,
+  type StreamOutcome,
+  type ToolCall,
+  type Usage,
+} from './stream';
 
 export interface InvokeOutcome {
   text: string;
@@ -57,4 +72,42 @@ export function outcomeOf(
     serverLatencyMs: out.metrics?.latencyMs,
     latencyMs,
   };
+}
+
+export interface StreamAnswerOptions extends StreamOptions {
+  /** false: the model is known not to stream, so Converse is called at once. */
+  stream?: boolean;
+  /** Called once the service has accepted the request, before any text is reported (an editor writes nothing before). */
+  onAccepted?(): Promise<void> | void;
+}
+
+/**
+ * One answer through ConverseStream, or through Converse for a model (or deployment) that cannot stream:
+ * the service's `StreamingUnsupported` refusal falls back, by its code. A failure before the service
+ * accepted the request is thrown; after, it is the outcome's `error` with what arrived kept.
+ */
+export async function streamAnswer(
+  runtime: Runtime,
+  request: ConverseStreamCommandInput,
+  cb: StreamCallbacks,
+  opts: StreamAnswerOptions,
+): Promise<StreamOutcome & { streamed: boolean }> {
+  let stream: AsyncIterable<ConverseStreamOutput> | undefined;
+  if (opts.stream !== false) {
+    try {
+      stream = (await runtime.converseStream(request, opts.signal)).stream;
+    } catch (err) {
+      if (toBedrockError(err, opts.errorContext).code !== 'StreamingUnsupported') throw err;
+    }
+  }
+  if (stream) {
+    await opts.onAccepted?.();
+    return { ...(await consumeStream(stream, cb, opts)), streamed: true };
+  }
+  const now = opts.now ?? (() => performance.now());
+  const answer = outcomeOf(await runtime.converse(request, opts.signal), now() - opts.startedAt);
+  await opts.onAccepted?.();
+  if (answer.reasoning) cb.onReasoning?.(answer.reasoning);
+  cb.onText?.(answer.text);
+  return { ...answer, timeToFirstTokenMs: answer.latencyMs, status: 'complete', streamed: false };
 }

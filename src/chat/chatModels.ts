@@ -7,10 +7,9 @@ import vscode = require('vscode');
 import { converseRequestForChat, estimateTokens, type ChatMessage, type ChatPart } from '../bedrock/chatRequest';
 import { resolveInCatalogue, runnableId, type FoundationModel } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
-import { outcomeOf } from '../bedrock/invoke';
+import { streamAnswer } from '../bedrock/invoke';
 import { converseFeatures } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { consumeStream } from '../bedrock/stream';
 import { config } from '../host/config';
 import { costOf, modelPrice } from '../host/pricing';
 import { formatUsd } from '../shared/money';
@@ -45,7 +44,7 @@ function infoFor(ref: string, s: ChatServices): BedrockChatModel {
   return {
     id: ref,
     modelRef: ref,
-    name: model ? `${model.modelName}${ref !== model.modelId ? ` (${ref.split('.')[0]})` : ''}` : ref,
+    name: model ? `${model.modelName}${variantLabel(ref)}` : ref,
     family: base.split(':')[0],
     version: ref,
     detail: 'Amazon Bedrock',
@@ -54,6 +53,15 @@ function infoFor(ref: string, s: ChatServices): BedrockChatModel {
     maxOutputTokens: DEFAULT_MAX_OUTPUT,
     capabilities: { imageInput: model?.inputModalities.includes('IMAGE') ?? false, toolCalling: features.tools },
   };
+}
+
+/** What tells two entries of one model apart: its inference profile's geography, or provisioned. */
+function variantLabel(ref: string): string {
+  const { kind, geo } = normalizeModelRef(ref);
+  if (geo) return ` (${geo})`;
+  if (kind === 'provisioned-model' || kind === 'custom-model') return ' (provisioned)';
+  if (kind === 'application-inference-profile') return ' (application profile)';
+  return '';
 }
 
 /** VS Code's message parts as plain parts (anything else, e.g. a cache hint, is left out). */
@@ -153,29 +161,18 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
     const startedAt = performance.now();
     try {
       const runtime = this.s.session.clients().runtime;
-      let stream;
-      try {
-        stream = (await runtime.converseStream(request, abort.signal)).stream;
-      } catch (err) {
-        if (toBedrockError(err, errorContext).code !== 'StreamingUnsupported') throw err;
-      }
-      const outcome = stream
-        ? await consumeStream(
-            stream,
-            { onText: (text) => progress.report(new vscode.LanguageModelTextPart(text)) },
-            {
-              signal: abort.signal,
-              stallTimeoutMs: config.stallTimeoutMs(),
-              startedAt,
-              errorContext,
-              abort: () => abort.abort(),
-            },
-          )
-        : {
-            ...outcomeOf(await runtime.converse(request, abort.signal), performance.now() - startedAt),
-            status: 'complete' as const,
-          };
-      if (!stream) progress.report(new vscode.LanguageModelTextPart(outcome.text));
+      const outcome = await streamAnswer(
+        runtime,
+        request,
+        { onText: (text) => progress.report(new vscode.LanguageModelTextPart(text)) },
+        {
+          signal: abort.signal,
+          stallTimeoutMs: config.stallTimeoutMs(),
+          startedAt,
+          errorContext,
+          abort: () => abort.abort(),
+        },
+      );
       for (const call of outcome.toolCalls) {
         progress.report(new vscode.LanguageModelToolCallPart(call.toolUseId, call.name, (call.input ?? {}) as object));
       }

@@ -3,8 +3,8 @@ import vscode = require('vscode');
 import { BedrockError, toBedrockError, type ErrorContext } from '../bedrock/errors';
 import { normalizeModelRef } from '../bedrock/modelRef';
 import { formatUsd } from '../bedrock/pricing';
-import { consumeStream, type StreamOutcome } from '../bedrock/stream';
-import { outcomeOf } from '../bedrock/invoke';
+import type { StreamOutcome } from '../bedrock/stream';
+import { streamAnswer } from '../bedrock/invoke';
 import type { AwsSession } from '../host/awsSession';
 import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
@@ -158,30 +158,23 @@ export class RunController implements vscode.Disposable {
         'request',
         JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)),
       );
-      let stream;
-      if (streamed) {
-        try {
-          stream = (await runtime.converseStream(request, abort.signal)).stream;
-        } catch (err) {
-          // Some models (and provisioned deployments) refuse streaming: fall back to Converse.
-          if (toBedrockError(err, errorContext).code === 'StreamingUnsupported') streamed = false;
-          else throw err;
-        }
-      }
-      if (!stream) {
-        const answer = outcomeOf(await runtime.converse(request, abort.signal), performance.now() - startedAt);
-        await sink.begin();
-        if (answer.reasoning) sink.reasoning(answer.reasoning);
-        sink.text(answer.text);
-        outcome = { ...answer, timeToFirstTokenMs: answer.latencyMs, status: 'complete' };
-      } else {
-        await sink.begin();
-        outcome = await consumeStream(
-          stream,
-          { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) },
-          { signal: abort.signal, stallTimeoutMs, startedAt, errorContext, abort: () => abort.abort() },
-        );
-      }
+      // Some models (and provisioned deployments) refuse streaming: streamAnswer falls back to Converse.
+      const answered = await streamAnswer(
+        runtime,
+        request,
+        { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) },
+        {
+          stream: streamed,
+          onAccepted: () => sink.begin(),
+          signal: abort.signal,
+          stallTimeoutMs,
+          startedAt,
+          errorContext,
+          abort: () => abort.abort(),
+        },
+      );
+      streamed = answered.streamed;
+      outcome = answered;
     } catch (err) {
       // Failed before any output: the file is untouched.
       const error = abort.signal.aborted

@@ -5,7 +5,8 @@ import { resolveInCatalogue } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { modelProblems, needsOfRequest } from '../bedrock/modelChecks';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { consumeStream, type StreamOutcome } from '../bedrock/stream';
+import { streamAnswer } from '../bedrock/invoke';
+import type { StreamOutcome } from '../bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import { showError } from '../host/commands';
@@ -182,13 +183,17 @@ export class ComparePanel implements vscode.Disposable {
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
     try {
-      const out = await this.session
-        .clients()
-        .runtime.converseStream(requestFor(this.rendered, col.modelId), this.abort.signal);
-      const o = await consumeStream(
-        out.stream!,
+      const o = await streamAnswer(
+        this.session.clients().runtime,
+        requestFor(this.rendered, col.modelId),
         { onText: (t) => batcher.push(t) },
-        { signal: this.abort.signal, stallTimeoutMs: 60_000, startedAt, errorContext, abort: () => this.abort.abort() },
+        {
+          signal: this.abort.signal,
+          stallTimeoutMs: config.stallTimeoutMs(),
+          startedAt,
+          errorContext,
+          abort: () => this.abort.abort(),
+        },
       );
       const cost = costOf(col.modelId, o.usage);
       if (o.status !== 'failed') this.outcomes.set(col.id, o);

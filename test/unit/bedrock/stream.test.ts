@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
+import type { Runtime } from '../../../src/bedrock/clients';
+import { streamAnswer } from '../../../src/bedrock/invoke';
 import { consumeStream } from '../../../src/bedrock/stream';
 import {
   estimateCost,
@@ -195,5 +197,79 @@ describe('cost estimates', () => {
     );
     assert.equal(estimateRun('unknown.model', 10, 400, 10, table), undefined);
     assert.equal(formatEstimate(estimateRun('amazon.nova-lite-v1:0', 1, 12, 1, table)!), '≈ $0.000003 to $0.000005');
+  });
+});
+
+describe('streamAnswer: ConverseStream, or Converse for a model that cannot stream', () => {
+  const request = { modelId: 'm', messages: [{ role: 'user' as const, content: [{ text: 'hi' }] }] };
+  const validation = (message: string) => Object.assign(new Error(message), { name: 'ValidationException' });
+  function runtime(streamResult: () => Promise<unknown>, calls: string[]): Runtime {
+    return {
+      converse: async () => {
+        calls.push('converse');
+        return {
+          output: { message: { role: 'assistant', content: [{ text: 'whole answer' }] } },
+          stopReason: 'end_turn',
+          $metadata: {},
+        };
+      },
+      converseStream: async () => {
+        calls.push('converseStream');
+        return (await streamResult()) as never;
+      },
+      countTokens: async () => ({ inputTokens: 1, $metadata: {} }),
+      region: async () => 'us-east-1',
+    } as unknown as Runtime;
+  }
+
+  it('streams, and reports text only after the service accepted the request', async () => {
+    const calls: string[] = [];
+    const out = await streamAnswer(
+      runtime(async () => ({ stream: events([delta('a'), delta('b'), stop]) }), calls),
+      request,
+      { onText: (t) => calls.push(`text ${t}`) },
+      { ...opts(), onAccepted: () => void calls.push('accepted') },
+    );
+    assert.deepEqual(calls, ['converseStream', 'accepted', 'text a', 'text b']);
+    assert.equal(out.streamed, true);
+    assert.equal(out.text, 'ab');
+  });
+
+  it('falls back to Converse on the service\'s "unsupported for streaming" refusal, by its code', async () => {
+    const calls: string[] = [];
+    const out = await streamAnswer(
+      runtime(async () => {
+        throw validation('The model is unsupported for streaming.');
+      }, calls),
+      request,
+      { onText: (t) => calls.push(`text ${t}`) },
+      { ...opts(), onAccepted: () => void calls.push('accepted') },
+    );
+    assert.deepEqual(calls, ['converseStream', 'converse', 'accepted', 'text whole answer']);
+    assert.deepEqual([out.streamed, out.status, out.stopReason], [false, 'complete', 'end_turn']);
+  });
+
+  it('any other refusal is thrown before anything is accepted or written; a known non-streamer goes straight to Converse', async () => {
+    const calls: string[] = [];
+    await assert.rejects(
+      streamAnswer(
+        runtime(async () => {
+          throw validation('A conversation must start with a user message.');
+        }, calls),
+        request,
+        {},
+        { ...opts(), onAccepted: () => void calls.push('accepted') },
+      ),
+      /must start with a user message/,
+    );
+    assert.deepEqual(calls, ['converseStream']);
+    const direct: string[] = [];
+    await streamAnswer(
+      runtime(async () => ({}), direct),
+      request,
+      {},
+      { ...opts(), stream: false },
+    );
+    assert.deepEqual(direct, ['converse']);
   });
 });
