@@ -99,21 +99,24 @@ export async function createDataset(
         source: {
           pairing: opts.pairing,
           fields: opts.fields,
-          renderPrompt: async (text, rel) => {
-            // The one rule for inputs: a prompt that needs a value it has no default for would train on blanks.
-            const missing = missingVariables(promptEngine().analyzePrompt(text), {});
-            if (missing.length > 0)
-              throw new Error(
-                `Needs ${missing.map((n) => `{{${n}}}`).join(', ')}, which have no default: add them to \`input.default\` (or make them optional) so the example holds what a run would send.`,
-              );
-            return engine.conversationFromRequest(
-              (
-                await promptEngine().renderPrompt(text, {}, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel)), {
-                  requireUserMessage: false,
-                })
-              ).request,
-            );
-          },
+          // An untrusted workspace's prompts are not rendered (a template runs code paths chosen by the
+          // file's author); its JSONL, CSV and paired files are still packaged.
+          promptsSkipped: vscode.workspace.isTrusted
+            ? undefined
+            : '.prompt files are rendered only in a trusted workspace (Manage Workspace Trust)',
+          renderPrompt: !vscode.workspace.isTrusted
+            ? undefined
+            : async (text, rel) => {
+                // The one rule for inputs: a prompt that needs a value it has no default for would train on blanks.
+                const missing = missingVariables(promptEngine().analyzePrompt(text), {});
+                if (missing.length > 0)
+                  throw new Error(
+                    `Needs ${missing.map((n) => `{{${n}}}`).join(', ')}, which have no default: add them to \`input.default\` (or make them optional) so the example holds what a run would send.`,
+                  );
+                return engine.conversationFromRequest(
+                  await promptEngine().renderForDataset(text, promptFilesFor(vscode.Uri.joinPath(folder.uri, rel))),
+                );
+              },
         },
         onProgress: (done, total, records) => {
           const pct = (done / total) * 100;

@@ -27,6 +27,8 @@ export interface SourceOptions {
   customization: Customization;
   /** Renders a .prompt file to its system text and turns (the prompt engine, injected). */
   renderPrompt?: (text: string, path: string) => Promise<{ system?: string; turns: Turn[] }>;
+  /** Why .prompt files are skipped when `renderPrompt` is not given (an untrusted workspace). */
+  promptsSkipped?: string;
   /** Suffixes that pair files: `x.input.txt` + `x.output.txt` by default. */
   pairing?: { input: string; output: string };
   fields?: FieldMap;
@@ -151,20 +153,8 @@ export async function* recordsFrom(files: DatasetFile[], opts: SourceOptions): A
 }
 
 async function* fromPrompt(path: string, text: string, opts: SourceOptions): AsyncGenerator<SourceItem> {
-  const marker = /\{\{!--\s*bedrock: (stopped|failed)/.exec(text);
-  if (marker) {
-    const line = text.slice(0, marker.index).split('\n').length;
-    yield {
-      problem: true,
-      path,
-      line,
-      message:
-        'This conversation holds a partial (stopped or failed) answer; finish or remove it before training on it.',
-    };
-    return;
-  }
   if (!opts.renderPrompt) {
-    yield { skipped: path, reason: '.prompt files need the prompt engine' };
+    yield { skipped: path, reason: opts.promptsSkipped ?? '.prompt files need the prompt engine' };
     return;
   }
   try {

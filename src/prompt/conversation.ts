@@ -1,36 +1,136 @@
-// The conversation lives in the file: each run appends the model's answer as a `{{role "model"}}`
-// turn (with the tool calls it made as `{{#toolUse}}` blocks), then the next user turn: empty for the
-// next message, or `{{#toolResult}}` blocks for the user to fill in. The answer is escaped so the next run sends it
-// back as the same text and never evaluates it as template syntax.
+// The conversation lives in the file: each run appends the model's answer as a `{{role "model"}}` turn
+// (with the tool calls it made as `{{#toolUse}}` blocks), then the next user turn: empty for the next
+// message, or `{{#toolResult}}` blocks for the user to fill in. This file is the one WRITER of that
+// grammar; `conversationReader.ts` is the one reader (a property test checks that reading what was
+// written gives back the same turns and texts). Text is escaped so the next run sends it back as the
+// same text and never evaluates it as template syntax; comments are written so nothing can end them.
 
-/** A marker Dotprompt would read as structure (role, media, history, section), made inert text. */
-export function neutralizeMarkers(text: string): string {
-  return text.includes('<<<dotprompt:') ? text.replace(/<<<(?=dotprompt:)/g, '<<\u200b<') : text;
-}
+const ZWSP = '\u200b';
+const MARKER_TAIL = '<dotprompt:';
 
 /**
- * Makes text literal inside a Handlebars template: `{{` is escaped as `\{{` (Handlebars' own escape), and
- * Dotprompt's markers (`<<<dotprompt:role:system>>>`…) are broken by a zero-width space, so a model answer
- * written into the file cannot become structure, here or in another Dotprompt tool.
+ * Makes text literal inside a Handlebars template, and reversibly: `conversationReader` and the renderer
+ * give back exactly the text that went in.
+ * - `{{` is escaped as `\{{` (Handlebars' own escape); backslashes right before `{{` would combine with
+ *   that escape, so there one more backslash and an empty comment `{{!}}` go before `\{{`.
+ * - Dotprompt's markers (`<<<dotprompt:role:system>>>`…) get one more zero-width space after `<<`, so
+ *   another Dotprompt tool (Genkit) reads text, not structure; this project's renderer never reads markers
+ *   from text and takes the one space out again (`unescapeMarkers`).
+ *
+ * It takes text in pieces (a stream) with the same result as in one piece, in time linear in the text:
+ * a lone trailing `{` and a trailing start of `<dotprompt:` wait for the next piece.
  */
+export class TemplateTextEscaper {
+  private held = '';
+  /** Whether the text written so far ends with a backslash (a `{{` next needs the `{{!}}` form). */
+  private afterBackslash = false;
+  /** How the text written so far ends, for markers: 0 other, 1 `<`, 2 `<<`, 3 `<<` then zero-width spaces. */
+  private markerState: 0 | 1 | 2 | 3 = 0;
+
+  push(chunk: string): string {
+    const text = this.held + chunk;
+    const cut = holdBackFrom(text);
+    this.held = text.slice(cut);
+    return this.escape(text.slice(0, cut));
+  }
+
+  /** The text still held back, escaped: call once at the end. */
+  end(): string {
+    const rest = this.held;
+    this.held = '';
+    return this.escape(rest);
+  }
+
+  private escape(text: string): string {
+    if (text.length === 0) return '';
+    const out: string[] = [];
+    let at = 0;
+    for (const m of text.matchAll(/\{\{|<(?=dotprompt:)/g)) {
+      const i = m.index;
+      out.push(text.slice(at, i));
+      if (m[0] === '{{') {
+        const backslash = i > 0 ? text.charCodeAt(i - 1) === 92 : this.afterBackslash;
+        out.push(backslash ? '\\{{!}}\\{{' : '\\{{');
+        at = i + 2;
+      } else {
+        if (this.endsWithMarkerStart(text, i)) out.push(ZWSP);
+        at = i;
+      }
+    }
+    out.push(text.slice(at));
+    this.afterBackslash = text.charCodeAt(text.length - 1) === 92;
+    this.markerState = markerStateAfter(this.markerState, text);
+    return out.join('');
+  }
+
+  /** Whether the text before offset `i` (with what was written before) ends with `<<` and zero-width spaces. */
+  private endsWithMarkerStart(text: string, i: number): boolean {
+    let j = i;
+    while (j > 0 && text[j - 1] === ZWSP) j--;
+    if (j === 0) return this.markerState >= 2;
+    if (text[j - 1] !== '<') return false;
+    // The `<` at the start of this text needs a `<` right before it in what was written.
+    return j >= 2 ? text[j - 2] === '<' : this.markerState === 1 || this.markerState === 2;
+  }
+}
+
+/** Where the part of `text` that may still change with what follows begins (a lone `{`, a start of `<dotprompt:`). */
+function holdBackFrom(text: string): number {
+  const n = text.length;
+  // A trailing run of `{` pairs from its start: an odd run leaves its last `{` waiting for a partner.
+  let braces = 0;
+  while (braces < n && text.charCodeAt(n - 1 - braces) === 123) braces++;
+  if (braces % 2 === 1) return n - 1;
+  for (let k = Math.min(MARKER_TAIL.length - 1, n); k > 0; k--)
+    if (text.endsWith(MARKER_TAIL.slice(0, k))) return n - k;
+  return n;
+}
+
+function markerStateAfter(before: 0 | 1 | 2 | 3, text: string): 0 | 1 | 2 | 3 {
+  let j = text.length;
+  while (j > 0 && text[j - 1] === ZWSP) j--;
+  const spaces = j < text.length;
+  if (j === 0) return spaces ? (before >= 2 ? 3 : 0) : before;
+  if (text[j - 1] !== '<') return 0;
+  const twoLt = j >= 2 ? text[j - 2] === '<' : before === 1 || before === 2;
+  if (twoLt) return spaces ? 3 : 2;
+  return spaces ? 0 : 1;
+}
+
 export function escapeTemplateText(text: string): string {
-  text = neutralizeMarkers(text);
-  // Backslashes right before `{{` would combine with the escape: one more backslash makes them literal
-  // (Handlebars drops one before a real mustache), an empty comment `{{!}}` ends that, then `\{{`.
-  return text.replace(/(\\*)\{\{/g, (_m, slashes: string) => (slashes.length > 0 ? `${slashes}\\{{!}}\\{{` : '\\{{'));
+  const e = new TemplateTextEscaper();
+  return e.push(text) + e.end();
+}
+
+/** Takes out the zero-width space `escapeTemplateText` put into a Dotprompt marker: the text as it was. */
+export function unescapeMarkers(text: string): string {
+  return text.includes('<dotprompt:') ? text.replace(/<<(\u200b*)\u200b<(?=dotprompt:)/g, '<<$1<') : text;
 }
 
 export type TurnEnd = 'complete' | 'stopped' | 'failed';
 
-/** A Handlebars comment: not rendered, so the marker is never sent to the model. */
-function turnMarker(end: TurnEnd, detail?: string): string {
-  if (end === 'complete') return '';
-  const what = end === 'stopped' ? 'stopped by the user' : `failed${detail ? `: ${commentSafe(detail)}` : ''}`;
-  return `{{!-- bedrock: ${what}; the answer above is partial --}}`;
+export const MODEL_TURN_HEADER = '{{role "model"}}';
+export const USER_TURN_HEADER = '{{role "user"}}';
+/** Comments a run writes start with this (metrics, and the marker of a partial answer). */
+export const RUN_COMMENT_PREFIX = 'bedrock:';
+export const PARTIAL_ANSWER = /^bedrock: (stopped|failed)\b/;
+export const REASONING_COMMENT_PREFIX = 'reasoning:';
+
+/**
+ * A Handlebars comment holding any text: not rendered, so never sent to the model. Every way Handlebars
+ * ends a comment (`--}}`, `--~}}`, and `}}` for the short form) needs `}}`, so a space goes between any
+ * two closing braces: nothing inside can end it.
+ */
+export function comment(text: string): string {
+  return `{{!-- ${text.replace(/\}(?=\})/g, '} ')} --}}`;
 }
 
-export const MODEL_TURN_HEADER = '{{role "model"}}';
-const USER_TURN_HEADER = '{{role "user"}}';
+/** The marker of a partial answer: the dataset build refuses such a turn. */
+function turnMarker(end: TurnEnd, detail?: string): string {
+  if (end === 'complete') return '';
+  const what = end === 'stopped' ? 'stopped by the user' : `failed${detail ? `: ${detail}` : ''}`;
+  return comment(`${RUN_COMMENT_PREFIX} ${what}; the answer above is partial`);
+}
 
 /** What goes before the streamed text: a newline if needed, then the model turn marker. */
 export function modelTurnPrefix(documentText: string): string {
@@ -42,19 +142,14 @@ export function modelTurnPrefix(documentText: string): string {
 /** What goes after the streamed text: tool calls, the end marker (if any), a metrics comment, the next user turn. */
 export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string, calls: ToolCallText[] = []): string {
   const marker = turnMarker(end, detail);
-  const info = metrics ? `{{!-- ${commentSafe(metrics)} --}}\n` : '';
+  const info = metrics ? `${comment(metrics)}\n` : '';
   const tools = calls.map((c) => `\n${toolUseBlock(c)}`).join('');
   return `${tools}\n${marker ? `${marker}\n` : ''}${info}\n${nextUserTurn(end === 'complete' ? calls : [])}`;
 }
 
-/** Text that can sit inside a `{{!-- … --}}` comment without ending it. */
-function commentSafe(text: string): string {
-  return text.replace(/--\}\}/g, '- -}}').replace(/--(?=\s*\}\})/g, '- -');
-}
-
-/** Reasoning and tool calls are shown in the turn as comments: readable, and never sent back. */
+/** Reasoning is shown in the turn as a comment: readable, and never sent back. */
 export function reasoningComment(reasoning: string): string {
-  return `{{!-- reasoning:\n${commentSafe(reasoning.trim())}\n--}}\n`;
+  return `${comment(`${REASONING_COMMENT_PREFIX}\n${reasoning.trim()}\n`)}\n`;
 }
 
 export interface ToolCallText {
@@ -82,46 +177,4 @@ function toolResultBlock(call: ToolCallText): string {
 /** The next user turn after an answer: empty, or the tool results to fill in. */
 function nextUserTurn(calls: ToolCallText[]): string {
   return `${USER_TURN_HEADER}\n${calls.map((c) => `${toolResultBlock(c)}\n`).join('')}`;
-}
-
-const ROLE_TAG = /\{\{~?\s*role\s/;
-const EMPTY_RESULTS = /\{\{#toolResult id="[^"]*"\}\}\s*\{\{\/toolResult\}\}/g;
-
-/**
- * Where the file ends with an answer a run appended and nothing since (its metrics comment, then the
- * empty next user turn, or tool results not filled in): the offset of that answer's `{{role "model"}}`.
- * Run replaces the answer from there; undefined when the user has written on (Run then continues).
- */
-export function appendedAnswerStart(text: string): number | undefined {
-  const user = text.lastIndexOf(USER_TURN_HEADER);
-  if (
-    user < 0 ||
-    text
-      .slice(user + USER_TURN_HEADER.length)
-      .replace(EMPTY_RESULTS, '')
-      .trim() !== ''
-  )
-    return undefined;
-  const before = text.slice(0, user).trimEnd();
-  if (!before.endsWith('--}}')) return undefined;
-  const metrics = before.lastIndexOf('{{!-- bedrock: ');
-  if (metrics < 0 || ROLE_TAG.test(before.slice(metrics))) return undefined;
-  const model = text.lastIndexOf(MODEL_TURN_HEADER, metrics);
-  if (model < 0 || ROLE_TAG.test(text.slice(model + MODEL_TURN_HEADER.length, metrics))) return undefined;
-  return model;
-}
-
-/**
- * The prompt a run, a comparison, a test or a batch sends: the file without an answer a run appended
- * and nothing was written after (that answer is what Run again replaces; it is not part of the prompt).
- */
-export function promptTextForRun(text: string): string {
-  const start = appendedAnswerStart(text);
-  return start === undefined ? text : text.slice(0, start);
-}
-
-/** Whether the file's last user turn holds tool results (filled in or still to fill): Continue is not the next step then. */
-export function waitsForToolResults(text: string): boolean {
-  const user = text.lastIndexOf(USER_TURN_HEADER);
-  return user >= 0 && text.includes('{{#toolResult', user);
 }

@@ -17,13 +17,7 @@ import type { LineIndex, Problem, Range, Severity } from './document';
 import { checkSchemaNode, schemaFields, type InputKind } from './picoschemaCheck';
 import { closest, TOP_LEVEL_KEYS, type KeySpec } from './schema';
 import type { PromptAnalysis } from './analyze';
-
-/** Keys that would reach a prototype instead of a plain field (Dotprompt expands `a.b` keys into objects). */
-const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-
-export function isForbiddenKeyPath(key: string): boolean {
-  return key.split('.').some((part) => FORBIDDEN_KEYS.has(part));
-}
+import { isForbiddenKeyPath } from '../shared/inertData';
 
 export interface DeclaredInput {
   range?: Range;

@@ -9,14 +9,15 @@ import type {
   Tool,
 } from '@aws-sdk/client-bedrock-runtime';
 import { randomBytes } from 'node:crypto';
-import { Dotprompt, picoschema, type Part } from 'dotprompt';
+import { Dotprompt, picoschema } from 'dotprompt';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
 import { supportsStructuredOutput } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
-import { neutralizeMarkers } from './conversation';
-import { safeDecodeUri, splitPrompt } from './document';
-import { isForbiddenKeyPath } from './frontmatterChecks';
+import { refuseForbiddenKeys } from '../shared/inertData';
+import { unescapeMarkers } from './conversation';
+import { partialAnswerLine } from './conversationReader';
+import { safeDecodeUri, splitPrompt, type PromptSource } from './document';
 import { MAX_BLOCK_DEPTH, MAX_FRONTMATTER_CHARS, templateSyntaxError, tooDeep } from './templatePieces';
 import { KNOWN_HELPERS } from './templateScope';
 
@@ -120,6 +121,20 @@ export interface RenderOptions {
   requireUserMessage?: boolean;
 }
 
+/**
+ * A prompt file as a training example: refused (at the marker's line) when it holds a partial answer, and
+ * no next user message is needed.
+ */
+export async function renderForDataset(text: string, files: PromptFiles): Promise<ConverseRequest> {
+  const partial = partialAnswerLine(text);
+  if (partial !== undefined)
+    throw new RenderError(
+      'This conversation holds a partial (stopped or failed) answer; finish or remove it before training on it.',
+      partial,
+    );
+  return (await renderPrompt(text, {}, files, { requireUserMessage: false })).request;
+}
+
 export async function renderPrompt(
   text: string,
   input: Record<string, unknown>,
@@ -138,21 +153,22 @@ export async function compilePrompt(
   files: PromptFiles,
   options: RenderOptions = {},
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter from Dotprompt
+  text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed)
     throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
   if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS)
     throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
-  checkFrontmatter(source.frontmatter?.text);
+  const parsed = parseSource(source);
   const deep = tooDeep(source.body);
   if (deep)
     throw new RenderError(
       `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep: flatten the template.`,
       lineOf(text, source.bodyStart + deep.start),
     );
-  // Structure (roles, media, history, sections, tool turns) comes only from helpers. Text that spells a
-  // Dotprompt marker, in the template's own text or in a partial, is made inert before Handlebars sees it.
+  // Structure (roles, media, history, sections, tool turns) comes only from this compile's helpers, as
+  // markers no text can spell (a nonce). Text that spells a Dotprompt marker, in the template, a partial
+  // or a value, is sent as the text it is.
   const partialSources = new Map<string, string>();
   const dp = new Dotprompt({
     partialResolver: async (name) => {
@@ -166,25 +182,20 @@ export async function compilePrompt(
         throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
       partialSources.set(name, partial);
-      return neutralizeMarkers(partial);
+      return unescapeMarkers(partial);
     },
   });
-  const turns = turnHelpers(dp);
-  let parsed;
-  try {
-    parsed = dp.parse(text);
-  } catch (err) {
-    throw new RenderError(`The frontmatter is not valid YAML: ${String(err)}`, 1);
-  }
-  parsed = { ...parsed, template: neutralizeMarkers(parsed.template) };
   // Dotprompt trims the template: template line 1 is the body's first non-blank line.
   const bodyLead = source.frontmatter ? source.body.slice(0, source.body.length - source.body.trimStart().length) : '';
   const firstTemplateLine = lineOffset(text, source.bodyStart) + (bodyLead.match(/\n/g)?.length ?? 0);
   const fileLine = (templateLine: number | undefined) =>
     templateLine === undefined ? undefined : templateLine + firstTemplateLine;
+  const turns = turnHelpers(dp, fileLine);
 
-  const raw = (parsed.raw ?? {}) as Record<string, unknown>;
-  const modelRaw = (parsed.model as string | undefined) ?? options.defaultModel;
+  const raw = parsed.raw;
+  if (raw.model !== undefined && typeof raw.model !== 'string')
+    throw new RenderError('`model` must be a model id (text), for example `model: amazon.nova-lite-v1:0`.', 2);
+  const modelRaw = (raw.model as string | undefined) || options.defaultModel;
   if (!modelRaw)
     throw new RenderError(
       'The prompt names no model: add `model: <model id>` to the frontmatter (the Models view has a "Use in current prompt" action).',
@@ -204,7 +215,7 @@ export async function compilePrompt(
         inputSchema: (def.inputSchema ?? {}) as never,
       });
 
-  const toolNames = (Array.isArray(parsed.tools) ? parsed.tools : []) as string[];
+  const toolNames = (Array.isArray(raw.tools) ? raw.tools : []) as string[];
   const toolSpecs: Tool[] = [];
   for (const name of toolNames) {
     const def = toolDefs.find((d) => d.name === name);
@@ -217,7 +228,7 @@ export async function compilePrompt(
       },
     });
   }
-  const output = parsed.output as { format?: string; schema?: unknown } | undefined;
+  const output = raw.output as { format?: string; schema?: unknown } | undefined;
   const outputSchema = output?.schema !== undefined ? await toJsonSchema(output.schema, '`output.schema`') : undefined;
   const templateError = (err: unknown): RenderError => {
     if (err instanceof RenderError) return err;
@@ -242,21 +253,30 @@ export async function compilePrompt(
       line ? fileLine(Number(line)) : undefined,
     );
   };
-  const template = await dp.compile(parsed).catch((err: unknown) => {
+  // Dotprompt resolves the partials and parses the template (a syntax error is located here); the
+  // template is then compiled with Dotprompt's own Handlebars and helpers, and its output split into
+  // messages by `turns` rather than by Dotprompt's marker reading, which would take markers from text.
+  await dp.compile({ ...parsed.prompt, template: parsed.template }).catch((err: unknown) => {
     throw templateError(err);
   });
+  const engine = dp as unknown as { handlebars: typeof Handlebars; knownHelpers: Record<string, boolean> };
+  const renderString = engine.handlebars.compile(parsed.template, {
+    knownHelpers: engine.knownHelpers,
+    knownHelpersOnly: true,
+    noEscape: true,
+  });
   refusePartialCycles(parsed.template, partialSources);
+  const defaults = ((raw.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<
+    string,
+    unknown
+  >;
 
   return async (input) => {
-    const defaults = ((parsed.input as { default?: Record<string, unknown> } | undefined)?.default ?? {}) as Record<
-      string,
-      unknown
-    >;
-    const merged = inertInput({ ...defaults, ...input });
+    const merged = checkedInput({ ...defaults, ...input });
 
-    let rendered;
+    let renderedText: string;
     try {
-      rendered = await template({ input: merged });
+      renderedText = renderString(merged, { data: { metadata: { prompt: parsed.prompt } } });
     } catch (err) {
       throw templateError(err);
     }
@@ -265,26 +285,19 @@ export async function compilePrompt(
     const conversation: Turn[] = [];
     let images = 0;
     let documents = 0;
-    for (const m of rendered.messages) {
-      const role =
-        m.role === 'model' ? 'assistant' : m.role === 'user' ? 'user' : m.role === 'system' ? 'system' : undefined;
+    for (const m of turns.messages(renderedText)) {
+      const role = m.role === 'model' ? 'assistant' : m.role;
+      const line = fileLine(m.line);
       const content: ContentBlock[] = [];
-      let line: number | undefined;
-      for (const part of m.content as Part[]) {
-        if ('text' in part && typeof part.text === 'string') {
-          for (const piece of turns.split(part.text)) {
-            if (typeof piece === 'string') content.push({ text: piece });
-            else if (piece.kind === 'line') line ??= fileLine(piece.line);
-            else content.push(toolBlock(piece, role, fileLine(piece.line)));
-          }
-        } else if ('media' in part && part.media) {
-          const block = await mediaBlock(part.media.url, part.media.contentType, files);
+      for (const piece of m.parts) {
+        if (typeof piece === 'string') content.push({ text: piece });
+        else if (piece.kind === 'media') {
+          const block = await mediaBlock(piece.url, piece.contentType, files);
           if ('image' in block) images++;
           if ('document' in block) documents++;
           content.push(block);
-        }
+        } else content.push(toolBlock(piece, role, fileLine(piece.line)));
       }
-      if (!role) throw new RenderError(`Unknown role "${m.role}": use system, user or model.`, line);
       const trimmed = trimText(content);
       if (trimmed.length === 0) continue;
       if (role === 'system') {
@@ -308,15 +321,15 @@ export async function compilePrompt(
       );
     // An empty last user turn is where the next message goes (a run appends one): Dotprompt drops it, so
     // the conversation would end with the model's turn. Ask for the message instead of sending that.
-    const roleMarkers = [...source.body.matchAll(/\{\{~?\s*role\s+["'](\w+)["']\s*~?\}\}/g)];
+    const lastRole = turns.lastRole();
     if (
       options.requireUserMessage !== false &&
-      roleMarkers.at(-1)?.[1] === 'user' &&
+      lastRole?.role === 'user' &&
       conversation.at(-1)?.role === 'assistant'
     ) {
       throw new RenderError(
         'The last user turn is empty: type your next message below the last `{{role "user"}}`, then run again.',
-        lineOf(text, source.bodyStart + (roleMarkers.at(-1)?.index ?? 0)),
+        fileLine(lastRole.line),
       );
     }
     checkConversation(conversation, toolNames.length > 0);
@@ -326,7 +339,7 @@ export async function compilePrompt(
     const request: ConverseRequest = { modelId: ref.modelId, messages };
     if (system.length > 0) request.system = system;
 
-    const config = (parsed.config ?? {}) as Record<string, unknown>;
+    const config = (raw.config ?? {}) as Record<string, unknown>;
     const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
     if (typeof config.temperature === 'number') inference.temperature = config.temperature;
     if (typeof config.maxOutputTokens === 'number') inference.maxTokens = config.maxOutputTokens;
@@ -439,29 +452,70 @@ interface Turn {
   line?: number;
 }
 
+type ToolSlot = {
+  kind: 'toolUse' | 'toolResult';
+  id?: string;
+  name?: string;
+  status?: string;
+  body: string;
+  line?: number;
+};
 type TurnSlot =
-  | { kind: 'line'; line?: number }
-  | { kind: 'toolUse' | 'toolResult'; id?: string; name?: string; status?: string; body: string; line?: number };
+  | { kind: 'role'; role: 'user' | 'model' | 'system'; line?: number }
+  | { kind: 'history' }
+  | { kind: 'section' }
+  | { kind: 'media'; url: string; contentType?: string }
+  | ToolSlot;
+
+interface RenderedMessage {
+  role: 'user' | 'model' | 'system';
+  parts: (string | Exclude<TurnSlot, { kind: 'role' | 'history' | 'section' }>)[];
+  /** Template line of the turn's `{{role}}`, when it has one. */
+  line?: number;
+}
+
+const ROLES: ReadonlySet<string> = new Set(['user', 'model', 'system']);
 
 /**
- * Dotprompt's `role` helper, and `toolUse` / `toolResult` block helpers, that leave a marker only this
- * compile knows (a random nonce): a value or a model answer cannot forge a tool turn or move a line.
+ * Dotprompt's structure helpers (`role`, `media`, `history`, `section`) and the `toolUse` / `toolResult`
+ * block helpers, each leaving a marker only this compile knows (a random nonce): no text, whether the
+ * template's own, a value's or a model answer's, nor text completed by a value, can forge a turn, a
+ * media read or a tool turn. `messages()` splits the rendered text at those markers only, as Dotprompt's
+ * `toMessages` does at its own (a role tag before any text changes the first turn's role).
  */
-function turnHelpers(dp: Dotprompt): { split(text: string): (string | TurnSlot)[] } {
+function turnHelpers(
+  dp: Dotprompt,
+  fileLine: (templateLine: number | undefined) => number | undefined,
+): {
+  messages(text: string): RenderedMessage[];
+  lastRole(): { role: string; line?: number } | undefined;
+} {
   const nonce = randomBytes(12).toString('hex');
   const slots = new Map<number, TurnSlot>();
   let next = 0;
+  let lastRole: { role: string; line?: number } | undefined;
   const marker = (slot: TurnSlot) => {
     const k = next++;
     slots.set(k, slot);
     return `\u0000bpl${nonce}:${k}\u0000`;
   };
   type Options = Handlebars.HelperOptions & { loc?: { start: { line: number } } };
-  dp.defineHelper(
-    'role',
-    (role: string, options: Options) =>
-      `<<<dotprompt:role:${role}>>>${marker({ kind: 'line', line: options?.loc?.start.line })}`,
-  );
+  const lineOf = (options: Options | undefined) => options?.loc?.start.line;
+  dp.defineHelper('role', (role: unknown, options: Options) => {
+    if (typeof role !== 'string' || !ROLES.has(role))
+      throw new RenderError(
+        `\`{{role}}\` takes "user", "model" or "system", not ${JSON.stringify(String(role)).slice(0, 80)}: check the value it is given.`,
+        fileLine(lineOf(options)),
+      );
+    return marker({ kind: 'role', role: role as 'user' | 'model' | 'system', line: lineOf(options) });
+  });
+  dp.defineHelper('history', () => marker({ kind: 'history' }));
+  dp.defineHelper('section', () => marker({ kind: 'section' }));
+  dp.defineHelper('media', (options: Options) => {
+    const hash = (options?.hash ?? {}) as Record<string, unknown>;
+    const contentType = typeof hash.contentType === 'string' && hash.contentType ? hash.contentType : undefined;
+    return marker({ kind: 'media', url: String(hash.url ?? ''), contentType });
+  });
   for (const kind of ['toolUse', 'toolResult'] as const) {
     dp.defineHelper(kind, function (this: unknown, options: Options) {
       const hash = (options?.hash ?? {}) as Record<string, unknown>;
@@ -473,34 +527,48 @@ function turnHelpers(dp: Dotprompt): { split(text: string): (string | TurnSlot)[
         name: str(hash.name),
         status: str(hash.status),
         body,
-        line: options?.loc?.start.line,
+        line: lineOf(options),
       });
     });
   }
   const pattern = new RegExp(`\\u0000bpl${nonce}:(\\d+)\\u0000`, 'g');
   return {
-    split(text) {
-      const out: (string | TurnSlot)[] = [];
+    messages(text) {
+      lastRole = undefined;
+      let current: RenderedMessage = { role: 'user', parts: [] };
+      const out = [current];
+      const hasContent = (m: RenderedMessage) => m.parts.some((p) => typeof p !== 'string' || p.trim() !== '');
       let at = 0;
+      // As in Dotprompt, blank text between two markers is layout, not a part.
+      const addText = (t: string) => {
+        if (t.trim() !== '') current.parts.push(t);
+      };
       for (const m of text.matchAll(pattern)) {
-        if (m.index > at) out.push(text.slice(at, m.index));
+        addText(text.slice(at, m.index));
+        at = m.index + m[0].length;
         const k = Number(m[1]);
         const slot = slots.get(k);
         slots.delete(k);
-        if (slot) out.push(slot);
-        at = m.index + m[0].length;
+        if (!slot) continue;
+        if (slot.kind === 'role') {
+          lastRole = { role: slot.role, line: slot.line };
+          if (hasContent(current)) out.push((current = { role: slot.role, parts: [], line: slot.line }));
+          else Object.assign(current, { role: slot.role, line: slot.line });
+        } else if (slot.kind === 'history') {
+          // Dotprompt puts the history (none is given here) and then opens a model turn.
+          out.push((current = { role: 'model', parts: [] }));
+        } else if (slot.kind !== 'section') current.parts.push(slot);
+        // A section is a placeholder Dotprompt leaves for the caller; Converse has nothing for it.
       }
-      if (at < text.length) out.push(text.slice(at));
+      addText(text.slice(at));
+      slots.clear();
       return out;
     },
+    lastRole: () => lastRole,
   };
 }
 
-function toolBlock(
-  slot: Exclude<TurnSlot, { kind: 'line' }>,
-  role: string | undefined,
-  line: number | undefined,
-): ContentBlock {
+function toolBlock(slot: ToolSlot, role: string | undefined, line: number | undefined): ContentBlock {
   const where = line ? ` (line ${line})` : '';
   if (!slot.id || !/^[a-zA-Z0-9_.:-]{1,64}$/.test(slot.id))
     throw new RenderError(`\`{{#${slot.kind}}}\`${where} needs \`id="…"\`: 1–64 letters, digits, _ . : or -.`, line);
@@ -548,34 +616,29 @@ function toolBlock(
   return { toolResult: { toolUseId: slot.id, content, ...(slot.status ? { status: slot.status as never } : {}) } };
 }
 
-const MAX_INPUT_DEPTH = 64;
 const MAX_INPUT_NODES = 200_000;
 
-/** Input values as data only: markers made inert (in keys too), and keys that reach a prototype refused. */
-function inertInput(value: Record<string, unknown>): Record<string, unknown> {
+/**
+ * Input values are data, sent as the bytes they are: checked (not changed) so that no key reaches a
+ * prototype, nothing nests too deep and the total stays bounded.
+ */
+function checkedInput(value: Record<string, unknown>): Record<string, unknown> {
+  try {
+    refuseForbiddenKeys(value, 'An input value');
+  } catch (err) {
+    throw new RenderError((err as Error).message);
+  }
   let nodes = 0;
-  const visit = (v: unknown, depth: number): unknown => {
+  const count = (v: unknown): void => {
     if (++nodes > MAX_INPUT_NODES)
       throw new RenderError(
         `The input values hold more than ${MAX_INPUT_NODES.toLocaleString('en-US')} items: pass less data (or a file) to the prompt.`,
       );
-    if (typeof v === 'string') return neutralizeMarkers(v);
-    if (v === null || typeof v !== 'object') return v;
-    if (depth > MAX_INPUT_DEPTH)
-      throw new RenderError(`An input value is nested more than ${MAX_INPUT_DEPTH} levels deep: flatten it.`);
-    if (Array.isArray(v)) return v.map((x) => visit(x, depth + 1));
-    if (v instanceof Uint8Array || v instanceof Date) return v;
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) {
-      if (isForbiddenKeyPath(k))
-        throw new RenderError(
-          `The input key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be input names.`,
-        );
-      out[neutralizeMarkers(k)] = visit(x, depth + 1);
-    }
-    return out;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v) || v instanceof Date) return;
+    for (const x of Array.isArray(v) ? v : Object.values(v)) count(x);
   };
-  return visit(value, 0) as Record<string, unknown>;
+  count(value);
+  return value;
 }
 
 /** A partial that includes itself, directly or through others, would recurse until the stack overflows. */
@@ -592,36 +655,65 @@ function refusePartialCycles(template: string, partials: Map<string, string>): v
   for (const name of includes(template)) visit(name, []);
 }
 
+/** Dotprompt's fields of the frontmatter (the rest, `bedrock.*` included, is read from `raw`). */
+const PROMPT_FIELDS = [
+  'name',
+  'variant',
+  'version',
+  'description',
+  'model',
+  'tools',
+  'toolDefs',
+  'config',
+  'input',
+  'output',
+  'metadata',
+];
+
+interface ParsedSource {
+  /** The frontmatter as parsed: its keys were checked at every depth. */
+  raw: Record<string, unknown>;
+  /** Dotprompt's own fields, for `@metadata.prompt` in templates. */
+  prompt: Record<string, unknown>;
+  template: string;
+}
+
 /**
- * The frontmatter read before Dotprompt reads it: broken YAML is a located error here (Dotprompt would log
- * it and treat the whole file, frontmatter included, as the template), and keys that would reach
- * `Object.prototype` when Dotprompt expands dotted keys are refused.
+ * The frontmatter, read here rather than by Dotprompt: broken YAML is a located error (Dotprompt would
+ * log it and take the whole file as the template), and keys that would reach a prototype are refused
+ * after the YAML parser has read them (escapes such as `"\x5f_proto__"` hide them from the text) at
+ * every depth, before any object is built from them. Dotprompt's own parse is never used: it expands
+ * dotted keys into objects (`__proto__.x` would set `Object.prototype.x`).
  */
-function checkFrontmatter(yamlText: string | undefined): void {
-  if (!yamlText) return;
-  let data: unknown;
-  try {
-    data = parseYaml(yamlText, { maxAliasCount: 100, logLevel: 'error' });
-  } catch (err) {
-    const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
-    throw new RenderError(
-      `The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`,
-      line === undefined ? 1 : line + 1,
-    );
-  }
-  if (!/__proto__|constructor|prototype/.test(yamlText)) return;
-  const visit = (v: unknown, depth: number): void => {
-    if (depth > 64 || v === null || typeof v !== 'object') return;
-    if (Array.isArray(v)) return v.forEach((x) => visit(x, depth + 1));
-    for (const k of Object.keys(v)) {
-      if (isForbiddenKeyPath(k))
-        throw new RenderError(
-          `The frontmatter key \`${k}\` is refused: \`__proto__\`, \`constructor\` and \`prototype\` cannot be keys. Rename it.`,
-        );
-      visit((v as Record<string, unknown>)[k], depth + 1);
+function parseSource(source: PromptSource): ParsedSource {
+  const yamlText = source.frontmatter?.text;
+  let data: unknown = undefined;
+  if (yamlText) {
+    try {
+      data = parseYaml(yamlText, { maxAliasCount: 100, logLevel: 'error' });
+    } catch (err) {
+      const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
+      throw new RenderError(
+        `The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`,
+        line === undefined ? 1 : line + 1,
+      );
     }
-  };
-  visit(data, 0);
+  }
+  if (data !== undefined && data !== null && (typeof data !== 'object' || Array.isArray(data)))
+    throw new RenderError(
+      'The frontmatter must be YAML keys and values (`model: …`), not a single value or a list.',
+      2,
+    );
+  try {
+    refuseForbiddenKeys(data, 'The frontmatter');
+  } catch (err) {
+    throw new RenderError((err as Error).message, 2);
+  }
+  const raw = (data ?? {}) as Record<string, unknown>;
+  const prompt: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  for (const k of PROMPT_FIELDS) if (Object.hasOwn(raw, k)) prompt[k] = raw[k];
+  const template = source.frontmatter ? source.body.trim() : source.body;
+  return { raw, prompt, template: unescapeMarkers(template) };
 }
 
 async function toJsonSchema(schema: unknown, where: string): Promise<unknown> {

@@ -3,7 +3,7 @@ import { formatEstimate } from '../bedrock/pricing';
 import { estimateRunCost } from '../host/pricing';
 import { isPartialPath } from '../prompt/document';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { appendedAnswerStart, waitsForToolResults } from '../prompt/conversation';
+import { promptEngine } from '../prompt/loadEngine';
 import { Commands } from '../host/commandIds';
 import { inputsSummary } from './inputStore';
 import type { RunController } from './runController';
@@ -42,7 +42,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
         }),
       ];
     }
-    const again = appendedAnswerStart(doc.getText()) !== undefined;
+    const again = promptEngine().appendedAnswerStart(doc.getText()) !== undefined;
     const lenses = [
       new vscode.CodeLens(top, {
         title: again ? '$(refresh) Run again' : '$(play) Run',
@@ -124,7 +124,7 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
     if (lastUser && lastUser.range.start.line > 0 && roles.some((r) => r.role === 'model')) {
       const range = new vscode.Range(lastUser.range.start.line, 0, lastUser.range.start.line, 0);
       // Tool results to fill in: the next step is writing them (then Run), not a new message.
-      if (!(again && waitsForToolResults(doc.getText())))
+      if (!(again && promptEngine().waitsForToolResults(doc.getText())))
         lenses.push(
           again
             ? new vscode.CodeLens(range, {

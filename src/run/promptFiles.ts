@@ -2,7 +2,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import vscode = require('vscode');
 import { BedrockError } from '../bedrock/errors';
-import { promptTextForRun } from '../prompt/conversation';
 import { isPartialPath } from '../prompt/document';
 import { promptEngine } from '../prompt/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../prompt/render';
@@ -77,7 +76,7 @@ export async function compilePromptFile(
   promptUri: vscode.Uri,
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
   const render = await promptEngine()
-    .compilePrompt(promptTextForRun(text), promptFilesFor(promptUri))
+    .compilePrompt(promptEngine().promptTextForRun(text), promptFilesFor(promptUri))
     .catch((err: unknown) => {
       throw asPromptError(err);
     });

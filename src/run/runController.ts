@@ -15,7 +15,7 @@ import { Commands } from '../host/commandIds';
 import type { Logger } from '../shared/logger';
 import { profileFor, resolveInCatalogue } from '../bedrock/catalogue';
 import type { ConverseRequest, RenderResult } from '../prompt/render';
-import { appendedAnswerStart, escapeTemplateText, waitsForToolResults } from '../prompt/conversation';
+import { escapeTemplateText } from '../prompt/conversation';
 import { promptEngine } from '../prompt/loadEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
@@ -98,10 +98,10 @@ export class RunController implements vscode.Disposable {
     // Run again: an answer a run appended, with nothing written after it, is replaced by the new one
     // (it stays in run history and in undo); the render leaves it out (compilePromptFile). Continue keeps
     // it and sends the next message.
-    const tail = appendedAnswerStart(doc.getText());
+    const tail = promptEngine().appendedAnswerStart(doc.getText());
     let replaceFrom = mode === 'inline' && !opts.continue ? tail : undefined;
     if (opts.continue && tail !== undefined) {
-      if (waitsForToolResults(doc.getText()))
+      if (promptEngine().waitsForToolResults(doc.getText()))
         throw new BedrockError(
           'PromptInvalid',
           'The model is waiting for tool results: write each result between its `{{#toolResult}}` tags, then Run.',
@@ -245,7 +245,7 @@ export class RunController implements vscode.Disposable {
     const cost = costOf(request.modelId, outcome.usage);
     const result = this.result(request, outcome, true, cost?.usd, cost?.source);
     // As a Run would: an answer appended last, with nothing since, is replaced.
-    const sink = new InlineSink(doc, appendedAnswerStart(doc.getText()));
+    const sink = new InlineSink(doc, promptEngine().appendedAnswerStart(doc.getText()));
     await sink.begin();
     if (outcome.reasoning) sink.reasoning(outcome.reasoning);
     sink.text(outcome.text);

@@ -1,13 +1,13 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../bedrock/stream';
 import {
-  appendedAnswerStart,
-  escapeTemplateText,
+  TemplateTextEscaper,
   MODEL_TURN_HEADER,
   modelTurnPrefix,
   modelTurnSuffix,
   reasoningComment,
 } from '../prompt/conversation';
+import { promptEngine } from '../prompt/loadEngine';
 import { TextBatcher } from '../shared/batcher';
 
 /** Where a streamed answer goes. */
@@ -28,7 +28,7 @@ export interface ResponseSink {
  */
 export class InlineSink implements ResponseSink {
   private anchor = 0;
-  private carry = '';
+  private readonly escaper = new TemplateTextEscaper();
   private reasoningText = '';
   private reasoningWritten = false;
   private readonly batcher = new TextBatcher((t) => this.insert(t, false));
@@ -74,7 +74,9 @@ export class InlineSink implements ResponseSink {
     // Replace only if the old answer is still the untouched tail: text the user typed while the request
     // was on its way is never overwritten (the new answer is appended after it instead).
     const from =
-      this.replaceFrom !== undefined && appendedAnswerStart(text) === this.replaceFrom ? this.replaceFrom : text.length;
+      this.replaceFrom !== undefined && promptEngine().appendedAnswerStart(text) === this.replaceFrom
+        ? this.replaceFrom
+        : text.length;
     this.anchor = from;
     const prefix = modelTurnPrefix(text.slice(0, from));
     this.answerStart = from + prefix.indexOf(MODEL_TURN_HEADER);
@@ -86,11 +88,8 @@ export class InlineSink implements ResponseSink {
       this.reasoningWritten = true;
       this.batcher.push(reasoningComment(this.reasoningText));
     }
-    // `{{` or backslashes may be split across chunks: hold back a trailing run of `{` and `\`.
-    const buf = this.carry + chunk;
-    const cut = buf.search(/[\\{]*$/);
-    this.carry = buf.slice(cut);
-    this.batcher.push(escapeTemplateText(buf.slice(0, cut)));
+    // `{{` or a marker may be split across chunks: the escaper holds back what the next chunk decides.
+    this.batcher.push(this.escaper.push(chunk));
   }
 
   reasoning(chunk: string): void {
@@ -99,8 +98,7 @@ export class InlineSink implements ResponseSink {
 
   async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
     if (!this.reasoningWritten && this.reasoningText) this.batcher.push(reasoningComment(this.reasoningText));
-    this.batcher.push(escapeTemplateText(this.carry));
-    this.carry = '';
+    this.batcher.push(this.escaper.end());
     await this.batcher.close();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
     const suffix = modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);

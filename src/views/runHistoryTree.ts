@@ -2,7 +2,7 @@
 // Any two answers, or an answer and the prompt's current last answer, open in VS Code's diff editor.
 import vscode = require('vscode');
 import { formatUsd } from '../shared/money';
-import { MODEL_TURN_HEADER } from '../prompt/conversation';
+import { promptEngine } from '../prompt/loadEngine';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
 import { isInside } from '../run/promptFiles';
 import type { RunController } from '../run/runController';
@@ -137,15 +137,9 @@ export async function compareRunWithCurrent(tree: RunHistoryTreeProvider, r: Run
   const promptUri = tree.prompt;
   if (!promptUri) throw new Error('Open the prompt first.');
   const doc = await vscode.workspace.openTextDocument(promptUri);
-  const current = await vscode.workspace.openTextDocument({ content: lastAnswer(doc.getText()), language: 'markdown' });
+  const current = await vscode.workspace.openTextDocument({
+    content: promptEngine().lastAnswerText(doc.getText()),
+    language: 'markdown',
+  });
   await vscode.commands.executeCommand('vscode.diff', answerUri(r), current.uri, `${label(r)} ↔ current answer`);
-}
-
-/** The text of the file's last model turn, without the comments a run adds after it. */
-function lastAnswer(text: string): string {
-  const start = text.lastIndexOf(MODEL_TURN_HEADER);
-  if (start < 0) return '';
-  const rest = text.slice(start + MODEL_TURN_HEADER.length);
-  const end = rest.search(/\{\{~?\s*role\s|\{\{!-- bedrock: /);
-  return (end < 0 ? rest : rest.slice(0, end)).replace(/\\\{\{/g, '{{').trim() + '\n';
 }

@@ -9,7 +9,7 @@ import { redactSecrets, scanSecrets } from '../../../src/dataset/secrets';
 import { readTextFile } from '../../../src/dataset/readText';
 import { JOURNAL, recoverOutput } from '../../../src/dataset/outputFiles';
 import type { DatasetFile } from '../../../src/dataset/sources';
-import { renderPrompt } from '../../../src/prompt/render';
+import { renderForDataset } from '../../../src/prompt/render';
 
 const mem = (files: Record<string, string>): DatasetFile[] =>
   Object.entries(files).map(([p, t]) => ({ path: p, read: async () => t }));
@@ -37,14 +37,7 @@ function opts(
     source: {
       renderPrompt: async (text) =>
         conversationFromRequest(
-          (
-            await renderPrompt(
-              text,
-              {},
-              { readBytes: async () => new Uint8Array(), readPartial: async () => undefined },
-              { requireUserMessage: false },
-            )
-          ).request,
+          await renderForDataset(text, { readBytes: async () => new Uint8Array(), readPartial: async () => undefined }),
         ),
     },
     ...extra,
