@@ -4,7 +4,7 @@
 // errors in plain words (templatePieces.ts), and what the model can take (bedrock/modelChecks.ts).
 // This file puts them together and applies the one rule for which inputs a run needs. It never throws:
 // anything unexpected becomes a problem too.
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars';
 import { resolveInCatalogue, type Catalogue } from '../bedrock/catalogue';
 import { modelProblems } from '../bedrock/modelChecks';
 import type { ModelRef } from '../bedrock/modelRef';
@@ -13,12 +13,11 @@ import { analyzeFrontmatter, problem, type DeclaredInput } from './frontmatterCh
 import { closest, HELPERS, ROLES } from './schema';
 import { walkTemplate } from './templateScope';
 import {
-  MAX_BLOCK_DEPTH,
   MAX_FRONTMATTER_CHARS,
   MAX_TEMPLATE_CHARS,
   parseInPieces,
   templateSyntaxError,
-  tooDeep,
+  templateBounds,
 } from './templatePieces';
 
 export { clearTemplateCache } from './templatePieces';
@@ -185,15 +184,10 @@ function analyzeTemplate(
     );
     return;
   }
-  const deep = tooDeep(body);
-  if (deep) {
+  const bound = templateBounds(body);
+  if (bound) {
     result.problems.push(
-      problem(
-        'error',
-        `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep here: flatten the template (a helper or a partial can hold part of it).`,
-        index.range(base + deep.start, base + deep.start + 3),
-        'template-depth',
-      ),
+      problem('error', bound.message, index.range(base + bound.start, base + bound.start + 3), bound.code),
     );
     return;
   }

@@ -1,7 +1,7 @@
 // The one READER of the conversation in a .prompt file (`conversation.ts` is the one writer). It reads
 // the template as Handlebars does (its own parser), never by searching the text: an answer that quotes
 // `{{role "model"}}` or `{{!-- bedrock: stopped` holds escaped text, which is text here too.
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars';
 import { PARTIAL_ANSWER, REASONING_COMMENT_PREFIX, RUN_COMMENT_PREFIX, unescapeMarkers } from './conversation';
 import { LineIndex, splitPrompt } from './document';
 

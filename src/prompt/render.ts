@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { randomBytes } from 'node:crypto';
 import { Dotprompt, picoschema } from 'dotprompt';
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars';
 import { parse as parseYaml } from 'yaml';
 import { supportsStructuredOutput } from '../bedrock/modelFacts';
 import { normalizeModelRef } from '../bedrock/modelRef';
@@ -18,7 +18,7 @@ import { refuseForbiddenKeys } from '../shared/inertData';
 import { unescapeMarkers } from './conversation';
 import { partialAnswerLine } from './conversationReader';
 import { safeDecodeUri, splitPrompt, type PromptSource } from './document';
-import { MAX_BLOCK_DEPTH, MAX_FRONTMATTER_CHARS, templateSyntaxError, tooDeep } from './templatePieces';
+import { MAX_FRONTMATTER_CHARS, templateBounds, templateSyntaxError } from './templatePieces';
 import { KNOWN_HELPERS } from './templateScope';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
@@ -160,12 +160,8 @@ export async function compilePrompt(
   if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS)
     throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
   const parsed = parseSource(source);
-  const deep = tooDeep(source.body);
-  if (deep)
-    throw new RenderError(
-      `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep: flatten the template.`,
-      lineOf(text, source.bodyStart + deep.start),
-    );
+  const bound = templateBounds(source.body);
+  if (bound) throw new RenderError(bound.message, lineOf(text, source.bodyStart + bound.start));
   // Structure (roles, media, history, sections, tool turns) comes only from this compile's helpers, as
   // markers no text can spell (a nonce). Text that spells a Dotprompt marker, in the template, a partial
   // or a value, is sent as the text it is.

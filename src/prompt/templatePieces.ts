@@ -1,7 +1,7 @@
 // Parsing a template with Handlebars, fast while the user types (the analysis needs the tags and their
 // places, not Handlebars' whitespace control, so it parses without that pass), and errors in plain words at the place
 // they are: an unclosed block at its opening tag, a stray or mismatched closing tag at itself.
-import Handlebars from 'handlebars';
+import Handlebars from './handlebars';
 
 // Templates are parsed in pieces that start at some `{{role …}}` lines, each piece cached by its text: a
 // conversation in a .prompt grows turn by turn, and an edit then re-parses one turn, not the whole file.
@@ -181,27 +181,78 @@ function plainParserMessage(message: string, near: string): string {
 
 /** How deep blocks may nest: Handlebars' parser slows down sharply past a few hundred levels. */
 export const MAX_BLOCK_DEPTH = 64;
+/** How deep subexpressions may nest: `(json (json …))` doubles its output at each level. */
+export const MAX_SUBEXPRESSION_DEPTH = 16;
+/** How many tags a template may hold: Handlebars compiles each into code, 400,000 exhausted the heap and 50,000 took 4 s and 700 MB. */
+export const MAX_TEMPLATE_TAGS = 10_000;
+
+export interface TemplateBoundProblem {
+  /** Offset in the template of the tag where a bound is passed. */
+  start: number;
+  message: string;
+  code: 'template-depth' | 'template-tags';
+}
 
 /**
- * The first place where blocks nest deeper than MAX_BLOCK_DEPTH, found in one linear pass over the
- * mustaches, before Handlebars is asked to parse (which would freeze the editor on such input).
+ * The first place where the template passes a bound (blocks or subexpressions nested too deep, too many
+ * tags), found in one linear pass before Handlebars is asked to parse, compile or render it (each would
+ * freeze the editor, or exhaust memory, on such input). Escaped tags (`\{{`) and comments are text.
  */
-export function tooDeep(body: string): { depth: number; start: number } | undefined {
+export function templateBounds(body: string): TemplateBoundProblem | undefined {
   let depth = 0;
-  for (let i = body.indexOf('{{'); i >= 0; i = body.indexOf('{{', i + 2)) {
-    const c = body.charCodeAt(i + 2) === 126 /* ~ */ ? body[i + 3] : body[i + 2];
-    if (c === '!') {
-      const end = body.startsWith('--', i + (body[i + 2] === '~' ? 4 : 3))
-        ? body.indexOf('--}}', i)
-        : body.indexOf('}}', i);
-      if (end < 0) return undefined;
-      i = end;
+  let tags = 0;
+  for (let i = body.indexOf('{{'); i >= 0; i = body.indexOf('{{', i)) {
+    // `\{{` is an escaped tag, `\\{{` a backslash and a tag (Handlebars looks at two characters only).
+    if (i > 0 && body.charCodeAt(i - 1) === 92 && !(i > 1 && body.charCodeAt(i - 2) === 92)) {
+      i += 2;
       continue;
     }
+    const open = body.charCodeAt(i + 2) === 126 /* ~ */ ? i + 3 : i + 2;
+    const c = body[open];
+    if (c === '!') {
+      const long = body.startsWith('--', open + 1);
+      const endRe = long ? /--~?\}\}/g : /\}\}/g;
+      endRe.lastIndex = open;
+      const end = endRe.exec(body);
+      if (!end) return undefined; // Handlebars reports the unclosed comment
+      i = end.index + end[0].length;
+      continue;
+    }
+    if (++tags > MAX_TEMPLATE_TAGS)
+      return {
+        start: i,
+        code: 'template-tags',
+        message: `The template holds more than ${MAX_TEMPLATE_TAGS.toLocaleString('en-US')} tags: move data into input values or files.`,
+      };
     if (c === '#' || c === '^') {
-      if (c === '^' && /^\{\{~?\^\s*~?\}\}/.test(body.slice(i, i + 8))) continue; // {{^}} is an else
-      if (++depth > MAX_BLOCK_DEPTH) return { depth, start: i };
+      const isElse = c === '^' && /^\{\{~?\^\s*~?\}\}/.test(body.slice(i, i + 8));
+      if (!isElse && ++depth > MAX_BLOCK_DEPTH)
+        return {
+          start: i,
+          code: 'template-depth',
+          message: `Blocks nest more than ${MAX_BLOCK_DEPTH} levels deep here: flatten the template (a helper or a partial can hold part of it).`,
+        };
     } else if (c === '/') depth = Math.max(0, depth - 1);
+    // The tag's own text: subexpressions nest in parentheses; string literals may hold any of these.
+    let parens = 0;
+    let quote = '';
+    let j = open;
+    for (; j < body.length; j++) {
+      const ch = body[j];
+      if (quote) {
+        if (ch === quote) quote = '';
+      } else if (ch === '"' || ch === "'") quote = ch;
+      else if (ch === '(') {
+        if (++parens > MAX_SUBEXPRESSION_DEPTH)
+          return {
+            start: i,
+            code: 'template-depth',
+            message: `Subexpressions nest more than ${MAX_SUBEXPRESSION_DEPTH} levels deep here: compute the value before the prompt, or split the expression.`,
+          };
+      } else if (ch === ')') parens = Math.max(0, parens - 1);
+      else if (ch === '}' && body[j + 1] === '}') break;
+    }
+    i = j;
   }
   return undefined;
 }

@@ -220,30 +220,57 @@ describe('rendering fuzz: only located, plain-words errors; no pollution; no han
 });
 
 describe('pathological prompts end quickly with a clear error', () => {
-  it('4,000 nested blocks: the analysis and the render refuse in milliseconds', async () => {
+  // Each of these froze the extension host or exhausted its heap; mocha's timeout is the hang check, the
+  // bench measures the time.
+  const noFiles = { readBytes: async () => new Uint8Array(), readPartial: async () => undefined };
+  const refusedBoth = async (body: string, message: RegExp, code: string) => {
     const { renderPrompt } = await import('../../../src/prompt/render');
-    const body = `${'{{#if a}}'.repeat(4000)}x${'{{/if}}'.repeat(4000)}`;
-    let started = Date.now();
     const a = analyzePrompt(`---\nmodel: m\n---\n${body}`);
-    assert.ok(Date.now() - started < 5000, `no hang: the analysis took ${Date.now() - started} ms`);
-    assert.match(a.problems.find((p) => p.code === 'template-depth')?.message ?? '', /nest more than 64 levels deep/);
-    started = Date.now();
-    await assert.rejects(
-      renderPrompt(
-        `---\nmodel: m\n---\n${body}`,
-        {},
-        { readBytes: async () => new Uint8Array(), readPartial: async () => undefined },
-      ),
+    assert.match(a.problems.find((p) => p.code === code)?.message ?? '(none)', message);
+    await assert.rejects(renderPrompt(`---\nmodel: m\n---\n${body}`, { topic: 'x' }, noFiles), message);
+  };
+
+  it('4,000 nested blocks: the analysis and the render refuse', async () => {
+    await refusedBoth(
+      `${'{{#if a}}'.repeat(4000)}x${'{{/if}}'.repeat(4000)}`,
       /nest more than 64 levels deep/,
+      'template-depth',
     );
-    assert.ok(Date.now() - started < 5000, 'no hang');
+  });
+
+  it('nested subexpressions (10,000 levels, and the 260 characters whose render doubled 40 times) are refused', async () => {
+    for (const levels of [40, 2000, 10_000])
+      await refusedBoth(
+        `{{json ${'(json '.repeat(levels)}topic${')'.repeat(levels)}}}`,
+        /Subexpressions nest more than 16 levels deep/,
+        'template-depth',
+      );
+  });
+
+  it('4 MB of `{{topic}} ` is refused before Handlebars compiles it', async () => {
+    await refusedBoth('{{topic}} '.repeat(400_000), /more than 10,000 tags/, 'template-tags');
+  });
+
+  it('40,000 comments are read in one pass (each one copied the whole template: minutes)', async () => {
+    const { renderPrompt } = await import('../../../src/prompt/render');
+    const text = `---\nmodel: m\n---\nhi ${'ab {{!-- c --}} '.repeat(40_000)}`;
+    assert.deepEqual(analyzePrompt(text).problems, []);
+    const r = await renderPrompt(text, {}, noFiles);
+    assert.equal((r.request.messages?.[0].content?.[0] as { text: string }).text.length, 2 + 40_000 * 4 - 1);
+  });
+
+  it('escaped tags and comments are text: a long conversation of escaped answers is not counted', () => {
+    const body = `hi\n${'\\{{#each x}}\\{{(((((((((((((((((((( {{!-- {{#if}} (((((((((((((((((( --~}}'.repeat(60_000)}`;
+    const a = analyzePrompt(`---\nmodel: m\n---\n${body}`);
+    assert.deepEqual(
+      a.problems.filter((p) => p.code.startsWith('template-')),
+      [],
+    );
   });
 
   it('a frontmatter of 20,000 keys is refused without parsing it', () => {
     const keys = Array.from({ length: 20_000 }, (_, i) => `k${i}: ${i}`).join('\n');
-    const started = Date.now();
     const a = analyzePrompt(`---\n${keys}\n---\nhi`);
-    assert.ok(Date.now() - started < 5000, `no hang: ${Date.now() - started} ms`);
     assert.match(a.problems[0].message, /The frontmatter is \d+ KB; at most 64 KB is read/);
   });
 
