@@ -8,7 +8,8 @@ import path from 'node:path';
 import { CHARS_PER_TOKEN, type ModelRules } from './formats';
 import { formatRecord, type RecordProblem, type SourceRecord } from './records';
 import type { SecretFinding } from './secrets';
-import { redactSecretsDeep, scanSecretsDeep } from './secretScan';
+import { findingsOf, redactRanges, secretRanges } from './secretScan';
+import type { SecretMatch } from '../shared/secretRules';
 import { commitDataset, outputErrorMessage, recoverOutput, TempFile, type OpenStream } from './outputFiles';
 import { recordsFrom, type DatasetFile, type SourceOptions } from './sources';
 
@@ -175,13 +176,17 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       }
       let record: SourceRecord = item;
       // Plain text keeps its own line numbers; an example's fields are reported at the example's line.
-      const found = (await scanSecretsDeep(textOf(record), record.path, record.line)).map((f) =>
+      // One scan of the record's fields joined (a secret split over the prompt and the completion is one
+      // secret), and redaction of exactly what that scan found, field by field.
+      const joined = joinFields(record);
+      const ranges = await secretRanges(joined.text);
+      const found = findingsOf(joined.text, ranges, record.path, record.line).map((f) =>
         record.kind === 'text' ? f : { ...f, line: record.line },
       );
       if (found.length > 0) {
         report.secrets.push(...found);
         if (opts.secrets === 'block') continue;
-        record = await redactRecord(record);
+        record = redactRecord(record, joined, ranges);
       }
       const formatted = formatRecord(record, rules);
       if ('message' in formatted) {
@@ -246,19 +251,45 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
   }
 }
 
-function textOf(r: SourceRecord): string {
-  if (r.kind === 'text') return r.text;
-  if (r.kind === 'image') return `${r.imageRef}\n${r.caption}`;
-  return [r.system ?? '', ...r.turns.map((t) => t.text)].join('\n');
+interface JoinedFields {
+  text: string;
+  /** Where each field starts in `text` (fields are joined with one newline). */
+  starts: number[];
+  fields: string[];
 }
 
-async function redactRecord(r: SourceRecord): Promise<SourceRecord> {
-  if (r.kind === 'text') return { ...r, text: await redactSecretsDeep(r.text) };
-  if (r.kind === 'image') return { ...r, caption: await redactSecretsDeep(r.caption) };
+function joinFields(r: SourceRecord): JoinedFields {
+  const fields =
+    r.kind === 'text'
+      ? [r.text]
+      : r.kind === 'image'
+        ? [r.imageRef, r.caption]
+        : [r.system ?? '', ...r.turns.map((t) => t.text)];
+  const starts: number[] = [];
+  let at = 0;
+  for (const f of fields) {
+    starts.push(at);
+    at += f.length;
+  }
+  return { text: fields.join(''), starts, fields };
+}
+
+/** Each field with the parts of the joined text's secrets that fall in it redacted. */
+function redactRecord(r: SourceRecord, joined: JoinedFields, ranges: SecretMatch[]): SourceRecord {
+  const redacted = joined.fields.map((field, i) => {
+    const start = joined.starts[i];
+    const end = start + field.length;
+    const inField = ranges
+      .filter((m) => m.start < end && m.end > start)
+      .map((m) => ({ kind: m.kind, start: Math.max(0, m.start - start), end: Math.min(field.length, m.end - start) }));
+    return redactRanges(field, inField);
+  });
+  if (r.kind === 'text') return { ...r, text: redacted[0] };
+  if (r.kind === 'image') return { ...r, caption: redacted[1] };
   return {
     ...r,
-    system: r.system && (await redactSecretsDeep(r.system)),
-    turns: await Promise.all(r.turns.map(async (t) => ({ ...t, text: await redactSecretsDeep(t.text) }))),
+    system: r.system && redacted[0],
+    turns: r.turns.map((t, i) => ({ ...t, text: redacted[i + 1] })),
   };
 }
 

@@ -8,7 +8,7 @@
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { findSecrets, isPlaceholder, type SecretMatch } from '../shared/secretRules';
-import { countNewlines, mask, redactKeyBlocks, type SecretFinding } from './secrets';
+import { countNewlines, keyBlockRanges, mask, type SecretFinding } from './secrets';
 
 const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] };
 
@@ -72,9 +72,115 @@ async function secretMatches(text: string): Promise<SecretMatch[]> {
   return merged;
 }
 
+/**
+ * A reading of the text in which a secret may show that the text itself hides: JSON escapes undone
+ * (`\/`, `\u0041`), string literals joined (`"ghp_abc" + "def…"`), or a base64 block decoded. `origin`
+ * maps an offset of the view back into the text; a secret found in a view covers, in the text, every
+ * character its view characters came from.
+ */
+interface View {
+  text: string;
+  origin: (offset: number) => number;
+  /** A secret anywhere in this view covers this whole range of the text (a base64 block). */
+  whole?: { start: number; end: number };
+}
+
+const BASE64_BLOCK = /[A-Za-z0-9+/]{40,}={0,2}/g;
+
+/** The readings worth scanning besides the text itself (each made only when the text has what it undoes). */
+function hiddenViews(text: string): View[] {
+  const views: View[] = [];
+  if (text.includes('\\'))
+    views.push(rewritten(text, /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g, (m) => unescapeJson(m)));
+  // `"abc" + "def"`, `'abc' 'def'` (Python), `"abc" \` + newline + `"def"`: the literals' parts joined.
+  const joins = /["'`][ \t]{0,8}(?:\+|\\)?[ \t\r\n]{0,40}["'`]/g;
+  if (joins.test(text)) {
+    joins.lastIndex = 0;
+    views.push(rewritten(text, joins, () => ''));
+  }
+  BASE64_BLOCK.lastIndex = 0;
+  for (const m of text.matchAll(BASE64_BLOCK)) {
+    const decoded = decodeBase64Text(m[0]);
+    if (decoded === undefined) continue;
+    const start = m.index;
+    const end = start + m[0].length;
+    // A secret inside the block: the whole block goes (its bytes cannot be cut at a character).
+    views.push({ text: decoded, origin: () => start, whole: { start, end } });
+  }
+  return views;
+}
+
+function unescapeJson(m: RegExpExecArray | RegExpMatchArray): string {
+  if (m[1]) return String.fromCharCode(parseInt(m[1], 16));
+  const c = m[2];
+  return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c;
+}
+
+/** The text with each match of `pattern` replaced, and a map from the new offsets to the old. */
+function rewritten(text: string, pattern: RegExp, replace: (m: RegExpMatchArray) => string): View {
+  const parts: string[] = [];
+  const from: number[] = []; // per view character: its offset in the text
+  let at = 0;
+  const copy = (to: number) => {
+    parts.push(text.slice(at, to));
+    for (let i = at; i < to; i++) from.push(i);
+  };
+  for (const m of text.matchAll(pattern)) {
+    copy(m.index);
+    const r = replace(m);
+    parts.push(r);
+    for (let i = 0; i < r.length; i++) from.push(m.index);
+    at = m.index + m[0].length;
+  }
+  copy(text.length);
+  const view = parts.join('');
+  return { text: view, origin: (o) => (o >= from.length ? text.length : from[o]) };
+}
+
+/** A base64 block's bytes as text, when they are text (mostly printable UTF-8); else undefined. */
+function decodeBase64Text(block: string): string | undefined {
+  const bytes = Buffer.from(block, 'base64');
+  let printable = 0;
+  for (const b of bytes) if ((b >= 32 && b < 127) || b === 9 || b === 10 || b === 13) printable++;
+  if (bytes.length < 20 || printable / bytes.length < 0.9) return undefined;
+  return bytes.toString('utf8');
+}
+
+/** Every secret in the text, in its own spelling or hidden by an escape, a concatenation or base64. */
+export async function secretRanges(text: string): Promise<SecretMatch[]> {
+  const found = [...keyBlockRanges(text), ...(await secretMatches(text))];
+  for (const view of hiddenViews(text)) {
+    for (const m of await secretMatches(view.text)) {
+      if (view.whole) {
+        found.push({ kind: m.kind, ...view.whole });
+        continue;
+      }
+      const start = view.origin(m.start);
+      const end = m.end > m.start ? view.origin(m.end - 1) + 1 : start;
+      found.push({ kind: m.kind, start, end: Math.max(end, start + 1) });
+    }
+  }
+  return mergeRanges(found);
+}
+
+function mergeRanges(found: SecretMatch[]): SecretMatch[] {
+  const all = [...found].sort((a, b) => a.start - b.start || b.end - a.end);
+  const merged: SecretMatch[] = [];
+  for (const m of all) {
+    const last = merged.at(-1);
+    if (last && m.start < last.end) last.end = Math.max(last.end, m.end);
+    else merged.push({ ...m });
+  }
+  return merged;
+}
+
 /** Findings for the report, with lines counted from `firstLine`. */
 export async function scanSecretsDeep(text: string, path: string, firstLine = 1): Promise<SecretFinding[]> {
-  return (await secretMatches(text)).map((m) => ({
+  return findingsOf(text, await secretRanges(text), path, firstLine);
+}
+
+export function findingsOf(text: string, ranges: SecretMatch[], path: string, firstLine = 1): SecretFinding[] {
+  return ranges.map((m) => ({
     kind: m.kind,
     path,
     line: firstLine + countNewlines(text, m.start),
@@ -82,15 +188,19 @@ export async function scanSecretsDeep(text: string, path: string, firstLine = 1)
   }));
 }
 
-/** The text with every secret replaced by `[REDACTED <kind>]`; a private key goes whole. */
-export async function redactSecretsDeep(text: string): Promise<string> {
-  const blocks = redactKeyBlocks(text);
-  const found = await secretMatches(blocks);
+/** Text with the ranges replaced by `[REDACTED <kind>]`. */
+export function redactRanges(text: string, ranges: SecretMatch[]): string {
   let out = '';
   let at = 0;
-  for (const m of found) {
-    out += `${blocks.slice(at, m.start)}[REDACTED ${m.kind}]`;
+  for (const m of ranges) {
+    if (m.end <= at) continue;
+    out += `${text.slice(at, Math.max(at, m.start))}[REDACTED ${m.kind}]`;
     at = m.end;
   }
-  return out + blocks.slice(at);
+  return out + text.slice(at);
+}
+
+/** The text with every secret replaced by `[REDACTED <kind>]`; a private key goes whole. */
+export async function redactSecretsDeep(text: string): Promise<string> {
+  return redactRanges(text, await secretRanges(text));
 }

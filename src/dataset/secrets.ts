@@ -34,17 +34,15 @@ export function redactSecrets(text: string): string {
 const KEY_HEADER = /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?)-----/g;
 
 /**
- * A PEM private key from its BEGIN line to its END line; without an END line (a truncated key), to the
+ * Each PEM private key from its BEGIN line to its END line; without an END line (a truncated key), to the
  * end of its base64 body. One pass, no backtracking over the body.
  */
-export function redactKeyBlocks(text: string): string {
-  if (!text.includes('PRIVATE KEY')) return text;
-  let out = '';
-  let at = 0;
+export function keyBlockRanges(text: string): { kind: string; start: number; end: number }[] {
+  if (!text.includes('PRIVATE KEY')) return [];
+  const out: { kind: string; start: number; end: number }[] = [];
   KEY_HEADER.lastIndex = 0;
   for (let m = KEY_HEADER.exec(text); m; m = KEY_HEADER.exec(text)) {
     const start = m.index;
-    if (start < at) continue;
     const footer = `-----END ${m[1]}-----`;
     const from = start + m[0].length;
     // The footer is looked for only up to the next header: every character is looked at about once.
@@ -57,9 +55,19 @@ export function redactKeyBlocks(text: string): string {
       // Headers (`Proc-Type: …`), then the base64 body, possibly with escaped newlines (`\\n` in JSON).
       while (end < limit && /[A-Za-z0-9+/=\s:,\\-]/.test(text[end]) && !text.startsWith('-----', end)) end++;
     }
-    out += `${text.slice(at, start)}[REDACTED private key]`;
-    at = end;
+    out.push({ kind: 'private key', start, end });
     KEY_HEADER.lastIndex = end;
+  }
+  return out;
+}
+
+/** The text with each PEM private key replaced whole (header, body and footer). */
+export function redactKeyBlocks(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const r of keyBlockRanges(text)) {
+    out += `${text.slice(at, r.start)}[REDACTED private key]`;
+    at = r.end;
   }
   return out + text.slice(at);
 }

@@ -47,6 +47,11 @@ const Q = String.raw`\\?["'\x60]?`; // an optional quote, possibly escaped insid
 const SET = String.raw`\s{0,8}(?::|=>|=|:=|\()\s{0,8}`;
 
 const RULES: Rule[] = [
+  // Amazon Bedrock API keys first: a Bedrock tool must never pass on its own service's keys. Long-term
+  // keys are `ABSK` + base64 of `BedrockAPIKey-…`; short-term keys are `bedrock-api-key-` + base64 of a
+  // presigned `bedrock.amazonaws.com/?Action=CallWithBearerToken…` URL.
+  { kind: 'Amazon Bedrock API key', pattern: /\bABSK[A-Za-z0-9+/]{40,600}={0,2}/g },
+  { kind: 'Amazon Bedrock API key (short-term)', pattern: /\bbedrock-api-key-[A-Za-z0-9+/]{40,8000}={0,2}/g },
   {
     kind: 'AWS access key id',
     pattern: /\b((?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16})\b/g,
@@ -74,7 +79,7 @@ const RULES: Rule[] = [
   },
   { kind: 'GitHub token', pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36}\b|\bgithub_pat_[A-Za-z0-9_]{40,255}\b/g },
   { kind: 'GitLab token', pattern: /\bgl(?:pat|ptt|rt|dt|cbt|soat|ffct)-[A-Za-z0-9_-]{20,64}(?![A-Za-z0-9_-])/g },
-  { kind: 'Slack token', pattern: /\bxox[abposr]-[A-Za-z0-9-]{10,250}/g },
+  { kind: 'Slack token', pattern: /\bxox[abeposr]-[A-Za-z0-9-]{10,250}/g },
   {
     kind: 'Slack webhook',
     pattern:
@@ -120,7 +125,17 @@ const RULES: Rule[] = [
     group: 1,
   },
   { kind: 'Square token', pattern: /\b(?:EAAA|sq0atp-|sq0csp-)[A-Za-z0-9_-]{22,60}\b/g },
-  { kind: 'Sentry token', pattern: /\bsntr[ysu]_[A-Za-z0-9_=+/-]{40,200}/g },
+  // Sentry organization tokens (`sntrys_` + base64 JSON + `_` + secret) and user tokens (`sntryu_` + hex).
+  { kind: 'Sentry token', pattern: /\bsntrys_eyJ[A-Za-z0-9_=+/-]{40,1000}|\bsntryu_[a-f0-9]{64}\b/g },
+  { kind: 'Perplexity API key', pattern: /\bpplx-[A-Za-z0-9]{48}\b/g },
+  {
+    kind: 'Azure storage account key',
+    pattern: new RegExp(
+      String.raw`(?:azure_?storage_?(?:account_?)?(?:access_?)?key|storage_?account_?key|accountKey)${Q}${SET}${Q}([A-Za-z0-9+/]{86}==)`,
+      'gi',
+    ),
+    group: 1,
+  },
   { kind: 'Pulumi token', pattern: /\bpul-[a-f0-9]{40}\b/g },
   { kind: 'New Relic key', pattern: /\bNR(?:AK|II|JS)-[A-Za-z0-9]{27}\b/g },
   { kind: 'Dynatrace token', pattern: /\bdt0c01\.[A-Z0-9]{24}\.[A-Z0-9]{64}\b/g },
@@ -170,7 +185,7 @@ const RULES: Rule[] = [
  * prefixes are matched with their case (a case-blind `AKIA` would fire on every "and").
  */
 const TRIGGER_CASED =
-  /A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|EZ[AT]K|PMAK-|CLOJARS_|FLW|_v1_|pypi-|dp\.|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|p8e-|duffel_|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|:\/\//;
+  /ABSK|bedrock-api-key-|pplx-|A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|EZ[AT]K|PMAK-|CLOJARS_|FLW|_v1_|pypi-|dp\.|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|p8e-|duffel_|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|:\/\//;
 /** Words a secret's name holds, in any case. */
 const TRIGGER_WORDS = /secret|session|token|key|credential|pass|pwd|authorization/i;
 

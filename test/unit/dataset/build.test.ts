@@ -313,6 +313,38 @@ describe('datasets: building', () => {
     assert.match(text, /\[REDACTED AWS access key id\]/);
   });
 
+  it('redact mode: what reached train.jsonl before (an .env split over prompt and completion, escapes, base64) is redacted', async () => {
+    const secret = 'wJ8kLm2QpR7sT9vX1yZ3aB5cD7eF9gH1iJ3kL5mN';
+    const token = 'ghp_Qw8Er7Ty6Ui5Op4As3Df2Gh1Jk0Lz9Xc8Vb7';
+    const slashed = `${secret.slice(0, 20)}/${secret.slice(21)}`;
+    const rows = [
+      // One .env split over the prompt and the completion of one record.
+      {
+        prompt: 'Here is my .env:\nAWS_ACCESS_KEY_ID=AKIAZ7ADS5GCLR2X4QHN\naws_secret_access_',
+        completion: `key=${secret}\nREGION=us-east-1`,
+      },
+      // An AWS secret key with a slash, written JSON-escaped (`\\/`) inside the text.
+      { prompt: 'escaped?', completion: `{"aws_secret_access_key": "${slashed.replace('/', '\\/')}"}` },
+      { prompt: 'split?', completion: `t = "${token.slice(0, 20)}" + "${token.slice(20)}"` },
+      { prompt: 'base64?', completion: `ENV_B64=${Buffer.from(`GITHUB_TOKEN=${token}\n`).toString('base64')}` },
+    ];
+    const files = mem({ 'data.jsonl': `${qa(10)}\n${rows.map((r) => JSON.stringify(r)).join('\n')}` });
+    const report = await buildDataset(files, opts('amazon.nova-micro-v1:0', 'FINE_TUNING', { secrets: 'redact' }));
+    assert.equal(report.ok, true, report.failure);
+    const text = readFileSync(report.trainFile!, 'utf8');
+    for (const leak of [
+      secret,
+      secret.slice(0, 20),
+      secret.slice(21),
+      'AKIAZ7ADS5GCLR2X4QHN',
+      token.slice(0, 20),
+      token.slice(20),
+      Buffer.from(`GITHUB_TOKEN=${token}\n`).toString('base64').slice(0, 24),
+    ])
+      assert.ok(!text.includes(leak), `${leak} reached train.jsonl:\n${text}`);
+    assert.ok(report.secrets.length >= 5, `reported: ${report.secrets.map((f) => f.kind).join(', ')}`);
+  });
+
   it('redact mode removes a whole private key: header, base64 body and footer, in text and inside JSON', async () => {
     const body = [
       'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj',

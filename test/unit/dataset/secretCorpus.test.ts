@@ -1,4 +1,4 @@
-// A corpus of planted secrets: 40 classes in six file formats, and negatives (AWS's documented example
+// A corpus of planted secrets: 48 classes in six formats, and the 34 that name themselves also in prose, and negatives (AWS's documented example
 // keys, placeholders, ordinary text). Prints recall and false positives; every class must be found in
 // every format, and no negative may be reported. Tokens are generated (seeded), never real ones.
 import assert from 'node:assert/strict';
@@ -19,16 +19,28 @@ interface SecretClass {
   name: string;
   key: string;
   make: () => string;
+  /** Only its name beside it tells it is a secret (a bare 40-character string in prose is not one). */
+  named?: boolean;
 }
 
 const CLASSES: SecretClass[] = [
   { name: 'AWS access key id', key: 'aws_access_key_id', make: () => `AKIA${pickFrom(UP, 16)}` },
   { name: 'AWS temporary access key id', key: 'AWS_ACCESS_KEY_ID', make: () => `ASIA${pickFrom(UP, 16)}` },
-  { name: 'AWS secret key (aws_secret_access_key)', key: 'aws_secret_access_key', make: () => pickFrom(B64, 40) },
-  { name: 'AWS secret key (secret_key)', key: 'secret_key', make: () => pickFrom(B64, 40) },
-  { name: 'AWS secret key (aws_secret_key)', key: 'aws_secret_key', make: () => pickFrom(B64, 40) },
-  { name: 'AWS secret key (secretKey)', key: 'secretKey', make: () => pickFrom(B64, 40) },
-  { name: 'AWS session token', key: 'aws_session_token', make: () => `IQoJb3JpZ2luX2Vj${pickFrom(B64, 300)}` },
+  {
+    named: true,
+    name: 'AWS secret key (aws_secret_access_key)',
+    key: 'aws_secret_access_key',
+    make: () => pickFrom(B64, 40),
+  },
+  { named: true, name: 'AWS secret key (secret_key)', key: 'secret_key', make: () => pickFrom(B64, 40) },
+  { named: true, name: 'AWS secret key (aws_secret_key)', key: 'aws_secret_key', make: () => pickFrom(B64, 40) },
+  { named: true, name: 'AWS secret key (secretKey)', key: 'secretKey', make: () => pickFrom(B64, 40) },
+  {
+    named: true,
+    name: 'AWS session token',
+    key: 'aws_session_token',
+    make: () => `IQoJb3JpZ2luX2Vj${pickFrom(B64, 300)}`,
+  },
   { name: 'GitHub token', key: 'GITHUB_TOKEN', make: () => `ghp_${pickFrom(ALNUM, 36)}` },
   {
     name: 'GitHub fine-grained token',
@@ -70,8 +82,13 @@ const CLASSES: SecretClass[] = [
     key: 'id_token',
     make: () => `eyJhbGciOiJIUzI1NiJ9.eyJ${pickFrom(URLSAFE, 40)}.${pickFrom(URLSAFE, 43)}`,
   },
-  { name: 'password (.env style)', key: 'DB_PASSWORD', make: () => `${pickFrom(ALNUM, 10)}!${pickFrom(ALNUM, 4)}` },
-  { name: 'password', key: 'password', make: () => pickFrom(ALNUM, 14) },
+  {
+    named: true,
+    name: 'password (.env style)',
+    key: 'DB_PASSWORD',
+    make: () => `${pickFrom(ALNUM, 10)}!${pickFrom(ALNUM, 4)}`,
+  },
+  { named: true, name: 'password', key: 'password', make: () => pickFrom(ALNUM, 14) },
   {
     name: 'Postgres URL with password',
     key: 'DATABASE_URL',
@@ -83,21 +100,23 @@ const CLASSES: SecretClass[] = [
     make: () => `redis://:${pickFrom(ALNUM, 18)}@cache.internal:6379`,
   },
   // Services from gitleaks' default rule set: prefixed tokens, and "<service> key = <token>".
-  { name: 'Algolia key', key: 'ALGOLIA_API_KEY', make: () => pickFrom('abcdef0123456789', 32) },
-  { name: 'Datadog key', key: 'DD_API_KEY', make: () => pickFrom(HEX, 32) },
+  { named: true, name: 'Algolia key', key: 'ALGOLIA_API_KEY', make: () => pickFrom('abcdef0123456789', 32) },
+  { named: true, name: 'Datadog key', key: 'DD_API_KEY', make: () => pickFrom(HEX, 32) },
   {
+    named: true,
     name: 'Heroku key',
     key: 'HEROKU_API_KEY',
     make: () =>
       `${pickFrom(HEX, 8)}-${pickFrom(HEX, 4)}-4${pickFrom(HEX, 3)}-a${pickFrom(HEX, 3)}-${pickFrom(HEX, 12)}`,
   },
-  { name: 'Mailgun key', key: 'MAILGUN_API_KEY', make: () => `key-${pickFrom(HEX, 32)}` },
+  { named: true, name: 'Mailgun key', key: 'MAILGUN_API_KEY', make: () => `key-${pickFrom(HEX, 32)}` },
   {
+    named: true,
     name: 'Twitch secret',
     key: 'TWITCH_CLIENT_SECRET',
     make: () => pickFrom('abcdefghijklmnopqrstuvwxyz0123456789', 30),
   },
-  { name: 'Okta token', key: 'OKTA_API_TOKEN', make: () => `00${pickFrom(URLSAFE, 40)}` },
+  { named: true, name: 'Okta token', key: 'OKTA_API_TOKEN', make: () => `00${pickFrom(URLSAFE, 40)}` },
   { name: 'DigitalOcean token', key: 'DO_TOKEN', make: () => `dop_v1_${pickFrom(HEX, 64)}` },
   { name: 'PyPI token', key: 'password', make: () => `pypi-AgEIcHlwaS5vcmc${pickFrom(URLSAFE, 70)}` },
   { name: 'Postman key', key: 'POSTMAN_KEY', make: () => `PMAK-${pickFrom(HEX, 24)}-${pickFrom(HEX, 34)}` },
@@ -109,6 +128,34 @@ const CLASSES: SecretClass[] = [
   },
   { name: 'New Relic key', key: 'NEW_RELIC_KEY', make: () => `NRAK-${pickFrom(UP, 27)}` },
   { name: 'Doppler token', key: 'DOPPLER', make: () => `dp.pt.${pickFrom(ALNUM, 43)}` },
+  // Amazon Bedrock API keys, long-term (ABSK + base64 of "BedrockAPIKey-<id>-at-<account>:<secret>") and
+  // short-term (bedrock-api-key- + base64 of a presigned URL).
+  {
+    name: 'Bedrock API key (long-term)',
+    key: 'AWS_BEARER_TOKEN_BEDROCK',
+    make: () =>
+      `ABSK${Buffer.from(`BedrockAPIKey-${pickFrom(ALNUM, 4)}-at-${pickFrom('0123456789', 12)}:${pickFrom(B64, 40)}`).toString('base64')}`,
+  },
+  {
+    name: 'Bedrock API key (short-term)',
+    key: 'AWS_BEARER_TOKEN_BEDROCK',
+    make: () =>
+      `bedrock-api-key-${Buffer.from(`bedrock.amazonaws.com/?Action=CallWithBearerToken&X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIA${pickFrom(UP, 16)}%2F20261203%2Fus-east-1%2Fbedrock%2Faws4_request&X-Amz-Signature=${pickFrom(HEX, 64)}&Version=1`).toString('base64')}`,
+  },
+  {
+    name: 'Sentry org token',
+    key: 'SENTRY_AUTH_TOKEN',
+    make: () =>
+      `sntrys_${Buffer.from(`{"iat":1700000000.0,"url":"https://sentry.io","org":"${pickFrom('abcdefgh', 6)}"}`).toString('base64')}_${pickFrom(B64.slice(0, 62), 43)}`,
+  },
+  { name: 'Sentry user token', key: 'SENTRY_TOKEN', make: () => `sntryu_${pickFrom(HEX, 64)}` },
+  {
+    name: 'Slack config token',
+    key: 'SLACK_CONFIG',
+    make: () => `xoxe-1-${pickFrom(ALNUM.slice(0, 36), 146)}`,
+  },
+  { name: 'Perplexity key', key: 'PPLX', make: () => `pplx-${pickFrom(ALNUM, 48)}` },
+  { named: true, name: 'Azure storage key (variable)', key: 'AZURE_STORAGE_KEY', make: () => `${pickFrom(B64, 86)}==` },
 ];
 
 /** Six ways a secret sits in a workspace file. */
@@ -119,6 +166,7 @@ const FORMATS: Record<string, (key: string, value: string) => string> = {
   'json string': (k, v) => JSON.stringify({ text: `config: ${k}="${v}"` }),
   code: (k, v) => (k === 'secretKey' ? `const c = builder.${k}("${v}").build();` : `${k} = '${v}'  # from the vault`),
   csv: (k, v) => `name,value\n${k},"${k}=${v}"\n`,
+  prose: (k, v) => `Use this one for now: ${v} (the ${k.toLowerCase()} from the console).`,
 };
 
 const NEGATIVES = [
@@ -146,13 +194,14 @@ const NEGATIVES = [
   'The API key lives in Secrets Manager; rotate the token every 90 days.',
 ];
 
-describe('secret scanner: a corpus of 40 classes in six formats', () => {
+describe('secret scanner: a corpus of 48 classes in seven formats', () => {
   it('finds every planted secret in every format, and nothing in the negatives', async function () {
     this.timeout(60_000);
     const missed: string[] = [];
     let planted = 0;
     for (const c of CLASSES) {
       for (const [format, render] of Object.entries(FORMATS)) {
+        if (format === 'prose' && c.named) continue;
         const value = c.make();
         const text = `# settings\n${render(c.key, value)}\n# end`;
         planted++;
@@ -176,6 +225,50 @@ describe('secret scanner: a corpus of 40 classes in six formats', () => {
     );
     assert.deepEqual(missed, []);
     assert.deepEqual(falsePositives, []);
+  });
+
+  it('finds what an escape, a concatenation or base64 hides, and redacts exactly that', async () => {
+    const github = `ghp_${pickFrom(ALNUM, 36)}`;
+    const bedrock = `ABSK${Buffer.from(`BedrockAPIKey-ab12-at-123456789012:${pickFrom(B64, 40)}`).toString('base64')}`;
+    const secret = pickFrom(B64.replace('/', ''), 40);
+    const cases: [string, string, string][] = [
+      [
+        'a key with JSON-escaped slashes',
+        JSON.stringify({ env: `aws_secret_access_key=${secret.slice(0, 10)}/${secret.slice(10, 29)}` }).replace(
+          /\//g,
+          '\\/',
+        ),
+        secret.slice(10, 29),
+      ],
+      [
+        'a token split over concatenated strings',
+        `const t = "${github.slice(0, 20)}" + "${github.slice(20)}";`,
+        github.slice(20),
+      ],
+      [
+        'a Python token split over adjacent strings',
+        `TOKEN = ('${github.slice(0, 18)}'\n         '${github.slice(18)}')`,
+        github.slice(18),
+      ],
+      [
+        'a base64-wrapped .env',
+        `env_b64: ${Buffer.from(`GITHUB_TOKEN=${github}\nDEBUG=1\n`).toString('base64')}`,
+        'R0lUSFVCX1RPS0VO',
+      ],
+      [
+        'a base64-encoded token',
+        `data: ${Buffer.from(bedrock).toString('base64')}`,
+        Buffer.from(bedrock).toString('base64').slice(8, 30),
+      ],
+      ['a Bedrock key in its variable', `export AWS_BEARER_TOKEN_BEDROCK=${bedrock}`, bedrock.slice(4, 30)],
+    ];
+    for (const [what, text, piece] of cases) {
+      const found = await scanSecretsDeep(text, 'x.txt');
+      assert.ok(found.length > 0, `${what} was not found: ${text}`);
+      const redacted = await redactSecretsDeep(text);
+      assert.ok(!redacted.includes(piece), `${what}: redaction left ${piece} in ${redacted}`);
+      assert.match(redacted, /\[REDACTED /, what);
+    }
   });
 
   it('stays linear on inputs that made the old patterns quadratic', () => {
