@@ -178,10 +178,15 @@ async function findSources(
     for (const g of globs ?? [DEFAULT_SOURCES])
       uris.push(...(await vscode.workspace.findFiles(new vscode.RelativePattern(folder, g))));
   }
-  // No .gitignore: nothing more to exclude. (The `ignore` package lives in the dataset engine bundle.)
-  const ignored = datasetEngine().gitignoreFilter(
-    await fs.readFile(path.join(folder.uri.fsPath, '.gitignore'), 'utf8').catch(() => ''),
-  );
+  // Every .gitignore (nested ones too) and .git/info/exclude, as git applies them. (The `ignore` package
+  // lives in the dataset engine bundle.)
+  const ignoreFiles = new Map<string, string>();
+  for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/.gitignore'), '**/node_modules/**')) {
+    const dir = path.relative(folder.uri.fsPath, path.dirname(u.fsPath)).split(path.sep).join('/');
+    if (!dir.startsWith('..')) ignoreFiles.set(dir, await fs.readFile(u.fsPath, 'utf8').catch(() => ''));
+  }
+  const exclude = await fs.readFile(path.join(folder.uri.fsPath, '.git', 'info', 'exclude'), 'utf8').catch(() => '');
+  const ignored = datasetEngine().gitignoreFilter(ignoreFiles, exclude);
   const seen = new Set<string>();
   const files: DatasetFile[] = [];
   for (const u of uris.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
