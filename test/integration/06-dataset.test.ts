@@ -42,6 +42,26 @@ describe('fine-tuning datasets from workspace files', () => {
     );
     await write('ds/ignored/secret.jsonl', JSON.stringify({ prompt: 'key', completion: 'AKIAZ7ADS5GCLR2X4QHN' }));
     await write('.gitignore', 'ds/ignored/\n');
+    // What git would not track, beyond the root .gitignore: each holds a key that must not be read.
+    const key = JSON.stringify({ prompt: 'key', completion: 'AKIAZ7ADS5GCLR2X4QHN' });
+    await write('ds/nested/.gitignore', 'local.jsonl\n');
+    await write('ds/nested/local.jsonl', key);
+    await write('ds/node_modules/pkg/data.jsonl', key);
+    await write('.git/info/exclude', 'ds/excluded.jsonl\n');
+    await write('ds/excluded.jsonl', key);
+  });
+
+  it('reads no file git would not track: nested .gitignore, .git/info/exclude, node_modules', async () => {
+    const r = await create({
+      sources: ['ds/**/*.jsonl'],
+      targetModel: 'amazon.nova-lite-v1:0:300k',
+      customization: 'FINE_TUNING',
+      outputPath: 'out/ignored',
+      validationSplit: 0,
+    });
+    assert.equal(r.ok, true, r.failure);
+    assert.deepEqual(r.secrets, []);
+    assert.equal(r.train, 120, 'only ds/rows.jsonl');
   });
 
   it('writes the bedrock-conversation-2024 format for Nova, every line valid, with a split', async () => {

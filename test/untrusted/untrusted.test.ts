@@ -87,6 +87,43 @@ describe('an untrusted workspace', () => {
     });
   }
 
+  it('packages a dataset without rendering its prompts: an escaped __proto__ key cannot reach the host', async () => {
+    await activateExtension();
+    const write = (rel: string, text: string) =>
+      vscode.workspace.fs.writeFile(workspaceFile(...rel.split('/')), Buffer.from(text));
+    await write(
+      'evil/chat.prompt',
+      '---\nmodel: amazon.nova-lite-v1:0\n"\\x5f_proto__.maxOutputTokens": 1\n---\nhi\n{{role "model"}}\nthere\n',
+    );
+    await write(
+      'evil/rows.jsonl',
+      Array.from({ length: 10 }, (_, i) => JSON.stringify({ prompt: `q${i}`, completion: `a${i}` })).join('\n'),
+    );
+    const r = await vscode.commands.executeCommand<{
+      ok: boolean;
+      train: number;
+      skipped: { path: string; reason: string }[];
+    }>(Commands.createDataset, {
+      showReport: false,
+      sources: ['evil/**'],
+      targetModel: 'amazon.nova-lite-v1:0:300k',
+      customization: 'FINE_TUNING',
+      outputPath: 'out/evil',
+      validationSplit: 0,
+    });
+    assert.equal(({} as Record<string, unknown>).maxOutputTokens, undefined, 'Object.prototype is untouched');
+    assert.deepEqual(
+      r.skipped.filter((s) => s.path.endsWith('.prompt')),
+      [
+        {
+          path: 'evil/chat.prompt',
+          reason: '.prompt files are rendered only in a trusted workspace (Manage Workspace Trust)',
+        },
+      ],
+    );
+    assert.equal(r.train, 10, 'the rows are still packaged');
+  });
+
   it('ignores a workspace that tries to redirect traffic through the endpoint setting', async () => {
     const api = await activateExtension();
     // The workspace's .vscode/settings.json sets bedrockPromptLab.endpoint to an attacker's address.
