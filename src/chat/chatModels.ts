@@ -4,7 +4,14 @@
 // error messages. The user chooses the models (`bedrockPromptLab.chat.models`). The provider API is
 // VS Code 1.104's; on an older VS Code nothing is registered and the command says why.
 import vscode = require('vscode');
-import { converseRequestForChat, estimateTokens, type ChatMessage, type ChatPart } from '../bedrock/chatRequest';
+import {
+  converseRequestForChat,
+  estimateTokens,
+  ToolNameMap,
+  type ChatMessage,
+  type ChatPart,
+} from '../bedrock/chatRequest';
+import type { ConverseRequest } from '../prompt/render';
 import { resolveInCatalogue, runnableId, type FoundationModel } from '../bedrock/catalogue';
 import { BedrockError, toBedrockError } from '../bedrock/errors';
 import { streamAnswer } from '../bedrock/invoke';
@@ -91,6 +98,29 @@ function isDataPart(p: unknown): p is { mimeType: string; data: Uint8Array } {
   );
 }
 
+/**
+ * VS Code's error type for language models, with the code callers react to (`NoPermissions`, `Blocked`,
+ * `NotFound`) and the product's message; the Bedrock error stays as the cause.
+ */
+function languageModelError(error: BedrockError): vscode.LanguageModelError {
+  const make =
+    error.code === 'Untrusted' ||
+    error.code === 'AccessDenied' ||
+    error.code === 'ModelAccess' ||
+    error.code === 'NoCredentials' ||
+    error.code === 'ExpiredCredentials' ||
+    error.code === 'SsoExpired'
+      ? vscode.LanguageModelError.NoPermissions
+      : error.code === 'Throttled'
+        ? vscode.LanguageModelError.Blocked
+        : error.code === 'NotFound' || error.code === 'NeedsInferenceProfile'
+          ? vscode.LanguageModelError.NotFound
+          : undefined;
+  const out = make ? make(error.message) : new vscode.LanguageModelError(error.message);
+  (out as { cause?: unknown }).cause = error;
+  return out;
+}
+
 function roleOf(role: number): ChatMessage['role'] {
   // LanguageModelChatMessageRole: User = 1, Assistant = 2, System = 3 (proposed in some versions).
   return role === vscode.LanguageModelChatMessageRole.Assistant ? 'assistant' : role === 3 ? 'system' : 'user';
@@ -138,18 +168,25 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
     progress: vscode.Progress<unknown>,
     token: vscode.CancellationToken,
   ): Promise<void> {
-    requireTrust('Using a Bedrock model in chat');
-    const modelOptions = options.modelOptions ?? {};
-    const request = converseRequestForChat(
-      model.modelRef,
-      messages.map((m) => ({ role: roleOf(m.role), parts: partsOf(m.content) })),
-      {
-        tools: options.tools,
-        toolMode: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto',
-        maxTokens: typeof modelOptions.maxTokens === 'number' ? modelOptions.maxTokens : undefined,
-        temperature: typeof modelOptions.temperature === 'number' ? modelOptions.temperature : undefined,
-      },
-    );
+    const names = new ToolNameMap();
+    let request: ConverseRequest;
+    try {
+      requireTrust('Using a Bedrock model in chat');
+      const modelOptions = options.modelOptions ?? {};
+      request = converseRequestForChat(
+        model.modelRef,
+        messages.map((m) => ({ role: roleOf(m.role), parts: partsOf(m.content) })),
+        {
+          tools: options.tools,
+          toolMode: options.toolMode === vscode.LanguageModelChatToolMode.Required ? 'required' : 'auto',
+          maxTokens: typeof modelOptions.maxTokens === 'number' ? modelOptions.maxTokens : undefined,
+          temperature: typeof modelOptions.temperature === 'number' ? modelOptions.temperature : undefined,
+        },
+        names,
+      );
+    } catch (err) {
+      throw languageModelError(toBedrockError(err, { operation: `chat with ${model.modelRef}` }));
+    }
     const errorContext = {
       operation: `chat with ${model.modelRef}`,
       profile: this.s.session.profile,
@@ -174,7 +211,13 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
         },
       );
       for (const call of outcome.toolCalls) {
-        progress.report(new vscode.LanguageModelToolCallPart(call.toolUseId, call.name, (call.input ?? {}) as object));
+        progress.report(
+          new vscode.LanguageModelToolCallPart(
+            names.originalId(call.toolUseId),
+            names.originalName(call.name),
+            (call.input ?? {}) as object,
+          ),
+        );
       }
       const cost = costOf(model.modelRef, outcome.usage);
       this.s.logger.info(
@@ -186,7 +229,7 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
       const error = toBedrockError(err, errorContext);
       if (error.cancelled) return;
       this.s.logger.error(`chat ${model.modelRef} failed: ${error.code}: ${error.message}`, error.cause);
-      throw error;
+      throw languageModelError(error);
     } finally {
       sub.dispose();
     }

@@ -66,6 +66,31 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
       }
     });
   });
+  // Bedrock's patterns for tool names and tool call ids (a name such as `github.create_issue`, or an id
+  // with `/` or a space, fails the whole request).
+  const validName = /^[a-zA-Z0-9_-]{1,64}$/;
+  const tools = (body.toolConfig as { tools?: { toolSpec?: { name?: string } }[] } | undefined)?.tools ?? [];
+  tools.forEach((t, i) => {
+    if (t.toolSpec && !validName.test(String(t.toolSpec.name)))
+      throw ServiceError.validation(
+        `1 validation error detected: Value '${t.toolSpec.name}' at 'toolConfig.tools.${i + 1}.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_-]{1,64}$`,
+      );
+  });
+  messages.forEach((m, i) =>
+    m.content.forEach((block, j) => {
+      const use = block.toolUse as { toolUseId?: string; name?: string } | undefined;
+      const result = block.toolResult as { toolUseId?: string } | undefined;
+      for (const [value, where] of [
+        [use?.toolUseId, 'toolUse.toolUseId'],
+        [use?.name, 'toolUse.name'],
+        [result?.toolUseId, 'toolResult.toolUseId'],
+      ] as const)
+        if (value !== undefined && !validName.test(value))
+          throw ServiceError.validation(
+            `1 validation error detected: Value '${value}' at 'messages.${i + 1}.member.content.${j + 1}.member.${where}' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_-]{1,64}$`,
+          );
+    }),
+  );
   if (body.system && body.system.length > 0 && !model.systemPrompt) {
     throw ServiceError.validation(
       "This model doesn't support system messages. Try again without a system message or use a different model.",

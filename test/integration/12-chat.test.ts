@@ -146,6 +146,56 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
     });
   });
 
+  it('MCP-style tool names and odd call ids are mapped to what Bedrock takes, and back', async () => {
+    const haiku = models.find((m) => m.id === HAIKU)!;
+    const tools: vscode.LanguageModelChatTool[] = [
+      { name: 'github.create_issue', description: 'Open an issue', inputSchema: { type: 'object', properties: {} } },
+      { name: 'mcp/server tool', description: 'Another', inputSchema: { type: 'object', properties: {} } },
+    ];
+    // A conversation with a call another provider made (its id holds a slash and a space).
+    const history = [
+      vscode.LanguageModelChatMessage.User('Open an issue'),
+      vscode.LanguageModelChatMessage.Assistant([
+        new vscode.LanguageModelToolCallPart('call/1 a', 'github.create_issue', { title: 'x' }),
+      ]),
+      vscode.LanguageModelChatMessage.User([
+        new vscode.LanguageModelToolResultPart('call/1 a', [new vscode.LanguageModelTextPart('#12')]),
+      ]),
+      vscode.LanguageModelChatMessage.User('And another one'),
+    ];
+    const answer = await answerText(
+      await haiku.sendRequest(
+        history,
+        { tools, toolMode: vscode.LanguageModelChatToolMode.Required },
+        new vscode.CancellationTokenSource().token,
+      ),
+    );
+    assert.equal(answer.calls.length, 1, answer.text);
+    assert.ok(['github.create_issue', 'mcp/server tool'].includes(answer.calls[0].name), answer.calls[0].name);
+    const body = (await lastSent())?.body;
+    const valid = /^[a-zA-Z0-9_-]{1,64}$/;
+    for (const t of body.toolConfig.tools) assert.match(t.toolSpec.name, valid);
+    assert.match(body.messages[1].content[0].toolUse.toolUseId, valid);
+    assert.equal(body.messages[1].content[0].toolUse.toolUseId, body.messages[2].content[0].toolResult.toolUseId);
+  });
+
+  it('a request over the size bound is refused before anything is sent, with a LanguageModelError', async () => {
+    const nova = models.find((m) => m.id === NOVA)!;
+    const before = (await emulator.requests()).length;
+    await assert.rejects(
+      (async () =>
+        answerText(
+          await nova.sendRequest(
+            [vscode.LanguageModelChatMessage.User('x'.repeat(21 * 1024 * 1024))],
+            {},
+            new vscode.CancellationTokenSource().token,
+          ),
+        ))(),
+      (err: Error) => err instanceof vscode.LanguageModelError && /at most 20 MB/.test(err.message),
+    );
+    assert.equal((await emulator.requests()).slice(before).filter((r) => r.operation.startsWith('Converse')).length, 0);
+  });
+
   it('counts tokens with the service', async () => {
     const nova = models.find((m) => m.id === NOVA)!;
     const before = (await emulator.requests()).length;
@@ -185,7 +235,10 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
             new vscode.CancellationTokenSource().token,
           ),
         ))(),
-      (err: Error) => /Bedrock is throttling requests \(still throttled after 3 attempts\)/.test(err.message),
+      (err: Error) =>
+        err instanceof vscode.LanguageModelError &&
+        err.code === vscode.LanguageModelError.Blocked.name &&
+        /Bedrock is throttling requests \(still throttled after 3 attempts\)/.test(err.message),
     );
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { converseRequestForChat, estimateTokens } from '../../../src/bedrock/chatRequest';
+import { converseRequestForChat, estimateTokens, ToolNameMap } from '../../../src/bedrock/chatRequest';
 
 describe('VS Code chat messages → Converse', () => {
   it('system messages go to system, adjacent same-role messages merge, empty ones drop', () => {
@@ -96,6 +96,71 @@ describe('VS Code chat messages → Converse', () => {
     assert.throws(
       () => converseRequestForChat('m', [{ role: 'system', parts: [{ kind: 'text', text: 'x' }] }]),
       /no message to send/,
+    );
+  });
+
+  it('tool names and call ids that break Bedrock’s patterns are mapped to valid, distinct ones, and back', () => {
+    const odd = [
+      'github.create_issue',
+      'github_create_issue', // valid, and what the first one would naively become
+      'mcp/server tool',
+      'x'.repeat(80),
+      'émoji😀',
+      'call/1 a',
+      'call 2',
+      'ok-name_1',
+    ];
+    const names = new ToolNameMap();
+    const request = converseRequestForChat(
+      'm',
+      [
+        { role: 'user', parts: [{ kind: 'text', text: 'go' }] },
+        {
+          role: 'assistant',
+          parts: odd.map((o, i) => ({
+            kind: 'toolCall' as const,
+            callId: o,
+            name: odd[(i + 1) % odd.length],
+            input: {},
+          })),
+        },
+        { role: 'user', parts: odd.map((o) => ({ kind: 'toolResult' as const, callId: o, texts: ['done'] })) },
+      ],
+      { tools: odd.map((name) => ({ name, description: name })) },
+      names,
+    );
+    const sentNames = (request.toolConfig?.tools ?? []).map((t) => t.toolSpec?.name ?? '');
+    const sentIds = (request.messages?.[1].content ?? []).map((b) => b.toolUse?.toolUseId ?? '');
+    for (const v of [...sentNames, ...sentIds]) assert.match(v, /^[a-zA-Z0-9_-]{1,64}$/);
+    assert.equal(new Set(sentNames).size, odd.length, 'no two names meet');
+    assert.deepEqual(
+      sentNames.map((n) => names.originalName(n)),
+      odd,
+    );
+    assert.deepEqual(
+      sentIds.map((i) => names.originalId(i)),
+      odd,
+    );
+    assert.deepEqual(
+      (request.messages?.[2].content ?? []).map((b) => b.toolResult?.toolUseId),
+      sentIds,
+      'each result keeps its call’s id',
+    );
+    assert.equal(sentNames[1], 'github_create_issue', 'valid names are kept');
+  });
+
+  it('a request over 20 MB, or an image over 3.75 MB, is refused before it is mapped', () => {
+    assert.throws(
+      () =>
+        converseRequestForChat('m', [{ role: 'user', parts: [{ kind: 'text', text: 'x'.repeat(21 * 1024 * 1024) }] }]),
+      /holds 21 MB; at most 20 MB/,
+    );
+    assert.throws(
+      () =>
+        converseRequestForChat('m', [
+          { role: 'user', parts: [{ kind: 'image', mimeType: 'image/png', data: new Uint8Array(4_000_000) }] },
+        ]),
+      /up to 3.75 MB/,
     );
   });
 
