@@ -11,7 +11,7 @@ import type { ModelRef } from '../bedrock/modelRef';
 import { LineIndex, safeDecodeUri, splitPrompt, type Problem, type Range } from './document';
 import { analyzeFrontmatter, problem, type DeclaredInput } from './frontmatterChecks';
 import { closest, HELPERS, ROLES } from './schema';
-import { walkTemplate } from './templateScope';
+import { helperCallProblem, walkTemplate } from './templateScope';
 import {
   MAX_FRONTMATTER_CHARS,
   MAX_TEMPLATE_CHARS,
@@ -261,7 +261,9 @@ function analyzeTemplate(
         },
         helper: (name, node) => {
           const params = (node.params ?? []) as HbsNode[];
-          if (name === 'role') {
+          const callProblem = helperCallProblem(name, node);
+          if (callProblem) result.problems.push(problem('error', callProblem, at(node.loc), 'helper-arguments'));
+          else if (name === 'role') {
             const arg = params[0];
             const role = arg?.type === 'StringLiteral' ? (arg.value as string) : undefined;
             if (!role || !(ROLES as readonly string[]).includes(role)) {

@@ -19,7 +19,7 @@ import { unescapeMarkers } from './conversation';
 import { partialAnswerLine } from './conversationReader';
 import { safeDecodeUri, splitPrompt, type PromptSource } from './document';
 import { MAX_FRONTMATTER_CHARS, templateBounds, templateSyntaxError } from './templatePieces';
-import { KNOWN_HELPERS } from './templateScope';
+import { firstHelperCallProblem, KNOWN_HELPERS } from './templateScope';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
 export interface PromptFiles {
@@ -239,7 +239,7 @@ export async function compilePrompt(
         `Unknown helper \`${unknownHelper[1]}\`: Dotprompt knows ${[...KNOWN_HELPERS].filter((h) => !h.endsWith('Missing')).join(', ')}.`,
         unknownHelper[2] ? fileLine(Number(unknownHelper[2])) : undefined,
       );
-    if (/^Parse error/.test(message)) {
+    if (/^Parse error|^Lexical error|doesn't match/.test(message)) {
       const e = templateSyntaxError(parsed.template, err);
       return new RenderError(e.message, fileLine(parsed.template.slice(0, e.start).split('\n').length));
     }
@@ -255,6 +255,8 @@ export async function compilePrompt(
   await dp.compile({ ...parsed.prompt, template: parsed.template }).catch((err: unknown) => {
     throw templateError(err);
   });
+  const misuse = firstHelperCallProblem(Handlebars.parseWithoutProcessing(parsed.template));
+  if (misuse) throw new RenderError(misuse.message, fileLine(misuse.line));
   const engine = dp as unknown as { handlebars: typeof Handlebars; knownHelpers: Record<string, boolean> };
   const renderString = engine.handlebars.compile(parsed.template, {
     knownHelpers: engine.knownHelpers,
@@ -500,7 +502,9 @@ function turnHelpers(
   dp.defineHelper('role', (role: unknown, options: Options) => {
     if (typeof role !== 'string' || !ROLES.has(role))
       throw new RenderError(
-        `\`{{role}}\` takes "user", "model" or "system", not ${JSON.stringify(String(role)).slice(0, 80)}: check the value it is given.`,
+        typeof role === 'string'
+          ? `\`{{role}}\` takes "user", "model" or "system", not ${JSON.stringify(role).slice(0, 80)}: check the value it is given.`
+          : '`{{role}}` takes "user", "model" or "system": write `{{role "user"}}` (a value of one of the three also works).',
         fileLine(lineOf(options)),
       );
     return marker({ kind: 'role', role: role as 'user' | 'model' | 'system', line: lineOf(options) });
@@ -690,7 +694,9 @@ function parseSource(source: PromptSource): ParsedSource {
     } catch (err) {
       const line = (err as { linePos?: { line: number }[] }).linePos?.[0]?.line;
       throw new RenderError(
-        `The frontmatter is not valid YAML: ${String((err as Error).message).split('\n')[0]}`,
+        `The frontmatter is not valid YAML: ${String((err as Error).message)
+          .split('\n')[0]
+          .replace(/ at line \d+, column \d+:?$/, '')}.`,
         line === undefined ? 1 : line + 1,
       );
     }
@@ -717,10 +723,20 @@ async function toJsonSchema(schema: unknown, where: string): Promise<unknown> {
   try {
     return await picoschema(schema);
   } catch (err) {
-    throw new RenderError(
-      `${where} is not valid Picoschema: ${(err as Error).message.replace(/^Picoschema: /, '')}. The diagnostics in the frontmatter show where.`,
-    );
+    throw new RenderError(`${where} is not valid Picoschema: ${picoschemaProblem((err as Error).message)} The diagnostics in the frontmatter show where.`);
   }
+}
+
+/** Picoschema's own words for a schema mistake, said in the terms of the file. */
+function picoschemaProblem(message: string): string {
+  const text = message.replace(/^Picoschema: /, '').replace(/\.+$/, '');
+  const scalar = /unsupported scalar type '([^']*)'/.exec(text);
+  if (scalar)
+    return `\`${scalar[1]}\` is not a type: use string, number, integer, boolean, null or any (or \`name(type, description)\`).`;
+  const paren = /parenthetical types must be 'object' or 'array', got: (.*)$/s.exec(text);
+  if (paren)
+    return `\`(${paren[1].trim()})\` is not a Picoschema type: use \`name(object)\`, \`name(array)\` or \`name(enum)\`.`;
+  return `${text}.`;
 }
 
 function topKField(modelId: string, topK: number, existing: Record<string, unknown>): Record<string, unknown> {
@@ -818,6 +834,7 @@ async function mediaBlock(url: string, explicitType: string | undefined, files: 
     throw new RenderError(
       `Bedrock cannot fetch ${url}: save it in the workspace and use its path, or use an s3:// URI.`,
     );
+  if (!url) throw new RenderError('`{{media}}` needs `url="…"`: a workspace path, an s3:// URI or a data: URL.');
   if (!type)
     throw new RenderError(`Cannot tell the type of ${url}: add contentType="image/png" (or application/pdf, …).`);
   const s3 = url.startsWith('s3://') ? { s3Location: { uri: url } } : undefined;

@@ -172,6 +172,8 @@ function plainParserMessage(message: string, near: string): string {
   const expecting = lines.find((l) => l.startsWith('Expecting'));
   const got = /got '([A-Z_]+)'/.exec(expecting ?? '')?.[1];
   const snippet = near.split('\n')[0].trim();
+  if (/^Lexical error/.test(message))
+    return `\`${snippet.slice(0, 30)}\` cannot be read as a Handlebars tag: check its braces and quotes, or write \`\\{{\` for a literal \`{{\`.`;
   if (got === 'EOF') return 'The template ends in the middle of a `{{…}}` tag: finish it or remove it.';
   if (expecting)
     return `\`${snippet.slice(0, 30)}\` is not a valid Handlebars tag here: check the braces and the helper's arguments.`;

@@ -34,6 +34,58 @@ const TESTING_HELPERS = new Set(['if', 'unless', 'ifEquals', 'unlessEquals']);
 /** Block helpers that render their body with the argument as the context. */
 const CONTEXT_HELPERS = new Set(['each', 'with']);
 
+/** How many positional values each helper takes (Handlebars and Dotprompt fail with their own internals otherwise). */
+const HELPER_ARGUMENTS: Readonly<Record<string, { count: number; usage: string }>> = {
+  if: { count: 1, usage: '{{#if value}}…{{/if}}' },
+  unless: { count: 1, usage: '{{#unless value}}…{{/unless}}' },
+  each: { count: 1, usage: '{{#each items}}…{{/each}}' },
+  with: { count: 1, usage: '{{#with value}}…{{/with}}' },
+  lookup: { count: 2, usage: '{{lookup object key}}' },
+  ifEquals: { count: 2, usage: '{{#ifEquals a b}}…{{/ifEquals}}' },
+  unlessEquals: { count: 2, usage: '{{#unlessEquals a b}}…{{/unlessEquals}}' },
+  json: { count: 1, usage: '{{json value}}' },
+  section: { count: 1, usage: '{{section "name"}}' },
+  history: { count: 0, usage: '{{history}}' },
+};
+/** Helpers that need a block (`{{#name}}…{{/name}}`); used as `{{name}}` they fail inside Handlebars. */
+const BLOCK_ONLY = new Set(['if', 'unless', 'each', 'with', 'ifEquals', 'unlessEquals', 'toolUse', 'toolResult']);
+
+/** What is wrong with how a known helper is called (its number of values, block or not), or undefined. */
+export function helperCallProblem(name: string, node: { type: string; params?: unknown[] }): string | undefined {
+  const spec = HELPER_ARGUMENTS[name];
+  const isBlock = node.type === 'BlockStatement';
+  if (!isBlock && BLOCK_ONLY.has(name) && node.type === 'MustacheStatement')
+    return `\`{{${name}}}\` is a block: write ${spec?.usage ?? `{{#${name} …}}…{{/${name}}}`}.`;
+  const count = node.params?.length ?? 0;
+  if (spec && count !== spec.count)
+    return `\`${name}\` takes ${spec.count === 0 ? 'no value' : spec.count === 1 ? 'one value' : `${spec.count} values`}, not ${count}: write ${spec.usage}.`;
+  return undefined;
+}
+
+/** The first helper called the wrong way in a template, with where it is (for the renderer; the analysis reports each). */
+export function firstHelperCallProblem(ast: hbs.AST.Program): { message: string; line?: number } | undefined {
+  let found: { message: string; line?: number } | undefined;
+  const visit = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    const n = node as Node;
+    if (
+      (n.type === 'MustacheStatement' || n.type === 'BlockStatement' || n.type === 'SubExpression') &&
+      n.path?.type === 'PathExpression' &&
+      KNOWN_HELPERS.has(String(n.path.original))
+    ) {
+      const message = helperCallProblem(String(n.path.original), n);
+      if (message) {
+        found = { message, line: (n.loc as Loc)?.start.line };
+        return;
+      }
+    }
+    for (const key of ['body', 'program', 'inverse', 'params', 'hash', 'pairs', 'value'])
+      for (const child of ([] as unknown[]).concat((n as Record<string, unknown>)[key] ?? [])) visit(child);
+  };
+  visit(ast);
+  return found;
+}
+
 type Loc = hbs.AST.SourceLocation | undefined;
 // The AST's node types are a union without an index signature; the walker reads fields by node type.
 type Node = hbs.AST.Node & Record<string, any>;

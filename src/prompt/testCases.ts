@@ -9,6 +9,7 @@ import {
   isSeq,
   LineCounter,
   parseDocument,
+  type Document,
   type Node as YamlNode,
   type Pair,
   type YAMLMap,
@@ -92,7 +93,7 @@ export function parseTestFile(text: string): PromptTestFile {
         continue;
       }
       pair.value.items.forEach((item, i) => {
-        const c = parseCase(item as YamlNode, i, lineOf, result.problems);
+        const c = parseCase(item as YamlNode, i, lineOf, result.problems, doc);
         if (!c) return;
         if (result.cases.some((o) => o.name === c.name))
           result.problems.push({
@@ -123,6 +124,7 @@ function parseCase(
   index: number,
   lineOf: (n: YamlNode) => number,
   problems: TestProblem[],
+  doc: Document,
 ): TestCase | undefined {
   const line = lineOf(node);
   if (!isMap(node)) {
@@ -130,7 +132,8 @@ function parseCase(
     return undefined;
   }
   const map = node as YAMLMap<YamlNode, YamlNode>;
-  const plain = map.toJSON() as Record<string, unknown>;
+  // Through the document, so that aliases (`*name`) give their anchor's value.
+  const plain = map.toJS(doc, { maxAliasCount: 100 }) as Record<string, unknown>;
   const name = typeof plain.name === 'string' && plain.name.trim() ? plain.name.trim() : `case ${index + 1}`;
   for (const k of Object.keys(plain))
     if (!['name', 'input', 'assert'].includes(k))

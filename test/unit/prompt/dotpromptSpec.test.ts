@@ -74,7 +74,7 @@ const CANNOT: Record<string, { reason: string; check: (result: RenderResult | un
   'picoschema named_schema_override_description': {
     reason:
       'named schemas need a schema registry (Genkit defineSchema); a .prompt file here has none, so `Foo` is refused with a diagnostic',
-    check: (_r, e) => assert.match(String(e), /is not valid Picoschema: unsupported scalar type 'Foo'/),
+    check: (_r, e) => assert.match(String(e), /is not valid Picoschema: `Foo` is not a type/),
   },
   'picoschema nested_named_schema': {
     reason: 'named schemas need a schema registry (Genkit defineSchema); a .prompt file here has none',

@@ -143,3 +143,32 @@ describe('trust: Run again finds the answer from the writer’s record', () => {
     assert.equal(turns[1].text.trim(), answer);
   });
 });
+
+describe('smaller defects (issue 18, item 11)', () => {
+  it('YAML aliases in a tests file give their anchor’s value', async () => {
+    const { parseTestFile } = await import('../../../src/prompt/testCases');
+    const f = parseTestFile(
+      'cases:\n  - name: a\n    input: { ticket: &t "Refund my order", extra: { note: &n [1, 2] } }\n    assert: [{ contains: x }]\n  - name: b\n    input: { ticket: *t, extra: { note: *n } }\n    assert: [{ contains: x }]\n',
+    );
+    assert.deepEqual(f.problems, []);
+    assert.deepEqual(f.cases[1].input, { ticket: 'Refund my order', extra: { note: [1, 2] } });
+  });
+
+  for (const model of ['{ id: amazon.nova-lite-v1:0 }', '[amazon.nova-lite-v1:0]', '42']) {
+    it(`a model: that is ${model} gets a message, not "raw.trim is not a function"`, async () => {
+      await assert.rejects(
+        renderPrompt(`---\nmodel: ${model}\n---\nhi`, {}, noReads),
+        /`model` must be a model id \(text\)/,
+      );
+    });
+  }
+
+  it('a complete answer that quotes `{{!-- bedrock: stopped` is not a partial answer', async () => {
+    const { partialAnswerLine } = await import('../../../src/prompt/conversationReader');
+    const head = '---\nmodel: m\n---\nWhat does a stopped run leave?\n';
+    const doc = `${head}${modelTurnPrefix(head)}${escapeTemplateText('It leaves `{{!-- bedrock: stopped by the user; the answer above is partial --}}`.')}${modelTurnSuffix('complete', undefined, 'bedrock: m')}`;
+    assert.equal(partialAnswerLine(doc), undefined);
+    const stopped = `${head}${modelTurnPrefix(head)}Half${modelTurnSuffix('stopped', undefined, 'bedrock: m')}`;
+    assert.equal(partialAnswerLine(stopped), stopped.split('\n').findIndex((l) => l.includes('bedrock: stopped')) + 1);
+  });
+});
