@@ -2,11 +2,11 @@
 // runs (streamed from the file) and for datasets (from text already decoded, src/dataset/sources.ts). A
 // row that cannot be read becomes a row with a problem, so the output says which line and why instead of
 // the whole file failing on one bad line.
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import { stripBom } from '../dataset/readText';
+import { decodedPieces, decodeText, stripBom } from '../dataset/readText';
 
 export interface BatchRow {
   /** 0-based position in the input file (the output's `row`). */
@@ -47,12 +47,16 @@ export function isRowsFile(filePath: string): boolean {
   return /\.(jsonl|ndjson|csv|json)$/i.test(filePath);
 }
 
-/** The rows of a file one at a time, as they are read: JSONL and CSV in bounded memory. */
+/**
+ * The rows of a file one at a time, as they are read: JSONL and CSV in bounded memory. The bytes are
+ * decoded as the dataset reader decodes them (UTF-8, UTF-16 with a byte order mark; bytes that are not
+ * text stop the read with the line, never a silent U+FFFD).
+ */
 export function streamRows(filePath: string): AsyncGenerator<BatchRow> {
   const lower = filePath.toLowerCase();
-  if (lower.endsWith('.csv')) return readCsv(createReadStream(filePath), filePath);
+  if (lower.endsWith('.csv')) return readCsv(Readable.from(decodedPieces(filePath)), filePath);
   if (lower.endsWith('.jsonl') || lower.endsWith('.ndjson'))
-    return readJsonl(createInterface({ input: createReadStream(filePath, 'utf8'), crlfDelay: Infinity }));
+    return readJsonl(createInterface({ input: Readable.from(decodedPieces(filePath)), crlfDelay: Infinity }));
   if (lower.endsWith('.json')) return readJsonFile(filePath);
   return (async function* () {
     throw new Error(`Batch input must be .jsonl, .csv or .json, not ${filePath}.`);
@@ -106,7 +110,7 @@ async function* readJsonFile(filePath: string): AsyncGenerator<BatchRow> {
     throw new Error(
       `${filePath} is ${(size / 1e6).toFixed(0)} MB: a JSON array that large is not read whole. Write the rows as JSONL (one object per line), which is read a line at a time.`,
     );
-  yield* readJsonText(await fs.readFile(filePath, 'utf8'), filePath);
+  yield* readJsonText(decodeText(await fs.readFile(filePath)), filePath);
 }
 
 /** A JSON array of objects (one object alone is one row), each row at the line its element starts on. */

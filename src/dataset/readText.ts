@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs';
+import { createReadStream, readFile } from 'node:fs';
 
 /** A file whose bytes are not text in an encoding it declares (or UTF-8), with the line of the first bad byte. */
 export class EncodingError extends Error {
@@ -18,7 +18,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  * else must be valid UTF-8. Invalid bytes are an EncodingError naming the line, never U+FFFD slipped
  * into training data.
  */
-function decodeText(bytes: Uint8Array): string {
+export function decodeText(bytes: Uint8Array): string {
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   try {
@@ -32,6 +32,54 @@ function decodeText(bytes: Uint8Array): string {
       line,
     );
   }
+}
+
+/**
+ * A file's text a piece at a time, decoded by the same rules as decodeText (UTF-8, or UTF-16 with a byte
+ * order mark; bytes that are not text are an EncodingError naming the line), in bounded memory.
+ */
+export async function* decodedPieces(file: string): AsyncGenerator<string> {
+  let decoder: TextDecoder | undefined;
+  let head = new Uint8Array(0);
+  let line = 1;
+  const decode = (bytes: Uint8Array, stream: boolean): string => {
+    try {
+      return decoder!.decode(bytes, { stream });
+    } catch {
+      const lenient = new TextDecoder('utf-8').decode(bytes);
+      const at = Math.max(0, lenient.indexOf('\ufffd'));
+      const bad = line + (lenient.slice(0, at).match(/\n/g)?.length ?? 0);
+      throw new EncodingError(
+        `line ${bad} has bytes that are not UTF-8: save the file as UTF-8 (or UTF-16 with a byte order mark).`,
+        bad,
+      );
+    }
+  };
+  const counted = (text: string) => {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) line++;
+    return text;
+  };
+  for await (const chunk of createReadStream(file) as AsyncIterable<Uint8Array>) {
+    let bytes = chunk;
+    if (!decoder) {
+      head = Buffer.concat([head, chunk]);
+      if (head.length < 3) continue;
+      bytes = head;
+      if (head[0] === 0xff && head[1] === 0xfe) (decoder = new TextDecoder('utf-16le')), (bytes = head.subarray(2));
+      else if (head[0] === 0xfe && head[1] === 0xff) (decoder = new TextDecoder('utf-16be')), (bytes = head.subarray(2));
+      else decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+    }
+    const text = decode(bytes, true);
+    if (text) yield counted(text);
+  }
+  if (!decoder) {
+    // A file of fewer than three bytes.
+    const text = decodeText(head);
+    if (text) yield text;
+    return;
+  }
+  const rest = decode(new Uint8Array(0), false);
+  if (rest) yield counted(rest);
 }
 
 /** Text with a leading byte order mark removed (files read as strings elsewhere). */

@@ -13,6 +13,13 @@ const readJsonl = (file: string) =>
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as BatchOutputLine);
+/** UTF-16LE bytes as UTF-16BE. */
+function swap16(b: Buffer): Buffer {
+  const out = Buffer.from(b);
+  for (let i = 0; i + 1 < out.length; i += 2) [out[i], out[i + 1]] = [out[i + 1], out[i]];
+  return out;
+}
+
 const rowsOf = (n: number): BatchRow[] =>
   Array.from({ length: n }, (_, i) => ({ index: i, line: i + 1, input: { q: `question ${i}` } }));
 const noSleep = async () => undefined;
@@ -41,6 +48,32 @@ describe('batch runs', () => {
         { q: 'two\nlines', lang: 'fr' },
       ],
     );
+  });
+
+  it('decodes UTF-16 files, and names the line of bytes that are not UTF-8 instead of sending U+FFFD', async () => {
+    const dir = tmp();
+    const jsonl = '{"q":"héllo"}\n{"q":"日本"}\n';
+    writeFileSync(
+      path.join(dir, 'le.jsonl'),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(jsonl, 'utf16le')]),
+    );
+    writeFileSync(
+      path.join(dir, 'be.csv'),
+      Buffer.concat([Buffer.from([0xfe, 0xff]), swap16(Buffer.from('q\nhéllo\n', 'utf16le'))]),
+    );
+    assert.deepEqual(
+      (await readRows(path.join(dir, 'le.jsonl'))).map((r) => r.input),
+      [{ q: 'héllo' }, { q: '日本' }],
+    );
+    assert.deepEqual(
+      (await readRows(path.join(dir, 'be.csv'))).map((r) => r.input),
+      [{ q: 'héllo' }],
+    );
+    writeFileSync(
+      path.join(dir, 'bad.jsonl'),
+      Buffer.concat([Buffer.from('{"q":"a"}\n{"q":"b"}\n{"q":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')]),
+    );
+    await assert.rejects(readRows(path.join(dir, 'bad.jsonl')), /line 3 has bytes that are not UTF-8/);
   });
 
   it('a byte order mark, a bad header, extra cells and multi-line rows are said, with the right line', async () => {
