@@ -9,8 +9,16 @@ import { config } from '../host/config';
  * storage, out of the way of git; `bedrockPromptLab.history.location: workspace` keeps them in
  * `.bedrock/runs/` for teams that want them versioned.
  */
-export class RunHistory {
+export class RunHistory implements vscode.Disposable {
+  private readonly recorded = new vscode.EventEmitter<vscode.Uri>();
+  /** A record was written (after its rename: a listener that reads the folder finds it). */
+  readonly onDidRecord = this.recorded.event;
+
   constructor(private readonly context: vscode.ExtensionContext) {}
+
+  dispose(): void {
+    this.recorded.dispose();
+  }
 
   folder(): vscode.Uri {
     const where = config.historyLocation();
@@ -52,6 +60,7 @@ export class RunHistory {
     // Written to a temporary name, then renamed: a record is never half-written.
     await vscode.workspace.fs.writeFile(tmp, Buffer.from(JSON.stringify(record, null, 2)));
     await vscode.workspace.fs.rename(tmp, target, { overwrite: true });
+    this.recorded.fire(target);
     return target;
   }
 

@@ -5,7 +5,6 @@ import { formatUsd } from '../shared/money';
 import { promptEngine } from '../prompt/loadEngine';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
 import { isInside } from '../run/promptFiles';
-import type { RunController } from '../run/runController';
 import { Commands } from '../host/commandIds';
 
 export const RUN_SCHEME = 'bedrock-run';
@@ -19,10 +18,7 @@ export class RunHistoryTreeProvider
   private readonly subs: vscode.Disposable[];
   readonly view: vscode.TreeView<RunRecord>;
 
-  constructor(
-    private readonly history: RunHistory,
-    runs: RunController,
-  ) {
+  constructor(private readonly history: RunHistory) {
     this.promptUri = promptOf(vscode.window.activeTextEditor);
     this.subs = [
       vscode.window.onDidChangeActiveTextEditor((e) => {
@@ -32,8 +28,8 @@ export class RunHistoryTreeProvider
           this.refresh();
         }
       }),
-      // A run that ends is recorded: show it.
-      runs.onDidChange(() => this.refresh()),
+      // A run shows once its record is written (a run's end comes before that).
+      history.onDidRecord(() => this.refresh()),
       vscode.workspace.registerTextDocumentContentProvider(RUN_SCHEME, this),
     ];
     this.view = vscode.window.createTreeView('bedrockPromptLab.runHistory', {

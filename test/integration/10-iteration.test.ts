@@ -342,6 +342,22 @@ describe('the edit → run → compare loop', () => {
     );
   });
 
+  it('the open Run History view shows a new run when it ends, without Refresh', async () => {
+    const uri = await openPrompt('history-live.prompt', `---\nmodel: ${HAIKU}\n---\nLive.\n`);
+    // What the view would show each time it is told to refresh.
+    const shown: number[] = [];
+    const sub = api.runHistory.onDidChangeTreeData(async () => {
+      const r = await api.runHistory.getChildren();
+      shown.push(r.filter((x) => x.prompt.endsWith('history-live.prompt')).length);
+    });
+    try {
+      await runWithoutAsking(uri);
+      await waitFor('a refresh that shows the run', () => (shown.some((n) => n >= 1) ? true : undefined));
+    } finally {
+      sub.dispose();
+    }
+  });
+
   it('the Run History view lists the prompt runs; two answers open in the diff editor', async () => {
     const uri = await openPrompt('history.prompt', `---\nmodel: ${HAIKU}\n---\nOne.\n`);
     await runWithoutAsking(uri);
