@@ -181,7 +181,10 @@ async function findSources(
   // Every .gitignore (nested ones too) and .git/info/exclude, as git applies them. (The `ignore` package
   // lives in the dataset engine bundle.)
   const ignoreFiles = new Map<string, string>();
-  for (const u of await vscode.workspace.findFiles(new vscode.RelativePattern(folder, '**/.gitignore'), '**/node_modules/**')) {
+  for (const u of await vscode.workspace.findFiles(
+    new vscode.RelativePattern(folder, '**/.gitignore'),
+    '**/node_modules/**',
+  )) {
     const dir = path.relative(folder.uri.fsPath, path.dirname(u.fsPath)).split(path.sep).join('/');
     if (!dir.startsWith('..')) ignoreFiles.set(dir, await fs.readFile(u.fsPath, 'utf8').catch(() => ''));
   }

@@ -65,9 +65,16 @@ export async function* decodedPieces(file: string): AsyncGenerator<string> {
       head = Buffer.concat([head, chunk]);
       if (head.length < 3) continue;
       bytes = head;
-      if (head[0] === 0xff && head[1] === 0xfe) (decoder = new TextDecoder('utf-16le')), (bytes = head.subarray(2));
-      else if (head[0] === 0xfe && head[1] === 0xff) (decoder = new TextDecoder('utf-16be')), (bytes = head.subarray(2));
-      else decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
+      const bom =
+        head[0] === 0xff && head[1] === 0xfe
+          ? 'utf-16le'
+          : head[0] === 0xfe && head[1] === 0xff
+            ? 'utf-16be'
+            : undefined;
+      if (bom) {
+        decoder = new TextDecoder(bom);
+        bytes = head.subarray(2);
+      } else decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
     }
     const text = decode(bytes, true);
     if (text) yield counted(text);

@@ -723,7 +723,9 @@ async function toJsonSchema(schema: unknown, where: string): Promise<unknown> {
   try {
     return await picoschema(schema);
   } catch (err) {
-    throw new RenderError(`${where} is not valid Picoschema: ${picoschemaProblem((err as Error).message)} The diagnostics in the frontmatter show where.`);
+    throw new RenderError(
+      `${where} is not valid Picoschema: ${picoschemaProblem((err as Error).message)} The diagnostics in the frontmatter show where.`,
+    );
   }
 }
 
