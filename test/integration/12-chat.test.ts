@@ -161,6 +161,7 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
       vscode.LanguageModelChatMessage.User([
         new vscode.LanguageModelToolResultPart('call/1 a', [new vscode.LanguageModelTextPart('#12')]),
       ]),
+      vscode.LanguageModelChatMessage.Assistant('Opened #12.'),
       vscode.LanguageModelChatMessage.User('And another one'),
     ];
     const answer = await answerText(
