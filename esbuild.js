@@ -51,6 +51,8 @@ const builds = [
       awsSdk: 'src/bedrock/awsSdk.ts',
       promptEngine: 'src/prompt/promptEngine.ts',
       datasetEngine: 'src/dataset/datasetEngine.ts',
+      // The dataset build's worker thread (src/dataset/scanThread.ts), found beside datasetEngine.js.
+      scanThreadMain: 'src/dataset/scanThreadMain.ts',
     },
     outdir: 'dist',
     platform: 'node',

@@ -10,7 +10,7 @@ import { readTextFile } from '../src/dataset/readText';
 async function main(): Promise<void> {
   const [dir, out] = process.argv.slice(2);
   const names = (await fs.readdir(dir)).sort();
-  const files = names.map((n) => ({ path: n, read: () => readTextFile(path.join(dir, n)) }));
+  const files = names.map((n) => ({ path: n, read: () => readTextFile(path.join(dir, n)), fsPath: path.join(dir, n) }));
   const rules = rulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
   const started = performance.now();
   const report = await buildDataset(files, {

@@ -197,7 +197,7 @@ async function findSources(
     if (seen.has(rel) || rel.startsWith('..') || ignored(rel) || u.fsPath.startsWith(outputDir + path.sep)) continue;
     if (/(^|\/)(dataset-report\.md|train\.jsonl|validation\.jsonl)$/.test(rel)) continue;
     seen.add(rel);
-    files.push({ path: rel, read: () => readTextFile(u.fsPath) });
+    files.push({ path: rel, read: () => readTextFile(u.fsPath), fsPath: u.fsPath });
   }
   return files;
 }

@@ -8,10 +8,11 @@ import path from 'node:path';
 import { CHARS_PER_TOKEN, type ModelRules } from './formats';
 import { formatRecord, type RecordProblem, type SourceRecord } from './records';
 import type { SecretFinding } from './secrets';
-import { findingsOf, redactRanges, secretRanges } from './secretScan';
+import { findingsOf, redactRanges } from './secretScan';
+import { startScanThread, type ScanThread } from './scanThread';
 import type { SecretMatch } from '../shared/secretRules';
 import { commitDataset, outputErrorMessage, recoverOutput, TempFile, type OpenStream } from './outputFiles';
-import { recordsFrom, type DatasetFile, type SourceOptions } from './sources';
+import { recordsFrom, type DatasetFile, type SourceItem, type SourceOptions } from './sources';
 
 export interface BuildOptions {
   rules: ModelRules;
@@ -150,12 +151,16 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
   let failure: string | undefined;
   let filesDone = 0;
   let lastFile = '';
+  // Files are read and records scanned on a second thread, a few records ahead of this loop.
+  const thread = startScanThread();
+  const sourceFiles = files.map((f) =>
+    f.fsPath === undefined ? f : { ...f, read: () => thread.readTextFile(f.fsPath as string) },
+  );
   try {
-    for await (const item of recordsFrom(files, {
-      ...opts.source,
-      customization: rules.customization,
-      maxChunkChars,
-    })) {
+    for await (const { item, joined, ranges } of scannedAhead(
+      recordsFrom(sourceFiles, { ...opts.source, customization: rules.customization, maxChunkChars }),
+      thread,
+    )) {
       if (opts.signal?.aborted) {
         failure = 'Cancelled: no dataset was written.';
         break;
@@ -178,15 +183,13 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
       // Plain text keeps its own line numbers; an example's fields are reported at the example's line.
       // One scan of the record's fields joined (a secret split over the prompt and the completion is one
       // secret), and redaction of exactly what that scan found, field by field.
-      const joined = joinFields(record);
-      const ranges = await secretRanges(joined.text);
-      const found = findingsOf(joined.text, ranges, record.path, record.line).map((f) =>
+      const found = findingsOf(joined!.text, ranges!, record.path, record.line).map((f) =>
         record.kind === 'text' ? f : { ...f, line: record.line },
       );
       if (found.length > 0) {
         report.secrets.push(...found);
         if (opts.secrets === 'block') continue;
-        record = redactRecord(record, joined, ranges);
+        record = redactRecord(record, joined!, ranges!);
       }
       const formatted = formatRecord(record, rules);
       if ('message' in formatted) {
@@ -246,9 +249,39 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
     report.failure = outputErrorMessage(err, opts.outputDir);
     return report;
   } finally {
+    await thread.close();
     await train.discard();
     if (validation) await validation.discard();
   }
+}
+
+/** How many records are being scanned while the build formats and writes the one before them. */
+const SCAN_AHEAD = 16;
+
+/**
+ * The items in order, each record with its fields joined and the secrets found in them; the scans of
+ * the next SCAN_AHEAD records run meanwhile on the scan thread.
+ */
+async function* scannedAhead(
+  items: AsyncIterable<SourceItem>,
+  thread: ScanThread,
+): AsyncGenerator<{ item: SourceItem; joined?: JoinedFields; ranges?: SecretMatch[] }> {
+  const queue: { item: SourceItem; joined?: JoinedFields; scan?: Promise<SecretMatch[]> }[] = [];
+  const next = async () => {
+    const { item, joined, scan } = queue.shift()!;
+    return { item, joined, ranges: scan && (await scan) };
+  };
+  for await (const item of items) {
+    if ('skipped' in item || 'problem' in item) queue.push({ item });
+    else {
+      const joined = joinFields(item);
+      const scan = thread.secretRanges(joined.text);
+      scan.catch(() => undefined); // awaited in order below; this only avoids an unhandled rejection meanwhile
+      queue.push({ item, joined, scan });
+    }
+    if (queue.length > SCAN_AHEAD) yield await next();
+  }
+  while (queue.length > 0) yield await next();
 }
 
 interface JoinedFields {

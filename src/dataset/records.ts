@@ -116,32 +116,56 @@ export function formatRecord(r: SourceRecord, rules: ModelRules): FormattedRecor
   return { line: JSON.stringify(out), tokens };
 }
 
-/** Splits text into chunks of at most `maxChars` on paragraph boundaries (then sentences, then hard). */
+/**
+ * Splits text into chunks of at most `maxChars` on paragraph boundaries (then sentences, then hard).
+ * Paragraphs are joined with one blank line. A chunk whose paragraphs already stand in the text that way
+ * is a slice of it: continued pre-training reads hundreds of megabytes through here.
+ */
 export function chunkText(text: string, maxChars: number): { text: string; line: number }[] {
   const chunks: { text: string; line: number }[] = [];
-  let current = '';
+  let pieces: string[] = [];
+  let length = 0; // of the pieces joined
+  // The chunk's span in `text` while its pieces are consecutive there, joined by exactly "\n\n"; else -1.
+  let from = -1;
+  let to = -1;
   let currentLine = 1;
   let line = 1;
   const flush = () => {
-    if (current.trim()) chunks.push({ text: current.trim(), line: currentLine });
-    current = '';
+    const joined = from >= 0 ? text.slice(from, to) : pieces.join('\n\n');
+    const trimmed = joined.trim();
+    if (trimmed) chunks.push({ text: trimmed, line: currentLine });
+    pieces = [];
+    length = 0;
   };
-  for (const para of text.split(/(\n[ \t]*\n)/)) {
-    if (/^\n[ \t]*\n$/.test(para)) {
-      line += 2;
-      continue;
-    }
+  const add = (piece: string, at: number, paraLine: number) => {
+    if (pieces.length > 0 && length + 2 + piece.length > maxChars) flush();
+    if (pieces.length === 0) {
+      currentLine = paraLine;
+      from = at;
+      to = at < 0 ? -1 : at + piece.length;
+    } else if (from >= 0 && at === to + 2 && text.charCodeAt(to) === 10 && text.charCodeAt(to + 1) === 10) {
+      to = at + piece.length;
+    } else from = -1;
+    length += (pieces.length > 0 ? 2 : 0) + piece.length;
+    pieces.push(piece);
+  };
+  const separator = /\n[ \t]*\n/g;
+  let at = 0;
+  for (;;) {
+    const m = separator.exec(text);
+    const end = m ? m.index : text.length;
+    const para = text.slice(at, end);
     const paraLine = line;
-    line += (para.match(/\n/g) ?? []).length;
-    if (!para.trim()) continue;
-    const pieces = para.length <= maxChars ? [para] : splitLong(para, maxChars);
-    for (const piece of pieces) {
-      if (current && current.length + 2 + piece.length > maxChars) flush();
-      if (!current) currentLine = paraLine;
-      current = current ? `${current}\n\n${piece}` : piece;
+    for (let i = para.indexOf('\n'); i >= 0; i = para.indexOf('\n', i + 1)) line++;
+    if (para.trim()) {
+      if (para.length <= maxChars) add(para, at, paraLine);
+      else for (const piece of splitLong(para, maxChars)) add(piece, -1, paraLine);
     }
+    if (!m) break;
+    line += 2;
+    at = m.index + m[0].length;
   }
-  flush();
+  if (pieces.length > 0) flush();
   return chunks;
 }
 

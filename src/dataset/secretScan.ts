@@ -7,7 +7,7 @@
 // engine bundle (loaded on first use), so activation does not pay for it.
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
-import { findSecrets, isPlaceholder, type SecretMatch } from '../shared/secretRules';
+import { candidateText, findSecrets, isPlaceholder, tokenRuns, type SecretMatch } from '../shared/secretRules';
 import { countNewlines, keyBlockRanges, mask, type SecretFinding } from './secrets';
 
 const config = { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend', rule: recommended }] };
@@ -23,53 +23,31 @@ function kindOf(ruleId: string, messageId: string): string {
 }
 
 /**
- * What every secret secretlint's preset knows has: a run of 20 or more token characters, a URL with
- * credentials, or a PEM header. Text without any (most prose) is not handed to secretlint at all.
+ * Every secret either source finds, as offsets; overlapping finds are one. Both read only the candidate
+ * lines (see candidateText): every secret secretlint's preset knows holds a run of 20 or more token
+ * characters, a URL with credentials or a PEM header, and each of those is a candidate.
  */
-function mayHoldSecret(text: string): boolean {
-  if (text.includes('://') || text.includes('-----BEGIN')) return true;
-  // One pass counting runs of token characters (a pattern with {20} retries from every position).
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    const token =
-      (c >= 48 && c <= 57) ||
-      (c >= 65 && c <= 90) ||
-      (c >= 97 && c <= 122) ||
-      c === 95 ||
-      c === 45 ||
-      c === 43 ||
-      c === 47 ||
-      c === 61 ||
-      c === 46;
-    run = token ? run + 1 : 0;
-    if (run >= 20) return true;
-  }
-  return false;
-}
-
-/** Every secret either source finds, as offsets; overlapping finds are one. */
 async function secretMatches(text: string): Promise<SecretMatch[]> {
-  const own = findSecrets(text);
-  if (!mayHoldSecret(text)) return own;
+  const candidates = candidateText(text);
+  if (!candidates) return [];
+  const own = findSecrets(text, {}, candidates);
   const result = await lintSource({
-    source: { filePath: 'record.txt', content: text, ext: '.txt', contentType: 'text' },
+    source: { filePath: 'record.txt', content: candidates.text, ext: '.txt', contentType: 'text' },
     options: { config, maskSecrets: true },
   });
   const theirs: SecretMatch[] = [];
   for (const m of result.messages) {
     const [start, end] = m.range;
-    if (isPlaceholder(text.slice(start, end))) continue;
-    theirs.push({ kind: kindOf(m.ruleId, m.messageId ?? ''), start, end });
+    if (isPlaceholder(candidates.text.slice(start, end))) continue;
+    // Mapped end by end: a multi-line rule (a PEM block) may span two candidate windows.
+    const origin = candidates.origin(start);
+    theirs.push({
+      kind: kindOf(m.ruleId, m.messageId ?? ''),
+      start: origin,
+      end: Math.max(origin + 1, candidates.origin(Math.max(start, end - 1)) + 1),
+    });
   }
-  const all = [...own, ...theirs].sort((a, b) => a.start - b.start || b.end - a.end);
-  const merged: SecretMatch[] = [];
-  for (const m of all) {
-    const last = merged.at(-1);
-    if (last && m.start < last.end) last.end = Math.max(last.end, m.end);
-    else merged.push({ ...m });
-  }
-  return merged;
+  return mergeRanges([...own, ...theirs]);
 }
 
 /**
@@ -85,29 +63,45 @@ interface View {
   whole?: { start: number; end: number };
 }
 
-const BASE64_BLOCK = /[A-Za-z0-9+/]{40,}={0,2}/g;
-
 /** The readings worth scanning besides the text itself (each made only when the text has what it undoes). */
 function hiddenViews(text: string): View[] {
   const views: View[] = [];
-  if (text.includes('\\'))
-    views.push(rewritten(text, /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g, (m) => unescapeJson(m)));
-  // `"abc" + "def"`, `'abc' 'def'` (Python), `"abc" \` + newline + `"def"`: the literals' parts joined.
-  const joins = /["'`][ \t]{0,8}(?:\+|\\)?[ \t\r\n]{0,40}["'`]/g;
-  if (joins.test(text)) {
-    joins.lastIndex = 0;
-    views.push(rewritten(text, joins, () => ''));
+  if (text.includes('\\')) {
+    const json = rewritten(text, /\\(?:u([0-9a-fA-F]{4})|(["\\/bfnrt]))/g, (m) => unescapeJson(m));
+    if (json) views.push(json);
   }
-  BASE64_BLOCK.lastIndex = 0;
-  for (const m of text.matchAll(BASE64_BLOCK)) {
-    const decoded = decodeBase64Text(m[0]);
+  // `"abc" + "def"`, `'abc' 'def'` (Python), `"abc" \` + newline + `"def"`: the literals' parts joined.
+  const joined = rewritten(text, /["'`][ \t]{0,8}(?:\+|\\)?[ \t\r\n]{0,40}["'`]/g, () => '');
+  if (joined) views.push(joined);
+  for (const [start, end] of base64Blocks(text)) {
+    const decoded = decodeBase64Text(text.slice(start, end));
     if (decoded === undefined) continue;
-    const start = m.index;
-    const end = start + m[0].length;
     // A secret inside the block: the whole block goes (its bytes cannot be cut at a character).
     views.push({ text: decoded, origin: () => start, whole: { start, end } });
   }
   return views;
+}
+
+/** Runs of 40 or more base64 characters (and their `=` padding), inside the text's token runs. */
+function base64Blocks(text: string): [number, number][] {
+  const blocks: [number, number][] = [];
+  const isBase64 = (c: number) =>
+    (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 43 || c === 47;
+  for (const [runStart, runEnd] of tokenRuns(text, 40)) {
+    let start = runStart;
+    while (start < runEnd) {
+      while (start < runEnd && !isBase64(text.charCodeAt(start))) start++;
+      let end = start;
+      while (end < runEnd && isBase64(text.charCodeAt(end))) end++;
+      if (end - start >= 40) {
+        let padded = end;
+        while (padded < runEnd && padded - end < 2 && text.charCodeAt(padded) === 61) padded++;
+        blocks.push([start, padded]);
+      }
+      start = end;
+    }
+  }
+  return blocks;
 }
 
 function unescapeJson(m: RegExpExecArray | RegExpMatchArray): string {
@@ -116,25 +110,51 @@ function unescapeJson(m: RegExpExecArray | RegExpMatchArray): string {
   return c === 'n' ? '\n' : c === 't' ? '\t' : c === 'r' ? '\r' : c === 'b' ? '\b' : c === 'f' ? '\f' : c;
 }
 
-/** The text with each match of `pattern` replaced, and a map from the new offsets to the old. */
-function rewritten(text: string, pattern: RegExp, replace: (m: RegExpMatchArray) => string): View {
+/**
+ * The text with each match of `pattern` replaced, and a map from the new offsets to the old (a list of
+ * the replacements, searched by halves); undefined when nothing matches.
+ */
+function rewritten(text: string, pattern: RegExp, replace: (m: RegExpMatchArray) => string): View | undefined {
   const parts: string[] = [];
-  const from: number[] = []; // per view character: its offset in the text
+  // Per replacement: where it starts in the view, its length there, and where its match was in the text.
+  const viewAt: number[] = [];
+  const viewLength: number[] = [];
+  const textAt: number[] = [];
+  const textEnd: number[] = [];
   let at = 0;
-  const copy = (to: number) => {
-    parts.push(text.slice(at, to));
-    for (let i = at; i < to; i++) from.push(i);
-  };
+  let length = 0;
   for (const m of text.matchAll(pattern)) {
-    copy(m.index);
+    parts.push(text.slice(at, m.index));
+    length += m.index - at;
     const r = replace(m);
+    viewAt.push(length);
+    viewLength.push(r.length);
+    textAt.push(m.index);
+    textEnd.push(m.index + m[0].length);
     parts.push(r);
-    for (let i = 0; i < r.length; i++) from.push(m.index);
+    length += r.length;
     at = m.index + m[0].length;
   }
-  copy(text.length);
-  const view = parts.join('');
-  return { text: view, origin: (o) => (o >= from.length ? text.length : from[o]) };
+  if (viewAt.length === 0) return undefined;
+  parts.push(text.slice(at));
+  return {
+    text: parts.join(''),
+    origin(offset) {
+      // The last replacement starting at or before the offset.
+      let lo = -1;
+      let hi = viewAt.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (viewAt[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      if (lo < 0) return offset;
+      const inside = offset - viewAt[lo];
+      // Every character of a replacement came from its match's start; after it, the text is copied.
+      if (inside < viewLength[lo]) return textAt[lo];
+      return Math.min(text.length, textEnd[lo] + inside - viewLength[lo]);
+    },
+  };
 }
 
 /** A base64 block's bytes as text, when they are text (mostly printable UTF-8); else undefined. */

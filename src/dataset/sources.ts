@@ -12,6 +12,11 @@ export interface DatasetFile {
   /** Workspace-relative path, as reports show it. */
   path: string;
   read(): Promise<string>;
+  /**
+   * The file on disk, when `read` is readTextFile of it: the build then reads it on its scan thread
+   * (see scanThread.ts) instead of calling `read`.
+   */
+  fsPath?: string;
 }
 
 export interface FieldMap {

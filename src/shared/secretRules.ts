@@ -181,23 +181,120 @@ const RULES: Rule[] = [
 ];
 
 /**
- * A cheap first pass: every rule's match contains one of these, so most text skips the rules. AWS key
- * prefixes are matched with their case (a case-blind `AKIA` would fire on every "and").
+ * The names of the rules whose secret can be shorter than MIN_TOKEN_RUN or hold spaces (a password, an
+ * `Authorization: Basic …` header), in any case. Every other rule's value is a long token run.
  */
-const TRIGGER_CASED =
-  /ABSK|bedrock-api-key-|pplx-|A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|SK[0-9a-fA-F]{8}|SG\.|AIza|eyJ|PRIVATE KEY|AccountKey|AKCp|cmVmd|AGE-SECRET|EAAA|NR(?:AK|II|JS)-|dt0c01|LTAI|ATATT3|atlasv1|EZ[AT]K|PMAK-|CLOJARS_|FLW|_v1_|pypi-|dp\.|dapi|sq0|sntr|pul-|pnu_|rdme_|rubygems_|tfp_|xkeysib-|shippo_|pscale_|p8e-|duffel_|fio-u-|hv[sb]\.|lin_api_|shp(?:at|ca|pa|ss)_|gh[pousr]_|github_pat_|gl(?:pat|ptt|rt|dt|cbt|soat|ffct)-|glc_|glsa_|xox|hooks\.slack|sk-|npm_|hf_|_live_|:\/\//;
-/** Words a secret's name holds, in any case. */
-const TRIGGER_WORDS = /secret|session|token|key|credential|pass|pwd|authorization/i;
+const TRIGGER_WORDS = /pass|pwd|authorization|x-api-key/gi;
+/** Strings that mark a secret without a long token run: Azure AD secrets (`…Q~…`), URLs with credentials, PEM headers. */
+const TRIGGER_STRINGS = ['Q~', '://', '-----BEGIN'];
+/**
+ * The shortest run of token characters that every rule without a trigger word or string matches inside
+ * (the shortest, a Slack token: `xoxb-` and ten characters).
+ */
+export const MIN_TOKEN_RUN = 15;
 
-/** Whether any rule could match (each pass reads the text once and copies nothing). */
-function mayMatch(text: string): boolean {
-  return (
-    TRIGGER_CASED.test(text) ||
-    TRIGGER_WORDS.test(text) ||
-    text.includes('Q~') ||
-    text.includes(':A') ||
-    text.includes('-us')
-  );
+/** Characters secrets are made of: letters, digits, `_ - + / = .` (a table: the scan's inner loop). */
+const TOKEN_CHARS = new Uint8Array(128);
+for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-+/=.')
+  TOKEN_CHARS[c.charCodeAt(0)] = 1;
+
+export function isTokenChar(c: number): boolean {
+  return c < 128 && TOKEN_CHARS[c] === 1;
+}
+
+/**
+ * Each maximal run of token characters at least `min` long, as [start, end). Only every `min`-th
+ * character is probed: a run that long must hold one of them, and a probe that lands in a shorter run
+ * skips past it. Prose costs a fraction of a look per character.
+ */
+export function tokenRuns(text: string, min: number, from = 0, to = text.length): [number, number][] {
+  const runs: [number, number][] = [];
+  let probe = from + min - 1;
+  while (probe < to) {
+    if (!isTokenChar(text.charCodeAt(probe))) {
+      probe += min;
+      continue;
+    }
+    let start = probe;
+    while (start > from && isTokenChar(text.charCodeAt(start - 1))) start--;
+    let end = probe + 1;
+    while (end < to && isTokenChar(text.charCodeAt(end))) end++;
+    if (end - start >= min) runs.push([start, end]);
+    probe = end + min;
+  }
+  return runs;
+}
+
+/**
+ * The parts of a text that any rule could match in, joined: the lines around every token run of
+ * MIN_TOKEN_RUN or more, every trigger word and every trigger string (with a margin for the name before
+ * a value and for a value on the next line). `origin` maps an offset of `text` back to the original.
+ * Most prose has none of these, and a file of code only some lines; the rules then read only those.
+ */
+export interface CandidateText {
+  text: string;
+  origin(offset: number): number;
+}
+
+/** Enough before a hit for a rule's leading context (`my_service_api_key = `), enough after for a value on the next line. */
+const MARGIN_BEFORE = 256;
+const MARGIN_AFTER = 128;
+/** Windows are joined with more line breaks than any rule's `\s{0,8}` spans, so no match crosses a join. */
+const JOIN = '\n'.repeat(10);
+
+export function candidateText(text: string): CandidateText | undefined {
+  const hits: number[] = []; // start, end pairs, unsorted
+  for (const [s, e] of tokenRuns(text, MIN_TOKEN_RUN)) hits.push(s, e);
+  TRIGGER_WORDS.lastIndex = 0;
+  for (let m = TRIGGER_WORDS.exec(text); m; m = TRIGGER_WORDS.exec(text)) hits.push(m.index, m.index + m[0].length);
+  for (const s of TRIGGER_STRINGS)
+    for (let i = text.indexOf(s); i >= 0; i = text.indexOf(s, i + s.length)) hits.push(i, i + s.length);
+  if (hits.length === 0) return undefined;
+  const order = Array.from({ length: hits.length / 2 }, (_, i) => i).sort((a, b) => hits[2 * a] - hits[2 * b]);
+  // One sweep: each window is whole lines; a hit near the last window extends it. Line ends are looked
+  // for only beyond the last window, so a text of one huge line is still read once.
+  const windows: number[] = [];
+  let winStart = -1;
+  let winEnd = -1;
+  for (const i of order) {
+    const from = Math.max(0, hits[2 * i] - MARGIN_BEFORE);
+    const to = Math.min(text.length, hits[2 * i + 1] + MARGIN_AFTER);
+    if (winEnd >= 0 && from <= winEnd) {
+      if (to > winEnd) winEnd = lineEnd(text, to);
+      continue;
+    }
+    if (winEnd >= 0) windows.push(winStart, winEnd);
+    winStart = text.lastIndexOf('\n', from) + 1;
+    winEnd = lineEnd(text, to);
+  }
+  windows.push(winStart, winEnd);
+  if (windows.length === 2 && windows[0] === 0 && windows[1] === text.length) return { text, origin: (o) => o };
+  const parts: string[] = [];
+  const at: number[] = []; // per window: its offset in the joined text
+  let length = 0;
+  for (let w = 0; w < windows.length; w += 2) {
+    at.push(length);
+    parts.push(text.slice(windows[w], windows[w + 1]));
+    length += windows[w + 1] - windows[w] + JOIN.length;
+  }
+  return {
+    text: parts.join(JOIN),
+    origin(offset) {
+      let lo = 0;
+      let hi = at.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (at[mid] <= offset) lo = mid;
+        else hi = mid - 1;
+      }
+      return Math.min(windows[2 * lo] + (offset - at[lo]), windows[2 * lo + 1]);
+    },
+  };
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
 }
 
 /**
@@ -225,21 +322,30 @@ export function isPlaceholder(value: string): boolean {
 }
 
 /** Every secret the project's rules find, with its offsets; placeholders and documented examples are left out. */
-export function findSecrets(text: string, opts: { skipPlaceholders?: boolean } = {}): SecretMatch[] {
-  if (!mayMatch(text)) return [];
+export function findSecrets(
+  text: string,
+  opts: { skipPlaceholders?: boolean } = {},
+  candidates: CandidateText | undefined = candidateText(text),
+): SecretMatch[] {
+  if (!candidates) return [];
   const skip = opts.skipPlaceholders !== false;
   const out: SecretMatch[] = [];
+  const scanned = candidates.text;
   for (const { kind, pattern, group = 0, random } of RULES) {
     pattern.lastIndex = 0;
-    for (const m of text.matchAll(pattern)) {
+    for (const m of scanned.matchAll(pattern)) {
       const value = m[group] ?? m[0];
       if (skip && isPlaceholder(value)) continue;
       if (random && !looksRandom(value)) continue;
       const start = (m.index ?? 0) + m[0].indexOf(value);
-      out.push({ kind, start, end: start + value.length });
+      const origin = candidates.origin(start);
+      out.push({ kind, start: origin, end: origin + value.length });
     }
   }
-  out.push(...findJwts(text));
+  for (const m of findJwts(scanned)) {
+    const origin = candidates.origin(m.start);
+    out.push({ ...m, start: origin, end: origin + (m.end - m.start) });
+  }
   return out.sort((a, b) => a.start - b.start || b.end - a.end);
 }
 

@@ -369,36 +369,42 @@ describe('datasets: building', () => {
     assert.match(text, /\[REDACTED private key\]\\nKeep it safe\./);
   });
 
-  it('encodings: a BOM keeps the first row, UTF-16 with a BOM is read, invalid UTF-8 is a problem at its line', async () => {
-    const dir = tmp();
-    const bom = path.join(dir, 'bom.jsonl');
-    writeFileSync(bom, `\ufeff${qa(12, 'bom')}`);
-    const utf16 = path.join(dir, 'u16.jsonl');
-    writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(qa(12, 'utf16'), 'utf16le')]));
-    const bad = path.join(dir, 'bad.jsonl');
-    writeFileSync(
-      bad,
-      Buffer.concat([
-        Buffer.from(`${qa(2)}\n{"prompt":"caf`),
-        Buffer.from([0xe9]),
-        Buffer.from('","completion":"x"}\n'),
-      ]),
-    );
-    const real = (p: string): DatasetFile => ({ path: path.basename(p), read: () => readTextFile(p) });
-    const report = await buildDataset([real(bom), real(utf16), real(bad)], opts('amazon.nova-micro-v1:0'));
-    assert.equal(report.ok, true, report.failure);
-    const all = lines(report.trainFile!).concat(report.validationFile ? lines(report.validationFile) : []);
-    // 12 rows from each readable file; the first row of the BOM file is there.
-    assert.equal(all.length, 24);
-    assert.ok(JSON.stringify(all).includes('bom question 0'));
-    assert.ok(JSON.stringify(all).includes('utf16 question 11'));
-    assert.doesNotMatch(JSON.stringify(all), /\ufffd/);
-    assert.deepEqual(
-      report.rejected.map((r) => [r.path, r.line]),
-      [['bad.jsonl', 3]],
-    );
-    assert.match(report.rejected[0].message, /line 3 has bytes that are not UTF-8: save the file as UTF-8/);
-  });
+  for (const where of ['read() in this thread', 'read on the scan thread (fsPath)']) {
+    it(`encodings, ${where}: a BOM keeps the first row, UTF-16 with a BOM is read, invalid UTF-8 is a problem at its line`, async () => {
+      const dir = tmp();
+      const bom = path.join(dir, 'bom.jsonl');
+      writeFileSync(bom, `\ufeff${qa(12, 'bom')}`);
+      const utf16 = path.join(dir, 'u16.jsonl');
+      writeFileSync(utf16, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(qa(12, 'utf16'), 'utf16le')]));
+      const bad = path.join(dir, 'bad.jsonl');
+      writeFileSync(
+        bad,
+        Buffer.concat([
+          Buffer.from(`${qa(2)}\n{"prompt":"caf`),
+          Buffer.from([0xe9]),
+          Buffer.from('","completion":"x"}\n'),
+        ]),
+      );
+      const real = (p: string): DatasetFile => ({
+        path: path.basename(p),
+        read: () => readTextFile(p),
+        fsPath: where.includes('fsPath') ? p : undefined,
+      });
+      const report = await buildDataset([real(bom), real(utf16), real(bad)], opts('amazon.nova-micro-v1:0'));
+      assert.equal(report.ok, true, report.failure);
+      const all = lines(report.trainFile!).concat(report.validationFile ? lines(report.validationFile) : []);
+      // 12 rows from each readable file; the first row of the BOM file is there.
+      assert.equal(all.length, 24);
+      assert.ok(JSON.stringify(all).includes('bom question 0'));
+      assert.ok(JSON.stringify(all).includes('utf16 question 11'));
+      assert.doesNotMatch(JSON.stringify(all), /\ufffd/);
+      assert.deepEqual(
+        report.rejected.map((r) => [r.path, r.line]),
+        [['bad.jsonl', 3]],
+      );
+      assert.match(report.rejected[0].message, /line 3 has bytes that are not UTF-8: save the file as UTF-8/);
+    });
+  }
 
   it('an unreadable or folder-typed pair file is one problem with its path, not a failed build', async () => {
     const files: DatasetFile[] = [
