@@ -2,7 +2,11 @@
 // once, in the same extension host. Returns the wall time in ms.
 import { performance } from 'node:perf_hooks';
 
-export async function rawSdkStreams(modelIds: string[], tokens: number): Promise<number> {
+export async function rawSdkStreams(
+  modelIds: string[],
+  tokens: number,
+  prompt = `[[tokens=${tokens}]]`,
+): Promise<number> {
   // Required here (not imported): the probe runs in the extension host and loads the SDK itself.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const sdk = require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime');
@@ -13,7 +17,7 @@ export async function rawSdkStreams(modelIds: string[], tokens: number): Promise
       const out = await client.send(
         new sdk.ConverseStreamCommand({
           modelId,
-          messages: [{ role: 'user', content: [{ text: `[[tokens=${tokens}]]` }] }],
+          messages: [{ role: 'user', content: [{ text: prompt }] }],
           inferenceConfig: { maxTokens: tokens + 10 },
         }),
       );

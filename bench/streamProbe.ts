@@ -13,32 +13,44 @@ export async function run(): Promise<void> {
   await ext?.activate();
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
   if (!folder) throw new Error('no workspace');
-  const rawBefore = await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS);
-  const samples: { ms: number; edits: number; p99: number; max: number }[] = [];
-  for (let i = 0; i < 3; i++) {
-    const uri = vscode.Uri.joinPath(folder, `bench-${i}.prompt`);
-    await vscode.workspace.fs.writeFile(
-      uri,
-      Buffer.from(
-        `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n[[tokens=${TOKENS}]]\n`,
-      ),
-    );
-    await vscode.window.showTextDocument(uri);
-    const started = performance.now();
-    const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', { uri: uri.toString() })) as RunResult;
-    const ms = performance.now() - started;
-    if (result.status !== 'complete' || result.usage?.outputTokens !== TOKENS)
-      throw new Error(`run ended ${result.status} with ${result.usage?.outputTokens} tokens`);
-    const delays = [...(result.editDelaysMs ?? [])].sort((a, b) => a - b);
-    samples.push({
-      ms,
-      edits: result.edits,
-      p99: delays[Math.min(delays.length - 1, Math.floor(delays.length * 0.99))] ?? 0,
-      max: delays.at(-1) ?? 0,
-    });
-    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+  // Two shapes of the same 20,000 words: paragraphs (as models write) and one 130 KB line (the editor's
+  // worst case: every edit re-lays out and re-tokenizes the line it extends).
+  const shapes: Record<string, { samples: { ms: number; edits: number; p99: number; max: number }[]; raw: number[] }> =
+    {};
+  for (const [shape, marker] of [
+    ['paragraphs', `[[tokens=${TOKENS} paragraphs=60]]`],
+    ['one line', `[[tokens=${TOKENS}]]`],
+  ] as const) {
+    const raw = [await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS, marker)];
+    const samples: { ms: number; edits: number; p99: number; max: number }[] = [];
+    for (let i = 0; i < 3; i++) {
+      const uri = vscode.Uri.joinPath(folder, `bench-${shape.replace(' ', '-')}-${i}.prompt`);
+      await vscode.workspace.fs.writeFile(
+        uri,
+        Buffer.from(
+          `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n${marker}\n`,
+        ),
+      );
+      await vscode.window.showTextDocument(uri);
+      const started = performance.now();
+      const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', {
+        uri: uri.toString(),
+      })) as RunResult;
+      const ms = performance.now() - started;
+      if (result.status !== 'complete' || result.usage?.outputTokens !== TOKENS)
+        throw new Error(`run ended ${result.status} with ${result.usage?.outputTokens} tokens`);
+      const delays = [...(result.editDelaysMs ?? [])].sort((a, b) => a - b);
+      samples.push({
+        ms,
+        edits: result.edits,
+        p99: delays[Math.min(delays.length - 1, Math.floor(delays.length * 0.99))] ?? 0,
+        max: delays.at(-1) ?? 0,
+      });
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    }
+    raw.push(await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS, marker));
+    shapes[shape] = { samples, raw };
   }
-  const rawAfter = await rawSdkStreams(['anthropic.claude-3-haiku-20240307-v1:0'], TOKENS);
   // The same at a pace a real model streams (about 100 tokens a second): the delay a user sees.
   const paced: number[] = [];
   for (let i = 0; i < 2; i++) {
@@ -50,7 +62,7 @@ export async function run(): Promise<void> {
     await vscode.workspace.fs.writeFile(
       uri,
       Buffer.from(
-        `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: 1000\n---\n[[tokens=${PACED_TOKENS}]]\n`,
+        `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: 1000\n---\n[[tokens=${PACED_TOKENS} paragraphs=60]]\n`,
       ),
     );
     await vscode.window.showTextDocument(uri);
@@ -62,6 +74,6 @@ export async function run(): Promise<void> {
   paced.sort((a, b) => a - b);
   const pacedP99 = paced[Math.min(paced.length - 1, Math.floor(paced.length * 0.99))] ?? 0;
   console.log(
-    `BENCH ${JSON.stringify({ samples, raw: [rawBefore, rawAfter], tokens: TOKENS, paced: { tokens: PACED_TOKENS, edits: paced.length, p50: paced[Math.floor(paced.length / 2)] ?? 0, p99: pacedP99, max: paced.at(-1) ?? 0 } })}`,
+    `BENCH ${JSON.stringify({ shapes, tokens: TOKENS, paced: { tokens: PACED_TOKENS, edits: paced.length, p50: paced[Math.floor(paced.length / 2)] ?? 0, p99: pacedP99, max: paced.at(-1) ?? 0 } })}`,
   );
 }

@@ -99,12 +99,13 @@ export class InlineSink implements ResponseSink {
   async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
     if (!this.reasoningWritten && this.reasoningText) this.batcher.push(reasoningComment(this.reasoningText));
     this.batcher.push(this.escaper.end());
-    await this.batcher.close();
+    // The answer's last text and the turn's end go in one edit: one round trip to the editor fewer.
+    const rest = await this.batcher.closeTakingRest();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
     const suffix = modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
-    const suffixStart = this.anchor;
+    const suffixStart = this.anchor + rest.length;
     try {
-      await this.insert(suffix, false, true);
+      await this.insert(rest + suffix, false, true);
     } finally {
       this.subscription.dispose();
     }

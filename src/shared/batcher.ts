@@ -53,6 +53,22 @@ export class TextBatcher {
     if (this.pending.length > 0 && !this.closed) this.schedule();
   }
 
+  /**
+   * Stops accepting text, waits for the edit in flight, and returns the text not yet applied instead of
+   * applying it: the caller writes it with its own last edit (one round trip to the editor, not two).
+   * Its delay is recorded as the caller's edit is not: that edit is counted by the caller.
+   */
+  async closeTakingRest(): Promise<string> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.inFlight) await this.inFlight;
+    const rest = this.pending;
+    this.pending = '';
+    this.oldestPendingAt = undefined;
+    return rest;
+  }
+
   /** Writes whatever is pending and stops accepting text. */
   async close(): Promise<void> {
     this.closed = true;

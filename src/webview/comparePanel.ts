@@ -48,6 +48,12 @@ export class ComparePanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private ready: Promise<void>;
   private abort = new AbortController();
+  /**
+   * Text that arrived and is not yet in the view, per column. One message per interval carries every
+   * column's (six columns of 30 messages a second each cost the renderer more than the text itself).
+   */
+  private readonly unsent = new Map<string, string>();
+  private readonly deltas = new TextBatcher(async () => this.sendDeltas());
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -177,8 +183,11 @@ export class ComparePanel implements vscode.Disposable {
   private async streamColumn(col: ColumnInfo): Promise<void> {
     this.outcomes.delete(col.id);
     this.post({ type: 'start', id: col.id });
-    // 30 updates a second per column, as in the editor; posting does not wait for delivery.
-    const batcher = new TextBatcher(async (text) => this.post({ type: 'delta', id: col.id, text }));
+    // At most 30 updates a second for all columns together (see `deltas`); posting does not wait for delivery.
+    const onText = (text: string) => {
+      this.unsent.set(col.id, (this.unsent.get(col.id) ?? '') + text);
+      this.deltas.push(text);
+    };
     const startedAt = performance.now();
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
@@ -186,7 +195,7 @@ export class ComparePanel implements vscode.Disposable {
       const o = await streamAnswer(
         this.session.clients().runtime,
         requestFor(this.rendered, col.modelId),
-        { onText: (t) => batcher.push(t) },
+        { onText },
         {
           signal: this.abort.signal,
           stallTimeoutMs: config.stallTimeoutMs(),
@@ -219,7 +228,10 @@ export class ComparePanel implements vscode.Disposable {
         error: e.message,
       };
     }
-    await batcher.close();
+    // The column's last text goes now, before its metrics; the other columns' keep their pace.
+    const rest = this.unsent.get(col.id);
+    this.unsent.delete(col.id);
+    if (rest) this.post({ type: 'deltas', items: [[col.id, rest]] });
     this.results.set(col.id, result);
     const metrics: ColumnMetrics = {
       status: result.status,
@@ -232,6 +244,13 @@ export class ComparePanel implements vscode.Disposable {
       error: result.error,
     };
     this.post({ type: 'done', id: col.id, metrics });
+  }
+
+  private sendDeltas(): void {
+    if (this.unsent.size === 0) return;
+    const items = [...this.unsent];
+    this.unsent.clear();
+    this.post({ type: 'deltas', items });
   }
 
   /**
@@ -268,6 +287,8 @@ export class ComparePanel implements vscode.Disposable {
   dispose(): void {
     openComparePanels.delete(this);
     this.abort.abort();
+    this.unsent.clear();
+    void this.deltas.closeTakingRest();
     this.disposables.forEach((d) => d.dispose());
     this.panel.dispose();
   }

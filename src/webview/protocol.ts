@@ -23,7 +23,8 @@ export interface ColumnMetrics {
 export type HostMessage =
   | { type: 'init'; title: string; columns: ColumnInfo[] }
   | { type: 'start'; id: string }
-  | { type: 'delta'; id: string; text: string }
+  /** New text of one or more columns, in order: one message per interval for every streaming column. */
+  | { type: 'deltas'; items: [id: string, text: string][] }
   | { type: 'done'; id: string; metrics: ColumnMetrics }
   | { type: 'summary'; byLatency: string[]; byCost: string[] };
 
@@ -62,8 +63,11 @@ export function isHostMessage(m: unknown): m is HostMessage {
       return str(o.title) && Array.isArray(o.columns);
     case 'start':
       return str(o.id);
-    case 'delta':
-      return str(o.id) && typeof o.text === 'string';
+    case 'deltas':
+      return (
+        Array.isArray(o.items) &&
+        o.items.every((i: unknown) => Array.isArray(i) && i.length === 2 && str(i[0]) && typeof i[1] === 'string')
+      );
     case 'done':
       return str(o.id) && !!o.metrics && typeof o.metrics === 'object';
     case 'summary':

@@ -119,6 +119,14 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
     assert.equal(stop.output?.message?.content?.[0]?.text, 'the quick brown fox jumps over a');
   });
 
+  it('[[tokens=N paragraphs=W]]: N words, a blank line before every W-th', async () => {
+    const out = await runtime.send(
+      new ConverseCommand({ modelId: HAIKU, messages: [user('[[tokens=7 paragraphs=3]]')] }),
+    );
+    assert.equal(out.output?.message?.content?.[0]?.text, 'the quick brown\n\nfox jumps over\n\na');
+    assert.equal(out.usage?.outputTokens, 7);
+  });
+
   it('answers with a tool call when tools are offered, and quotes the tool result', async () => {
     const toolConfig = {
       tools: [

@@ -2,7 +2,8 @@
 //
 // Rules (documented in test/emulator/README.md):
 // - text: `<modelName> (emulated), turn <n>. You wrote: "<last user text>"`, where n counts user turns;
-// - `[[tokens=N]]` anywhere in the last user text asks for exactly N generated words instead;
+// - `[[tokens=N]]` anywhere in the last user text asks for exactly N generated words instead, on one
+//   line; `[[tokens=N paragraphs=W]]` starts a new paragraph (a blank line) every W words;
 // - `maxTokens` truncates (stopReason max_tokens); a stop sequence cuts before it (stop_sequence);
 // - tools offered and no tool result yet: a tool call to the chosen tool (stopReason tool_use);
 // - a tool result in the last user turn: the answer quotes it;
@@ -137,7 +138,7 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
 
   let text: string;
   let toolUse: ToolCall | undefined;
-  const requested = /\[\[tokens=(\d+)\]\]/.exec(lastText);
+  const requested = /\[\[tokens=(\d+)(?: paragraphs=(\d+))?\]\]/.exec(lastText);
   if (toolResult) {
     text = `The tool returned ${JSON.stringify(toolResult.content ?? [])}.`;
   } else if (tools.length > 0 && !body.toolConfig?.toolChoice?.none) {
@@ -155,8 +156,10 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
     text = JSON.stringify(sampleValue(jsonSchemaAskedFor(lastText), 'value'));
   } else if (requested) {
     const n = Number(requested[1]);
+    const paragraph = Number(requested[2] ?? 0);
     const words: string[] = [];
-    for (let i = 0; i < n; i++) words.push((i === 0 ? '' : ' ') + WORDS[i % WORDS.length]);
+    for (let i = 0; i < n; i++)
+      words.push((i === 0 ? '' : paragraph > 0 && i % paragraph === 0 ? '\n\n' : ' ') + WORDS[i % WORDS.length]);
     text = words.join('');
   } else {
     text = `${modelName} (emulated), turn ${userTurns.length}. You wrote: "${lastText}"`;

@@ -89,11 +89,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       c.element.classList.remove('failed', 'done');
       break;
     }
-    case 'delta': {
-      const c = columns.get(m.id);
-      if (c) c.output.append(document.createTextNode(m.text));
+    case 'deltas':
+      for (const [id, text] of m.items) columns.get(id)?.output.append(document.createTextNode(text));
       break;
-    }
     case 'done': {
       const c = columns.get(m.id);
       if (!c) return;

@@ -146,6 +146,26 @@ describe('batching editor edits', () => {
     assert.ok(applied.length < 40, `${applied.length} edits`);
     assert.equal(b.edits, applied.length);
   });
+
+  it('closeTakingRest waits for the edit in flight and hands back, unapplied, what came after it', async () => {
+    const applied: string[] = [];
+    let release!: () => void;
+    const b = new TextBatcher(async (t) => {
+      applied.push(t);
+      await new Promise<void>((r) => (release = r));
+    }, 0);
+    b.push('first ');
+    await new Promise((r) => setTimeout(r, 5)); // the first edit is now in flight
+    b.push('second ');
+    b.push('third');
+    const rest = b.closeTakingRest();
+    release();
+    assert.equal(await rest, 'second third');
+    assert.deepEqual(applied, ['first ']);
+    b.push('after close');
+    await new Promise((r) => setTimeout(r, 5));
+    assert.deepEqual(applied, ['first ']);
+  });
 });
 
 describe('cost estimates', () => {

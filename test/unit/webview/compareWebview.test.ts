@@ -39,7 +39,7 @@ describe('compare webview (in a DOM)', () => {
     post({ type: 'start', id: 'c0' });
     const evil =
       '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script><a href="javascript:window.pwned=3">link</a>';
-    post({ type: 'delta', id: 'c0', text: evil });
+    post({ type: 'deltas', items: [['c0', evil]] });
     post({
       type: 'done',
       id: 'c0',
@@ -97,7 +97,38 @@ describe('compare webview (in a DOM)', () => {
     dom.window.dispatchEvent(
       new dom.window.MessageEvent('message', { data: { type: 'init', title: 5, columns: 'x' } }),
     );
-    dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'delta', id: 'c0' } }));
     assert.equal(doc.getElementById('root')?.childElementCount, 0);
+  });
+
+  it("appends each column's text from a deltas message, and ignores malformed ones", () => {
+    const { dom, doc, post } = openView();
+    post({
+      type: 'init',
+      title: 'x.prompt on 2 models',
+      columns: [
+        { id: 'c0', modelId: 'm0', label: 'A' },
+        { id: 'c1', modelId: 'm1', label: 'B' },
+      ],
+    });
+    post({ type: 'start', id: 'c0' });
+    post({ type: 'start', id: 'c1' });
+    post({
+      type: 'deltas',
+      items: [
+        ['c0', 'one '],
+        ['c1', 'uno '],
+      ],
+    });
+    post({
+      type: 'deltas',
+      items: [
+        ['c1', 'dos'],
+        ['c0', 'two'],
+      ],
+    });
+    for (const bad of [{ items: [['c0']] }, { items: 'c0' }, { items: [['c0', 5]] }, { items: [[7, 'x']] }])
+      dom.window.dispatchEvent(new dom.window.MessageEvent('message', { data: { type: 'deltas', ...bad } }));
+    const outputs = [...doc.querySelectorAll('.output')].map((e) => e.textContent);
+    assert.deepEqual(outputs, ['one two', 'uno dos']);
   });
 });
