@@ -8,6 +8,15 @@ import type { RunResult } from '../src/run/types';
 const TOKENS = 20_000;
 const PACED_TOKENS = 500;
 
+/**
+ * Opens the prompt and waits a second before Run, as a user does: a run started the instant an editor
+ * opens waits 100-700 ms for the editor to finish opening (measured), which is not streaming.
+ */
+async function openAndSettle(uri: vscode.Uri): Promise<void> {
+  await vscode.window.showTextDocument(uri);
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+}
+
 export async function run(): Promise<void> {
   const ext = vscode.extensions.getExtension('bedrock-prompt-lab.bedrock-prompt-lab');
   await ext?.activate();
@@ -31,7 +40,7 @@ export async function run(): Promise<void> {
           `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: ${TOKENS + 10}\n---\n${marker}\n`,
         ),
       );
-      await vscode.window.showTextDocument(uri);
+      await openAndSettle(uri);
       const started = performance.now();
       const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', {
         uri: uri.toString(),
@@ -65,7 +74,7 @@ export async function run(): Promise<void> {
         `---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  maxOutputTokens: 1000\n---\n[[tokens=${PACED_TOKENS} paragraphs=60]]\n`,
       ),
     );
-    await vscode.window.showTextDocument(uri);
+    await openAndSettle(uri);
     const result = (await vscode.commands.executeCommand('bedrockPromptLab.run', { uri: uri.toString() })) as RunResult;
     if (result.status !== 'complete') throw new Error(`paced run ended ${result.status}`);
     paced.push(...(result.editDelaysMs ?? []));
