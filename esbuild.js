@@ -37,7 +37,7 @@ const webviewEntries = fs.existsSync('webview/src')
 const builds = [
   {
     ...common,
-    entryPoints: { extension: 'src/extension.ts' },
+    entryPoints: { extension: 'src/vscode/extension.ts' },
     outdir: 'dist',
     platform: 'node',
     format: 'cjs',
@@ -48,11 +48,11 @@ const builds = [
   {
     ...common,
     entryPoints: {
-      awsSdk: 'src/bedrock/awsSdk.ts',
-      promptEngine: 'src/prompt/promptEngine.ts',
-      datasetEngine: 'src/dataset/datasetEngine.ts',
-      // The dataset build's worker thread (src/dataset/scanThread.ts), found beside datasetEngine.js.
-      scanThreadMain: 'src/dataset/scanThreadMain.ts',
+      awsSdk: 'src/core/bedrock/awsSdk.ts',
+      promptEngine: 'src/core/format/promptEngine.ts',
+      datasetEngine: 'src/core/dataset/datasetEngine.ts',
+      // The dataset build's worker thread (src/core/dataset/scanThread.ts), found beside datasetEngine.js.
+      scanThreadMain: 'src/core/dataset/scanThreadMain.ts',
     },
     outdir: 'dist',
     platform: 'node',

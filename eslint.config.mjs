@@ -1,8 +1,12 @@
 // ESLint (flat config): TypeScript rules with type information where they matter (floating and
-// misused promises), and the rule that keeps the pure core free of `vscode`.
+// misused promises), and the layers: src/core free of `vscode` and of the front ends.
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
+/**
+ * The layers (ARCHITECTURE.md): src/core is the engine and imports neither VS Code nor a front end;
+ * src/vscode and (later) src/cli are the front ends, and neither imports the other.
+ */
+const coreZone = {
   'no-restricted-imports': [
     'error',
     {
@@ -10,7 +14,13 @@ const noVscode = {
         {
           name: 'vscode',
           message:
-            'src/prompt, src/bedrock, src/dataset, src/batch and src/shared are pure: take what you need as a parameter instead of importing vscode.',
+            'src/core is pure: take what you need as a parameter (or through a port) instead of importing vscode.',
+        },
+      ],
+      patterns: [
+        {
+          group: ['**/vscode/**', '**/cli/**'],
+          message: 'src/core must not import a front end (src/vscode, src/cli): the arrows point into core, never out.',
         },
       ],
     },
@@ -43,14 +53,8 @@ export default tseslint.config(
     },
   },
   {
-    files: [
-      'src/prompt/**/*.ts',
-      'src/bedrock/**/*.ts',
-      'src/dataset/**/*.ts',
-      'src/batch/**/*.ts',
-      'src/shared/**/*.ts',
-    ],
-    rules: noVscode,
+    files: ['src/core/**/*.ts'],
+    rules: coreZone,
   },
   {
     // `import vscode = require('vscode')`, not `import * as vscode`: esbuild wraps a namespace import of an

@@ -7,11 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
-import { createClients } from '../src/bedrock/awsSdk';
-import { converseOnce } from '../src/bedrock/invoke';
-import { runBatch, type BatchOutputLine } from '../src/batch/runBatch';
-import type { BatchRow } from '../src/batch/rows';
-import { compilePrompt } from '../src/prompt/render';
+import { createClients } from '../src/core/bedrock/awsSdk';
+import { converseOnce } from '../src/core/bedrock/invoke';
+import { runBatch, type BatchOutputLine } from '../src/core/batch/runBatch';
+import type { BatchRow } from '../src/core/batch/rows';
+import { compilePrompt } from '../src/core/format/render';
 import { startEmulator } from '../test/emulator';
 import { median, report } from './report';
 

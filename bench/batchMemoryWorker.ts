@@ -3,8 +3,8 @@
 // way the batch run did before (all at once). Prints the peak RSS.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { streamRows } from '../src/batch/rows';
-import { runBatch } from '../src/batch/runBatch';
+import { streamRows } from '../src/core/batch/rows';
+import { runBatch } from '../src/core/batch/runBatch';
 
 async function main(): Promise<void> {
   const [mode, file, out] = process.argv.slice(2);

@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { rawSdkStreams } from './rawStreams';
-import type { CompareColumnResult } from '../src/webview/comparePanel';
+import type { CompareColumnResult } from '../src/vscode/webview/comparePanel';
 
 const TOKENS = 4000;
 const MODELS = [

@@ -3,9 +3,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildDataset } from '../src/dataset/build';
-import { rulesFor } from '../src/dataset/formats';
-import { readTextFile } from '../src/dataset/readText';
+import { buildDataset } from '../src/core/dataset/build';
+import { rulesFor } from '../src/core/dataset/formats';
+import { readTextFile } from '../src/core/dataset/readText';
 
 async function main(): Promise<void> {
   const [dir, out] = process.argv.slice(2);

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Handlebars from 'handlebars';
 import { parse as parseYaml } from 'yaml';
-import { analyzePrompt, clearTemplateCache } from '../src/prompt/analyze';
-import { splitPrompt } from '../src/prompt/document';
+import { analyzePrompt, clearTemplateCache } from '../src/core/format/analyze';
+import { splitPrompt } from '../src/core/format/document';
 import { REPO_ROOT } from '../test/host/codeServer';
 import { report } from './report';
 

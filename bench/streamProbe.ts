@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import * as vscode from 'vscode';
 import { rawSdkStreams } from './rawStreams';
-import type { RunResult } from '../src/run/types';
+import type { RunResult } from '../src/vscode/run/types';
 
 const TOKENS = 20_000;
 const PACED_TOKENS = 500;

@@ -4,10 +4,10 @@
 // the network call is still on its way.
 import { performance } from 'node:perf_hooks';
 import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
-import { fetchCatalogue, groupByProvider, type Catalogue } from '../src/bedrock/catalogue';
-import { modelBadges, modelCardMarkdown } from '../src/bedrock/modelCard';
+import { fetchCatalogue, groupByProvider, type Catalogue } from '../src/core/bedrock/catalogue';
+import { modelBadges, modelCardMarkdown } from '../src/core/bedrock/modelCard';
 import { foundationModels } from '../test/emulator/catalogue';
-import { loadClientFactory } from '../src/bedrock/loadAwsSdk';
+import { loadClientFactory } from '../src/core/bedrock/loadAwsSdk';
 import { startEmulator } from '../test/emulator';
 import { median, report } from './report';
 

@@ -8,8 +8,8 @@ import {
   ListModelInvocationJobsCommand,
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
-import { outputLinesFromJob, toBatchRecord } from '../../src/batch/batchInference';
-import type { BatchRow } from '../../src/batch/rows';
+import { outputLinesFromJob, toBatchRecord } from '../../src/core/batch/batchInference';
+import type { BatchRow } from '../../src/core/batch/rows';
 import { BUCKET, useSdkClients } from './sdkClients';
 import { waitFor } from '../support/waitFor';
 

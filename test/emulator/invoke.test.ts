@@ -1,8 +1,8 @@
 // One-shot Converse through the extension's SDK adapter: with SDK retries (runs) and without (batch runs
 // and prompt tests, where the adaptive limiter is the only retry layer and must see every throttle).
 import assert from 'node:assert/strict';
-import { createClients } from '../../src/bedrock/awsSdk';
-import { converseOnce } from '../../src/bedrock/invoke';
+import { createClients } from '../../src/core/bedrock/awsSdk';
+import { converseOnce } from '../../src/core/bedrock/invoke';
 import { startEmulator, type BedrockEmulator } from './index';
 
 describe('converseOnce through the SDK adapter', () => {

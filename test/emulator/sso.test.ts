@@ -5,8 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createClients } from '../../src/bedrock/awsSdk';
-import { toBedrockError } from '../../src/bedrock/errors';
+import { createClients } from '../../src/core/bedrock/awsSdk';
+import { toBedrockError } from '../../src/core/bedrock/errors';
 import { startEmulator, type BedrockEmulator } from './index';
 
 const sha1 = (s: string) => createHash('sha1').update(s).digest('hex');

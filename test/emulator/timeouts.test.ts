@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { createClients } from '../../src/bedrock/awsSdk';
-import { toBedrockError } from '../../src/bedrock/errors';
-import { consumeStream } from '../../src/bedrock/stream';
+import { createClients } from '../../src/core/bedrock/awsSdk';
+import { toBedrockError } from '../../src/core/bedrock/errors';
+import { consumeStream } from '../../src/core/bedrock/stream';
 import { startEmulator, type BedrockEmulator } from './index';
 
 const request = { modelId: 'amazon.nova-micro-v1:0', messages: [{ role: 'user' as const, content: [{ text: 'hi' }] }] };

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
+import { Commands } from '../../src/vscode/host/commandIds';
 import { activateExtension, EXTENSION_ID, workspaceFile } from './helpers';
 
 function sdkModulesLoaded(): string[] {

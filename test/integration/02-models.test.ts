@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Catalogue } from '../../src/bedrock/catalogue';
-import { Commands } from '../../src/host/commandIds';
-import type { ExtensionApi } from '../../src/extension';
-import type { ModelNode } from '../../src/views/modelsTree';
+import type { Catalogue } from '../../src/core/bedrock/catalogue';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import type { ModelNode } from '../../src/vscode/views/modelsTree';
 import { activateExtension, emulator } from './helpers';
 
 function labels(api: ExtensionApi, node?: ModelNode): string[] {

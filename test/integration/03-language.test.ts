@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { ExtensionApi } from '../../src/vscode/extension';
 import { activateExtension, waitFor, workspaceFile } from './helpers';
 
 const errorsAndWarnings = (uri: vscode.Uri) =>

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { RunResult } from '../../src/run/types';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { RunResult } from '../../src/vscode/run/types';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { ExtensionApi } from '../../src/extension';
-import type { ModelNode } from '../../src/views/modelsTree';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import type { ModelNode } from '../../src/vscode/views/modelsTree';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 /** The emulator's catalogue read with the real SDK directly, independent of the extension. */

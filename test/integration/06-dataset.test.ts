@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, readFileSync, watch } from 'node:fs';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { CreateDatasetOptions, CreateDatasetResult } from '../../src/commands/createDataset';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { CreateDatasetOptions, CreateDatasetResult } from '../../src/vscode/commands/createDataset';
 import { activateExtension, workspaceFile } from './helpers';
 
 async function write(rel: string, text: string): Promise<void> {

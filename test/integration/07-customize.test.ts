@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { CreateDatasetResult } from '../../src/commands/createDataset';
-import type { UploadResult } from '../../src/commands/customize';
-import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { CreateDatasetResult } from '../../src/vscode/commands/createDataset';
+import type { UploadResult } from '../../src/vscode/commands/customize';
+import type { ExtensionApi } from '../../src/vscode/extension';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 const BUCKET = 'bedrock-prompt-lab-data';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { CompareColumnResult } from '../../src/webview/comparePanel';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel';
 import { activateExtension, emulator, workspaceFile } from './helpers';
 
 describe('comparing models side by side', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { BatchOutputLine, BatchRunResult } from '../../src/batch/runBatch';
-import type { ExtensionApi } from '../../src/extension';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { BatchOutputLine, BatchRunResult } from '../../src/core/batch/runBatch';
+import type { ExtensionApi } from '../../src/vscode/extension';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 const readJsonl = (path: string) =>
@@ -54,7 +54,7 @@ describe('prompt tests in the Test Explorer', () => {
   after(() => emulator.clearFaults());
 
   it('lists the file and its cases, and reports pass and fail with expected and actual', async () => {
-    const finished = new Promise<import('../../src/testing/promptTests').CaseResult[]>((resolve) => {
+    const finished = new Promise<import('../../src/vscode/testing/promptTests').CaseResult[]>((resolve) => {
       const sub = api.tests.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
     });
     await api.tests.discover();
@@ -96,7 +96,7 @@ describe('prompt tests in the Test Explorer', () => {
       lenses.find((l) => l.command?.title.startsWith('anthropic.claude-3-haiku'))?.command?.title ?? '',
       /^anthropic\.claude-3-haiku-20240307-v1:0 · at least \$0\.\d+ \+ output$/,
     );
-    const results = (await vscode.commands.executeCommand<import('../../src/testing/promptTests').CaseResult[]>(
+    const results = (await vscode.commands.executeCommand<import('../../src/vscode/testing/promptTests').CaseResult[]>(
       lens!.command!.command,
       ...(lens!.command!.arguments ?? []),
     ))!;
@@ -107,7 +107,7 @@ describe('prompt tests in the Test Explorer', () => {
     const file = api.tests.controller.items.get(tests.toString())!;
     const cts = new vscode.CancellationTokenSource();
     const watching = api.tests.watch(new vscode.TestRunRequest([file], undefined, undefined, true), cts.token);
-    const rerun = new Promise<import('../../src/testing/promptTests').CaseResult[]>((resolve) => {
+    const rerun = new Promise<import('../../src/vscode/testing/promptTests').CaseResult[]>((resolve) => {
       const sub = api.tests.onDidFinishRun((r) => (sub.dispose(), resolve(r)));
     });
     const doc = await vscode.workspace.openTextDocument(prompt);

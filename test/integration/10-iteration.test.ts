@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { ExtensionApi } from '../../src/extension';
-import type { RunResult } from '../../src/run/types';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import type { RunResult } from '../../src/vscode/run/types';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';

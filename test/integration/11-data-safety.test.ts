@@ -7,10 +7,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFile
 import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
-import type { CreateDatasetResult } from '../../src/commands/createDataset';
-import type { ExtensionApi } from '../../src/extension';
-import type { RunResult } from '../../src/run/types';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { CreateDatasetResult } from '../../src/vscode/commands/createDataset';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import type { RunResult } from '../../src/vscode/run/types';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
-import { Commands } from '../../src/host/commandIds';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import { Commands } from '../../src/vscode/host/commandIds';
 import { activateExtension, emulator, waitFor } from './helpers';
 
 const VENDOR = 'bedrock-prompt-lab';

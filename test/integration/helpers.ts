@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import type { ExtensionApi } from '../../src/extension';
+import type { ExtensionApi } from '../../src/vscode/extension';
 
 export const EXTENSION_ID = 'bedrock-prompt-lab.bedrock-prompt-lab';
 

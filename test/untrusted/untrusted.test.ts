@@ -3,7 +3,7 @@
 // how to trust the workspace. The local server's request log proves nothing was sent.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { Commands } from '../../src/host/commandIds';
+import { Commands } from '../../src/vscode/host/commandIds';
 import { activateExtension, emulator, waitFor, workspaceFile } from '../integration/helpers';
 
 describe('an untrusted workspace', () => {

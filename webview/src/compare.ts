@@ -1,7 +1,12 @@
 // The Compare view (browser side). Model output is only ever set as text (textContent), never as HTML,
 // so output that contains markup or script is shown, not run.
-import { formatUsd } from '../../src/shared/money';
-import { isHostMessage, type ColumnInfo, type ColumnMetrics, type WebviewMessage } from '../../src/webview/protocol';
+import { formatUsd } from '../../src/core/shared/money';
+import {
+  isHostMessage,
+  type ColumnInfo,
+  type ColumnMetrics,
+  type WebviewMessage,
+} from '../../src/vscode/webview/protocol';
 
 declare function acquireVsCodeApi(): { postMessage(m: WebviewMessage): void };
 const vscode = acquireVsCodeApi();

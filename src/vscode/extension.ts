@@ -1,0 +1,118 @@
+// The composition root: build the services once, hand them to the features, nothing else. Nothing here
+// loads the AWS SDK or touches the network; that happens on first use.
+import vscode = require('vscode');
+import { BatchJobStore } from '../core/batch/jobStore';
+import { registerChatModels } from './chat/chatModels';
+import { registerCommands } from './commands/register';
+import { AwsSession } from './host/awsSession';
+import { CatalogueService } from './host/catalogueService';
+import { registerErrorAction, runErrorAction, shownErrors } from './host/commands';
+import { OutputLogger } from './host/logger';
+import type { Services } from './services';
+import { createAwsStatusItem } from './host/statusBar';
+import { registerPromptLanguage } from './language';
+import { PROMPT_SELECTOR, PromptAnalyses } from './language/promptAnalyses';
+import { RunCodeLensProvider } from './run/codeLens';
+import { RunHistory } from './run/history';
+import { InputStore } from './run/inputStore';
+import { RunController } from './run/runController';
+import { PromptTestController } from './testing/promptTests';
+import { BatchJobsTreeProvider } from './views/batchJobsTree';
+import { JobsTreeProvider } from './views/jobsTree';
+import { ModelsTreeProvider } from './views/modelsTree';
+import { RunHistoryTreeProvider } from './views/runHistoryTree';
+import { openComparePanels, type ComparePanel } from './webview/comparePanel';
+
+/** What activate() returns: used by the integration tests and by other extensions. */
+export interface ExtensionApi {
+  catalogue: CatalogueService;
+  models: ModelsTreeProvider;
+  session: AwsSession;
+  runs: RunController;
+  runHistory: RunHistoryTreeProvider;
+  jobs: JobsTreeProvider;
+  batchJobs: BatchJobsTreeProvider;
+  tests: PromptTestController;
+  /** The last errors shown to the user, newest last. */
+  shownErrors: readonly { code: string; message: string; error: import('../core/bedrock/errors').BedrockError }[];
+  /** Runs an error's action as its button would (tests press buttons this way). */
+  runErrorAction: typeof runErrorAction;
+  /** Open Compare views. */
+  comparePanels: ReadonlySet<ComparePanel>;
+  /** The version of a prompt whose diagnostics are shown (tests wait for it after an edit). */
+  diagnosedVersion(uri: vscode.Uri): number | undefined;
+  /** How long activate() itself took, in ms (reported by the benchmark). */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi {
+  const started = performance.now();
+  const logger = new OutputLogger();
+  const version = String(context.extension.packageJSON.version ?? '0.0.0');
+  const session = new AwsSession(logger, `bedrock-prompt-lab/${version}`);
+  const catalogue = new CatalogueService(session, context.globalState, logger);
+  const analyses = new PromptAnalyses(catalogue);
+  const history = new RunHistory(context);
+  const inputs = new InputStore(context.workspaceState);
+  const runs = new RunController(session, catalogue, analyses, history, inputs, logger);
+  const batchJobStore = new BatchJobStore(context.workspaceState);
+  const services: Services = {
+    extensionUri: context.extensionUri,
+    globalState: context.globalState,
+    logger,
+    session,
+    catalogue,
+    analyses,
+    history,
+    inputs,
+    runs,
+    batchJobStore,
+    models: new ModelsTreeProvider(catalogue, context.globalState),
+    runHistory: new RunHistoryTreeProvider(history),
+    jobs: new JobsTreeProvider(session, logger),
+    batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
+    tests: new PromptTestController(session, catalogue, analyses, logger),
+  };
+  const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
+
+  context.subscriptions.push(
+    logger,
+    session,
+    catalogue,
+    inputs,
+    history,
+    runs,
+    services.models,
+    services.runHistory,
+    services.jobs,
+    services.batchJobs,
+    services.tests,
+    createAwsStatusItem(session),
+    registerPromptLanguage(analyses, catalogue),
+    lenses,
+    vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
+    ...registerCommands(services),
+    registerChatModels(services),
+    registerErrorAction('useInferenceProfile', (error) => runs.useInferenceProfile(error)),
+  );
+  logger.info(`Bedrock Prompt Lab ${version} activated`);
+  return {
+    catalogue,
+    models: services.models,
+    session,
+    runs,
+    runHistory: services.runHistory,
+    jobs: services.jobs,
+    batchJobs: services.batchJobs,
+    tests: services.tests,
+    shownErrors,
+    runErrorAction,
+    comparePanels: openComparePanels,
+    diagnosedVersion: (uri) => analyses.publishedVersion(uri),
+    activationMs: performance.now() - started,
+  };
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

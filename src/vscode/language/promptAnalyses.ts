@@ -1,0 +1,84 @@
+import { existsSync, readFileSync, realpathSync } from 'node:fs';
+import path from 'node:path';
+import vscode = require('vscode');
+import type { AnalyzeContext, PromptAnalysis } from '../../core/format/analyze';
+import { promptEngine } from '../../core/format/loadEngine';
+import { confinementRoot, isInside } from '../run/promptFiles';
+import type { Range } from '../../core/format/document';
+import type { CatalogueService } from '../host/catalogueService';
+
+export const PROMPT_SELECTOR: vscode.DocumentSelector = { language: 'dotprompt' };
+
+export function toVsRange(r: Range): vscode.Range {
+  return new vscode.Range(r.start.line, r.start.character, r.end.line, r.end.character);
+}
+
+/**
+ * The analysis of each open .prompt document, computed once per document version and catalogue,
+ * shared by diagnostics, completion, hover and CodeLens.
+ */
+export class PromptAnalyses {
+  private readonly cache = new Map<string, { version: number; generation: number; analysis: PromptAnalysis }>();
+  private generation = 0;
+  /** The document version whose diagnostics are on screen, per URI (tests wait on it instead of sleeping). */
+  private readonly published = new Map<string, number>();
+
+  constructor(private readonly catalogue: CatalogueService) {}
+
+  markPublished(doc: vscode.TextDocument): void {
+    this.published.set(doc.uri.toString(), doc.version);
+  }
+
+  publishedVersion(uri: vscode.Uri): number | undefined {
+    return this.published.get(uri.toString());
+  }
+
+  /** Call when the catalogue changes: analyses that depend on it are recomputed on next use. */
+  invalidate(): void {
+    this.generation++;
+  }
+
+  forget(uri: vscode.Uri): void {
+    this.cache.delete(uri.toString());
+    this.published.delete(uri.toString());
+  }
+
+  get(doc: vscode.TextDocument): PromptAnalysis {
+    const key = doc.uri.toString();
+    const hit = this.cache.get(key);
+    if (hit && hit.version === doc.version && hit.generation === this.generation) return hit.analysis;
+    const analysis = promptEngine().analyzePrompt(doc.getText(), this.context(doc));
+    this.cache.set(key, { version: doc.version, generation: this.generation, analysis });
+    return analysis;
+  }
+
+  private context(doc: vscode.TextDocument): AnalyzeContext {
+    const ctx: AnalyzeContext = { catalogue: this.catalogue.current };
+    if (doc.uri.scheme !== 'file') return ctx;
+    const dir = path.dirname(doc.uri.fsPath);
+    const partialFile = (name: string) => path.join(dir, `_${name}.prompt`);
+    ctx.fileExists = (rel) => existsSync(path.resolve(dir, rel));
+    const root = confinementRoot(doc.uri);
+    ctx.outsideWorkspace = (rel) => {
+      const target = path.resolve(dir, rel);
+      try {
+        return !isInside(realpathSync(root), realpathSync(target));
+      } catch {
+        return !isInside(root, target); // does not exist (yet): judged by the path as written
+      }
+    };
+    ctx.partialExists = (name) => existsSync(partialFile(name));
+    // Variables used inside partials count as used; partials are small, read on demand.
+    ctx.partialTemplates = new Proxy({} as Record<string, string>, {
+      get: (_t, name) => {
+        if (typeof name !== 'string') return undefined;
+        try {
+          return readFileSync(partialFile(name), 'utf8');
+        } catch {
+          return undefined;
+        }
+      },
+    });
+    return ctx;
+  }
+}

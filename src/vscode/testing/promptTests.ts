@@ -1,0 +1,521 @@
+// Prompt tests in VS Code's Test Explorer. Each `<name>.tests.yaml` beside a `<name>.prompt` is a test
+// file; its cases are the tests. A run renders the prompt with each case's input, calls the model once
+// (Converse, bounded concurrency that backs off on throttling), and checks the assertions; failures
+// carry expected/actual and point at the assertion's line.
+import path from 'node:path';
+import vscode = require('vscode');
+import { AdaptiveLimiter, retryFor } from '../../core/bedrock/adaptiveLimiter';
+import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
+import { converseOnce } from '../../core/bedrock/invoke';
+import { normalizeModelRef } from '../../core/bedrock/modelRef';
+import type { AwsSession } from '../host/awsSession';
+import type { CatalogueService } from '../host/catalogueService';
+import { costOf } from '../host/pricing';
+import type { AssertionResult } from '../../core/format/assertions';
+import { promptEngine } from '../../core/format/loadEngine';
+import type { PromptTestFile, TestCase } from '../../core/format/testCases';
+import type { PromptAnalyses } from '../language/promptAnalyses';
+import { inputProblem } from '../../core/format/inputs';
+import { compilePromptFile, requestFor } from '../run/promptFiles';
+import type { RenderResult } from '../../core/format/render';
+import { isPartialPath } from '../../core/format/document';
+import type { Logger } from '../../core/shared/logger';
+import { pickModel } from '../host/modelPicker';
+import { Commands } from '../host/commandIds';
+import { config } from '../host/config';
+import { existsSync } from 'node:fs';
+import { isTestsFilePath, promptPathFor, testsPathFor } from '../../core/format/testFiles';
+import { forEachBounded } from '../../core/shared/pool';
+import { runCase, type CaseSteps } from '../../core/batch/runCase';
+
+export interface CaseResult {
+  id: string;
+  file: string;
+  name: string;
+  state: 'passed' | 'failed' | 'errored' | 'skipped';
+  modelId?: string;
+  output?: string;
+  messages: string[];
+}
+
+interface CaseData {
+  testsUri: vscode.Uri;
+  promptUri: vscode.Uri;
+  testCase: TestCase;
+}
+
+const TESTS_GLOB = '**/*.tests.{yaml,yml}';
+
+function testsUriFor(promptUri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.file(testsPathFor(promptUri.fsPath, existsSync));
+}
+
+export class PromptTestController implements vscode.Disposable {
+  readonly controller = vscode.tests.createTestController('bedrockPromptLab.promptTests', 'Prompt Tests');
+  private readonly cases = new WeakMap<vscode.TestItem, CaseData>();
+  private readonly files = new Map<string, PromptTestFile>();
+  private readonly finished = new vscode.EventEmitter<CaseResult[]>();
+  /** Problems in tests files, shown in the editor and the Problems view as well as on the test item. */
+  private readonly diagnostics = vscode.languages.createDiagnosticCollection('bedrockPromptLab.tests');
+  readonly onDidFinishRun = this.finished.event;
+  private readonly filesChanged = new vscode.EventEmitter<void>();
+  /** A tests file was read or removed (the CodeLens shows a prompt's case count). */
+  readonly onDidChangeFiles = this.filesChanged.event;
+  private readonly disposables: vscode.Disposable[] = [];
+  private watching = false;
+  /** Set by `run({ modelId })` so the "another model" profile does not ask. */
+  private modelForNextRun?: string;
+
+  constructor(
+    private readonly session: AwsSession,
+    private readonly catalogue: CatalogueService,
+    private readonly analyses: PromptAnalyses,
+    private readonly logger: Logger,
+  ) {
+    this.controller.resolveHandler = async (item) => {
+      if (!item) await this.discover();
+    };
+    this.controller.refreshHandler = async () => {
+      this.controller.items.replace([]);
+      await this.discover();
+    };
+    const runProfile = this.controller.createRunProfile(
+      'Run',
+      vscode.TestRunProfileKind.Run,
+      async (req, token) => (req.continuous ? this.watch(req, token) : void (await this.runHandler(req, token))),
+      true,
+    );
+    // "Continuous run" (the eye icon in the Testing view): the cases re-run when their prompt, a partial
+    // or their tests file is saved.
+    runProfile.supportsContinuousRun = true;
+    const otherModel = this.controller.createRunProfile(
+      'Run on Another Model…',
+      vscode.TestRunProfileKind.Run,
+      async (req, token) => void (await this.runHandler(req, token, true)),
+      false,
+    );
+    this.disposables.push(
+      runProfile,
+      otherModel,
+      this.diagnostics,
+      this.finished,
+      this.filesChanged,
+      // A tests file or its prompt opened in an editor shows up at once, before the Test Explorer is opened.
+      vscode.workspace.onDidOpenTextDocument((d) => this.onDocument(d)),
+      vscode.workspace.onDidChangeTextDocument(
+        (e) => this.isTestsFile(e.document.uri) && this.load(e.document.uri, e.document.getText()),
+      ),
+    );
+    vscode.workspace.textDocuments.forEach((d) => this.onDocument(d));
+  }
+
+  private isTestsFile(uri: vscode.Uri): boolean {
+    return isTestsFilePath(uri.path);
+  }
+
+  private onDocument(doc: vscode.TextDocument): void {
+    if (this.isTestsFile(doc.uri)) this.load(doc.uri, doc.getText());
+    else if (doc.languageId === 'dotprompt') {
+      const tests = testsUriFor(doc.uri);
+      void vscode.workspace.fs.readFile(tests).then(
+        (bytes) => this.load(tests, Buffer.from(bytes).toString('utf8')),
+        () => undefined, // No tests file for this prompt.
+      );
+    }
+  }
+
+  /** Finds every tests file in the workspace and watches for more. */
+  async discover(): Promise<void> {
+    if (!this.watching) {
+      this.watching = true;
+      const watcher = vscode.workspace.createFileSystemWatcher(TESTS_GLOB);
+      watcher.onDidCreate((u) => void this.loadFromDisk(u));
+      watcher.onDidChange((u) => void this.loadFromDisk(u));
+      watcher.onDidDelete((u) => {
+        this.controller.items.delete(u.toString());
+        this.diagnostics.delete(u);
+        this.files.delete(u.toString());
+      });
+      this.disposables.push(watcher);
+    }
+    const uris = await vscode.workspace.findFiles(TESTS_GLOB, '**/node_modules/**');
+    await Promise.all(uris.map((u) => this.loadFromDisk(u)));
+  }
+
+  private async loadFromDisk(uri: vscode.Uri): Promise<void> {
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    this.load(uri, open ? open.getText() : Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'));
+  }
+
+  private load(testsUri: vscode.Uri, text: string): void {
+    const parsed = promptEngine().parseTestFile(text);
+    this.files.set(testsUri.toString(), parsed);
+    const promptUri = vscode.Uri.file(promptPathFor(testsUri.fsPath));
+    const fileItem =
+      this.controller.items.get(testsUri.toString()) ??
+      this.controller.createTestItem(testsUri.toString(), path.basename(promptUri.fsPath), testsUri);
+    fileItem.description = vscode.workspace.asRelativePath(testsUri);
+    fileItem.range = new vscode.Range(0, 0, 0, 0);
+    this.diagnostics.set(
+      testsUri,
+      parsed.problems.map((p) => {
+        const d = new vscode.Diagnostic(
+          new vscode.Range(p.line, 0, p.line, Number.MAX_SAFE_INTEGER),
+          p.message,
+          vscode.DiagnosticSeverity.Error,
+        );
+        d.source = 'prompt tests';
+        return d;
+      }),
+    );
+    fileItem.error =
+      parsed.problems.length > 0
+        ? new vscode.MarkdownString(parsed.problems.map((p) => `line ${p.line + 1}: ${p.message}`).join('\n\n'))
+        : undefined;
+    const children = parsed.cases.map((c) => {
+      const item = this.controller.createTestItem(`${testsUri.toString()}#${c.name}`, c.name, testsUri);
+      item.range = new vscode.Range(c.line, 0, c.line, 0);
+      item.description = `${c.assertions.length} assertion${c.assertions.length === 1 ? '' : 's'}`;
+      this.cases.set(item, { testsUri, promptUri, testCase: c });
+      return item;
+    });
+    fileItem.children.replace(children);
+    this.controller.items.add(fileItem);
+    this.filesChanged.fire();
+  }
+
+  /** How many cases the prompt's tests file holds, if it has one that was read. */
+  caseCount(promptUri: vscode.Uri): number | undefined {
+    return this.files.get(testsUriFor(promptUri).toString())?.cases.length;
+  }
+
+  /** Runs every case of a prompt's tests file (the CodeLens and the palette command). */
+  async runFor(promptUri?: vscode.Uri): Promise<CaseResult[] | undefined> {
+    const uri = promptUri ?? vscode.window.activeTextEditor?.document.uri;
+    if (!uri?.path.endsWith('.prompt'))
+      throw new BedrockError('PromptInvalid', 'Open a .prompt file to run its tests.');
+    const testsUri = testsUriFor(uri);
+    if (
+      !(await vscode.workspace.fs.stat(testsUri).then(
+        () => true,
+        () => false,
+      ))
+    ) {
+      const pick = await vscode.window.showInformationMessage(
+        `${path.basename(uri.fsPath)} has no tests yet (${path.basename(testsUri.fsPath)}).`,
+        'Create Tests',
+      );
+      if (pick) await vscode.commands.executeCommand(Commands.newPromptTests, uri);
+      return undefined;
+    }
+    return this.run({ ids: [testsUri.toString()] });
+  }
+
+  /** Runs cases by id (all when none given), through the same handler as the Test Explorer. */
+  async run(opts: { ids?: string[]; modelId?: string } = {}, token?: vscode.CancellationToken): Promise<CaseResult[]> {
+    // Once found, the watcher and the open editors keep the items current: no search per run; a file
+    // asked for by id that the watcher has not reported yet is read now.
+    if (!this.watching) await this.discover();
+    const unknownFiles = new Set(
+      (opts.ids ?? []).map((id) => id.split('#')[0]).filter((f) => !this.controller.items.get(f)),
+    );
+    await Promise.all(
+      [...unknownFiles].map((f) =>
+        this.loadFromDisk(vscode.Uri.parse(f)).catch((err: unknown) =>
+          this.logger.warn(`tests file ${f}: ${String(err)}`),
+        ),
+      ),
+    );
+    const all: vscode.TestItem[] = [];
+    this.controller.items.forEach((f) => {
+      all.push(f);
+      f.children.forEach((c) => all.push(c));
+    });
+    const include = opts.ids ? all.filter((i) => opts.ids!.includes(i.id)) : undefined;
+    this.modelForNextRun = opts.modelId;
+    const cts = new vscode.CancellationTokenSource();
+    try {
+      return await this.runHandler(new vscode.TestRunRequest(include), token ?? cts.token, opts.modelId !== undefined);
+    } finally {
+      cts.dispose();
+    }
+  }
+
+  /**
+   * Continuous run: until cancelled, re-runs the requested cases of a tests file when it, its prompt or a
+   * partial beside the prompt is saved (several saves within 300 ms make one run).
+   */
+  async watch(request: vscode.TestRunRequest, token: vscode.CancellationToken): Promise<void> {
+    const pending = new Set<string>();
+    let timer: NodeJS.Timeout | undefined;
+    const affected = (saved: vscode.Uri): vscode.TestItem[] => {
+      const files: vscode.TestItem[] = [];
+      this.controller.items.forEach((f) => {
+        const promptPath = promptPathFor(f.uri!.fsPath);
+        const isPartial = isPartialPath(saved.fsPath) && path.dirname(saved.fsPath) === path.dirname(promptPath);
+        if (f.uri!.toString() === saved.toString() || promptPath === saved.fsPath || isPartial) files.push(f);
+      });
+      if (!request.include) return files;
+      // Only what the continuous run was started on: a whole file, or some of its cases.
+      return files.flatMap((f) =>
+        request.include!.includes(f) ? [f] : request.include!.filter((i) => i.parent === f),
+      );
+    };
+    const sub = vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (token.isCancellationRequested) return;
+      if (this.isTestsFile(doc.uri)) this.load(doc.uri, doc.getText());
+      for (const item of affected(doc.uri)) pending.add(item.id);
+      if (pending.size === 0) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        const ids = [...pending];
+        pending.clear();
+        const items: vscode.TestItem[] = [];
+        this.controller.items.forEach((f) => {
+          if (ids.includes(f.id)) items.push(f);
+          f.children.forEach((c) => ids.includes(c.id) && items.push(c));
+        });
+        void this.runHandler(new vscode.TestRunRequest(items, request.exclude, request.profile), token);
+      }, 300);
+    });
+    await new Promise<void>((resolve) => token.onCancellationRequested(() => resolve()));
+    clearTimeout(timer);
+    sub.dispose();
+  }
+
+  /** The run profiles' handler: runs the requested cases and resolves to their results (also fired as onDidFinishRun). */
+  private async runHandler(
+    request: vscode.TestRunRequest,
+    token: vscode.CancellationToken,
+    otherModel = false,
+  ): Promise<CaseResult[]> {
+    const leaves: vscode.TestItem[] = [];
+    const collect = (item: vscode.TestItem) => {
+      if (request.exclude?.includes(item)) return;
+      if (this.cases.has(item)) leaves.push(item);
+      item.children.forEach(collect);
+    };
+    if (request.include) request.include.forEach(collect);
+    else this.controller.items.forEach(collect);
+
+    let modelOverride: string | undefined;
+    if (otherModel) {
+      modelOverride = this.modelForNextRun ?? (await pickModel(this.catalogue, 'Run the prompt tests on which model?'));
+      this.modelForNextRun = undefined;
+      if (!modelOverride) return [];
+    }
+    const run = this.controller.createTestRun(
+      request,
+      modelOverride ? `Prompt tests on ${modelOverride}` : 'Prompt tests',
+    );
+    this.logger.info(`prompt tests: ${leaves.length} case(s)${modelOverride ? ` on ${modelOverride}` : ''}`);
+    const results: CaseResult[] = [];
+    const record = (
+      item: vscode.TestItem,
+      state: CaseResult['state'],
+      messages: string[],
+      extra: Partial<CaseResult> = {},
+    ) => {
+      const data = this.cases.get(item)!;
+      results.push({
+        id: item.id,
+        file: vscode.workspace.asRelativePath(data.testsUri),
+        name: data.testCase.name,
+        state,
+        messages,
+        ...extra,
+      });
+    };
+    try {
+      if (!vscode.workspace.isTrusted) {
+        const msg = new vscode.TestMessage(
+          'Prompt tests cannot run in an untrusted workspace: they send the prompt and its files to AWS. Trust the workspace (Manage Workspace Trust) to run them.',
+        );
+        for (const item of leaves) {
+          run.errored(item, msg);
+          record(item, 'errored', [msg.message.toString()]);
+        }
+        return results;
+      }
+      leaves.forEach((i) => run.enqueued(i));
+      const concurrency = config.testsConcurrency();
+      const limiter = new AdaptiveLimiter({ maxConcurrency: concurrency });
+      const abort = new AbortController();
+      const sub = token.onCancellationRequested(() => abort.abort());
+      // Each prompt is compiled once per run, however many of its cases run.
+      const compiled = new Map<string, ReturnType<typeof compilePromptFile>>();
+      const render = async (doc: vscode.TextDocument, input: Record<string, unknown>) => {
+        const key = `${doc.uri.toString()}@${doc.version}`;
+        if (!compiled.has(key)) compiled.set(key, compilePromptFile(doc.getText(), doc.uri));
+        return (await compiled.get(key)!)(input);
+      };
+      let finished = 0;
+      await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Window, title: 'Prompt tests' },
+        async (progress) => {
+          await forEachBounded(leaves, concurrency, async (item) => {
+            if (abort.signal.aborted) {
+              run.skipped(item);
+              record(item, 'skipped', []);
+              return;
+            }
+            run.started(item);
+            try {
+              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
+            } catch (err) {
+              // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
+              const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
+              run.errored(item, new vscode.TestMessage(e.message));
+              record(item, 'errored', [e.message]);
+            }
+            progress.report({ message: `${++finished}/${leaves.length}` });
+          });
+        },
+      );
+      sub.dispose();
+    } finally {
+      run.end();
+      this.finished.fire(results);
+    }
+    return results;
+  }
+
+  private async runCase(
+    item: vscode.TestItem,
+    run: vscode.TestRun,
+    limiter: AdaptiveLimiter,
+    signal: AbortSignal,
+    modelOverride: string | undefined,
+    record: (
+      item: vscode.TestItem,
+      state: CaseResult['state'],
+      messages: string[],
+      extra?: Partial<CaseResult>,
+    ) => void,
+    render: (doc: vscode.TextDocument, input: Record<string, unknown>) => Promise<RenderResult>,
+  ): Promise<void> {
+    const { testsUri, promptUri, testCase } = this.cases.get(item)!;
+    const file = this.files.get(testsUri.toString());
+    const at = (line: number) => new vscode.Location(testsUri, new vscode.Position(line, 0));
+    const errored = (message: string) => {
+      const m = new vscode.TestMessage(message);
+      m.location = at(testCase.line);
+      run.errored(item, m);
+      record(item, 'errored', [message]);
+    };
+    let doc: vscode.TextDocument;
+    try {
+      doc = await vscode.workspace.openTextDocument(promptUri);
+    } catch (err) {
+      return errored(`Could not open ${path.basename(promptUri.fsPath)}: ${(err as Error).message}`);
+    }
+    const runtime = this.session.clients().runtime;
+    const analysis = this.analyses.get(doc);
+    const steps: CaseSteps = {
+      problem: (input) => inputProblem(analysis, input),
+      render: (input) => render(doc, input),
+      requestFor: (r) => requestFor(r, modelOverride ?? file?.model),
+    };
+    const ctxFor = (modelId: string) => ({
+      operation: `test "${testCase.name}" on ${modelId}`,
+      profile: this.session.profile,
+      modelId,
+    });
+    const ran = await runCase(testCase.input, steps, (request) =>
+      limiter.run(
+        () => converseOnce(runtime, request, ctxFor(request.modelId), { signal, retries: false }),
+        (o) => retryFor(o.error?.code),
+        signal,
+      ),
+    );
+    if (!ran.ok) {
+      return errored(
+        ran.code === 'InvalidRow'
+          ? `Case "${testCase.name}": ${ran.message}`
+          : `Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${ran.message}`,
+      );
+    }
+    const { rendered, request, outcome } = ran;
+    const ctx = ctxFor(request.modelId);
+    if (outcome.error) {
+      if (outcome.error.code === 'Cancelled') {
+        run.skipped(item);
+        record(item, 'skipped', []);
+        return;
+      }
+      return errored(`${request.modelId}: ${outcome.error.message}`);
+    }
+    const cost = costOf(request.modelId, outcome.usage);
+    run.appendOutput(
+      `── ${testCase.name} (${request.modelId}, ${Math.round(outcome.latencyMs)} ms)\r\n${outcome.text.replace(/\r?\n/g, '\r\n')}\r\n`,
+      at(testCase.line),
+      item,
+    );
+    const judgeModel = file?.judge ? normalizeModelRef(file.judge).modelId : undefined;
+    const engine = promptEngine();
+    let results: AssertionResult[];
+    try {
+      results = await engine.checkAssertions(
+        testCase.assertions,
+        {
+          text: outcome.text,
+          latencyMs: outcome.latencyMs,
+          costUsd: cost?.usd,
+          outputTokens: outcome.usage?.outputTokens,
+        },
+        {
+          outputSchema: rendered.outputSchema,
+          judge: judgeModel
+            ? async (rubric, answer) => {
+                const judged = await limiter.run(
+                  () =>
+                    converseOnce(
+                      runtime,
+                      engine.judgeRequest(judgeModel, rubric, answer),
+                      { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel },
+                      { signal, retries: false },
+                    ),
+                  (o) => retryFor(o.error?.code),
+                  signal,
+                );
+                return engine.verdictFrom(judged);
+              }
+            : undefined,
+        },
+      );
+    } catch (err) {
+      return errored(`Checking the assertions failed: ${(err as Error).message}`);
+    }
+    const failures = results.filter((r) => !r.pass);
+    if (failures.length === 0) {
+      run.passed(item, outcome.latencyMs);
+      record(
+        item,
+        'passed',
+        results.map((r) => r.message),
+        { modelId: request.modelId, output: outcome.text },
+      );
+      return;
+    }
+    const messages = failures.map((f) => {
+      const m =
+        f.expected !== undefined && f.actual !== undefined
+          ? vscode.TestMessage.diff(f.message, f.expected, f.actual)
+          : new vscode.TestMessage(f.message);
+      m.location = at(f.assertion.line);
+      return m;
+    });
+    run.failed(item, messages, outcome.latencyMs);
+    record(
+      item,
+      'failed',
+      failures.map((f) => f.message),
+      { modelId: request.modelId, output: outcome.text },
+    );
+  }
+
+  dispose(): void {
+    this.disposables.forEach((d) => d.dispose());
+    this.controller.dispose();
+  }
+}

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { readProfiles } from '../../../../src/core/bedrock/profiles';
+import { effectiveProfile, normalizeSettings, sessionKey } from '../../../../src/core/bedrock/settings';
+import { redact } from '../../../../src/core/shared/logger';
+
+describe('AWS profiles and settings', () => {
+  it("lists profiles from config and credentials the way the CLI does (read by the SDK's own loader)", async () => {
+    const config = [
+      '[default]',
+      'region = us-east-1 ; inline comment',
+      '',
+      '# a comment line',
+      '[profile dev-sso]',
+      'sso_session = corp',
+      'region = us-west-2',
+      '',
+      '[sso-session corp]',
+      'sso_start_url = https://x.awsapps.com/start',
+      '',
+      '[services local]',
+      'bedrock =',
+      '  endpoint_url = http://127.0.0.1:1',
+      '',
+      '[profile tool]',
+      'credential_process = /usr/bin/creds',
+      '',
+      '[profile admin]',
+      'role_arn = arn:aws:iam::1:role/Admin',
+      'source_profile = default',
+      '[not-a-profile]',
+      'region = eu-west-1',
+    ].join('\n');
+    const credentials =
+      '[default]\naws_access_key_id = AKIAXXXXXXXXXXXXXXXX\naws_secret_access_key = s\n[ci]\naws_access_key_id = AKIAYYYYYYYYYYYYYYYY\n';
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'bpl-aws-'));
+    const saved = { config: process.env.AWS_CONFIG_FILE, credentials: process.env.AWS_SHARED_CREDENTIALS_FILE };
+    try {
+      await fs.writeFile(path.join(dir, 'config'), config);
+      await fs.writeFile(path.join(dir, 'credentials'), credentials);
+      process.env.AWS_CONFIG_FILE = path.join(dir, 'config');
+      process.env.AWS_SHARED_CREDENTIALS_FILE = path.join(dir, 'credentials');
+      const profiles = await readProfiles();
+      // `[not-a-profile]` in the config file is not a profile to the CLI (it needs the `profile ` prefix).
+      assert.deepEqual(
+        profiles.map((p) => p.name),
+        ['default', 'admin', 'ci', 'dev-sso', 'tool'],
+      );
+      assert.deepEqual(
+        profiles.map((p) => p.kind),
+        ['static', 'role', 'static', 'sso', 'credential_process'],
+      );
+      assert.equal(profiles.find((p) => p.name === 'dev-sso')?.region, 'us-west-2');
+      assert.equal(profiles[0].region, 'us-east-1');
+      assert.equal(profiles[0].source, 'both');
+      // Edited files are read again (the picker must show a profile just added).
+      await fs.appendFile(path.join(dir, 'credentials'), '[fresh]\naws_access_key_id = AKIAZZZZZZZZZZZZZZZZ\n');
+      assert.ok((await readProfiles()).some((p) => p.name === 'fresh'));
+    } finally {
+      for (const [key, value] of [
+        ['AWS_CONFIG_FILE', saved.config],
+        ['AWS_SHARED_CREDENTIALS_FILE', saved.credentials],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('empty settings mean the AWS defaults', () => {
+    assert.deepEqual(normalizeSettings({ profile: ' ', region: '', endpoint: undefined }), {
+      profile: undefined,
+      region: undefined,
+      endpoint: undefined,
+    });
+    assert.equal(effectiveProfile({}, { AWS_PROFILE: 'team' }), 'team');
+    assert.equal(effectiveProfile({ profile: 'mine' }, { AWS_PROFILE: 'team' }), 'mine');
+    assert.equal(effectiveProfile({}, {}), 'default');
+    assert.equal(sessionKey({ region: 'us-east-1' }), sessionKey({ region: ' us-east-1 ', profile: '' }));
+    assert.notEqual(sessionKey({ region: 'us-east-1' }), sessionKey({ region: 'us-west-2' }));
+  });
+
+  it('redacts keys, secrets, tokens and signatures before they reach a log', () => {
+    const text =
+      'key AKIAIOSFODNN7EXAMPLE secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" Authorization: AWS4-HMAC-SHA256 Credential=AKIA/2024/us-east-1';
+    const out = redact(text);
+    assert.doesNotMatch(out, /IOSFODNN7EXAMPLE|wJalrXUtnFEMI|Credential=/);
+    assert.match(out, /AKIA\*+/);
+  });
+});

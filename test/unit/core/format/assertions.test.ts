@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import { checkAssertions, judgeRequest, parseJsonAnswer, verdictFrom } from '../../../../src/core/format/assertions';
+import { parseTestFile } from '../../../../src/core/format/testCases';
+
+const FILE = `judge: amazon.nova-micro-v1:0
+cases:
+  - name: refund is billing
+    input:
+      ticket: I want my money back
+    assert:
+      - contains: billing
+      - notContains: sorry
+      - regex: /^bill/i
+      - equals: billing
+      - maxLatencyMs: 2000
+      - maxCostUsd: 0.01
+      - maxOutputTokens: 5
+      - rubric: Names exactly one category
+  - name: shape
+    input: { ticket: crash }
+    assert:
+      - json: true
+      - schema: true
+`;
+
+describe('prompt test files', () => {
+  it('reads cases, their lines, inputs and assertions', () => {
+    const f = parseTestFile(FILE);
+    assert.deepEqual(f.problems, []);
+    assert.equal(f.judge, 'amazon.nova-micro-v1:0');
+    assert.deepEqual(
+      f.cases.map((c) => [c.name, c.line]),
+      [
+        ['refund is billing', 2],
+        ['shape', 14],
+      ],
+    );
+    assert.deepEqual(f.cases[0].input, { ticket: 'I want my money back' });
+    assert.deepEqual(
+      f.cases[0].assertions.map((a) => a.kind),
+      ['contains', 'notContains', 'regex', 'equals', 'maxLatencyMs', 'maxCostUsd', 'maxOutputTokens', 'rubric'],
+    );
+    assert.deepEqual(f.cases[0].assertions[2], { kind: 'regex', pattern: '^bill', flags: 'i', line: 8 });
+  });
+
+  it('names each problem with its line and the fix', () => {
+    const f = parseTestFile(`cases:
+  - name: a
+    input: { x: 1 }
+    assert:
+      - contain: foo
+      - regex: "([a-"
+      - maxLatencyMs: soon
+  - name: a
+    assert: [{ contains: x }]
+  - name: b
+    assert:
+      - rubric: polite
+extra: 1
+`);
+    const msgs = f.problems.map((p) => `${p.line}: ${p.message}`);
+    assert.ok(
+      msgs.some((m) => /^4: Unknown assertion `contain`: did you mean `contains`\?/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => /^5: Invalid regular expression/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => /^6: `maxLatencyMs` takes a number/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => /^7: Two cases are named "a"/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => /^12: Unknown key `extra`/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.ok(
+      msgs.some((m) => /need a judge model/.test(m)),
+      msgs.join('\n'),
+    );
+    assert.match(parseTestFile('cases: [').problems[0].message, /^YAML:/);
+  });
+
+  it('a case without assertions is a problem, since it could never fail', () => {
+    assert.match(parseTestFile('cases:\n  - name: empty\n    input: {}\n').problems[0].message, /has no assertions/);
+  });
+});
+
+describe('assertions', () => {
+  const base = { latencyMs: 120, costUsd: 0.002, outputTokens: 3 };
+  it('passes and fails each kind on the answer', async () => {
+    const f = parseTestFile(FILE);
+    const judge = async (rubric: string, answer: string) => ({
+      pass: answer === 'billing',
+      reason: `graded "${rubric}"`,
+    });
+    const ok = await checkAssertions(f.cases[0].assertions, { ...base, text: 'billing' }, { judge });
+    assert.deepEqual(
+      ok.filter((r) => !r.pass).map((r) => r.assertion.kind),
+      [],
+    );
+    const bad = await checkAssertions(
+      f.cases[0].assertions,
+      { text: 'sorry, a bug', latencyMs: 5000, costUsd: 0.5, outputTokens: 9 },
+      { judge },
+    );
+    assert.deepEqual(
+      bad.filter((r) => !r.pass).map((r) => r.assertion.kind),
+      ['contains', 'notContains', 'regex', 'equals', 'maxLatencyMs', 'maxCostUsd', 'maxOutputTokens', 'rubric'],
+    );
+    assert.equal(bad[0].expected, 'billing');
+    assert.equal(bad[0].actual, 'sorry, a bug');
+  });
+
+  it('checks JSON and the output schema, accepting a ```json fence', async () => {
+    const f = parseTestFile(FILE);
+    const schema = {
+      type: 'object',
+      properties: { category: { type: 'string', enum: ['billing', 'bug'] } },
+      required: ['category'],
+    };
+    const good = await checkAssertions(
+      f.cases[1].assertions,
+      { ...base, text: '```json\n{"category":"bug"}\n```' },
+      { outputSchema: schema },
+    );
+    assert.deepEqual(
+      good.map((r) => r.pass),
+      [true, true],
+    );
+    const wrong = await checkAssertions(
+      f.cases[1].assertions,
+      { ...base, text: '{"category":"other"}' },
+      { outputSchema: schema },
+    );
+    assert.deepEqual(
+      wrong.map((r) => r.pass),
+      [true, false],
+    );
+    assert.match(wrong[1].message, /\/category must be equal to one of the allowed values/);
+    const prose = await checkAssertions(
+      f.cases[1].assertions,
+      { ...base, text: 'It is a bug.' },
+      { outputSchema: schema },
+    );
+    assert.deepEqual(
+      prose.map((r) => r.pass),
+      [false, false],
+    );
+    const noSchema = await checkAssertions(f.cases[1].assertions, { ...base, text: '{}' }, {});
+    assert.match(noSchema[1].message, /no `output.schema`/);
+    assert.equal(parseJsonAnswer('[1,2]').value instanceof Array, true);
+  });
+
+  it('reads the judge verdict from its tool call, or from a PASS/FAIL answer', () => {
+    const req = judgeRequest('amazon.nova-micro-v1:0', 'polite', 'hello');
+    assert.equal(
+      req.toolConfig?.toolChoice && 'tool' in req.toolConfig.toolChoice && req.toolConfig.toolChoice.tool?.name,
+      'record_grade',
+    );
+    assert.deepEqual(
+      verdictFrom({
+        text: '',
+        toolCalls: [{ toolUseId: 't', name: 'record_grade', input: { pass: false, reason: 'rude' } }],
+      }),
+      { pass: false, reason: 'rude' },
+    );
+    assert.deepEqual(verdictFrom({ text: 'PASS: it is polite', toolCalls: [] }), {
+      pass: true,
+      reason: 'it is polite',
+    });
+    assert.equal(verdictFrom({ text: 'Looks fine', toolCalls: [] }).pass, false);
+  });
+});
+
+describe('the tests file of a prompt', () => {
+  it('maps both ways, .tests.yml included', async () => {
+    const { isTestsFilePath, promptPathFor, testsPathFor } = await import('../../../../src/core/format/testFiles');
+    assert.equal(testsPathFor('/w/a.prompt'), '/w/a.tests.yaml');
+    assert.equal(
+      testsPathFor('/w/a.prompt', (p) => p.endsWith('.yml')),
+      '/w/a.tests.yml',
+    );
+    assert.equal(
+      testsPathFor('/w/a.prompt', () => true),
+      '/w/a.tests.yaml',
+      'the .yaml wins when both exist',
+    );
+    assert.equal(promptPathFor('/w/a.tests.yml'), '/w/a.prompt');
+    assert.ok(isTestsFilePath('x/y.tests.yaml') && isTestsFilePath('x/y.tests.yml') && !isTestsFilePath('x/y.yaml'));
+  });
+});
