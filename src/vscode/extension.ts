@@ -8,6 +8,7 @@ import { AwsSession } from './host/awsSession';
 import { CatalogueService } from './host/catalogueService';
 import { registerErrorAction, runErrorAction, shownErrors } from './host/commands';
 import { OutputLogger } from './host/logger';
+import { vsCodeHost } from './host/vsCodeHost';
 import type { Services } from './services';
 import { createAwsStatusItem } from './host/statusBar';
 import { registerPromptLanguage } from './language';
@@ -54,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
   const inputs = new InputStore(context.workspaceState);
-  const runs = new RunController(session, catalogue, analyses, history, inputs, logger);
+  const runs = new RunController(session, catalogue, analyses, history, inputs, logger, vsCodeHost(session, logger));
   const batchJobStore = new BatchJobStore(context.workspaceState);
   const services: Services = {
     extensionUri: context.extensionUri,

@@ -1,12 +1,12 @@
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
-import { BedrockError, toBedrockError, type ErrorContext } from '../../core/bedrock/errors';
+import { BedrockError, type ErrorContext } from '../../core/bedrock/errors';
 import { normalizeModelRef } from '../../core/bedrock/modelRef';
 import { formatUsd } from '../../core/bedrock/pricing';
+import type { Host } from '../../app/host';
+import { metricsLine, runResult, streamPrompt } from '../../app/runPrompt';
 import type { StreamOutcome } from '../../core/bedrock/stream';
-import { streamAnswer } from '../../core/bedrock/invoke';
 import type { AwsSession } from '../host/awsSession';
-import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../../core/format/inputs';
 import type { CatalogueService } from '../host/catalogueService';
@@ -56,6 +56,7 @@ export class RunController implements vscode.Disposable {
     private readonly history: RunHistory,
     readonly inputs: InputStore,
     private readonly logger: Logger,
+    private readonly host: Host,
   ) {
     this.status.name = 'Bedrock: prompt run';
     this.subscriptions.push(
@@ -142,7 +143,6 @@ export class RunController implements vscode.Disposable {
       region: this.session.settings.region ?? process.env.AWS_REGION,
       modelId: request.modelId,
     };
-    const stallTimeoutMs = config.stallTimeoutMs(doc.uri);
     const sink: ResponseSink =
       mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
     let streamed = this.canStream(request.modelId);
@@ -150,38 +150,26 @@ export class RunController implements vscode.Disposable {
     let outcome: StreamOutcome;
     const startedAt = performance.now();
     try {
-      const runtime = this.session.clients().runtime;
-      this.logger.info(
-        `run ${vscode.workspace.asRelativePath(doc.uri)} with ${request.modelId} (${streamed ? 'ConverseStream' : 'Converse'})`,
-      );
-      this.logger.trace(
-        'request',
-        JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)),
-      );
-      // Some models (and provisioned deployments) refuse streaming: streamAnswer falls back to Converse.
-      const answered = await streamAnswer(
-        runtime,
-        request,
-        { onText: (t) => sink.text(t), onReasoning: (t) => sink.reasoning(t) },
-        {
-          stream: streamed,
-          onAccepted: () => sink.begin(),
-          signal: abort.signal,
-          stallTimeoutMs,
-          startedAt,
-          errorContext,
-          abort: () => abort.abort(),
-        },
-      );
+      // Some models (and provisioned deployments) refuse streaming: streamPrompt falls back to Converse.
+      const answered = await streamPrompt(this.host, request, {
+        streamed,
+        onAccepted: () => sink.begin(),
+        onText: (t) => sink.text(t),
+        onReasoning: (t) => sink.reasoning(t),
+        signal: abort.signal,
+        abort: () => abort.abort(),
+        errorContext,
+        resource: doc.uri.toString(),
+        label: vscode.workspace.asRelativePath(doc.uri),
+      });
       streamed = answered.streamed;
       outcome = answered;
     } catch (err) {
       // Failed before any output: the file is untouched.
-      const error = abort.signal.aborted
-        ? new BedrockError('Cancelled', 'Stopped before the answer started.')
-        : toBedrockError(err, errorContext);
+      const error = err as BedrockError;
       this.logger.error(`${error.code}: ${error.message}`, error.cause);
-      const result = this.result(
+      const result = runResult(
+        this.host,
         request,
         {
           text: '',
@@ -198,18 +186,7 @@ export class RunController implements vscode.Disposable {
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
-    const cost = costOf(request.modelId, outcome.usage);
-    const result = this.result(request, outcome, streamed, cost?.usd, cost?.source);
-    result.structuredOutput = request.outputConfig !== undefined;
-    // JSON output is checked against output.schema whether the model was held to it or only asked.
-    if (
-      rendered?.outputFormat === 'json' &&
-      rendered.outputSchema !== undefined &&
-      outcome.status === 'complete' &&
-      outcome.toolCalls.length === 0
-    ) {
-      result.schemaProblem = promptEngine().outputSchemaProblem(outcome.text, rendered.outputSchema);
-    }
+    const result = runResult(this.host, request, outcome, streamed, rendered);
     try {
       await sink.finish(outcome, metricsLine(result));
     } finally {
@@ -242,8 +219,7 @@ export class RunController implements vscode.Disposable {
         'Validation',
         'This prompt is running: wait for the run to end (or stop it), then save the column.',
       );
-    const cost = costOf(request.modelId, outcome.usage);
-    const result = this.result(request, outcome, true, cost?.usd, cost?.source);
+    const result = runResult(this.host, request, outcome, true);
     // As a Run would: an answer appended last, with nothing since, is replaced.
     const sink = new InlineSink(doc, promptEngine().appendedAnswerStart(doc.getText()));
     await sink.begin();
@@ -272,30 +248,6 @@ export class RunController implements vscode.Disposable {
     const c = this.catalogue.current;
     if (!c) return true;
     return resolveInCatalogue(normalizeModelRef(modelId), c).model?.streaming !== false;
-  }
-
-  private result(
-    request: ConverseRequest,
-    o: StreamOutcome,
-    streamed: boolean,
-    costUsd?: number,
-    costSource?: string,
-  ): RunResult {
-    return {
-      status: o.status,
-      modelId: request.modelId,
-      text: o.text,
-      reasoning: o.reasoning || undefined,
-      toolCalls: o.toolCalls,
-      stopReason: o.stopReason,
-      usage: o.usage,
-      metrics: { timeToFirstTokenMs: o.timeToFirstTokenMs, latencyMs: o.latencyMs, serverLatencyMs: o.serverLatencyMs },
-      costUsd,
-      costSource,
-      streamed,
-      edits: 0,
-      error: o.error ? { code: o.error.code, message: o.error.message } : undefined,
-    };
   }
 
   private async record(uri: vscode.Uri, request: ConverseRequest, result: RunResult): Promise<string | undefined> {
@@ -396,24 +348,6 @@ async function appendUserMessage(doc: vscode.TextDocument, message: string): Pro
   edit.insert(doc.uri, doc.positionAt(text.length), `${sep}${escapeTemplateText(message)}\n`);
   if (!(await vscode.workspace.applyEdit(edit)))
     throw new BedrockError('PromptInvalid', 'The message could not be added to the prompt file.');
-}
-
-export function metricsLine(r: RunResult): string {
-  const parts = [`bedrock: ${r.modelId}`];
-  if (r.metrics.timeToFirstTokenMs !== undefined)
-    parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
-  parts.push(`total ${(r.metrics.latencyMs / 1000).toFixed(2)} s`);
-  if (r.usage) {
-    let tokens = `${r.usage.inputTokens} in / ${r.usage.outputTokens} out tokens`;
-    if (r.usage.cacheReadInputTokens || r.usage.cacheWriteInputTokens)
-      tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
-    parts.push(tokens);
-  }
-  if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
-  if (r.stopReason) parts.push(`stop: ${r.stopReason}`);
-  if (r.structuredOutput) parts.push('structured output');
-  if (r.schemaProblem) parts.push(`does not match output.schema: ${r.schemaProblem}`);
-  return parts.join(' · ');
 }
 
 function shortMetrics(r: RunResult): string {

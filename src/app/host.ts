@@ -1,0 +1,16 @@
+// The port the use cases in src/app run over: what a front end (the extension, the CLI) provides.
+// Use cases never import vscode or a front end; they take a Host.
+import type { BedrockClients } from '../core/bedrock/clients';
+import type { CostEstimate } from '../core/bedrock/pricing';
+import type { Usage } from '../core/bedrock/stream';
+import type { Logger } from '../core/shared/logger';
+
+export interface Host {
+  /** Bedrock clients for the front end's profile, region and endpoint. */
+  clients(): BedrockClients;
+  /** A usage's estimated cost from the price table and the user's overrides. */
+  costOf(modelId: string, usage: Usage | undefined): CostEstimate | undefined;
+  /** How long a stream may stay silent before it is stopped (ms), for a file (a URI string) or in general. */
+  stallTimeoutMs(resource?: string): number;
+  log: Logger;
+}

@@ -1,0 +1,194 @@
+// Running one prompt, the engine's part, shared by the editor (RunController) and the CLI
+// (`prompt-lab run`): the file compiled and rendered (media and partials through the front end's confined
+// reader), the request for the chosen model, the answer streamed to callbacks (Converse for a model that
+// cannot stream), and the result both show: metrics, cost and the output-schema check.
+import { performance } from 'node:perf_hooks';
+import { BedrockError, toBedrockError, type ErrorContext } from '../core/bedrock/errors';
+import { streamAnswer } from '../core/bedrock/invoke';
+import { formatUsd } from '../core/bedrock/pricing';
+import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
+import { promptEngine } from '../core/format/loadEngine';
+import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../core/format/render';
+import type { Host } from './host';
+
+/** How a run ended: what `bedrockPromptLab.run` resolves to and what `prompt-lab run --json` prints. */
+export interface RunResult {
+  status: 'complete' | 'stopped' | 'failed';
+  /** The model id sent (after `bedrock/` prefixes are removed). */
+  modelId: string;
+  text: string;
+  reasoning?: string;
+  toolCalls: ToolCall[];
+  stopReason?: string;
+  usage?: Usage;
+  metrics: {
+    /** ms from sending the request to the first token. */
+    timeToFirstTokenMs?: number;
+    /** ms from sending the request to the end. */
+    latencyMs: number;
+    /** Latency the service reported. */
+    serverLatencyMs?: number;
+  };
+  /** Estimated cost in USD, when the model's price is known. */
+  costUsd?: number;
+  costSource?: string;
+  /** Whether ConverseStream was used (false: the model cannot stream, Converse was used). */
+  streamed: boolean;
+  /** Number of document edits used to show the answer (the editor; 0 elsewhere). */
+  edits: number;
+  /** Worst delay from a token's arrival to its appearance in the document, per edit (ms). */
+  editDelaysMs?: number[];
+  error?: { code: string; message: string };
+  /** Where the run was recorded. */
+  historyFile?: string;
+  /** The request asked Converse for native structured output (outputConfig). */
+  structuredOutput?: boolean;
+  /** Why a JSON answer does not match output.schema (checked after every JSON run). */
+  schemaProblem?: string;
+}
+
+/** A render failure as a PromptInvalid error that names the line (matched by name: the engine is a separate bundle). */
+function asPromptError(err: unknown): unknown {
+  if ((err as Error).name !== 'RenderError') return err;
+  const e = err as RenderError;
+  return new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
+}
+
+/**
+ * Compiles a prompt file's text once for many renders (batch runs, test cases); failures name the line.
+ * An answer a run appended at the end, with nothing written after it, is not part of the prompt (Run
+ * again replaces it).
+ */
+export async function compilePromptText(
+  text: string,
+  files: PromptFiles,
+): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+  const render = await promptEngine()
+    .compilePrompt(promptEngine().promptTextForRun(text), files)
+    .catch((err: unknown) => {
+      throw asPromptError(err);
+    });
+  return (input) =>
+    render(input).catch((err: unknown) => {
+      throw asPromptError(err);
+    });
+}
+
+/** The rendered request for another model than the file names (JSON output asked for the way that model takes it). */
+export function requestFor(rendered: RenderResult, modelRef: string | undefined): ConverseRequest {
+  return modelRef ? promptEngine().requestForModel(rendered, modelRef).request : rendered.request;
+}
+
+export interface StreamPromptOptions {
+  signal: AbortSignal;
+  abort: () => void;
+  /** false: the model is known not to stream, so Converse is called at once. */
+  streamed: boolean;
+  /** Called once the service has accepted the request, before any text (an editor writes nothing before). */
+  onAccepted?: () => Promise<void> | void;
+  onText?: (text: string) => void;
+  onReasoning?: (text: string) => void;
+  errorContext: ErrorContext;
+  /** The prompt file (a URI string), for settings scoped to it. */
+  resource?: string;
+  /** The prompt as the log names it (a workspace-relative path). */
+  label?: string;
+}
+
+/**
+ * Sends the request and streams the answer to the callbacks. A failure before the service accepted the
+ * request is thrown as a BedrockError (nothing was written anywhere); after, it is the outcome's error,
+ * with what arrived kept.
+ */
+export async function streamPrompt(
+  host: Host,
+  request: ConverseRequest,
+  opts: StreamPromptOptions,
+): Promise<StreamOutcome & { streamed: boolean }> {
+  host.log.info(
+    `run ${opts.label ? `${opts.label} ` : ''}with ${request.modelId} (${opts.streamed ? 'ConverseStream' : 'Converse'})`,
+  );
+  host.log.trace(
+    'request',
+    JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)),
+  );
+  try {
+    return await streamAnswer(
+      host.clients().runtime,
+      request,
+      { onText: opts.onText, onReasoning: opts.onReasoning },
+      {
+        stream: opts.streamed,
+        onAccepted: opts.onAccepted,
+        signal: opts.signal,
+        stallTimeoutMs: host.stallTimeoutMs(opts.resource),
+        startedAt: performance.now(),
+        errorContext: opts.errorContext,
+        abort: opts.abort,
+      },
+    );
+  } catch (err) {
+    if (opts.signal.aborted) throw new BedrockError('Cancelled', 'Stopped before the answer started.');
+    throw toBedrockError(err, opts.errorContext);
+  }
+}
+
+/** The result of a run that ended (complete, stopped, or failed with what arrived kept). */
+export function runResult(
+  host: Host,
+  request: ConverseRequest,
+  outcome: StreamOutcome,
+  streamed: boolean,
+  rendered?: RenderResult,
+): RunResult {
+  const cost = host.costOf(request.modelId, outcome.usage);
+  const result: RunResult = {
+    status: outcome.status,
+    modelId: request.modelId,
+    text: outcome.text,
+    reasoning: outcome.reasoning || undefined,
+    toolCalls: outcome.toolCalls,
+    stopReason: outcome.stopReason,
+    usage: outcome.usage,
+    metrics: {
+      timeToFirstTokenMs: outcome.timeToFirstTokenMs,
+      latencyMs: outcome.latencyMs,
+      serverLatencyMs: outcome.serverLatencyMs,
+    },
+    costUsd: cost?.usd,
+    costSource: cost?.source,
+    streamed,
+    edits: 0,
+    error: outcome.error ? { code: outcome.error.code, message: outcome.error.message } : undefined,
+    structuredOutput: request.outputConfig !== undefined,
+  };
+  // JSON output is checked against output.schema whether the model was held to it or only asked.
+  if (
+    rendered?.outputFormat === 'json' &&
+    rendered.outputSchema !== undefined &&
+    outcome.status === 'complete' &&
+    outcome.toolCalls.length === 0
+  ) {
+    result.schemaProblem = promptEngine().outputSchemaProblem(outcome.text, rendered.outputSchema);
+  }
+  return result;
+}
+
+/** The metrics as one line: the comment a run writes after its answer, the CLI's stderr, the status bar's tooltip. */
+export function metricsLine(r: RunResult): string {
+  const parts = [`bedrock: ${r.modelId}`];
+  if (r.metrics.timeToFirstTokenMs !== undefined)
+    parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
+  parts.push(`total ${(r.metrics.latencyMs / 1000).toFixed(2)} s`);
+  if (r.usage) {
+    let tokens = `${r.usage.inputTokens} in / ${r.usage.outputTokens} out tokens`;
+    if (r.usage.cacheReadInputTokens || r.usage.cacheWriteInputTokens)
+      tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
+    parts.push(tokens);
+  }
+  if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
+  if (r.stopReason) parts.push(`stop: ${r.stopReason}`);
+  if (r.structuredOutput) parts.push('structured output');
+  if (r.schemaProblem) parts.push(`does not match output.schema: ${r.schemaProblem}`);
+  return parts.join(' · ');
+}
