@@ -46,6 +46,19 @@ const builds = [
     plugins: [lazySdk],
   },
   {
+    // The prompt-lab CLI (package.json "bin"): the same lazy bundles beside it in dist/.
+    ...common,
+    entryPoints: { cli: 'src/cli/main.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazySdk],
+    banner: { js: '#!/usr/bin/env node' },
+    define: { PROMPT_LAB_VERSION: JSON.stringify(require('./package.json').version) },
+  },
+  {
     ...common,
     entryPoints: {
       awsSdk: 'src/core/bedrock/awsSdk.ts',
@@ -79,6 +92,8 @@ async function main() {
     return;
   }
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // The CLI is package.json's "bin": `npx prompt-lab` runs the file itself.
+  fs.chmodSync(path.join('dist', 'cli.js'), 0o755);
 }
 
 main().catch((err) => {

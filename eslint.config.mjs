@@ -28,6 +28,21 @@ const coreZone = {
   ],
 };
 
+/** A front end imports core and app, never the other front end (and the CLI never loads VS Code). */
+function frontEndZone(name, others, forbidVscode) {
+  return {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: forbidVscode ? [{ name: 'vscode', message: `${name} runs without VS Code.` }] : [],
+        patterns: [
+          { group: others, message: `${name} must not import another front end: share the code through src/app.` },
+        ],
+      },
+    ],
+  };
+}
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -56,6 +71,14 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts', 'src/app/**/*.ts'],
     rules: coreZone,
+  },
+  {
+    files: ['src/cli/**/*.ts'],
+    rules: frontEndZone('src/cli', ['**/vscode/**'], true),
+  },
+  {
+    files: ['src/vscode/**/*.ts'],
+    rules: frontEndZone('src/vscode', ['**/cli/**'], false),
   },
   {
     // `import vscode = require('vscode')`, not `import * as vscode`: esbuild wraps a namespace import of an

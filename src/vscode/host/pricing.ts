@@ -1,17 +1,16 @@
-import priceTable from '../../../pricing/bedrock-on-demand.json';
 import {
   estimateCost,
   estimateRun,
   priceFor,
   type CostEstimate,
   type ModelPrice,
-  type PriceTable,
   type RunEstimate,
 } from '../../core/bedrock/pricing';
+import { PRICES } from '../../core/bedrock/priceTable';
 import type { Usage } from '../../core/bedrock/stream';
 import { config } from './config';
 
-export const PRICES = priceTable as PriceTable;
+export { PRICES };
 
 /** Estimated cost from the repo's price table and the user's `bedrockPromptLab.pricing` overrides. */
 export function costOf(modelId: string, usage: Usage | undefined): CostEstimate | undefined {

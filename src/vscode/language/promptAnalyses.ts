@@ -1,9 +1,8 @@
-import { existsSync, readFileSync, realpathSync } from 'node:fs';
-import path from 'node:path';
 import vscode = require('vscode');
 import type { AnalyzeContext, PromptAnalysis } from '../../core/format/analyze';
 import { promptEngine } from '../../core/format/loadEngine';
-import { confinementRoot, isInside } from '../run/promptFiles';
+import { diskAnalysisContext } from '../../core/io/promptFiles';
+import { confinementRoot } from '../run/promptFiles';
 import type { Range } from '../../core/format/document';
 import type { CatalogueService } from '../host/catalogueService';
 
@@ -55,30 +54,7 @@ export class PromptAnalyses {
   private context(doc: vscode.TextDocument): AnalyzeContext {
     const ctx: AnalyzeContext = { catalogue: this.catalogue.current };
     if (doc.uri.scheme !== 'file') return ctx;
-    const dir = path.dirname(doc.uri.fsPath);
-    const partialFile = (name: string) => path.join(dir, `_${name}.prompt`);
-    ctx.fileExists = (rel) => existsSync(path.resolve(dir, rel));
-    const root = confinementRoot(doc.uri);
-    ctx.outsideWorkspace = (rel) => {
-      const target = path.resolve(dir, rel);
-      try {
-        return !isInside(realpathSync(root), realpathSync(target));
-      } catch {
-        return !isInside(root, target); // does not exist (yet): judged by the path as written
-      }
-    };
-    ctx.partialExists = (name) => existsSync(partialFile(name));
-    // Variables used inside partials count as used; partials are small, read on demand.
-    ctx.partialTemplates = new Proxy({} as Record<string, string>, {
-      get: (_t, name) => {
-        if (typeof name !== 'string') return undefined;
-        try {
-          return readFileSync(partialFile(name), 'utf8');
-        } catch {
-          return undefined;
-        }
-      },
-    });
+    Object.assign(ctx, diskAnalysisContext(doc.uri.fsPath, confinementRoot(doc.uri)));
     return ctx;
   }
 }

@@ -1,53 +1,37 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import vscode = require('vscode');
 import { BedrockError } from '../../core/bedrock/errors';
 import { isPartialPath } from '../../core/format/document';
-import { promptEngine } from '../../core/format/loadEngine';
-import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../../core/format/render';
+import { compilePromptText, requestFor } from '../../app/runPrompt';
+import { confinedPromptFiles } from '../../core/io/promptFiles';
+import type { PromptFiles, RenderResult } from '../../core/format/render';
 
 /**
- * Media and partials relative to the prompt file, read through the workspace file system, and only from
- * inside the prompt's workspace folder (its own folder when it is in none): the real path, with symlinks
- * resolved, must stay there, so a path (or a value that became one) cannot send `~/.ssh` to Bedrock.
+ * Media and partials relative to the prompt file, read through the workspace file system and confined to
+ * the prompt's workspace folder (its own folder when it is in none): see src/core/io/promptFiles.ts.
+ * Files of other schemes (a virtual workspace) are read as they are: there is no real path to check.
  */
 export function promptFilesFor(promptUri: vscode.Uri): PromptFiles {
+  if (promptUri.scheme === 'file')
+    return confinedPromptFiles(
+      promptUri.fsPath,
+      confinementRoot(promptUri),
+      async (file) => vscode.workspace.fs.readFile(vscode.Uri.file(file)),
+      (file) => vscode.workspace.asRelativePath(vscode.Uri.file(file)),
+    );
   const dir = vscode.Uri.joinPath(promptUri, '..');
-  const root = confinementRoot(promptUri);
-  const inside = async (uri: vscode.Uri): Promise<vscode.Uri> => {
-    if (uri.scheme !== 'file') return uri;
-    const [realRoot, realTarget] = await Promise.all([fs.realpath(root), fs.realpath(uri.fsPath)]);
-    if (!isInside(realRoot, realTarget)) throw outsideError(vscode.workspace.asRelativePath(uri));
-    return uri;
-  };
   return {
-    readBytes: async (rel) => vscode.workspace.fs.readFile(await inside(vscode.Uri.joinPath(dir, rel))),
+    readBytes: async (rel) => vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, rel)),
     readPartial: async (name) => {
-      const uri = vscode.Uri.joinPath(dir, `_${name}.prompt`);
-      let file: vscode.Uri;
       try {
-        file = await inside(uri);
-      } catch (err) {
-        if ((err as Error).name === OUTSIDE) throw err;
-        return undefined; // no such partial
-      }
-      try {
-        return Buffer.from(await vscode.workspace.fs.readFile(file)).toString('utf8');
+        return Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(dir, `_${name}.prompt`))).toString(
+          'utf8',
+        );
       } catch {
-        return undefined;
+        return undefined; // no such partial
       }
     },
   };
-}
-
-const OUTSIDE = 'PathOutsideWorkspace';
-
-function outsideError(shown: string): Error {
-  const err = new Error(
-    `${shown} is outside the workspace folder: media and partials are read only from inside it. Copy the file into the workspace.`,
-  );
-  err.name = OUTSIDE;
-  return err;
 }
 
 /** The folder a prompt's media and partials must stay in. */
@@ -55,41 +39,15 @@ export function confinementRoot(promptUri: vscode.Uri): string {
   return vscode.workspace.getWorkspaceFolder(promptUri)?.uri.fsPath ?? path.dirname(promptUri.fsPath);
 }
 
-export function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
-
-/** A render failure as a PromptInvalid error that names the line (matched by name: the engine is a separate bundle). */
-function asPromptError(err: unknown): unknown {
-  if ((err as Error).name !== 'RenderError') return err;
-  const e = err as RenderError;
-  return new BedrockError('PromptInvalid', `${e.message}${e.line ? ` (line ${e.line})` : ''}`);
-}
-
-/**
- * Compiles a prompt file's text once for many renders (batch runs); failures name the line. An answer a
- * run appended at the end, with nothing written after it, is not part of the prompt (Run again replaces it).
- */
+/** Compiles a prompt file's text once for many renders (see compilePromptText); media and partials as above. */
 export async function compilePromptFile(
   text: string,
   promptUri: vscode.Uri,
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  const render = await promptEngine()
-    .compilePrompt(promptEngine().promptTextForRun(text), promptFilesFor(promptUri))
-    .catch((err: unknown) => {
-      throw asPromptError(err);
-    });
-  return (input) =>
-    render(input).catch((err: unknown) => {
-      throw asPromptError(err);
-    });
+  return compilePromptText(text, promptFilesFor(promptUri));
 }
 
-/** The rendered request for another model than the file names (JSON output asked for the way that model takes it). */
-export function requestFor(rendered: RenderResult, modelRef: string | undefined): ConverseRequest {
-  return modelRef ? promptEngine().requestForModel(rendered, modelRef).request : rendered.request;
-}
+export { requestFor };
 
 /** Renders a prompt file's text into a Converse request; failures name the line. */
 export async function renderPromptFile(

@@ -4,7 +4,7 @@ import vscode = require('vscode');
 import { formatUsd } from '../../core/shared/money';
 import { promptEngine } from '../../core/format/loadEngine';
 import { readRecord, type RunHistory, type RunRecord } from '../run/history';
-import { isInside } from '../run/promptFiles';
+import { isInside } from '../../core/io/promptFiles';
 import { Commands } from '../host/commandIds';
 
 export const RUN_SCHEME = 'bedrock-run';

@@ -1,0 +1,101 @@
+// `prompt-lab`: the engine of Bedrock Prompt Lab in a terminal, for CI and coding agents. The same use
+// cases as the extension (src/app) over a Node host; the same credential rules (--profile, --region,
+// --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
+import { Command, CommanderError, Option } from 'commander';
+import { BedrockError } from '../core/bedrock/errors';
+import { EXIT, exitCodeFor } from './exitCodes';
+import { nodeHost } from './nodeHost';
+import { cliWording } from './wording';
+import { runCommand } from './runCommand';
+
+declare const PROMPT_LAB_VERSION: string | undefined;
+const version = typeof PROMPT_LAB_VERSION === 'string' ? PROMPT_LAB_VERSION : '0.0.0-dev';
+
+interface GlobalOptions {
+  profile?: string;
+  region?: string;
+  endpoint?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+}
+
+function fail(message: string, code: number): number {
+  process.stderr.write(`prompt-lab: ${cliWording(message)}\n`);
+  return code;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  const onSigint = () => {
+    // The first Ctrl+C stops the stream (what arrived is kept); a second one ends the process.
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    controller.abort();
+  };
+  process.on('SIGINT', onSigint);
+  let code: number = EXIT.ok;
+  const program = new Command('prompt-lab')
+    .description('Bedrock Prompt Lab in a terminal: run .prompt files on Amazon Bedrock.')
+    .version(version)
+    .addOption(new Option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)'))
+    .addOption(new Option('--region <region>', 'AWS Region (default: AWS_REGION or the profile)'))
+    .addOption(
+      new Option(
+        '--endpoint <url>',
+        'Bedrock endpoint, e.g. a local server (default: AWS_ENDPOINT_URL_BEDROCK_RUNTIME)',
+      ),
+    )
+    .option('-v, --verbose', 'log requests and retries on stderr')
+    .option('-q, --quiet', 'print only the answer (no metrics line)')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+
+  program
+    .command('run')
+    .description('run a .prompt file: the answer streams to stdout, the metrics line to stderr')
+    .argument('<file>', 'the .prompt file')
+    .option('-i, --input <name=value>', 'an input value, read by its declared type (repeatable)', collect, [])
+    .option('--inputs <file.json>', 'input values from a JSON object')
+    .option('-m, --model <id>', 'run on this model instead of the one the file names')
+    .option('--json', 'print one result object (answer, usage, cost, latency) instead of streaming')
+    .option('--stall-timeout <seconds>', 'stop a stream that sends nothing for this long', Number)
+    .action(async (file: string, opts: Parameters<typeof runCommand>[2] & { stallTimeout?: number }) => {
+      const global = program.opts<GlobalOptions>();
+      const host = nodeHost({
+        profile: global.profile,
+        region: global.region,
+        endpoint: global.endpoint,
+        verbose: global.verbose,
+        stallTimeoutSeconds: opts.stallTimeout,
+        userAgent: `bedrock-prompt-lab-cli/${version}`,
+      });
+      try {
+        code = await runCommand(host, file, { ...opts, quiet: global.quiet }, controller.signal);
+      } finally {
+        host.dispose();
+      }
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError)
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (err instanceof BedrockError) return fail(err.message, exitCodeFor(err.code));
+    return fail((err as Error)?.message ?? String(err), EXIT.service);
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  return code;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+if (require.main === module)
+  void main(process.argv).then((code) => {
+    process.exitCode = code;
+  });
