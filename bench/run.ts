@@ -7,6 +7,7 @@ import { benchTree } from './tree';
 import { benchDataset } from './dataset';
 import { benchBatch, benchBatchMemory } from './batch';
 import { benchCompare } from './compare';
+import { benchCli } from './cli';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
@@ -18,6 +19,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   compare: benchCompare,
   batch: benchBatch,
   batchMemory: benchBatchMemory,
+  cli: benchCli,
 };
 
 async function main(): Promise<void> {

@@ -1,12 +1,18 @@
 // `prompt-lab`: the engine of Bedrock Prompt Lab in a terminal, for CI and coding agents. The same use
 // cases as the extension (src/app) over a Node host; the same credential rules (--profile, --region,
 // --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
+import nodeModule from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { BedrockError } from '../core/bedrock/errors';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost } from './nodeHost';
 import { cliWording } from './wording';
+import { checkCommand, type CheckFormat } from './checkCommand';
 import { runCommand } from './runCommand';
+
+// V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
+// compiled once per version, not at every start of a CI step. Older Node starts as before.
+(nodeModule as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 declare const PROMPT_LAB_VERSION: string | undefined;
 const version = typeof PROMPT_LAB_VERSION === 'string' ? PROMPT_LAB_VERSION : '0.0.0-dev';
@@ -36,7 +42,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   let code: number = EXIT.ok;
   const program = new Command('prompt-lab')
-    .description('Bedrock Prompt Lab in a terminal: run .prompt files on Amazon Bedrock.')
+    .description('Bedrock Prompt Lab in a terminal: run and check .prompt files for Amazon Bedrock.')
     .version(version)
     .addOption(new Option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)'))
     .addOption(new Option('--region <region>', 'AWS Region (default: AWS_REGION or the profile)'))
@@ -75,6 +81,19 @@ export async function main(argv: string[]): Promise<number> {
       } finally {
         host.dispose();
       }
+    });
+
+  program
+    .command('check')
+    .description("the editor's diagnostics for .prompt files, offline (exit 2 when one has an error)")
+    .argument('[paths...]', '.prompt files, or folders to search (default: the current folder)')
+    .addOption(
+      new Option('-f, --format <format>', 'how to print the problems')
+        .choices(['text', 'json', 'sarif'])
+        .default('text'),
+    )
+    .action(async (paths: string[], opts: { format: CheckFormat }) => {
+      code = await checkCommand(paths, opts.format, version, program.opts<GlobalOptions>().quiet === true);
     });
 
   try {

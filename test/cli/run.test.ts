@@ -1,47 +1,11 @@
 // The prompt-lab binary (dist/cli.js, as `npm ci && npm run build` leaves it) run as a child process
 // against the local Bedrock server, with the real SDK clients inside it.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type BedrockEmulator } from '../emulator';
-import { REPO_ROOT } from '../host/codeServer';
-
-const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function promptLab(
-  args: string[],
-  opts: { cwd: string; env: Record<string, string>; onStdout?: (text: string, kill: () => void) => void },
-): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      cwd: opts.cwd,
-      // Only what a CI job would set: no profile files from this machine.
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: opts.cwd,
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        ...opts.env,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-      opts.onStdout?.(stdout, () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { promptLab } from './promptLab';
 
 const FRONT = '---\nmodel: anthropic.claude-3-haiku-20240307-v1:0\n';
 

@@ -34,13 +34,15 @@ export interface AssertionContext {
   judge?: Judge;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// Made on first use: building Ajv (its meta-schemas) costs ~15 ms, which a diagnostics pass or a CLI
+// start without a schema check should not pay.
+let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
 function validatorFor(schema: unknown): ValidateFunction {
   const key = JSON.stringify(schema);
   let v = validators.get(key);
-  if (!v) validators.set(key, (v = ajv.compile(schema as object)));
+  if (!v) validators.set(key, (v = (ajv ??= new Ajv({ allErrors: true, strict: false })).compile(schema as object)));
   return v;
 }
 

@@ -1,0 +1,39 @@
+// Runs the prompt-lab binary (dist/cli.js, as `npm ci && npm run build` leaves it) as a child process.
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../host/codeServer';
+
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
+
+export interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function promptLab(
+  args: string[],
+  opts: { cwd: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void },
+): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: opts.cwd,
+      // Only what a CI job would set: no profile files from this machine.
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: opts.cwd,
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        ...opts.env,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      opts.onStdout?.(stdout, () => child.kill('SIGINT'));
+    });
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
