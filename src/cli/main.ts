@@ -8,7 +8,9 @@ import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost } from './nodeHost';
 import { cliWording } from './wording';
 import { checkCommand, type CheckFormat } from './checkCommand';
-import { runCommand } from './runCommand';
+import { estimateCommand } from './estimateCommand';
+import { runCommand, type RunCommandOptions } from './runCommand';
+import type { Host } from '../app/host';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
 // compiled once per version, not at every start of a CI step. Older Node starts as before.
@@ -42,7 +44,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   let code: number = EXIT.ok;
   const program = new Command('prompt-lab')
-    .description('Bedrock Prompt Lab in a terminal: run and check .prompt files for Amazon Bedrock.')
+    .description('Bedrock Prompt Lab in a terminal: run, check and estimate .prompt files for Amazon Bedrock.')
     .version(version)
     .addOption(new Option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)'))
     .addOption(new Option('--region <region>', 'AWS Region (default: AWS_REGION or the profile)'))
@@ -57,31 +59,41 @@ export async function main(argv: string[]): Promise<number> {
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
-  program
-    .command('run')
+  /** A Node host from the global flags, disposed when the command ends. */
+  const withHost = async (stallTimeoutSeconds: number | undefined, use: (host: Host) => Promise<number>) => {
+    const global = program.opts<GlobalOptions>();
+    const host = nodeHost({
+      profile: global.profile,
+      region: global.region,
+      endpoint: global.endpoint,
+      verbose: global.verbose,
+      stallTimeoutSeconds,
+      userAgent: `bedrock-prompt-lab-cli/${version}`,
+    });
+    try {
+      code = await use(host);
+    } finally {
+      host.dispose();
+    }
+  };
+
+  promptOptions(program.command('run'), 'run on this model instead of the one the file names')
     .description('run a .prompt file: the answer streams to stdout, the metrics line to stderr')
-    .argument('<file>', 'the .prompt file')
-    .option('-i, --input <name=value>', 'an input value, read by its declared type (repeatable)', collect, [])
-    .option('--inputs <file.json>', 'input values from a JSON object')
-    .option('-m, --model <id>', 'run on this model instead of the one the file names')
     .option('--json', 'print one result object (answer, usage, cost, latency) instead of streaming')
     .option('--stall-timeout <seconds>', 'stop a stream that sends nothing for this long', Number)
-    .action(async (file: string, opts: Parameters<typeof runCommand>[2] & { stallTimeout?: number }) => {
-      const global = program.opts<GlobalOptions>();
-      const host = nodeHost({
-        profile: global.profile,
-        region: global.region,
-        endpoint: global.endpoint,
-        verbose: global.verbose,
-        stallTimeoutSeconds: opts.stallTimeout,
-        userAgent: `bedrock-prompt-lab-cli/${version}`,
-      });
-      try {
-        code = await runCommand(host, file, { ...opts, quiet: global.quiet }, controller.signal);
-      } finally {
-        host.dispose();
-      }
-    });
+    .action(async (file: string, opts: RunCommandOptions & { stallTimeout?: number }) =>
+      withHost(opts.stallTimeout, (host) =>
+        runCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+
+  promptOptions(program.command('estimate'), 'estimate for this model instead of the one the file names')
+    .description('the tokens and cost of one run, before it is sent (CountTokens where the model has it)')
+    .option('--json', 'print one estimate object')
+    .option('--offline', 'send nothing: estimate the tokens from the characters')
+    .action(async (file: string, opts: RunCommandOptions & { offline?: boolean }) =>
+      withHost(undefined, (host) => estimateCommand(host, file, opts, controller.signal)),
+    );
 
   program
     .command('check')
@@ -108,6 +120,15 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSigint);
   }
   return code;
+}
+
+/** The options every command that renders one prompt takes: the file, its inputs, another model. */
+function promptOptions(command: Command, modelHelp: string): Command {
+  return command
+    .argument('<file>', 'the .prompt file')
+    .option('-i, --input <name=value>', 'an input value, read by its declared type (repeatable)', collect, [])
+    .option('--inputs <file.json>', 'input values from a JSON object')
+    .option('-m, --model <id>', modelHelp);
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -10,6 +10,7 @@ import { inputTypeProblems, missingVariables, parseInputText, requireNoErrors } 
 import type { DeclaredInput } from '../core/format/analyze';
 import { promptEngine } from '../core/format/loadEngine';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
+import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
 import type { Host } from '../app/host';
 
@@ -78,12 +79,14 @@ async function inputValues(
   return Object.fromEntries(entries);
 }
 
-export async function runCommand(
-  host: Host,
-  file: string,
-  opts: RunCommandOptions,
-  signal: AbortSignal,
-): Promise<number> {
+export interface PreparedRun {
+  promptPath: string;
+  rendered: RenderResult;
+  request: ConverseRequest;
+}
+
+/** The prompt read, checked, given its inputs and rendered for the model: what run and estimate send. */
+export async function prepareRun(file: string, opts: RunCommandOptions): Promise<PreparedRun> {
   const promptPath = path.resolve(file);
   const root = cliRoot(promptPath);
   const text = await readPrompt(promptPath);
@@ -100,7 +103,16 @@ export async function runCommand(
   if (typeProblems.length > 0) throw new BedrockError('PromptInvalid', `${typeProblems.join('; ')}.`);
   const render = await compilePromptText(text, confinedPromptFiles(promptPath, root));
   const rendered = await render(input);
-  const request = requestFor(rendered, opts.model);
+  return { promptPath, rendered, request: requestFor(rendered, opts.model) };
+}
+
+export async function runCommand(
+  host: Host,
+  file: string,
+  opts: RunCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  const { promptPath, rendered, request } = await prepareRun(file, opts);
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
   let wroteText = false;

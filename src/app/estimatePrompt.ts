@@ -1,0 +1,64 @@
+// What one request will cost before it is sent: its input tokens (exact through CountTokens where the
+// model and Region offer it, else four characters a token) and the most its output can cost (maxTokens).
+import { normalizeModelRef } from '../core/bedrock/modelRef';
+import { requestChars } from '../core/bedrock/pricing';
+import type { ConverseRequest } from '../core/format/render';
+import type { Host } from './host';
+
+export interface PromptEstimate {
+  modelId: string;
+  inputTokens: number;
+  /** true: counted by the service (CountTokens); false: estimated from the characters. */
+  exact: boolean;
+  /** Why the count is an estimate, when it is. */
+  estimateReason?: string;
+  /** The request's maxTokens, the most the answer can be (undefined: the model's own limit). */
+  maxOutputTokens?: number;
+  inputUsd?: number;
+  /** Input and the longest answer (undefined when maxTokens is not set). */
+  maxUsd?: number;
+  priceSource?: string;
+}
+
+export async function estimatePrompt(
+  host: Host,
+  request: ConverseRequest,
+  signal: AbortSignal,
+  opts: { offline?: boolean } = {},
+): Promise<PromptEstimate> {
+  let inputTokens: number | undefined;
+  let estimateReason = opts.offline ? 'offline' : undefined;
+  if (!opts.offline) {
+    try {
+      const base = normalizeModelRef(request.modelId).baseModelId ?? request.modelId;
+      const out = await host.clients().runtime.countTokens(
+        {
+          modelId: base,
+          input: { converse: { messages: request.messages, system: request.system, toolConfig: request.toolConfig } },
+        },
+        signal,
+      );
+      inputTokens = out.inputTokens;
+    } catch (err) {
+      // CountTokens is not offered for every model or Region: an estimate is better than no number.
+      estimateReason = `CountTokens: ${(err as Error).message}`;
+      host.log.debug(`count tokens for ${request.modelId}: ${(err as Error).message}; estimated`);
+    }
+  }
+  const exact = inputTokens !== undefined;
+  const tokens = inputTokens ?? Math.ceil(requestChars(request) / 4);
+  const maxOutputTokens = request.inferenceConfig?.maxTokens;
+  const price = (outputTokens: number) =>
+    host.costOf(request.modelId, { inputTokens: tokens, outputTokens, totalTokens: tokens + outputTokens });
+  const input = price(0);
+  return {
+    modelId: request.modelId,
+    inputTokens: tokens,
+    exact,
+    estimateReason: exact ? undefined : estimateReason,
+    maxOutputTokens,
+    inputUsd: input?.usd,
+    maxUsd: maxOutputTokens === undefined ? undefined : price(maxOutputTokens)?.usd,
+    priceSource: input?.source,
+  };
+}
