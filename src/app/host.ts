@@ -13,4 +13,6 @@ export interface Host {
   /** How long a stream may stay silent before it is stopped (ms), for a file (a URI string) or in general. */
   stallTimeoutMs(resource?: string): number;
   log: Logger;
+  /** The AWS profile in use, for messages (undefined: the default chain). */
+  profile(): string | undefined;
 }

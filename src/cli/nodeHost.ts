@@ -38,6 +38,7 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void } {
     costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES),
     stallTimeoutMs: () => Math.max(1, opts.stallTimeoutSeconds ?? 60) * 1000,
     log: stderrLogger(opts.verbose === true),
+    profile: () => settings.profile ?? process.env.AWS_PROFILE,
     dispose: () => clients?.dispose(),
   };
 }

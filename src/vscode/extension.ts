@@ -55,7 +55,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   const analyses = new PromptAnalyses(catalogue);
   const history = new RunHistory(context);
   const inputs = new InputStore(context.workspaceState);
-  const runs = new RunController(session, catalogue, analyses, history, inputs, logger, vsCodeHost(session, logger));
+  const host = vsCodeHost(session, logger);
+  const runs = new RunController(session, catalogue, analyses, history, inputs, logger, host);
   const batchJobStore = new BatchJobStore(context.workspaceState);
   const services: Services = {
     extensionUri: context.extensionUri,
@@ -72,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runHistory: new RunHistoryTreeProvider(history),
     jobs: new JobsTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
-    tests: new PromptTestController(session, catalogue, analyses, logger),
+    tests: new PromptTestController(session, catalogue, analyses, logger, host),
   };
   const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
 

@@ -12,5 +12,6 @@ export function vsCodeHost(session: AwsSession, logger: Logger): Host {
     costOf,
     stallTimeoutMs: (resource) => config.stallTimeoutMs(resource ? vscode.Uri.parse(resource) : undefined),
     log: logger,
+    profile: () => session.profile,
   };
 }

@@ -4,19 +4,14 @@
 // carry expected/actual and point at the assertion's line.
 import path from 'node:path';
 import vscode = require('vscode');
-import { AdaptiveLimiter, retryFor } from '../../core/bedrock/adaptiveLimiter';
+import { AdaptiveLimiter } from '../../core/bedrock/adaptiveLimiter';
 import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
-import { converseOnce } from '../../core/bedrock/invoke';
-import { normalizeModelRef } from '../../core/bedrock/modelRef';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
-import { costOf } from '../host/pricing';
-import type { AssertionResult } from '../../core/format/assertions';
 import { promptEngine } from '../../core/format/loadEngine';
 import type { PromptTestFile, TestCase } from '../../core/format/testCases';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { inputProblem } from '../../core/format/inputs';
-import { compilePromptFile, requestFor } from '../run/promptFiles';
+import { compilePromptFile } from '../run/promptFiles';
 import type { RenderResult } from '../../core/format/render';
 import { isPartialPath } from '../../core/format/document';
 import type { Logger } from '../../core/shared/logger';
@@ -26,7 +21,8 @@ import { config } from '../host/config';
 import { existsSync } from 'node:fs';
 import { isTestsFilePath, promptPathFor, testsPathFor } from '../../core/format/testFiles';
 import { forEachBounded } from '../../core/shared/pool';
-import { runCase, type CaseSteps } from '../../core/batch/runCase';
+import { runTestCase } from '../../app/runTests';
+import type { Host } from '../../app/host';
 
 export interface CaseResult {
   id: string;
@@ -71,6 +67,7 @@ export class PromptTestController implements vscode.Disposable {
     private readonly catalogue: CatalogueService,
     private readonly analyses: PromptAnalyses,
     private readonly logger: Logger,
+    private readonly host: Host,
   ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
@@ -409,95 +406,35 @@ export class PromptTestController implements vscode.Disposable {
     } catch (err) {
       return errored(`Could not open ${path.basename(promptUri.fsPath)}: ${(err as Error).message}`);
     }
-    const runtime = this.session.clients().runtime;
-    const analysis = this.analyses.get(doc);
-    const steps: CaseSteps = {
-      problem: (input) => inputProblem(analysis, input),
-      render: (input) => render(doc, input),
-      requestFor: (r) => requestFor(r, modelOverride ?? file?.model),
-    };
-    const ctxFor = (modelId: string) => ({
-      operation: `test "${testCase.name}" on ${modelId}`,
-      profile: this.session.profile,
-      modelId,
-    });
-    const ran = await runCase(testCase.input, steps, (request) =>
-      limiter.run(
-        () => converseOnce(runtime, request, ctxFor(request.modelId), { signal, retries: false }),
-        (o) => retryFor(o.error?.code),
-        signal,
-      ),
+    const report = await runTestCase(
+      this.host,
+      {
+        testCase,
+        file: { model: file?.model, judge: file?.judge },
+        analysis: this.analyses.get(doc),
+        render: (input) => render(doc, input),
+        promptName: path.basename(promptUri.fsPath),
+      },
+      { limiter, signal, modelOverride },
     );
-    if (!ran.ok) {
-      return errored(
-        ran.code === 'InvalidRow'
-          ? `Case "${testCase.name}": ${ran.message}`
-          : `Could not render ${path.basename(promptUri.fsPath)} with this case's input: ${ran.message}`,
-      );
-    }
-    const { rendered, request, outcome } = ran;
-    const ctx = ctxFor(request.modelId);
-    if (outcome.error) {
-      if (outcome.error.code === 'Cancelled') {
-        run.skipped(item);
-        record(item, 'skipped', []);
-        return;
-      }
-      return errored(`${request.modelId}: ${outcome.error.message}`);
-    }
-    const cost = costOf(request.modelId, outcome.usage);
-    run.appendOutput(
-      `── ${testCase.name} (${request.modelId}, ${Math.round(outcome.latencyMs)} ms)\r\n${outcome.text.replace(/\r?\n/g, '\r\n')}\r\n`,
-      at(testCase.line),
-      item,
-    );
-    const judgeModel = file?.judge ? normalizeModelRef(file.judge).modelId : undefined;
-    const engine = promptEngine();
-    let results: AssertionResult[];
-    try {
-      results = await engine.checkAssertions(
-        testCase.assertions,
-        {
-          text: outcome.text,
-          latencyMs: outcome.latencyMs,
-          costUsd: cost?.usd,
-          outputTokens: outcome.usage?.outputTokens,
-        },
-        {
-          outputSchema: rendered.outputSchema,
-          judge: judgeModel
-            ? async (rubric, answer) => {
-                const judged = await limiter.run(
-                  () =>
-                    converseOnce(
-                      runtime,
-                      engine.judgeRequest(judgeModel, rubric, answer),
-                      { ...ctx, operation: `judge with ${judgeModel}`, modelId: judgeModel },
-                      { signal, retries: false },
-                    ),
-                  (o) => retryFor(o.error?.code),
-                  signal,
-                );
-                return engine.verdictFrom(judged);
-              }
-            : undefined,
-        },
-      );
-    } catch (err) {
-      return errored(`Checking the assertions failed: ${(err as Error).message}`);
-    }
-    const failures = results.filter((r) => !r.pass);
-    if (failures.length === 0) {
-      run.passed(item, outcome.latencyMs);
-      record(
-        item,
-        'passed',
-        results.map((r) => r.message),
-        { modelId: request.modelId, output: outcome.text },
-      );
+    if (report.state === 'skipped') {
+      run.skipped(item);
+      record(item, 'skipped', []);
       return;
     }
-    const messages = failures.map((f) => {
+    if (report.state === 'errored') return errored(report.messages[0]);
+    if (report.output !== undefined)
+      run.appendOutput(
+        `── ${testCase.name} (${report.modelId}, ${Math.round(report.latencyMs ?? 0)} ms)\r\n${report.output.replace(/\r?\n/g, '\r\n')}\r\n`,
+        at(testCase.line),
+        item,
+      );
+    if (report.state === 'passed') {
+      run.passed(item, report.latencyMs);
+      record(item, 'passed', report.messages, { modelId: report.modelId, output: report.output });
+      return;
+    }
+    const messages = report.failures.map((f) => {
       const m =
         f.expected !== undefined && f.actual !== undefined
           ? vscode.TestMessage.diff(f.message, f.expected, f.actual)
@@ -505,13 +442,8 @@ export class PromptTestController implements vscode.Disposable {
       m.location = at(f.assertion.line);
       return m;
     });
-    run.failed(item, messages, outcome.latencyMs);
-    record(
-      item,
-      'failed',
-      failures.map((f) => f.message),
-      { modelId: request.modelId, output: outcome.text },
-    );
+    run.failed(item, messages, report.latencyMs);
+    record(item, 'failed', report.messages, { modelId: report.modelId, output: report.output });
   }
 
   dispose(): void {

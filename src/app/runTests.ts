@@ -1,0 +1,137 @@
+// One prompt test case, the engine's part, shared by the Testing view (PromptTestController) and
+// `prompt-lab test`: the case's input checked and rendered (the one per-case runner), one call for the
+// model the case runs on, the assertions checked (a `rubric` graded by the file's judge model), and a
+// report a front end shows its own way (Test Explorer messages, JUnit, JSON, annotations).
+import { AdaptiveLimiter, retryFor } from '../core/bedrock/adaptiveLimiter';
+import type { ErrorCode } from '../core/bedrock/errors';
+import { converseOnce } from '../core/bedrock/invoke';
+import { normalizeModelRef } from '../core/bedrock/modelRef';
+import type { Usage } from '../core/bedrock/stream';
+import { runCase, type CaseSteps } from '../core/batch/runCase';
+import type { PromptAnalysis } from '../core/format/analyze';
+import type { AssertionResult } from '../core/format/assertions';
+import { inputProblem } from '../core/format/inputs';
+import { promptEngine } from '../core/format/loadEngine';
+import type { RenderResult } from '../core/format/render';
+import type { PromptTestFile, TestCase } from '../core/format/testCases';
+import type { Host } from './host';
+import { requestFor } from './runPrompt';
+
+export type CaseState = 'passed' | 'failed' | 'errored' | 'skipped';
+
+export interface CaseReport {
+  state: CaseState;
+  /** errored: why, in one message; failed: each failing assertion's message; passed: each assertion's. */
+  messages: string[];
+  /** The failing assertions (with expected and actual where they have them, and their lines). */
+  failures: AssertionResult[];
+  /** What kind of error stopped an errored case (InvalidRow and PromptInvalid: the case or the prompt). */
+  errorCode?: ErrorCode | 'InvalidRow';
+  modelId?: string;
+  output?: string;
+  latencyMs?: number;
+  costUsd?: number;
+  usage?: Usage;
+}
+
+export interface TestCaseJob {
+  testCase: TestCase;
+  file: Pick<PromptTestFile, 'model' | 'judge'>;
+  /** The prompt's analysis (which inputs it needs). */
+  analysis: PromptAnalysis;
+  /** The prompt rendered with an input (compiled once per run by the caller). */
+  render(input: Record<string, unknown>): Promise<RenderResult>;
+  /** The prompt file's name, for messages. */
+  promptName: string;
+}
+
+export interface TestRunOptions {
+  limiter: AdaptiveLimiter;
+  signal: AbortSignal;
+  /** Run on this model instead of the tests file's or the prompt's. */
+  modelOverride?: string;
+}
+
+export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOptions): Promise<CaseReport> {
+  const { testCase, file } = job;
+  const errored = (message: string, errorCode?: CaseReport['errorCode'], modelId?: string): CaseReport => ({
+    state: 'errored',
+    messages: [message],
+    failures: [],
+    errorCode,
+    modelId,
+  });
+  const steps: CaseSteps = {
+    problem: (input) => inputProblem(job.analysis, input),
+    render: (input) => job.render(input),
+    requestFor: (r) => requestFor(r, opts.modelOverride ?? file.model),
+  };
+  const ctxFor = (modelId: string) => ({
+    operation: `test "${testCase.name}" on ${modelId}`,
+    profile: host.profile(),
+    modelId,
+  });
+  const runtime = host.clients().runtime;
+  const call = <T extends { error?: { code: string } }>(send: () => Promise<T>) =>
+    opts.limiter.run(send, (o) => retryFor(o.error?.code as ErrorCode | undefined), opts.signal);
+  const ran = await runCase(testCase.input, steps, (request) =>
+    call(() => converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false })),
+  );
+  if (!ran.ok) {
+    return errored(
+      ran.code === 'InvalidRow'
+        ? `Case "${testCase.name}": ${ran.message}`
+        : `Could not render ${job.promptName} with this case's input: ${ran.message}`,
+      ran.code,
+    );
+  }
+  const { rendered, request, outcome } = ran;
+  if (outcome.error) {
+    if (outcome.error.code === 'Cancelled') return { state: 'skipped', messages: [], failures: [] };
+    return errored(`${request.modelId}: ${outcome.error.message}`, outcome.error.code, request.modelId);
+  }
+  const cost = host.costOf(request.modelId, outcome.usage);
+  const ran2 = {
+    modelId: request.modelId,
+    output: outcome.text,
+    latencyMs: outcome.latencyMs,
+    costUsd: cost?.usd,
+    usage: outcome.usage,
+  };
+  const judgeModel = file.judge ? normalizeModelRef(file.judge).modelId : undefined;
+  const engine = promptEngine();
+  let results: AssertionResult[];
+  try {
+    results = await engine.checkAssertions(
+      testCase.assertions,
+      {
+        text: outcome.text,
+        latencyMs: outcome.latencyMs,
+        costUsd: cost?.usd,
+        outputTokens: outcome.usage?.outputTokens,
+      },
+      {
+        outputSchema: rendered.outputSchema,
+        judge: judgeModel
+          ? async (rubric, answer) =>
+              engine.verdictFrom(
+                await call(() =>
+                  converseOnce(
+                    runtime,
+                    engine.judgeRequest(judgeModel, rubric, answer),
+                    { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
+                    { signal: opts.signal, retries: false },
+                  ),
+                ),
+              )
+          : undefined,
+      },
+    );
+  } catch (err) {
+    return { ...errored(`Checking the assertions failed: ${(err as Error).message}`), ...ran2, state: 'errored' };
+  }
+  const failures = results.filter((r) => !r.pass);
+  return failures.length === 0
+    ? { state: 'passed', messages: results.map((r) => r.message), failures, ...ran2 }
+    : { state: 'failed', messages: failures.map((f) => f.message), failures, ...ran2 };
+}
