@@ -2,13 +2,15 @@
 // cases as the extension (src/app) over a Node host; the same credential rules (--profile, --region,
 // --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
 import nodeModule from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BedrockError } from '../core/bedrock/errors';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost } from './nodeHost';
 import { cliWording } from './wording';
 import { checkCommand, type CheckFormat } from './checkCommand';
 import { estimateCommand } from './estimateCommand';
+import { testCommand, type TestCommandOptions } from './testCommand';
+import { REPORTERS } from './testReporters';
 import { runCommand, type RunCommandOptions } from './runCommand';
 import type { Host } from '../app/host';
 
@@ -44,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
   let code: number = EXIT.ok;
   const program = new Command('prompt-lab')
-    .description('Bedrock Prompt Lab in a terminal: run, check and estimate .prompt files for Amazon Bedrock.')
+    .description('Bedrock Prompt Lab in a terminal: run, test, check and estimate .prompt files for Amazon Bedrock.')
     .version(version)
     .addOption(new Option('--profile <name>', 'AWS profile (default: AWS_PROFILE, then the default chain)'))
     .addOption(new Option('--region <region>', 'AWS Region (default: AWS_REGION or the profile)'))
@@ -93,6 +95,38 @@ export async function main(argv: string[]): Promise<number> {
     .option('--offline', 'send nothing: estimate the tokens from the characters')
     .action(async (file: string, opts: RunCommandOptions & { offline?: boolean }) =>
       withHost(undefined, (host) => estimateCommand(host, file, opts, controller.signal)),
+    );
+
+  program
+    .command('test')
+    .description('run the cases of each x.tests.yaml on its x.prompt (exit 1 when a case or a gate fails)')
+    .argument('[paths...]', 'tests files, prompts, or folders to search (default: the current folder)')
+    .option('-m, --model <id>', "run the cases on this model instead of the file's")
+    .option('--concurrency <n>', 'cases at once (the adaptive limiter slows down on throttling)', Number, 4)
+    .option('--grep <text>', 'only the cases whose id (tests file#case name) holds this text')
+    .option('--shard <i/N>', "this job's share of the cases: N jobs with 1/N … N/N run each case once")
+    .addOption(
+      new Option('--reporter <name>', 'pretty, json, junit or github (repeatable)')
+        .choices([...REPORTERS])
+        .argParser((value: string, previous: string[] | undefined) => {
+          if (!(REPORTERS as readonly string[]).includes(value))
+            throw new InvalidArgumentError(`Allowed reporters are ${REPORTERS.join(', ')}.`);
+          return [...(previous ?? []), value];
+        }),
+    )
+    .option('-o, --output <file>', 'the file of the --reporter before it (repeatable)', collect, [])
+    .option('--min-pass-rate <rate>', 'pass when at least this share of the cases pass (0.9 or 90%)')
+    .option('--max-cost <usd>', 'fail when the run costs more than this (US dollars)', Number)
+    .action(async (paths: string[], opts: TestCommandOptions) =>
+      withHost(undefined, (host) =>
+        testCommand(
+          host,
+          paths,
+          { ...opts, reporter: opts.reporter ?? [], quiet: program.opts<GlobalOptions>().quiet },
+          version,
+          controller.signal,
+        ),
+      ),
     );
 
   program

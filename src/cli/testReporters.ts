@@ -1,0 +1,162 @@
+// How `prompt-lab test` reports: pretty (a terminal or a log), json (the versioned result,
+// docs/test-result.schema.json), junit (CI test tabs), github (annotations on the pull request's files).
+import { XMLBuilder } from 'fast-xml-parser';
+import type { CaseReport } from '../app/runTests';
+import { formatUsd } from '../core/bedrock/pricing';
+
+export const REPORTERS = ['pretty', 'json', 'junit', 'github'] as const;
+export type ReporterName = (typeof REPORTERS)[number];
+
+export interface CaseEntry {
+  /** `<tests file>#<case name>`: what --grep and --shard read. */
+  id: string;
+  testsFile: string;
+  promptFile: string;
+  name: string;
+  /** 1-based line of the case in the tests file. */
+  line: number;
+  report: CaseReport;
+}
+
+export interface TestSummary {
+  total: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  skipped: number;
+  /** passed / (total - skipped); 1 when nothing ran. */
+  passRate: number;
+  costUsd: number;
+  durationMs: number;
+}
+
+export const TEST_RESULT_VERSION = 1;
+
+export function summarize(cases: CaseEntry[], durationMs: number): TestSummary {
+  const count = (s: CaseReport['state']) => cases.filter((c) => c.report.state === s).length;
+  const skipped = count('skipped');
+  const ran = cases.length - skipped;
+  return {
+    total: cases.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    errored: count('errored'),
+    skipped,
+    passRate: ran === 0 ? 1 : count('passed') / ran,
+    costUsd: cases.reduce((sum, c) => sum + (c.report.costUsd ?? 0), 0),
+    durationMs,
+  };
+}
+
+export function jsonReport(cases: CaseEntry[], summary: TestSummary, version: string): string {
+  const result = {
+    version: TEST_RESULT_VERSION,
+    tool: { name: 'prompt-lab', version },
+    summary,
+    cases: cases.map((c) => ({
+      id: c.id,
+      testsFile: c.testsFile,
+      promptFile: c.promptFile,
+      name: c.name,
+      line: c.line,
+      state: c.report.state,
+      modelId: c.report.modelId,
+      messages: c.report.messages,
+      failures: c.report.failures.map((f) => ({
+        kind: f.assertion.kind,
+        line: f.assertion.line + 1,
+        message: f.message,
+        expected: f.expected,
+        actual: f.actual,
+      })),
+      errorCode: c.report.errorCode,
+      answer: c.report.output,
+      usage: c.report.usage,
+      costUsd: c.report.costUsd,
+      latencyMs: c.report.latencyMs,
+    })),
+  };
+  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
+export function junitReport(cases: CaseEntry[], summary: TestSummary): string {
+  const files = [...new Set(cases.map((c) => c.testsFile))];
+  const seconds = (ms: number | undefined) => ((ms ?? 0) / 1000).toFixed(3);
+  const testcase = (c: CaseEntry) => {
+    const r = c.report;
+    const body: Record<string, unknown> = {
+      '@_name': c.name,
+      '@_classname': c.testsFile,
+      '@_time': seconds(r.latencyMs),
+      '@_file': c.testsFile,
+      '@_line': c.line,
+    };
+    if (r.state === 'failed') body.failure = { '@_message': r.messages[0] ?? 'failed', '#text': r.messages.join('\n') };
+    if (r.state === 'errored') body.error = { '@_message': r.messages[0] ?? 'error', '#text': r.messages.join('\n') };
+    if (r.state === 'skipped') body.skipped = '';
+    if (r.output !== undefined) body['system-out'] = r.output;
+    return body;
+  };
+  const builder = new XMLBuilder({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    format: true,
+    suppressEmptyNode: true,
+  });
+  return builder.build({
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    testsuites: {
+      '@_name': 'prompt-lab',
+      '@_tests': summary.total,
+      '@_failures': summary.failed,
+      '@_errors': summary.errored,
+      '@_skipped': summary.skipped,
+      '@_time': seconds(summary.durationMs),
+      testsuite: files.map((file) => {
+        const own = cases.filter((c) => c.testsFile === file);
+        return {
+          '@_name': file,
+          '@_tests': own.length,
+          '@_failures': own.filter((c) => c.report.state === 'failed').length,
+          '@_errors': own.filter((c) => c.report.state === 'errored').length,
+          '@_skipped': own.filter((c) => c.report.state === 'skipped').length,
+          '@_time': seconds(own.reduce((t, c) => t + (c.report.latencyMs ?? 0), 0)),
+          testcase: own.map(testcase),
+        };
+      }),
+    },
+  }) as string;
+}
+
+/** GitHub Actions workflow commands: escaped as the runner unescapes them (data: % CR LF; properties also : ,). */
+function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+export function githubReport(cases: CaseEntry[], summary: TestSummary): string {
+  const lines = cases
+    .filter((c) => c.report.state === 'failed' || c.report.state === 'errored')
+    .map((c) => {
+      const line = c.report.state === 'failed' ? (c.report.failures[0]?.assertion.line ?? c.line - 1) + 1 : c.line;
+      return `::error file=${escapeProperty(c.testsFile)},line=${line},title=${escapeProperty(c.name)}::${escapeData(c.report.messages.join('\n'))}\n`;
+    });
+  lines.push(`::notice title=prompt-lab::${escapeData(summaryLine(summary))}\n`);
+  return lines.join('');
+}
+
+export function summaryLine(s: TestSummary): string {
+  return `${s.passed} passed, ${s.failed} failed, ${s.errored} errored${s.skipped ? `, ${s.skipped} skipped` : ''} · pass rate ${(s.passRate * 100).toFixed(1)}% · ~${formatUsd(s.costUsd)} · ${(s.durationMs / 1000).toFixed(1)} s`;
+}
+
+/** One line per case as it ends (the pretty reporter prints these as they come). */
+export function prettyCase(c: CaseEntry): string {
+  const r = c.report;
+  const mark = { passed: '✔', failed: '✘', errored: '!', skipped: '-' }[r.state];
+  const time = r.latencyMs !== undefined ? ` (${Math.round(r.latencyMs)} ms)` : '';
+  const head = `${mark} ${c.testsFile} › ${c.name}${time}`;
+  if (r.state === 'passed' || r.state === 'skipped') return `${head}\n`;
+  return `${head}\n${r.messages.map((m) => `    ${m.replace(/\n/g, '\n    ')}`).join('\n')}\n`;
+}

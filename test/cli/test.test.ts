@@ -1,0 +1,152 @@
+// `prompt-lab test`: the real binary against the local server; each reporter read by a real parser (JUnit
+// XML parsed, JSON validated against docs/test-result.schema.json, GitHub's workflow-command syntax).
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Ajv from 'ajv';
+import { XMLParser } from 'fast-xml-parser';
+import { startEmulator, type BedrockEmulator } from '../emulator';
+import { REPO_ROOT } from '../host/codeServer';
+import { promptLab } from './promptLab';
+
+const SCHEMA = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs', 'test-result.schema.json'), 'utf8')) as object;
+
+interface Result {
+  summary: { total: number; passed: number; failed: number; errored: number; passRate: number; costUsd: number };
+  cases: { id: string; name: string; state: string; line: number; failures: { line: number; expected?: string }[] }[];
+}
+
+describe('prompt-lab test (the real binary, the local server)', () => {
+  let emulator: BedrockEmulator;
+  let dir: string;
+  const test = (...args: string[]) => promptLab(['test', ...args], { cwd: dir, env: emulator.env() });
+  const json = async (...args: string[]) => {
+    const r = await test(...args, '--reporter', 'json');
+    return { ...r, result: JSON.parse(r.stdout) as Result };
+  };
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-test-'));
+    // The emulator answers "<model> (emulated), turn 1. You wrote: "<text>"", so contains-checks are predictable.
+    writeFileSync(
+      path.join(dir, 'echo.prompt'),
+      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
+    );
+    const cases = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
+      .map((w) => `  - name: says ${w}\n    input:\n      word: ${w}\n    assert:\n      - contains: Say ${w}\n`)
+      .join('');
+    writeFileSync(
+      path.join(dir, 'echo.tests.yaml'),
+      `cases:\n${cases}  - name: a failing case\n    input:\n      word: omega\n    assert:\n      - contains: "not in the answer, <&> \\"quoted\\""\n`,
+    );
+  });
+  after(async () => emulator.stop());
+
+  it('pretty: a line per case, the summary, and exit 1 when a case fails', async () => {
+    const r = await test();
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout, /^✔ echo\.tests\.yaml › says alpha \(\d+ ms\)$/m);
+    assert.match(
+      r.stdout,
+      /^✘ echo\.tests\.yaml › a failing case \(\d+ ms\)\n {4}Expected the answer to contain "not in the answer, <&> "quoted""\.$/m,
+    );
+    assert.match(r.stdout, /^8 passed, 1 failed, 0 errored · pass rate 88\.9% · ~\$[\d.]+ · [\d.]+ s$/m);
+  });
+
+  it('json: valid against the published schema, with the failing assertion, its line and what was expected', async () => {
+    const { code, result } = await json();
+    assert.equal(code, 1);
+    const validate = new Ajv({ strict: false }).compile(SCHEMA);
+    assert.ok(validate(result), JSON.stringify(validate.errors));
+    assert.equal(result.summary.total, 9);
+    assert.equal(result.summary.passed, 8);
+    assert.ok(result.summary.costUsd > 0);
+    const failing = result.cases.find((c) => c.state === 'failed')!;
+    assert.equal(failing.name, 'a failing case');
+    assert.equal(failing.line, 42);
+    assert.deepEqual(
+      failing.failures.map((f) => [f.line, f.expected]),
+      [[46, 'not in the answer, <&> "quoted"']],
+    );
+  });
+
+  it('junit: parsed XML with a suite per tests file, a failure with its message, and the report file written', async () => {
+    const file = path.join(dir, 'report.xml');
+    const r = await test('--reporter', 'junit', '--output', file, '--reporter', 'github');
+    assert.equal(r.code, 1);
+    const xml = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '' }).parse(
+      readFileSync(file, 'utf8'),
+    ) as {
+      testsuites: {
+        tests: string;
+        failures: string;
+        testsuite: { name: string; testcase: { name: string; failure?: { message: string } }[] };
+      };
+    };
+    assert.equal(xml.testsuites.tests, '9');
+    assert.equal(xml.testsuites.failures, '1');
+    assert.equal(xml.testsuites.testsuite.name, 'echo.tests.yaml');
+    const failed = xml.testsuites.testsuite.testcase.filter((c) => c.failure);
+    assert.deepEqual(
+      failed.map((c) => [c.name, c.failure!.message]),
+      [['a failing case', 'Expected the answer to contain "not in the answer, <&> "quoted"".']],
+    );
+    // github: one error annotation at the failing assertion's line, data and properties escaped; a summary notice.
+    const annotations = r.stdout.trim().split('\n');
+    assert.deepEqual(annotations.slice(0, -1), [
+      '::error file=echo.tests.yaml,line=46,title=a failing case::Expected the answer to contain "not in the answer, <&> "quoted"".',
+    ]);
+    assert.match(
+      annotations.at(-1)!,
+      /^::notice title=prompt-lab::8 passed, 1 failed, 0 errored · pass rate 88\.9%25 · /,
+    );
+  });
+
+  it('shards partition the cases exactly, and --grep selects by id', async () => {
+    const ids = (r: { result: Result }) => r.result.cases.map((c) => c.id);
+    const shards = await Promise.all([1, 2, 3].map((i) => json('--shard', `${i}/3`)));
+    const all = shards.flatMap(ids).sort();
+    const whole = ids(await json()).sort();
+    assert.deepEqual(all, whole);
+    assert.equal(new Set(all).size, all.length, 'no case runs twice');
+    assert.ok(
+      shards.every((s) => s.result.cases.length < 9),
+      'each shard runs a share',
+    );
+    const grep = await json('--grep', 'SAYS ALPHA');
+    assert.deepEqual(ids(grep), ['echo.tests.yaml#says alpha']);
+    assert.equal(grep.code, 0);
+  });
+
+  it('gates: --min-pass-rate passes over the rate and fails under it; --max-cost fails over budget', async () => {
+    assert.equal((await test('--min-pass-rate', '80%')).code, 0);
+    const under = await test('--min-pass-rate', '0.95');
+    assert.equal(under.code, 1);
+    assert.match(under.stderr, /^prompt-lab: gate failed: pass rate 88\.9% is under --min-pass-rate 95\.0%\.$/m);
+    const costly = await test('--min-pass-rate', '0', '--max-cost', '0.0000001');
+    assert.equal(costly.code, 1);
+    assert.match(costly.stderr, /gate failed: cost ~\$[\d.]+ is over --max-cost/);
+  });
+
+  it('exits 3 when access is denied, 4 when the service fails, 2 for bad flags and tests files', async () => {
+    emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'accessDenied' }, times: 1 });
+    const denied = await test('--grep', 'alpha');
+    assert.equal(denied.code, 3, denied.stdout + denied.stderr);
+    assert.match(denied.stdout, /^! echo\.tests\.yaml › says alpha$/m);
+    emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'modelError' }, times: 1 });
+    const broken = await test('--grep', 'beta');
+    assert.equal(broken.code, 4, broken.stdout + broken.stderr);
+    const shard = await test('--shard', '4/3');
+    assert.equal(shard.code, 2);
+    assert.match(shard.stderr, /--shard 4\/3: write it as i\/N with 1 ≤ i ≤ N/);
+    const outputs = await test('--output', 'a.xml');
+    assert.equal(outputs.code, 2);
+    assert.match(outputs.stderr, /Each --output names the file of the --reporter before it/);
+    writeFileSync(path.join(dir, 'bad.tests.yaml'), 'cases:\n  - name: no prompt beside me\n    input: {}\n');
+    const orphan = await test('bad.tests.yaml');
+    assert.equal(orphan.code, 2);
+    assert.match(orphan.stderr, /bad\.tests\.yaml: its prompt bad\.prompt does not exist or cannot be read\./);
+  });
+});
