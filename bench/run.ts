@@ -8,6 +8,7 @@ import { benchDataset } from './dataset';
 import { benchBatch, benchBatchMemory } from './batch';
 import { benchCompare } from './compare';
 import { benchCli } from './cli';
+import { benchCliTest } from './cliTest';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
@@ -20,6 +21,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   batch: benchBatch,
   batchMemory: benchBatchMemory,
   cli: benchCli,
+  cliTest: benchCliTest,
 };
 
 async function main(): Promise<void> {

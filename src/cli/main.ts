@@ -5,14 +5,13 @@ import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BedrockError } from '../core/bedrock/errors';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { nodeHost } from './nodeHost';
+import { nodeHost, type NodeHostOptions } from './nodeHost';
 import { cliWording } from './wording';
 import { checkCommand, type CheckFormat } from './checkCommand';
 import { estimateCommand } from './estimateCommand';
 import { testCommand, type TestCommandOptions } from './testCommand';
 import { REPORTERS } from './testReporters';
 import { runCommand, type RunCommandOptions } from './runCommand';
-import type { Host } from '../app/host';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
 // compiled once per version, not at every start of a CI step. Older Node starts as before.
@@ -62,15 +61,18 @@ export async function main(argv: string[]): Promise<number> {
     .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
 
   /** A Node host from the global flags, disposed when the command ends. */
-  const withHost = async (stallTimeoutSeconds: number | undefined, use: (host: Host) => Promise<number>) => {
+  const withHost = async (
+    extra: Pick<NodeHostOptions, 'stallTimeoutSeconds' | 'cache'>,
+    use: (host: ReturnType<typeof nodeHost>) => Promise<number>,
+  ) => {
     const global = program.opts<GlobalOptions>();
     const host = nodeHost({
       profile: global.profile,
       region: global.region,
       endpoint: global.endpoint,
       verbose: global.verbose,
-      stallTimeoutSeconds,
       userAgent: `bedrock-prompt-lab-cli/${version}`,
+      ...extra,
     });
     try {
       code = await use(host);
@@ -84,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print one result object (answer, usage, cost, latency) instead of streaming')
     .option('--stall-timeout <seconds>', 'stop a stream that sends nothing for this long', Number)
     .action(async (file: string, opts: RunCommandOptions & { stallTimeout?: number }) =>
-      withHost(opts.stallTimeout, (host) =>
+      withHost({ stallTimeoutSeconds: opts.stallTimeout }, (host) =>
         runCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
     );
@@ -94,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print one estimate object')
     .option('--offline', 'send nothing: estimate the tokens from the characters')
     .action(async (file: string, opts: RunCommandOptions & { offline?: boolean }) =>
-      withHost(undefined, (host) => estimateCommand(host, file, opts, controller.signal)),
+      withHost({}, (host) => estimateCommand(host, file, opts, controller.signal)),
     );
 
   program
@@ -117,16 +119,45 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'the file of the --reporter before it (repeatable)', collect, [])
     .option('--min-pass-rate <rate>', 'pass when at least this share of the cases pass (0.9 or 90%)')
     .option('--max-cost <usd>', 'fail when the run costs more than this (US dollars)', Number)
-    .action(async (paths: string[], opts: TestCommandOptions) =>
-      withHost(undefined, (host) =>
-        testCommand(
-          host,
-          paths,
-          { ...opts, reporter: opts.reporter ?? [], quiet: program.opts<GlobalOptions>().quiet },
-          version,
-          controller.signal,
-        ),
-      ),
+    .addOption(
+      new Option('--cache <mode>', 'answers kept on disk, keyed by the exact request: rw, ro or off')
+        .choices(['rw', 'ro', 'off'])
+        .default('off'),
+    )
+    .option('--cache-dir <dir>', 'where --cache keeps answers', '.prompt-lab/cache')
+    .option('--record <dir>', 'ask the service for every answer and keep it in this folder (fixtures)')
+    .option('--replay <dir>', 'answer only from fixtures recorded there: nothing is sent, no credentials needed')
+    .action(
+      async (
+        paths: string[],
+        opts: TestCommandOptions & { cache: 'rw' | 'ro' | 'off'; cacheDir: string; record?: string; replay?: string },
+      ) => {
+        if ([opts.cache !== 'off', opts.record, opts.replay].filter(Boolean).length > 1)
+          throw new BedrockError('PromptInvalid', 'Give one of --cache, --record and --replay.');
+        const cache: NodeHostOptions['cache'] = opts.replay
+          ? { dir: opts.replay, mode: 'replay' }
+          : opts.record
+            ? { dir: opts.record, mode: 'record' }
+            : opts.cache !== 'off'
+              ? { dir: opts.cacheDir, mode: opts.cache }
+              : undefined;
+        return withHost({ cache }, async (host) => {
+          const result = await testCommand(
+            host,
+            paths,
+            { ...opts, reporter: opts.reporter ?? [], quiet: program.opts<GlobalOptions>().quiet },
+            version,
+            controller.signal,
+          );
+          if (cache && !program.opts<GlobalOptions>().quiet) {
+            const { hits, misses, written } = host.cacheStats;
+            process.stderr.write(
+              `answers on disk (${cache.dir}): ${hits} used, ${misses} missing, ${written} written\n`,
+            );
+          }
+          return result;
+        });
+      },
     );
 
   program

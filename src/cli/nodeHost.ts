@@ -4,6 +4,7 @@
 import type { Host } from '../app/host';
 import type { BedrockClients } from '../core/bedrock/clients';
 import { loadClientFactory } from '../core/bedrock/loadAwsSdk';
+import { cachedRuntime, type CacheMode, type CacheStats } from '../core/bedrock/responseCache';
 import { estimateCost } from '../core/bedrock/pricing';
 import { PRICES } from '../core/bedrock/priceTable';
 import { normalizeSettings, type AwsSettings } from '../core/bedrock/settings';
@@ -11,6 +12,8 @@ import { redact, type Logger } from '../core/shared/logger';
 
 export interface NodeHostOptions extends AwsSettings {
   verbose?: boolean;
+  /** Converse answers kept on disk (prompt tests and their judge). */
+  cache?: { dir: string; mode: CacheMode };
   stallTimeoutSeconds?: number;
   userAgent: string;
 }
@@ -30,15 +33,47 @@ function stderrLogger(verbose: boolean): Logger {
   };
 }
 
-export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void } {
+export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cacheStats: CacheStats } {
   let clients: BedrockClients | undefined;
+  let cached: BedrockClients | undefined;
   const settings = normalizeSettings({ profile: opts.profile, region: opts.region, endpoint: opts.endpoint });
+  const sdkClients = () => (clients ??= loadClientFactory(opts.userAgent)(settings));
+  const cacheStats: CacheStats = { hits: 0, misses: 0, written: 0 };
+  const cache = opts.cache;
   return {
-    clients: () => (clients ??= loadClientFactory(opts.userAgent)(settings)),
+    // With a cache, the SDK is loaded only when an answer is not on disk (a replay never loads it).
+    clients: () =>
+      cache
+        ? (cached ??= withRuntime(
+            sdkClients,
+            cachedRuntime(() => sdkClients().runtime, cache.dir, cache.mode, cacheStats),
+          ))
+        : sdkClients(),
+    cacheStats,
     costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES),
     stallTimeoutMs: () => Math.max(1, opts.stallTimeoutSeconds ?? 60) * 1000,
     log: stderrLogger(opts.verbose === true),
     profile: () => settings.profile ?? process.env.AWS_PROFILE,
     dispose: () => clients?.dispose(),
+  };
+}
+
+/** Clients with this runtime; the others are made only if used. */
+function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtime']): BedrockClients {
+  return {
+    runtime,
+    get control() {
+      return make().control;
+    },
+    get storage() {
+      return make().storage;
+    },
+    get customization() {
+      return make().customization;
+    },
+    get batch() {
+      return make().batch;
+    },
+    dispose: () => undefined,
   };
 }

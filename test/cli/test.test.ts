@@ -150,3 +150,75 @@ describe('prompt-lab test (the real binary, the local server)', () => {
     assert.match(orphan.stderr, /bad\.tests\.yaml: its prompt bad\.prompt does not exist or cannot be read\./);
   });
 });
+
+describe('prompt-lab test: answers on disk (the real binary, the local server)', () => {
+  let emulator: BedrockEmulator;
+  let dir: string;
+  const conversesSent = () => emulator.requests.filter((r) => r.operation === 'Converse').length;
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-cache-'));
+    writeFileSync(
+      path.join(dir, 'echo.prompt'),
+      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
+    );
+    writeFileSync(
+      path.join(dir, 'echo.tests.yaml'),
+      ['one', 'two', 'three']
+        .map((w) => `  - name: says ${w}\n    input:\n      word: ${w}\n    assert:\n      - contains: Say ${w}\n`)
+        .join('')
+        .replace(/^/, 'cases:\n'),
+    );
+  });
+  after(async () => emulator.stop());
+
+  it('--cache rw answers a repeated request from disk and sends nothing; --cache ro never writes', async () => {
+    const cacheDir = path.join(dir, 'cache');
+    const first = await promptLab(['test', '--cache', 'rw', '--cache-dir', cacheDir], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(first.code, 0, first.stderr);
+    assert.match(first.stderr, /answers on disk \(.*cache\): 0 used, 3 missing, 3 written/);
+    const sent = conversesSent();
+    const second = await promptLab(['test', '--cache', 'rw', '--cache-dir', cacheDir], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(second.code, 0, second.stderr);
+    assert.match(second.stderr, /3 used, 0 missing, 0 written/);
+    assert.equal(conversesSent(), sent, 'a cache hit sends no request');
+    const other = await promptLab(['test', '--cache', 'ro', '--cache-dir', path.join(dir, 'empty')], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(other.code, 0, other.stderr);
+    assert.match(other.stderr, /0 used, 3 missing, 0 written/);
+  });
+
+  it('--record keeps fixtures; --replay answers from them with no server and no credentials, and a miss exits 2', async () => {
+    const fixtures = path.join(dir, 'fixtures');
+    const recorded = await promptLab(['test', '--record', fixtures, '--reporter', 'json'], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(recorded.code, 0, recorded.stderr);
+    const offline = { AWS_ENDPOINT_URL: 'http://127.0.0.1:9' }; // nothing listens there; no keys, no Region
+    const replayed = await promptLab(['test', '--replay', fixtures, '--reporter', 'json'], { cwd: dir, env: offline });
+    assert.equal(replayed.code, 0, replayed.stderr);
+    const answers = (r: { stdout: string }) =>
+      (JSON.parse(r.stdout) as { cases: { answer?: string }[] }).cases.map((c) => c.answer);
+    assert.deepEqual(answers(replayed), answers(recorded));
+    writeFileSync(
+      path.join(dir, 'echo.tests.yaml'),
+      'cases:\n  - name: a new case\n    input:\n      word: four\n    assert:\n      - contains: four\n',
+    );
+    const miss = await promptLab(['test', '--replay', fixtures], { cwd: dir, env: offline });
+    assert.equal(miss.code, 2, miss.stdout + miss.stderr);
+    assert.match(
+      miss.stdout,
+      /No recorded answer for this amazon\.nova-micro-v1:0 request in .*fixtures: record it first/,
+    );
+  });
+});
