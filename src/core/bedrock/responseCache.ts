@@ -17,7 +17,9 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v instanceof Uint8Array) return { base64: Buffer.from(v).toString('base64') };
     if (v && typeof v === 'object' && !Array.isArray(v))
-      return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
     return v;
   });
 }
@@ -48,7 +50,9 @@ export function cachedRuntime(inner: () => Runtime, dir: string, mode: CacheMode
     await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = `${target}.${process.pid}.tmp`;
     // The model id beside the answer, for whoever reads the fixtures; the request itself is the key.
-    const { $metadata: _metadata, ...kept } = response;
+    // $metadata (request id, attempts) belongs to that call, not to the answer.
+    const kept: Partial<ConverseCommandOutput> = { ...response };
+    delete kept.$metadata;
     await fs.writeFile(tmp, `${JSON.stringify({ modelId: request.modelId, response: kept }, null, 2)}\n`);
     await fs.rename(tmp, target);
     stats.written++;
