@@ -11,6 +11,7 @@ import { checkCommand, type CheckFormat } from './checkCommand';
 import { estimateCommand } from './estimateCommand';
 import { testCommand, type TestCommandOptions } from './testCommand';
 import { REPORTERS } from './testReporters';
+import { saveBaseline } from './baseline';
 import { runCommand, type RunCommandOptions } from './runCommand';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
@@ -119,6 +120,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'the file of the --reporter before it (repeatable)', collect, [])
     .option('--min-pass-rate <rate>', 'pass when at least this share of the cases pass (0.9 or 90%)')
     .option('--max-cost <usd>', 'fail when the run costs more than this (US dollars)', Number)
+    .option('--baseline <result.json>', 'compare with a saved result (prompt-lab baseline save)')
+    .option('--max-regression <rate>', 'with --baseline: the largest pass-rate drop allowed (0.05 or 5%; default 0)')
     .addOption(
       new Option('--cache <mode>', 'answers kept on disk, keyed by the exact request: rw, ro or off')
         .choices(['rw', 'ro', 'off'])
@@ -159,6 +162,17 @@ export async function main(argv: string[]): Promise<number> {
         });
       },
     );
+
+  program
+    .command('baseline')
+    .description('baselines for prompt-lab test --baseline')
+    .command('save')
+    .description('keep a test result (prompt-lab test --reporter json -o result.json) as the baseline')
+    .argument('<result.json>', 'the result to keep')
+    .option('-o, --output <file>', 'where to keep it', '.prompt-lab/baseline.json')
+    .action(async (result: string, opts: { output: string }) => {
+      code = await saveBaseline(result, opts.output);
+    });
 
   program
     .command('check')

@@ -17,6 +17,7 @@ import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/p
 import { forEachBounded } from '../core/shared/pool';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { cliWording } from './wording';
+import { compareWithBaseline, comparisonMarkdown, readBaseline, regressionProblem } from './baseline';
 import {
   githubReport,
   jsonReport,
@@ -37,6 +38,9 @@ export interface TestCommandOptions {
   output: string[];
   minPassRate?: string;
   maxCost?: number;
+  /** A saved result to compare with, and the largest drop of the pass rate it allows (0: no case may newly fail). */
+  baseline?: string;
+  maxRegression?: string;
   quiet?: boolean;
 }
 
@@ -55,14 +59,11 @@ export function shardOf(id: string, n: number): number {
 }
 
 /** A rate as 0.9 or 90%. */
-function parseRate(text: string): number {
+function parseRate(text: string, flag: string): number {
   const percent = text.endsWith('%');
   const value = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
   if (!Number.isFinite(value) || value < 0 || value > 1)
-    throw new BedrockError(
-      'PromptInvalid',
-      `--min-pass-rate ${text}: give a rate from 0 to 1, or a percentage such as 90%.`,
-    );
+    throw new BedrockError('PromptInvalid', `${flag} ${text}: give a rate from 0 to 1, or a percentage such as 90%.`);
   return value;
 }
 
@@ -152,7 +153,11 @@ export async function testCommand(
 ): Promise<number> {
   // Everything about the flags is checked before anything is sent.
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  const minPassRate = opts.minPassRate !== undefined ? parseRate(opts.minPassRate) : undefined;
+  const minPassRate = opts.minPassRate !== undefined ? parseRate(opts.minPassRate, '--min-pass-rate') : undefined;
+  const maxRegression = opts.maxRegression !== undefined ? parseRate(opts.maxRegression, '--max-regression') : 0;
+  if (opts.maxRegression !== undefined && !opts.baseline)
+    throw new BedrockError('PromptInvalid', '--max-regression compares with a --baseline: give the saved result too.');
+  const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
     throw new BedrockError('PromptInvalid', '--concurrency must be a whole number of 1 or more.');
   if (opts.output.length > opts.reporter.length)
@@ -244,6 +249,15 @@ export async function testCommand(
     });
   for (const code of [EXIT.access, EXIT.service, EXIT.usage]) if (codes.includes(code)) return code;
   const gateFailures: string[] = [];
+  if (baseline) {
+    const comparison = compareWithBaseline(baseline, done, summary);
+    const markdown = comparisonMarkdown(comparison);
+    if (!opts.quiet) process.stderr.write(markdown);
+    // In a GitHub Actions job, the comparison also goes to the job's summary page.
+    if (process.env.GITHUB_STEP_SUMMARY) await fs.appendFile(process.env.GITHUB_STEP_SUMMARY, `${markdown}\n`);
+    const problem = regressionProblem(comparison, maxRegression);
+    if (problem) gateFailures.push(problem);
+  }
   if (minPassRate !== undefined && summary.passRate < minPassRate)
     gateFailures.push(
       `pass rate ${(summary.passRate * 100).toFixed(1)}% is under --min-pass-rate ${(minPassRate * 100).toFixed(1)}%`,

@@ -222,3 +222,69 @@ describe('prompt-lab test: answers on disk (the real binary, the local server)',
     );
   });
 });
+
+describe('prompt-lab test: baselines (the real binary, the local server)', () => {
+  let emulator: BedrockEmulator;
+  let dir: string;
+  const tests = (failing: string[]) =>
+    writeFileSync(
+      path.join(dir, 'echo.tests.yaml'),
+      `cases:\n${['one', 'two', 'three', 'four']
+        .map(
+          (w) =>
+            `  - name: says ${w}\n    input:\n      word: ${w}\n    assert:\n      - contains: ${failing.includes(w) ? 'not there' : `Say ${w}`}\n`,
+        )
+        .join('')}`,
+    );
+
+  before(async () => {
+    emulator = await startEmulator();
+    dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-baseline-'));
+    writeFileSync(
+      path.join(dir, 'echo.prompt'),
+      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
+    );
+  });
+  after(async () => emulator.stop());
+
+  it('saves a result as the baseline, and fails a run whose cases newly fail, naming them in the job summary', async () => {
+    tests(['four']);
+    const run = (...args: string[]) =>
+      promptLab(['test', '--min-pass-rate', '0', ...args], {
+        cwd: dir,
+        env: { ...emulator.env(), GITHUB_STEP_SUMMARY: path.join(dir, 'summary.md') },
+      });
+    assert.equal((await run('--reporter', 'json', '-o', 'result.json')).code, 0);
+    const saved = await promptLab(['baseline', 'save', 'result.json'], { cwd: dir });
+    assert.equal(saved.code, 0, saved.stderr);
+    assert.match(saved.stderr, /^baseline: 4 cases, pass rate 75\.0%, kept in \.prompt-lab\/baseline\.json$/m);
+
+    tests(['two']); // "two" breaks, "four" is fixed: the same pass rate
+    const same = await run('--baseline', '.prompt-lab/baseline.json');
+    assert.equal(same.code, 1, same.stderr);
+    assert.match(
+      same.stderr,
+      /gate failed: 1 case passed in the baseline and fail now \(first: echo\.tests\.yaml#says two\)/,
+    );
+    const summary = readFileSync(path.join(dir, 'summary.md'), 'utf8');
+    assert.match(summary, /Pass rate 75\.0% → 75\.0% \(\+0\.0 points\)/);
+    assert.match(summary, /\*\*Newly failing\*\*\n- echo\.tests\.yaml#says two/);
+    assert.match(summary, /\*\*Newly passing\*\*\n- echo\.tests\.yaml#says four/);
+    // Allowed: a drop within --max-regression.
+    tests(['two', 'three']);
+    assert.equal((await run('--baseline', '.prompt-lab/baseline.json', '--max-regression', '30%')).code, 0);
+    const over = await run('--baseline', '.prompt-lab/baseline.json', '--max-regression', '0.2');
+    assert.equal(over.code, 1);
+    assert.match(over.stderr, /the pass rate fell from 75\.0% to 50\.0%, more than --max-regression 20\.0%/);
+  });
+
+  it('refuses a baseline that is not a test result, and --max-regression without a baseline (exit 2)', async () => {
+    writeFileSync(path.join(dir, 'not-a-result.json'), '{"hello": 1}');
+    const bad = await promptLab(['test', '--baseline', 'not-a-result.json'], { cwd: dir, env: emulator.env() });
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--baseline not-a-result\.json is not a prompt-lab test result \(version 1\)\./);
+    const alone = await promptLab(['test', '--max-regression', '5%'], { cwd: dir, env: emulator.env() });
+    assert.equal(alone.code, 2);
+    assert.match(alone.stderr, /--max-regression compares with a --baseline/);
+  });
+});
