@@ -12,6 +12,14 @@ import { promptLab } from './promptLab';
 
 const SCHEMA = JSON.parse(readFileSync(path.join(REPO_ROOT, 'docs', 'test-result.schema.json'), 'utf8')) as object;
 
+/** A prompt the local server answers with "… You wrote: "Say <word>"": contains-checks are predictable. */
+function writeEchoPrompt(dir: string): void {
+  writeFileSync(
+    path.join(dir, 'echo.prompt'),
+    `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
+  );
+}
+
 interface Result {
   summary: { total: number; passed: number; failed: number; errored: number; passRate: number; costUsd: number };
   cases: { id: string; name: string; state: string; line: number; failures: { line: number; expected?: string }[] }[];
@@ -29,11 +37,7 @@ describe('prompt-lab test (the real binary, the local server)', () => {
   before(async () => {
     emulator = await startEmulator();
     dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-test-'));
-    // The emulator answers "<model> (emulated), turn 1. You wrote: "<text>"", so contains-checks are predictable.
-    writeFileSync(
-      path.join(dir, 'echo.prompt'),
-      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
-    );
+    writeEchoPrompt(dir);
     const cases = ['alpha', 'beta', 'gamma', 'delta', 'epsilon', 'zeta', 'eta', 'theta']
       .map((w) => `  - name: says ${w}\n    input:\n      word: ${w}\n    assert:\n      - contains: Say ${w}\n`)
       .join('');
@@ -159,10 +163,7 @@ describe('prompt-lab test: answers on disk (the real binary, the local server)',
   before(async () => {
     emulator = await startEmulator();
     dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-cache-'));
-    writeFileSync(
-      path.join(dir, 'echo.prompt'),
-      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
-    );
+    writeEchoPrompt(dir);
     writeFileSync(
       path.join(dir, 'echo.tests.yaml'),
       ['one', 'two', 'three']
@@ -240,10 +241,7 @@ describe('prompt-lab test: baselines (the real binary, the local server)', () =>
   before(async () => {
     emulator = await startEmulator();
     dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-baseline-'));
-    writeFileSync(
-      path.join(dir, 'echo.prompt'),
-      `---\nmodel: amazon.nova-micro-v1:0\ninput:\n  schema:\n    word: string\n---\nSay {{word}}\n`,
-    );
+    writeEchoPrompt(dir);
   });
   after(async () => emulator.stop());
 
