@@ -106,6 +106,7 @@ export async function main(argv: string[]): Promise<number> {
     .argument('[paths...]', 'tests files, prompts, or folders to search (default: the current folder)')
     .option('-m, --model <id>', "run the cases on this model instead of the file's")
     .option('--concurrency <n>', 'cases at once (the adaptive limiter slows down on throttling)', Number, 4)
+    .option('--repeat <n>', 'run each case n times and report how often it passes (and its latency spread)', Number, 1)
     .option('--grep <text>', 'only the cases whose id (tests file#case name) holds this text')
     .option('--shard <i/N>', "this job's share of the cases: N jobs with 1/N … N/N run each case once")
     .addOption(

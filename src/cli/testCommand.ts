@@ -20,6 +20,7 @@ import { cliWording } from './wording';
 import { compareWithBaseline, comparisonMarkdown, readBaseline, regressionProblem } from './baseline';
 import {
   githubReport,
+  mergeRepeats,
   jsonReport,
   junitReport,
   prettyCase,
@@ -41,6 +42,8 @@ export interface TestCommandOptions {
   /** A saved result to compare with, and the largest drop of the pass rate it allows (0: no case may newly fail). */
   baseline?: string;
   maxRegression?: string;
+  /** Run each case this many times and report how often it passed. */
+  repeat: number;
   quiet?: boolean;
 }
 
@@ -158,6 +161,8 @@ export async function testCommand(
   if (opts.maxRegression !== undefined && !opts.baseline)
     throw new BedrockError('PromptInvalid', '--max-regression compares with a --baseline: give the saved result too.');
   const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
+  if (!Number.isInteger(opts.repeat) || opts.repeat < 1)
+    throw new BedrockError('PromptInvalid', '--repeat must be a whole number of 1 or more.');
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
     throw new BedrockError('PromptInvalid', '--concurrency must be a whole number of 1 or more.');
   if (opts.output.length > opts.reporter.length)
@@ -198,9 +203,12 @@ export async function testCommand(
     selected.map((p, i) => [p, i] as const),
     opts.concurrency,
     async ([p, i]) => {
-      const ran: CaseReport = signal.aborted ? { state: 'skipped', messages: [], failures: [] } : await p.run();
-      const report = { ...ran, messages: ran.messages.map(cliWording) };
-      done[i] = { ...p.entry, report };
+      const runs: CaseReport[] = [];
+      for (let r = 0; r < opts.repeat; r++)
+        runs.push(signal.aborted ? { state: 'skipped', messages: [], failures: [] } : await p.run());
+      const merged = opts.repeat > 1 ? mergeRepeats(runs) : { report: runs[0], repeat: undefined };
+      const report = { ...merged.report, messages: merged.report.messages.map(cliWording) };
+      done[i] = { ...p.entry, report, repeat: merged.repeat };
       finished++;
       cost += report.costUsd ?? 0;
       if (pretty) process.stdout.write(prettyCase(done[i]));

@@ -16,6 +16,56 @@ export interface CaseEntry {
   /** 1-based line of the case in the tests file. */
   line: number;
   report: CaseReport;
+  /** With --repeat N: how the N runs of the case went. */
+  repeat?: RepeatStats;
+}
+
+export interface RepeatStats {
+  runs: number;
+  passed: number;
+  failed: number;
+  errored: number;
+  /** Latency over the runs that got an answer, in ms. */
+  latencyMs?: { mean: number; stdev: number; min: number; max: number };
+}
+
+/**
+ * N runs of one case as one entry: passed only when every run passed; errored when none got an answer;
+ * else failed (a case that passes only sometimes is a failing case). Cost adds up; the messages are the
+ * first failing run's.
+ */
+export function mergeRepeats(reports: CaseReport[]): { report: CaseReport; repeat: RepeatStats } {
+  const count = (s: CaseReport['state']) => reports.filter((r) => r.state === s).length;
+  const latencies = reports.flatMap((r) => (r.latencyMs === undefined ? [] : [r.latencyMs]));
+  const mean = latencies.reduce((a, b) => a + b, 0) / (latencies.length || 1);
+  const stdev = Math.sqrt(latencies.reduce((a, b) => a + (b - mean) ** 2, 0) / (latencies.length || 1));
+  const repeat: RepeatStats = {
+    runs: reports.length,
+    passed: count('passed'),
+    failed: count('failed'),
+    errored: count('errored'),
+    latencyMs: latencies.length ? { mean, stdev, min: Math.min(...latencies), max: Math.max(...latencies) } : undefined,
+  };
+  const worst =
+    reports.find((r) => r.state === 'failed') ?? reports.find((r) => r.state === 'errored') ?? reports.at(-1)!;
+  const state: CaseReport['state'] =
+    repeat.passed === reports.length
+      ? 'passed'
+      : repeat.errored === reports.length
+        ? 'errored'
+        : count('skipped') === reports.length
+          ? 'skipped'
+          : 'failed';
+  const costs = reports.flatMap((r) => (r.costUsd === undefined ? [] : [r.costUsd]));
+  return {
+    report: {
+      ...worst,
+      state,
+      latencyMs: latencies.length ? mean : worst.latencyMs,
+      costUsd: costs.length ? costs.reduce((a, b) => a + b, 0) : undefined,
+    },
+    repeat,
+  };
 }
 
 export interface TestSummary {
@@ -74,6 +124,7 @@ export function jsonReport(cases: CaseEntry[], summary: TestSummary, version: st
       usage: c.report.usage,
       costUsd: c.report.costUsd,
       latencyMs: c.report.latencyMs,
+      repeat: c.repeat,
     })),
   };
   return `${JSON.stringify(result, null, 2)}\n`;
@@ -155,7 +206,12 @@ export function summaryLine(s: TestSummary): string {
 export function prettyCase(c: CaseEntry): string {
   const r = c.report;
   const mark = { passed: '✔', failed: '✘', errored: '!', skipped: '-' }[r.state];
-  const time = r.latencyMs !== undefined ? ` (${Math.round(r.latencyMs)} ms)` : '';
+  const rep = c.repeat;
+  const time = rep
+    ? ` (${rep.passed}/${rep.runs} passed${rep.latencyMs ? `, ${Math.round(rep.latencyMs.mean)} ± ${Math.round(rep.latencyMs.stdev)} ms` : ''})`
+    : r.latencyMs !== undefined
+      ? ` (${Math.round(r.latencyMs)} ms)`
+      : '';
   const head = `${mark} ${c.testsFile} › ${c.name}${time}`;
   if (r.state === 'passed' || r.state === 'skipped') return `${head}\n`;
   return `${head}\n${r.messages.map((m) => `    ${m.replace(/\n/g, '\n    ')}`).join('\n')}\n`;

@@ -124,6 +124,19 @@ describe('prompt-lab test (the real binary, the local server)', () => {
     assert.equal(grep.code, 0);
   });
 
+  it('--repeat runs each case n times: how often it passed and its latency spread; passing only sometimes fails', async () => {
+    const steady = await json('--grep', 'says alpha', '--repeat', '3');
+    assert.equal(steady.code, 0, steady.stderr);
+    const validate = new Ajv({ strict: false }).compile(SCHEMA);
+    assert.ok(validate(steady.result), JSON.stringify(validate.errors));
+    const [alpha] = steady.result.cases as (Result['cases'][number] & { repeat: { runs: number; passed: number } })[];
+    assert.deepEqual([alpha.state, alpha.repeat.runs, alpha.repeat.passed], ['passed', 3, 3]);
+    emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'modelError' }, times: 1 });
+    const flaky = await test('--grep', 'says beta', '--repeat', '3');
+    assert.equal(flaky.code, 1, flaky.stdout + flaky.stderr);
+    assert.match(flaky.stdout, /^✘ echo\.tests\.yaml › says beta \(2\/3 passed, \d+ ± \d+ ms\)$/m);
+  });
+
   it('gates: --min-pass-rate passes over the rate and fails under it; --max-cost fails over budget', async () => {
     assert.equal((await test('--min-pass-rate', '80%')).code, 0);
     const under = await test('--min-pass-rate', '0.95');
