@@ -63,7 +63,7 @@ const builds = [
     entryPoints: {
       awsSdk: 'src/core/bedrock/awsSdk.ts',
       promptEngine: 'src/core/format/promptEngine.ts',
-      datasetEngine: 'src/core/dataset/datasetEngine.ts',
+      datasetEngine: 'src/core/engines/datasetEngine.ts',
       // The dataset build's worker thread (src/core/dataset/scanThread.ts), found beside datasetEngine.js.
       scanThreadMain: 'src/core/dataset/scanThreadMain.ts',
     },

@@ -72,6 +72,32 @@ export default tseslint.config(
     files: ['src/core/**/*.ts', 'src/app/**/*.ts'],
     rules: coreZone,
   },
+  // Inside core, each folder imports only those below it (ARCHITECTURE.md): shared at the bottom; io and
+  // safety on shared (io may name the format's types); batch and dataset never import each other; only the
+  // engines (the lazily loaded bundles) put folders together. Still to come: format off bedrock.
+  ...[
+    ['shared', ['format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
+    ['io', ['format', 'bedrock', 'dataset', 'batch', 'safety', 'engines'], true],
+    ['safety', ['format', 'bedrock', 'dataset', 'batch', 'io', 'engines'], false],
+    ['batch', ['dataset', 'engines'], false],
+    ['dataset', ['batch', 'engines'], false],
+  ].map(([folder, below, typesAllowed]) => ({
+    files: [`src/core/${folder}/**/*.ts`],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: below.map((other) => `../${other}/*`),
+              message: `src/core/${folder} must not import that folder: see the layers in ARCHITECTURE.md.`,
+              allowTypeImports: typesAllowed,
+            },
+          ],
+        },
+      ],
+    },
+  })),
   {
     files: ['src/cli/**/*.ts'],
     rules: frontEndZone('src/cli', ['**/vscode/**'], true),

@@ -10,7 +10,7 @@ import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-r
 import { createClients } from '../src/core/bedrock/awsSdk';
 import { converseOnce } from '../src/core/bedrock/invoke';
 import { runBatch, type BatchOutputLine } from '../src/core/batch/runBatch';
-import type { BatchRow } from '../src/core/batch/rows';
+import type { BatchRow } from '../src/core/io/rows';
 import { compilePrompt } from '../src/core/format/render';
 import { startEmulator } from '../test/emulator';
 import { median, report } from './report';

@@ -3,7 +3,7 @@
 // way the batch run did before (all at once). Prints the peak RSS.
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { streamRows } from '../src/core/batch/rows';
+import { streamRows } from '../src/core/io/rows';
 import { runBatch } from '../src/core/batch/runBatch';
 
 async function main(): Promise<void> {

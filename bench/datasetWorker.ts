@@ -5,7 +5,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildDataset } from '../src/core/dataset/build';
 import { rulesFor } from '../src/core/dataset/formats';
-import { readTextFile } from '../src/core/dataset/readText';
+import { readTextFile } from '../src/core/io/readText';
 
 async function main(): Promise<void> {
   const [dir, out] = process.argv.slice(2);

@@ -10,7 +10,7 @@ import { compilePromptText } from '../app/runPrompt';
 import { AdaptiveLimiter } from '../core/bedrock/adaptiveLimiter';
 import { BedrockError } from '../core/bedrock/errors';
 import { formatUsd } from '../core/bedrock/pricing';
-import { decodeText } from '../core/dataset/readText';
+import { decodeText } from '../core/io/readText';
 import { promptEngine } from '../core/format/loadEngine';
 import { isTestsFilePath, promptPathFor, testsPathFor } from '../core/format/testFiles';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';

@@ -9,7 +9,7 @@ import {
   StopModelInvocationJobCommand,
 } from '@aws-sdk/client-bedrock';
 import { outputLinesFromJob, toBatchRecord } from '../../src/core/batch/batchInference';
-import type { BatchRow } from '../../src/core/batch/rows';
+import type { BatchRow } from '../../src/core/io/rows';
 import { BUCKET, useSdkClients } from './sdkClients';
 import { waitFor } from '../support/waitFor';
 

@@ -5,7 +5,7 @@ import type { ConverseCommandInput, TokenUsage } from '@aws-sdk/client-bedrock-r
 import { estimateCost, type PriceTable } from '../bedrock/pricing';
 import { usageFrom } from '../bedrock/stream';
 import type { BatchOutputLine } from './runBatch';
-import type { BatchRow } from './rows';
+import type { BatchRow } from '../io/rows';
 
 /** The service's default quota: a job with fewer records fails validation. */
 export const MIN_BATCH_RECORDS = 100;

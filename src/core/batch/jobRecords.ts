@@ -2,9 +2,9 @@
 // estimate. Both render through the one per-case runner (./runCase.ts).
 import { BedrockError } from '../bedrock/errors';
 import { requestChars } from '../bedrock/pricing';
-import { scanSecretsDeep } from '../dataset/secretScan';
+import { scanSecretsDeep } from '../safety/secretScan';
 import { toBatchRecord } from './batchInference';
-import type { BatchRow, RowSurvey } from './rows';
+import type { BatchRow, RowSurvey } from '../io/rows';
 import { prepareCase, type CaseSteps } from './runCase';
 
 export interface JobRecords {

@@ -11,7 +11,7 @@ import { createInterface } from 'node:readline';
 import { AdaptiveLimiter, retryFor, type LimiterStats } from '../bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../bedrock/errors';
 import type { Usage } from '../bedrock/stream';
-import type { BatchRow } from './rows';
+import type { BatchRow } from '../io/rows';
 import { forEachBounded } from '../shared/pool';
 
 /** One line of the output JSONL. */

@@ -6,8 +6,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { decodeText, EncodingError } from './readText';
-import { secretRanges } from './secretScan';
+import { decodeText, EncodingError } from '../io/readText';
+import { secretRanges } from '../safety/secretScan';
 import type { SecretMatch } from '../shared/secretRules';
 
 type Request = { op: 'read'; file: string } | { op: 'scan'; text: string };

@@ -1,8 +1,8 @@
 // Workspace files → records: .prompt files with recorded model turns, paired input/output files,
 // JSONL/JSON/CSV rows with chosen fields, and (for continued pre-training) text and Markdown chunked on
 // paragraph boundaries. Files are read one at a time, so memory follows the largest file, not the set.
-import { fileErrorMessage, stripBom } from './readText';
-import { isRowsFile, rowsOfText } from '../batch/rows';
+import { fileErrorMessage, stripBom } from '../io/readText';
+import { isRowsFile, rowsOfText } from '../io/rows';
 import type { Customization } from './formats';
 import type { RecordProblem, SourceRecord, Turn } from './records';
 import { chunkText } from './records';

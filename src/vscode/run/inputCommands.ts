@@ -4,7 +4,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import vscode = require('vscode');
 import { BedrockError } from '../../core/bedrock/errors';
-import { datasetEngine } from '../../core/dataset/loadDatasetEngine';
+import { datasetEngine } from '../../core/engines/loadDatasetEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { describeValue } from '../../core/format/inputs';
 import { promptEngine } from '../../core/format/loadEngine';

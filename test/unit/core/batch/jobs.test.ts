@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { buildJobRecords, sampleRequests } from '../../../../src/core/batch/jobRecords';
 import { isResultKey, jobLayout, jobNameFor, resultsLocation } from '../../../../src/core/batch/jobLayout';
 import { BatchJobStore, MAX_REMEMBERED_JOBS, type BatchJobRecord } from '../../../../src/core/batch/jobStore';
-import type { BatchRow, RowSurvey } from '../../../../src/core/batch/rows';
+import type { BatchRow, RowSurvey } from '../../../../src/core/io/rows';
 import { prepareCase, runCase, type CaseSteps } from '../../../../src/core/batch/runCase';
 import type { InvokeOutcome } from '../../../../src/core/bedrock/invoke';
 import { asPrefix, parseS3Uri, s3UriProblem } from '../../../../src/core/bedrock/s3Uri';

@@ -9,7 +9,7 @@ import {
   rowOfRecordId,
   toBatchRecord,
 } from '../../../../src/core/batch/batchInference';
-import { elementLines, readRows, rowsOfText, surveyRows, type BatchRow } from '../../../../src/core/batch/rows';
+import { elementLines, readRows, rowsOfText, surveyRows, type BatchRow } from '../../../../src/core/io/rows';
 import { partialPathFor, runBatch, type BatchOutputLine } from '../../../../src/core/batch/runBatch';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-batch-'));

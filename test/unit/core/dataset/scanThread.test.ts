@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildDataset } from '../../../../src/core/dataset/build';
 import { rulesFor } from '../../../../src/core/dataset/formats';
-import { fileErrorMessage, readTextFile } from '../../../../src/core/dataset/readText';
+import { fileErrorMessage, readTextFile } from '../../../../src/core/io/readText';
 import { SCAN_THREAD_SCRIPT, startScanThread, type ScanThread } from '../../../../src/core/dataset/scanThread';
-import { secretRanges } from '../../../../src/core/dataset/secretScan';
+import { secretRanges } from '../../../../src/core/safety/secretScan';
 
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'bpl-scan-thread-'));
 

@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { parse as parseCsv } from 'csv-parse';
-import { decodedPieces, decodeText, stripBom } from '../dataset/readText';
+import { decodedPieces, decodeText, stripBom } from './readText';
 
 export interface BatchRow {
   /** 0-based position in the input file (the output's `row`). */

@@ -1,11 +1,11 @@
 // The dataset engine as one module, bundled on its own (dist/datasetEngine.js) and loaded when a
 // dataset command first runs.
-export { buildDataset, reportMarkdown, goesToValidation } from './build';
-export { rulesFor } from './formats';
-export { conversationFromRequest } from './records';
-export { readRows, streamRows, surveyRows } from '../batch/rows';
+export { buildDataset, reportMarkdown, goesToValidation } from '../dataset/build';
+export { rulesFor } from '../dataset/formats';
+export { conversationFromRequest } from '../dataset/records';
+export { readRows, streamRows, surveyRows } from '../io/rows';
 export { runBatch, partialPathFor, writeAtomically } from '../batch/runBatch';
 export { buildJobRecords, sampleRequests } from '../batch/jobRecords';
 export { toBatchRecord, outputLinesFromJob, MIN_BATCH_RECORDS, MAX_BATCH_RECORDS } from '../batch/batchInference';
-export { gitignoreFilter } from './gitignore';
-export { scanSecretsDeep, redactSecretsDeep } from './secretScan';
+export { gitignoreFilter } from '../io/gitignore';
+export { scanSecretsDeep, redactSecretsDeep } from '../safety/secretScan';

@@ -3,7 +3,7 @@
 // every format, and no negative may be reported. Tokens are generated (seeded), never real ones.
 import assert from 'node:assert/strict';
 import { findSecrets } from '../../../../src/core/shared/secretRules';
-import { redactSecretsDeep, scanSecretsDeep } from '../../../../src/core/dataset/secretScan';
+import { redactSecretsDeep, scanSecretsDeep } from '../../../../src/core/safety/secretScan';
 import { rng } from '../../../support/rng';
 
 const random = rng(27);

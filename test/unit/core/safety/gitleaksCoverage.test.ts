@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import RandExp from 'randexp';
 import { parse as parseToml } from 'smol-toml';
-import { scanSecretsDeep } from '../../../../src/core/dataset/secretScan';
+import { scanSecretsDeep } from '../../../../src/core/safety/secretScan';
 import { rng } from '../../../support/rng';
 
 /** The share of gitleaks' rules (in distinct formats) the scanner must keep finding. */

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { gitignoreFilter } from '../../../../src/core/dataset/gitignore';
+import { gitignoreFilter } from '../../../../src/core/io/gitignore';
 
 describe('datasets: which files git would not track', () => {
   const ignored = gitignoreFilter(
