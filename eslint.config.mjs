@@ -29,7 +29,12 @@ const coreZone = {
 };
 
 /** A front end imports core and app, never the other front end (and the CLI never loads VS Code). */
-function frontEndZone(name, others, forbidVscode) {
+function frontEndZone(
+  name,
+  others,
+  forbidVscode,
+  message = `${name} must not import another front end: share the code through src/app.`,
+) {
   return {
     'no-restricted-imports': [
       'error',
@@ -105,6 +110,16 @@ export default tseslint.config(
   {
     files: ['src/vscode/**/*.ts'],
     rules: frontEndZone('src/vscode', ['**/cli/**'], false),
+  },
+  {
+    // The language features are below running: a run uses the analyses, never the other way round.
+    files: ['src/vscode/language/**/*.ts'],
+    rules: frontEndZone(
+      'src/vscode/language',
+      ['**/cli/**', '../run/*'],
+      false,
+      'src/vscode/language must not import a front end or run/: runs use the language features, not the reverse.',
+    ),
   },
   {
     // `import vscode = require('vscode')`, not `import * as vscode`: esbuild wraps a namespace import of an

@@ -23,7 +23,7 @@ import { costOf, estimateRunCost, PRICES } from '../host/pricing';
 import type { Services } from '../services';
 import { requireTrust } from '../host/trust';
 import { inputProblem, missingVariables, requireNoErrors } from '../../core/format/inputs';
-import { compilePromptFile, promptUriFor, requestFor } from '../run/promptFiles';
+import { compilePromptFile, promptUriFor, requestFor } from '../host/promptFiles';
 
 export interface BatchOptions {
   /** The .prompt file (URI string); the active editor's when absent. */

@@ -12,7 +12,7 @@ import type { DatasetFile, FieldMap } from '../../core/dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
 import type { Services } from '../services';
 import { promptEngine } from '../../core/format/loadEngine';
-import { promptFilesFor } from '../run/promptFiles';
+import { promptFilesFor } from '../host/promptFiles';
 import type { ModelNode } from '../views/modelsTree';
 import { writeFileAtomically } from '../../core/shared/atomicWrite';
 

@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import type { AnalyzeContext, PromptAnalysis } from '../../core/format/analyze';
 import { promptEngine } from '../../core/format/loadEngine';
 import { diskAnalysisContext } from '../../core/io/promptFiles';
-import { confinementRoot } from '../run/promptFiles';
+import { confinementRoot } from '../host/promptFiles';
 import type { Range } from '../../core/format/document';
 import type { CatalogueService } from '../host/catalogueService';
 

@@ -21,7 +21,7 @@ import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
 import type { RunHistory } from './history';
 import type { InputStore } from './inputStore';
-import { renderPromptFile, requestFor } from './promptFiles';
+import { renderPromptFile, requestFor } from '../host/promptFiles';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 import { config } from '../host/config';

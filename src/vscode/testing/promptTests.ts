@@ -11,7 +11,7 @@ import type { CatalogueService } from '../host/catalogueService';
 import { promptEngine } from '../../core/format/loadEngine';
 import type { PromptTestFile, TestCase } from '../../core/format/testCases';
 import type { PromptAnalyses } from '../language/promptAnalyses';
-import { compilePromptFile } from '../run/promptFiles';
+import { compilePromptFile } from '../host/promptFiles';
 import type { RenderResult } from '../../core/format/render';
 import { isPartialPath } from '../../core/format/document';
 import type { Logger } from '../../core/shared/logger';

@@ -15,7 +15,7 @@ import { costOf } from '../host/pricing';
 import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../../core/format/inputs';
 import type { ConverseRequest, RenderResult } from '../../core/format/render';
-import { promptUriFor, renderPromptFile, requestFor } from '../run/promptFiles';
+import { promptUriFor, renderPromptFile, requestFor } from '../host/promptFiles';
 import { TextBatcher } from '../../core/shared/batcher';
 import type { Logger } from '../../core/shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
