@@ -1,7 +1,7 @@
 // What one request will cost before it is sent: its input tokens (exact through CountTokens where the
 // model and Region offer it, else four characters a token) and the most its output can cost (maxTokens).
 import { normalizeModelRef } from '../core/bedrock/modelRef';
-import { requestChars } from '../core/bedrock/pricing';
+import { estimateInputTokens, requestChars } from '../core/bedrock/pricing';
 import type { ConverseRequest } from '../core/format/render';
 import type { Host } from './host';
 
@@ -46,7 +46,7 @@ export async function estimatePrompt(
     }
   }
   const exact = inputTokens !== undefined;
-  const tokens = inputTokens ?? Math.ceil(requestChars(request) / 4);
+  const tokens = inputTokens ?? estimateInputTokens(requestChars(request));
   const maxOutputTokens = request.inferenceConfig?.maxTokens;
   const price = (outputTokens: number) =>
     host.costOf(request.modelId, { inputTokens: tokens, outputTokens, totalTokens: tokens + outputTokens });

@@ -8,33 +8,9 @@ import { decodeText } from '../core/io/readText';
 import type { Problem } from '../core/format/document';
 import { isInside } from '../core/io/promptFiles';
 import { EXIT } from './exitCodes';
+import { filesUnder } from './filesUnder';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
-
-/** Every .prompt file under the paths (folders are walked; node_modules and dot-folders are skipped), sorted. */
-export async function promptFilesUnder(paths: string[]): Promise<string[]> {
-  const found = new Set<string>();
-  const walk = async (p: string): Promise<void> => {
-    let stat;
-    try {
-      stat = await fs.stat(p);
-    } catch {
-      throw new BedrockError('PromptInvalid', `${p} does not exist: give .prompt files or folders that hold them.`);
-    }
-    if (stat.isFile()) {
-      found.add(path.resolve(p));
-      return;
-    }
-    for (const entry of await fs.readdir(p, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const child = path.join(p, entry.name);
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && entry.name.endsWith('.prompt')) found.add(path.resolve(child));
-    }
-  };
-  for (const p of paths) await walk(p);
-  return [...found].sort();
-}
 
 export async function checkFiles(files: string[], root: string): Promise<CheckedFile[]> {
   const out: CheckedFile[] = [];
@@ -141,7 +117,10 @@ export async function checkCommand(
   quiet: boolean,
 ): Promise<number> {
   const root = process.cwd();
-  const files = await promptFilesUnder(paths.length > 0 ? paths : ['.']);
+  const files = await filesUnder(paths.length > 0 ? paths : ['.'], {
+    matches: (name) => name.endsWith('.prompt'),
+    what: '.prompt files or folders that hold them',
+  });
   if (files.length === 0)
     throw new BedrockError('PromptInvalid', 'No .prompt files there: give files or folders that hold them.');
   const checked = await checkFiles(files, root);

@@ -16,6 +16,7 @@ import { isTestsFilePath, promptPathFor, testsPathFor } from '../core/format/tes
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
 import { forEachBounded } from '../core/shared/pool';
 import { EXIT, exitCodeFor } from './exitCodes';
+import { filesUnder } from './filesUnder';
 import { cliWording } from './wording';
 import { compareWithBaseline, comparisonMarkdown, readBaseline, regressionProblem } from './baseline';
 import {
@@ -68,33 +69,6 @@ function parseRate(text: string, flag: string): number {
   if (!Number.isFinite(value) || value < 0 || value > 1)
     throw new BedrockError('PromptInvalid', `${flag} ${text}: give a rate from 0 to 1, or a percentage such as 90%.`);
   return value;
-}
-
-/** The tests files under the paths: given files (a .prompt stands for its tests file), and folders searched. */
-async function testsFilesUnder(paths: string[]): Promise<string[]> {
-  const found = new Set<string>();
-  const walk = async (p: string): Promise<void> => {
-    const stat = await fs.stat(p).catch(() => undefined);
-    if (!stat)
-      throw new BedrockError(
-        'PromptInvalid',
-        `${p} does not exist: give tests files, prompts or folders that hold them.`,
-      );
-    if (stat.isFile()) {
-      if (isTestsFilePath(p)) found.add(path.resolve(p));
-      else if (p.endsWith('.prompt')) found.add(path.resolve(testsPathFor(p, existsSync)));
-      else throw new BedrockError('PromptInvalid', `${p} is neither a .tests.yaml file nor a .prompt file.`);
-      return;
-    }
-    for (const entry of await fs.readdir(p, { withFileTypes: true })) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const child = path.join(p, entry.name);
-      if (entry.isDirectory()) await walk(child);
-      else if (entry.isFile() && isTestsFilePath(entry.name)) found.add(path.resolve(child));
-    }
-  };
-  for (const p of paths) await walk(p);
-  return [...found].sort();
 }
 
 interface PendingCase {
@@ -177,7 +151,16 @@ export async function testCommand(
     );
 
   const root = process.cwd();
-  const files = await testsFilesUnder(paths.length > 0 ? paths : ['.']);
+  // A .prompt given stands for its tests file.
+  const files = await filesUnder(paths.length > 0 ? paths : ['.'], {
+    matches: isTestsFilePath,
+    given: (file) => {
+      if (isTestsFilePath(file)) return file;
+      if (file.endsWith('.prompt')) return testsPathFor(file, existsSync);
+      throw new BedrockError('PromptInvalid', `${file} is neither a .tests.yaml file nor a .prompt file.`);
+    },
+    what: 'tests files, prompts or folders that hold them',
+  });
   if (files.length === 0)
     throw new BedrockError(
       'PromptInvalid',

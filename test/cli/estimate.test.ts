@@ -5,17 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startEmulator, type BedrockEmulator } from '../emulator';
 import { REPO_ROOT } from '../host/codeServer';
+import type { PromptEstimate } from '../../src/app/estimatePrompt';
 import { promptLab } from './promptLab';
-
-interface Estimate {
-  modelId: string;
-  inputTokens: number;
-  exact: boolean;
-  estimateReason?: string;
-  maxOutputTokens?: number;
-  inputUsd?: number;
-  maxUsd?: number;
-}
 
 const prices = JSON.parse(readFileSync(path.join(REPO_ROOT, 'pricing', 'bedrock-on-demand.json'), 'utf8')) as {
   models: Record<string, { input: number; output: number }>;
@@ -27,7 +18,7 @@ describe('prompt-lab estimate (the real binary, the local server)', () => {
   const estimate = async (...args: string[]) => {
     const r = await promptLab(['estimate', ...args], { cwd: dir, env: emulator.env() });
     assert.equal(r.code, 0, r.stderr);
-    return JSON.parse(r.stdout) as Estimate;
+    return JSON.parse(r.stdout) as PromptEstimate;
   };
 
   before(async () => {

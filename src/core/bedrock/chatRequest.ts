@@ -1,6 +1,7 @@
 // VS Code chat messages → a Converse request, for Bedrock models offered in VS Code's chat
 // (src/vscode/chat/chatModels.ts). Pure: the glue turns VS Code's part classes into the plain parts below.
 // Message text is data, never structure: it becomes text blocks only (no Dotprompt markers are read).
+import { estimateInputTokens } from './pricing';
 import type { ContentBlock, Message, Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from './errors';
 import type { ConverseRequest } from '../format/render';
@@ -203,5 +204,5 @@ function requestBytes(messages: readonly ChatMessage[]): number {
 
 /** A rough count for text when the service cannot count (4 characters a token, as the estimates use). */
 export function estimateTokens(text: string): number {
-  return Math.max(1, Math.ceil(text.length / 4));
+  return Math.max(1, estimateInputTokens(text.length));
 }

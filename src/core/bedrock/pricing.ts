@@ -91,6 +91,11 @@ export function requestChars(request: {
   return chars;
 }
 
+/** Input tokens from characters, when the service has not counted them: four characters a token (close for English with most tokenizers). */
+export function estimateInputTokens(chars: number): number {
+  return Math.ceil(chars / 4);
+}
+
 /**
  * What a run of `calls` requests is likely to cost before it is sent: input tokens estimated at four
  * characters a token (close for English with most tokenizers), output bounded by maxTokens per call.
@@ -105,7 +110,7 @@ export function estimateRun(
 ): RunEstimate | undefined {
   const p = priceFor(modelRef, table, overrides);
   if (!p) return undefined;
-  const inputTokens = Math.ceil((avgInputChars / 4) * calls);
+  const inputTokens = estimateInputTokens(avgInputChars * calls);
   const maxOutputTokens = maxTokensPerCall === undefined ? undefined : maxTokensPerCall * calls;
   const inputUsd = (inputTokens / 1000) * p.price.input;
   return {
