@@ -1,7 +1,7 @@
 // The port the use cases in src/app run over: what a front end (the extension, the CLI) provides.
 // Use cases never import vscode or a front end; they take a Host.
 import type { BedrockClients } from '../core/bedrock/clients';
-import type { CostEstimate } from '../core/bedrock/pricing';
+import type { CostEstimate, RunEstimate } from '../core/bedrock/pricing';
 import type { Usage } from '../core/bedrock/stream';
 import type { Logger } from '../core/shared/logger';
 
@@ -10,6 +10,10 @@ export interface Host {
   clients(): BedrockClients;
   /** A usage's estimated cost from the price table and the user's overrides. */
   costOf(modelId: string, usage: Usage | undefined): CostEstimate | undefined;
+  /** A run's likely cost before it is sent (estimateRun in core/bedrock/pricing.ts), with the same prices. */
+  estimateRun(modelId: string, calls: number, avgInputChars: number, maxTokensPerCall: number | undefined): RunEstimate | undefined;
+  /** A file's path as the user reads it in messages (relative to the workspace or the working folder). */
+  displayPath(fsPath: string): string;
   /** How long a stream may stay silent before it is stopped (ms), for a file (a URI string) or in general. */
   stallTimeoutMs(resource?: string): number;
   log: Logger;

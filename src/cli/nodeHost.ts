@@ -5,7 +5,8 @@ import type { Host } from '../app/host';
 import type { BedrockClients } from '../core/bedrock/clients';
 import { loadClientFactory } from '../core/bedrock/loadAwsSdk';
 import { cachedRuntime, type CacheMode, type CacheStats } from '../core/bedrock/responseCache';
-import { estimateCost } from '../core/bedrock/pricing';
+import path from 'node:path';
+import { estimateCost, estimateRun } from '../core/bedrock/pricing';
 import { PRICES } from '../core/bedrock/priceTable';
 import { normalizeSettings, type AwsSettings } from '../core/bedrock/settings';
 import { redact, type Logger } from '../core/shared/logger';
@@ -51,6 +52,11 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cache
         : sdkClients(),
     cacheStats,
     costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES),
+    estimateRun: (modelId, calls, chars, maxTokens) => estimateRun(modelId, calls, chars, maxTokens, PRICES),
+    displayPath: (fsPath) => {
+      const rel = path.relative(process.cwd(), fsPath);
+      return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : fsPath;
+    },
     stallTimeoutMs: () => Math.max(1, opts.stallTimeoutSeconds ?? 60) * 1000,
     log: stderrLogger(opts.verbose === true),
     profile: () => settings.profile ?? process.env.AWS_PROFILE,

@@ -63,6 +63,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     globalState: context.globalState,
     logger,
     session,
+    host,
     catalogue,
     analyses,
     history,

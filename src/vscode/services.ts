@@ -2,6 +2,7 @@
 // (./extension.ts) and handed to the command groups, which take the part they need (`Pick<Services, …>`)
 // instead of a row of positional parameters.
 import type vscode from 'vscode';
+import type { Host } from '../app/host';
 import type { BatchJobStore } from '../core/batch/jobStore';
 import type { PromptAnalyses } from './language/promptAnalyses';
 import type { RunHistory } from './run/history';
@@ -22,6 +23,8 @@ export interface Services {
   readonly globalState: vscode.Memento;
   readonly logger: OutputLogger;
   readonly session: AwsSession;
+  /** The use cases' port (src/app/host.ts) over this session, settings and log. */
+  readonly host: Host;
   readonly catalogue: CatalogueService;
   readonly analyses: PromptAnalyses;
   readonly history: RunHistory;

@@ -66,7 +66,7 @@ describe('emulator: batch inference through the real SDK clients', () => {
     const out = await (
       await c.s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: `batch/out/${jobId}/records.jsonl.out` }))
     ).Body!.transformToString();
-    const lines = outputLinesFromJob(out, rows, MODEL, { source: 't', sourceDate: 'd', models: {} }, job.status!);
+    const lines = outputLinesFromJob(out, rows, MODEL, () => undefined, job.status!);
     assert.equal(lines.length, 6);
     assert.match(lines[2].output ?? '', /You wrote: "question 2"/);
     assert.equal(lines[2].usage?.outputTokens !== undefined, true);

@@ -404,7 +404,7 @@ describe('batch runs over a dataset', () => {
     assert.equal(jobArn, undefined);
     assert.match(
       api.shownErrors.at(-1)?.message ?? '',
-      /at least 100 records per job; few.jsonl has 12\. Use "Run Over Dataset"/,
+      /at least 100 records per job; few.jsonl has 12\. Run the rows on demand instead \(Run Over Dataset, prompt-lab rows\)/,
     );
     assert.equal((await emulator.requests()).length, before, 'nothing was uploaded');
   });

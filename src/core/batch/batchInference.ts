@@ -2,7 +2,8 @@
 // `{"recordId", "modelInput"}` with a Converse request body; the job's `.out` lines come back as the same
 // BatchOutputLine a local batch run writes, so both paths give one output format.
 import type { ConverseCommandInput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
-import { estimateCost, type PriceTable } from '../bedrock/pricing';
+import type { CostEstimate } from '../bedrock/pricing';
+import type { Usage } from '../bedrock/stream';
 import { usageFrom } from '../bedrock/stream';
 import type { BatchOutputLine } from './runBatch';
 import type { BatchRow } from '../io/rows';
@@ -40,7 +41,8 @@ export function outputLinesFromJob(
   outText: string,
   rows: BatchRow[],
   modelId: string,
-  prices: PriceTable,
+  /** A usage's cost at the job's prices (the caller applies the user's prices and the batch discount). */
+  costOf: (modelId: string, usage: Usage | undefined) => CostEstimate | undefined,
   jobStatus: string,
 ): BatchOutputLine[] {
   const byRow = new Map<number, BatchOutputLine>();
@@ -75,11 +77,7 @@ export function outputLinesFromJob(
       output: (rec.modelOutput.output?.message?.content ?? []).map((b) => b.text ?? '').join(''),
       stopReason: rec.modelOutput.stopReason,
       usage,
-      // Batch inference is billed at about half the on-demand price.
-      costUsd: (() => {
-        const c = estimateCost(modelId, usage, prices);
-        return c ? c.usd / 2 : undefined;
-      })(),
+      costUsd: costOf(modelId, usage)?.usd,
     });
   }
   return rows.map(

@@ -460,7 +460,7 @@ describe('batch inference records', () => {
       out,
       rows,
       'anthropic.claude-3-haiku-20240307-v1:0',
-      { source: 't', sourceDate: 'd', models: { 'anthropic.claude-3-haiku-20240307-v1:0': { input: 1, output: 1 } } },
+      (modelId, usage) => ({ usd: (usage!.inputTokens + usage!.outputTokens) / (modelId.length * 1000), source: 't' }),
       'PartiallyCompleted',
     );
     assert.deepEqual(
@@ -469,7 +469,7 @@ describe('batch inference records', () => {
     );
     assert.equal(lines[0].error?.message, 'bad record');
     assert.equal(lines[1].output, 'two');
-    assert.equal(lines[1].costUsd, 0.006, 'half the on-demand price of 12 tokens at $1/1k');
+    assert.equal(lines[1].costUsd, 12 / (38 * 1000), 'the given cost of the row\'s usage on the job\'s model');
     assert.match(lines[2].error?.message ?? '', /returned no result/);
   });
 });
