@@ -101,7 +101,9 @@ export async function startBatchJob(
   let jobArn: string;
   try {
     const upload = () => clients.storage.uploadFile(layout.bucket, layout.inputKey, tmp);
-    await (opts.uploading ? opts.uploading(`Uploading ${lines.length} records to ${layout.inputUri}`, upload) : upload());
+    await (opts.uploading
+      ? opts.uploading(`Uploading ${lines.length} records to ${layout.inputUri}`, upload)
+      : upload());
     jobArn = await clients.batch.createJob({
       jobName,
       roleArn: opts.roleArn,

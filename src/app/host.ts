@@ -3,7 +3,16 @@
 import type { BedrockClients } from '../core/bedrock/clients';
 import type { CostEstimate, RunEstimate } from '../core/bedrock/pricing';
 import type { Usage } from '../core/bedrock/stream';
+import type { PromptAnalysis } from '../core/format/analyze';
+import type { PromptFiles } from '../core/format/render';
 import type { Logger } from '../core/shared/logger';
+
+/** A prompt as a front end hands it to a use case: its text, its analysis, and its files (confined). */
+export interface PromptSource {
+  text: string;
+  analysis: PromptAnalysis;
+  files: PromptFiles;
+}
 
 export interface Host {
   /** Bedrock clients for the front end's profile, region and endpoint. */
@@ -11,7 +20,12 @@ export interface Host {
   /** A usage's estimated cost from the price table and the user's overrides. */
   costOf(modelId: string, usage: Usage | undefined): CostEstimate | undefined;
   /** A run's likely cost before it is sent (estimateRun in core/bedrock/pricing.ts), with the same prices. */
-  estimateRun(modelId: string, calls: number, avgInputChars: number, maxTokensPerCall: number | undefined): RunEstimate | undefined;
+  estimateRun(
+    modelId: string,
+    calls: number,
+    avgInputChars: number,
+    maxTokensPerCall: number | undefined,
+  ): RunEstimate | undefined;
   /** A file's path as the user reads it in messages (relative to the workspace or the working folder). */
   displayPath(fsPath: string): string;
   /** How long a stream may stay silent before it is stopped (ms), for a file (a URI string) or in general. */

@@ -11,19 +11,10 @@ import { converseOnce } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/bedrock/modelRef';
 import type { RunEstimate } from '../core/bedrock/pricing';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
-import type { PromptAnalysis } from '../core/format/analyze';
 import { inputProblem, missingVariables, requireNoErrors } from '../core/format/inputs';
-import type { PromptFiles } from '../core/format/render';
 import type { BatchRow, RowSurvey } from '../core/io/rows';
-import type { Host } from './host';
+import type { Host, PromptSource } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
-
-/** A prompt as a front end hands it to a use case: its text, its analysis, and its files (confined). */
-export interface PromptSource {
-  text: string;
-  analysis: PromptAnalysis;
-  files: PromptFiles;
-}
 
 /** A rows run checked and ready: nothing has been sent yet. */
 export interface RowsPlan {

@@ -13,6 +13,7 @@ import { testCommand, type TestCommandOptions } from './testCommand';
 import { REPORTERS } from './testReporters';
 import { saveBaseline } from './baseline';
 import { runCommand, type RunCommandOptions } from './runCommand';
+import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
 // compiled once per version, not at every start of a CI step. Older Node starts as before.
@@ -162,6 +163,22 @@ export async function main(argv: string[]): Promise<number> {
           return result;
         });
       },
+    );
+
+  program
+    .command('rows')
+    .description('run a .prompt over every row of a JSONL, CSV or JSON file into a results JSONL (resumable)')
+    .argument('<file>', 'the .prompt file')
+    .argument('<rows>', 'the rows: .jsonl, .csv or .json; each row gives the inputs by name')
+    .option('-o, --output <file>', 'the results JSONL (default: <rows>.results.jsonl)')
+    .option('-m, --model <id>', "run on this model instead of the file's")
+    .option('--concurrency <n>', 'rows at once (the adaptive limiter slows down on throttling)', Number, 4)
+    .option('--restart', 'forget an interrupted run and send every row again (default: resume it)')
+    .option('--max-cost <usd>', 'send nothing when the estimate can exceed this (US dollars)', Number)
+    .action(async (file: string, rows: string, opts: Omit<RowsCommandOptions, 'quiet'>) =>
+      withHost({}, (host) =>
+        rowsCommand(host, file, rows, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
     );
 
   program

@@ -12,7 +12,7 @@ import { promptEngine } from '../core/format/loadEngine';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
 import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
-import type { Host } from '../app/host';
+import type { Host, PromptSource } from '../app/host';
 
 export interface RunCommandOptions {
   input: string[];
@@ -79,6 +79,15 @@ async function inputValues(
   return Object.fromEntries(entries);
 }
 
+/** A prompt file read from disk and analysed as the editor would, its media and partials confined (cliRoot). */
+export async function loadPrompt(file: string): Promise<PromptSource & { promptPath: string }> {
+  const promptPath = path.resolve(file);
+  const root = cliRoot(promptPath);
+  const text = await readPrompt(promptPath);
+  const analysis = promptEngine().analyzePrompt(text, diskAnalysisContext(promptPath, root));
+  return { promptPath, text, analysis, files: confinedPromptFiles(promptPath, root) };
+}
+
 export interface PreparedRun {
   promptPath: string;
   rendered: RenderResult;
@@ -87,10 +96,7 @@ export interface PreparedRun {
 
 /** The prompt read, checked, given its inputs and rendered for the model: what run and estimate send. */
 export async function prepareRun(file: string, opts: RunCommandOptions): Promise<PreparedRun> {
-  const promptPath = path.resolve(file);
-  const root = cliRoot(promptPath);
-  const text = await readPrompt(promptPath);
-  const analysis = promptEngine().analyzePrompt(text, diskAnalysisContext(promptPath, root));
+  const { promptPath, text, analysis, files } = await loadPrompt(file);
   requireNoErrors(analysis);
   const input = await inputValues(opts, (name) => analysis.declaredInputs.get(name));
   const missing = missingVariables(analysis, input);
@@ -101,7 +107,7 @@ export async function prepareRun(file: string, opts: RunCommandOptions): Promise
     );
   const typeProblems = inputTypeProblems(analysis, input);
   if (typeProblems.length > 0) throw new BedrockError('PromptInvalid', `${typeProblems.join('; ')}.`);
-  const render = await compilePromptText(text, confinedPromptFiles(promptPath, root));
+  const render = await compilePromptText(text, files);
   const rendered = await render(input);
   return { promptPath, rendered, request: requestFor(rendered, opts.model) };
 }

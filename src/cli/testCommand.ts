@@ -15,6 +15,7 @@ import { promptEngine } from '../core/format/loadEngine';
 import { isTestsFilePath, promptPathFor, testsPathFor } from '../core/format/testFiles';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
 import { forEachBounded } from '../core/shared/pool';
+import { progressLine } from './progress';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { filesUnder } from './filesUnder';
 import { cliWording } from './wording';
@@ -177,7 +178,7 @@ export async function testCommand(
 
   const pretty =
     opts.reporter.length === 0 || (opts.reporter.at(-1) === 'pretty' && opts.output.length < opts.reporter.length);
-  const progress = process.stderr.isTTY && !opts.quiet;
+  const progress = progressLine(selected.length, 'cases', { quiet: opts.quiet });
   const started = performance.now();
   const done: CaseEntry[] = new Array(selected.length);
   let finished = 0;
@@ -194,17 +195,14 @@ export async function testCommand(
       done[i] = { ...p.entry, report, repeat: merged.repeat };
       finished++;
       cost += report.costUsd ?? 0;
-      if (pretty) process.stdout.write(prettyCase(done[i]));
-      if (progress) {
-        const elapsed = performance.now() - started;
-        const left = ((elapsed / finished) * (selected.length - finished)) / 1000;
-        process.stderr.write(
-          `\r${finished}/${selected.length} cases · ~${formatUsd(cost)} · ~${left.toFixed(0)} s left   `,
-        );
+      if (pretty) {
+        progress.end();
+        process.stdout.write(prettyCase(done[i]));
       }
+      progress.update(finished, cost);
     },
   );
-  if (progress) process.stderr.write('\r\x1b[K');
+  progress.end();
   const summary = summarize(done, performance.now() - started);
 
   // Reporters: the Nth --output is the file of the Nth --reporter; one may print here.

@@ -3,6 +3,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { CaseReport } from '../app/runTests';
 import { formatUsd } from '../core/bedrock/pricing';
+import { colors } from './progress';
 
 export const REPORTERS = ['pretty', 'json', 'junit', 'github'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
@@ -205,7 +206,12 @@ export function summaryLine(s: TestSummary): string {
 /** One line per case as it ends (the pretty reporter prints these as they come). */
 export function prettyCase(c: CaseEntry): string {
   const r = c.report;
-  const mark = { passed: '✔', failed: '✘', errored: '!', skipped: '-' }[r.state];
+  const mark = {
+    passed: colors.green('✔'),
+    failed: colors.red('✘'),
+    errored: colors.yellow('!'),
+    skipped: colors.dim('-'),
+  }[r.state];
   const rep = c.repeat;
   const time = rep
     ? ` (${rep.passed}/${rep.runs} passed${rep.latencyMs ? `, ${Math.round(rep.latencyMs.mean)} ± ${Math.round(rep.latencyMs.stdev)} ms` : ''})`

@@ -13,7 +13,13 @@ export interface Ran {
 
 export function promptLab(
   args: string[],
-  opts: { cwd: string; env?: Record<string, string>; onStdout?: (text: string, kill: () => void) => void },
+  opts: {
+    cwd: string;
+    env?: Record<string, string>;
+    onStdout?: (text: string, kill: () => void) => void;
+    /** Called every 20 ms while the child runs: the test interrupts it (Ctrl+C) when what it waits for is there. */
+    whileRunning?: (kill: () => void) => void;
+  },
 ): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
@@ -33,7 +39,11 @@ export function promptLab(
       opts.onStdout?.(stdout, () => child.kill('SIGINT'));
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const poll = opts.whileRunning && setInterval(() => opts.whileRunning!(() => child.kill('SIGINT')), 20);
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code) => {
+      if (poll) clearInterval(poll);
+      resolve({ code, stdout, stderr });
+    });
   });
 }

@@ -34,6 +34,8 @@ export interface BatchProgress {
   resumed: number;
   concurrency: number;
   throttled: number;
+  /** What the rows answered in this run cost so far (US dollars; resumed rows were paid before). */
+  costUsd: number;
 }
 
 export interface BatchRunOptions {
@@ -134,6 +136,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
   let written = 0;
   let resumed = 0;
   let seen = 0;
+  let costUsd = 0;
   const progress = () =>
     opts.onProgress?.({
       done: lines.size,
@@ -142,6 +145,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
       resumed,
       concurrency: limiter.concurrency,
       throttled: limiter.stats.throttled,
+      costUsd,
     });
   const record = async (row: BatchRow, line: BatchOutputLine) => {
     const text = JSON.stringify(line);
@@ -152,6 +156,7 @@ export async function runBatch(opts: BatchRunOptions): Promise<BatchRunResult> {
     if (!out.write(`${text}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
     lines.set(row.index, { offset: at, length: Buffer.byteLength(text), failed: line.error !== undefined });
     written++;
+    costUsd += line.costUsd ?? 0;
     if (line.error) failed++;
     progress();
   };
