@@ -14,6 +14,7 @@ import { REPORTERS } from './testReporters';
 import { saveBaseline } from './baseline';
 import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
+import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
 // compiled once per version, not at every start of a CI step. Older Node starts as before.
@@ -179,6 +180,44 @@ export async function main(argv: string[]): Promise<number> {
       withHost({}, (host) =>
         rowsCommand(host, file, rows, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
+    );
+
+  const batchJob = program
+    .command('batch-job')
+    .description('Bedrock batch inference: the rows as one job, at about half the on-demand price');
+  batchJob
+    .command('start')
+    .description('render and scan every row, upload the records to S3 and start the job (prints its ARN)')
+    .argument('<file>', 'the .prompt file')
+    .argument('<rows>', 'the rows: .jsonl, .csv or .json (100 to 50,000)')
+    .requiredOption('--s3 <s3://bucket/prefix/>', "where the job's input and output go")
+    .requiredOption('--role <arn>', 'an IAM role Bedrock can assume, with access to that S3 location')
+    .option('-o, --output <file>', 'where collect writes the results (default: <rows>.results.jsonl)')
+    .option('-m, --model <id>', "run on this model instead of the file's")
+    .option('--job-name <name>', "the job's name (default: the prompt's name and the time)")
+    .option('--max-cost <usd>', 'upload nothing when the estimate at batch prices can exceed this', Number)
+    .action(async (file: string, rows: string, opts: BatchJobStartOptions) =>
+      withHost({}, (host) => batchJobStart(host, file, rows, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+  batchJob
+    .command('status')
+    .description('the status of jobs (default: every job started from this folder)')
+    .argument('[arns...]', 'job ARNs')
+    .option('--json', 'print the jobs as JSON')
+    .option('--wait', 'poll until every job has ended (exit 4 when one failed, stopped or expired)')
+    .option('--interval <seconds>', 'with --wait: seconds between polls', Number, 30)
+    .action(async (arns: string[], opts: { json?: boolean; wait?: boolean; interval: number }) =>
+      withHost({}, (host) =>
+        batchJobStatus(host, arns, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+  batchJob
+    .command('collect')
+    .description("bring a completed job's results back as the results JSONL a rows run writes")
+    .argument('<arn>', 'the job ARN (prompt-lab batch-job start printed it)')
+    .option('-o, --output <file>', 'write here instead of where start said')
+    .action(async (arn: string, opts: { output?: string }) =>
+      withHost({}, (host) => batchJobCollect(host, arn, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
     );
 
   program

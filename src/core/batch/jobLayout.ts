@@ -41,12 +41,15 @@ export function isResultKey(key: string): boolean {
   return key.endsWith('.out') && !key.endsWith('manifest.json.out');
 }
 
-/** `<prompt name>-<yyyymmddhhmmss>`, within Bedrock's job name rules (letters, digits, hyphens). */
+/**
+ * `<prompt name>-<yyyymmddhhmmssSSS>`, within Bedrock's job name rules (letters, digits, hyphens; 63 at
+ * most). Milliseconds: jobs started in the same second (CI matrix steps) get names of their own.
+ */
 export function jobNameFor(promptFileName: string, now = new Date()): string {
   const stamp = now
     .toISOString()
     .replace(/[-:T.Z]/g, '')
-    .slice(0, 14);
+    .slice(0, 17);
   const base = promptFileName
     .replace(/\.prompt$/, '')
     .replace(/[^a-zA-Z0-9-]/g, '-')

@@ -40,7 +40,7 @@ export async function buildJobRecords(
     if (secret)
       throw new BedrockError(
         'Validation',
-        `Not uploaded: a ${secret.kind} was found in row ${row.index + 1} (${fileName}:${row.line}). Remove it from the data, then retry.`,
+        `Not uploaded: a secret (${secret.kind}) was found in row ${row.index + 1} (${fileName}:${row.line}). Remove it from the data, then retry.`,
       );
     out.lines.push(line);
     out.chars += requestChars(prepared.request);

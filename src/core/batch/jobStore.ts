@@ -34,7 +34,8 @@ export class BatchJobStore {
     );
   }
 
-  private all(): BatchJobRecord[] {
+  /** Every remembered job, the latest first. */
+  all(): BatchJobRecord[] {
     const stored = this.store.get<unknown>(KEY, []);
     return Array.isArray(stored) ? (stored as BatchJobRecord[]).filter((r) => typeof r?.jobArn === 'string') : [];
   }

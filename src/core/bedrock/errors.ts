@@ -35,7 +35,22 @@ export type ErrorCode =
 export type ErrorAction =
   'openSettings' | 'selectProfile' | 'selectRegion' | 'retry' | 'showLog' | 'openModelAccess' | 'useInferenceProfile';
 
+/**
+ * Marks a BedrockError across bundles: the engine bundles (dist/datasetEngine.js, dist/promptEngine.js)
+ * carry their own copy of this class, and an error one of them throws must still be one to the front end
+ * (its code decides the exit code, its actions the buttons).
+ */
+const BEDROCK_ERROR = Symbol.for('bedrock-prompt-lab.BedrockError');
+
 export class BedrockError extends Error {
+  readonly [BEDROCK_ERROR] = true;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    return (
+      typeof value === 'object' && value !== null && (value as { [BEDROCK_ERROR]?: unknown })[BEDROCK_ERROR] === true
+    );
+  }
+
   constructor(
     readonly code: ErrorCode,
     message: string,

@@ -132,7 +132,7 @@ describe('batch inference jobs: records, cost sample, S3 layout, remembered jobs
     assert.ok(!isResultKey('p/abc/manifest.json.out'));
     assert.equal(
       jobNameFor('ticket classifier.prompt', new Date('2026-12-01T10:20:30.456Z')),
-      'ticket-classifier-20261201102030',
+      'ticket-classifier-20261201102030456',
     );
   });
 

@@ -469,7 +469,7 @@ describe('batch inference records', () => {
     );
     assert.equal(lines[0].error?.message, 'bad record');
     assert.equal(lines[1].output, 'two');
-    assert.equal(lines[1].costUsd, 12 / (38 * 1000), 'the given cost of the row\'s usage on the job\'s model');
+    assert.equal(lines[1].costUsd, 12 / (38 * 1000), "the given cost of the row's usage on the job's model");
     assert.match(lines[2].error?.message ?? '', /returned no result/);
   });
 });
