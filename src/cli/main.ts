@@ -14,6 +14,7 @@ import { REPORTERS } from './testReporters';
 import { saveBaseline } from './baseline';
 import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
+import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
@@ -218,6 +219,40 @@ export async function main(argv: string[]): Promise<number> {
     .option('-o, --output <file>', 'write here instead of where start said')
     .action(async (arn: string, opts: { output?: string }) =>
       withHost({}, (host) => batchJobCollect(host, arn, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+
+  program
+    .command('dataset')
+    .description(
+      "build a customization dataset (train.jsonl, validation.jsonl, dataset-report.md), as the editor's Create Fine-tuning Dataset",
+    )
+    .argument('[paths...]', 'files or folders in the working folder (default: the working folder)')
+    .requiredOption(
+      '-m, --model <id>',
+      'the base model to customize (its customization variant, e.g. amazon.nova-lite-v1:0:300k)',
+    )
+    .addOption(
+      new Option('-t, --type <type>', 'fine-tuning (labelled examples) or continued-pretraining (plain text)')
+        .choices(Object.keys(DATASET_TYPES))
+        .default('fine-tuning'),
+    )
+    .option('-o, --output <dir>', 'the output folder (default: datasets/<model>-<time>)')
+    .option(
+      '--validation-split <share>',
+      'the share of records held out for validation (0 to 0.5; default 0.1 where the model takes one)',
+      Number,
+    )
+    .option('--seed <n>', 'the seed of the split (the same seed gives the same split)', Number)
+    .addOption(
+      new Option('--secrets <mode>', 'a secret in the data stops the build (block) or is masked (redact)')
+        .choices(['block', 'redact'])
+        .default('block'),
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (paths: string[], opts: Omit<DatasetCommandOptions, 'quiet'>) =>
+      withHost({}, (host) =>
+        datasetCommand(host, paths, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
     );
 
   program

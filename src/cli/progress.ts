@@ -5,7 +5,8 @@ import pc from 'picocolors';
 import { formatUsd } from '../core/shared/money';
 
 export interface ProgressLine {
-  update(done: number, costUsd: number, note?: string): void;
+  /** `costUsd` undefined: the work costs nothing (a local build). */
+  update(done: number, costUsd: number | undefined, note?: string): void;
   /** Clears the line on a terminal: before other output, and at the end (the command prints its summary). */
   end(): void;
 }
@@ -20,10 +21,11 @@ export function progressLine(
   const tty = stream.isTTY === true;
   let lastTenth = 0;
   if (opts.quiet || total === 0) return { update: () => undefined, end: () => undefined };
-  const text = (done: number, costUsd: number, note?: string) => {
+  const text = (done: number, costUsd: number | undefined, note?: string) => {
     const elapsed = performance.now() - started;
     const left = done > 0 && done < total ? ` · ~${Math.ceil(((elapsed / done) * (total - done)) / 1000)} s left` : '';
-    return `${done}/${total} ${unit} · ~${formatUsd(costUsd)}${left}${note ? ` · ${note}` : ''}`;
+    const cost = costUsd === undefined ? '' : ` · ~${formatUsd(costUsd)}`;
+    return `${done}/${total} ${unit}${cost}${left}${note ? ` · ${note}` : ''}`;
   };
   return {
     update(done, costUsd, note) {

@@ -6,6 +6,7 @@ const SETTING_TO_FLAG: [RegExp, string][] = [
   [/bedrockPromptLab\.endpoint\b/g, '--endpoint'],
   [/bedrockPromptLab\.run\.stallTimeoutSeconds\b/g, '--stall-timeout'],
   [/\bor choose another profile\b/g, 'or pass --profile'],
+  [/\bwith secrets set to redact\b/g, 'with --secrets redact'],
 ];
 
 export function cliWording(message: string): string {
