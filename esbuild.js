@@ -12,7 +12,7 @@ const production = process.argv.includes('--production');
 const lazySdk = {
   name: 'lazy-modules',
   setup(build) {
-    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine|datasetEngine)$/ }, (args) => ({
+    build.onResolve({ filter: /^\.\/(awsSdk|promptEngine|datasetEngine|mcp)$/ }, (args) => ({
       path: `${args.path}.js`,
       external: true,
     }));
@@ -57,6 +57,17 @@ const builds = [
     plugins: [lazySdk],
     banner: { js: '#!/usr/bin/env node' },
     define: { PROMPT_LAB_VERSION: JSON.stringify(require('./package.json').version) },
+  },
+  {
+    // prompt-lab mcp's server (the MCP SDK and zod), beside cli.js, sharing its lazy bundles.
+    ...common,
+    entryPoints: { mcp: 'src/cli/mcp.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode'],
+    plugins: [lazySdk],
   },
   {
     ...common,

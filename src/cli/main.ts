@@ -256,6 +256,19 @@ export async function main(argv: string[]): Promise<number> {
     );
 
   program
+    .command('mcp')
+    .description('serve run, test, check and estimate to coding agents as an MCP server on stdio')
+    .action(async () =>
+      withHost({}, async (host) => {
+        // Its own bundle (dist/mcp.js): the MCP SDK loads only for this command.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { serveMcp } = require('./mcp') as typeof import('./mcp');
+        await serveMcp({ host, version, root: process.cwd(), signal: controller.signal });
+        return EXIT.ok;
+      }),
+    );
+
+  program
     .command('baseline')
     .description('baselines for prompt-lab test --baseline')
     .command('save')

@@ -17,6 +17,8 @@ import type { Host, PromptSource } from '../app/host';
 export interface RunCommandOptions {
   input: string[];
   inputs?: string;
+  /** Input values as an object (the MCP server's tools), checked like --inputs. */
+  values?: Record<string, unknown>;
   model?: string;
   json?: boolean;
   quiet?: boolean;
@@ -67,6 +69,7 @@ async function inputValues(
       throw new BedrockError('PromptInvalid', `--inputs ${opts.inputs} must hold a JSON object of input values.`);
     entries.push(...Object.entries(parsed));
   }
+  if (opts.values) entries.push(...Object.entries(opts.values));
   for (const pair of opts.input) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new BedrockError('PromptInvalid', `--input ${pair}: write it as name=value.`);

@@ -32,11 +32,17 @@ import {
   type ReporterName,
 } from './testReporters';
 
-export interface TestCommandOptions {
+/** Which cases run, and how: what `test` and the MCP server's test tool share. */
+export interface SuiteOptions {
   model?: string;
   concurrency: number;
   grep?: string;
   shard?: string;
+  /** Run each case this many times and report how often it passed. */
+  repeat: number;
+}
+
+export interface TestCommandOptions extends SuiteOptions {
   reporter: ReporterName[];
   output: string[];
   minPassRate?: string;
@@ -44,8 +50,6 @@ export interface TestCommandOptions {
   /** A saved result to compare with, and the largest drop of the pass rate it allows (0: no case may newly fail). */
   baseline?: string;
   maxRegression?: string;
-  /** Run each case this many times and report how often it passed. */
-  repeat: number;
   quiet?: boolean;
 }
 
@@ -77,7 +81,7 @@ interface PendingCase {
   run: () => Promise<CaseReport>;
 }
 
-async function collectCases(host: Host, files: string[], root: string, opts: TestCommandOptions, signal: AbortSignal) {
+async function collectCases(host: Host, files: string[], root: string, opts: SuiteOptions, signal: AbortSignal) {
   const shown = (f: string) => (isInside(root, f) ? path.relative(root, f) : f).split(path.sep).join('/');
   const limiter = new AdaptiveLimiter({ maxConcurrency: opts.concurrency });
   const pending: PendingCase[] = [];
@@ -122,35 +126,22 @@ async function collectCases(host: Host, files: string[], root: string, opts: Tes
   return { pending, problems };
 }
 
-export async function testCommand(
+/** Finds the tests files under `paths` (a .prompt stands for its tests file), selects and runs their cases. */
+export async function runSuite(
   host: Host,
   paths: string[],
-  opts: TestCommandOptions,
-  version: string,
+  opts: SuiteOptions,
   signal: AbortSignal,
-): Promise<number> {
-  // Everything about the flags is checked before anything is sent.
+  events: {
+    started?: (total: number) => void;
+    finished?: (entry: CaseEntry, finished: number, costUsd: number) => void;
+  } = {},
+): Promise<{ done: CaseEntry[]; summary: ReturnType<typeof summarize> }> {
   const shard = opts.shard ? parseShard(opts.shard) : undefined;
-  const minPassRate = opts.minPassRate !== undefined ? parseRate(opts.minPassRate, '--min-pass-rate') : undefined;
-  const maxRegression = opts.maxRegression !== undefined ? parseRate(opts.maxRegression, '--max-regression') : 0;
-  if (opts.maxRegression !== undefined && !opts.baseline)
-    throw new BedrockError('PromptInvalid', '--max-regression compares with a --baseline: give the saved result too.');
-  const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
   if (!Number.isInteger(opts.repeat) || opts.repeat < 1)
     throw new BedrockError('PromptInvalid', '--repeat must be a whole number of 1 or more.');
   if (!Number.isInteger(opts.concurrency) || opts.concurrency < 1)
     throw new BedrockError('PromptInvalid', '--concurrency must be a whole number of 1 or more.');
-  if (opts.output.length > opts.reporter.length)
-    throw new BedrockError(
-      'PromptInvalid',
-      'Each --output names the file of the --reporter before it: give a --reporter for each --output.',
-    );
-  if (opts.reporter.length - opts.output.length > 1)
-    throw new BedrockError(
-      'PromptInvalid',
-      'Only one reporter can print to the terminal: give an --output file for the others.',
-    );
-
   const root = process.cwd();
   // A .prompt given stands for its tests file.
   const files = await filesUnder(paths.length > 0 ? paths : ['.'], {
@@ -176,9 +167,7 @@ export async function testCommand(
   );
   if (selected.length === 0 && !shard) throw new BedrockError('PromptInvalid', 'No test case matches: check --grep.');
 
-  const pretty =
-    opts.reporter.length === 0 || (opts.reporter.at(-1) === 'pretty' && opts.output.length < opts.reporter.length);
-  const progress = progressLine(selected.length, 'cases', { quiet: opts.quiet });
+  events.started?.(selected.length);
   const started = performance.now();
   const done: CaseEntry[] = new Array(selected.length);
   let finished = 0;
@@ -195,15 +184,51 @@ export async function testCommand(
       done[i] = { ...p.entry, report, repeat: merged.repeat };
       finished++;
       cost += report.costUsd ?? 0;
-      if (pretty) {
-        progress.end();
-        process.stdout.write(prettyCase(done[i]));
-      }
-      progress.update(finished, cost);
+      events.finished?.(done[i], finished, cost);
     },
   );
-  progress.end();
-  const summary = summarize(done, performance.now() - started);
+  return { done, summary: summarize(done, performance.now() - started) };
+}
+
+export async function testCommand(
+  host: Host,
+  paths: string[],
+  opts: TestCommandOptions,
+  version: string,
+  signal: AbortSignal,
+): Promise<number> {
+  // Everything about the flags is checked before anything is sent.
+  if (opts.shard) parseShard(opts.shard);
+  const minPassRate = opts.minPassRate !== undefined ? parseRate(opts.minPassRate, '--min-pass-rate') : undefined;
+  const maxRegression = opts.maxRegression !== undefined ? parseRate(opts.maxRegression, '--max-regression') : 0;
+  if (opts.maxRegression !== undefined && !opts.baseline)
+    throw new BedrockError('PromptInvalid', '--max-regression compares with a --baseline: give the saved result too.');
+  const baseline = opts.baseline ? await readBaseline(opts.baseline) : undefined;
+  if (opts.output.length > opts.reporter.length)
+    throw new BedrockError(
+      'PromptInvalid',
+      'Each --output names the file of the --reporter before it: give a --reporter for each --output.',
+    );
+  if (opts.reporter.length - opts.output.length > 1)
+    throw new BedrockError(
+      'PromptInvalid',
+      'Only one reporter can print to the terminal: give an --output file for the others.',
+    );
+
+  const pretty =
+    opts.reporter.length === 0 || (opts.reporter.at(-1) === 'pretty' && opts.output.length < opts.reporter.length);
+  let progress: ReturnType<typeof progressLine> | undefined;
+  const { done, summary } = await runSuite(host, paths, opts, signal, {
+    started: (total) => (progress = progressLine(total, 'cases', { quiet: opts.quiet })),
+    finished: (entry, finished, cost) => {
+      if (pretty) {
+        progress?.end();
+        process.stdout.write(prettyCase(entry));
+      }
+      progress?.update(finished, cost);
+    },
+  });
+  progress?.end();
 
   // Reporters: the Nth --output is the file of the Nth --reporter; one may print here.
   const reporters = opts.reporter.length > 0 ? opts.reporter : ['pretty' as const];

@@ -99,8 +99,9 @@ export function summarize(cases: CaseEntry[], durationMs: number): TestSummary {
   };
 }
 
-export function jsonReport(cases: CaseEntry[], summary: TestSummary, version: string): string {
-  const result = {
+/** The versioned result (docs/test-result.schema.json): the json reporter's file, the MCP test tool's answer. */
+export function testResult(cases: CaseEntry[], summary: TestSummary, version: string) {
+  return {
     version: TEST_RESULT_VERSION,
     tool: { name: 'prompt-lab', version },
     summary,
@@ -128,7 +129,10 @@ export function jsonReport(cases: CaseEntry[], summary: TestSummary, version: st
       repeat: c.repeat,
     })),
   };
-  return `${JSON.stringify(result, null, 2)}\n`;
+}
+
+export function jsonReport(cases: CaseEntry[], summary: TestSummary, version: string): string {
+  return `${JSON.stringify(testResult(cases, summary, version), null, 2)}\n`;
 }
 
 export function junitReport(cases: CaseEntry[], summary: TestSummary): string {
