@@ -77,13 +77,16 @@ export default tseslint.config(
     files: ['src/core/**/*.ts', 'src/app/**/*.ts'],
     rules: coreZone,
   },
-  // Inside core, each folder imports only those below it (ARCHITECTURE.md): shared at the bottom; io and
-  // safety on shared (io may name the format's types); batch and dataset never import each other; only the
-  // engines (the lazily loaded bundles) put folders together. Still to come: format off bedrock.
+  // Inside core, each folder imports only those below it (ARCHITECTURE.md): shared at the bottom; the model
+  // registry (models) on shared; the format on models, never on the Bedrock adapters; io and safety on
+  // shared (io may name the format's types); batch and dataset never import each other; only the engines
+  // (the lazily loaded bundles) put folders together.
   ...[
-    ['shared', ['format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
-    ['io', ['format', 'bedrock', 'dataset', 'batch', 'safety', 'engines'], true],
-    ['safety', ['format', 'bedrock', 'dataset', 'batch', 'io', 'engines'], false],
+    ['shared', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
+    ['models', ['format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
+    ['format', ['bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
+    ['io', ['models', 'format', 'bedrock', 'dataset', 'batch', 'safety', 'engines'], true],
+    ['safety', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'engines'], false],
     ['batch', ['dataset', 'engines'], false],
     ['dataset', ['batch', 'engines'], false],
   ].map(([folder, below, typesAllowed]) => ({

@@ -4,14 +4,14 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildDataset } from '../src/core/dataset/build';
-import { rulesFor } from '../src/core/dataset/formats';
+import { datasetRulesFor } from '../src/core/models/registry';
 import { readTextFile } from '../src/core/io/readText';
 
 async function main(): Promise<void> {
   const [dir, out] = process.argv.slice(2);
   const names = (await fs.readdir(dir)).sort();
   const files = names.map((n) => ({ path: n, read: () => readTextFile(path.join(dir, n)), fsPath: path.join(dir, n) }));
-  const rules = rulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
+  const rules = datasetRulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
   const started = performance.now();
   const report = await buildDataset(files, {
     rules: { ...rules, maxRecords: undefined, trainingFileBytes: Number.MAX_SAFE_INTEGER },

@@ -4,8 +4,9 @@
 // the network call is still on its way.
 import { performance } from 'node:perf_hooks';
 import type { FoundationModelSummary } from '@aws-sdk/client-bedrock';
-import { fetchCatalogue, groupByProvider, type Catalogue } from '../src/core/bedrock/catalogue';
-import { modelBadges, modelCardMarkdown } from '../src/core/bedrock/modelCard';
+import { fetchCatalogue } from '../src/core/bedrock/listCatalogue';
+import { groupByProvider, type Catalogue } from '../src/core/models/catalogue';
+import { modelBadges, modelCardMarkdown } from '../src/core/models/modelCard';
 import { foundationModels } from '../test/emulator/catalogue';
 import { loadClientFactory } from '../src/core/bedrock/loadAwsSdk';
 import { startEmulator } from '../test/emulator';

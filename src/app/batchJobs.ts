@@ -9,20 +9,16 @@ import type { BatchJobRecord, BatchJobStore } from '../core/batch/jobStore';
 import type { BatchOutputLine } from '../core/batch/runBatch';
 import type { BatchRow } from '../core/io/rows';
 import type { InvocationJob } from '../core/bedrock/clients';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import type { RunEstimate } from '../core/bedrock/pricing';
 import { s3Uri, s3UriProblem } from '../core/bedrock/s3Uri';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
+import { roleArnProblem } from '../core/shared/arn';
 import type { Host } from './host';
 import type { RowsPlan } from './runRows';
 
 /** Batch inference is billed at about half the on-demand price. */
 export const BATCH_PRICE_FACTOR = 0.5;
-
-/** The shape Bedrock accepts for a job's service role. */
-export function roleArnProblem(roleArn: string): string | undefined {
-  return /^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(roleArn) ? undefined : 'arn:aws:iam::<account>:role/<name>';
-}
 
 export interface BatchJobStart {
   /** s3://bucket/prefix/ under which the job's input and output go. */

@@ -4,9 +4,9 @@
 // `prompt-lab dataset`; each front end finds candidate files and shows progress its own way.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import type { DatasetReport } from '../core/dataset/build';
-import type { Customization } from '../core/dataset/formats';
+import { datasetRulesFor, type Customization } from '../core/models/registry';
 import type { DatasetFile, FieldMap } from '../core/dataset/sources';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { missingVariables } from '../core/format/inputs';
@@ -93,7 +93,7 @@ export function customizationName(c: Customization): string {
 
 export async function buildDataset(host: Host, b: DatasetBuild): Promise<DatasetResult> {
   const engine = datasetEngine();
-  const rules = engine.rulesFor(b.modelId, b.customization);
+  const rules = datasetRulesFor(b.modelId, b.customization);
   if (!rules)
     throw new BedrockError(
       'Validation',

@@ -1,6 +1,6 @@
 // What one request will cost before it is sent: its input tokens (exact through CountTokens where the
 // model and Region offer it, else four characters a token) and the most its output can cost (maxTokens).
-import { normalizeModelRef } from '../core/bedrock/modelRef';
+import { normalizeModelRef } from '../core/models/modelRef';
 import { estimateInputTokens, requestChars } from '../core/bedrock/pricing';
 import type { ConverseRequest } from '../core/format/render';
 import type { Host } from './host';

@@ -3,7 +3,8 @@
 // reader), the request for the chosen model, the answer streamed to callbacks (Converse for a model that
 // cannot stream), and the result both show: metrics, cost and the output-schema check.
 import { performance } from 'node:perf_hooks';
-import { BedrockError, toBedrockError, type ErrorContext } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
+import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
 import { streamAnswer } from '../core/bedrock/invoke';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';

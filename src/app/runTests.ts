@@ -3,9 +3,9 @@
 // model the case runs on, the assertions checked (a `rubric` graded by the file's judge model), and a
 // report a front end shows its own way (Test Explorer messages, JUnit, JSON, annotations).
 import { AdaptiveLimiter, retryFor } from '../core/bedrock/adaptiveLimiter';
-import type { ErrorCode } from '../core/bedrock/errors';
+import type { ErrorCode } from '../core/shared/bedrockError';
 import { converseOnce } from '../core/bedrock/invoke';
-import { normalizeModelRef } from '../core/bedrock/modelRef';
+import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
 import type { PromptAnalysis } from '../core/format/analyze';

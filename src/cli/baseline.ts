@@ -4,7 +4,7 @@
 // kept from CI can be the baseline as it is.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { EXIT } from './exitCodes';
 import type { CaseEntry, TestSummary } from './testReporters';
 

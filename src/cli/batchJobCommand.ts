@@ -11,7 +11,7 @@ import { BATCH_PRICE_FACTOR, collectBatchJob, startBatchJob } from '../app/batch
 import { planRows } from '../app/runRows';
 import { BatchJobStore, type KeyValueStore } from '../core/batch/jobStore';
 import type { InvocationJob } from '../core/bedrock/clients';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { formatEstimate, formatUsd } from '../core/bedrock/pricing';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { EXIT } from './exitCodes';

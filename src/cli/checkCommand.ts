@@ -3,7 +3,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { checkPromptText, type CheckedFile } from '../app/checkPrompts';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { decodeText } from '../core/io/readText';
 import type { Problem } from '../core/format/document';
 import { isInside } from '../core/io/promptFiles';

@@ -10,9 +10,9 @@ import {
   datasetSources,
   defaultDatasetDir,
 } from '../app/buildDataset';
-import { BedrockError } from '../core/bedrock/errors';
-import type { Customization } from '../core/dataset/formats';
-import { normalizeModelRef } from '../core/bedrock/modelRef';
+import { BedrockError } from '../core/shared/bedrockError';
+import type { Customization } from '../core/models/registry';
+import { normalizeModelRef } from '../core/models/modelRef';
 import { confinedPromptFiles, isInside } from '../core/io/promptFiles';
 import { EXIT } from './exitCodes';
 import { filesUnder } from './filesUnder';

@@ -1,5 +1,5 @@
 // The CLI's exit codes (docs/cli.md): what a CI job or a script can tell apart without reading the text.
-import type { ErrorCode } from '../core/bedrock/errors';
+import type { ErrorCode } from '../core/shared/bedrockError';
 
 export const EXIT = {
   ok: 0,

@@ -2,7 +2,7 @@
 // the names `matches` accepts; node_modules and dot-folders are skipped. Sorted, each once.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 
 export interface FileSearch {
   /** A file name a folder search takes. */

@@ -3,7 +3,7 @@
 // --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
 import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost, type NodeHostOptions } from './nodeHost';
 import { cliWording } from './wording';

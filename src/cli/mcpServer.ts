@@ -10,7 +10,7 @@ import * as z from 'zod';
 import { estimatePrompt } from '../app/estimatePrompt';
 import type { Host } from '../app/host';
 import { metricsLine, runResult, streamPrompt } from '../app/runPrompt';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { isInside } from '../core/io/promptFiles';
 import { checkFiles, checkJson, checkText } from './checkCommand';
 import { estimateText } from './estimateCommand';

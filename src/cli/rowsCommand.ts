@@ -4,7 +4,7 @@
 import path from 'node:path';
 import type { Host } from '../app/host';
 import { discardPartial, estimateRows, planRows, runRows } from '../app/runRows';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { formatEstimate, formatUsd } from '../core/bedrock/pricing';
 import { EXIT } from './exitCodes';
 import { progressLine } from './progress';

@@ -4,7 +4,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { metricsLine, compilePromptText, requestFor, runResult, streamPrompt, type RunResult } from '../app/runPrompt';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { decodeText } from '../core/io/readText';
 import { inputTypeProblems, missingVariables, parseInputText, requireNoErrors } from '../core/format/inputs';
 import type { DeclaredInput } from '../core/format/analyze';

@@ -8,7 +8,7 @@ import { runTestCase, type CaseReport } from '../app/runTests';
 import type { Host } from '../app/host';
 import { compilePromptText } from '../app/runPrompt';
 import { AdaptiveLimiter } from '../core/bedrock/adaptiveLimiter';
-import { BedrockError } from '../core/bedrock/errors';
+import { BedrockError } from '../core/shared/bedrockError';
 import { formatUsd } from '../core/bedrock/pricing';
 import { decodeText } from '../core/io/readText';
 import { promptEngine } from '../core/format/loadEngine';

@@ -35,7 +35,7 @@ export interface ExtensionApi {
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
   /** The last errors shown to the user, newest last. */
-  shownErrors: readonly { code: string; message: string; error: import('../core/bedrock/errors').BedrockError }[];
+  shownErrors: readonly { code: string; message: string; error: import('../core/shared/bedrockError').BedrockError }[];
   /** Runs an error's action as its button would (tests press buttons this way). */
   runErrorAction: typeof runErrorAction;
   /** Open Compare views. */

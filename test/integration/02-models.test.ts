@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { Catalogue } from '../../src/core/bedrock/catalogue';
+import type { Catalogue } from '../../src/core/models/catalogue';
 import { Commands } from '../../src/vscode/host/commandIds';
 import type { ExtensionApi } from '../../src/vscode/extension';
 import type { ModelNode } from '../../src/vscode/views/modelsTree';

@@ -1,5 +1,5 @@
 // Catalogue fixtures for unit tests: a foundation model with sensible defaults, and an empty catalogue.
-import type { Catalogue, FoundationModel } from '../../src/core/bedrock/catalogue';
+import type { Catalogue, FoundationModel } from '../../src/core/models/catalogue';
 
 export function foundationModel(id: string, extra: Partial<FoundationModel> = {}): FoundationModel {
   return {

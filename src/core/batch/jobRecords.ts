@@ -1,6 +1,6 @@
 // Turning rows into what leaves the machine for a batch inference job, and sampling rows for a cost
 // estimate. Both render through the one per-case runner (./runCase.ts).
-import { BedrockError } from '../bedrock/errors';
+import { BedrockError } from '../shared/bedrockError';
 import { requestChars } from '../bedrock/pricing';
 import { scanSecretsDeep } from '../safety/secretScan';
 import { toBatchRecord } from './batchInference';

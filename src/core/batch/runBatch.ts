@@ -9,7 +9,7 @@ import { createReadStream, createWriteStream, promises as fs, type WriteStream }
 import { writeFileAtomically } from '../shared/atomicWrite';
 import { createInterface } from 'node:readline';
 import { AdaptiveLimiter, retryFor, type LimiterStats } from '../bedrock/adaptiveLimiter';
-import type { ErrorCode } from '../bedrock/errors';
+import type { ErrorCode } from '../shared/bedrockError';
 import type { Usage } from '../bedrock/stream';
 import type { BatchRow } from '../io/rows';
 import { forEachBounded } from '../shared/pool';

@@ -3,7 +3,7 @@
 // Message text is data, never structure: it becomes text blocks only (no Dotprompt markers are read).
 import { estimateInputTokens } from './pricing';
 import type { ContentBlock, Message, Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
-import { BedrockError } from './errors';
+import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 
 export type ChatPart =

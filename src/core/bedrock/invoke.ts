@@ -9,7 +9,8 @@ import type {
   ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Runtime } from './clients';
-import { toBedrockError, type BedrockError, type ErrorContext } from './errors';
+import { toBedrockError, type ErrorContext } from './errors';
+import { type BedrockError } from '../shared/bedrockError';
 import {
   consumeStream,
   usageFrom,

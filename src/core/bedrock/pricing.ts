@@ -1,7 +1,7 @@
 // Estimated cost of a run from the pricing table kept in the repo (pricing/bedrock-on-demand.json,
 // with its source and date) and the user's overrides (bedrockPromptLab.pricing).
 import type { Usage } from './stream';
-import { normalizeModelRef } from './modelRef';
+import { normalizeModelRef } from '../models/modelRef';
 import { formatUsd } from '../shared/money';
 
 export { formatUsd };

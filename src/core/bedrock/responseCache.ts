@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { ConverseCommandInput, ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import type { Runtime } from './clients';
-import { BedrockError } from './errors';
+import { BedrockError } from '../shared/bedrockError';
 
 /** rw: read, and write what was missing; ro: read, never write; replay: read only, a miss is an error; record: always ask, and write. */
 export type CacheMode = 'rw' | 'ro' | 'replay' | 'record';

@@ -5,7 +5,8 @@
 // an error, so a stream without `messageStop` is an interrupted stream; exceptions inside the stream are
 // thrown from the loop after the events already delivered.
 import type { ContentBlockDelta, ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
-import { BedrockError, toBedrockError, type ErrorContext } from './errors';
+import { BedrockError } from '../shared/bedrockError';
+import { toBedrockError, type ErrorContext } from './errors';
 
 export interface ToolCall {
   toolUseId: string;

@@ -5,7 +5,8 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { CHARS_PER_TOKEN, type ModelRules } from './formats';
+import { CHARS_PER_TOKEN } from './formats';
+import { type ModelRules } from '../models/registry';
 import { formatRecord, type RecordProblem, type SourceRecord } from './records';
 import type { SecretFinding } from '../safety/secrets';
 import { findingsOf, redactRanges } from '../safety/secretScan';

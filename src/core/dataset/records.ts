@@ -1,6 +1,7 @@
 // Records as read from the workspace, and their JSONL line in each Bedrock format, with the checks
 // each format's rules make. Every problem names the source file and line.
-import { estimateTokens, type DatasetFormat, type ModelRules } from './formats';
+import { estimateTokens } from './formats';
+import { type DatasetFormat, type ModelRules } from '../models/registry';
 
 export interface Turn {
   role: 'user' | 'assistant';

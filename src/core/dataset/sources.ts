@@ -3,7 +3,7 @@
 // paragraph boundaries. Files are read one at a time, so memory follows the largest file, not the set.
 import { fileErrorMessage, stripBom } from '../io/readText';
 import { isRowsFile, rowsOfText } from '../io/rows';
-import type { Customization } from './formats';
+import type { Customization } from '../models/registry';
 import type { RecordProblem, SourceRecord, Turn } from './records';
 import { chunkText } from './records';
 import { isPartialPath } from '../format/document';

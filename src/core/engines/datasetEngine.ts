@@ -1,7 +1,6 @@
 // The dataset engine as one module, bundled on its own (dist/datasetEngine.js) and loaded when a
 // dataset command first runs.
 export { buildDataset, reportMarkdown, goesToValidation } from '../dataset/build';
-export { rulesFor } from '../dataset/formats';
 export { conversationFromRequest } from '../dataset/records';
 export { readRows, streamRows, surveyRows } from '../io/rows';
 export { runBatch, partialPathFor, writeAtomically } from '../batch/runBatch';

@@ -5,9 +5,9 @@
 // This file puts them together and applies the one rule for which inputs a run needs. It never throws:
 // anything unexpected becomes a problem too.
 import Handlebars from './handlebars';
-import { resolveInCatalogue, type Catalogue } from '../bedrock/catalogue';
-import { modelProblems } from '../bedrock/modelChecks';
-import type { ModelRef } from '../bedrock/modelRef';
+import { resolveInCatalogue, type Catalogue } from '../models/catalogue';
+import { modelProblems } from '../models/modelChecks';
+import type { ModelRef } from '../models/modelRef';
 import { LineIndex, safeDecodeUri, splitPrompt, type Problem, type Range } from './document';
 import { analyzeFrontmatter, problem, type DeclaredInput } from './frontmatterChecks';
 import { closest, HELPERS, ROLES } from './schema';

@@ -2,7 +2,6 @@
 import { formatUsd } from '../shared/money';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
-import type { InvokeOutcome } from '../bedrock/invoke';
 import type { Assertion } from './testCases';
 
 export interface CaseOutcome {
@@ -272,7 +271,14 @@ export function judgeRequest(modelId: string, rubric: string, answer: string): C
   };
 }
 
-export function verdictFrom(outcome: Pick<InvokeOutcome, 'text' | 'toolCalls' | 'error'>): Verdict {
+/** What the judge answered: its text, its tool calls, or the error that stopped it (an InvokeOutcome fits). */
+export interface JudgeAnswer {
+  text: string;
+  toolCalls: readonly { name: string; input: unknown }[];
+  error?: { message: string };
+}
+
+export function verdictFrom(outcome: JudgeAnswer): Verdict {
   if (outcome.error) return { pass: false, reason: `the judge failed: ${outcome.error.message}` };
   const call = outcome.toolCalls.find((c) => c.name === GRADE_TOOL);
   const input = call?.input as { pass?: unknown; reason?: unknown } | undefined;

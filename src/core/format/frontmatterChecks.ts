@@ -12,7 +12,7 @@ import {
   type Node as YamlNode,
   type Pair,
 } from 'yaml';
-import { normalizeModelRef } from '../bedrock/modelRef';
+import { normalizeModelRef } from '../models/modelRef';
 import type { LineIndex, Problem, Range, Severity } from './document';
 import { checkSchemaNode, schemaFields, type InputKind } from './picoschemaCheck';
 import { closest, TOP_LEVEL_KEYS, type KeySpec } from './schema';

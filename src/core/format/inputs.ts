@@ -1,6 +1,6 @@
 // Whether an input (a test case, a batch row) gives the template every value it needs. Pure and light
 // (a type-only import of the analysis), so the main bundle can use it without loading the engine.
-import { BedrockError } from '../bedrock/errors';
+import { BedrockError } from '../shared/bedrockError';
 import type { DeclaredInput, PromptAnalysis } from './analyze';
 
 /** The prompt's first error as "line N: message", if it has one (a prompt with errors is never sent). */

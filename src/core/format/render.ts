@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { Dotprompt, picoschema } from 'dotprompt';
 import Handlebars from './handlebars';
 import { parse as parseYaml } from 'yaml';
-import { supportsStructuredOutput } from '../bedrock/modelFacts';
-import { normalizeModelRef } from '../bedrock/modelRef';
+import { reasoningFields, supportsStructuredOutput, topKFields } from '../models/registry';
+import { normalizeModelRef } from '../models/modelRef';
 import { refuseForbiddenKeys } from '../shared/inertData';
 import { unescapeMarkers } from './conversation';
 import { partialAnswerLine } from './conversationReader';
@@ -352,10 +352,9 @@ export async function compilePrompt(
       if (['temperature', 'maxOutputTokens', 'topP', 'stopSequences', 'topK'].includes(k)) continue;
       additional[k] = v; // Dotprompt's config is model-specific: unknown keys go to the model as-is.
     }
-    if (typeof config.topK === 'number')
-      Object.assign(additional, topKField(ref.baseModelId ?? ref.modelId, config.topK, additional));
+    if (typeof config.topK === 'number') Object.assign(additional, topKFields(ref.modelId, config.topK, additional));
     const reasoning = raw['bedrock.reasoning'] as { budgetTokens?: number; effort?: string } | undefined;
-    if (reasoning) Object.assign(additional, reasoningFields(ref.baseModelId ?? ref.modelId, reasoning));
+    if (reasoning) Object.assign(additional, reasoningFields(ref.modelId, reasoning));
     if (Object.keys(additional).length > 0) request.additionalModelRequestFields = additional as never;
 
     const paths = raw['bedrock.additionalModelResponseFieldPaths'];
@@ -739,21 +738,6 @@ function picoschemaProblem(message: string): string {
   if (paren)
     return `\`(${paren[1].trim()})\` is not a Picoschema type: use \`name(object)\`, \`name(array)\` or \`name(enum)\`.`;
   return `${text}.`;
-}
-
-function topKField(modelId: string, topK: number, existing: Record<string, unknown>): Record<string, unknown> {
-  if (modelId.startsWith('amazon.nova'))
-    return { inferenceConfig: { ...((existing.inferenceConfig as object) ?? {}), topK } };
-  if (modelId.startsWith('cohere.')) return { k: topK };
-  return { top_k: topK };
-}
-
-function reasoningFields(modelId: string, r: { budgetTokens?: number; effort?: string }): Record<string, unknown> {
-  if (modelId.startsWith('anthropic.')) return { thinking: { type: 'enabled', budget_tokens: r.budgetTokens ?? 1024 } };
-  if (modelId.startsWith('amazon.nova'))
-    return { reasoningConfig: { type: 'enabled', maxReasoningEffort: r.effort ?? 'medium' } };
-  if (modelId.startsWith('openai.')) return { reasoning_effort: r.effort ?? 'medium' };
-  return {};
 }
 
 /** Trims whitespace at the edges of a message and drops blank text blocks (Bedrock rejects them). */

@@ -12,11 +12,12 @@ import {
   type ChatPart,
 } from '../../core/bedrock/chatRequest';
 import type { ConverseRequest } from '../../core/format/render';
-import { resolveInCatalogue, runnableId, type FoundationModel } from '../../core/bedrock/catalogue';
-import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
+import { resolveInCatalogue, runnableId, type FoundationModel } from '../../core/models/catalogue';
+import { BedrockError } from '../../core/shared/bedrockError';
+import { toBedrockError } from '../../core/bedrock/errors';
 import { streamAnswer } from '../../core/bedrock/invoke';
-import { converseFeatures } from '../../core/bedrock/modelFacts';
-import { normalizeModelRef } from '../../core/bedrock/modelRef';
+import { converseFeatures, isChatModel } from '../../core/models/registry';
+import { normalizeModelRef } from '../../core/models/modelRef';
 import { config } from '../host/config';
 import { costOf, modelPrice } from '../host/pricing';
 import { formatUsd } from '../../core/shared/money';
@@ -308,7 +309,7 @@ export async function chooseChatModels(s: ChatServices, given?: string[]): Promi
   const region = s.session.settings.region ?? process.env.AWS_REGION;
   const items: (vscode.QuickPickItem & { ref: string })[] = [];
   for (const m of catalogue.foundationModels.items) {
-    if (!m.outputModalities.includes('TEXT') || m.inputModalities.every((x) => x !== 'TEXT')) continue;
+    if (!isChatModel(m)) continue;
     let ref: string;
     try {
       ref = runnableId({ kind: 'model', model: m }, catalogue, region);

@@ -3,11 +3,12 @@
 // S3, CreateModelInvocationJob, results brought back). Both write the same output JSONL.
 import path from 'node:path';
 import vscode = require('vscode');
-import { BATCH_PRICE_FACTOR, batchJobRows, collectBatchJob, roleArnProblem, startBatchJob } from '../../app/batchJobs';
+import { BATCH_PRICE_FACTOR, batchJobRows, collectBatchJob, startBatchJob } from '../../app/batchJobs';
+import { roleArnProblem } from '../../core/shared/arn';
 import { discardPartial, estimateRows, planRows, runRows, type RowsPlan } from '../../app/runRows';
 import type { BatchOutputLine, BatchRunResult } from '../../core/batch/runBatch';
 import type { InvocationJob } from '../../core/bedrock/clients';
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import { formatEstimate, type RunEstimate } from '../../core/bedrock/pricing';
 import { s3UriProblem } from '../../core/bedrock/s3Uri';
 import { requireNoErrors } from '../../core/format/inputs';

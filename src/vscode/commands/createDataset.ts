@@ -7,10 +7,9 @@ import {
   defaultDatasetDir,
   type DatasetResult,
 } from '../../app/buildDataset';
-import { BedrockError } from '../../core/bedrock/errors';
-import type { FoundationModel } from '../../core/bedrock/catalogue';
-import type { Customization } from '../../core/dataset/formats';
-import { datasetEngine } from '../../core/engines/loadDatasetEngine';
+import { BedrockError } from '../../core/shared/bedrockError';
+import type { FoundationModel } from '../../core/models/catalogue';
+import { datasetRulesFor, type Customization } from '../../core/models/registry';
 import type { DatasetFile, FieldMap } from '../../core/dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
 import type { Services } from '../services';
@@ -59,7 +58,7 @@ export async function createDataset(
   if (!modelId) return undefined;
   const customization = opts.customization ?? (await pickCustomization(modelId, catalogue));
   if (!customization) return undefined;
-  if (!datasetEngine().rulesFor(modelId, customization))
+  if (!datasetRulesFor(modelId, customization))
     throw new BedrockError(
       'Validation',
       `Bedrock does not offer ${customizationName(customization)} for ${modelId}. Pick a customizable model (the Models view's "Can be customized" filter lists them).`,
@@ -186,7 +185,7 @@ async function pickCustomization(modelId: string, catalogue: CatalogueService): 
     'CONTINUED_PRE_TRAINING',
   ];
   const options = (['FINE_TUNING', 'CONTINUED_PRE_TRAINING'] as const).filter(
-    (c) => supported.includes(c) && datasetEngine().rulesFor(modelId, c),
+    (c) => supported.includes(c) && datasetRulesFor(modelId, c),
   );
   if (options.length === 1) return options[0];
   const pick = await vscode.window.showQuickPick(

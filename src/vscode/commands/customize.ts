@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import vscode = require('vscode');
 import type { JobSummary } from '../../core/bedrock/clients';
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import { checkHyperParameters, defaultHyperParameters } from '../../core/dataset/hyperparameters';
 import type { SecretFinding } from '../../core/safety/secrets';
 import { datasetEngine } from '../../core/engines/loadDatasetEngine';
@@ -11,6 +11,7 @@ import type { Services } from '../services';
 import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
 import { asPrefix, BUCKET_RULE, isBucketName, s3Uri, s3UriProblem } from '../../core/bedrock/s3Uri';
+import { roleArnProblem } from '../../core/shared/arn';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -211,8 +212,7 @@ export async function startCustomizationJob(
       prompt:
         'A role Bedrock can assume, with read access to the training data and write access to the output location.',
       placeHolder: 'arn:aws:iam::<account>:role/<name>',
-      validateInput: (v) =>
-        /^arn:aws[a-z-]*:iam::\d{12}:role\/.+/.test(v) ? undefined : 'arn:aws:iam::<account>:role/<name>',
+      validateInput: (v) => roleArnProblem(v),
     }),
   );
   const hyperParameters = opts.hyperParameters ?? defaultHyperParameters(base);

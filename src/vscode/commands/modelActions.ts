@@ -1,9 +1,9 @@
 import vscode = require('vscode');
-import type { ModelFilter } from '../../core/bedrock/modelFilter';
-import { BedrockError } from '../../core/bedrock/errors';
+import type { ModelFilter } from '../../core/models/modelFilter';
+import { BedrockError } from '../../core/shared/bedrockError';
 import type { CatalogueService } from '../host/catalogueService';
 import { setModelInPrompt } from '../language/setModel';
-import { runnableId } from '../../core/bedrock/catalogue';
+import { runnableId } from '../../core/models/catalogue';
 import type { Services } from '../services';
 import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
 import { newPrompt } from './newPrompt';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { inputNames } from '../../core/format/inputs';
 import path from 'node:path';
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { testsPathFor } from '../../core/format/testFiles';
 

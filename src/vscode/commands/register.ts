@@ -3,7 +3,7 @@
 // turns a failure into one message with actions.
 import vscode = require('vscode');
 import type { InvocationJob, JobSummary } from '../../core/bedrock/clients';
-import type { ModelFilter } from '../../core/bedrock/modelFilter';
+import type { ModelFilter } from '../../core/models/modelFilter';
 import { chooseChatModels } from '../chat/chatModels';
 import { Commands } from '../host/commandIds';
 import { registerCommand } from '../host/commands';

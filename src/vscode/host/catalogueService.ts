@@ -1,6 +1,8 @@
 import vscode = require('vscode');
-import { fetchCatalogue, type Catalogue } from '../../core/bedrock/catalogue';
-import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
+import { fetchCatalogue } from '../../core/bedrock/listCatalogue';
+import { type Catalogue } from '../../core/models/catalogue';
+import { BedrockError } from '../../core/shared/bedrockError';
+import { toBedrockError } from '../../core/bedrock/errors';
 import { sessionKey } from '../../core/bedrock/settings';
 import type { Logger } from '../../core/shared/logger';
 import type { AwsSession } from './awsSession';

@@ -1,5 +1,6 @@
 import vscode = require('vscode');
-import { BedrockError, toBedrockError, type ErrorAction } from '../../core/bedrock/errors';
+import { BedrockError, type ErrorAction } from '../../core/shared/bedrockError';
+import { toBedrockError } from '../../core/bedrock/errors';
 import { Commands, type CommandId } from './commandIds';
 import type { Logger } from '../../core/shared/logger';
 

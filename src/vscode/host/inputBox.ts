@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 
 /** An input box that turns Escape into a (silent) cancellation; a value given by the caller is used as is. */
 export async function ask(value: string | undefined, options: vscode.InputBoxOptions): Promise<string> {

@@ -1,5 +1,6 @@
 import vscode = require('vscode');
 import type { CatalogueService } from './catalogueService';
+import { isChatModel } from '../../core/models/registry';
 
 /** Every model that can run a text prompt now: on-demand text models, inference profiles, provisioned throughputs in service. */
 async function runnableModelItems(catalogue: CatalogueService): Promise<vscode.QuickPickItem[]> {
@@ -7,7 +8,7 @@ async function runnableModelItems(catalogue: CatalogueService): Promise<vscode.Q
   const c = catalogue.current;
   return [
     ...(c?.foundationModels.items ?? [])
-      .filter((m) => m.outputModalities.includes('TEXT') && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy)
+      .filter((m) => isChatModel(m) && m.inferenceTypes.includes('ON_DEMAND') && !m.legacy)
       .map((m) => ({ label: m.modelId, description: m.modelName })),
     ...(c?.inferenceProfiles.items ?? []).map((p) => ({ label: p.id, description: p.name })),
     ...(c?.provisionedThroughputs.items ?? [])

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import { isPartialPath } from '../../core/format/document';
 import { compilePromptText, requestFor } from '../../app/runPrompt';
 import { confinedPromptFiles } from '../../core/io/promptFiles';

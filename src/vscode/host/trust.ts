@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 
 /** Refuses what would send workspace data to AWS from a workspace the user has not trusted. */
 export function requireTrust(what: string): void {

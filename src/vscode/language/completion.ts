@@ -2,6 +2,7 @@ import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
 import { splitPrompt } from '../../core/format/document';
 import { childKeysAt, HELPERS, keySpecAt, ROLES } from '../../core/format/schema';
+import { isChatModel } from '../../core/models/registry';
 import type { PromptAnalyses } from './promptAnalyses';
 
 /** Frontmatter keys and values, model ids from the catalogue, helpers and declared variables. */
@@ -58,7 +59,7 @@ export class PromptCompletionProvider implements vscode.CompletionItemProvider {
     if (!c) return [];
     const items: vscode.CompletionItem[] = [];
     for (const m of c.foundationModels.items) {
-      if (!m.outputModalities.includes('TEXT')) continue;
+      if (!isChatModel(m)) continue;
       const item = new vscode.CompletionItem(
         { label: m.modelId, description: `${m.modelName} · ${m.provider}` },
         vscode.CompletionItemKind.Value,

@@ -1,8 +1,8 @@
 import vscode = require('vscode');
 import type { CatalogueService } from '../host/catalogueService';
-import { resolveInCatalogue } from '../../core/bedrock/catalogue';
-import { modelCardMarkdown } from '../../core/bedrock/modelCard';
-import { normalizeModelRef } from '../../core/bedrock/modelRef';
+import { resolveInCatalogue } from '../../core/models/catalogue';
+import { modelCardMarkdown } from '../../core/models/modelCard';
+import { normalizeModelRef } from '../../core/models/modelRef';
 import { HELPERS, keySpecAt } from '../../core/format/schema';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';

@@ -3,7 +3,7 @@
 // on a case of its `.tests.yaml` or a row of a data file (and keeps those values, so they stay visible).
 import { existsSync, promises as fs } from 'node:fs';
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import { datasetEngine } from '../../core/engines/loadDatasetEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { describeValue } from '../../core/format/inputs';

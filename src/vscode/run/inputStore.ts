@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import { BedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
 import type { DeclaredInput, PromptAnalysis } from '../../core/format/analyze';
 import {
   describeValue,

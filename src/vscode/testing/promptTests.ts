@@ -5,7 +5,8 @@
 import path from 'node:path';
 import vscode = require('vscode');
 import { AdaptiveLimiter } from '../../core/bedrock/adaptiveLimiter';
-import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
+import { BedrockError } from '../../core/shared/bedrockError';
+import { toBedrockError } from '../../core/bedrock/errors';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
 import { promptEngine } from '../../core/format/loadEngine';

@@ -8,15 +8,15 @@ import {
   type InferenceProfile,
   type ProvisionedThroughput,
   type Section,
-} from '../../core/bedrock/catalogue';
-import { modelBadges, modelCardMarkdown } from '../../core/bedrock/modelCard';
+} from '../../core/models/catalogue';
+import { modelBadges, modelCardMarkdown } from '../../core/models/modelCard';
 import {
   describeFilter,
   isFilterActive,
   matchesFilter,
   matchesText,
   type ModelFilter,
-} from '../../core/bedrock/modelFilter';
+} from '../../core/models/modelFilter';
 import { modelPrice } from '../host/pricing';
 import type { CatalogueService, CatalogueState } from '../host/catalogueService';
 

@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
-import { resolveInCatalogue } from '../../core/bedrock/catalogue';
-import { BedrockError, toBedrockError } from '../../core/bedrock/errors';
-import { modelProblems, needsOfRequest } from '../../core/bedrock/modelChecks';
-import { normalizeModelRef } from '../../core/bedrock/modelRef';
+import { resolveInCatalogue } from '../../core/models/catalogue';
+import { BedrockError } from '../../core/shared/bedrockError';
+import { toBedrockError } from '../../core/bedrock/errors';
+import { modelProblems, needsOfRequest } from '../../core/models/modelChecks';
+import { normalizeModelRef } from '../../core/models/modelRef';
 import { streamAnswer } from '../../core/bedrock/invoke';
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import type { AwsSession } from '../host/awsSession';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
+import { fetchCatalogue } from '../../../../src/core/bedrock/listCatalogue';
 import {
-  fetchCatalogue,
   groupByProvider,
   profileFor,
   reachability,
   runnableId,
   type FoundationModel,
-} from '../../../../src/core/bedrock/catalogue';
+} from '../../../../src/core/models/catalogue';
 import { catalogueOf, foundationModel } from '../../../support/models';
 import type { ControlPlane } from '../../../../src/core/bedrock/clients';
 

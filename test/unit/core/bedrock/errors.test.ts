@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { BedrockError, toBedrockError } from '../../../../src/core/bedrock/errors';
+import { BedrockError } from '../../../../src/core/shared/bedrockError';
+import { toBedrockError } from '../../../../src/core/bedrock/errors';
 
 function sdkError(name: string, message: string, extra: Record<string, unknown> = {}): Error {
   return Object.assign(new Error(message), { name, ...extra });
@@ -150,11 +151,11 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
 
   it("an error from another bundle's copy of the class is still a BedrockError, with its code kept", () => {
     // The engine bundles carry their own copy of errors.ts: load a second copy the way they do.
-    const modulePath = require.resolve('../../../../src/core/bedrock/errors');
+    const modulePath = require.resolve('../../../../src/core/shared/bedrockError');
     const cached = require.cache[modulePath];
     delete require.cache[modulePath];
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const other = require(modulePath) as typeof import('../../../../src/core/bedrock/errors');
+    const other = require(modulePath) as typeof import('../../../../src/core/shared/bedrockError');
     require.cache[modulePath] = cached;
     assert.notEqual(other.BedrockError, BedrockError, 'a second copy of the class');
     const fromEngine = new other.BedrockError('Validation', 'Not uploaded: a secret was found in row 8.');

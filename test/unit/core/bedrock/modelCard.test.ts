@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { modelBadges, modelCardMarkdown } from '../../../../src/core/bedrock/modelCard';
+import { modelBadges, modelCardMarkdown } from '../../../../src/core/models/modelCard';
 import { foundationModel } from '../../../support/models';
 
 describe('model card (tooltip and hover)', () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { describeFilter, isFilterActive, matchesFilter, matchesText } from '../../../../src/core/bedrock/modelFilter';
+import { describeFilter, isFilterActive, matchesFilter, matchesText } from '../../../../src/core/models/modelFilter';
 import { foundationModel } from '../../../support/models';
 
 describe('model filter (the Models view)', () => {

@@ -3,7 +3,7 @@ import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset, goesToValidation, reportMarkdown, type BuildOptions } from '../../../../src/core/dataset/build';
-import { rulesFor } from '../../../../src/core/dataset/formats';
+import { datasetRulesFor } from '../../../../src/core/models/registry';
 import { chunkText, conversationFromRequest, formatRecord } from '../../../../src/core/dataset/records';
 import { redactSecrets, scanSecrets } from '../../../../src/core/safety/secrets';
 import { readTextFile } from '../../../../src/core/io/readText';
@@ -25,7 +25,7 @@ function opts(
   customization: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' = 'FINE_TUNING',
   extra: Partial<BuildOptions> = {},
 ): BuildOptions {
-  const rules = rulesFor(modelId, customization);
+  const rules = datasetRulesFor(modelId, customization);
   if (!rules) throw new Error(`no rules for ${modelId}`);
   return {
     rules,
@@ -63,14 +63,15 @@ describe('datasets: formats', () => {
     };
     assert.deepEqual(
       JSON.parse(
-        (formatRecord(conv, rulesFor('amazon.titan-text-express-v1:0:8k', 'FINE_TUNING')!) as { line: string }).line,
+        (formatRecord(conv, datasetRulesFor('amazon.titan-text-express-v1:0:8k', 'FINE_TUNING')!) as { line: string })
+          .line,
       ),
       { prompt: 'Be kind.\n\nHi', completion: 'Hello!' },
     );
     assert.deepEqual(
       JSON.parse(
         (
-          formatRecord(conv, rulesFor('anthropic.claude-3-haiku-20240307-v1:0:200k', 'FINE_TUNING')!) as {
+          formatRecord(conv, datasetRulesFor('anthropic.claude-3-haiku-20240307-v1:0:200k', 'FINE_TUNING')!) as {
             line: string;
           }
         ).line,
@@ -84,7 +85,9 @@ describe('datasets: formats', () => {
       },
     );
     assert.deepEqual(
-      JSON.parse((formatRecord(conv, rulesFor('amazon.nova-lite-v1:0:300k', 'FINE_TUNING')!) as { line: string }).line),
+      JSON.parse(
+        (formatRecord(conv, datasetRulesFor('amazon.nova-lite-v1:0:300k', 'FINE_TUNING')!) as { line: string }).line,
+      ),
       {
         schemaVersion: 'bedrock-conversation-2024',
         system: [{ text: 'Be kind.' }],
@@ -99,7 +102,7 @@ describe('datasets: formats', () => {
         (
           formatRecord(
             { kind: 'text', path: 'a', line: 1, text: 'AWS stands for Amazon Web Services' },
-            rulesFor('amazon.titan-text-lite-v1:0:4k', 'CONTINUED_PRE_TRAINING')!,
+            datasetRulesFor('amazon.titan-text-lite-v1:0:4k', 'CONTINUED_PRE_TRAINING')!,
           ) as { line: string }
         ).line,
       ),
@@ -110,7 +113,7 @@ describe('datasets: formats', () => {
         (
           formatRecord(
             { kind: 'image', path: 'a', line: 1, imageRef: 's3://bucket/img/cat.png', caption: 'an orange cat' },
-            rulesFor('amazon.titan-image-generator-v2:0', 'FINE_TUNING')!,
+            datasetRulesFor('amazon.titan-image-generator-v2:0', 'FINE_TUNING')!,
           ) as { line: string }
         ).line,
       ),
@@ -119,14 +122,14 @@ describe('datasets: formats', () => {
   });
 
   it('knows which models can be customized how', () => {
-    assert.equal(rulesFor('meta.llama3-3-70b-instruct-v1:0', 'FINE_TUNING')?.format, 'bedrock-conversation');
-    assert.equal(rulesFor('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING')?.format, 'prompt-completion');
-    assert.equal(rulesFor('amazon.nova-pro-v1:0', 'CONTINUED_PRE_TRAINING'), undefined);
-    assert.equal(rulesFor('anthropic.claude-sonnet-4-20250514-v1:0', 'FINE_TUNING'), undefined);
+    assert.equal(datasetRulesFor('meta.llama3-3-70b-instruct-v1:0', 'FINE_TUNING')?.format, 'bedrock-conversation');
+    assert.equal(datasetRulesFor('meta.llama3-1-8b-instruct-v1:0:128k', 'FINE_TUNING')?.format, 'prompt-completion');
+    assert.equal(datasetRulesFor('amazon.nova-pro-v1:0', 'CONTINUED_PRE_TRAINING'), undefined);
+    assert.equal(datasetRulesFor('anthropic.claude-sonnet-4-20250514-v1:0', 'FINE_TUNING'), undefined);
   });
 
   it('rejects records against the model rules, naming the problem', () => {
-    const nova = rulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
+    const nova = datasetRulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
     const bad = formatRecord(
       {
         kind: 'conversation',
@@ -145,7 +148,7 @@ describe('datasets: formats', () => {
       message:
         'Contains "User:", which Amazon Nova does not allow in training text (it reads it as a role marker). Rephrase it.',
     });
-    const llama = rulesFor('meta.llama3-1-8b-instruct-v1:0', 'FINE_TUNING')!;
+    const llama = datasetRulesFor('meta.llama3-1-8b-instruct-v1:0', 'FINE_TUNING')!;
     const long = formatRecord(
       {
         kind: 'conversation',
@@ -470,7 +473,7 @@ describe('datasets: the output on disk', () => {
       JSON.stringify({ prompt: `${prefix} question ${i}? ${'detail '.repeat(40)}`, completion: `answer ${i}.` }),
     ).join('\n');
   const build = (dir: string, extra: Partial<BuildOptions> = {}) => {
-    const rules = rulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
+    const rules = datasetRulesFor('amazon.nova-micro-v1:0', 'FINE_TUNING')!;
     return buildDataset([{ path: 'data.jsonl', read: async () => records(200) }], {
       rules,
       modelId: 'amazon.nova-micro-v1:0',

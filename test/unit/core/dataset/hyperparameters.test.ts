@@ -1,9 +1,6 @@
 import assert from 'node:assert/strict';
-import {
-  checkHyperParameters,
-  defaultHyperParameters,
-  hyperParametersFor,
-} from '../../../../src/core/dataset/hyperparameters';
+import { checkHyperParameters, defaultHyperParameters } from '../../../../src/core/dataset/hyperparameters';
+import { hyperParametersFor } from '../../../../src/core/models/registry';
 
 describe('customization hyperparameters', () => {
   it('defaults per model family, as strings for Bedrock', () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDataset } from '../../../../src/core/dataset/build';
-import { rulesFor } from '../../../../src/core/dataset/formats';
+import { datasetRulesFor } from '../../../../src/core/models/registry';
 import { fileErrorMessage, readTextFile } from '../../../../src/core/io/readText';
 import { SCAN_THREAD_SCRIPT, startScanThread, type ScanThread } from '../../../../src/core/dataset/scanThread';
 import { secretRanges } from '../../../../src/core/safety/secretScan';
@@ -86,7 +86,7 @@ describe('datasets: the scan thread', () => {
       writeFileSync(file, i === 1 ? `notes\n\nmore notes\naws_secret_access_key = ${SECRET}\n` : `text ${i}\n`);
       return { path: name, read: () => readTextFile(file), fsPath: file };
     });
-    const rules = rulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
+    const rules = datasetRulesFor('amazon.titan-text-express-v1:0:8k', 'CONTINUED_PRE_TRAINING')!;
     const report = await buildDataset(files, {
       rules,
       modelId: 'amazon.titan-text-express-v1:0:8k',

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { analyzePrompt } from '../../../../src/core/format/analyze';
 import { escapeTemplateText, modelTurnPrefix, modelTurnSuffix } from '../../../../src/core/format/conversation';
 import { renderPrompt, RenderError, type PromptFiles } from '../../../../src/core/format/render';
-import type { Catalogue } from '../../../../src/core/bedrock/catalogue';
-import type { FoundationModel } from '../../../../src/core/bedrock/catalogue';
+import type { Catalogue } from '../../../../src/core/models/catalogue';
+import type { FoundationModel } from '../../../../src/core/models/catalogue';
 import { foundationModel } from '../../../support/models';
 
 const noFiles: PromptFiles = {

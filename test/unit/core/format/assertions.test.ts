@@ -166,7 +166,7 @@ describe('assertions', () => {
     assert.deepEqual(
       verdictFrom({
         text: '',
-        toolCalls: [{ toolUseId: 't', name: 'record_grade', input: { pass: false, reason: 'rude' } }],
+        toolCalls: [{ name: 'record_grade', input: { pass: false, reason: 'rude' } }],
       }),
       { pass: false, reason: 'rude' },
     );

@@ -1,6 +1,6 @@
 // The model card: everything the explorer's tooltip and the .prompt hover say about a model.
 import { reachability, type FoundationModel } from './catalogue';
-import { converseFeatures } from './modelFacts';
+import { converseFeatures, isChatModel } from './registry';
 
 /** Modality names as the card and the badges say them. */
 const MOD: Record<string, string> = {
@@ -34,7 +34,7 @@ export function modelCardMarkdown(
   extras: { price?: PriceInfo; contextWindow?: number; profiles?: string[] } = {},
 ): string {
   const f = converseFeatures(m.modelId);
-  const converse = m.outputModalities.includes('TEXT');
+  const converse = isChatModel(m);
   const yes = (b: boolean) => (b ? 'yes' : 'no');
   const lines = [
     `**${m.modelName}** · ${m.provider}${m.legacy ? ' · _legacy_' : ''}`,

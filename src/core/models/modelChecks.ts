@@ -2,7 +2,7 @@
 // catalogue where it is known and the Converse feature table otherwise. One set of rules for the
 // prompt's diagnostics and for Compare's flags before anything is sent.
 import { resolveInCatalogue, type Catalogue } from './catalogue';
-import { converseFeatures } from './modelFacts';
+import { converseFeatures } from './registry';
 import { normalizeModelRef } from './modelRef';
 
 export interface PromptNeeds {

@@ -1,6 +1,7 @@
 // Every way a prompt can name what to run: a model id, a cross-region inference profile id, an ARN
 // (foundation model, inference profile, application profile, custom model, provisioned model), with
 // or without Genkit's `bedrock/` prefix.
+import { arnOf } from '../shared/arn';
 
 export interface ModelRef {
   /** What is sent as Converse's modelId. */
@@ -22,9 +23,10 @@ const GEO = /^(us|eu|apac|global|us-gov|jp|au|ca)\.(.+)$/;
 
 export function normalizeModelRef(raw: string): ModelRef {
   const modelId = raw.trim().replace(/^(aws-)?bedrock\//, '');
-  const arn = /^arn:aws[a-z-]*:bedrock:[a-z0-9-]*:\d*:([a-z-]+)\/(.+)$/.exec(modelId);
-  if (arn) {
-    const [, kind, rest] = arn;
+  const arn = arnOf(modelId);
+  if (arn?.service === 'bedrock' && arn.resourceId) {
+    const kind = arn.resourceType;
+    const rest = arn.resourceId;
     if (kind === 'foundation-model') return { modelId, kind, baseModelId: rest };
     if (kind === 'inference-profile') {
       const geo = GEO.exec(rest);
@@ -34,6 +36,7 @@ export function normalizeModelRef(raw: string): ModelRef {
     if (kind === 'provisioned-model' || kind === 'application-inference-profile') return { modelId, kind };
     return { modelId, kind: 'other-arn' };
   }
+  if (arn) return { modelId, kind: 'other-arn' };
   const geo = GEO.exec(modelId);
   if (geo) return { modelId, kind: 'inference-profile', baseModelId: geo[2], geo: geo[1] };
   return { modelId, kind: 'foundation-model', baseModelId: modelId };

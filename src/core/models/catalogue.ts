@@ -1,9 +1,8 @@
-// The account's catalogue: foundation models, inference profiles, custom models and provisioned
-// throughputs, fetched in parallel. One failing call (say AccessDenied on ListCustomModels) does not
-// hide the others: each section carries its own error.
-import type { ControlPlane } from './clients';
+// The account's catalogue as the rest of the project reads it (foundation models, inference profiles,
+// custom models, provisioned throughputs; fetched by core/bedrock/listCatalogue.ts), and what a model
+// reference resolves to in it: how a model is reached, which profile or throughput runs it.
 import { normalizeModelRef, type ModelRef } from './modelRef';
-import { BedrockError, toBedrockError, type ErrorContext } from './errors';
+import { BedrockError } from '../shared/bedrockError';
 
 export interface FoundationModel {
   modelId: string;
@@ -63,87 +62,6 @@ export interface Catalogue {
   inferenceProfiles: Section<InferenceProfile>;
   customModels: Section<CustomModel>;
   provisionedThroughputs: Section<ProvisionedThroughput>;
-}
-
-const lastSegment = (arn: string | undefined): string => (arn ?? '').split('/').pop() ?? '';
-const regionOfArn = (arn: string | undefined): string => (arn ?? '').split(':')[3] ?? '';
-
-async function section<T>(call: () => Promise<T[]>, ctx: ErrorContext): Promise<Section<T>> {
-  try {
-    return { items: await call() };
-  } catch (err) {
-    return { items: [], error: toBedrockError(err, ctx) };
-  }
-}
-
-export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: string }): Promise<Catalogue> {
-  const region = await control.region();
-  const base = { profile: ctx.profile, region };
-  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs] = await Promise.all([
-    section(
-      async () =>
-        (await control.listFoundationModels()).map((m): FoundationModel => ({
-          modelId: m.modelId ?? lastSegment(m.modelArn),
-          modelArn: m.modelArn ?? '',
-          modelName: m.modelName ?? m.modelId ?? '',
-          provider: m.providerName ?? 'Other',
-          inputModalities: m.inputModalities ?? [],
-          outputModalities: m.outputModalities ?? [],
-          streaming: m.responseStreamingSupported,
-          customizations: m.customizationsSupported ?? [],
-          inferenceTypes: m.inferenceTypesSupported ?? [],
-          legacy: m.modelLifecycle?.status === 'LEGACY',
-        })),
-      { ...base, operation: 'ListFoundationModels' },
-    ),
-    section(
-      async () =>
-        (await control.listInferenceProfiles()).map((p): InferenceProfile => ({
-          id: p.inferenceProfileId ?? '',
-          arn: p.inferenceProfileArn ?? '',
-          name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
-          type: p.type ?? 'SYSTEM_DEFINED',
-          status: p.status ?? 'ACTIVE',
-          modelIds: [...new Set((p.models ?? []).map((m) => lastSegment(m.modelArn)))],
-          regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
-        })),
-      { ...base, operation: 'ListInferenceProfiles' },
-    ),
-    section(
-      async () =>
-        (await control.listCustomModels()).map((m): CustomModel => ({
-          arn: m.modelArn ?? '',
-          name: m.modelName ?? '',
-          baseModelId: lastSegment(m.baseModelArn),
-          baseModelName: m.baseModelName,
-          customizationType: m.customizationType,
-          status: m.modelStatus,
-          created: m.creationTime,
-        })),
-      { ...base, operation: 'ListCustomModels' },
-    ),
-    section(
-      async () =>
-        (await control.listProvisionedThroughputs()).map((p): ProvisionedThroughput => ({
-          arn: p.provisionedModelArn ?? '',
-          name: p.provisionedModelName ?? '',
-          modelArn: p.modelArn ?? '',
-          foundationModelArn: p.foundationModelArn,
-          status: p.status ?? 'Unknown',
-          modelUnits: p.modelUnits,
-          commitment: p.commitmentDuration,
-        })),
-      { ...base, operation: 'ListProvisionedModelThroughputs' },
-    ),
-  ]);
-  return {
-    region,
-    fetchedAt: new Date().toISOString(),
-    foundationModels,
-    inferenceProfiles,
-    customModels,
-    provisionedThroughputs,
-  };
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */

@@ -1,0 +1,96 @@
+// The account's catalogue fetched: foundation models, inference profiles, custom models and provisioned
+// throughputs, in parallel. One failing call (say AccessDenied on ListCustomModels) does not hide the
+// others: each section carries its own error. The shapes and what they resolve to: core/models/catalogue.ts.
+import { arnOf } from '../shared/arn';
+import type { ControlPlane } from './clients';
+import { toBedrockError, type ErrorContext } from './errors';
+import type {
+  Catalogue,
+  CustomModel,
+  FoundationModel,
+  InferenceProfile,
+  ProvisionedThroughput,
+  Section,
+} from '../models/catalogue';
+
+/** The model id at the end of a model ARN (`…:foundation-model/amazon.nova-lite-v1:0`). */
+const modelIdOfArn = (arn: string | undefined): string => arnOf(arn)?.resourceId.split('/').pop() ?? '';
+const regionOfArn = (arn: string | undefined): string => arnOf(arn)?.region ?? '';
+
+async function section<T>(call: () => Promise<T[]>, ctx: ErrorContext): Promise<Section<T>> {
+  try {
+    return { items: await call() };
+  } catch (err) {
+    return { items: [], error: toBedrockError(err, ctx) };
+  }
+}
+
+export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: string }): Promise<Catalogue> {
+  const region = await control.region();
+  const base = { profile: ctx.profile, region };
+  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs] = await Promise.all([
+    section(
+      async () =>
+        (await control.listFoundationModels()).map((m): FoundationModel => ({
+          modelId: m.modelId ?? modelIdOfArn(m.modelArn),
+          modelArn: m.modelArn ?? '',
+          modelName: m.modelName ?? m.modelId ?? '',
+          provider: m.providerName ?? 'Other',
+          inputModalities: m.inputModalities ?? [],
+          outputModalities: m.outputModalities ?? [],
+          streaming: m.responseStreamingSupported,
+          customizations: m.customizationsSupported ?? [],
+          inferenceTypes: m.inferenceTypesSupported ?? [],
+          legacy: m.modelLifecycle?.status === 'LEGACY',
+        })),
+      { ...base, operation: 'ListFoundationModels' },
+    ),
+    section(
+      async () =>
+        (await control.listInferenceProfiles()).map((p): InferenceProfile => ({
+          id: p.inferenceProfileId ?? '',
+          arn: p.inferenceProfileArn ?? '',
+          name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
+          type: p.type ?? 'SYSTEM_DEFINED',
+          status: p.status ?? 'ACTIVE',
+          modelIds: [...new Set((p.models ?? []).map((m) => modelIdOfArn(m.modelArn)))],
+          regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
+        })),
+      { ...base, operation: 'ListInferenceProfiles' },
+    ),
+    section(
+      async () =>
+        (await control.listCustomModels()).map((m): CustomModel => ({
+          arn: m.modelArn ?? '',
+          name: m.modelName ?? '',
+          baseModelId: modelIdOfArn(m.baseModelArn),
+          baseModelName: m.baseModelName,
+          customizationType: m.customizationType,
+          status: m.modelStatus,
+          created: m.creationTime,
+        })),
+      { ...base, operation: 'ListCustomModels' },
+    ),
+    section(
+      async () =>
+        (await control.listProvisionedThroughputs()).map((p): ProvisionedThroughput => ({
+          arn: p.provisionedModelArn ?? '',
+          name: p.provisionedModelName ?? '',
+          modelArn: p.modelArn ?? '',
+          foundationModelArn: p.foundationModelArn,
+          status: p.status ?? 'Unknown',
+          modelUnits: p.modelUnits,
+          commitment: p.commitmentDuration,
+        })),
+      { ...base, operation: 'ListProvisionedModelThroughputs' },
+    ),
+  ]);
+  return {
+    region,
+    fetchedAt: new Date().toISOString(),
+    foundationModels,
+    inferenceProfiles,
+    customModels,
+    provisionedThroughputs,
+  };
+}

@@ -1,0 +1,468 @@
+// The model registry: one record per model family, the one home of what the project knows about a family
+// beyond what Bedrock's list calls say. Each fact has its source beside it:
+//   converse       what Converse takes (system prompt, tools, documents): the AWS "Supported models and
+//                  model features" table for the Converse API (captured 2026-02-15);
+//   structured     native structured output (outputConfig.textFormat, json_schema): the user guide's "Get
+//                  validated JSON results from models" (captured 2026-12-01);
+//   request        request quirks: where top-k and reasoning go in additionalModelRequestFields (each
+//                  provider's inference parameters page);
+//   datasets       customization formats and limits: "Prepare your training datasets" and AWS's validators;
+//   hyperParameters names, ranges and defaults: the user guide's tables (Titan), the console (the others).
+// Prices are data, not rules: pricing/bedrock-on-demand.json, keyed by model id, dated (core/bedrock/pricing.ts).
+//
+// Families are ordered from the most specific to the most general. Each question (features, a dataset
+// rule, …) is answered by the first family that matches the model id AND knows the answer, so a narrow
+// family (Claude 3 Haiku) states only what differs from a broad one (Anthropic).
+import { normalizeModelRef } from './modelRef';
+
+export interface ConverseFeatures {
+  systemPrompt: boolean;
+  tools: boolean;
+  documents: boolean;
+}
+
+export type Customization = 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
+export type DatasetFormat =
+  'prompt-completion' | 'claude-messages' | 'bedrock-conversation' | 'cpt-input' | 'image-caption';
+
+/** The format and limits of a customization dataset for a family. */
+export interface ModelRules {
+  /** A family label for reports. */
+  family: string;
+  format: DatasetFormat;
+  customization: Customization;
+  minRecords?: number;
+  /** Training + validation records. */
+  maxRecords?: number;
+  maxValidationRecords?: number;
+  /** Limit on a whole record (input + output), in estimated tokens. */
+  maxTokensPerRecord?: number;
+  maxInputTokens?: number;
+  maxOutputTokens?: number;
+  forbidden?: string[];
+  trainingFileBytes: number;
+  validationFileBytes?: number;
+  validationAllowed: boolean;
+  /** Caption length for image models. */
+  captionChars?: { min: number; max: number };
+}
+
+export interface HyperParameterSpec {
+  name: string;
+  min: number;
+  max: number;
+  default: number;
+  integer: boolean;
+}
+
+/** Where a family wants what Converse has no field for. */
+export interface RequestQuirks {
+  /** `config.topK` as additionalModelRequestFields (merged into what is there). */
+  topK?: (topK: number, existing: Record<string, unknown>) => Record<string, unknown>;
+  /** `bedrock.reasoning` as additionalModelRequestFields. */
+  reasoning?: (r: { budgetTokens?: number; effort?: string }) => Record<string, unknown>;
+}
+
+export interface ModelFamily {
+  /** A stable name for the family (tests, logs). */
+  name: string;
+  /** Matches base model ids (`anthropic.claude-3-haiku-20240307-v1:0`), never profiles or ARNs. */
+  match: RegExp;
+  converse?: ConverseFeatures;
+  /** true: Converse can constrain the answer to a JSON schema. */
+  structuredOutput?: boolean;
+  request?: RequestQuirks;
+  datasets?: Partial<Record<Customization, Omit<ModelRules, 'customization'>>>;
+  hyperParameters?: HyperParameterSpec[];
+}
+
+const GB = 1024 ** 3;
+const MB = 1024 ** 2;
+const NOVA_FORBIDDEN = [
+  'System:',
+  'SYSTEM:',
+  'User:',
+  'USER:',
+  'Bot:',
+  'BOT:',
+  'Assistant:',
+  'ASSISTANT:',
+  'Thought:',
+  '[EOS]',
+  '<image>',
+  '<video>',
+];
+
+function hp(name: string, min: number, max: number, def: number, integer = true): HyperParameterSpec {
+  return { name, min, max, default: def, integer };
+}
+
+const ALL: ConverseFeatures = { systemPrompt: true, tools: true, documents: true };
+const TEXT_ONLY: ConverseFeatures = { systemPrompt: false, tools: false, documents: true };
+const NOTHING: ConverseFeatures = { systemPrompt: false, tools: false, documents: false };
+
+/** The families, most specific first. */
+export const MODEL_FAMILIES: readonly ModelFamily[] = [
+  // Amazon
+  {
+    name: 'amazon-titan-text-premier',
+    match: /^amazon\.titan-text-premier/,
+    converse: TEXT_ONLY,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Amazon Titan Text Premier',
+        format: 'prompt-completion',
+        maxRecords: 20_000,
+        maxTokensPerRecord: 4096,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+    hyperParameters: [
+      hp('epochCount', 1, 5, 2),
+      hp('batchSize', 1, 1, 1),
+      hp('learningRate', 1e-7, 1e-5, 1e-6, false),
+      hp('learningRateWarmupSteps', 0, 20, 5),
+    ],
+  },
+  {
+    name: 'amazon-titan-text-express-lite',
+    match: /^amazon\.titan-text-(express|lite)/,
+    converse: TEXT_ONLY,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Amazon Titan Text',
+        format: 'prompt-completion',
+        maxRecords: 10_000,
+        maxTokensPerRecord: 4096,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+      CONTINUED_PRE_TRAINING: {
+        family: 'Amazon Titan Text (continued pre-training)',
+        format: 'cpt-input',
+        maxRecords: 100_000,
+        maxTokensPerRecord: 4096,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+    hyperParameters: [
+      hp('epochCount', 1, 10, 5),
+      hp('batchSize', 1, 64, 1),
+      hp('learningRate', 0, 1, 1e-5, false),
+      hp('learningRateWarmupSteps', 0, 250, 5),
+    ],
+  },
+  { name: 'amazon-titan-text', match: /^amazon\.titan-(text|tg1)/, converse: TEXT_ONLY },
+  {
+    name: 'amazon-titan-image-generator',
+    match: /^amazon\.titan-image-generator/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Amazon Titan Image Generator',
+        format: 'image-caption',
+        minRecords: 5,
+        maxRecords: 10_000,
+        captionChars: { min: 3, max: 1024 },
+        trainingFileBytes: GB,
+        validationAllowed: false,
+      },
+    },
+  },
+  {
+    name: 'amazon-titan-embed-image',
+    match: /^amazon\.titan-embed-image/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Amazon Titan Multimodal Embeddings',
+        format: 'image-caption',
+        minRecords: 1000,
+        maxRecords: 500_000,
+        captionChars: { min: 1, max: 2560 },
+        trainingFileBytes: GB,
+        validationAllowed: false,
+      },
+    },
+  },
+  {
+    name: 'amazon-titan-image',
+    match: /^amazon\.titan-(image|embed-image)/,
+    hyperParameters: [
+      hp('epochCount', 1, 100, 10),
+      hp('batchSize', 8, 192, 8),
+      hp('learningRate', 1e-7, 1, 1e-5, false),
+    ],
+  },
+  {
+    name: 'amazon-nova-understanding',
+    match: /^amazon\.nova-(micro|lite|pro)/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Amazon Nova',
+        format: 'bedrock-conversation',
+        minRecords: 8,
+        maxRecords: 20_000,
+        forbidden: NOVA_FORBIDDEN,
+        trainingFileBytes: 10 * GB,
+        validationFileBytes: GB,
+        validationAllowed: true,
+      },
+    },
+  },
+  {
+    name: 'amazon-nova',
+    match: /^amazon\.nova/,
+    converse: ALL,
+    request: {
+      topK: (topK, existing) => ({ inferenceConfig: { ...((existing.inferenceConfig as object) ?? {}), topK } }),
+      reasoning: (r) => ({ reasoningConfig: { type: 'enabled', maxReasoningEffort: r.effort ?? 'medium' } }),
+    },
+    hyperParameters: [
+      hp('epochCount', 1, 5, 2),
+      hp('learningRate', 1e-6, 1e-4, 1e-5, false),
+      hp('learningRateWarmupSteps', 0, 100, 10),
+    ],
+  },
+  // Anthropic
+  {
+    name: 'anthropic-claude-legacy',
+    match: /^anthropic\.claude-(v2|instant)/,
+    converse: { systemPrompt: true, tools: false, documents: true },
+  },
+  {
+    name: 'anthropic-claude-3-haiku',
+    match: /^anthropic\.claude-3-haiku/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Anthropic Claude 3 Haiku',
+        format: 'claude-messages',
+        minRecords: 32,
+        maxRecords: 10_000,
+        maxValidationRecords: 1_000,
+        maxTokensPerRecord: 32_000,
+        trainingFileBytes: 10 * GB,
+        validationFileBytes: GB,
+        validationAllowed: true,
+      },
+    },
+    hyperParameters: [
+      hp('epochCount', 1, 10, 2),
+      hp('batchSize', 4, 256, 32),
+      hp('learningRateMultiplier', 0.1, 2, 1, false),
+      hp('earlyStoppingThreshold', 0, 0.1, 0.001, false),
+      hp('earlyStoppingPatience', 1, 10, 2),
+    ],
+  },
+  {
+    name: 'anthropic-claude-structured',
+    match: /^anthropic\.claude-((sonnet|haiku|opus)-4-5|opus-4-6)/,
+    structuredOutput: true,
+  },
+  {
+    name: 'anthropic',
+    match: /^anthropic\./,
+    converse: ALL,
+    request: {
+      topK: (topK) => ({ top_k: topK }),
+      reasoning: (r) => ({ thinking: { type: 'enabled', budget_tokens: r.budgetTokens ?? 1024 } }),
+    },
+  },
+  // Cohere
+  {
+    name: 'cohere-command-text',
+    match: /^cohere\.command-(light-)?text/,
+    converse: NOTHING,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Cohere Command',
+        format: 'prompt-completion',
+        maxRecords: 10_000,
+        maxValidationRecords: 1_000,
+        maxInputTokens: 4096,
+        maxOutputTokens: 2048,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+  },
+  { name: 'cohere-command-light', match: /^cohere\.command-light/, converse: NOTHING },
+  { name: 'cohere-command-r', match: /^cohere\.command-r/, converse: ALL },
+  {
+    name: 'cohere-command',
+    match: /^cohere\.command/,
+    hyperParameters: [
+      hp('epochCount', 1, 100, 1),
+      hp('batchSize', 8, 8, 8),
+      hp('learningRate', 5e-6, 0.1, 1e-5, false),
+      hp('evalPercentage', 5, 50, 20),
+    ],
+  },
+  { name: 'cohere', match: /^cohere\./, request: { topK: (topK) => ({ k: topK }) } },
+  // Meta
+  {
+    name: 'meta-llama2',
+    match: /^meta\.llama2/,
+    converse: { systemPrompt: true, tools: false, documents: false },
+    datasets: {
+      FINE_TUNING: {
+        family: 'Meta Llama 2',
+        format: 'prompt-completion',
+        maxRecords: 10_000,
+        maxTokensPerRecord: 4096,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+  },
+  {
+    name: 'meta-llama3',
+    match: /^meta\.llama3-(8b|70b)-instruct/,
+    converse: { systemPrompt: true, tools: false, documents: true },
+  },
+  {
+    name: 'meta-llama3-1',
+    match: /^meta\.llama3-1-(8b|70b)/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Meta Llama 3.1',
+        format: 'prompt-completion',
+        minRecords: 100,
+        maxRecords: 10_000,
+        maxValidationRecords: 1_000,
+        maxTokensPerRecord: 16_000,
+        maxInputTokens: 16_000,
+        maxOutputTokens: 16_000,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+  },
+  {
+    name: 'meta-llama3-2-90b',
+    match: /^meta\.llama3-2-90b/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Meta Llama 3.2 90B',
+        format: 'bedrock-conversation',
+        minRecords: 100,
+        maxRecords: 10_000,
+        maxValidationRecords: 1_000,
+        maxTokensPerRecord: 10_000,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+  },
+  {
+    name: 'meta-llama3-2-3',
+    match: /^meta\.llama3-(2|3)-/,
+    datasets: {
+      FINE_TUNING: {
+        family: 'Meta Llama 3.2 / 3.3',
+        format: 'bedrock-conversation',
+        minRecords: 100,
+        maxRecords: 10_000,
+        maxValidationRecords: 1_000,
+        maxTokensPerRecord: 16_000,
+        trainingFileBytes: GB,
+        validationFileBytes: 100 * MB,
+        validationAllowed: true,
+      },
+    },
+  },
+  {
+    name: 'meta',
+    match: /^meta\./,
+    converse: ALL,
+    hyperParameters: [hp('epochCount', 1, 10, 5), hp('batchSize', 1, 1, 1), hp('learningRate', 5e-6, 0.1, 1e-4, false)],
+  },
+  // Mistral AI
+  { name: 'mistral-7b-mixtral', match: /^mistral\.(mistral-7b|mixtral)/, converse: TEXT_ONLY },
+  { name: 'mistral', match: /^mistral\./, converse: ALL },
+  // AI21 Labs
+  { name: 'ai21-jamba', match: /^ai21\.jamba/, converse: ALL },
+  { name: 'ai21', match: /^ai21\./, converse: NOTHING },
+  // DeepSeek
+  { name: 'deepseek-r1', match: /^deepseek\.r1/, converse: { systemPrompt: true, tools: false, documents: true } },
+  { name: 'deepseek-v3', match: /^deepseek\.v3/, structuredOutput: true },
+  // OpenAI
+  {
+    name: 'openai-gpt-oss',
+    match: /^openai\.gpt-oss/,
+    structuredOutput: true,
+  },
+  { name: 'openai', match: /^openai\./, request: { reasoning: (r) => ({ reasoning_effort: r.effort ?? 'medium' }) } },
+  // Open-weight families with native structured output
+  { name: 'qwen', match: /^qwen\./, structuredOutput: true },
+  { name: 'google-gemma', match: /^google\.gemma/, structuredOutput: true },
+  { name: 'nvidia-nemotron', match: /^nvidia\.nemotron/, structuredOutput: true },
+  { name: 'minimax', match: /^minimax\./, structuredOutput: true },
+  { name: 'moonshot', match: /^moonshot(ai)?\./, structuredOutput: true },
+];
+
+/** The base model id a question is about: profiles, ARNs and context-length suffixes resolved. */
+function baseIdOf(modelRef: string): string {
+  return normalizeModelRef(modelRef).baseModelId ?? '';
+}
+
+/** The first family that matches the model and knows `aspect`. */
+export function familyWith<K extends keyof ModelFamily>(
+  modelRef: string,
+  aspect: K,
+): (ModelFamily & Required<Pick<ModelFamily, K>>) | undefined {
+  const id = baseIdOf(modelRef);
+  return MODEL_FAMILIES.find((f) => f[aspect] !== undefined && f.match.test(id)) as
+    (ModelFamily & Required<Pick<ModelFamily, K>>) | undefined;
+}
+
+/** What Converse takes from this model; a family the table does not name is assumed to take everything. */
+export function converseFeatures(modelRef: string): ConverseFeatures {
+  return familyWith(modelRef, 'converse')?.converse ?? ALL;
+}
+
+/** Whether Converse can constrain this model's answer to a JSON schema (others get the schema as an instruction). */
+export function supportsStructuredOutput(modelRef: string): boolean {
+  return familyWith(modelRef, 'structuredOutput')?.structuredOutput === true;
+}
+
+/** `config.topK` as this model's additionalModelRequestFields (`top_k` unless the family says otherwise). */
+export function topKFields(modelRef: string, topK: number, existing: Record<string, unknown>): Record<string, unknown> {
+  const quirk = MODEL_FAMILIES.find((f) => f.request?.topK && f.match.test(baseIdOf(modelRef)))?.request?.topK;
+  return quirk ? quirk(topK, existing) : { top_k: topK };
+}
+
+/** `bedrock.reasoning` as this model's additionalModelRequestFields (nothing for a family without reasoning). */
+export function reasoningFields(
+  modelRef: string,
+  r: { budgetTokens?: number; effort?: string },
+): Record<string, unknown> {
+  const quirk = MODEL_FAMILIES.find((f) => f.request?.reasoning && f.match.test(baseIdOf(modelRef)))?.request
+    ?.reasoning;
+  return quirk ? quirk(r) : {};
+}
+
+/** The format and limits for customizing a model this way, or undefined when Bedrock does not offer it. */
+export function datasetRulesFor(modelRef: string, customization: Customization): ModelRules | undefined {
+  const id = baseIdOf(modelRef);
+  const family = MODEL_FAMILIES.find((f) => f.datasets?.[customization] && f.match.test(id));
+  const rules = family?.datasets?.[customization];
+  return rules && { ...rules, customization };
+}
+
+/** A family's customization hyperparameters (empty when the registry has none for it). */
+export function hyperParametersFor(modelRef: string): HyperParameterSpec[] {
+  return familyWith(modelRef, 'hyperParameters')?.hyperParameters ?? [];
+}
+
+/** What the pickers and the chat provider call a chat model: text in, text out (Converse serves it). */
+export function isChatModel(m: { inputModalities: readonly string[]; outputModalities: readonly string[] }): boolean {
+  return m.outputModalities.includes('TEXT') && m.inputModalities.includes('TEXT');
+}
