@@ -36,3 +36,17 @@ export function sessionKey(s: AwsSettings): string {
 export function effectiveProfile(s: AwsSettings, env: NodeJS.ProcessEnv = process.env): string {
   return normalizeSettings(s).profile ?? env.AWS_PROFILE ?? 'default';
 }
+
+/**
+ * The Region requests go to, as the SDK decides it (the one rule: every view, message and lookup reads it
+ * through here). `resolved` is what the SDK's own chain answered (the setting, AWS_REGION, then the
+ * profile's \`region\` in the shared config file); before it has answered, the setting and AWS_REGION are
+ * all that is known without reading the files. The JavaScript SDK does not read AWS_DEFAULT_REGION.
+ */
+export function knownRegion(
+  s: AwsSettings,
+  resolved?: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  return normalizeSettings(s).region ?? (env.AWS_REGION || undefined) ?? resolved;
+}

@@ -56,7 +56,7 @@ function infoFor(ref: string, s: ChatServices): BedrockChatModel {
     family: base.split(':')[0],
     version: ref,
     detail: 'Amazon Bedrock',
-    tooltip: `${ref} through Amazon Bedrock (${s.session.profile}${s.session.settings.region ? `, ${s.session.settings.region}` : ''})`,
+    tooltip: `${ref} through Amazon Bedrock (${s.session.profile}${s.session.region ? `, ${s.session.region}` : ''})`,
     maxInputTokens: price?.price.contextWindow ?? DEFAULT_MAX_INPUT,
     maxOutputTokens: DEFAULT_MAX_OUTPUT,
     capabilities: { imageInput: model?.inputModalities.includes('IMAGE') ?? false, toolCalling: features.tools },
@@ -191,7 +191,7 @@ class BedrockChatProvider implements LanguageModelChatProvider<BedrockChatModel>
     const errorContext = {
       operation: `chat with ${model.modelRef}`,
       profile: this.s.session.profile,
-      region: this.s.session.settings.region ?? process.env.AWS_REGION,
+      region: this.s.session.region,
       modelId: model.modelRef,
     };
     const abort = new AbortController();
@@ -306,7 +306,7 @@ export async function chooseChatModels(s: ChatServices, given?: string[]): Promi
       'The model list could not be read: open the Models view to see why, then try again.',
     );
   const chosen = new Set(config.chatModels());
-  const region = s.session.settings.region ?? process.env.AWS_REGION;
+  const region = s.session.region;
   const items: (vscode.QuickPickItem & { ref: string })[] = [];
   for (const m of catalogue.foundationModels.items) {
     if (!isChatModel(m)) continue;

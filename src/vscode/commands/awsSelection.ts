@@ -35,7 +35,7 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
       { label: '$(account) Switch AWS profile', description: `now ${session.profile}`, id: 'profile' },
       {
         label: '$(globe) Switch region',
-        description: `now ${session.settings.region ?? process.env.AWS_REGION ?? "the profile's region"}`,
+        description: `now ${session.region ?? "the profile's region"}`,
         id: 'region',
       },
     ],
@@ -46,7 +46,7 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
 }
 
 export async function selectRegion(session: AwsSession): Promise<string | undefined> {
-  const current = session.settings.region ?? process.env.AWS_REGION ?? '';
+  const current = session.region ?? '';
   const items = [
     { label: '$(refresh) Use the AWS default', description: "AWS_REGION or the profile's region", value: '' },
     ...BEDROCK_REGIONS.map((r) => ({ label: r, description: r === current ? 'current' : undefined, value: r })),

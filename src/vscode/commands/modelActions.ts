@@ -22,9 +22,7 @@ export type ModelActionServices = Pick<Services, 'catalogue' | 'runs' | 'analyse
 
 /** What a Models view node (or a model id given to the command) runs as. */
 function runnable(d: ModelActionServices, node: ModelNode | string): string {
-  return typeof node === 'string'
-    ? node
-    : runnableId(node, d.catalogue.current, d.session.settings.region ?? process.env.AWS_REGION);
+  return typeof node === 'string' ? node : runnableId(node, d.catalogue.current, d.session.region);
 }
 
 export async function useInPrompt(d: ModelActionServices, node: ModelNode | string): Promise<string> {

@@ -1,7 +1,13 @@
 import vscode = require('vscode');
 import type { BedrockClients, ClientFactory } from '../../core/bedrock/clients';
 import { loadClientFactory } from '../../core/bedrock/loadAwsSdk';
-import { effectiveProfile, normalizeSettings, sessionKey, type AwsSettings } from '../../core/bedrock/settings';
+import {
+  effectiveProfile,
+  knownRegion,
+  normalizeSettings,
+  sessionKey,
+  type AwsSettings,
+} from '../../core/bedrock/settings';
 import type { Logger } from '../../core/shared/logger';
 import { config } from './config';
 
@@ -12,9 +18,14 @@ import { config } from './config';
  */
 export class AwsSession implements vscode.Disposable {
   private clientsCache?: { key: string; clients: BedrockClients };
+  /** The Region the SDK's chain resolved for the current clients (the profile's, when nothing else sets one). */
+  private resolvedRegion?: string;
   private factory?: ClientFactory;
   private readonly changed = new vscode.EventEmitter<AwsSettings>();
   readonly onDidChange = this.changed.event;
+  private readonly regionResolved = new vscode.EventEmitter<string>();
+  /** The SDK resolved the Region of the current clients (nothing else changed: no refetch needed). */
+  readonly onDidResolveRegion = this.regionResolved.event;
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -38,6 +49,11 @@ export class AwsSession implements vscode.Disposable {
     return effectiveProfile(this.settings);
   }
 
+  /** The Region in use (knownRegion): undefined until the SDK has resolved a profile's own Region. */
+  get region(): string | undefined {
+    return knownRegion(this.settings, this.resolvedRegion);
+  }
+
   clients(): BedrockClients {
     const settings = this.settings;
     const key = sessionKey(settings);
@@ -49,17 +65,30 @@ export class AwsSession implements vscode.Disposable {
     );
     const clients = this.factory(settings);
     this.clientsCache = { key, clients };
+    // What the SDK's chain picks (the profile's region when nothing else sets one): views show it once known.
+    Promise.resolve()
+      .then(() => clients.control.region())
+      .then(
+        (region) => {
+          if (this.clientsCache?.clients !== clients || !region || region === this.resolvedRegion) return;
+          this.resolvedRegion = region;
+          this.regionResolved.fire(region);
+        },
+        (err: unknown) => this.logger.debug(`the SDK resolved no region: ${String(err)}`),
+      );
     return clients;
   }
 
   private reset(): void {
     this.clientsCache?.clients.dispose();
     this.clientsCache = undefined;
+    this.resolvedRegion = undefined;
   }
 
   dispose(): void {
     this.reset();
     this.subscription.dispose();
     this.changed.dispose();
+    this.regionResolved.dispose();
   }
 }

@@ -94,7 +94,7 @@ export class CatalogueService implements vscode.Disposable {
       const error = toBedrockError(err, {
         operation: 'list models',
         profile: this.session.profile,
-        region: this.session.settings.region,
+        region: this.session.region,
       });
       this.logger.error(`${error.code}: ${error.message}`, error.cause);
       return { kind: 'failed', error, previous };

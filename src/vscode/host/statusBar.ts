@@ -9,7 +9,7 @@ export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
   item.command = Commands.configureAws;
   const update = () => {
     const s = session.settings;
-    const region = s.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'profile region';
+    const region = session.region ?? "the profile's region";
     item.text = `$(cloud) ${session.profile} · ${region}`;
     item.tooltip = new vscode.MarkdownString(
       `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**` +
@@ -23,6 +23,5 @@ export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
     item.show();
   };
   update();
-  const sub = session.onDidChange(update);
-  return vscode.Disposable.from(item, sub);
+  return vscode.Disposable.from(item, session.onDidChange(update), session.onDidResolveRegion(update));
 }

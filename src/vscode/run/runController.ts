@@ -141,7 +141,7 @@ export class RunController implements vscode.Disposable {
     const errorContext: ErrorContext = {
       operation: `run ${request.modelId}`,
       profile: this.session.profile,
-      region: this.session.settings.region ?? process.env.AWS_REGION,
+      region: this.session.region,
       modelId: request.modelId,
     };
     const sink: ResponseSink =
@@ -328,7 +328,7 @@ export class RunController implements vscode.Disposable {
 
   /** The inference profile for a base model in the current catalogue (the region's geography first). */
   profileFor(modelId: string): string | undefined {
-    return profileFor(this.catalogue.current, modelId, this.session.settings.region ?? process.env.AWS_REGION);
+    return profileFor(this.catalogue.current, modelId, this.session.region);
   }
 
   dispose(): void {

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProfiles } from '../../../../src/core/bedrock/profiles';
-import { effectiveProfile, normalizeSettings, sessionKey } from '../../../../src/core/bedrock/settings';
+import { effectiveProfile, knownRegion, normalizeSettings, sessionKey } from '../../../../src/core/bedrock/settings';
 import { redact } from '../../../../src/core/shared/logger';
 
 describe('AWS profiles and settings', () => {
@@ -89,5 +89,15 @@ describe('AWS profiles and settings', () => {
     const out = redact(text);
     assert.doesNotMatch(out, /IOSFODNN7EXAMPLE|wJalrXUtnFEMI|Credential=/);
     assert.match(out, /AKIA\*+/);
+  });
+});
+
+describe('the Region in use (knownRegion, the one rule)', () => {
+  it('the setting, then AWS_REGION, then what the SDK resolved from the profile; never AWS_DEFAULT_REGION', () => {
+    const env = { AWS_REGION: 'eu-west-1', AWS_DEFAULT_REGION: 'ap-south-1' };
+    assert.equal(knownRegion({ region: ' us-west-2 ' }, 'eu-central-1', env), 'us-west-2');
+    assert.equal(knownRegion({}, 'eu-central-1', env), 'eu-west-1');
+    assert.equal(knownRegion({ region: '' }, 'eu-central-1', { AWS_DEFAULT_REGION: 'ap-south-1' }), 'eu-central-1');
+    assert.equal(knownRegion({}, undefined, { AWS_DEFAULT_REGION: 'ap-south-1', AWS_REGION: '' }), undefined);
   });
 });
