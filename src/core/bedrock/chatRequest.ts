@@ -1,6 +1,7 @@
 // VS Code chat messages → a Converse request, for Bedrock models offered in VS Code's chat
 // (src/vscode/chat/chatModels.ts). Pure: the glue turns VS Code's part classes into the plain parts below.
 // Message text is data, never structure: it becomes text blocks only (no Dotprompt markers are read).
+import { CONVERSE_LIMITS, PROMPT_RULES } from '../format/rules';
 import { estimateInputTokens } from './pricing';
 import type { ContentBlock, Message, Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
@@ -93,7 +94,7 @@ function fnv1a(text: string): string {
 /** The most a chat request may carry (text and images), checked before anything is mapped or sent. */
 export const MAX_CHAT_REQUEST_BYTES = 20 * 1024 * 1024;
 /** Bedrock's limit for one image in a Converse request. */
-const MAX_IMAGE_BYTES = 3_750_000;
+const MAX_IMAGE_BYTES = CONVERSE_LIMITS.imageBytes;
 
 function block(part: ChatPart, names: ToolNameMap): ContentBlock | undefined {
   switch (part.kind) {
@@ -122,7 +123,7 @@ function block(part: ChatPart, names: ToolNameMap): ContentBlock | undefined {
       if (part.data.byteLength > MAX_IMAGE_BYTES)
         throw new BedrockError(
           'Validation',
-          `An image in the chat is ${(part.data.byteLength / 1e6).toFixed(1)} MB; Bedrock takes images up to 3.75 MB. Send a smaller one.`,
+          `${PROMPT_RULES.imageTooLarge('An image in the chat', part.data.byteLength)} Send a smaller one.`,
         );
       return { image: { format, source: { bytes: part.data } } };
     }

@@ -4,6 +4,7 @@
 // errors in plain words (templatePieces.ts), and what the model can take (bedrock/modelChecks.ts).
 // This file puts them together and applies the one rule for which inputs a run needs. It never throws:
 // anything unexpected becomes a problem too.
+import { PROMPT_RULES } from './rules';
 import Handlebars from './handlebars';
 import { resolveInCatalogue, type Catalogue } from '../models/catalogue';
 import { modelProblems } from '../models/modelChecks';
@@ -117,12 +118,7 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
       result.frontmatterRange = index.range(0, source.bodyStart);
       if (!fm.closed) {
         result.problems.push(
-          problem(
-            'error',
-            'The frontmatter is not closed: add a line with `---` after the YAML.',
-            index.range(0, 3),
-            'frontmatter-unclosed',
-          ),
+          problem('error', PROMPT_RULES.unclosedFrontmatter, index.range(0, 3), 'frontmatter-unclosed'),
         );
       } else if (fm.text.length > MAX_FRONTMATTER_CHARS) {
         result.problems.push(
@@ -250,14 +246,7 @@ function analyzeTemplate(
         partial: (name, node) => {
           result.partials.push({ name, range: at(node.loc) });
           if (ctx.partialExists && !ctx.partialExists(name))
-            result.problems.push(
-              problem(
-                'error',
-                `Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`,
-                at(node.loc),
-                'unknown-partial',
-              ),
-            );
+            result.problems.push(problem('error', PROMPT_RULES.unknownPartial(name), at(node.loc), 'unknown-partial'));
         },
         helper: (name, node) => {
           const params = (node.params ?? []) as HbsNode[];

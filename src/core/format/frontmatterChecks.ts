@@ -2,6 +2,7 @@
 // schema.ts (unknown keys, types, ranges), the inputs it declares (with their types and whether they
 // are optional), Picoschema mistakes in every schema place, tools, and keys that would reach
 // `Object.prototype` when Dotprompt expands dotted keys.
+import { PROMPT_RULES } from './rules';
 import {
   isMap,
   isScalar,
@@ -399,15 +400,7 @@ function checkTools(result: PromptAnalysis, base: number, index: LineIndex, root
     defined.add(d.name);
   });
   for (const t of tools) {
-    if (!defined.has(t))
-      result.problems.push(
-        problem(
-          'error',
-          `Tool \`${t}\` is listed in \`tools\` but not defined in \`toolDefs\` (name, description, inputSchema).`,
-          range('tools'),
-          'tool',
-        ),
-      );
+    if (!defined.has(t)) result.problems.push(problem('error', PROMPT_RULES.undefinedTool(t), range('tools'), 'tool'));
   }
   const choice = fm['bedrock.toolChoice'];
   if (typeof choice === 'string' && !['auto', 'any', 'none'].includes(choice) && !defined.has(choice)) {

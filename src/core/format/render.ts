@@ -1,6 +1,7 @@
 // Renders a .prompt file into the exact Converse request, through the `dotprompt` package (so a
 // prompt renders here as it does in Dotprompt and Genkit), then maps Dotprompt's messages and the
 // `bedrock.*` options onto Converse and checks the rules the service enforces before anything is sent.
+import { CONVERSE_LIMITS, PROMPT_RULES } from './rules';
 import type {
   ContentBlock,
   ConverseStreamCommandInput,
@@ -54,12 +55,7 @@ export interface RenderResult {
   structuredOutput?: boolean;
 }
 
-const LIMITS = {
-  imageBytes: 3_750_000,
-  documentBytes: 4_500_000,
-  imagesPerRequest: 20,
-  documentsPerRequest: 5,
-};
+const LIMITS = CONVERSE_LIMITS;
 
 const IMAGE_TYPES: Record<string, 'png' | 'jpeg' | 'gif' | 'webp'> = {
   'image/png': 'png',
@@ -155,8 +151,7 @@ export async function compilePrompt(
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
   text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter
   const source = splitPrompt(text);
-  if (source.frontmatter && !source.frontmatter.closed)
-    throw new RenderError('The frontmatter is not closed: add a line with `---` after the YAML.', 1);
+  if (source.frontmatter && !source.frontmatter.closed) throw new RenderError(PROMPT_RULES.unclosedFrontmatter, 1);
   if ((source.frontmatter?.text.length ?? 0) > MAX_FRONTMATTER_CHARS)
     throw new RenderError(`The frontmatter is over ${MAX_FRONTMATTER_CHARS / 1024} KB: move data out of it.`, 1);
   const parsed = parseSource(source);
@@ -174,8 +169,7 @@ export async function compilePrompt(
       } catch (err) {
         throw new RenderError(`Partial \`${name}\`: ${(err as Error).message}`);
       }
-      if (partial === undefined)
-        throw new RenderError(`Unknown partial \`${name}\`: create \`_${name}.prompt\` beside this file.`);
+      if (partial === undefined) throw new RenderError(PROMPT_RULES.unknownPartial(name));
       // As in Dotprompt, a partial is template text only: no frontmatter parsing.
       partialSources.set(name, partial);
       return unescapeMarkers(partial);
@@ -215,7 +209,7 @@ export async function compilePrompt(
   const toolSpecs: Tool[] = [];
   for (const name of toolNames) {
     const def = toolDefs.find((d) => d.name === name);
-    if (!def) throw new RenderError(`Tool \`${name}\` is listed in \`tools\` but not defined in \`toolDefs\`.`);
+    if (!def) throw new RenderError(PROMPT_RULES.undefinedTool(name));
     toolSpecs.push({
       toolSpec: {
         name,
@@ -843,13 +837,12 @@ async function mediaBlock(url: string, explicitType: string | undefined, files: 
   }
   const source = (s3 ?? { bytes }) as never;
   if (IMAGE_TYPES[type]) {
-    if (bytes && bytes.length > LIMITS.imageBytes)
-      throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes images up to 3.75 MB.`);
+    if (bytes && bytes.length > LIMITS.imageBytes) throw new RenderError(PROMPT_RULES.imageTooLarge(url, bytes.length));
     return { image: { format: IMAGE_TYPES[type], source } };
   }
   if (DOC_TYPES[type]) {
     if (bytes && bytes.length > LIMITS.documentBytes)
-      throw new RenderError(`${url} is ${(bytes.length / 1e6).toFixed(1)} MB; Bedrock takes documents up to 4.5 MB.`);
+      throw new RenderError(PROMPT_RULES.documentTooLarge(url, bytes.length));
     return { document: { format: DOC_TYPES[type] as never, name: documentName(url), source } };
   }
   if (VIDEO_TYPES[type]) return { video: { format: VIDEO_TYPES[type] as never, source } };
