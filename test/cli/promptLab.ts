@@ -39,7 +39,13 @@ export function promptLab(
       opts.onStdout?.(stdout, () => child.kill('SIGINT'));
     });
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const poll = opts.whileRunning && setInterval(() => opts.whileRunning!(() => child.kill('SIGINT')), 20);
+    // One Ctrl+C, however often the test asks: a second one would end the process before it reports.
+    let interrupted = false;
+    const interrupt = () => {
+      if (!interrupted) child.kill('SIGINT');
+      interrupted = true;
+    };
+    const poll = opts.whileRunning && setInterval(() => opts.whileRunning!(interrupt), 20);
     child.on('error', reject);
     child.on('close', (code) => {
       if (poll) clearInterval(poll);
