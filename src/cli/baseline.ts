@@ -5,6 +5,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BedrockError } from '../core/shared/bedrockError';
+import { promptEngine } from '../core/format/loadEngine';
 import { EXIT } from './exitCodes';
 import type { CaseEntry, TestSummary } from './testReporters';
 
@@ -19,21 +20,19 @@ export interface Baseline {
 }
 
 export async function readBaseline(file: string): Promise<Baseline> {
-  let parsed: unknown;
+  let text: string;
   try {
-    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+    text = await fs.readFile(file, 'utf8');
   } catch (err) {
     throw new BedrockError(
       'PromptInvalid',
       `--baseline ${file}: ${(err as Error).message}. Save one with \`prompt-lab baseline save\` (or keep a --reporter json result).`,
     );
   }
-  const b = parsed as Partial<Baseline> & { version?: unknown };
-  if (b.version !== 1 || typeof b.summary?.passRate !== 'number' || !Array.isArray(b.cases))
-    throw new BedrockError('PromptInvalid', `--baseline ${file} is not a prompt-lab test result (version 1).`);
+  const result = promptEngine().readTestResult(text, `--baseline ${file}`);
   return {
-    summary: { passRate: b.summary.passRate },
-    cases: b.cases.map((c) => ({ id: String(c.id), state: String(c.state) })),
+    summary: { passRate: result.summary.passRate },
+    cases: result.cases.map((c) => ({ id: c.id, state: c.state })),
   };
 }
 

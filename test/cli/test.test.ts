@@ -293,7 +293,10 @@ describe('prompt-lab test: baselines (the real binary, the local server)', () =>
     writeFileSync(path.join(dir, 'not-a-result.json'), '{"hello": 1}');
     const bad = await promptLab(['test', '--baseline', 'not-a-result.json'], { cwd: dir, env: emulator.env() });
     assert.equal(bad.code, 2);
-    assert.match(bad.stderr, /--baseline not-a-result\.json is not a prompt-lab test result \(version 1\)\./);
+    assert.match(
+      bad.stderr,
+      /--baseline not-a-result\.json is not a prompt-lab test result \(version 1\): must have required property 'version'\. Give a result of `prompt-lab test --reporter json`\./,
+    );
     const alone = await promptLab(['test', '--max-regression', '5%'], { cwd: dir, env: emulator.env() });
     assert.equal(alone.code, 2);
     assert.match(alone.stderr, /--max-regression compares with a --baseline/);

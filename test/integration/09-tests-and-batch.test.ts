@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/host/commandIds';
 import type { BatchOutputLine, BatchRunResult } from '../../src/core/batch/runBatch';
 import type { ExtensionApi } from '../../src/vscode/extension';
-import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+import { activateExtension, emulator, emulatorUrl, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 const readJsonl = (path: string) =>
   readFileSync(path, 'utf8')
@@ -197,6 +199,55 @@ describe('prompt tests in the Test Explorer', () => {
     assert.deepEqual(
       results.map((r) => [r.name, r.state]),
       [['first case', 'passed']],
+    );
+  });
+
+  it('opens a result prompt-lab wrote (the real CLI) in the Testing view, case by case, and names cases it lacks', async () => {
+    const root = vscode.workspace.workspaceFolders![0].uri.fsPath;
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+    const before = (await emulator.requests()).length;
+    const ran = spawnSync(
+      process.execPath,
+      [cli, 'test', 'runs/classify.tests.yaml', '--reporter', 'json', '-o', 'result.json'],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: root,
+          AWS_ENDPOINT_URL: emulatorUrl(),
+          AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
+          AWS_SECRET_ACCESS_KEY: 'local-emulator-secret',
+          AWS_REGION: 'us-east-1',
+        },
+      },
+    );
+    assert.equal(ran.status, 1, ran.stderr);
+    const written = JSON.parse(readFileSync(path.join(root, 'result.json'), 'utf8')) as {
+      cases: { id: string; name: string; state: string }[];
+    };
+    // A case the workspace does not have (renamed since the CI run).
+    written.cases.push({ ...written.cases[0], id: 'runs/classify.tests.yaml#renamed since', name: 'renamed since' });
+    await vscode.workspace.fs.writeFile(workspaceFile('result.json'), Buffer.from(JSON.stringify(written)));
+    const sent = (await emulator.requests()).length;
+
+    const results = await api.tests.openResult(workspaceFile('result.json'));
+    assert.deepEqual(
+      results?.map((r) => [r.name, r.state]),
+      written.cases.slice(0, -1).map((c) => [c.name, c.state]),
+    );
+    assert.deepEqual(
+      results?.map((r) => r.state),
+      ['passed', 'failed', 'failed'],
+    );
+    assert.equal(results?.[0].id, `${tests.toString()}#echoes the ticket`, 'matched to the workspace case');
+    assert.ok(sent > before, 'the CLI ran against the local server');
+    assert.equal((await emulator.requests()).length, sent, 'opening a result sends nothing');
+
+    await vscode.workspace.fs.writeFile(workspaceFile('not-a-result.json'), Buffer.from('{"cases": []}'));
+    await assert.rejects(
+      api.tests.openResult(workspaceFile('not-a-result.json')),
+      /not-a-result\.json is not a prompt-lab test result \(version 1\)/,
     );
   });
 

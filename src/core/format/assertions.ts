@@ -38,7 +38,8 @@ export interface AssertionContext {
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function validatorFor(schema: unknown): ValidateFunction {
+/** A compiled validator for a JSON Schema (one Ajv for the project, each schema compiled once). */
+export function validatorFor(schema: unknown): ValidateFunction {
   const key = JSON.stringify(schema);
   let v = validators.get(key);
   if (!v) validators.set(key, (v = (ajv ??= new Ajv({ allErrors: true, strict: false })).compile(schema as object)));

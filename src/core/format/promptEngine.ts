@@ -3,6 +3,7 @@
 export { analyzePrompt } from './analyze';
 export { renderPrompt, renderForDataset, compilePrompt, requestForModel } from './render';
 export { parseTestFile } from './testCases';
+export { readTestResult } from './testResult';
 export { checkAssertions, judgeRequest, verdictFrom, outputSchemaProblem } from './assertions';
 export {
   appendedAnswerStart,

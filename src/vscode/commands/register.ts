@@ -83,6 +83,7 @@ function runCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.compareRunWithCurrent, (r: RunRecord) => compareRunWithCurrent(runHistory, r), logger),
     registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(analyses, u), logger),
     registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
+    registerCommand(Commands.openTestResult, (uri?: vscode.Uri) => tests.openResult(uri), logger),
   ];
 }
 

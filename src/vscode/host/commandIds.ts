@@ -34,6 +34,7 @@ export const Commands = {
   compareSelectedModels: 'bedrockPromptLab.compareSelectedModels',
   newPromptTests: 'bedrockPromptLab.newPromptTests',
   runPromptTests: 'bedrockPromptLab.runPromptTests',
+  openTestResult: 'bedrockPromptLab.openTestResult',
   continueConversation: 'bedrockPromptLab.continueConversation',
   editInputs: 'bedrockPromptLab.editInputs',
   runWithInputsFrom: 'bedrockPromptLab.runWithInputsFrom',

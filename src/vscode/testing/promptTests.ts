@@ -447,6 +447,101 @@ export class PromptTestController implements vscode.Disposable {
     record(item, 'failed', report.messages, { modelId: report.modelId, output: report.output });
   }
 
+  /**
+   * Shows a result `prompt-lab test --reporter json` wrote (in CI, say) in the Testing view, as a run of
+   * this workspace's cases: each case found by its tests file and name, with its failures at their lines.
+   * Nothing is sent. Cases the workspace does not have are named, not dropped silently.
+   */
+  async openResult(resultUri?: vscode.Uri): Promise<CaseResult[] | undefined> {
+    const uri =
+      resultUri ??
+      (
+        await vscode.window.showOpenDialog({
+          title: 'Open a prompt-lab test result',
+          canSelectMany: false,
+          filters: { 'prompt-lab test result (JSON)': ['json'] },
+          openLabel: 'Open Result',
+        })
+      )?.[0];
+    if (!uri) return undefined;
+    const shown = vscode.workspace.asRelativePath(uri);
+    const result = promptEngine().readTestResult(
+      Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'),
+      shown,
+    );
+    await this.discover();
+    // The workspace's cases by `<tests file, relative>#<name>`, the id the CLI gives them.
+    const byId = new Map<string, vscode.TestItem>();
+    const collect = (item: vscode.TestItem) => {
+      const data = this.cases.get(item);
+      if (data) byId.set(`${vscode.workspace.asRelativePath(data.testsUri, false)}#${data.testCase.name}`, item);
+      item.children.forEach(collect);
+    };
+    this.controller.items.forEach(collect);
+    // A result written in a subfolder (or another checkout's root) names files relative to it: match the end.
+    const find = (testsFile: string, name: string) =>
+      byId.get(`${testsFile}#${name}`) ?? [...byId].find(([id]) => id.endsWith(`/${testsFile}#${name}`))?.[1];
+    const matched = result.cases.map((c) => ({ c, item: find(c.testsFile, c.name) }));
+    const found = matched.filter((m): m is { c: (typeof result.cases)[number]; item: vscode.TestItem } => !!m.item);
+    const run = this.controller.createTestRun(
+      new vscode.TestRunRequest(found.map((m) => m.item)),
+      `${shown} (prompt-lab ${result.tool.version})`,
+    );
+    const results: CaseResult[] = [];
+    try {
+      for (const { c, item } of found) {
+        const testsUri = this.cases.get(item)!.testsUri;
+        const at = (line: number) => new vscode.Location(testsUri, new vscode.Position(Math.max(0, line - 1), 0));
+        if (c.answer !== undefined)
+          run.appendOutput(
+            `── ${c.name} (${c.modelId ?? 'model'}, ${Math.round(c.latencyMs ?? 0)} ms)\r\n${c.answer.replace(/\r?\n/g, '\r\n')}\r\n`,
+            at(c.line),
+            item,
+          );
+        if (c.state === 'passed') run.passed(item, c.latencyMs);
+        else if (c.state === 'skipped') run.skipped(item);
+        else if (c.state === 'errored') {
+          const m = new vscode.TestMessage(c.messages[0] ?? 'The case errored.');
+          m.location = at(c.line);
+          run.errored(item, m);
+        } else
+          run.failed(
+            item,
+            (c.failures.length > 0 ? c.failures : [{ line: c.line, message: c.messages.join('\n') }]).map((f) => {
+              const m =
+                'expected' in f && f.expected !== undefined && f.actual !== undefined
+                  ? vscode.TestMessage.diff(f.message, f.expected, f.actual)
+                  : new vscode.TestMessage(f.message);
+              m.location = at(f.line);
+              return m;
+            }),
+            c.latencyMs,
+          );
+        results.push({
+          id: item.id,
+          file: c.testsFile,
+          name: c.name,
+          state: c.state,
+          modelId: c.modelId,
+          output: c.answer,
+          messages: c.messages,
+        });
+      }
+    } finally {
+      run.end();
+    }
+    const missing = matched.filter((m) => !m.item).map((m) => m.c.id);
+    const s = result.summary;
+    const summary = `${shown}: ${s.passed} passed, ${s.failed} failed, ${s.errored} errored${s.skipped ? `, ${s.skipped} skipped` : ''} (pass rate ${(s.passRate * 100).toFixed(1)}%).`;
+    if (missing.length > 0)
+      void vscode.window.showWarningMessage(
+        `${summary} ${missing.length} of its cases are not in this workspace (first: ${missing[0]}): were they renamed, or was the result written for another folder?`,
+      );
+    else void vscode.window.showInformationMessage(`${summary} The Testing view shows each case.`);
+    this.finished.fire(results);
+    return results;
+  }
+
   dispose(): void {
     this.disposables.forEach((d) => d.dispose());
     this.controller.dispose();
