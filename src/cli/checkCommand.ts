@@ -8,6 +8,7 @@ import { decodeText } from '../core/io/readText';
 import type { Problem } from '../core/format/document';
 import { isInside } from '../core/io/promptFiles';
 import { EXIT } from './exitCodes';
+import { cliRoot } from './runCommand';
 import { filesUnder } from './filesUnder';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
@@ -29,7 +30,8 @@ export async function checkFiles(files: string[], root: string): Promise<Checked
       out.push({ path: shown, problems: [problem] });
       continue;
     }
-    out.push({ path: shown, problems: checkPromptText(text, file, root) });
+    // The same folder a run would confine the prompt's media and partials to.
+    out.push({ path: shown, problems: checkPromptText(text, file, cliRoot(file, root)) });
   }
   return out;
 }
