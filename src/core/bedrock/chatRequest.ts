@@ -1,9 +1,10 @@
 // VS Code chat messages → a Converse request, for Bedrock models offered in VS Code's chat
 // (src/vscode/chat/chatModels.ts). Pure: the glue turns VS Code's part classes into the plain parts below.
 // Message text is data, never structure: it becomes text blocks only (no Dotprompt markers are read).
+import { appendTurn, converseRequest, type NeutralTurn } from '../format/converseRequest';
 import { CONVERSE_LIMITS, PROMPT_RULES } from '../format/rules';
 import { estimateInputTokens } from './pricing';
-import type { ContentBlock, Message, Tool, ToolChoice } from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, Tool } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 
@@ -148,46 +149,47 @@ export function converseRequestForChat(
       `The chat request holds ${(size / 1024 / 1024).toFixed(0)} MB; at most ${MAX_CHAT_REQUEST_BYTES / 1024 / 1024} MB is sent to Bedrock in one request. Start a new chat, or attach less.`,
     );
   const system: { text: string }[] = [];
-  const out: Message[] = [];
+  const turns: NeutralTurn[] = [];
   for (const m of messages) {
     if (m.role === 'system') {
       for (const p of m.parts) if (p.kind === 'text' && p.text.trim() !== '') system.push({ text: p.text });
       continue;
     }
     const content = m.parts.map((p) => block(p, names)).filter((b): b is ContentBlock => b !== undefined);
-    if (content.length === 0) continue;
-    const previous = out[out.length - 1];
-    if (previous?.role === m.role) previous.content = [...(previous.content ?? []), ...content];
-    else out.push({ role: m.role, content });
+    appendTurn(turns, { role: m.role, content });
   }
-  if (out.length === 0) throw new BedrockError('Validation', 'The chat request has no message to send.');
-  if (out[0].role !== 'user') {
+  if (turns.length === 0) throw new BedrockError('Validation', 'The chat request has no message to send.');
+  if (turns[0].role !== 'user') {
     throw new BedrockError(
       'Validation',
       'Bedrock needs the conversation to start with a user message; this one starts with the model.',
     );
   }
-  const request: ConverseRequest = { modelId, messages: out };
-  if (system.length > 0) request.system = system;
-  const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
-  if (opts.maxTokens !== undefined) inference.maxTokens = opts.maxTokens;
-  if (opts.temperature !== undefined) inference.temperature = opts.temperature;
-  if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
   const tools = opts.tools ?? [];
-  if (tools.length > 0) {
-    const specs: Tool[] = tools.map((t) => ({
-      toolSpec: {
-        name: names.name(t.name),
-        description: t.description || t.name,
-        inputSchema: { json: (t.inputSchema ?? { type: 'object', properties: {} }) as never },
-      },
-    }));
-    let toolChoice: ToolChoice | undefined;
-    if (opts.toolMode === 'required')
-      toolChoice = tools.length === 1 ? { tool: { name: names.name(tools[0].name) } } : { any: {} };
-    request.toolConfig = { tools: specs, ...(toolChoice ? { toolChoice } : {}) };
-  }
-  return request;
+  return converseRequest({
+    modelId,
+    system,
+    turns,
+    inference: { maxTokens: opts.maxTokens, temperature: opts.temperature },
+    tools:
+      tools.length > 0
+        ? {
+            specs: tools.map((t): Tool => ({
+              toolSpec: {
+                name: names.name(t.name),
+                description: t.description || t.name,
+                inputSchema: { json: (t.inputSchema ?? { type: 'object', properties: {} }) as never },
+              },
+            })),
+            choice:
+              opts.toolMode === 'required'
+                ? tools.length === 1
+                  ? { tool: names.name(tools[0].name) }
+                  : 'any'
+                : undefined,
+          }
+        : undefined,
+  });
 }
 
 /** The bytes a chat's parts carry, as UTF-8. */

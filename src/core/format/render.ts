@@ -1,14 +1,9 @@
 // Renders a .prompt file into the exact Converse request, through the `dotprompt` package (so a
 // prompt renders here as it does in Dotprompt and Genkit), then maps Dotprompt's messages and the
 // `bedrock.*` options onto Converse and checks the rules the service enforces before anything is sent.
+import { appendTurn, converseRequest, type ConverseRequest } from './converseRequest';
 import { CONVERSE_LIMITS, PROMPT_RULES } from './rules';
-import type {
-  ContentBlock,
-  ConverseStreamCommandInput,
-  Message,
-  SystemContentBlock,
-  Tool,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ContentBlock, SystemContentBlock, Tool } from '@aws-sdk/client-bedrock-runtime';
 import { randomBytes } from 'node:crypto';
 import { Dotprompt, picoschema } from 'dotprompt';
 import Handlebars from './handlebars';
@@ -40,7 +35,7 @@ export class RenderError extends Error {
   }
 }
 
-export type ConverseRequest = ConverseStreamCommandInput & { modelId: string };
+export type { ConverseRequest };
 
 export interface RenderResult {
   request: ConverseRequest;
@@ -298,10 +293,7 @@ export async function compilePrompt(
         system.push(...(trimmed as SystemContentBlock[]));
         continue;
       }
-      // Bedrock needs user and model turns to alternate: adjacent turns of one role are one message.
-      const last = conversation.at(-1);
-      if (last?.role === role) last.content.push(...trimmed);
-      else conversation.push({ role, content: trimmed, line });
+      appendTurn(conversation, { role, content: trimmed, line });
     }
     if (images > LIMITS.imagesPerRequest)
       throw new RenderError(
@@ -325,19 +317,35 @@ export async function compilePrompt(
       );
     }
     checkConversation(conversation, toolNames.length > 0);
-    const messages: Message[] = conversation.map((t) => ({ role: t.role, content: t.content }));
 
     const ref = normalizeModelRef(modelRaw);
-    const request: ConverseRequest = { modelId: ref.modelId, messages };
-    if (system.length > 0) request.system = system;
-
     const config = (raw.config ?? {}) as Record<string, unknown>;
-    const inference: NonNullable<ConverseRequest['inferenceConfig']> = {};
-    if (typeof config.temperature === 'number') inference.temperature = config.temperature;
-    if (typeof config.maxOutputTokens === 'number') inference.maxTokens = config.maxOutputTokens;
-    if (typeof config.topP === 'number') inference.topP = config.topP;
-    if (Array.isArray(config.stopSequences)) inference.stopSequences = config.stopSequences.map(String);
-    if (Object.keys(inference).length > 0) request.inferenceConfig = inference;
+    const number = (v: unknown) => (typeof v === 'number' ? v : undefined);
+    const choice = raw['bedrock.toolChoice'];
+    const request = converseRequest({
+      modelId: ref.modelId,
+      system,
+      turns: conversation,
+      inference: {
+        temperature: number(config.temperature),
+        maxTokens: number(config.maxOutputTokens),
+        topP: number(config.topP),
+        stopSequences: Array.isArray(config.stopSequences) ? config.stopSequences.map(String) : undefined,
+      },
+      tools:
+        toolNames.length > 0
+          ? {
+              specs: structuredClone(toolSpecs),
+              choice:
+                choice === 'any' || choice === 'auto'
+                  ? choice
+                  : typeof choice === 'string' && choice !== 'none'
+                    ? { tool: choice }
+                    : undefined,
+            }
+          : undefined,
+    });
+    const messages = request.messages!;
 
     const additional: Record<string, unknown> = {
       ...((raw['bedrock.additionalModelRequestFields'] as Record<string, unknown>) ?? {}),
@@ -371,16 +379,6 @@ export async function compilePrompt(
     if (typeof tier === 'string') request.serviceTier = { type: tier as never };
     const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;
     if (meta) request.requestMetadata = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)]));
-
-    if (toolNames.length > 0) {
-      const tools: Tool[] = structuredClone(toolSpecs);
-      const choice = raw['bedrock.toolChoice'];
-      request.toolConfig = { tools };
-      if (choice === 'any') request.toolConfig.toolChoice = { any: {} };
-      else if (typeof choice === 'string' && choice !== 'auto' && choice !== 'none')
-        request.toolConfig.toolChoice = { tool: { name: choice } };
-      else if (choice === 'auto') request.toolConfig.toolChoice = { auto: {} };
-    }
 
     const cachePoints = Array.isArray(raw['bedrock.cachePoints']) ? (raw['bedrock.cachePoints'] as string[]) : [];
     if (cachePoints.includes('system') && request.system) request.system.push({ cachePoint: { type: 'default' } });
