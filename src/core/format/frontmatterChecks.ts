@@ -16,7 +16,8 @@ import {
 import { normalizeModelRef } from '../models/modelRef';
 import type { LineIndex, Problem, Range, Severity } from './document';
 import { checkSchemaNode, schemaFields, type InputKind } from './picoschemaCheck';
-import { closest, TOP_LEVEL_KEYS, type KeySpec } from './schema';
+import { closest, TOP_LEVEL_KEYS, type JsonSchemaNode, type KeySpec } from './schema';
+import { validatorFor } from './assertions';
 import type { PromptAnalysis } from './analyze';
 import { isForbiddenKeyPath } from '../shared/inertData';
 
@@ -222,6 +223,28 @@ function reportSchema(
     result.problems.push(problem('error', p.message, nodeRange(p.node, base, index), 'schema'));
 }
 
+/** What a key's value must be, in words, for a schema type (the wording of the diagnostics). */
+const EXPECTED: Record<string, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'a whole number',
+  boolean: 'true or false',
+  object: 'a mapping of keys',
+  array: 'a list',
+};
+
+/** A key's schema without its children: each child is checked on its own, with its own range. */
+function shallow(schema: JsonSchemaNode): JsonSchemaNode {
+  return {
+    type: schema.type,
+    enum: schema.enum,
+    minimum: schema.minimum,
+    maximum: schema.maximum,
+    items: schema.items,
+  };
+}
+
+/** Validates a value against its key's JSON Schema (Ajv) and words the first problem; false when there is one. */
 function checkKind(
   path: string,
   spec: KeySpec,
@@ -232,44 +255,26 @@ function checkKind(
   result: PromptAnalysis,
 ): boolean {
   const range = node ? nodeRange(node, base, index) : index.range(base, base);
-  const fail = (expected: string) => {
-    result.problems.push(problem('error', `\`${path}\` must be ${expected}; found ${describe(js)}.`, range, 'type'));
+  const fail = (expected: string, code = 'type', found = describe(js)) => {
+    result.problems.push(problem('error', `\`${path}\` must be ${expected}; found ${found}.`, range, code));
     return false;
   };
-  switch (spec.kind) {
-    case 'string':
-      if (typeof js !== 'string') return fail('a string');
-      if (spec.values && !spec.values.includes(js)) return fail(`one of ${spec.values.join(', ')}`);
-      return true;
-    case 'number':
-    case 'integer': {
-      if (typeof js !== 'number' || Number.isNaN(js))
-        return fail(spec.kind === 'integer' ? 'a whole number' : 'a number');
-      if (spec.kind === 'integer' && !Number.isInteger(js)) return fail('a whole number');
-      if ((spec.min !== undefined && js < spec.min) || (spec.max !== undefined && js > spec.max)) {
-        result.problems.push(
-          problem(
-            'error',
-            `\`${path}\` must be ${spec.max !== undefined ? `between ${spec.min} and ${spec.max}` : `at least ${spec.min}`}; found ${js}.`,
-            range,
-            'range',
-          ),
-        );
-        return false;
-      }
-      return true;
-    }
-    case 'boolean':
-      return typeof js === 'boolean' || fail('true or false');
-    case 'object':
-      return (js !== null && typeof js === 'object' && !Array.isArray(js)) || fail('a mapping of keys');
-    case 'array':
-      return Array.isArray(js) || fail('a list');
-    case 'string[]':
-      return (Array.isArray(js) && js.every((v) => typeof v === 'string')) || fail('a list of strings');
-    default:
-      return true;
-  }
+  // YAML's .nan is a number to JSON Schema, never a setting.
+  if (typeof js === 'number' && Number.isNaN(js)) return fail(EXPECTED[spec.schema.type ?? 'number'] ?? 'a number');
+  const validate = validatorFor(shallow(spec.schema));
+  if (validate(js)) return true;
+  const error = validate.errors?.[0];
+  if (!error) return fail('valid');
+  if (error.keyword === 'type')
+    return fail(spec.kind === 'string[]' ? 'a list of strings' : (EXPECTED[String(error.params.type)] ?? 'valid'));
+  if (error.keyword === 'enum') return fail(`one of ${(error.params.allowedValues as string[]).join(', ')}`);
+  if (error.keyword === 'minimum' || error.keyword === 'maximum')
+    return fail(
+      spec.max !== undefined ? `between ${spec.min} and ${spec.max}` : `at least ${spec.min}`,
+      'range',
+      String(js),
+    );
+  return fail(error.message ?? 'valid');
 }
 
 function checkChildKeys(
