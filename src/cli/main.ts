@@ -5,7 +5,7 @@ import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BedrockError } from '../core/shared/bedrockError';
 import { EXIT, exitCodeFor } from './exitCodes';
-import { nodeHost, type NodeHostOptions } from './nodeHost';
+import { nodeHost, readPriceOverrides, type NodeHostOptions } from './nodeHost';
 import { cliWording } from './wording';
 import { checkCommand, type CheckFormat } from './checkCommand';
 import { estimateCommand } from './estimateCommand';
@@ -25,6 +25,7 @@ declare const PROMPT_LAB_VERSION: string | undefined;
 const version = typeof PROMPT_LAB_VERSION === 'string' ? PROMPT_LAB_VERSION : '0.0.0-dev';
 
 interface GlobalOptions {
+  prices?: string;
   profile?: string;
   region?: string;
   endpoint?: string;
@@ -59,6 +60,10 @@ export async function main(argv: string[]): Promise<number> {
         'Bedrock endpoint, e.g. a local server (default: AWS_ENDPOINT_URL_BEDROCK_RUNTIME)',
       ),
     )
+    .option(
+      '--prices <file.json>',
+      'your prices per 1,000 tokens over the table: {"<model id>": {"input": …, "output": …}}',
+    )
     .option('-v, --verbose', 'log requests and retries on stderr')
     .option('-q, --quiet', 'print only the answer (no metrics line)')
     .exitOverride()
@@ -70,7 +75,11 @@ export async function main(argv: string[]): Promise<number> {
     use: (host: ReturnType<typeof nodeHost>) => Promise<number>,
   ) => {
     const global = program.opts<GlobalOptions>();
+    const priceOverrides = global.prices
+      ? { prices: await readPriceOverrides(global.prices), file: global.prices }
+      : undefined;
     const host = nodeHost({
+      priceOverrides,
       profile: global.profile,
       region: global.region,
       endpoint: global.endpoint,

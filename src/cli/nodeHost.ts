@@ -6,7 +6,10 @@ import type { BedrockClients } from '../core/bedrock/clients';
 import { loadClientFactory } from '../core/bedrock/loadAwsSdk';
 import { cachedRuntime, type CacheMode, type CacheStats } from '../core/bedrock/responseCache';
 import path from 'node:path';
-import { estimateCost, estimateRun } from '../core/bedrock/pricing';
+import { promises as fs } from 'node:fs';
+import { estimateCost, estimateRun, type ModelPrice } from '../core/bedrock/pricing';
+import { BedrockError } from '../core/shared/bedrockError';
+import { refuseForbiddenKeys } from '../core/shared/inertData';
 import { PRICES } from '../core/bedrock/priceTable';
 import { normalizeSettings, type AwsSettings } from '../core/bedrock/settings';
 import { redact, type Logger } from '../core/shared/logger';
@@ -17,6 +20,36 @@ export interface NodeHostOptions extends AwsSettings {
   cache?: { dir: string; mode: CacheMode };
   stallTimeoutSeconds?: number;
   userAgent: string;
+  /** Prices per 1,000 tokens that override the table (--prices: the shape of bedrockPromptLab.pricing). */
+  priceOverrides?: { prices: Record<string, Partial<ModelPrice>>; file: string };
+}
+
+/** Reads a --prices file: `{"<model id>": {"input": <usd per 1k>, "output": <usd per 1k>}}`, as the setting. */
+export async function readPriceOverrides(file: string): Promise<Record<string, Partial<ModelPrice>>> {
+  const fix = `Give a JSON object such as {"amazon.nova-pro-v1:0": {"input": 0.0008, "output": 0.0032}} (US dollars per 1,000 tokens).`;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(await fs.readFile(file, 'utf8'));
+  } catch (err) {
+    throw new BedrockError('PromptInvalid', `--prices ${file}: ${(err as Error).message}. ${fix}`);
+  }
+  const ok = (p: unknown) =>
+    !!p &&
+    typeof p === 'object' &&
+    typeof (p as ModelPrice).input === 'number' &&
+    typeof (p as ModelPrice).output === 'number' &&
+    (p as ModelPrice).input >= 0 &&
+    (p as ModelPrice).output >= 0;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new BedrockError('PromptInvalid', `--prices ${file} must hold a JSON object. ${fix}`);
+  const bad = Object.entries(parsed).find(([, p]) => !ok(p));
+  if (bad)
+    throw new BedrockError(
+      'PromptInvalid',
+      `--prices ${file}: the price of ${bad[0]} needs input and output numbers. ${fix}`,
+    );
+  refuseForbiddenKeys(parsed, `--prices ${file}`);
+  return parsed as Record<string, Partial<ModelPrice>>;
 }
 
 function stderrLogger(verbose: boolean): Logger {
@@ -41,6 +74,10 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cache
   const sdkClients = () => (clients ??= loadClientFactory(opts.userAgent)(settings));
   const cacheStats: CacheStats = { hits: 0, misses: 0, written: 0 };
   const cache = opts.cache;
+  const overrides = opts.priceOverrides && {
+    prices: opts.priceOverrides.prices,
+    source: `your prices (--prices ${opts.priceOverrides.file})`,
+  };
   return {
     // With a cache, the SDK is loaded only when an answer is not on disk (a replay never loads it).
     clients: () =>
@@ -51,8 +88,9 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cache
           ))
         : sdkClients(),
     cacheStats,
-    costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES),
-    estimateRun: (modelId, calls, chars, maxTokens) => estimateRun(modelId, calls, chars, maxTokens, PRICES),
+    costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES, overrides?.prices, overrides?.source),
+    estimateRun: (modelId, calls, chars, maxTokens) =>
+      estimateRun(modelId, calls, chars, maxTokens, PRICES, overrides?.prices, overrides?.source),
     displayPath: (fsPath) => {
       const rel = path.relative(process.cwd(), fsPath);
       return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : fsPath;

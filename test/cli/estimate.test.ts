@@ -66,4 +66,30 @@ describe('prompt-lab estimate (the real binary, the local server)', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /No value for \{\{topic\}\}: pass --input topic=…/);
   });
+
+  it('--prices: your own prices over the table, named as the source; a malformed file is refused (exit 2)', async () => {
+    writeFileSync(path.join(dir, 'prices.json'), JSON.stringify({ 'amazon.nova-micro-v1:0': { input: 1, output: 2 } }));
+    const e = await estimate(
+      '--prices',
+      'prices.json',
+      'ask.prompt',
+      '--input',
+      'topic=idempotency',
+      '--json',
+      '--offline',
+    );
+    assert.equal(e.inputUsd, e.inputTokens / 1000);
+    assert.equal(e.maxUsd, e.inputTokens / 1000 + 1);
+    assert.equal(e.priceSource, 'your prices (--prices prices.json)');
+    writeFileSync(path.join(dir, 'bad-prices.json'), JSON.stringify({ 'amazon.nova-micro-v1:0': { input: 'cheap' } }));
+    const bad = await promptLab(['--prices', 'bad-prices.json', 'estimate', 'ask.prompt', '--offline'], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(bad.code, 2);
+    assert.match(
+      bad.stderr,
+      /--prices bad-prices\.json: the price of amazon\.nova-micro-v1:0 needs input and output numbers\. Give a JSON object such as/,
+    );
+  });
 });

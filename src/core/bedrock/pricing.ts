@@ -23,16 +23,20 @@ export interface CostEstimate {
   source: string;
 }
 
+/** Where the user's own prices come from, as each front end names it. */
+export const DEFAULT_OVERRIDE_SOURCE = 'your bedrockPromptLab.pricing setting';
+
 export function priceFor(
   modelRef: string,
   table: PriceTable,
   overrides: Record<string, Partial<ModelPrice>> = {},
+  overrideSource = DEFAULT_OVERRIDE_SOURCE,
 ): { price: ModelPrice; source: string } | undefined {
   const ref = normalizeModelRef(modelRef);
   for (const key of [ref.modelId, ref.baseModelId].filter((k): k is string => !!k)) {
     const o = overrides[key];
     if (o && typeof o.input === 'number' && typeof o.output === 'number')
-      return { price: { input: o.input, output: o.output }, source: 'your bedrockPromptLab.pricing setting' };
+      return { price: { input: o.input, output: o.output }, source: overrideSource };
   }
   // Context-length variants (`…-v1:0:300k`, `…-v1:0:8k`) cost what their base model costs.
   const id = ref.baseModelId ?? '';
@@ -47,9 +51,10 @@ export function estimateCost(
   usage: Usage | undefined,
   table: PriceTable,
   overrides?: Record<string, Partial<ModelPrice>>,
+  overrideSource?: string,
 ): CostEstimate | undefined {
   if (!usage) return undefined;
-  const p = priceFor(modelRef, table, overrides);
+  const p = priceFor(modelRef, table, overrides, overrideSource);
   if (!p) return undefined;
   const cacheRead = usage.cacheReadInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteInputTokens ?? 0;
@@ -107,8 +112,9 @@ export function estimateRun(
   maxTokensPerCall: number | undefined,
   table: PriceTable,
   overrides?: Record<string, Partial<ModelPrice>>,
+  overrideSource?: string,
 ): RunEstimate | undefined {
-  const p = priceFor(modelRef, table, overrides);
+  const p = priceFor(modelRef, table, overrides, overrideSource);
   if (!p) return undefined;
   const inputTokens = estimateInputTokens(avgInputChars * calls);
   const maxOutputTokens = maxTokensPerCall === undefined ? undefined : maxTokensPerCall * calls;
