@@ -28,21 +28,22 @@ const coreZone = {
   ],
 };
 
+/** The extension's feature folders (src/vscode/<feature>): each stands on host/ and language/ alone. */
+const FEATURES = ['run', 'testing', 'views', 'webview', 'chat'];
+
 /** A front end imports core and app, never the other front end (and the CLI never loads VS Code). */
 function frontEndZone(
   name,
   others,
   forbidVscode,
-  message = `${name} must not import another front end: share the code through src/app.`,
+  message = `${name} must not import another front end or a folder beside or above it: share the code through src/app or src/vscode/host (see ARCHITECTURE.md).`,
 ) {
   return {
     'no-restricted-imports': [
       'error',
       {
         paths: forbidVscode ? [{ name: 'vscode', message: `${name} runs without VS Code.` }] : [],
-        patterns: [
-          { group: others, message: `${name} must not import another front end: share the code through src/app.` },
-        ],
+        patterns: [{ group: others, message }],
       },
     ],
   };
@@ -114,16 +115,33 @@ export default tseslint.config(
     files: ['src/vscode/**/*.ts'],
     rules: frontEndZone('src/vscode', ['**/cli/**'], false),
   },
+  // Inside the extension: host/ (VS Code glue shared by features) at the bottom, then language/ (the
+  // analyses), then one folder per feature (run, testing, views, webview, chat), which never import one
+  // another; commands/ wires features together, and extension.ts builds them.
   {
-    // The language features are below running: a run uses the analyses, never the other way round.
+    files: ['src/vscode/host/**/*.ts'],
+    rules: frontEndZone(
+      'src/vscode/host',
+      ['**/cli/**', ...['language', ...FEATURES, 'commands'].map((f) => `../${f}/*`)],
+      false,
+    ),
+  },
+  {
     files: ['src/vscode/language/**/*.ts'],
     rules: frontEndZone(
       'src/vscode/language',
-      ['**/cli/**', '../run/*'],
+      ['**/cli/**', ...[...FEATURES, 'commands'].map((f) => `../${f}/*`)],
       false,
-      'src/vscode/language must not import a front end or run/: runs use the language features, not the reverse.',
     ),
   },
+  ...FEATURES.map((feature) => ({
+    files: [`src/vscode/${feature}/**/*.ts`],
+    rules: frontEndZone(
+      `src/vscode/${feature}`,
+      ['**/cli/**', ...[...FEATURES.filter((f) => f !== feature), 'commands'].map((f) => `../${f}/*`)],
+      false,
+    ),
+  })),
   {
     // `import vscode = require('vscode')`, not `import * as vscode`: esbuild wraps a namespace import of an
     // external CommonJS module in __toESM, which copies every member of the API object, once per module

@@ -14,7 +14,7 @@ import { createAwsStatusItem } from './host/statusBar';
 import { registerPromptLanguage } from './language';
 import { PROMPT_SELECTOR, PromptAnalyses } from './language/promptAnalyses';
 import { RunCodeLensProvider } from './run/codeLens';
-import { RunHistory } from './run/history';
+import { RunHistory } from './host/runHistoryStore';
 import { InputStore } from './run/inputStore';
 import { RunController } from './run/runController';
 import { PromptTestController } from './testing/promptTests';

@@ -5,7 +5,7 @@ import type vscode from 'vscode';
 import type { Host } from '../app/host';
 import type { BatchJobStore } from '../core/batch/jobStore';
 import type { PromptAnalyses } from './language/promptAnalyses';
-import type { RunHistory } from './run/history';
+import type { RunHistory } from './host/runHistoryStore';
 import type { InputStore } from './run/inputStore';
 import type { RunController } from './run/runController';
 import type { PromptTestController } from './testing/promptTests';

@@ -9,7 +9,7 @@ import { Commands } from '../host/commandIds';
 import { registerCommand } from '../host/commands';
 import type { Services } from '../services';
 import { editInputs, runWithInputsFrom } from '../run/inputCommands';
-import type { RunRecord } from '../run/history';
+import type { RunRecord } from '../host/runHistoryStore';
 import type { RunOptions } from '../run/types';
 import { compareRuns, compareRunWithCurrent, openRunRecord } from '../views/runHistoryTree';
 import type { ModelNode } from '../views/modelsTree';

@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import type { RunHistory } from '../run/history';
+import type { RunHistory } from '../host/runHistoryStore';
 import type { RunController } from '../run/runController';
 import type { RunOptions, RunResult } from '../run/types';
 

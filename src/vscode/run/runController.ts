@@ -20,7 +20,7 @@ import { escapeTemplateText } from '../../core/format/conversation';
 import { promptEngine } from '../../core/format/loadEngine';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { toVsRange } from '../language/promptAnalyses';
-import type { RunHistory } from './history';
+import type { RunHistory } from '../host/runHistoryStore';
 import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from '../host/promptFiles';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';

@@ -3,7 +3,7 @@
 import vscode = require('vscode');
 import { formatUsd } from '../../core/shared/money';
 import { promptEngine } from '../../core/format/loadEngine';
-import { readRecord, type RunHistory, type RunRecord } from '../run/history';
+import { readRecord, type RunHistory, type RunRecord } from '../host/runHistoryStore';
 import { isInside } from '../../core/io/promptFiles';
 import { Commands } from '../host/commandIds';
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import vscode = require('vscode');
 import type { ConverseRequest } from '../../core/format/render';
-import type { RunResult } from './types';
-import { config } from '../host/config';
+import type { RunResult } from '../../app/runPrompt';
+import { config } from './config';
 
 /**
  * Every run is recorded as one JSON file. By default the records live in the extension's workspace
