@@ -7,6 +7,7 @@ const SETTING_TO_FLAG: [RegExp, string][] = [
   [/bedrockPromptLab\.run\.stallTimeoutSeconds\b/g, '--stall-timeout'],
   [/\bor choose another profile\b/g, 'or pass --profile'],
   [/\bwith secrets set to redact\b/g, 'with --secrets redact'],
+  [/\badd it to bedrockPromptLab\.pricing\b/g, 'add it to a --prices file'],
 ];
 
 export function cliWording(message: string): string {

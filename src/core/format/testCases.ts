@@ -1,7 +1,9 @@
 // Prompt test cases. They live in a sibling file, `<name>.tests.yaml` next to `<name>.prompt`:
 // the prompt stays a plain Dotprompt file that other Dotprompt tools accept (they reject unknown
 // frontmatter keys), cases can grow long without burying the template, and a change to the cases does
-// not show up as a change to the prompt. See docs/prompt-tests.md.
+// not show up as a change to the prompt. See docs/prompt-tests.md; the shape is published as JSON Schema
+// (docs/prompt-tests.schema.json), which this parser follows and words with lines.
+import TESTS_SCHEMA from '../../../docs/prompt-tests.schema.json';
 import { closest } from './schema';
 import {
   isMap,
@@ -50,18 +52,8 @@ export interface PromptTestFile {
   problems: TestProblem[];
 }
 
-const ASSERTION_KINDS = [
-  'contains',
-  'notContains',
-  'regex',
-  'equals',
-  'json',
-  'schema',
-  'maxLatencyMs',
-  'maxCostUsd',
-  'maxOutputTokens',
-  'rubric',
-] as const;
+/** The assertion kinds, as the published schema (docs/prompt-tests.schema.json) lists them. */
+const ASSERTION_KINDS = Object.keys(TESTS_SCHEMA.definitions.assertion.properties) as Assertion['kind'][];
 
 export function parseTestFile(text: string): PromptTestFile {
   const lineCounter = new LineCounter();
