@@ -18,7 +18,8 @@ describe('prompt-lab batch-job (the real binary, the local server)', () => {
   const uploads = () => emulator.requests.filter((r) => r.method === 'PUT' && r.path.includes('/ci/')).length;
 
   before(async () => {
-    emulator = await startEmulator({ jobDurationMs: 300 });
+    // Long enough that a job just started is still running when collect is tried (even on a busy machine).
+    emulator = await startEmulator({ jobDurationMs: 2000 });
     dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-cli-batch-'));
     writeFileSync(
       path.join(dir, 'echo.prompt'),
