@@ -12,6 +12,7 @@ import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { missingVariables } from '../core/format/inputs';
 import { promptEngine } from '../core/format/loadEngine';
 import type { PromptFiles } from '../core/format/render';
+import { isInside } from '../core/io/promptFiles';
 import { readTextFile } from '../core/io/readText';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import type { Host } from './host';
@@ -34,10 +35,14 @@ export async function datasetSources(root: string, candidates: string[], outputD
   );
   const seen = new Set<string>();
   const files: DatasetFile[] = [];
+  const realRoot = await fs.realpath(root);
   for (const file of [...candidates].sort((a, b) => a.localeCompare(b))) {
     const rel = path.relative(root, file).split(path.sep).join('/');
-    if (seen.has(rel) || rel.startsWith('..') || path.isAbsolute(rel) || ignored(rel)) continue;
+    if (seen.has(rel) || !isInside(root, file) || ignored(rel)) continue;
     if (file.startsWith(outputDir + path.sep) || BUILD_OUTPUT.test(rel)) continue;
+    // A link inside the folder to a file outside it (~/.aws/credentials) is not a source.
+    const real = await fs.realpath(file).catch(() => undefined);
+    if (!real || !isInside(realRoot, real)) continue;
     seen.add(rel);
     files.push({ path: rel, read: () => readTextFile(file), fsPath: file });
   }

@@ -2,6 +2,7 @@
 // run, test, check and estimate .prompt files the way the editor and the CLI do. Bundled on its own
 // (dist/mcp.js) and loaded only by this command: the SDK and zod cost the other commands nothing.
 // stdout is the protocol's: everything else (the host's log) goes to stderr.
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
@@ -29,13 +30,17 @@ export interface McpServerOptions {
 }
 
 /** A path an agent gave, resolved against the root and refused when it leads outside it. */
-function inRoot(root: string, given: string): string {
+async function inRoot(root: string, given: string): Promise<string> {
   const full = path.resolve(root, given);
-  if (!isInside(root, full))
-    throw new BedrockError(
+  const outside = () =>
+    new BedrockError(
       'PromptInvalid',
       `${given} is outside ${root}: the tools read only the folder the server runs in.`,
     );
+  if (!isInside(root, full)) throw outside();
+  // Links too: a path inside the folder that leads out of it is refused (a missing file is said later).
+  const [realRoot, real] = await Promise.all([fs.realpath(root), fs.realpath(full).catch(() => undefined)]);
+  if (real && !isInside(realRoot, real)) throw outside();
   return full;
 }
 
@@ -81,7 +86,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ file, inputs, model }) =>
       answering(async () => {
-        const { promptPath, rendered, request } = await prepareRun(inRoot(root, file), {
+        const { promptPath, rendered, request } = await prepareRun(await inRoot(root, file), {
           input: [],
           values: inputs,
           model,
@@ -124,7 +129,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ paths, model, grep, repeat }) =>
       answering(async () => {
-        const given = (paths ?? []).map((p) => inRoot(root, p));
+        const given = await Promise.all((paths ?? []).map((p) => inRoot(root, p)));
         const { done, summary } = await runSuite(
           host,
           given.length > 0 ? given : [root],
@@ -156,7 +161,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ paths }) =>
       answering(async () => {
-        const given = (paths ?? []).map((p) => inRoot(root, p));
+        const given = await Promise.all((paths ?? []).map((p) => inRoot(root, p)));
         const files = await filesUnder(given.length > 0 ? given : [root], {
           matches: (name) => name.endsWith('.prompt'),
           what: '.prompt files or folders that hold them',
@@ -186,7 +191,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ file, inputs, model, offline }) =>
       answering(async () => {
-        const { request } = await prepareRun(inRoot(root, file), { input: [], values: inputs, model });
+        const { request } = await prepareRun(await inRoot(root, file), { input: [], values: inputs, model });
         const estimate = await estimatePrompt(host, request, signal, { offline });
         return asText(estimateText(estimate), { ...estimate });
       }),

@@ -4,6 +4,7 @@ import { XMLBuilder } from 'fast-xml-parser';
 import type { CaseReport } from '../app/runTests';
 import { formatUsd } from '../core/bedrock/pricing';
 import { colors } from './progress';
+import type { TestResult } from '../core/format/testResult';
 
 export const REPORTERS = ['pretty', 'json', 'junit', 'github'] as const;
 export type ReporterName = (typeof REPORTERS)[number];
@@ -69,17 +70,8 @@ export function mergeRepeats(reports: CaseReport[]): { report: CaseReport; repea
   };
 }
 
-export interface TestSummary {
-  total: number;
-  passed: number;
-  failed: number;
-  errored: number;
-  skipped: number;
-  /** passed / (total - skipped); 1 when nothing ran. */
-  passRate: number;
-  costUsd: number;
-  durationMs: number;
-}
+/** The result's summary (docs/test-result.schema.json); passRate is passed / (total - skipped), 1 when nothing ran. */
+export type TestSummary = TestResult['summary'];
 
 export const TEST_RESULT_VERSION = 1;
 

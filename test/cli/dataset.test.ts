@@ -1,7 +1,7 @@
 // `prompt-lab dataset`: the real binary builds a customization dataset from a folder, reading what it wrote
 // (train.jsonl, validation.jsonl, the report) and what it refused (secrets, ignored files, outside paths).
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promptLab } from './promptLab';
@@ -31,6 +31,10 @@ describe('prompt-lab dataset (the real binary)', () => {
       path.join(dir, 'data', 'private', 'keys.jsonl'),
       `${JSON.stringify({ prompt: 'key?', completion: LEAK })}\n`,
     );
+    // A link inside the folder to a file outside it: never read.
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'bpl-cli-dataset-outside-'));
+    writeFileSync(path.join(outside, 'keys.jsonl'), `${JSON.stringify({ prompt: 'key?', completion: LEAK })}\n`);
+    symlinkSync(path.join(outside, 'keys.jsonl'), path.join(dir, 'data', 'linked.jsonl'));
     mkdirSync(path.join(dir, 'leaky'));
     writeFileSync(path.join(dir, 'leaky', 'notes.jsonl'), `${JSON.stringify({ prompt: 'key?', completion: LEAK })}\n`);
   });
@@ -53,7 +57,7 @@ describe('prompt-lab dataset (the real binary)', () => {
     const texts = [...train, ...validation].map((t) => t.messages.map((m) => m.content[0].text).join(' | '));
     assert.ok(texts.includes('What is 2+2? | Four.'), texts.join('\n'));
     const report = readFileSync(path.join(dir, 'out', 'dataset-report.md'), 'utf8');
-    assert.doesNotMatch(report, /private|keys\.jsonl/);
+    assert.doesNotMatch(report, /private|keys\.jsonl|linked\.jsonl/);
     assert.match(
       r.stderr,
       new RegExp(
@@ -115,6 +119,9 @@ describe('prompt-lab dataset (the real binary)', () => {
       outside.stderr,
       /is outside the working folder: datasets are built from the files of the folder prompt-lab runs in/,
     );
+    const linked = await dataset('data/linked.jsonl', '--model', NOVA, '-o', 'linked');
+    assert.equal(linked.code, 2, linked.stderr);
+    assert.match(linked.stderr, /No source files matched/);
     const split = await dataset('data', '--model', NOVA, '--validation-split', '0.9');
     assert.equal(split.code, 2, split.stderr);
     assert.match(split.stderr, /--validation-split 0\.9: give a share from 0 to 0\.5\./);

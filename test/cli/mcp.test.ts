@@ -2,7 +2,7 @@
 // Client over StdioClientTransport), against the local Bedrock server. A client that works at all shows
 // that nothing but the protocol reaches stdout.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -129,5 +129,11 @@ describe('prompt-lab mcp (the real binary, the official MCP client, the local se
     );
     const checked = await call('check_prompts', { paths: [os.tmpdir()] });
     assert.equal(checked.isError, true);
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'bpl-cli-mcp-outside-'));
+    writeFileSync(path.join(elsewhere, 'secret.prompt'), '---\nmodel: amazon.nova-micro-v1:0\n---\nnot for agents\n');
+    symlinkSync(path.join(elsewhere, 'secret.prompt'), path.join(dir, 'linked.prompt'));
+    const linked = await call('run_prompt', { file: 'linked.prompt' });
+    assert.equal(linked.isError, true);
+    assert.match(text(linked), /linked\.prompt is outside/);
   });
 });
