@@ -17,7 +17,6 @@ import { confinedPromptFiles, isInside } from '../core/io/promptFiles';
 import { EXIT } from './exitCodes';
 import { filesUnder } from './filesUnder';
 import { progressLine } from './progress';
-import { cliWording } from './wording';
 
 export const DATASET_TYPES: Record<string, Customization> = {
   'fine-tuning': 'FINE_TUNING',
@@ -81,7 +80,7 @@ export async function datasetCommand(
   const report = result.reportFile ? ` (report: ${host.displayPath(result.reportFile)})` : '';
   if (!result.ok) {
     process.stderr.write(
-      `prompt-lab: the ${customizationName(customization)} dataset was not built: ${cliWording(result.failure ?? '')}${report}\n`,
+      `prompt-lab: the ${customizationName(customization)} dataset was not built: ${result.failure ?? ''}${report}\n`,
     );
     return EXIT.failed;
   }

@@ -6,7 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { BedrockError } from '../core/shared/bedrockError';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost, readPriceOverrides, type NodeHostOptions } from './nodeHost';
-import { cliWording } from './wording';
+import { TERMINAL_REMEDIES, useRemedies } from '../core/shared/remedies';
 import { checkCommand, type CheckFormat } from './checkCommand';
 import { estimateCommand } from './estimateCommand';
 import { testCommand, type TestCommandOptions } from './testCommand';
@@ -29,16 +29,19 @@ interface GlobalOptions {
   profile?: string;
   region?: string;
   endpoint?: string;
+  firstByteTimeout?: number;
+  requestTimeout?: number;
   verbose?: boolean;
   quiet?: boolean;
 }
 
 function fail(message: string, code: number): number {
-  process.stderr.write(`prompt-lab: ${cliWording(message)}\n`);
+  process.stderr.write(`prompt-lab: ${message}\n`);
   return code;
 }
 
 export async function main(argv: string[]): Promise<number> {
+  useRemedies(TERMINAL_REMEDIES);
   const controller = new AbortController();
   let interrupted = false;
   const onSigint = () => {
@@ -60,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
         'Bedrock endpoint, e.g. a local server (default: AWS_ENDPOINT_URL_BEDROCK_RUNTIME)',
       ),
     )
+    .option('--first-byte-timeout <seconds>', 'how long a stream may take to start (default 60)', seconds)
+    .option('--request-timeout <seconds>', 'how long a whole call may take (default 300)', seconds)
     .option(
       '--prices <file.json>',
       'your prices per 1,000 tokens over the table: {"<model id>": {"input": …, "output": …}}',
@@ -83,6 +88,8 @@ export async function main(argv: string[]): Promise<number> {
       profile: global.profile,
       region: global.region,
       endpoint: global.endpoint,
+      firstByteTimeoutMs: global.firstByteTimeout && global.firstByteTimeout * 1000,
+      converseTimeoutMs: global.requestTimeout && global.requestTimeout * 1000,
       verbose: global.verbose,
       userAgent: `bedrock-prompt-lab-cli/${version}`,
       ...extra,
@@ -97,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
   promptOptions(program.command('run'), 'run on this model instead of the one the file names')
     .description('run a .prompt file: the answer streams to stdout, the metrics line to stderr')
     .option('--json', 'print one result object (answer, usage, cost, latency) instead of streaming')
-    .option('--stall-timeout <seconds>', 'stop a stream that sends nothing for this long', Number)
+    .option('--stall-timeout <seconds>', 'stop a stream that sends nothing for this long', seconds)
     .action(async (file: string, opts: RunCommandOptions & { stallTimeout?: number }) =>
       withHost({ stallTimeoutSeconds: opts.stallTimeout }, (host) =>
         runCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
@@ -332,3 +339,10 @@ if (require.main === module)
   void main(process.argv).then((code) => {
     process.exitCode = code;
   });
+
+/** A number of seconds greater than zero, or a message that names the flag's expected value. */
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('Give a number of seconds greater than 0.');
+  return n;
+}

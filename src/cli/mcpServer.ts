@@ -19,7 +19,6 @@ import { filesUnder } from './filesUnder';
 import { prepareRun } from './runCommand';
 import { runSuite } from './testCommand';
 import { prettyCase, summaryLine, testResult } from './testReporters';
-import { cliWording } from './wording';
 
 export interface McpServerOptions {
   host: Host;
@@ -56,7 +55,7 @@ async function answering(work: () => Promise<CallToolResult>): Promise<CallToolR
     return await work();
   } catch (err) {
     const message = err instanceof BedrockError ? err.message : ((err as Error)?.message ?? String(err));
-    return asText(cliWording(message), undefined, true);
+    return asText(message, undefined, true);
   }
 }
 
@@ -103,7 +102,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
             label: path.relative(root, promptPath),
           });
           const result = runResult(host, request, outcome, outcome.streamed, rendered);
-          if (outcome.error) return asText(cliWording(outcome.error.message), { ...result }, true);
+          if (outcome.error) return asText(outcome.error.message, { ...result }, true);
           return asText(`${result.text}\n\n${metricsLine(result)}`, { ...result });
         } finally {
           signal.removeEventListener('abort', onAbort);

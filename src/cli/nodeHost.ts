@@ -70,7 +70,13 @@ function stderrLogger(verbose: boolean): Logger {
 export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cacheStats: CacheStats } {
   let clients: BedrockClients | undefined;
   let cached: BedrockClients | undefined;
-  const settings = normalizeSettings({ profile: opts.profile, region: opts.region, endpoint: opts.endpoint });
+  const settings = normalizeSettings({
+    profile: opts.profile,
+    region: opts.region,
+    endpoint: opts.endpoint,
+    firstByteTimeoutMs: opts.firstByteTimeoutMs,
+    converseTimeoutMs: opts.converseTimeoutMs,
+  });
   const sdkClients = () => (clients ??= loadClientFactory(opts.userAgent)(settings));
   const cacheStats: CacheStats = { hits: 0, misses: 0, written: 0 };
   const cache = opts.cache;

@@ -18,7 +18,6 @@ import { forEachBounded } from '../core/shared/pool';
 import { progressLine } from './progress';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { filesUnder } from './filesUnder';
-import { cliWording } from './wording';
 import { compareWithBaseline, comparisonMarkdown, readBaseline, regressionProblem } from './baseline';
 import {
   githubReport,
@@ -180,7 +179,7 @@ export async function runSuite(
       for (let r = 0; r < opts.repeat; r++)
         runs.push(signal.aborted ? { state: 'skipped', messages: [], failures: [] } : await p.run());
       const merged = opts.repeat > 1 ? mergeRepeats(runs) : { report: runs[0], repeat: undefined };
-      const report = { ...merged.report, messages: merged.report.messages.map(cliWording) };
+      const report = merged.report;
       done[i] = { ...p.entry, report, repeat: merged.repeat };
       finished++;
       cost += report.costUsd ?? 0;

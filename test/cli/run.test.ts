@@ -115,6 +115,17 @@ describe('prompt-lab run (the real binary, the local server)', () => {
     assert.doesNotMatch(refused.stderr, /bedrockPromptLab\./);
   });
 
+  it('--first-byte-timeout gives up on a stream that does not start, and the message names the flags', async () => {
+    emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'delay', ms: 4000 }, times: 1 });
+    const slow = await run(['--first-byte-timeout', '1', 'run', 'words.prompt']);
+    assert.equal(slow.code, 4, slow.stderr);
+    assert.match(slow.stderr, /raise --first-byte-timeout \(streaming\) or --request-timeout\.$/m);
+    assert.doesNotMatch(slow.stderr, /bedrockPromptLab\./);
+    const bad = await run(['--request-timeout', 'soon', 'run', 'words.prompt']);
+    assert.equal(bad.code, 2, bad.stderr);
+    assert.match(bad.stderr, /--request-timeout.*Give a number of seconds greater than 0\./);
+  });
+
   it('Ctrl+C stops the stream, keeps what arrived, and exits 130', async () => {
     emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 20 }, times: 1 });
     let sent = false;

@@ -5,6 +5,7 @@
 import { classifySdkError } from './loadAwsSdk';
 
 import { BedrockError } from '../shared/bedrockError';
+import { remedies } from '../shared/remedies';
 
 interface SdkLikeError {
   name?: string;
@@ -59,7 +60,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   ) {
     return new BedrockError(
       'NoCredentials',
-      `No AWS credentials found for profile "${profile}". Run \`aws configure\` or \`aws sso login --profile ${profile}\`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or choose another profile.`,
+      `No AWS credentials found for profile "${profile}". Run \`aws configure\` or \`aws sso login --profile ${profile}\`, set AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or ${remedies().otherProfile}.`,
       ['selectProfile', 'openSettings'],
       err,
     );
@@ -91,7 +92,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (/Region is missing|region.*not.*(set|configured)/i.test(message)) {
     return new BedrockError(
       'NoRegion',
-      'No AWS region is set. Choose a region (status bar or the bedrockPromptLab.region setting), or set AWS_REGION.',
+      `No AWS region is set. ${remedies().chooseRegion}, or set AWS_REGION.`,
       ['selectRegion', 'openSettings'],
       err,
     );
@@ -169,7 +170,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (name === 'ResponseTimeout') {
     return new BedrockError(
       'Timeout',
-      `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise bedrockPromptLab.network.firstByteTimeoutSeconds (streaming) or network.converseTimeoutSeconds.`,
+      `${message}: the endpoint or the network may be down. Retry; if the model is slow, raise ${remedies().firstByteTimeout} (streaming) or ${remedies().requestTimeout}.`,
       ['retry', 'openSettings'],
       err,
     );
@@ -180,7 +181,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
     const address = /ECONNREFUSED\s+([^\s)|]+)/.exec(causeMessages(err))?.[1];
     return new BedrockError(
       'EndpointUnreachable',
-      `Nothing answers at the Bedrock endpoint${address ? ` ${address}` : ''} (connection refused). Check bedrockPromptLab.endpoint and the AWS_ENDPOINT_URL* variables, or start the server it names.`,
+      `Nothing answers at the Bedrock endpoint${address ? ` ${address}` : ''} (connection refused). Check ${remedies().endpoint} and the AWS_ENDPOINT_URL* variables, or start the server it names.`,
       ['openSettings', 'retry'],
       err,
     );
@@ -200,7 +201,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   ) {
     return new BedrockError(
       'Network',
-      `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and the endpoint setting.`,
+      `Could not reach Bedrock${ctx.region ? ` in ${ctx.region}` : ''} (${code || message}). Check the network, the region, and ${remedies().endpoint}.`,
       ['retry', 'openSettings'],
       err,
     );

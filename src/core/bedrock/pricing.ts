@@ -3,6 +3,7 @@
 import type { Usage } from './stream';
 import { normalizeModelRef } from '../models/modelRef';
 import { formatUsd } from '../shared/money';
+import { remedies } from '../shared/remedies';
 
 export { formatUsd };
 
@@ -23,14 +24,12 @@ export interface CostEstimate {
   source: string;
 }
 
-/** Where the user's own prices come from, as each front end names it. */
-export const DEFAULT_OVERRIDE_SOURCE = 'your bedrockPromptLab.pricing setting';
 
 export function priceFor(
   modelRef: string,
   table: PriceTable,
   overrides: Record<string, Partial<ModelPrice>> = {},
-  overrideSource = DEFAULT_OVERRIDE_SOURCE,
+  overrideSource = remedies().pricingSource,
 ): { price: ModelPrice; source: string } | undefined {
   const ref = normalizeModelRef(modelRef);
   for (const key of [ref.modelId, ref.baseModelId].filter((k): k is string => !!k)) {

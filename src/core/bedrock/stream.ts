@@ -7,6 +7,7 @@
 import type { ContentBlockDelta, ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import { toBedrockError, type ErrorContext } from './errors';
+import { remedies } from '../shared/remedies';
 
 export interface ToolCall {
   toolUseId: string;
@@ -137,7 +138,7 @@ export async function consumeStream(
       out.status = 'failed';
       out.error = new BedrockError(
         'StreamStalled',
-        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`,
+        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise ${remedies().stallTimeout}.`,
         ['retry'],
       );
     } else if (!sawStop) {
@@ -154,7 +155,7 @@ export async function consumeStream(
       out.status = 'failed';
       out.error = new BedrockError(
         'StreamStalled',
-        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise bedrockPromptLab.run.stallTimeoutSeconds.`,
+        `The stream stalled: nothing arrived for ${Math.round(opts.stallTimeoutMs / 1000)} s, so it was stopped. What arrived is kept. Retry, or raise ${remedies().stallTimeout}.`,
         ['retry'],
         err,
       );

@@ -14,6 +14,7 @@ import { startScanThread, type ScanThread } from './scanThread';
 import type { SecretMatch } from '../shared/secretRules';
 import { commitDataset, outputErrorMessage, recoverOutput, TempFile, type OpenStream } from './outputFiles';
 import { recordsFrom, type DatasetFile, type SourceItem, type SourceOptions } from './sources';
+import { remedies } from '../shared/remedies';
 
 export interface BuildOptions {
   rules: ModelRules;
@@ -217,7 +218,7 @@ export async function buildDataset(files: DatasetFile[], opts: BuildOptions): Pr
     report.tokens = histogram.stats();
     const total = report.train + report.validation;
     if (!failure && opts.secrets === 'block' && report.secrets.length > 0) {
-      failure = `${report.secrets.length} secret${report.secrets.length > 1 ? 's' : ''} found (first: ${report.secrets[0].kind} in ${report.secrets[0].path}:${report.secrets[0].line}). Nothing was written: remove them, or build again with secrets set to redact.`;
+      failure = `${report.secrets.length} secret${report.secrets.length > 1 ? 's' : ''} found (first: ${report.secrets[0].kind} in ${report.secrets[0].path}:${report.secrets[0].line}). Nothing was written: remove them, or build again ${remedies().redactSecrets}.`;
     }
     if (!failure && total === 0) failure = 'No usable records: see the rejected records and skipped files below.';
     if (!failure && rules.minRecords !== undefined && total < rules.minRecords)

@@ -3,6 +3,7 @@ import { formatUsd } from '../shared/money';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { Assertion } from './testCases';
+import { remedies } from '../shared/remedies';
 
 export interface CaseOutcome {
   text: string;
@@ -182,7 +183,7 @@ export async function checkAssertions(
             assertion: a,
             pass: false,
             message:
-              'The cost is unknown (no price for this model): add it to bedrockPromptLab.pricing, or drop `maxCostUsd`.',
+              `The cost is unknown (no price for this model): add it to ${remedies().pricing}, or drop \`maxCostUsd\`.`,
           });
           break;
         }

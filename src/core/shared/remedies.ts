@@ -1,0 +1,63 @@
+// Where the user changes what a message asks them to change. The engine's messages name a fix; the fix
+// is a setting in the editor and a flag in a terminal. Each front end installs its wording once, at
+// start (the extension and the CLI are separate bundles and processes), and every message that names a
+// fix reads it from here, so no message carries one front end's words into the other.
+
+export interface Remedies {
+  /** A sentence: how to choose a region. */
+  chooseRegion: string;
+  /** The name of what holds the endpoint override. */
+  endpoint: string;
+  /** The name of what raises the stall timeout. */
+  stallTimeout: string;
+  /** The names of what raise the stream's first-byte timeout and a whole call's timeout. */
+  firstByteTimeout: string;
+  requestTimeout: string;
+  /** Where the user's own prices go (completes "add it to …"). */
+  pricing: string;
+  /** Where the user's own prices came from (completes "… from …"). */
+  pricingSource: string;
+  /** Completes "…, or …": how to use another AWS profile. */
+  otherProfile: string;
+  /** Completes "build again …": how to mask secrets rather than stop. */
+  redactSecrets: string;
+}
+
+export const EDITOR_REMEDIES: Remedies = {
+  chooseRegion: 'Choose a region (status bar or the bedrockPromptLab.region setting)',
+  endpoint: 'bedrockPromptLab.endpoint',
+  stallTimeout: 'bedrockPromptLab.run.stallTimeoutSeconds',
+  firstByteTimeout: 'bedrockPromptLab.network.firstByteTimeoutSeconds',
+  requestTimeout: 'bedrockPromptLab.network.converseTimeoutSeconds',
+  pricing: 'bedrockPromptLab.pricing',
+  pricingSource: 'your bedrockPromptLab.pricing setting',
+  otherProfile: 'choose another profile',
+  redactSecrets: 'with secrets set to redact',
+};
+
+export const TERMINAL_REMEDIES: Remedies = {
+  chooseRegion: 'Pass --region',
+  endpoint: '--endpoint',
+  stallTimeout: '--stall-timeout',
+  firstByteTimeout: '--first-byte-timeout',
+  requestTimeout: '--request-timeout',
+  pricing: 'a --prices file',
+  pricingSource: 'your prices (--prices)',
+  otherProfile: 'pass --profile',
+  redactSecrets: 'with --secrets redact',
+};
+
+// Kept on the global object, not in a module variable: the lazy bundles (the dataset engine, the MCP
+// server) carry their own copy of this module, and must read what the front end installed.
+const KEY = Symbol.for('bedrockPromptLab.remedies');
+const slot = globalThis as { [KEY]?: Remedies };
+
+/** The wording of the front end in this process. */
+export function remedies(): Remedies {
+  return slot[KEY] ?? EDITOR_REMEDIES;
+}
+
+/** Called once by a front end at start. */
+export function useRemedies(wording: Remedies): void {
+  slot[KEY] = wording;
+}
