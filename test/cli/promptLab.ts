@@ -17,12 +17,22 @@ export function promptLab(
     cwd: string;
     env?: Record<string, string>;
     onStdout?: (text: string, kill: () => void) => void;
+    onStderr?: (text: string) => void;
     /** Called every 20 ms while the child runs: the test interrupts it (Ctrl+C) when what it waits for is there. */
     whileRunning?: (kill: () => void) => void;
+    /**
+     * Run it on a pseudo-terminal, as in a user's shell: util-linux's `script` (Debian's essential bsdutils)
+     * gives it one. Its stdout and stderr then arrive together on stdout, as a terminal shows them.
+     */
+    terminal?: boolean;
   },
 ): Promise<Ran> {
+  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  const [command, commandArgs] = opts.terminal
+    ? ['script', ['-qec', [process.execPath, CLI, ...args].map(quote).join(' '), '/dev/null']]
+    : [process.execPath, [CLI, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command, commandArgs, {
       cwd: opts.cwd,
       // Only what a CI job would set: no profile files from this machine.
       env: {
@@ -38,7 +48,10 @@ export function promptLab(
       stdout += d.toString();
       opts.onStdout?.(stdout, () => child.kill('SIGINT'));
     });
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      opts.onStderr?.(stderr);
+    });
     // One Ctrl+C, however often the test asks: a second one would end the process before it reports.
     let interrupted = false;
     const interrupt = () => {

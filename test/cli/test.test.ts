@@ -147,6 +147,46 @@ describe('prompt-lab test (the real binary, the local server)', () => {
     assert.match(costly.stderr, /gate failed: cost ~\$[\d.]+ is over --max-cost/);
   });
 
+  it('Ctrl+C stops the run: finished cases are reported, the rest skipped, the report file written, exit 130', async () => {
+    emulator.addFault({ operation: 'Converse', fault: { kind: 'delay', ms: 150 }, times: 20 });
+    const file = path.join(dir, 'interrupted.json');
+    let stderrSoFar = '';
+    const r = await promptLab(['test', '--concurrency', '1', '--reporter', 'json', '--output', file], {
+      cwd: dir,
+      env: emulator.env(),
+      // Once two cases have finished (the piped progress prints at every tenth of the nine).
+      whileRunning: (interrupt) => {
+        if (/^2\/9 cases/m.test(stderrSoFar)) interrupt();
+      },
+      onStderr: (text) => (stderrSoFar = text),
+    });
+    emulator.clearFaults();
+    assert.equal(r.code, 130, r.stderr);
+    const result = JSON.parse(readFileSync(file, 'utf8')) as Result & { summary: { skipped: number } };
+    const states = result.cases.map((c) => c.state);
+    assert.equal(states.length, 9);
+    assert.ok(states.filter((s) => s === 'passed').length >= 2, states.join(' '));
+    assert.ok(result.summary.skipped >= 5, states.join(' '));
+    assert.equal(states.indexOf('skipped'), states.lastIndexOf('passed') + 1, `finished first: ${states.join(' ')}`);
+    assert.match(r.stderr, /\d+ skipped · pass rate/);
+  });
+
+  it('on a terminal, progress is one line rewritten in place and cleared before each case and the summary', async () => {
+    const r = await promptLab(['test', '--concurrency', '1'], {
+      cwd: dir,
+      env: { ...emulator.env(), NO_COLOR: '1' },
+      terminal: true,
+    });
+    assert.equal(r.code, 1, r.stdout);
+    const screen = r.stdout.replace(/\r\n/g, '\n');
+    // The line is redrawn in place (carriage return, erase) with the count and the cost so far…
+    assert.match(screen, /\r\x1b\[K1\/9 cases · ~\$[\d.]+ · ~\d+ s left/);
+    assert.match(screen, /\r\x1b\[K9\/9 cases · ~\$[\d.]+(?!.* left)/);
+    // …never as lines of its own, and it is erased before the summary.
+    assert.doesNotMatch(screen, /^\d\/9 cases/m);
+    assert.match(screen, /\r\x1b\[K8 passed, 1 failed, 0 errored · pass rate 88\.9%/);
+  });
+
   it('exits 3 when access is denied, 4 when the service fails, 2 for bad flags and tests files', async () => {
     emulator.addFault({ operation: 'Converse', fault: { kind: 'http', error: 'accessDenied' }, times: 1 });
     const denied = await test('--grep', 'alpha');

@@ -103,6 +103,11 @@ export class BedrockEmulator {
     this.faults.add(rule);
   }
 
+  /** Drops the faults not yet used up. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   async start(): Promise<this> {
     this.server = net.createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {

@@ -2,10 +2,13 @@
 // the prompt stays a plain Dotprompt file that other Dotprompt tools accept (they reject unknown
 // frontmatter keys), cases can grow long without burying the template, and a change to the cases does
 // not show up as a change to the prompt. See docs/prompt-tests.md; the shape is published as JSON Schema
-// (docs/prompt-tests.schema.json), which this parser follows and words with lines.
+// (docs/prompt-tests.schema.json): the parser validates with it (Ajv) and words each finding with its line.
 import TESTS_SCHEMA from '../../../docs/prompt-tests.schema.json';
+import type { ErrorObject } from 'ajv';
+import { validatorFor } from './assertions';
 import { closest } from './schema';
 import {
+  isAlias,
   isMap,
   isScalar,
   isSeq,
@@ -14,7 +17,6 @@ import {
   type Document,
   type Node as YamlNode,
   type Pair,
-  type YAMLMap,
 } from 'yaml';
 
 export type Assertion =
@@ -54,137 +56,217 @@ export interface PromptTestFile {
 
 /** The assertion kinds, as the published schema (docs/prompt-tests.schema.json) lists them. */
 const ASSERTION_KINDS = Object.keys(TESTS_SCHEMA.definitions.assertion.properties) as Assertion['kind'][];
+const FILE_KEYS = Object.keys(TESTS_SCHEMA.properties);
+const CASE_KEYS = Object.keys(TESTS_SCHEMA.definitions.case.properties);
+const list = (keys: string[]) =>
+  keys
+    .map((k) => `\`${k}\``)
+    .join(', ')
+    .replace(/, ([^,]*)$/, ' and $1');
 
+type Path = (string | number)[];
+
+/**
+ * Reads a tests file. The published JSON Schema decides what is valid (Ajv, the same validator as
+ * everywhere else); this words each of its findings with the line and the fix, then adds what a schema
+ * cannot say: duplicate names, regular expressions that do not compile, rubrics without a judge.
+ */
 export function parseTestFile(text: string): PromptTestFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const result: PromptTestFile = { cases: [], problems: [] };
-  const lineOf = (node: { range?: [number, number, number] | null } | null | undefined) =>
-    node?.range ? lineCounter.linePos(node.range[0]).line - 1 : 0;
   for (const e of doc.errors)
     result.problems.push({ message: `YAML: ${e.message.split('\n')[0]}`, line: e.linePos ? e.linePos[0].line - 1 : 0 });
   if (doc.errors.length > 0) return result;
-  const root = doc.contents;
-  if (!isMap(root)) {
-    result.problems.push({
-      message: 'A tests file is a mapping with `cases:` (and optionally `model:` and `judge:`).',
-      line: 0,
-    });
-    return result;
-  }
-  for (const pair of root.items as Pair<YamlNode, YamlNode>[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : '';
-    const line = lineOf(pair.key as YamlNode);
-    if (key === 'model' || key === 'judge') {
-      if (isScalar(pair.value) && typeof pair.value.value === 'string' && pair.value.value)
-        result[key] = pair.value.value;
-      else result.problems.push({ message: `\`${key}\` must be a model id.`, line });
-    } else if (key === 'cases') {
-      if (!isSeq(pair.value)) {
-        result.problems.push({ message: '`cases` must be a list of cases.', line });
-        continue;
-      }
-      pair.value.items.forEach((item, i) => {
-        const c = parseCase(item as YamlNode, i, lineOf, result.problems, doc);
-        if (!c) return;
-        if (result.cases.some((o) => o.name === c.name))
-          result.problems.push({
-            message: `Two cases are named "${c.name}": give each case its own name.`,
-            line: c.line,
-          });
-        else result.cases.push(c);
-      });
-    } else {
-      result.problems.push({
-        message: `Unknown key \`${key}\`: a tests file has \`cases\`, \`model\` and \`judge\`.`,
-        line,
-      });
+  const lineOf = (path: Path, key?: string) => {
+    const node = nodeAt(doc, path, key);
+    return node?.range ? lineCounter.linePos(node.range[0]).line - 1 : 0;
+  };
+  // Through the document, so that aliases (`*name`) give their anchor's value.
+  const plain: unknown = doc.toJS({ maxAliasCount: 100 });
+  const validate = validatorFor(TESTS_SCHEMA);
+  const invalid = new Set<string>();
+  if (!validate(plain)) {
+    for (const error of validate.errors ?? []) {
+      const path = pathOf(error.instancePath);
+      const worded = wordError(error, path, plain);
+      invalid.add(JSON.stringify(worded.drops));
+      result.problems.push({ message: worded.message, line: lineOf(path, worded.key) });
     }
   }
-  if (result.cases.some((c) => c.assertions.some((a) => a.kind === 'rubric')) && !result.judge) {
-    const c = result.cases.find((x) => x.assertions.some((a) => a.kind === 'rubric'))!;
+  const dropped = (path: Path) => invalid.has(JSON.stringify(path));
+  if (!isRecord(plain) || dropped([])) return result;
+  if (typeof plain.model === 'string' && plain.model) result.model = plain.model;
+  if (typeof plain.judge === 'string' && plain.judge) result.judge = plain.judge;
+  const cases = Array.isArray(plain.cases) ? (plain.cases as unknown[]) : [];
+  cases.forEach((raw, i) => {
+    if (!isRecord(raw) || dropped(['cases', i])) return;
+    const name = typeof raw.name === 'string' && raw.name.trim() ? raw.name.trim() : `case ${i + 1}`;
+    const line = lineOf(['cases', i]);
+    const assertions: Assertion[] = [];
+    const items = Array.isArray(raw.assert) ? (raw.assert as unknown[]) : [];
+    items.forEach((item, j) => {
+      if (!dropped(['cases', i, 'assert', j]) && isRecord(item)) {
+        const a = toAssertion(item, lineOf(['cases', i, 'assert', j]), name, result.problems);
+        if (a) assertions.push(a);
+      }
+    });
+    if (result.cases.some((o) => o.name === name))
+      result.problems.push({ message: `Two cases are named "${name}": give each case its own name.`, line });
+    else result.cases.push({ name, line, input: isRecord(raw.input) ? raw.input : {}, assertions });
+  });
+  const rubricCase = result.cases.find((c) => c.assertions.some((a) => a.kind === 'rubric'));
+  if (rubricCase && !result.judge)
     result.problems.push({
       message: '`rubric` assertions need a judge model: add `judge: <model id>` at the top of the file.',
-      line: c.line,
+      line: rubricCase.line,
     });
-  }
+  result.problems.sort((a, b) => a.line - b.line);
   return result;
 }
 
-function parseCase(
-  node: YamlNode,
-  index: number,
-  lineOf: (n: YamlNode) => number,
-  problems: TestProblem[],
-  doc: Document,
-): TestCase | undefined {
-  const line = lineOf(node);
-  if (!isMap(node)) {
-    problems.push({ message: `Case ${index + 1} must be a mapping with \`name\`, \`input\` and \`assert\`.`, line });
-    return undefined;
-  }
-  const map = node as YAMLMap<YamlNode, YamlNode>;
-  // Through the document, so that aliases (`*name`) give their anchor's value.
-  const plain = map.toJS(doc, { maxAliasCount: 100 }) as Record<string, unknown>;
-  const name = typeof plain.name === 'string' && plain.name.trim() ? plain.name.trim() : `case ${index + 1}`;
-  for (const k of Object.keys(plain))
-    if (!['name', 'input', 'assert'].includes(k))
-      problems.push({
-        message: `Unknown key \`${k}\` in case "${name}": a case has \`name\`, \`input\` and \`assert\`.`,
-        line,
-      });
-  const input = plain.input ?? {};
-  if (typeof input !== 'object' || Array.isArray(input)) {
-    problems.push({ message: `\`input\` of case "${name}" must map variable names to values.`, line });
-    return undefined;
-  }
-  const assertions: Assertion[] = [];
-  const assertNode = map.get('assert', true);
-  if (assertNode && !isSeq(assertNode))
-    problems.push({ message: `\`assert\` of case "${name}" must be a list, e.g. \`- contains: refund\`.`, line });
-  for (const item of isSeq(assertNode) ? (assertNode.items as YamlNode[]) : []) {
-    const a = parseAssertion(item, lineOf(item), name, problems);
-    if (a) assertions.push(a);
-  }
-  if (assertions.length === 0)
-    problems.push({
-      message: `Case "${name}" has no assertions: add an \`assert:\` list (a case without one cannot fail).`,
-      line,
-    });
-  return { name, line, input: input as Record<string, unknown>, assertions };
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function parseAssertion(
-  node: YamlNode,
+/** `/cases/0/assert/1` as a path into the document. */
+function pathOf(instancePath: string): Path {
+  return instancePath
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+}
+
+/** The node at a path (following aliases), or its key's node; the nearest ancestor when it is not there. */
+function nodeAt(doc: Document, path: Path, key?: string): YamlNode | undefined {
+  let node: YamlNode | null | undefined = doc.contents as YamlNode | null;
+  const steps = key === undefined ? path : [...path, key];
+  for (let i = 0; i < steps.length; i++) {
+    if (isAlias(node)) node = node.resolve(doc) as YamlNode | undefined;
+    if (isMap(node)) {
+      const pair: Pair<YamlNode, YamlNode> | undefined = (node.items as Pair<YamlNode, YamlNode>[]).find(
+        (p) => isScalar(p.key) && String(p.key.value) === String(steps[i]),
+      );
+      if (!pair) return node;
+      node = i === steps.length - 1 && key !== undefined ? pair.key : pair.value;
+    } else if (isSeq(node) && typeof steps[i] === 'number') {
+      const item = node.items[steps[i] as number] as YamlNode | undefined;
+      if (!item) return node;
+      node = item;
+    } else return node ?? undefined;
+  }
+  return node ?? undefined;
+}
+
+/**
+ * One schema finding in words. `drops` is the path of what the parser then leaves out (the file, a case
+ * or an assertion); `key` points the line at an unknown key.
+ */
+function wordError(error: ErrorObject, path: Path, plain: unknown): { message: string; drops: Path; key?: string } {
+  // By where in the file the finding is (Ajv's schemaPath differs for inlined and referenced definitions).
+  const caseName = (i: number) => {
+    const c = (plain as { cases?: unknown[] }).cases?.[i];
+    return isRecord(c) && typeof c.name === 'string' && c.name.trim() ? c.name.trim() : `case ${i + 1}`;
+  };
+  const unknownKey = error.keyword === 'additionalProperties' ? String(error.params.additionalProperty) : '';
+  if (path[0] === 'cases' && path[2] === 'assert' && path.length >= 4) {
+    const at = path.slice(0, 4);
+    const name = caseName(path[1] as number);
+    if (unknownKey) {
+      const close =
+        ASSERTION_KINDS.find((k) => k.toLowerCase() === unknownKey.toLowerCase().replace(/[_-]/g, '')) ??
+        closest(unknownKey, ASSERTION_KINDS);
+      return {
+        message: `Unknown assertion \`${unknownKey}\`${close ? `: did you mean \`${close}\`?` : ''} Known: ${ASSERTION_KINDS.join(', ')}.`,
+        drops: at,
+      };
+    }
+    if (path.length === 4)
+      return {
+        message: `An assertion is one key and its value, e.g. \`- contains: refund\` (case "${name}").`,
+        drops: at,
+      };
+    const kind = String(path[4]);
+    // `type: ["string", "number"]` and `minimum` each report; say it once, in the kind's words.
+    return { message: `\`${kind}\` takes ${TAKES[kind] ?? 'another value'} (case "${name}").`, drops: at };
+  }
+  if (path[0] === 'cases' && path.length >= 2) {
+    const i = path[1] as number;
+    const name = caseName(i);
+    if (path.length === 2) {
+      if (unknownKey)
+        return {
+          message: `Unknown key \`${unknownKey}\` in case "${name}": a case has ${list(CASE_KEYS)}.`,
+          drops: ['cases', i, unknownKey],
+          key: unknownKey,
+        };
+      if (error.keyword === 'required')
+        return {
+          message: `Case "${name}" has no assertions: add an \`assert:\` list (a case without one cannot fail).`,
+          drops: ['cases', i, 'assert'],
+        };
+      return { message: `Case ${i + 1} must be a mapping with ${list(CASE_KEYS)}.`, drops: ['cases', i] };
+    }
+    const key = path[2];
+    if (key === 'assert')
+      return error.keyword === 'minItems'
+        ? {
+            message: `Case "${name}" has no assertions: add an \`assert:\` list (a case without one cannot fail).`,
+            drops: ['cases', i, 'assert'],
+          }
+        : {
+            message: `\`assert\` of case "${name}" must be a list, e.g. \`- contains: refund\`.`,
+            drops: ['cases', i, 'assert'],
+          };
+    if (key === 'input')
+      return { message: `\`input\` of case "${name}" must map variable names to values.`, drops: ['cases', i] };
+    return { message: `\`${String(key)}\` of case ${i + 1} must be a text.`, drops: ['cases', i, String(key)] };
+  }
+  if (path.length === 0) {
+    if (unknownKey)
+      return {
+        message: `Unknown key \`${unknownKey}\`: a tests file has ${list(FILE_KEYS)}.`,
+        drops: [unknownKey],
+        key: unknownKey,
+      };
+    if (error.keyword === 'required')
+      return { message: 'A tests file needs `cases:`, a list of cases.', drops: ['cases'] };
+    return { message: 'A tests file is a mapping with `cases:` (and optionally `model:` and `judge:`).', drops: [] };
+  }
+  if (path[0] === 'cases') return { message: '`cases` must be a list of cases.', drops: ['cases'] };
+  return { message: `\`${String(path[0])}\` must be a model id.`, drops: [String(path[0])] };
+}
+
+/** What each assertion kind takes, in the words of a message (the schema holds the rule). */
+const TAKES: Record<string, string> = {
+  contains: 'a text',
+  notContains: 'a text',
+  equals: 'a text',
+  rubric: 'a text',
+  regex: 'a regular expression, e.g. `^(billing|bug)$`',
+  json: '`true`',
+  schema: '`true`',
+  maxLatencyMs: 'a number ≥ 0',
+  maxCostUsd: 'a number ≥ 0',
+  maxOutputTokens: 'a number ≥ 0',
+};
+
+/** A valid assertion as the engine's value; the schema has checked its shape. */
+function toAssertion(
+  item: Record<string, unknown>,
   line: number,
   caseName: string,
   problems: TestProblem[],
 ): Assertion | undefined {
-  const value = (isMap(node) ? node.toJSON() : undefined) as Record<string, unknown> | undefined;
-  const keys = value ? Object.keys(value) : [];
-  if (!value || keys.length !== 1) {
-    problems.push({
-      message: `An assertion is one key and its value, e.g. \`- contains: refund\` (case "${caseName}").`,
-      line,
-    });
-    return undefined;
-  }
-  const kind = keys[0];
-  const v = value[kind];
-  const need = (ok: boolean, what: string) => {
-    if (!ok) problems.push({ message: `\`${kind}\` takes ${what} (case "${caseName}").`, line });
-    return ok;
-  };
+  const [kind, v] = Object.entries(item)[0] as [Assertion['kind'], unknown];
   switch (kind) {
     case 'contains':
     case 'notContains':
     case 'equals':
     case 'rubric':
-      return need(typeof v === 'string' || typeof v === 'number', 'a text')
-        ? { kind, value: String(v), line }
-        : undefined;
+      return { kind, value: String(v), line };
     case 'regex': {
-      if (!need(typeof v === 'string', 'a regular expression, e.g. `^(billing|bug)$`')) return undefined;
       const m = /^\/(.*)\/([a-z]*)$/s.exec(v as string);
       const [pattern, flags] = m ? [m[1], m[2]] : [v as string, ''];
       try {
@@ -197,20 +279,8 @@ function parseAssertion(
     }
     case 'json':
     case 'schema':
-      return need(v === true, '`true`') ? { kind, line } : undefined;
-    case 'maxLatencyMs':
-    case 'maxCostUsd':
-    case 'maxOutputTokens':
-      return need(typeof v === 'number' && v >= 0, 'a number ≥ 0') ? { kind, value: v as number, line } : undefined;
-    default: {
-      const close =
-        ASSERTION_KINDS.find((k) => k.toLowerCase() === kind.toLowerCase().replace(/[_-]/g, '')) ??
-        closest(kind, ASSERTION_KINDS);
-      problems.push({
-        message: `Unknown assertion \`${kind}\`${close ? `: did you mean \`${close}\`?` : ''} Known: ${ASSERTION_KINDS.join(', ')}.`,
-        line,
-      });
-      return undefined;
-    }
+      return { kind, line };
+    default:
+      return { kind, value: v as number, line };
   }
 }

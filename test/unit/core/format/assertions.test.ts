@@ -86,6 +86,60 @@ extra: 1
     assert.match(parseTestFile('cases: [').problems[0].message, /^YAML:/);
   });
 
+  it('words every finding of the published schema with its line, and keeps the valid rest', () => {
+    const f = parseTestFile(`model: 3
+base: &base { ticket: hi }
+cases:
+  - name: aliased
+    input: *base
+    assert:
+      - contains: hi
+      - { contains: a, equals: b }
+      - json: false
+  - just text
+  - name: listed input
+    input: [1, 2]
+    assert: [{ contains: x }]
+  - name: no list
+    assert: contains x
+  - name: empty list
+    assert: []
+  - name: missing
+    input: {}
+  - name: typo
+    asert: [{ contains: x }]
+    assert: [{ contains: y }]
+`);
+    assert.deepEqual(
+      f.problems.map((p) => `${p.line}: ${p.message}`),
+      [
+        '0: `model` must be a model id.',
+        '1: Unknown key `base`: a tests file has `model`, `judge` and `cases`.',
+        '7: An assertion is one key and its value, e.g. `- contains: refund` (case "aliased").',
+        '8: `json` takes `true` (case "aliased").',
+        '9: Case 2 must be a mapping with `name`, `input` and `assert`.',
+        '11: `input` of case "listed input" must map variable names to values.',
+        '14: `assert` of case "no list" must be a list, e.g. `- contains: refund`.',
+        '16: Case "empty list" has no assertions: add an `assert:` list (a case without one cannot fail).',
+        '17: Case "missing" has no assertions: add an `assert:` list (a case without one cannot fail).',
+        '20: Unknown key `asert` in case "typo": a case has `name`, `input` and `assert`.',
+      ],
+    );
+    assert.equal(f.model, undefined);
+    assert.deepEqual(
+      f.cases.map((c) => [c.name, c.input, c.assertions.length]),
+      [
+        ['aliased', { ticket: 'hi' }, 1],
+        ['no list', {}, 0],
+        ['empty list', {}, 0],
+        ['missing', {}, 0],
+        ['typo', {}, 1],
+      ],
+    );
+    assert.match(parseTestFile('model: m\n').problems[0].message, /needs `cases:`/);
+    assert.match(parseTestFile('- a\n').problems[0].message, /is a mapping with `cases:`/);
+  });
+
   it('a case without assertions is a problem, since it could never fail', () => {
     assert.match(parseTestFile('cases:\n  - name: empty\n    input: {}\n').problems[0].message, /has no assertions/);
   });
