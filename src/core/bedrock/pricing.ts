@@ -24,7 +24,6 @@ export interface CostEstimate {
   source: string;
 }
 
-
 export function priceFor(
   modelRef: string,
   table: PriceTable,

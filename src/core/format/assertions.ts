@@ -182,8 +182,7 @@ export async function checkAssertions(
           results.push({
             assertion: a,
             pass: false,
-            message:
-              `The cost is unknown (no price for this model): add it to ${remedies().pricing}, or drop \`maxCostUsd\`.`,
+            message: `The cost is unknown (no price for this model): add it to ${remedies().pricing}, or drop \`maxCostUsd\`.`,
           });
           break;
         }
