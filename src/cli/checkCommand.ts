@@ -1,17 +1,24 @@
 // `prompt-lab check [paths…]`: the editor's diagnostics, offline, as text, JSON or SARIF (for code
 // scanning). Exit 2 when a prompt has an error (it would not run); warnings are printed and pass.
-import { promises as fs } from 'node:fs';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { checkPromptText, type CheckedFile } from '../app/checkPrompts';
+import { checkFileText, type CheckedFile } from '../app/checkPrompts';
+import { isTestsFilePath } from '../core/format/testFiles';
 import { BedrockError } from '../core/shared/bedrockError';
 import { decodeText } from '../core/io/readText';
 import type { Problem } from '../core/format/document';
 import { isInside } from '../core/io/promptFiles';
 import { EXIT } from './exitCodes';
 import { cliRoot } from './runCommand';
-import { filesUnder } from './filesUnder';
+import { filesUnder, type FileSearch } from './filesUnder';
 
 export type CheckFormat = 'text' | 'json' | 'sarif';
+
+/** What `check` (and the MCP server's check_prompts) looks at in a folder: prompts and their tests. */
+export const CHECKED_FILES: FileSearch = {
+  matches: (name) => name.endsWith('.prompt') || isTestsFilePath(name),
+  what: '.prompt and .tests.yaml files or folders that hold them',
+};
 
 export async function checkFiles(files: string[], root: string): Promise<CheckedFile[]> {
   const out: CheckedFile[] = [];
@@ -31,7 +38,7 @@ export async function checkFiles(files: string[], root: string): Promise<Checked
       continue;
     }
     // The same folder a run would confine the prompt's media and partials to.
-    out.push({ path: shown, problems: checkPromptText(text, file, cliRoot(file, root)) });
+    out.push({ path: shown, problems: checkFileText(text, file, cliRoot(file, root), existsSync) });
   }
   return out;
 }
@@ -119,12 +126,12 @@ export async function checkCommand(
   quiet: boolean,
 ): Promise<number> {
   const root = process.cwd();
-  const files = await filesUnder(paths.length > 0 ? paths : ['.'], {
-    matches: (name) => name.endsWith('.prompt'),
-    what: '.prompt files or folders that hold them',
-  });
+  const files = await filesUnder(paths.length > 0 ? paths : ['.'], CHECKED_FILES);
   if (files.length === 0)
-    throw new BedrockError('PromptInvalid', 'No .prompt files there: give files or folders that hold them.');
+    throw new BedrockError(
+      'PromptInvalid',
+      'No .prompt or .tests.yaml files there: give files or folders that hold them.',
+    );
   const checked = await checkFiles(files, root);
   if (format === 'json') process.stdout.write(`${JSON.stringify(checkJson(checked), null, 2)}\n`);
   else if (format === 'sarif') process.stdout.write(`${JSON.stringify(checkSarif(checked, version), null, 2)}\n`);

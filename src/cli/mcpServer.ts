@@ -13,7 +13,7 @@ import type { Host } from '../app/host';
 import { metricsLine, runResult, streamPrompt } from '../app/runPrompt';
 import { BedrockError } from '../core/shared/bedrockError';
 import { isInside } from '../core/io/promptFiles';
-import { checkFiles, checkJson, checkText } from './checkCommand';
+import { CHECKED_FILES, checkFiles, checkJson, checkText } from './checkCommand';
 import { estimateText } from './estimateCommand';
 import { filesUnder } from './filesUnder';
 import { prepareRun } from './runCommand';
@@ -147,24 +147,21 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
   server.registerTool(
     'check_prompts',
     {
-      title: 'Check .prompt files',
+      title: 'Check .prompt and .tests.yaml files',
       description:
-        "The editor's diagnostics for .prompt files, offline: frontmatter keys and types, model capabilities, template variables and helpers, media paths, output schemas.",
+        "The editor's diagnostics for .prompt files, offline: frontmatter keys and types, model capabilities, template variables and helpers, media paths, output schemas; and for .tests.yaml files: their shape, assertions, and the prompt beside them.",
       inputSchema: {
         paths: z
           .array(z.string())
           .optional()
-          .describe('.prompt files or folders, relative to the working folder (default: all of it)'),
+          .describe('.prompt and .tests.yaml files or folders, relative to the working folder (default: all of it)'),
       },
       annotations: { readOnlyHint: true },
     },
     ({ paths }) =>
       answering(async () => {
         const given = await Promise.all((paths ?? []).map((p) => inRoot(root, p)));
-        const files = await filesUnder(given.length > 0 ? given : [root], {
-          matches: (name) => name.endsWith('.prompt'),
-          what: '.prompt files or folders that hold them',
-        });
+        const files = await filesUnder(given.length > 0 ? given : [root], CHECKED_FILES);
         const checked = await checkFiles(files, root);
         // Problems found are the answer, not a failed call.
         return asText(

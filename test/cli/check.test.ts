@@ -100,12 +100,27 @@ describe('prompt-lab check (the real binary)', () => {
     );
   });
 
+  it('checks tests files too: their shape by the published schema, and the prompt beside them', async () => {
+    const tests = path.join(dir, 'tests');
+    mkdirSync(tests);
+    writeFileSync(path.join(tests, 'hello.prompt'), '---\nmodel: amazon.nova-micro-v1:0\n---\nHi\n');
+    writeFileSync(path.join(tests, 'hello.tests.yaml'), 'cases:\n  - name: a\n    assert:\n      - contain: hi\n');
+    writeFileSync(path.join(tests, 'orphan.tests.yaml'), 'cases:\n  - name: a\n    assert: [{ contains: hi }]\n');
+    const r = await check('tests');
+    assert.equal(r.code, 2, r.stderr);
+    assert.deepEqual(r.stdout.trim().split('\n'), [
+      'tests/hello.tests.yaml:4:1: error: Unknown assertion `contain`: did you mean `contains`? Known: contains, notContains, regex, equals, json, schema, maxLatencyMs, maxCostUsd, maxOutputTokens, rubric. [tests-file]',
+      'tests/orphan.tests.yaml:1:1: error: Its prompt orphan.prompt is not beside it: tests run the prompt of the same name. [tests-without-prompt]',
+    ]);
+    assert.equal(r.stderr, '3 files: 2 errors, 0 warnings\n');
+  });
+
   it('exits 2 for a path that does not exist and for an unknown format', async () => {
     const missing = await check('nowhere');
     assert.equal(missing.code, 2);
     assert.match(
       missing.stderr,
-      /^prompt-lab: nowhere does not exist: give \.prompt files or folders that hold them\.$/m,
+      /^prompt-lab: nowhere does not exist: give \.prompt and \.tests\.yaml files or folders that hold them\.$/m,
     );
     const format = await check('--format', 'xml');
     assert.equal(format.code, 2);

@@ -89,6 +89,18 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       err,
     );
   }
+  // The SDK refuses a region that cannot be part of a host name, an empty AWS_REGION included.
+  const refusedRegion = /Region not accepted: region="([^"]*)"/.exec(message);
+  if (refusedRegion) {
+    return new BedrockError(
+      'NoRegion',
+      refusedRegion[1]
+        ? `"${refusedRegion[1]}" is not an AWS region name (such as us-east-1). ${remedies().chooseRegion}, or set AWS_REGION.`
+        : `No AWS region is set (AWS_REGION is empty). ${remedies().chooseRegion}, or set AWS_REGION.`,
+      ['selectRegion', 'openSettings'],
+      err,
+    );
+  }
   if (/Region is missing|region.*not.*(set|configured)/i.test(message)) {
     return new BedrockError(
       'NoRegion',

@@ -46,6 +46,14 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
     const region = toBedrockError(new Error('Region is missing'), ctx);
     assert.equal(region.code, 'NoRegion');
     assert.ok(region.actions.includes('selectRegion'));
+    const empty = toBedrockError(new Error('Region not accepted: region="" is not a valid hostname component.'), ctx);
+    assert.equal(empty.code, 'NoRegion');
+    assert.match(empty.message, /^No AWS region is set \(AWS_REGION is empty\)\. Choose a region \(status bar/);
+    const spaced = toBedrockError(
+      new Error('Region not accepted: region="us east" is not a valid hostname component.'),
+      ctx,
+    );
+    assert.match(spaced.message, /^"us east" is not an AWS region name \(such as us-east-1\)\./);
   });
 
   it('access denied to a model says how to request access', () => {
