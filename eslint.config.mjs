@@ -80,16 +80,19 @@ export default tseslint.config(
   },
   // Inside core, each folder imports only those below it (ARCHITECTURE.md): shared at the bottom; the model
   // registry (models) on shared; the format on models, never on the Bedrock adapters; io and safety on
-  // shared (io may name the format's types); batch and dataset never import each other; only the engines
+  // shared (io may name the format's types); eval (an evaluation's figures) on shared; batch and dataset
+  // never import each other; only the engines
   // (the lazily loaded bundles) put folders together.
   ...[
-    ['shared', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
-    ['models', ['format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
-    ['format', ['bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
-    ['io', ['models', 'format', 'bedrock', 'dataset', 'batch', 'safety', 'engines'], true],
-    ['safety', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'engines'], false],
-    ['batch', ['dataset', 'engines'], false],
-    ['dataset', ['batch', 'engines'], false],
+    ['shared', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'eval', 'engines'], false],
+    ['models', ['format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'eval', 'engines'], false],
+    ['format', ['bedrock', 'dataset', 'batch', 'io', 'safety', 'eval', 'engines'], false],
+    ['io', ['models', 'format', 'bedrock', 'dataset', 'batch', 'safety', 'eval', 'engines'], true],
+    ['safety', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'eval', 'engines'], false],
+    ['batch', ['dataset', 'eval', 'engines'], false],
+    ['dataset', ['batch', 'eval', 'engines'], false],
+    // An evaluation's figures: pure statistics over records, on shared alone.
+    ['eval', ['models', 'format', 'bedrock', 'dataset', 'batch', 'io', 'safety', 'engines'], false],
   ].map(([folder, below, typesAllowed]) => ({
     files: [`src/core/${folder}/**/*.ts`],
     rules: {

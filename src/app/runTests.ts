@@ -4,7 +4,7 @@
 // report a front end shows its own way (Test Explorer messages, JUnit, JSON, annotations).
 import { AdaptiveLimiter, retryFor } from '../core/bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../core/shared/bedrockError';
-import { converseOnce } from '../core/bedrock/invoke';
+import { converseOnce, converseStreamOnce } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
@@ -30,8 +30,14 @@ export interface CaseReport {
   modelId?: string;
   output?: string;
   latencyMs?: number;
+  /** Only when the case ran streaming (evaluations). */
+  timeToFirstTokenMs?: number;
   costUsd?: number;
+  /** What the judge's calls cost (rubric assertions). */
+  judgeCostUsd?: number;
   usage?: Usage;
+  /** Every assertion's verdict (passing ones too), when the answer was checked. */
+  results?: AssertionResult[];
 }
 
 export interface TestCaseJob {
@@ -50,6 +56,8 @@ export interface TestRunOptions {
   signal: AbortSignal;
   /** Run on this model instead of the tests file's or the prompt's. */
   modelOverride?: string;
+  /** Stream the answer (ConverseStream), to measure the time to the first token. */
+  stream?: boolean;
 }
 
 export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOptions): Promise<CaseReport> {
@@ -75,7 +83,14 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
   const call = <T extends { error?: { code: string } }>(send: () => Promise<T>) =>
     opts.limiter.run(send, (o) => retryFor(o.error?.code as ErrorCode | undefined), opts.signal);
   const ran = await runCase(testCase.input, steps, (request) =>
-    call(() => converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false })),
+    call(() =>
+      opts.stream
+        ? converseStreamOnce(runtime, request, ctxFor(request.modelId), {
+            signal: opts.signal,
+            stallTimeoutMs: host.stallTimeoutMs(),
+          })
+        : converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
+    ),
   );
   if (!ran.ok) {
     return errored(
@@ -95,9 +110,11 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
     modelId: request.modelId,
     output: outcome.text,
     latencyMs: outcome.latencyMs,
+    timeToFirstTokenMs: outcome.timeToFirstTokenMs,
     costUsd: cost?.usd,
     usage: outcome.usage,
   };
+  let judgeCostUsd: number | undefined;
   const judgeModel = file.judge ? normalizeModelRef(file.judge).modelId : undefined;
   const engine = promptEngine();
   let results: AssertionResult[];
@@ -113,17 +130,19 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
       {
         outputSchema: rendered.outputSchema,
         judge: judgeModel
-          ? async (rubric, answer) =>
-              engine.verdictFrom(
-                await call(() =>
-                  converseOnce(
-                    runtime,
-                    engine.judgeRequest(judgeModel, rubric, answer),
-                    { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
-                    { signal: opts.signal, retries: false },
-                  ),
+          ? async (rubric, answer) => {
+              const graded = await call(() =>
+                converseOnce(
+                  runtime,
+                  engine.judgeRequest(judgeModel, rubric, answer),
+                  { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
+                  { signal: opts.signal, retries: false },
                 ),
-              )
+              );
+              const judged = host.costOf(judgeModel, graded.usage)?.usd;
+              if (judged !== undefined) judgeCostUsd = (judgeCostUsd ?? 0) + judged;
+              return engine.verdictFrom(graded);
+            }
           : undefined,
       },
     );
@@ -131,7 +150,8 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
     return { ...errored(`Checking the assertions failed: ${(err as Error).message}`), ...ran2, state: 'errored' };
   }
   const failures = results.filter((r) => !r.pass);
+  const checked = { ...ran2, judgeCostUsd, results };
   return failures.length === 0
-    ? { state: 'passed', messages: results.map((r) => r.message), failures, ...ran2 }
-    : { state: 'failed', messages: failures.map((f) => f.message), failures, ...ran2 };
+    ? { state: 'passed', messages: results.map((r) => r.message), failures, ...checked }
+    : { state: 'failed', messages: failures.map((f) => f.message), failures, ...checked };
 }

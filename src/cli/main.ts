@@ -14,6 +14,7 @@ import { REPORTERS } from './testReporters';
 import { saveBaseline } from './baseline';
 import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
+import { evalCommand, type EvalCommandOptions } from './evalCommand';
 import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -181,6 +182,38 @@ export async function main(argv: string[]): Promise<number> {
           return result;
         });
       },
+    );
+
+  program
+    .command('eval')
+    .description(
+      'evaluate a prompt and its variants on several models over its tests file: the report, a recommendation, the history',
+    )
+    .argument('<file>', 'the .prompt file (its variants name.<variant>.prompt and name.tests.yaml sit beside it)')
+    .option('-m, --model <id>', 'a model to evaluate (repeatable; default: the one the file names)', collect, [])
+    .option('--no-variants', 'only the prompt itself, not name.<variant>.prompt beside it')
+    .option('--repeat <n>', 'run each case n times on each configuration (measures variance)', Number, 1)
+    .option('--concurrency <n>', 'calls at once (each model slows down on its own throttling)', Number, 4)
+    .option('--max-cost <usd>', 'stop taking calls once this much is spent (US dollars); resumable', Number)
+    .option('--margin <rate>', 'recommend the cheapest within this much of the best pass rate (0.05 or 5%)', '5%')
+    .addOption(
+      new Option('--optimize <what>', 'what the recommendation minimises among the good enough')
+        .choices(['cost', 'latency'])
+        .default('cost'),
+    )
+    .option('--estimate', 'print the plan and the estimated cost; send nothing')
+    .option('--offline', 'with --estimate: count tokens from the characters (no CountTokens calls)')
+    .option('--restart', 'forget an interrupted evaluation and make every call again (default: resume it)')
+    .option('--json', 'print the record (with summaries and the recommendation) as JSON instead of Markdown')
+    .option('--markdown <file>', 'also write the Markdown report to this file (for a pull request)')
+    .option(
+      '--compare <record.json|previous>',
+      'compare with a saved evaluation: flipped cases, pass-rate and cost deltas',
+    )
+    .action(async (file: string, opts: Omit<EvalCommandOptions, 'quiet'>) =>
+      withHost({}, (host) =>
+        evalCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
     );
 
   program

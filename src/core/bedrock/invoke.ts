@@ -1,5 +1,6 @@
 // Calling a model: one answer without streaming (`converseOnce`: prompt tests, batch rows, the judge), one
-// answer streamed where the model can (`streamAnswer`: runs, Compare, VS Code chat), and the one reading of
+// answer streamed where the model can (`streamAnswer`: runs, Compare, VS Code chat; `converseStreamOnce`:
+// evaluations, for the time to the first token), and the one reading of
 // a Converse response (`outcomeOf`). Pure: it takes the Runtime interface, so unit tests pass a fake and
 // the extension passes the SDK adapter.
 import type {
@@ -10,7 +11,7 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Runtime } from './clients';
 import { toBedrockError, type ErrorContext } from './errors';
-import { type BedrockError } from '../shared/bedrockError';
+import { BedrockError } from '../shared/bedrockError';
 import {
   consumeStream,
   usageFrom,
@@ -22,6 +23,8 @@ import {
 } from './stream';
 
 export interface InvokeOutcome {
+  /** Only for a streamed call: ms from the request to the first text. */
+  timeToFirstTokenMs?: number;
   text: string;
   reasoning: string;
   toolCalls: ToolCall[];
@@ -53,6 +56,47 @@ export async function converseOnce(
     return outcomeOf(out, now() - startedAt);
   } catch (err) {
     return { text: '', reasoning: '', toolCalls: [], latencyMs: now() - startedAt, error: toBedrockError(err, ctx) };
+  }
+}
+
+/**
+ * One answer through ConverseStream, read whole: what an evaluation sends, so that the time to the first
+ * token is measured. A model that cannot stream answers through Converse (its first token is its whole
+ * answer). Failures are the outcome's `error`, as with converseOnce.
+ */
+export async function converseStreamOnce(
+  runtime: Runtime,
+  request: ConverseCommandInput,
+  ctx: ErrorContext,
+  opts: { signal?: AbortSignal; stallTimeoutMs: number; now?: () => number },
+): Promise<InvokeOutcome> {
+  const now = opts.now ?? (() => performance.now());
+  const startedAt = now();
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  opts.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const out = await streamAnswer(
+      runtime,
+      request,
+      {},
+      {
+        signal: controller.signal,
+        stallTimeoutMs: opts.stallTimeoutMs,
+        startedAt,
+        now,
+        errorContext: ctx,
+        abort: stop,
+      },
+    );
+    const error =
+      out.error ??
+      (out.status === 'stopped' ? new BedrockError('Cancelled', 'Stopped before the answer finished.') : undefined);
+    return { ...out, error };
+  } catch (err) {
+    return { text: '', reasoning: '', toolCalls: [], latencyMs: now() - startedAt, error: toBedrockError(err, ctx) };
+  } finally {
+    opts.signal?.removeEventListener('abort', stop);
   }
 }
 

@@ -1,0 +1,171 @@
+// `prompt-lab eval <file.prompt> -m <model> -m <model>…`: the prompt and its variants × the models × the
+// cases of its tests file, through the same use case as the editor's evaluation (src/app/evaluate.ts).
+// The plan and the estimate first, then the calls under a budget with a progress line; the report as
+// Markdown (or the record as JSON), saved in the history; Ctrl+C keeps what finished and the same command
+// resumes it.
+import path from 'node:path';
+import type { Host } from '../app/host';
+import { estimateEvaluation, loadEvaluation, planEvaluation, runEvaluation } from '../app/evaluate';
+import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
+import { formatUsd } from '../core/bedrock/pricing';
+import {
+  compareRuns,
+  evaluationMarkdown,
+  recommend,
+  summarizeConfig,
+  type EvalRecord,
+  type EvalSettings,
+} from '../core/eval/evaluation';
+import { gitState } from '../core/io/gitState';
+import { writeFileAtomically } from '../core/shared/atomicWrite';
+import { BedrockError } from '../core/shared/bedrockError';
+import { EXIT } from './exitCodes';
+import { progressLine } from './progress';
+
+export interface EvalCommandOptions {
+  model: string[];
+  variants: boolean;
+  repeat: number;
+  concurrency: number;
+  maxCost?: number;
+  margin: string;
+  optimize: EvalSettings['objective'];
+  estimate?: boolean;
+  offline?: boolean;
+  restart?: boolean;
+  json?: boolean;
+  markdown?: string;
+  compare?: string;
+  quiet?: boolean;
+}
+
+/** A share as 0.05 or 5%. */
+function parseMargin(text: string): number {
+  const percent = text.endsWith('%');
+  const value = Number(percent ? text.slice(0, -1) : text) / (percent ? 100 : 1);
+  if (!Number.isFinite(value) || value < 0 || value > 1)
+    throw new BedrockError('PromptInvalid', `--margin ${text}: give a share from 0 to 1, or a percentage such as 5%.`);
+  return value;
+}
+
+/** The record with what is read from it: what --json prints. */
+export function evaluationJson(record: EvalRecord): object {
+  return {
+    ...record,
+    summaries: record.configs.filter((c) => !c.ruledOut).map((c) => summarizeConfig(c.id, record.samples)),
+    recommendation: recommend(record),
+  };
+}
+
+export async function evalCommand(
+  host: Host,
+  file: string,
+  opts: EvalCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  for (const [flag, value] of [
+    ['--repeat', opts.repeat],
+    ['--concurrency', opts.concurrency],
+  ] as const)
+    if (!Number.isInteger(value) || value < 1)
+      throw new BedrockError('PromptInvalid', `${flag} ${value}: give a whole number of 1 or more.`);
+  if (opts.maxCost !== undefined && !(opts.maxCost > 0))
+    throw new BedrockError('PromptInvalid', '--max-cost: give an amount of US dollars greater than 0.');
+  if (!file.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `${file}: give the .prompt file to evaluate.`);
+  const root = process.cwd();
+  const say = (line: string) => !opts.quiet && process.stderr.write(`${line}\n`);
+  const against = opts.compare ? await previousRun(root, opts.compare, path.basename(file, '.prompt')) : undefined;
+  const input = await loadEvaluation(path.resolve(file), root, {
+    models: opts.model,
+    settings: {
+      repeat: opts.repeat,
+      concurrency: opts.concurrency,
+      maxCostUsd: opts.maxCost,
+      margin: parseMargin(opts.margin),
+      objective: opts.optimize,
+    },
+    variants: opts.variants,
+    displayPath: (p) => host.displayPath(p),
+    git: await gitState(root),
+  });
+  if (input.models.length === 0) {
+    const own = input.tests.model ?? input.prompts[0].analysis.model?.modelId;
+    if (!own) throw new BedrockError('PromptInvalid', 'Name the models to evaluate with -m <model id> (repeatable).');
+    input.models = [own];
+  }
+  const plan = await planEvaluation(input);
+  for (const c of plan.configs.filter((x) => x.ruledOut)) say(`not run: ${c.id}: ${c.ruledOut}`);
+  const estimate = await estimateEvaluation(host, plan, signal, { offline: opts.offline });
+  const counted = estimate.configs.filter((c) => c.counted).length;
+  const cost =
+    estimate.lowUsd === undefined
+      ? 'cost unknown (a model has no price: --prices adds one)'
+      : estimate.highUsd === undefined
+        ? `at least ${formatUsd(estimate.lowUsd)} (no maxOutputTokens: the output is unbounded)`
+        : `≈ ${formatUsd(estimate.lowUsd)} to ${formatUsd(estimate.highUsd)}`;
+  const runnable = plan.configs.filter((c) => !c.ruledOut).length;
+  say(
+    `${runnable} configuration${runnable === 1 ? '' : 's'} × ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}${opts.repeat > 1 ? ` × ${opts.repeat}` : ''} = ${estimate.calls} calls${estimate.judgeCalls ? ` (+ ${estimate.judgeCalls} judge calls)` : ''}; ${cost}; input tokens ${counted === estimate.configs.length ? 'counted by CountTokens' : counted > 0 ? `counted by CountTokens for ${counted} of ${estimate.configs.length} configurations, else estimated` : 'estimated from the characters'}`,
+  );
+  if (opts.estimate) {
+    if (opts.json)
+      process.stdout.write(
+        `${JSON.stringify({ ...estimate, configs: plan.configs, estimates: estimate.configs, cases: plan.cases }, null, 2)}\n`,
+      );
+    return EXIT.ok;
+  }
+  if (opts.maxCost !== undefined && estimate.lowUsd !== undefined && estimate.lowUsd > opts.maxCost) {
+    process.stderr.write(
+      `prompt-lab: the input alone is estimated at ${formatUsd(estimate.lowUsd)}, over --max-cost ${formatUsd(opts.maxCost)}. Nothing was sent: raise --max-cost, or evaluate fewer models or cases.\n`,
+    );
+    return EXIT.failed;
+  }
+  const journal = await openJournal(root, plan.id, opts.restart);
+  const resumed = plan.tasks.filter((t) => journal.done.has(t.key)).length;
+  if (resumed > 0)
+    say(
+      `resuming: ${resumed} of ${plan.tasks.length} calls were made by an interrupted run (--restart makes them again)`,
+    );
+  const progress = progressLine(plan.tasks.length, 'calls', { quiet: opts.quiet });
+  let record: EvalRecord;
+  try {
+    record = await runEvaluation(host, plan, {
+      signal,
+      journal,
+      onSample: (_s, done, _total, spent) => progress.update(done, spent),
+    });
+  } finally {
+    progress.end();
+  }
+  const saved = await saveEvaluation(root, plan.id, record);
+  const comparison = against && { against, result: compareRuns(against, record) };
+  const markdown = evaluationMarkdown(record, comparison);
+  if (opts.markdown) await writeFileAtomically(path.resolve(opts.markdown), markdown);
+  process.stdout.write(opts.json ? `${JSON.stringify(evaluationJson(record), null, 2)}\n` : markdown);
+  say(`saved ${host.displayPath(saved)}${opts.markdown ? `; the report in ${opts.markdown}` : ''}`);
+  if (record.complete) return EXIT.ok;
+  const made = record.samples.length;
+  if (record.stoppedBecause === 'budget') {
+    say(
+      `stopped at --max-cost ${formatUsd(opts.maxCost ?? 0)}: ${made} of ${plan.tasks.length} calls made. Run again with a higher --max-cost to finish it.`,
+    );
+    return EXIT.failed;
+  }
+  if (record.stoppedBecause === 'failed') {
+    say(
+      `stopped after ${made} of ${plan.tasks.length} calls: every further call would fail the same way. Fix it and run again to finish.`,
+    );
+    return EXIT.service;
+  }
+  say(`interrupted: ${made} of ${plan.tasks.length} calls made. Run the same command again to finish it.`);
+  return EXIT.interrupted;
+}
+
+/** `--compare`: a record file, or `previous` (the newest saved evaluation of the same prompt). */
+async function previousRun(root: string, which: string, name: string): Promise<EvalRecord> {
+  if (which !== 'previous') return readEvaluation(path.resolve(which));
+  const saved = await listEvaluations(root, name);
+  if (saved.length === 0)
+    throw new BedrockError('PromptInvalid', `--compare previous: no saved evaluation of ${name} yet. Run one first.`);
+  return readEvaluation(saved[0].file);
+}
