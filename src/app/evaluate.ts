@@ -121,7 +121,8 @@ export async function planEvaluation(input: EvaluationInput): Promise<Evaluation
         if (config.ruledOut) continue;
         const prompt = input.prompts.find((p) => p.variant === config.variant)!;
         tasks.push({
-          key: sha256(JSON.stringify([hashes.get(config.variant), config.model, caseHash, repeat, input.tests.judge])),
+          // Two variants with the same text are still two configurations.
+          key: sha256(JSON.stringify([config.id, hashes.get(config.variant), caseHash, repeat, input.tests.judge])),
           config,
           prompt,
           testCase,

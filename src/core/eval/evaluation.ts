@@ -167,7 +167,8 @@ export interface Recommendation {
   paretoLatency: string[];
 }
 
-const percent = (r: number) => `${(r * 100).toFixed(r === 1 || r === 0 ? 0 : 1)}%`;
+/** 75%, 66.7%, 100% (never 100.0% for a bound that rounds up to it). */
+const percent = (r: number) => `${(r * 100).toFixed(1).replace(/\.0$/, '')}%`;
 const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v)} ms`);
 
 /**

@@ -10,7 +10,8 @@ export function wilsonInterval(passed: number, n: number, z = 1.959964): [number
   const z2 = z * z;
   const centre = (p + z2 / (2 * n)) / (1 + z2 / n);
   const half = (z / (1 + z2 / n)) * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
+  // At a rate of 0 or 1 the bound is exactly 0 or 1; rounding must not move it inside.
+  return [passed === 0 ? 0 : Math.max(0, centre - half), passed === n ? 1 : Math.min(1, centre + half)];
 }
 
 /** The p-th percentile (0–100) by linear interpolation between ranks; undefined for no values. */
