@@ -23,6 +23,7 @@ import { JobsTreeProvider } from './views/jobsTree';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
+import { openEvaluationPanels, type EvaluationPanel } from './webview/evaluationPanel';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
 export interface ExtensionApi {
@@ -40,6 +41,8 @@ export interface ExtensionApi {
   runErrorAction: typeof runErrorAction;
   /** Open Compare views. */
   comparePanels: ReadonlySet<ComparePanel>;
+  /** Open evaluation reports. */
+  evaluationPanels: ReadonlySet<EvaluationPanel>;
   /** The version of a prompt whose diagnostics are shown (tests wait for it after an edit). */
   diagnosedVersion(uri: vscode.Uri): number | undefined;
   /** How long activate() itself took, in ms (reported by the benchmark). */
@@ -111,6 +114,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     shownErrors,
     runErrorAction,
     comparePanels: openComparePanels,
+    evaluationPanels: openEvaluationPanels,
     diagnosedVersion: (uri) => analyses.publishedVersion(uri),
     activationMs: performance.now() - started,
   };

@@ -14,6 +14,7 @@ import type { RunOptions } from '../run/types';
 import { compareRuns, compareRunWithCurrent, openRunRecord } from '../views/runHistoryTree';
 import type { ModelNode } from '../views/modelsTree';
 import { compareModels, type CompareOptions } from '../webview/comparePanel';
+import { evaluatePrompt, openEvaluation, type EvaluateOptions } from '../webview/evaluationPanel';
 import { configureAws, selectProfile, selectRegion } from './awsSelection';
 import {
   downloadBatchResults,
@@ -94,6 +95,12 @@ function modelCommands(s: Services): vscode.Disposable[] {
     compareModels(s, o instanceof vscode.Uri ? { uri: o.toString() } : o);
   return [
     registerCommand(Commands.compareModels, compare, logger),
+    registerCommand(
+      Commands.evaluatePrompt,
+      (o?: EvaluateOptions | vscode.Uri) => evaluatePrompt(s, o instanceof vscode.Uri ? { uri: o.toString() } : o),
+      logger,
+    ),
+    registerCommand(Commands.openEvaluation, (file?: string) => openEvaluation(s, file), logger),
     // The Models view allows multi-select: VS Code passes the clicked node and every selected one.
     registerCommand(
       Commands.compareSelectedModels,

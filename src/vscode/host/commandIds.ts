@@ -4,6 +4,8 @@ export const Commands = {
   newPrompt: 'bedrockPromptLab.newPrompt',
   run: 'bedrockPromptLab.run',
   compareModels: 'bedrockPromptLab.compareModels',
+  evaluatePrompt: 'bedrockPromptLab.evaluatePrompt',
+  openEvaluation: 'bedrockPromptLab.openEvaluation',
   stop: 'bedrockPromptLab.stop',
   openRunHistory: 'bedrockPromptLab.openRunHistory',
   createDataset: 'bedrockPromptLab.createDataset',

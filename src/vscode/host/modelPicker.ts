@@ -21,10 +21,18 @@ export async function pickModel(catalogue: CatalogueService, title: string): Pro
   return (await vscode.window.showQuickPick(runnableModelItems(catalogue), { title, matchOnDescription: true }))?.label;
 }
 
-export async function pickModels(catalogue: CatalogueService, title: string): Promise<string[] | undefined> {
+/** Several models; with `unfit`, the models it names (they cannot take the prompt) are not offered. */
+export async function pickModels(
+  catalogue: CatalogueService,
+  title: string,
+  unfit?: (modelId: string) => boolean,
+): Promise<string[] | undefined> {
+  const all = await runnableModelItems(catalogue);
+  const offered = unfit ? all.filter((i) => !unfit(i.label)) : all;
+  const hidden = all.length - offered.length;
   return (
-    await vscode.window.showQuickPick(runnableModelItems(catalogue), {
-      title,
+    await vscode.window.showQuickPick(offered, {
+      title: hidden > 0 ? `${title} (${hidden} that cannot take this prompt are not offered)` : title,
       canPickMany: true,
       matchOnDescription: true,
     })

@@ -1,0 +1,347 @@
+// "Bedrock: Evaluate Prompt…": the prompt and its variants × the models the user picks (only those able to
+// take the prompt are offered) × the cases of its tests file, through the shared use case
+// (src/app/evaluate.ts). The plan and its estimated cost are confirmed first, with an optional budget; the
+// calls run under a cancellable progress notification (cancel keeps what finished; running it again
+// resumes); the record is saved in `.prompt-lab/evals/` and shown in the report webview
+// (webview/src/evaluation.ts): the table, the charts, the heat map of cases, the recommendation.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import vscode = require('vscode');
+import {
+  estimateEvaluation,
+  loadEvaluation,
+  planEvaluation,
+  runEvaluation,
+  type EvaluationEstimate,
+} from '../../app/evaluate';
+import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../../app/evaluationStore';
+import { formatUsd } from '../../core/bedrock/pricing';
+import { compareRuns, evaluationMarkdown, type EvalRecord } from '../../core/eval/evaluation';
+import { requestFor } from '../../app/runPrompt';
+import { gitState } from '../../core/io/gitState';
+import { modelProblems, needsOfRequest } from '../../core/models/modelChecks';
+import { writeFileAtomically } from '../../core/shared/atomicWrite';
+import { BedrockError } from '../../core/shared/bedrockError';
+import type { Logger } from '../../core/shared/logger';
+import { showError } from '../host/commands';
+import { pickModels } from '../host/modelPicker';
+import { promptUriFor } from '../host/promptFiles';
+import { requireTrust } from '../host/trust';
+import type { Services } from '../services';
+import { isEvaluationViewMessage, type EvaluationHostMessage, type EvaluationViewMessage } from './evaluationProtocol';
+
+export interface EvaluateOptions {
+  uri?: string;
+  /** Skip the picker (tests, and callers that know the models). */
+  models?: string[];
+  /** Skip the confirmation, with this budget (US dollars) or none. */
+  confirmed?: { budgetUsd?: number };
+  repeat?: number;
+  /** Only the prompt, not its variants. */
+  noVariants?: boolean;
+}
+
+export interface EvaluateResult {
+  record: EvalRecord;
+  file: string;
+  panel: EvaluationPanel;
+}
+
+export const openEvaluationPanels = new Set<EvaluationPanel>();
+
+export async function evaluatePrompt(
+  s: Pick<Services, 'extensionUri' | 'host' | 'catalogue' | 'logger'>,
+  opts: EvaluateOptions = {},
+): Promise<EvaluateResult | undefined> {
+  requireTrust('Evaluating prompts');
+  const uri = await promptUriFor(opts.uri ? vscode.Uri.parse(opts.uri) : undefined, 'Evaluate which prompt?');
+  if (!uri) return undefined;
+  const folder = vscode.workspace.getWorkspaceFolder(uri);
+  if (!folder)
+    throw new BedrockError('PromptInvalid', 'Open the folder that holds the prompt: evaluations are kept in it.');
+  const root = folder.uri.fsPath;
+  // Unsaved edits are what the user means to evaluate.
+  await vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty)?.save();
+  const input = await loadEvaluation(uri.fsPath, root, {
+    models: [],
+    settings: { repeat: opts.repeat ?? 1, concurrency: 4, margin: 0.05, objective: 'cost' },
+    variants: !opts.noVariants,
+    displayPath: (p) => s.host.displayPath(p),
+    git: await gitState(root),
+  });
+  let models = opts.models;
+  if (!models) {
+    // Offer only what can take the prompt as its first case renders it (the checks of the diagnostics).
+    const needs = needsOfRequest(
+      requestFor(await input.prompts[0].render(input.tests.cases[0]?.input ?? {}), undefined),
+    );
+    if (!s.catalogue.current) await s.catalogue.refresh();
+    models = await pickModels(
+      s.catalogue,
+      `Evaluate ${input.name}${input.prompts.length > 1 ? ` and ${input.prompts.length - 1} variant${input.prompts.length > 2 ? 's' : ''}` : ''} on which models?`,
+      (id) => modelProblems(id, needs, s.catalogue.current).some((p) => p.severity === 'error'),
+    );
+  }
+  if (!models || models.length === 0) return undefined;
+  input.models = models;
+  const plan = await planEvaluation(input);
+  const abort = new AbortController();
+  const estimate = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: 'Estimating the evaluation…', cancellable: true },
+    (_p, token) => {
+      token.onCancellationRequested(() => abort.abort());
+      return estimateEvaluation(s.host, plan, abort.signal);
+    },
+  );
+  const budget = opts.confirmed ?? (await confirmPlan(plan.tasks.length, plan.judgeCalls, plan.cases.length, estimate));
+  if (!budget) return undefined;
+  input.settings.maxCostUsd = budget.budgetUsd;
+  const journal = await openJournal(root, plan.id);
+  const resumed = plan.tasks.filter((t) => journal.done.has(t.key)).length;
+  const record = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Evaluating ${input.name}${resumed ? ` (resuming: ${resumed} calls already made)` : ''}`,
+      cancellable: true,
+    },
+    (progress, token) => {
+      const run = new AbortController();
+      token.onCancellationRequested(() => run.abort());
+      let last = resumed;
+      return runEvaluation(s.host, plan, {
+        signal: run.signal,
+        journal,
+        onSample: (_sample, done, total, spent) => {
+          progress.report({
+            increment: ((done - last) / total) * 100,
+            message: `${done}/${total} calls · ${formatUsd(spent)}`,
+          });
+          last = done;
+        },
+      });
+    },
+  );
+  const file = await saveEvaluation(root, plan.id, record);
+  if (!record.complete)
+    void vscode.window.showWarningMessage(
+      `The evaluation stopped (${record.stoppedBecause}) after ${record.samples.length} of ${plan.tasks.length} calls. The report shows what finished; run it again to finish it.`,
+    );
+  const panel = await EvaluationPanel.open(s.extensionUri, root, file, record, s.logger);
+  return { record, file, panel };
+}
+
+/** The plan and its estimate, to confirm; the budget the user chose (undefined budget: none), or undefined to cancel. */
+async function confirmPlan(
+  calls: number,
+  judgeCalls: number,
+  cases: number,
+  e: EvaluationEstimate,
+): Promise<{ budgetUsd?: number } | undefined> {
+  const cost =
+    e.lowUsd === undefined
+      ? 'The cost is unknown: a model has no price (add one in bedrockPromptLab.pricing).'
+      : e.highUsd === undefined
+        ? `Estimated at least ${formatUsd(e.lowUsd)} (no maxOutputTokens: the output is unbounded).`
+        : `Estimated ${formatUsd(e.lowUsd)} to ${formatUsd(e.highUsd)}.`;
+  const counted = e.configs.every((c) => c.counted) ? ' Input tokens counted by CountTokens.' : '';
+  const run = 'Run';
+  const withBudget = 'Run with a Budget…';
+  const choice = await vscode.window.showInformationMessage(
+    `Evaluate: ${e.configs.length} configurations × ${cases} cases = ${calls} calls${judgeCalls ? ` (+ ${judgeCalls} judge calls)` : ''}.`,
+    { modal: true, detail: `${cost}${counted}` },
+    run,
+    withBudget,
+  );
+  if (choice === run) return {};
+  if (choice !== withBudget) return undefined;
+  const text = await vscode.window.showInputBox({
+    title: 'Stop taking calls once this much is spent (US dollars)',
+    value: e.highUsd !== undefined ? e.highUsd.toFixed(4) : '',
+    validateInput: (v) => (Number(v) > 0 ? undefined : 'Give an amount of US dollars greater than 0, such as 0.50.'),
+  });
+  return text === undefined ? undefined : { budgetUsd: Number(text) };
+}
+
+/** "Bedrock: Open Evaluation…": a saved evaluation from the workspace's history. */
+export async function openEvaluation(
+  s: Pick<Services, 'extensionUri' | 'logger'>,
+  file?: string,
+): Promise<EvaluationPanel | undefined> {
+  const folders = vscode.workspace.workspaceFolders ?? [];
+  let chosen = file;
+  let root = folders.find((f) => file?.startsWith(f.uri.fsPath))?.uri.fsPath;
+  if (!chosen) {
+    const saved = (
+      await Promise.all(
+        folders.map(async (f) => (await listEvaluations(f.uri.fsPath)).map((e) => ({ ...e, root: f.uri.fsPath }))),
+      )
+    )
+      .flat()
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    if (saved.length === 0) {
+      void vscode.window.showInformationMessage(
+        'No evaluations yet: run "Bedrock: Evaluate Prompt…" on a prompt with a tests file.',
+      );
+      return undefined;
+    }
+    const pick = await vscode.window.showQuickPick(
+      saved.map((e) => ({
+        label: e.name,
+        description: new Date(e.createdAt).toLocaleString(),
+        detail: e.complete ? undefined : 'partial',
+        e,
+      })),
+      { title: 'Open which evaluation?' },
+    );
+    if (!pick) return undefined;
+    chosen = pick.e.file;
+    root = pick.e.root;
+  }
+  if (!root) throw new BedrockError('PromptInvalid', 'Open an evaluation from a workspace folder.');
+  return EvaluationPanel.open(s.extensionUri, root, chosen, await readEvaluation(chosen), s.logger);
+}
+
+export class EvaluationPanel {
+  private readonly panel: vscode.WebviewPanel;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The report the view shows (sent when it is ready). */
+  shown?: Extract<EvaluationHostMessage, { type: 'show' }>;
+  /** Settles when the view has loaded and been sent the report. */
+  ready: Promise<void> = Promise.resolve();
+  /** What the view last drew (it says so after each render). */
+  rendered?: Extract<EvaluationViewMessage, { type: 'rendered' }>;
+  private readonly renderedListeners: ((m: Extract<EvaluationViewMessage, { type: 'rendered' }>) => void)[] = [];
+
+  /** The next render's account (tests wait for the report to be drawn this way). */
+  nextRender(): Promise<Extract<EvaluationViewMessage, { type: 'rendered' }>> {
+    return new Promise((resolve) => this.renderedListeners.push(resolve));
+  }
+  private constructor(
+    private readonly extensionUri: vscode.Uri,
+    private readonly root: string,
+    /** The saved record this report shows. */
+    readonly recordFile: string,
+    readonly record: EvalRecord,
+    private readonly logger: Logger,
+    ready: () => void,
+  ) {
+    openEvaluationPanels.add(this);
+    this.panel = vscode.window.createWebviewPanel(
+      'bedrockPromptLab.evaluation',
+      `Evaluation: ${record.name}`,
+      vscode.ViewColumn.Beside,
+      {
+        enableScripts: true,
+        localResourceRoots: [
+          vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
+          vscode.Uri.joinPath(extensionUri, 'webview'),
+        ],
+        retainContextWhenHidden: true,
+      },
+    );
+    this.panel.webview.html = this.html();
+    this.disposables.push(
+      this.panel.webview.onDidReceiveMessage((m: unknown) => {
+        // The report is (re)sent when the view says it is ready: at first, and after a reload.
+        if (isEvaluationViewMessage(m) && m.type === 'ready') {
+          if (this.shown) this.post(this.shown);
+          ready();
+        } else if (isEvaluationViewMessage(m) && m.type === 'rendered') {
+          this.rendered = m;
+          this.renderedListeners.splice(0).forEach((l) => l(m));
+        } else
+          this.receive(m).catch((err: unknown) =>
+            showError(err instanceof BedrockError ? err : new BedrockError('Unknown', String(err)), this.logger),
+          );
+      }),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  static async open(
+    extensionUri: vscode.Uri,
+    root: string,
+    recordFile: string,
+    record: EvalRecord,
+    logger: Logger,
+  ): Promise<EvaluationPanel> {
+    let markReady: () => void = () => undefined;
+    const ready = new Promise<void>((r) => (markReady = r));
+    const panel = new EvaluationPanel(extensionUri, root, recordFile, record, logger, () => markReady());
+    const history = (await listEvaluations(root, record.name)).filter((e) => e.file !== recordFile);
+    panel.shown = { type: 'show', record, recordFile: path.basename(recordFile), history };
+    // Shown once the view's script has loaded (it asks); a caller that must know waits for `ready`.
+    panel.ready = ready;
+    return panel;
+  }
+
+  /** Handles a message from the webview (checked first: the webview is not trusted). */
+  async receive(m: unknown): Promise<unknown> {
+    if (!isEvaluationViewMessage(m)) {
+      this.logger.warn('evaluation view: ignored a malformed message');
+      return undefined;
+    }
+    if (m.type === 'compareWith') {
+      // Only a run the host listed: a file name from the view never reaches the disk unchecked.
+      const known = (await listEvaluations(this.root, this.record.name)).find((e) => e.file === m.file);
+      if (!known) return undefined;
+      const against = await readEvaluation(known.file);
+      const result = compareRuns(against, this.record);
+      this.post({
+        type: 'comparison',
+        against: { name: against.name, createdAt: against.createdAt, file: known.file },
+        result,
+      });
+      return result;
+    }
+    if (m.type === 'exportMarkdown') {
+      const target = await vscode.window.showSaveDialog({
+        defaultUri: vscode.Uri.file(path.join(this.root, `${this.record.name}-evaluation.md`)),
+        filters: { Markdown: ['md'] },
+      });
+      if (!target) return undefined;
+      const record = {
+        ...this.record,
+        settings: { ...this.record.settings, margin: m.margin, objective: m.objective },
+      };
+      await writeFileAtomically(target.fsPath, evaluationMarkdown(record));
+      return target.fsPath;
+    }
+    return undefined;
+  }
+
+  private post(m: EvaluationHostMessage): void {
+    this.panel.webview
+      .postMessage(m)
+      .then(undefined, (err: unknown) =>
+        this.logger.warn(`evaluation view: a message was not delivered: ${String(err)}`),
+      );
+  }
+
+  private html(): string {
+    const nonce = randomBytes(16).toString('base64');
+    const webview = this.panel.webview;
+    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'evaluation.js'));
+    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'webview', 'evaluation.css'));
+    return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${style}">
+<title>Evaluation</title>
+</head>
+<body>
+<main id="root" aria-live="polite"></main>
+<script nonce="${nonce}" src="${script}"></script>
+</body>
+</html>`;
+  }
+
+  dispose(): void {
+    openEvaluationPanels.delete(this);
+    this.disposables.forEach((d) => d.dispose());
+    this.panel.dispose();
+  }
+}

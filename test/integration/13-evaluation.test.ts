@@ -1,0 +1,114 @@
+// "Bedrock: Evaluate Prompt on Models…" in the real VS Code against the local server: the record saved in
+// the workspace, the report webview loaded (its script ran under the CSP and asked for the report), the
+// comparison with an earlier run, and a budget that stops the run part way.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { EvaluateResult } from '../../src/vscode/webview/evaluationPanel';
+import type { RunComparison } from '../../src/core/eval/evaluation';
+import { activateExtension, workspaceFile } from './helpers';
+
+const NOVA = 'amazon.nova-micro-v1:0';
+const HAIKU = 'anthropic.claude-3-haiku-20240307-v1:0';
+const TITAN = 'amazon.titan-text-express-v1';
+const prompt = (verb: string) =>
+  `---\nmodel: ${NOVA}\ninput:\n  schema:\n    word: string\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\n${verb} {{word}}\n`;
+
+describe('evaluating a prompt on several models', () => {
+  const write = (name: string, text: string) =>
+    vscode.workspace.fs.writeFile(workspaceFile('evals', name), Buffer.from(text));
+  const evaluate = (o: Record<string, unknown>) =>
+    vscode.commands.executeCommand<EvaluateResult | undefined>(Commands.evaluatePrompt, {
+      uri: workspaceFile('evals', 'echo.prompt').toString(),
+      ...o,
+    });
+
+  before(async () => {
+    await activateExtension();
+    await write('echo.prompt', prompt('Say'));
+    await write('echo.loud.prompt', prompt('Shout'));
+    await write(
+      'echo.tests.yaml',
+      `cases:\n${['alpha', 'beta'].map((w) => `  - name: says ${w}\n    input: { word: ${w} }\n    assert:\n      - contains: Say ${w}\n`).join('')}  - name: is Nova\n    input: { word: gamma }\n    assert:\n      - contains: Nova\n`,
+    );
+  });
+
+  it('runs variants × models × cases, saves the record, and shows the report with the recommendation', async () => {
+    const api = await activateExtension();
+    const result = (await evaluate({ models: [NOVA, HAIKU, TITAN], confirmed: {} }))!;
+    assert.ok(result, JSON.stringify(api.shownErrors.at(-1)?.message));
+    const { record, file, panel } = result;
+    assert.equal(record.complete, true);
+    assert.deepEqual(
+      record.configs.map((c) => [c.id, !!c.ruledOut]),
+      [
+        [`base@${NOVA}`, false],
+        [`base@${HAIKU}`, false],
+        [`base@${TITAN}`, true],
+        [`loud@${NOVA}`, false],
+        [`loud@${HAIKU}`, false],
+        [`loud@${TITAN}`, true],
+      ],
+    );
+    assert.equal(record.samples.length, 12);
+    assert.ok(file.includes('.prompt-lab'), file);
+    const saved = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.file(file))).toString()) as {
+      id: string;
+    };
+    assert.equal(saved.id, record.id);
+    // The webview's script ran under the CSP and drew the report: the recommendation, both charts
+    // (Chart.js), a heat-map cell per case and configuration run.
+    const drawn = panel.rendered ?? (await panel.nextRender());
+    assert.deepEqual(drawn, { type: 'rendered', heading: `Recommended: base · ${NOVA}`, charts: 2, cells: 12 });
+    await panel.ready;
+    assert.ok([...api.evaluationPanels].includes(panel));
+    assert.equal(panel.shown?.record.id, record.id);
+    const { recommend } = await import('../../src/core/eval/evaluation');
+    assert.equal(recommend(record).chosen, `base@${NOVA}`);
+    panel.dispose();
+  });
+
+  it('compares with an earlier run after an edit: the cases that flipped', async () => {
+    const first = (await evaluate({ models: [NOVA], confirmed: {}, noVariants: false }))!;
+    first.panel.dispose();
+    await write('echo.loud.prompt', prompt('Say'));
+    try {
+      const second = (await evaluate({ models: [NOVA], confirmed: {} }))!;
+      await second.panel.ready;
+      assert.ok(
+        second.panel.shown!.history.some((h) => h.file === first.file),
+        'the earlier run is offered',
+      );
+      // What choosing it in the "Compare with an earlier run…" list sends.
+      const redrawn = second.panel.nextRender();
+      const result = (await second.panel.receive({ type: 'compareWith', file: first.file })) as RunComparison;
+      assert.equal((await redrawn).cells, 6, 'the report is drawn again with the comparison');
+      assert.deepEqual(
+        result.flipped.map((f) => [f.config, f.caseName, f.to]),
+        [
+          [`loud@${NOVA}`, 'says alpha', 'passed'],
+          [`loud@${NOVA}`, 'says beta', 'passed'],
+        ],
+      );
+      assert.equal(
+        await second.panel.receive({ type: 'compareWith', file: '/etc/passwd' }),
+        undefined,
+        'only listed runs',
+      );
+      second.panel.dispose();
+    } finally {
+      await write('echo.loud.prompt', prompt('Shout'));
+    }
+  });
+
+  it('a budget stops taking calls part way; the report shows what finished, marked partial', async () => {
+    const result = (await evaluate({ models: [NOVA, HAIKU], confirmed: { budgetUsd: 0.0000001 }, repeat: 2 }))!;
+    assert.equal(result.record.complete, false);
+    assert.equal(result.record.stoppedBecause, 'budget');
+    assert.ok(
+      result.record.samples.length > 0 && result.record.samples.length < 24,
+      String(result.record.samples.length),
+    );
+    result.panel.dispose();
+  });
+});
