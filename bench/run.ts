@@ -9,6 +9,7 @@ import { benchBatch, benchBatchMemory } from './batch';
 import { benchCompare } from './compare';
 import { benchCli } from './cli';
 import { benchCliTest } from './cliTest';
+import { benchEvaluate } from './evaluate';
 
 const benches: Record<string, () => Promise<void> | void> = {
   bundle: benchBundle,
@@ -22,6 +23,7 @@ const benches: Record<string, () => Promise<void> | void> = {
   batchMemory: benchBatchMemory,
   cli: benchCli,
   cliTest: benchCliTest,
+  evaluate: benchEvaluate,
 };
 
 async function main(): Promise<void> {
