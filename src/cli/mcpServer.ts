@@ -18,7 +18,8 @@ import { estimateText } from './estimateCommand';
 import { filesUnder } from './filesUnder';
 import { prepareRun } from './runCommand';
 import { runSuite } from './testCommand';
-import { prettyCase, summaryLine, testResult } from './testReporters';
+import { prettyCase, summaryLine } from './testReporters';
+import { testResult } from '../app/testResult';
 
 export interface McpServerOptions {
   host: Host;

@@ -18,18 +18,10 @@ import { forEachBounded } from '../core/shared/pool';
 import { progressLine } from './progress';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { filesUnder } from './filesUnder';
-import { compareWithBaseline, comparisonMarkdown, readBaseline, regressionProblem } from './baseline';
-import {
-  githubReport,
-  mergeRepeats,
-  jsonReport,
-  junitReport,
-  prettyCase,
-  summarize,
-  summaryLine,
-  type CaseEntry,
-  type ReporterName,
-} from './testReporters';
+import { readBaseline } from './baseline';
+import { compareWithBaseline, comparisonMarkdown, regressionProblem } from '../app/baseline';
+import { mergeRepeats, summarize, type CaseEntry } from '../app/testResult';
+import { githubReport, jsonReport, junitReport, prettyCase, summaryLine, type ReporterName } from './testReporters';
 
 /** Which cases run, and how: what `test` and the MCP server's test tool share. */
 export interface SuiteOptions {
@@ -263,7 +255,11 @@ export async function testCommand(
   for (const code of [EXIT.access, EXIT.service, EXIT.usage]) if (codes.includes(code)) return code;
   const gateFailures: string[] = [];
   if (baseline) {
-    const comparison = compareWithBaseline(baseline, done, summary);
+    const comparison = compareWithBaseline(
+      baseline,
+      done.map((c) => ({ id: c.id, state: c.report.state })),
+      { passRate: summary.passRate },
+    );
     const markdown = comparisonMarkdown(comparison);
     if (!opts.quiet) process.stderr.write(markdown);
     // In a GitHub Actions job, the comparison also goes to the job's summary page.

@@ -77,7 +77,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runHistory: new RunHistoryTreeProvider(history),
     jobs: new JobsTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
-    tests: new PromptTestController(session, catalogue, analyses, logger, host),
+    tests: new PromptTestController(session, catalogue, analyses, logger, host, version),
   };
   const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
 

@@ -251,6 +251,95 @@ describe('prompt tests in the Test Explorer', () => {
     );
   });
 
+  it('gates runs on a saved baseline: a case that passed there and fails now is a regression, within maxRegression or not', async () => {
+    const baselineFile = workspaceFile('.prompt-lab', 'baseline.json');
+    const root = vscode.workspace.workspaceFolders![0];
+    const doc = await vscode.workspace.openTextDocument(prompt);
+    const setBody = async (body: string) => {
+      const edit = new vscode.WorkspaceEdit();
+      edit.replace(prompt, doc.lineAt(doc.lineCount - 2).range, body);
+      await vscode.workspace.applyEdit(edit);
+      await doc.save();
+    };
+    await setBody('Classify: {{ticket}}');
+    await api.tests.run({ ids: [tests.toString()] });
+    const saved = await vscode.commands.executeCommand<string[]>(Commands.saveTestBaseline);
+    assert.deepEqual(saved, [baselineFile.fsPath]);
+    const kept = JSON.parse(readFileSync(baselineFile.fsPath, 'utf8')) as {
+      version: number;
+      cases: { id: string; state: string }[];
+    };
+    assert.equal(kept.version, 1);
+    assert.deepEqual(
+      kept.cases
+        .filter((c) => c.id.startsWith('runs/classify.tests.yaml#'))
+        .map((c) => `${c.id}: ${c.state}`)
+        .sort(),
+      [
+        'runs/classify.tests.yaml#echoes the ticket: passed',
+        'runs/classify.tests.yaml#judge says no: failed',
+        'runs/classify.tests.yaml#wrong expectation: failed',
+      ],
+    );
+
+    // The real CLI reads what the editor saved as its --baseline.
+    const cli = path.join(vscode.extensions.getExtension(EXTENSION_ID)!.extensionPath, 'dist', 'cli.js');
+    const ci = spawnSync(
+      process.execPath,
+      [cli, 'test', 'runs/classify.tests.yaml', '--baseline', '.prompt-lab/baseline.json'],
+      {
+        cwd: root.uri.fsPath,
+        encoding: 'utf8',
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: root.uri.fsPath,
+          AWS_ENDPOINT_URL: emulatorUrl(),
+          AWS_ACCESS_KEY_ID: 'AKIDLOCALEMULATOR',
+          AWS_SECRET_ACCESS_KEY: 'local-emulator-secret',
+          AWS_REGION: 'us-east-1',
+        },
+      },
+    );
+    assert.match(ci.stderr, /Pass rate 33\.3% → 33\.3% \(\+0\.0 points\)/, ci.stderr);
+
+    // An edit that drops the ticket from the prompt: the case that echoed it fails now.
+    await setBody('Classify the ticket.');
+    try {
+      const results = await api.tests.run({ ids: [tests.toString()] });
+      const echoed = results.find((r) => r.name === 'echoes the ticket')!;
+      assert.equal(echoed.state, 'failed');
+      assert.equal(echoed.regressed, true);
+      assert.equal(results.find((r) => r.name === 'wrong expectation')?.regressed, undefined, 'it failed before too');
+      const gate = api.tests.lastGate.get(root.uri.toString());
+      assert.equal(gate?.baseline, '.prompt-lab/baseline.json');
+      assert.deepEqual(gate?.comparison.newlyFailing, ['runs/classify.tests.yaml#echoes the ticket']);
+      assert.equal(
+        gate?.problem,
+        'the pass rate fell from 33.3% to 0.0%, more than bedrockPromptLab.tests.maxRegression 0.0%',
+      );
+      assert.equal(
+        gate?.warning,
+        'Prompt tests regressed against the baseline (.prompt-lab/baseline.json): the pass rate fell from 33.3% to 0.0%, more than bedrockPromptLab.tests.maxRegression 0.0%.',
+      );
+
+      // Within the allowed drop (33 points of 50), the comparison is kept but the run does not warn.
+      await vscode.workspace
+        .getConfiguration('bedrockPromptLab', root.uri)
+        .update('tests.maxRegression', 0.5, vscode.ConfigurationTarget.Workspace);
+      await api.tests.run({ ids: [tests.toString()] });
+      const lenient = api.tests.lastGate.get(root.uri.toString());
+      assert.equal(lenient?.comparison.newlyFailing.length, 1);
+      assert.equal(lenient?.problem, undefined);
+      assert.equal(lenient?.warning, undefined);
+    } finally {
+      await vscode.workspace
+        .getConfiguration('bedrockPromptLab', root.uri)
+        .update('tests.maxRegression', undefined, vscode.ConfigurationTarget.Workspace);
+      await setBody('Classify: {{ticket}}');
+      await vscode.workspace.fs.delete(baselineFile);
+    }
+  });
+
   it('shows a broken tests file as an error on its item', async () => {
     const broken = workspaceFile('runs', 'broken.tests.yaml');
     await vscode.workspace.fs.writeFile(workspaceFile('runs', 'broken.prompt'), Buffer.from('Hello\n'));

@@ -21,6 +21,8 @@ export interface Remedies {
   otherProfile: string;
   /** Completes "build again …": how to mask secrets rather than stop. */
   redactSecrets: string;
+  /** The name of what sets the largest pass-rate drop a baseline allows. */
+  maxRegression: string;
 }
 
 export const EDITOR_REMEDIES: Remedies = {
@@ -33,6 +35,7 @@ export const EDITOR_REMEDIES: Remedies = {
   pricingSource: 'your bedrockPromptLab.pricing setting',
   otherProfile: 'choose another profile',
   redactSecrets: 'with secrets set to redact',
+  maxRegression: 'bedrockPromptLab.tests.maxRegression',
 };
 
 export const TERMINAL_REMEDIES: Remedies = {
@@ -45,6 +48,7 @@ export const TERMINAL_REMEDIES: Remedies = {
   pricingSource: 'your prices (--prices)',
   otherProfile: 'pass --profile',
   redactSecrets: 'with --secrets redact',
+  maxRegression: '--max-regression',
 };
 
 // Kept on the global object, not in a module variable: the lazy bundles (the dataset engine, the MCP

@@ -85,6 +85,7 @@ function runCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.newPromptTests, (u?: vscode.Uri) => newPromptTests(analyses, u), logger),
     registerCommand(Commands.runPromptTests, (uri?: vscode.Uri) => tests.runFor(uri), logger),
     registerCommand(Commands.openTestResult, (uri?: vscode.Uri) => tests.openResult(uri), logger),
+    registerCommand(Commands.saveTestBaseline, () => tests.saveBaseline(), logger),
   ];
 }
 

@@ -37,6 +37,7 @@ export const Commands = {
   newPromptTests: 'bedrockPromptLab.newPromptTests',
   runPromptTests: 'bedrockPromptLab.runPromptTests',
   openTestResult: 'bedrockPromptLab.openTestResult',
+  saveTestBaseline: 'bedrockPromptLab.saveTestBaseline',
   continueConversation: 'bedrockPromptLab.continueConversation',
   editInputs: 'bedrockPromptLab.editInputs',
   runWithInputsFrom: 'bedrockPromptLab.runWithInputsFrom',

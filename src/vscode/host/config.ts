@@ -18,6 +18,10 @@ export const config = {
   historyLocation: () => read<'storage' | 'workspace'>('history.location', 'storage'),
   compareConcurrency: (max: number) => Math.max(1, read<number>('compare.concurrency', max)),
   testsConcurrency: () => Math.max(1, read<number>('tests.concurrency', 4)),
+  testsBaseline: (scope: vscode.ConfigurationScope) =>
+    read<string>('tests.baseline', '.prompt-lab/baseline.json', scope).trim(),
+  testsMaxRegression: (scope: vscode.ConfigurationScope) =>
+    Math.min(1, Math.max(0, read<number>('tests.maxRegression', 0, scope))),
   batchConcurrency: () => Math.max(1, read<number>('batch.concurrency', 4)),
   batchConfirmAboveUsd: () => read<number>('batch.confirmAboveUsd', 1),
   batchS3Uri: () => read<string>('batch.s3Uri', '') || undefined,

@@ -22,8 +22,18 @@ import { config } from '../host/config';
 import { existsSync } from 'node:fs';
 import { isTestsFilePath, promptPathFor, testsPathFor } from '../../core/format/testFiles';
 import { forEachBounded } from '../../core/shared/pool';
-import { runTestCase } from '../../app/runTests';
+import { runTestCase, type CaseReport } from '../../app/runTests';
 import type { Host } from '../../app/host';
+import {
+  compareWithBaseline,
+  comparisonMarkdown,
+  regressed,
+  regressionProblem,
+  type Comparison,
+} from '../../app/baseline';
+import { summarize, testResult, type CaseEntry } from '../../app/testResult';
+import { baselineFileFor, readBaseline, saveBaselineResult, type BaselineFile } from './baseline';
+import type { Baseline } from '../../app/baseline';
 
 export interface CaseResult {
   id: string;
@@ -33,6 +43,22 @@ export interface CaseResult {
   modelId?: string;
   output?: string;
   messages: string[];
+  /** Passed in the baseline, failed or errored now. */
+  regressed?: boolean;
+}
+
+/** The last run against a workspace folder's baseline (the warning it showed, for the API and tests). */
+export interface BaselineGate {
+  baseline: string;
+  comparison: Comparison;
+  /** Why the run is a regression, or undefined when it is within bedrockPromptLab.tests.maxRegression. */
+  problem?: string;
+  /** The warning shown for it. */
+  warning?: string;
+}
+
+interface FolderBaseline extends BaselineFile {
+  baseline: Baseline;
 }
 
 interface CaseData {
@@ -62,6 +88,10 @@ export class PromptTestController implements vscode.Disposable {
   private watching = false;
   /** Set by `run({ modelId })` so the "another model" profile does not ask. */
   private modelForNextRun?: string;
+  /** The latest result of each case run in this window, by workspace folder: what "Save as Baseline" keeps. */
+  private readonly latest = new Map<string, Map<string, CaseEntry>>();
+  /** The last comparison with a baseline, per workspace folder. */
+  readonly lastGate = new Map<string, BaselineGate>();
 
   constructor(
     private readonly session: AwsSession,
@@ -69,6 +99,7 @@ export class PromptTestController implements vscode.Disposable {
     private readonly analyses: PromptAnalyses,
     private readonly logger: Logger,
     private readonly host: Host,
+    private readonly version: string,
   ) {
     this.controller.resolveHandler = async (item) => {
       if (!item) await this.discover();
@@ -336,6 +367,7 @@ export class PromptTestController implements vscode.Disposable {
         return results;
       }
       leaves.forEach((i) => run.enqueued(i));
+      const baselines = await this.baselinesFor(leaves);
       const concurrency = config.testsConcurrency();
       const limiter = new AdaptiveLimiter({ maxConcurrency: concurrency });
       const abort = new AbortController();
@@ -359,7 +391,7 @@ export class PromptTestController implements vscode.Disposable {
             }
             run.started(item);
             try {
-              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render);
+              await this.runCase(item, run, limiter, abort.signal, modelOverride, record, render, baselines);
             } catch (err) {
               // Anything unexpected (the SDK could not load, no region…) fails this case, not the run.
               const e = toBedrockError(err, { operation: `test ${item.label}`, profile: this.session.profile });
@@ -371,11 +403,98 @@ export class PromptTestController implements vscode.Disposable {
         },
       );
       sub.dispose();
+      this.gate(run, baselines, results);
     } finally {
       run.end();
       this.finished.fire(results);
     }
     return results;
+  }
+
+  /** The baseline of each workspace folder the cases are in, where one was saved; a broken one is reported once. */
+  private async baselinesFor(items: vscode.TestItem[]): Promise<Map<string, FolderBaseline>> {
+    const folders = new Map<string, vscode.WorkspaceFolder>();
+    for (const item of items) {
+      const folder = vscode.workspace.getWorkspaceFolder(this.cases.get(item)!.testsUri);
+      if (folder) folders.set(folder.uri.toString(), folder);
+    }
+    const found = new Map<string, FolderBaseline>();
+    for (const [key, folder] of folders) {
+      try {
+        const where = baselineFileFor(folder);
+        const baseline = where && (await readBaseline(where));
+        if (where && baseline) found.set(key, { ...where, baseline });
+      } catch (err) {
+        void vscode.window.showWarningMessage(`The test baseline was not used: ${(err as Error).message}`);
+      }
+    }
+    return found;
+  }
+
+  /**
+   * The run against each folder's baseline: the comparison goes to the run's output, and a regression
+   * beyond bedrockPromptLab.tests.maxRegression is a warning that offers to open the baseline or replace it.
+   */
+  private gate(run: vscode.TestRun, baselines: Map<string, FolderBaseline>, results: CaseResult[]): void {
+    for (const [key, { baseline, shown, file }] of baselines) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(key))!;
+      const now = results.flatMap((r) => {
+        const entry = this.latest.get(key)?.get(this.relativeId(r));
+        return entry && r.state !== 'skipped' ? [{ id: entry.id, state: r.state }] : [];
+      });
+      if (now.length === 0) continue;
+      const comparison = compareWithBaseline(baseline, now, { sameCasesOnly: true });
+      const problem = regressionProblem(comparison, config.testsMaxRegression(folder.uri));
+      const warning = problem && `Prompt tests regressed against the baseline (${shown}): ${problem}.`;
+      this.lastGate.set(key, { baseline: shown, comparison, problem, warning });
+      run.appendOutput(`${comparisonMarkdown(comparison)}(baseline: ${shown})\n`.replace(/\n/g, '\r\n'));
+      if (warning)
+        void vscode.window
+          .showWarningMessage(warning, 'Open Baseline', 'Save as New Baseline')
+          .then(async (pick) => {
+            if (pick === 'Open Baseline') await vscode.window.showTextDocument(vscode.Uri.file(file));
+            else if (pick === 'Save as New Baseline') await this.saveBaseline();
+          })
+          .then(undefined, (err: unknown) => void vscode.window.showErrorMessage(String((err as Error).message)));
+    }
+  }
+
+  /** A case's id as the CLI and the result file name it: `<tests file, relative to its folder>#<name>`. */
+  private relativeId(result: Pick<CaseResult, 'id'>): string {
+    const [file, ...name] = result.id.split('#');
+    return `${vscode.workspace.asRelativePath(vscode.Uri.parse(file), false)}#${name.join('#')}`;
+  }
+
+  /**
+   * Bedrock: Save Test Results as Baseline. The latest result of each case run in this window is written to
+   * its folder's baseline (the format of `prompt-lab test --reporter json`, so CI can use it with
+   * `--baseline`); cases of the baseline not run since keep their saved state.
+   */
+  async saveBaseline(): Promise<string[] | undefined> {
+    if (this.latest.size === 0) {
+      void vscode.window.showInformationMessage(
+        'Run the prompt tests first (the Testing view, or Bedrock: Run Prompt Tests): their results become the baseline.',
+      );
+      return undefined;
+    }
+    const saved: string[] = [];
+    for (const [key, entries] of this.latest) {
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.parse(key))!;
+      const where = baselineFileFor(folder);
+      if (!where)
+        throw new BedrockError(
+          'PromptInvalid',
+          'No baseline file is set: give bedrockPromptLab.tests.baseline a path in the workspace, such as .prompt-lab/baseline.json.',
+        );
+      const cases = [...entries.values()];
+      const durationMs = cases.reduce((sum, c) => sum + (c.report.latencyMs ?? 0), 0);
+      const merged = await saveBaselineResult(where, testResult(cases, summarize(cases, durationMs), this.version));
+      saved.push(where.file);
+      void vscode.window.showInformationMessage(
+        `Baseline saved in ${where.shown}: ${merged.summary.total} cases, pass rate ${(merged.summary.passRate * 100).toFixed(1)}%. Test runs are compared with it from now on.`,
+      );
+    }
+    return saved;
   }
 
   private async runCase(
@@ -391,15 +510,41 @@ export class PromptTestController implements vscode.Disposable {
       extra?: Partial<CaseResult>,
     ) => void,
     render: (doc: vscode.TextDocument, input: Record<string, unknown>) => Promise<RenderResult>,
+    baselines: Map<string, FolderBaseline>,
   ): Promise<void> {
     const { testsUri, promptUri, testCase } = this.cases.get(item)!;
     const file = this.files.get(testsUri.toString());
     const at = (line: number) => new vscode.Location(testsUri, new vscode.Position(line, 0));
+    const folder = vscode.workspace.getWorkspaceFolder(testsUri);
+    const id = this.relativeId(item);
+    // What a regression adds to the case's messages: the baseline it passed in.
+    const regression = (state: CaseReport['state']) => {
+      const saved = folder && baselines.get(folder.uri.toString());
+      if (!saved || !regressed(saved.baseline, id, state)) return [];
+      const m = new vscode.TestMessage(`Regression: this case passed in the baseline (${saved.shown}).`);
+      m.location = at(testCase.line);
+      return [m];
+    };
+    const keep = (report: CaseReport) => {
+      if (!folder) return;
+      const entries = this.latest.get(folder.uri.toString()) ?? new Map<string, CaseEntry>();
+      this.latest.set(folder.uri.toString(), entries);
+      entries.set(id, {
+        id,
+        testsFile: vscode.workspace.asRelativePath(testsUri, false),
+        promptFile: vscode.workspace.asRelativePath(promptUri, false),
+        name: testCase.name,
+        line: testCase.line + 1,
+        report,
+      });
+    };
     const errored = (message: string) => {
       const m = new vscode.TestMessage(message);
       m.location = at(testCase.line);
-      run.errored(item, m);
-      record(item, 'errored', [message]);
+      const extra = regression('errored');
+      run.errored(item, [...extra, m]);
+      record(item, 'errored', [message], extra.length > 0 ? { regressed: true } : {});
+      keep({ state: 'errored', messages: [message], failures: [] });
     };
     let doc: vscode.TextDocument;
     try {
@@ -424,6 +569,7 @@ export class PromptTestController implements vscode.Disposable {
       return;
     }
     if (report.state === 'errored') return errored(report.messages[0]);
+    keep(report);
     if (report.output !== undefined)
       run.appendOutput(
         `── ${testCase.name} (${report.modelId}, ${Math.round(report.latencyMs ?? 0)} ms)\r\n${report.output.replace(/\r?\n/g, '\r\n')}\r\n`,
@@ -443,8 +589,13 @@ export class PromptTestController implements vscode.Disposable {
       m.location = at(f.assertion.line);
       return m;
     });
-    run.failed(item, messages, report.latencyMs);
-    record(item, 'failed', report.messages, { modelId: report.modelId, output: report.output });
+    const extra = regression('failed');
+    run.failed(item, [...extra, ...messages], report.latencyMs);
+    record(item, 'failed', report.messages, {
+      modelId: report.modelId,
+      output: report.output,
+      ...(extra.length > 0 ? { regressed: true } : {}),
+    });
   }
 
   /**
