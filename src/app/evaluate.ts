@@ -16,17 +16,20 @@ import {
   type EvalRecord,
   type EvalSample,
   type EvalSettings,
+  REFERENCE_LABEL,
 } from '../core/eval/evaluation';
 import type { PromptAnalysis } from '../core/format/analyze';
 import { promptEngine } from '../core/format/loadEngine';
 import type { RenderResult } from '../core/format/render';
-import type { PromptTestFile, TestCase } from '../core/format/testCases';
+import { isJudged, type PromptTestFile, type TestCase } from '../core/format/testCases';
 import { modelProblems, needsOfRequest } from '../core/models/modelChecks';
 import { testsPathFor } from '../core/format/testFiles';
 import { decodeText } from '../core/io/readText';
 import { confinedPromptFiles, diskAnalysisContext } from '../core/io/promptFiles';
 import { BedrockError } from '../core/shared/bedrockError';
 import { forEachBounded } from '../core/shared/pool';
+import { readRows } from '../core/io/rows';
+import { casesFromRows, type DataCasesOptions } from './dataCases';
 import { estimatePrompt } from './estimatePrompt';
 import type { Host } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
@@ -131,7 +134,7 @@ export async function planEvaluation(input: EvaluationInput): Promise<Evaluation
         });
       }
   });
-  const rubrics = input.tests.cases.reduce((n, c) => n + c.assertions.filter((a) => a.kind === 'rubric').length, 0);
+  const rubrics = input.tests.cases.reduce((n, c) => n + c.assertions.filter(isJudged).length, 0);
   const runnable = configs.filter((c) => !c.ruledOut).length;
   return {
     input,
@@ -227,7 +230,12 @@ export function sampleOf(task: Pick<EvalTask, 'config' | 'caseId' | 'repeat'>, r
     messages: report.messages,
     assertions: (report.results ?? []).map((r) => ({
       kind: r.assertion.kind,
-      label: r.assertion.kind === 'rubric' ? r.assertion.value : r.assertion.kind,
+      label:
+        r.assertion.kind === 'rubric'
+          ? r.assertion.value
+          : r.assertion.kind === 'reference'
+            ? REFERENCE_LABEL
+            : r.assertion.kind,
       line: r.assertion.line + 1,
       pass: r.pass,
     })),
@@ -380,6 +388,8 @@ export async function loadEvaluation(
     variants: boolean;
     displayPath(fsPath: string): string;
     git?: EvalRecord['git'];
+    /** Cases from a data file with reference answers, instead of the prompt's tests file. */
+    data?: Omit<DataCasesOptions, 'file'> & { path: string };
   },
 ): Promise<EvaluationInput> {
   const { base, variants } = await promptVariants(promptPath);
@@ -398,6 +408,20 @@ export async function loadEvaluation(
       render: async (input) => (await (compiled ??= compilePromptText(text, confinedPromptFiles(f.file, root))))(input),
     });
   }
+  const common = {
+    name: path.basename(base, '.prompt'),
+    prompts,
+    models: opts.models.map((m) => m.trim()).filter((m) => m.length > 0),
+    settings: opts.settings,
+    git: opts.git,
+  };
+  if (opts.data) {
+    const shown = opts.data.path && opts.displayPath(opts.data.path);
+    const rows = await readRows(opts.data.path).catch((err: Error) => {
+      throw new BedrockError('PromptInvalid', `${shown} cannot be read: ${err.message}`);
+    });
+    return { ...common, testsFile: shown, tests: casesFromRows(rows, { ...opts.data, file: shown }) };
+  }
   const testsPath = testsPathFor(base, existsSync);
   const testsText = await fs.readFile(testsPath).then(decodeText, () => {
     throw new BedrockError(
@@ -411,13 +435,5 @@ export async function loadEvaluation(
       'PromptInvalid',
       `${opts.displayPath(testsPath)} has problems:\n${tests.problems.map((p) => `  line ${p.line + 1}: ${p.message}`).join('\n')}`,
     );
-  return {
-    name: path.basename(base, '.prompt'),
-    prompts,
-    testsFile: opts.displayPath(testsPath),
-    tests,
-    models: opts.models.map((m) => m.trim()).filter((m) => m.length > 0),
-    settings: opts.settings,
-    git: opts.git,
-  };
+  return { ...common, testsFile: opts.displayPath(testsPath), tests };
 }

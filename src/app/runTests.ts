@@ -130,11 +130,11 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
       {
         outputSchema: rendered.outputSchema,
         judge: judgeModel
-          ? async (rubric, answer) => {
+          ? async (rubric, answer, reference) => {
               const graded = await call(() =>
                 converseOnce(
                   runtime,
-                  engine.judgeRequest(judgeModel, rubric, answer),
+                  engine.judgeRequest(judgeModel, rubric, answer, reference),
                   { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
                   { signal: opts.signal, retries: false },
                 ),

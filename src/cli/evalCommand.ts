@@ -5,6 +5,7 @@
 // resumes it.
 import path from 'node:path';
 import type { Host } from '../app/host';
+import type { ReferenceMatch } from '../app/dataCases';
 import { estimateEvaluation, loadEvaluation, planEvaluation, runEvaluation } from '../app/evaluate';
 import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
 import { formatUsd } from '../core/bedrock/pricing';
@@ -36,6 +37,10 @@ export interface EvalCommandOptions {
   json?: boolean;
   markdown?: string;
   compare?: string;
+  cases?: string;
+  reference?: string;
+  match?: ReferenceMatch;
+  judge?: string;
   quiet?: boolean;
 }
 
@@ -72,6 +77,11 @@ export async function evalCommand(
   if (opts.maxCost !== undefined && !(opts.maxCost > 0))
     throw new BedrockError('PromptInvalid', '--max-cost: give an amount of US dollars greater than 0.');
   if (!file.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `${file}: give the .prompt file to evaluate.`);
+  if (!opts.cases && (opts.reference || opts.match || opts.judge))
+    throw new BedrockError(
+      'PromptInvalid',
+      '--reference, --match and --judge go with --cases <data file> (a tests file names its own judge).',
+    );
   const root = process.cwd();
   const say = (line: string) => !opts.quiet && process.stderr.write(`${line}\n`);
   const against = opts.compare ? await previousRun(root, opts.compare, path.basename(file, '.prompt')) : undefined;
@@ -87,6 +97,15 @@ export async function evalCommand(
     variants: opts.variants,
     displayPath: (p) => host.displayPath(p),
     git: await gitState(root),
+    data: opts.cases
+      ? {
+          path: path.resolve(opts.cases),
+          referenceField: opts.reference,
+          match: opts.match ?? (opts.judge ? 'judge' : 'equals'),
+          judge: opts.judge,
+          flags: { reference: '--reference <field>', judge: '--judge <model id>' },
+        }
+      : undefined,
   });
   if (input.models.length === 0) {
     const own = input.tests.model ?? input.prompts[0].analysis.model?.modelId;

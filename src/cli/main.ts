@@ -12,6 +12,7 @@ import { estimateCommand } from './estimateCommand';
 import { testCommand, type TestCommandOptions } from './testCommand';
 import { REPORTERS } from './testReporters';
 import { saveBaseline } from './baseline';
+import { REFERENCE_FIELDS, REFERENCE_MATCHES } from '../app/dataCases';
 import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
 import { evalCommand, type EvalCommandOptions } from './evalCommand';
@@ -201,6 +202,18 @@ export async function main(argv: string[]): Promise<number> {
         .choices(['cost', 'latency'])
         .default('cost'),
     )
+    .option('--cases <data file>', 'evaluate on the rows of a data file (JSONL, CSV, JSON) with reference answers')
+    .option(
+      '--reference <field>',
+      `with --cases: the field holding the reference answer (default: ${REFERENCE_FIELDS.join(', ')})`,
+    )
+    .addOption(
+      new Option(
+        '--match <how>',
+        'with --cases: judge (agrees in substance), equals or contains; default judge with --judge',
+      ).choices([...REFERENCE_MATCHES]),
+    )
+    .option('--judge <model id>', 'with --cases: the model that grades answers against the reference answers')
     .option('--estimate', 'print the plan and the estimated cost; send nothing')
     .option('--offline', 'with --estimate: count tokens from the characters (no CountTokens calls)')
     .option('--restart', 'forget an interrupted evaluation and make every call again (default: resume it)')

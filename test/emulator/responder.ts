@@ -11,7 +11,9 @@
 //   .prompt with `output.format: json` renders to) gets a JSON value built from that schema; so does a
 //   request with structured output (`outputConfig.textFormat.structure.jsonSchema.schema`);
 // - booleans in a synthesized tool input are true, unless the last user text contains
-//   `[[tool-boolean=false]]` (lets tests drive an LLM judge that grades through a tool);
+//   `[[tool-boolean=false]]` (lets tests drive an LLM judge that grades through a tool), or it holds a
+//   `<reference>` and an `<answer>` block (the judge's request for a reference answer) and the answer does
+//   not contain the reference (ignoring case): a deterministic "agrees with the reference";
 // - reasoning asked for (additionalModelRequestFields.thinking / reasoningConfig / reasoning_config,
 //   or a reasoning model): a reasoning block comes first.
 import { createHash } from 'node:crypto';
@@ -24,6 +26,14 @@ export interface ConverseBody {
   additionalModelRequestFields?: Record<string, any>;
   guardrailConfig?: Record<string, unknown>;
   [key: string]: unknown;
+}
+
+/** A judge's request with a reference answer whose answer does not contain the reference. */
+function disagrees(text: string): boolean {
+  const block = (tag: string) => new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(text)?.[1];
+  const reference = block('reference');
+  const answer = block('answer');
+  return reference !== undefined && answer !== undefined && !answer.toLowerCase().includes(reference.toLowerCase());
 }
 
 export interface ToolCall {
@@ -147,7 +157,7 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
     toolUse = {
       toolUseId: `tooluse_${hash.slice(0, 20)}`,
       name: spec.name,
-      input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]')),
+      input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]') || disagrees(lastText)),
     };
     text = `I will call ${spec.name}.`;
   } else if (structuredSchema(body) !== undefined) {

@@ -111,4 +111,80 @@ describe('evaluating a prompt on several models', () => {
     );
     result.panel.dispose();
   });
+
+  it('asked step by step: a data file with reference answers, its field, the judge, and only the models able to take the prompt', async () => {
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('evals', 'answers.csv'),
+      Buffer.from('word,expected\nalpha,Say alpha\nbeta,Shout beta\n'),
+    );
+    // Each dialog answered as a user would, and what it offered kept.
+    const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const saved = {
+      showQuickPick: window.showQuickPick,
+      showOpenDialog: window.showOpenDialog,
+      showInformationMessage: window.showInformationMessage,
+    };
+    const asked: { title: string; items: string[] }[] = [];
+    const answers: ((labels: string[]) => string | string[])[] = [
+      (labels) => labels.find((l) => l.includes('A data file'))!,
+      (labels) => {
+        assert.equal(labels[0], 'expected', 'the likeliest reference field first');
+        return 'expected';
+      },
+      (labels) => labels.find((l) => l.startsWith('Judge'))!,
+      () => NOVA,
+      () => [NOVA, HAIKU],
+    ];
+    window.showQuickPick = (async (
+      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+      options?: vscode.QuickPickOptions,
+    ) => {
+      const list = await items;
+      const labels = list.map((i) => i.label);
+      asked.push({ title: options?.title ?? '', items: labels });
+      const answer = answers.shift()!(labels);
+      const pick = (label: string) => list.find((i) => i.label === label)!;
+      return Array.isArray(answer) ? answer.map(pick) : pick(answer);
+    }) as unknown as typeof window.showQuickPick;
+    window.showOpenDialog = async () => [workspaceFile('evals', 'answers.csv')];
+    window.showInformationMessage = (async (message: string, ...rest: unknown[]) =>
+      message.startsWith('Evaluate:')
+        ? 'Run'
+        : saved.showInformationMessage(
+            message,
+            ...(rest as string[]),
+          )) as unknown as typeof window.showInformationMessage;
+    let result: EvaluateResult | undefined;
+    try {
+      result = await evaluate({ noVariants: true });
+    } finally {
+      Object.assign(window, saved);
+    }
+    assert.deepEqual(
+      asked.map((a) => a.title),
+      [
+        'Evaluate on which cases?',
+        "Which field holds the reference answer? (the others are the prompt's inputs)",
+        'Compare each answer with its reference how?',
+        'Which model judges the answers?',
+        asked[4].title,
+      ],
+    );
+    assert.match(
+      asked[4].title,
+      /^Evaluate echo on which models\? \(\d+ that cannot take this prompt are not offered\)$/,
+    );
+    assert.ok(asked[4].items.includes(NOVA) && asked[4].items.includes(HAIKU));
+    assert.ok(!asked[4].items.includes(TITAN), 'Titan Text takes no system prompt: not offered');
+    const record = result!.record;
+    assert.deepEqual(
+      record.samples.filter((x) => x.config === `base@${NOVA}`).map((x) => `${x.caseId}: ${x.state}`),
+      ['evals/answers.csv#line 2: passed', 'evals/answers.csv#line 3: failed'],
+    );
+    assert.ok(
+      record.samples.every((x) => x.assertions.some((a) => a.label === 'agrees with the reference answer')),
+      'graded by the judge against the reference',
+    );
+    result!.panel.dispose();
+  });
 });

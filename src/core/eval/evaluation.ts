@@ -4,6 +4,9 @@
 import { formatUsd } from '../shared/money';
 import { mean, paretoFront, percentile, wilsonInterval } from './stats';
 
+/** How a `reference` assertion (the answer agrees with a reference answer) is named in the report. */
+export const REFERENCE_LABEL = 'agrees with the reference answer';
+
 export const EVAL_RECORD_VERSION = 1;
 
 export type SampleState = 'passed' | 'failed' | 'errored' | 'skipped';
@@ -18,7 +21,7 @@ export interface EvalSample {
   output?: string;
   /** errored: why; failed: the failing assertions' messages. */
   messages: string[];
-  /** Every assertion's verdict: `label` is the kind, or the rubric's text for a rubric; `line` is 1-based. */
+  /** Every assertion's verdict: `label` is the kind, the rubric's text for a rubric, REFERENCE_LABEL for a reference; `line` is 1-based. */
   assertions: { kind: string; label: string; line: number; pass: boolean }[];
   latencyMs?: number;
   timeToFirstTokenMs?: number;
@@ -107,14 +110,20 @@ export function summarizeConfig(config: string, samples: readonly EvalSample[]):
   const failures = new Map<string, number>();
   for (const s of own)
     for (const a of s.assertions) {
-      if (a.kind === 'rubric') {
+      if (a.kind === 'rubric' || a.kind === 'reference') {
         const r = rubricMap.get(a.label) ?? { passed: 0, n: 0 };
         r.n++;
         if (a.pass) r.passed++;
         rubricMap.set(a.label, r);
       }
       // The same kind in two cases is two assertions: the line tells them apart.
-      const name = a.kind === 'rubric' ? `rubric "${a.label}" (line ${a.line})` : `${a.kind} (line ${a.line})`;
+      // Every row of a data file has its reference answer: those failures are one group.
+      const name =
+        a.kind === 'rubric'
+          ? `rubric "${a.label}" (line ${a.line})`
+          : a.kind === 'reference'
+            ? REFERENCE_LABEL
+            : `${a.kind} (line ${a.line})`;
       if (!a.pass) failures.set(name, (failures.get(name) ?? 0) + 1);
     }
   const values = (pick: (s: EvalSample) => number | undefined) =>

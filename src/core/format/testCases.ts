@@ -29,7 +29,14 @@ export type Assertion =
   | { kind: 'maxLatencyMs'; value: number; line: number }
   | { kind: 'maxCostUsd'; value: number; line: number }
   | { kind: 'maxOutputTokens'; value: number; line: number }
-  | { kind: 'rubric'; value: string; line: number };
+  | { kind: 'rubric'; value: string; line: number }
+  /** Graded by the judge against this reference answer (a data file's expected answer, or written in the file). */
+  | { kind: 'reference'; value: string; line: number };
+
+/** Whether the assertion is graded by the judge model. */
+export function isJudged(a: Assertion): a is Extract<Assertion, { kind: 'rubric' | 'reference' }> {
+  return a.kind === 'rubric' || a.kind === 'reference';
+}
 
 export interface TestCase {
   /** Unique within the file. */
@@ -115,10 +122,11 @@ export function parseTestFile(text: string): PromptTestFile {
       result.problems.push({ message: `Two cases are named "${name}": give each case its own name.`, line });
     else result.cases.push({ name, line, input: isRecord(raw.input) ? raw.input : {}, assertions });
   });
-  const rubricCase = result.cases.find((c) => c.assertions.some((a) => a.kind === 'rubric'));
+  const rubricCase = result.cases.find((c) => c.assertions.some(isJudged));
   if (rubricCase && !result.judge)
     result.problems.push({
-      message: '`rubric` assertions need a judge model: add `judge: <model id>` at the top of the file.',
+      message:
+        '`rubric` and `reference` assertions need a judge model: add `judge: <model id>` at the top of the file.',
       line: rubricCase.line,
     });
   result.problems.sort((a, b) => a.line - b.line);
@@ -244,6 +252,7 @@ const TAKES: Record<string, string> = {
   notContains: 'a text',
   equals: 'a text',
   rubric: 'a text',
+  reference: 'a text',
   regex: 'a regular expression, e.g. `^(billing|bug)$`',
   json: '`true`',
   schema: '`true`',
@@ -265,6 +274,7 @@ function toAssertion(
     case 'notContains':
     case 'equals':
     case 'rubric':
+    case 'reference':
       return { kind, value: String(v), line };
     case 'regex': {
       const m = /^\/(.*)\/([a-z]*)$/s.exec(v as string);

@@ -1,5 +1,6 @@
 // "Bedrock: Evaluate Prompt…": the prompt and its variants × the models the user picks (only those able to
-// take the prompt are offered) × the cases of its tests file, through the shared use case
+// take the prompt are offered) × the cases of its tests file or the rows of a data file with reference
+// answers (graded by a judge model, or compared as text), through the shared use case
 // (src/app/evaluate.ts). The plan and its estimated cost are confirmed first, with an optional budget; the
 // calls run under a cancellable progress notification (cancel keeps what finished; running it again
 // resumes); the record is saved in `.prompt-lab/evals/` and shown in the report webview
@@ -24,7 +25,11 @@ import { writeFileAtomically } from '../../core/shared/atomicWrite';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { Logger } from '../../core/shared/logger';
 import { showError } from '../host/commands';
-import { pickModels } from '../host/modelPicker';
+import { pickModel, pickModels } from '../host/modelPicker';
+import { existsSync } from 'node:fs';
+import { REFERENCE_FIELDS, type ReferenceMatch } from '../../app/dataCases';
+import { streamRows } from '../../core/io/rows';
+import { testsPathFor } from '../../core/format/testFiles';
 import { promptUriFor } from '../host/promptFiles';
 import { requireTrust } from '../host/trust';
 import type { Services } from '../services';
@@ -39,6 +44,16 @@ export interface EvaluateOptions {
   repeat?: number;
   /** Only the prompt, not its variants. */
   noVariants?: boolean;
+  /** Cases from a data file with reference answers instead of the tests file (asked for when not given). */
+  cases?: DataFileCases;
+}
+
+export interface DataFileCases {
+  uri: string;
+  /** The field with the reference answer (default: the first of REFERENCE_FIELDS in the rows). */
+  referenceField?: string;
+  match?: ReferenceMatch;
+  judge?: string;
 }
 
 export interface EvaluateResult {
@@ -62,7 +77,17 @@ export async function evaluatePrompt(
   const root = folder.uri.fsPath;
   // Unsaved edits are what the user means to evaluate.
   await vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString() && d.isDirty)?.save();
+  // The case source is asked for only in the interactive flow (no models given).
+  const cases = opts.cases ?? (opts.models ? undefined : await pickCases(uri, s.catalogue));
+  if (cases === null) return undefined;
   const input = await loadEvaluation(uri.fsPath, root, {
+    data: cases && {
+      path: vscode.Uri.parse(cases.uri).fsPath,
+      referenceField: cases.referenceField,
+      match: cases.match ?? (cases.judge ? 'judge' : 'equals'),
+      judge: cases.judge,
+      flags: { reference: 'pick it when asked for the reference field', judge: 'pick one when asked' },
+    },
     models: [],
     settings: { repeat: opts.repeat ?? 1, concurrency: 4, margin: 0.05, objective: 'cost' },
     variants: !opts.noVariants,
@@ -128,6 +153,77 @@ export async function evaluatePrompt(
     );
   const panel = await EvaluationPanel.open(s.extensionUri, root, file, record, s.logger);
   return { record, file, panel };
+}
+
+/**
+ * Where the cases come from: the prompt's tests file (undefined), a data file with reference answers (how
+ * its rows are read and checked), or null when the user cancelled.
+ */
+async function pickCases(
+  promptUri: vscode.Uri,
+  catalogue: Services['catalogue'],
+): Promise<DataFileCases | undefined | null> {
+  const tests = vscode.Uri.file(testsPathFor(promptUri.fsPath, existsSync));
+  const hasTests = existsSync(tests.fsPath);
+  const source = await vscode.window.showQuickPick(
+    [
+      ...(hasTests
+        ? [{ label: `$(beaker) ${path.basename(tests.fsPath)}`, description: "the prompt's test cases", data: false }]
+        : []),
+      {
+        label: '$(table) A data file with reference answers…',
+        description: 'JSONL, CSV or JSON: each row a case, one field its expected answer',
+        data: true,
+      },
+    ],
+    { title: 'Evaluate on which cases?' },
+  );
+  if (!source) return null;
+  if (!source.data) return undefined;
+  const [file] =
+    (await vscode.window.showOpenDialog({
+      title: 'A data file with reference answers',
+      defaultUri: vscode.Uri.file(path.dirname(promptUri.fsPath)),
+      canSelectMany: false,
+      filters: { 'Rows (JSONL, CSV, JSON)': ['jsonl', 'ndjson', 'csv', 'json'] },
+      openLabel: 'Evaluate on These Rows',
+    })) ?? [];
+  if (!file) return null;
+  // The fields of the first rows, the likeliest reference field first.
+  const fields: string[] = [];
+  let seen = 0;
+  for await (const row of streamRows(file.fsPath)) {
+    for (const k of Object.keys(row.input)) if (!fields.includes(k)) fields.push(k);
+    if (++seen >= 20) break;
+  }
+  if (fields.length === 0)
+    throw new BedrockError(
+      'PromptInvalid',
+      `${vscode.workspace.asRelativePath(file)} has no rows with fields to read.`,
+    );
+  const likely = REFERENCE_FIELDS.find((f) => fields.includes(f));
+  const field = await vscode.window.showQuickPick(
+    [...fields]
+      .sort((a, b) => Number(b === likely) - Number(a === likely))
+      .map((f) => ({
+        label: f,
+        description: f === likely ? 'looks like the reference answer' : undefined,
+      })),
+    { title: "Which field holds the reference answer? (the others are the prompt's inputs)" },
+  );
+  if (!field) return null;
+  const how = await vscode.window.showQuickPick(
+    [
+      { label: 'Judge: agrees in substance', description: 'a judge model grades each answer', match: 'judge' as const },
+      { label: 'Equals the reference', description: 'spaces at either end are ignored', match: 'equals' as const },
+      { label: 'Contains the reference', match: 'contains' as const },
+    ],
+    { title: 'Compare each answer with its reference how?' },
+  );
+  if (!how) return null;
+  const judge = how.match === 'judge' ? await pickModel(catalogue, 'Which model judges the answers?') : undefined;
+  if (how.match === 'judge' && !judge) return null;
+  return { uri: file.toString(), referenceField: field.label, match: how.match, judge };
 }
 
 /** The plan and its estimate, to confirm; the budget the user chose (undefined budget: none), or undefined to cancel. */
