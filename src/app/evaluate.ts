@@ -23,6 +23,9 @@ import { promptEngine } from '../core/format/loadEngine';
 import type { RenderResult } from '../core/format/render';
 import { isJudged, type PromptTestFile, type TestCase } from '../core/format/testCases';
 import { modelProblems, needsOfRequest } from '../core/models/modelChecks';
+import { provisionedAndBase, type ProvisionedAndBase } from '../core/models/catalogue';
+import { normalizeModelRef } from '../core/models/modelRef';
+import { fetchCatalogue } from '../core/bedrock/listCatalogue';
 import { testsPathFor } from '../core/format/testFiles';
 import { decodeText } from '../core/io/readText';
 import { confinedPromptFiles, diskAnalysisContext } from '../core/io/promptFiles';
@@ -54,6 +57,8 @@ export interface EvaluationInput {
   models: string[];
   settings: EvalSettings;
   git?: EvalRecord['git'];
+  /** The custom models among `models`, with their base models (resolveCustomModels). */
+  provisioned?: ProvisionedAndBase[];
 }
 
 export interface EvalTask {
@@ -110,7 +115,17 @@ export async function planEvaluation(input: EvaluationInput): Promise<Evaluation
         promptFile: prompt.file,
         model,
       };
-      config.ruledOut = await capabilityProblem(prompt, model, input.tests.cases[0]);
+      const custom = input.provisioned?.find((p) => p.arn === model);
+      if (custom)
+        config.provisioned = {
+          name: custom.name,
+          base: custom.base,
+          modelUnits: custom.modelUnits,
+          hourlyUsd: hourlyPrice(input.settings, model),
+          callsPerMonth: input.settings.callsPerMonth,
+        };
+      // A custom model takes what its base model takes.
+      config.ruledOut = await capabilityProblem(prompt, custom?.base ?? model, input.tests.cases[0]);
       configs.push(config);
     }
   const hashes = new Map(input.prompts.map((p) => [p.variant, sha256(p.text)]));
@@ -147,6 +162,47 @@ export async function planEvaluation(input: EvaluationInput): Promise<Evaluation
 }
 
 /** Why `model` cannot take this prompt (a missing capability), rendered with the first case; else undefined. */
+/**
+ * Custom models in the same frame as their base models: a custom model (or its provisioned throughput) is
+ * run through the throughput in service for it, and its base model (on demand) is added when it is not
+ * among the models already, so the report answers "is the fine-tune worth it?". Returns what it did, for
+ * the front end to say.
+ */
+export async function resolveCustomModels(host: Host, input: EvaluationInput): Promise<string[]> {
+  const custom = input.models.filter((m) => {
+    const kind = normalizeModelRef(m).kind;
+    return kind === 'provisioned-model' || kind === 'custom-model';
+  });
+  if (custom.length === 0) return [];
+  const catalogue = await fetchCatalogue(host.clients().control, { profile: host.profile() });
+  if (catalogue.provisionedThroughputs.error) throw catalogue.provisionedThroughputs.error;
+  const notes: string[] = [];
+  input.provisioned = [];
+  for (const ref of custom) {
+    const found = provisionedAndBase(ref, catalogue);
+    if (!found)
+      throw new BedrockError(
+        'PromptInvalid',
+        `${ref} is not a provisioned throughput in service in ${catalogue.region} (nor a custom model with one): a custom model runs only through Provisioned Throughput. Create one, or give its provisioned-model ARN.`,
+      );
+    input.models = input.models.map((m) => (m === ref ? found.arn : m));
+    input.provisioned.push(found);
+    if (!input.models.includes(found.base)) {
+      input.models.push(found.base);
+      notes.push(`added ${found.base}, the base model of ${found.name}, to compare with`);
+    }
+    if (hourlyPrice(input.settings, found.arn) === undefined || !input.settings.callsPerMonth)
+      notes.push(`${found.name} is provisioned: its cost per 1,000 calls needs its hourly price and the calls a month`);
+  }
+  input.models = [...new Set(input.models)];
+  return notes;
+}
+
+/** A provisioned throughput's hourly price: its own, or the one given for every provisioned model (`*`). */
+function hourlyPrice(settings: EvalSettings, arn: string): number | undefined {
+  return settings.hourlyUsd?.[arn] ?? settings.hourlyUsd?.['*'];
+}
+
 async function capabilityProblem(prompt: EvalPromptFile, model: string, first: TestCase): Promise<string | undefined> {
   let request;
   try {
@@ -196,8 +252,9 @@ export async function estimateEvaluation(
     const calls = requests.length * repeat;
     const price = (outputTokens: number) =>
       host.costOf(config.model, { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens })?.usd;
-    const lowUsd = price(0);
-    const highUsd = maxTokens === undefined ? undefined : price(maxTokens * calls);
+    // A provisioned throughput charges by the hour, not per token: the calls themselves add nothing.
+    const lowUsd = config.provisioned ? 0 : price(0);
+    const highUsd = config.provisioned ? 0 : maxTokens === undefined ? undefined : price(maxTokens * calls);
     out.push({ config: config.id, inputTokens, counted: first.exact, lowUsd, highUsd });
     low = lowUsd === undefined || low === undefined ? undefined : low + lowUsd;
     high = highUsd === undefined || high === undefined ? undefined : high + highUsd;

@@ -6,7 +6,13 @@
 import path from 'node:path';
 import type { Host } from '../app/host';
 import type { ReferenceMatch } from '../app/dataCases';
-import { estimateEvaluation, loadEvaluation, planEvaluation, runEvaluation } from '../app/evaluate';
+import {
+  estimateEvaluation,
+  loadEvaluation,
+  planEvaluation,
+  resolveCustomModels,
+  runEvaluation,
+} from '../app/evaluate';
 import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
 import { formatUsd } from '../core/bedrock/pricing';
 import {
@@ -37,11 +43,31 @@ export interface EvalCommandOptions {
   json?: boolean;
   markdown?: string;
   compare?: string;
+  hourly: string[];
+  callsPerMonth?: number;
   cases?: string;
   reference?: string;
   match?: ReferenceMatch;
   judge?: string;
   quiet?: boolean;
+}
+
+/** `--hourly 21.18` (every provisioned model) or `--hourly <arn>=21.18`, repeatable. */
+function parseHourly(values: string[]): Record<string, number> | undefined {
+  if (values.length === 0) return undefined;
+  const prices: Record<string, number> = Object.create(null) as Record<string, number>;
+  for (const v of values) {
+    const at = v.lastIndexOf('=');
+    const [arn, amount] = at < 0 ? ['*', v] : [v.slice(0, at), v.slice(at + 1)];
+    const usd = Number(amount);
+    if (!Number.isFinite(usd) || usd <= 0)
+      throw new BedrockError(
+        'PromptInvalid',
+        `--hourly ${v}: give US dollars an hour greater than 0, alone (every provisioned model) or as <provisioned ARN>=<usd>.`,
+      );
+    prices[arn] = usd;
+  }
+  return prices;
 }
 
 /** A share as 0.05 or 5%. */
@@ -57,7 +83,7 @@ function parseMargin(text: string): number {
 export function evaluationJson(record: EvalRecord): object {
   return {
     ...record,
-    summaries: record.configs.filter((c) => !c.ruledOut).map((c) => summarizeConfig(c.id, record.samples)),
+    summaries: record.configs.filter((c) => !c.ruledOut).map((c) => summarizeConfig(c, record.samples)),
     recommendation: recommend(record),
   };
 }
@@ -74,6 +100,12 @@ export async function evalCommand(
   ] as const)
     if (!Number.isInteger(value) || value < 1)
       throw new BedrockError('PromptInvalid', `${flag} ${value}: give a whole number of 1 or more.`);
+  if (opts.callsPerMonth !== undefined && !(Number.isInteger(opts.callsPerMonth) && opts.callsPerMonth > 0))
+    throw new BedrockError(
+      'PromptInvalid',
+      `--calls-per-month ${opts.callsPerMonth}: give a whole number of calls greater than 0.`,
+    );
+  const hourlyUsd = parseHourly(opts.hourly ?? []);
   if (opts.maxCost !== undefined && !(opts.maxCost > 0))
     throw new BedrockError('PromptInvalid', '--max-cost: give an amount of US dollars greater than 0.');
   if (!file.endsWith('.prompt')) throw new BedrockError('PromptInvalid', `${file}: give the .prompt file to evaluate.`);
@@ -93,6 +125,8 @@ export async function evalCommand(
       maxCostUsd: opts.maxCost,
       margin: parseMargin(opts.margin),
       objective: opts.optimize,
+      hourlyUsd,
+      callsPerMonth: opts.callsPerMonth,
     },
     variants: opts.variants,
     displayPath: (p) => host.displayPath(p),
@@ -112,6 +146,7 @@ export async function evalCommand(
     if (!own) throw new BedrockError('PromptInvalid', 'Name the models to evaluate with -m <model id> (repeatable).');
     input.models = [own];
   }
+  for (const note of await resolveCustomModels(host, input)) say(note);
   const plan = await planEvaluation(input);
   for (const c of plan.configs.filter((x) => x.ruledOut)) say(`not run: ${c.id}: ${c.ruledOut}`);
   const estimate = await estimateEvaluation(host, plan, signal, { offline: opts.offline });

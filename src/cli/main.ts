@@ -214,6 +214,13 @@ export async function main(argv: string[]): Promise<number> {
       ).choices([...REFERENCE_MATCHES]),
     )
     .option('--judge <model id>', 'with --cases: the model that grades answers against the reference answers')
+    .option(
+      '--hourly <usd|arn=usd>',
+      "a provisioned throughput's price, US dollars an hour (all its model units); repeatable as arn=usd",
+      collect,
+      [],
+    )
+    .option('--calls-per-month <n>', "the volume that spreads a provisioned throughput's hourly price", Number)
     .option('--estimate', 'print the plan and the estimated cost; send nothing')
     .option('--offline', 'with --estimate: count tokens from the characters (no CountTokens calls)')
     .option('--restart', 'forget an interrupted evaluation and make every call again (default: resume it)')

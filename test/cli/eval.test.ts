@@ -275,4 +275,46 @@ describe('prompt-lab eval (the real binary, the local server)', () => {
     assert.match(stray.stderr, /--reference, --match and --judge go with --cases <data file>/);
     assert.equal(emulator.requests.length, before);
   });
+
+  it('a custom model beside its base model: run through its provisioned throughput, costed by the hour over the stated volume', async () => {
+    const custom = 'arn:aws:bedrock:us-east-1:123456789012:custom-model/amazon.nova-lite-v1:0:300k/a1b2c3d4e5f6';
+    const throughput = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/pt1a2b3c4d5e';
+    const base = 'amazon.nova-lite-v1:0';
+    const r = await evaluate([
+      '--no-variants',
+      '-m',
+      custom,
+      '--hourly',
+      '20',
+      '--calls-per-month',
+      '146000',
+      '--json',
+    ]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /added amazon\.nova-lite-v1:0, the base model of support-tone-nova-lite, to compare with/);
+    const json = JSON.parse(r.stdout) as Json;
+    assert.deepEqual(
+      json.configs.map((c) => c.id),
+      [`base@${throughput}`, `base@${base}`],
+    );
+    const summary = (id: string) => json.summaries.find((x) => x.config === id)!;
+    // $20 an hour × 730 hours over 146,000 calls: $0.10 a call, $100 per 1,000.
+    assert.ok(Math.abs(summary(`base@${throughput}`).costPer1kUsd! - 100) < 1e-9);
+    assert.ok(summary(`base@${base}`).costPer1kUsd! < 1, 'the base model on demand, per token');
+    assert.equal(json.recommendation.chosen, `base@${base}`);
+    assert.equal(json.recommendation.verdicts.find((v) => v.config === `base@${throughput}`)?.cause, 'price');
+    assert.ok(
+      emulator.requests.some((q) => q.operation === 'ConverseStream' && q.modelId === throughput),
+      'the custom model ran through its throughput',
+    );
+
+    const md = await evaluate(['--no-variants', '-m', throughput, '-m', base]);
+    assert.match(
+      md.stdout,
+      /support-tone-nova-lite: provisioned throughput \(1 model unit\); give its hourly price and the calls a month to cost it against amazon\.nova-lite-v1:0\./,
+    );
+    const wrong = await evaluate(['-m', 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/nosuchthing1']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /is not a provisioned throughput in service in us-east-1/);
+  });
 });

@@ -187,4 +187,41 @@ describe('evaluating a prompt on several models', () => {
     );
     result!.panel.dispose();
   });
+
+  it('a custom model beside its base model, costed by the hour over the volume; the report exports as Markdown', async () => {
+    const throughput = 'arn:aws:bedrock:us-east-1:123456789012:provisioned-model/pt1a2b3c4d5e';
+    const result = (await evaluate({
+      models: [throughput],
+      confirmed: {},
+      noVariants: true,
+      hourlyUsd: { [throughput]: 20 },
+      callsPerMonth: 146000,
+    }))!;
+    const { record, panel } = result;
+    assert.deepEqual(
+      record.configs.map((c) => c.id),
+      [`base@${throughput}`, 'base@amazon.nova-lite-v1:0'],
+      'the base model is added to compare with',
+    );
+    const { summarizeConfig } = await import('../../src/core/eval/evaluation');
+    assert.ok(Math.abs(summarizeConfig(record.configs[0], record.samples).costPer1kUsd! - 100) < 1e-9);
+    // "Export Markdown" in the report: the file the user names in the save dialog.
+    const window = vscode.window as { showSaveDialog: typeof vscode.window.showSaveDialog };
+    const saveDialog = window.showSaveDialog;
+    const target = workspaceFile('evals', 'report.md');
+    window.showSaveDialog = async () => target;
+    try {
+      const written = await panel.receive({ type: 'exportMarkdown', margin: 0.05, objective: 'cost' });
+      assert.equal(written, target.fsPath);
+    } finally {
+      window.showSaveDialog = saveDialog;
+    }
+    const markdown = Buffer.from(await vscode.workspace.fs.readFile(target)).toString('utf8');
+    assert.match(markdown, /\*\*base · amazon\.nova-lite-v1:0\*\*/, 'the base model is recommended: cheaper, as good');
+    assert.match(
+      markdown,
+      /support-tone-nova-lite: provisioned throughput \(1 model unit\) at \$20\.00 an hour, \$14,600\.00 a month, over 146,000 calls a month\./,
+    );
+    panel.dispose();
+  });
 });

@@ -77,7 +77,7 @@ function render(): void {
   if (!record) return;
   const r = { ...record, settings: { ...record.settings, margin, objective } };
   const rec = recommend(r);
-  const summaries = new Map(r.configs.filter((c) => !c.ruledOut).map((c) => [c.id, summarizeConfig(c.id, r.samples)]));
+  const summaries = new Map(r.configs.filter((c) => !c.ruledOut).map((c) => [c.id, summarizeConfig(c, r.samples)]));
 
   root.append(
     el('h1', {}, `Evaluation: ${r.name}`),

@@ -1,7 +1,7 @@
 // An evaluation's record and what is read from it: each configuration's figures, the trade-offs, the
 // recommendation with a reason for every configuration it did not choose, and the comparison of two runs.
 // Pure data in, data out: the editor's report, `prompt-lab eval --json` and the history all hold this.
-import { formatUsd } from '../shared/money';
+import { formatUsd, formatUsdAmount } from '../shared/money';
 import { mean, paretoFront, percentile, wilsonInterval } from './stats';
 
 /** How a `reference` assertion (the answer agrees with a reference answer) is named in the report. */
@@ -41,6 +41,29 @@ export interface EvalConfig {
   model: string;
   /** Set when it was not run: why the model cannot take the prompt (a missing capability). */
   ruledOut?: string;
+  /**
+   * A custom model through its provisioned throughput: nothing is charged per token; its cost per call is
+   * the throughput's hourly price spread over the calls a month the user stated.
+   */
+  provisioned?: { name: string; base: string; modelUnits?: number; hourlyUsd?: number; callsPerMonth?: number };
+}
+
+/** Hours in an average month (365 × 24 / 12): how an hourly price becomes a monthly one. */
+export const HOURS_PER_MONTH = 730;
+
+/** A provisioned configuration's cost per call, when its hourly price and the volume are known. */
+export function provisionedCostPerCall(p: NonNullable<EvalConfig['provisioned']>): number | undefined {
+  return p.hourlyUsd !== undefined && p.callsPerMonth ? (p.hourlyUsd * HOURS_PER_MONTH) / p.callsPerMonth : undefined;
+}
+
+/** How a provisioned configuration's cost was worked out, or what it needs: for the report. */
+export function costBasis(config: EvalConfig): string | undefined {
+  const p = config.provisioned;
+  if (!p) return undefined;
+  const units = p.modelUnits ? ` (${p.modelUnits} model unit${p.modelUnits > 1 ? 's' : ''})` : '';
+  if (p.hourlyUsd === undefined || !p.callsPerMonth)
+    return `${p.name}: provisioned throughput${units}; give its hourly price and the calls a month to cost it against ${p.base}.`;
+  return `${p.name}: provisioned throughput${units} at ${formatUsdAmount(p.hourlyUsd)} an hour, ${formatUsdAmount(p.hourlyUsd * HOURS_PER_MONTH)} a month, over ${p.callsPerMonth.toLocaleString('en-US')} calls a month.`;
 }
 
 export interface EvalCase {
@@ -56,6 +79,10 @@ export interface EvalSettings {
   concurrency: number;
   judge?: string;
   maxCostUsd?: number;
+  /** Provisioned throughputs' prices by ARN (US dollars an hour, all its model units); `*`: any of them. */
+  hourlyUsd?: Record<string, number>;
+  /** The calls a month the prompt will make: spreads a provisioned throughput's hourly price. */
+  callsPerMonth?: number;
   /** How far below the best pass rate a configuration may be and still be chosen (0.05: five points). */
   margin: number;
   objective: 'cost' | 'latency';
@@ -102,7 +129,11 @@ export interface ConfigSummary {
   failingCases: string[];
 }
 
-export function summarizeConfig(config: string, samples: readonly EvalSample[]): ConfigSummary {
+export function summarizeConfig(
+  configuration: Pick<EvalConfig, 'id' | 'provisioned'>,
+  samples: readonly EvalSample[],
+): ConfigSummary {
+  const config = configuration.id;
   const own = samples.filter((s) => s.config === config && s.state !== 'skipped');
   const count = (state: SampleState) => own.filter((s) => s.state === state).length;
   const passed = count('passed');
@@ -135,7 +166,11 @@ export function summarizeConfig(config: string, samples: readonly EvalSample[]):
   const ttft = values((s) => s.timeToFirstTokenMs);
   const costs = values((s) => (s.state === 'errored' ? undefined : s.costUsd));
   const answered = own.filter((s) => s.state !== 'errored').length;
-  const costPerCall = costs.length > 0 && costs.length === answered ? mean(costs) : undefined;
+  const costPerCall = configuration.provisioned
+    ? provisionedCostPerCall(configuration.provisioned)
+    : costs.length > 0 && costs.length === answered
+      ? mean(costs)
+      : undefined;
   return {
     config,
     n: own.length,
@@ -187,7 +222,7 @@ const ms = (v: number | undefined) => (v === undefined ? 'n/a' : `${Math.round(v
  */
 export function recommend(record: Pick<EvalRecord, 'configs' | 'samples' | 'settings' | 'cases'>): Recommendation {
   const { margin, objective } = record.settings;
-  const summaries = new Map(record.configs.map((c) => [c.id, summarizeConfig(c.id, record.samples)]));
+  const summaries = new Map(record.configs.map((c) => [c.id, summarizeConfig(c, record.samples)]));
   const caseName = new Map(record.cases.map((c) => [c.id, c.name]));
   const verdicts: Verdict[] = [];
   const measured = record.configs.filter((c) => !c.ruledOut && summaries.get(c.id)!.n > 0);
@@ -294,8 +329,8 @@ export function compareRuns(before: EvalRecord, after: EvalRecord): RunCompariso
   }
   return {
     configs: shared.map((c) => {
-      const b = summarizeConfig(c.id, before.samples);
-      const a = summarizeConfig(c.id, after.samples);
+      const b = summarizeConfig(before.configs.find((x) => x.id === c.id) ?? c, before.samples);
+      const a = summarizeConfig(c, after.samples);
       return {
         config: c.id,
         before: { passRate: b.passRate, costPer1kUsd: b.costPer1kUsd },
@@ -345,13 +380,18 @@ export function evaluationMarkdown(
       lines.push(`| ${cell(label(c.id))} | not run: ${cell(c.ruledOut)} | | | | |`);
       continue;
     }
-    const s = summarizeConfig(c.id, record.samples);
+    const s = summarizeConfig(c, record.samples);
     const mark = rec.chosen === c.id ? ' **(recommended)**' : '';
     const tok = (v: number | undefined) => (v === undefined ? 'n/a' : String(Math.round(v)));
     lines.push(
       `| ${cell(label(c.id))}${mark} | ${percent(s.passRate)} (${percent(s.interval[0])}–${percent(s.interval[1])}), ${s.passed}/${s.n}${s.errored ? `, ${s.errored} errored` : ''} | ${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)} | ${ms(s.timeToFirstTokenMs.p50)} | ${tok(s.tokens.input)} / ${tok(s.tokens.output)} | ${s.costPer1kUsd === undefined ? 'no price' : formatUsd(s.costPer1kUsd)} |`,
     );
   }
+  const bases = record.configs.flatMap((c) => {
+    const basis = costBasis(c);
+    return basis ? [`- ${cell(label(c.id))}: ${cell(basis)}`] : [];
+  });
+  if (bases.length > 0) lines.push('', ...bases);
   lines.push(
     '',
     `### Recommendation (${rec.objective === 'cost' ? 'cheapest' : 'fastest'} within ${percent(rec.margin)} of the best)`,
@@ -361,7 +401,7 @@ export function evaluationMarkdown(
   for (const v of rec.verdicts)
     lines.push(`- ${v.status === 'chosen' ? '✔' : '✘'} ${cell(label(v.config))}: ${cell(v.reason)}`);
   const rubricLines = record.configs.flatMap((c) =>
-    summarizeConfig(c.id, record.samples).rubrics.map(
+    summarizeConfig(c, record.samples).rubrics.map(
       (r) => `| ${cell(label(c.id))} | ${cell(r.rubric)} | ${r.passed}/${r.n} |`,
     ),
   );
@@ -375,7 +415,7 @@ export function evaluationMarkdown(
       ...rubricLines,
     );
   const failureLines = record.configs.flatMap((c) =>
-    summarizeConfig(c.id, record.samples).failuresByAssertion.map(
+    summarizeConfig(c, record.samples).failuresByAssertion.map(
       (f) => `| ${cell(label(c.id))} | ${cell(f.assertion)} | ${f.count} |`,
     ),
   );

@@ -124,6 +124,45 @@ export function resolveInCatalogue(
   return { kind: 'unknown' };
 }
 
+/** A custom model's provisioned throughput and the base model it was made from, run on demand. */
+export interface ProvisionedAndBase {
+  /** The provisioned throughput's ARN (what is sent as modelId). */
+  arn: string;
+  /** The custom model's name, or the throughput's. */
+  name: string;
+  modelUnits?: number;
+  /** The base model's on-demand id. */
+  base: string;
+}
+
+/**
+ * The provisioned throughput that runs a custom model (given either ARN) and the base model on demand: the
+ * customization variant's `:NNk` suffix, and a bare `:0` where needed, removed. Undefined when the
+ * catalogue does not list it, or no throughput is in service for a custom model.
+ */
+export function provisionedAndBase(
+  ref: string,
+  catalogue: Pick<Catalogue, 'foundationModels' | 'customModels' | 'provisionedThroughputs'>,
+): ProvisionedAndBase | undefined {
+  const pt = catalogue.provisionedThroughputs.items.find(
+    (p) => p.arn === ref || (p.modelArn === ref && p.status === 'InService'),
+  );
+  if (!pt) return undefined;
+  const custom = catalogue.customModels.items.find((m) => m.arn === pt.modelArn);
+  const baseId = custom?.baseModelId ?? pt.foundationModelArn?.split('/').pop();
+  if (!baseId) return undefined;
+  const onDemand = catalogue.foundationModels.items
+    .filter((m) => m.inferenceTypes.includes('ON_DEMAND'))
+    .map((m) => m.modelId);
+  const candidates = [baseId, baseId.replace(/:\d+k$/, ''), baseId.replace(/:\d+k$/, '').replace(/:0$/, '')];
+  return {
+    arn: pt.arn,
+    name: custom?.name ?? pt.name,
+    modelUnits: pt.modelUnits,
+    base: candidates.find((id) => onDemand.includes(id)) ?? candidates[1],
+  };
+}
+
 /** Something in the catalogue a prompt can run on (the Models view's nodes for them have these shapes). */
 export type CatalogueEntry =
   | { kind: 'model'; model: FoundationModel }

@@ -11,3 +11,8 @@ export function formatUsd(usd: number): string {
   const decimals = Math.min(12, Math.max(5, 1 - Math.floor(Math.log10(usd))));
   return `$${usd.toFixed(decimals).replace(/(\.\d{5}\d*?)0+$/, '$1')}`;
 }
+
+/** A price or a bill, not a per-call cost: cents and thousands separators ("$14,600.00"). */
+export function formatUsdAmount(usd: number): string {
+  return `$${usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+}

@@ -3,7 +3,7 @@ import type { ModelFilter } from '../../core/models/modelFilter';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { CatalogueService } from '../host/catalogueService';
 import { setModelInPrompt } from '../language/setModel';
-import { runnableId } from '../../core/models/catalogue';
+import { provisionedAndBase, runnableId } from '../../core/models/catalogue';
 import type { Services } from '../services';
 import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
 import { newPrompt } from './newPrompt';
@@ -118,31 +118,19 @@ export async function searchModels(tree: ModelsTreeProvider, given?: string): Pr
  */
 export function customAndBaseModels(node: ModelNode, catalogue: CatalogueService): string[] {
   const c = catalogue.current;
-  let provisionedArn: string | undefined;
-  let baseId: string | undefined;
-  if (node.kind === 'custom') {
-    const pt = c?.provisionedThroughputs.items.find((p) => p.modelArn === node.model.arn && p.status === 'InService');
-    if (!pt)
-      throw new BedrockError(
-        'Validation',
-        `${node.model.name} runs only through Provisioned Throughput, and none is in service for it: create one from the Customization Jobs view first.`,
-      );
-    provisionedArn = pt.arn;
-    baseId = node.model.baseModelId;
-  } else if (node.kind === 'provisioned') {
-    provisionedArn = node.throughput.arn;
-    baseId =
-      c?.customModels.items.find((m) => m.arn === node.throughput.modelArn)?.baseModelId ??
-      node.throughput.foundationModelArn?.split('/').pop();
-  }
-  if (!provisionedArn || !baseId)
+  const ref = node.kind === 'custom' ? node.model.arn : node.kind === 'provisioned' ? node.throughput.arn : undefined;
+  if (!ref)
     throw new BedrockError(
       'Validation',
       'Pick a custom model (or its provisioned throughput) in the Models view to compare it with its base model.',
     );
-  const onDemand =
-    c?.foundationModels.items.filter((m) => m.inferenceTypes.includes('ON_DEMAND')).map((m) => m.modelId) ?? [];
-  const candidates = [baseId, baseId.replace(/:\d+k$/, ''), baseId.replace(/:\d+k$/, '').replace(/:0$/, '')];
-  const base = candidates.find((id) => onDemand.includes(id)) ?? candidates[1];
-  return [provisionedArn, base];
+  const found = c && provisionedAndBase(ref, c);
+  if (!found)
+    throw new BedrockError(
+      'Validation',
+      node.kind === 'custom'
+        ? `${node.model.name} runs only through Provisioned Throughput, and none is in service for it: create one from the Customization Jobs view first.`
+        : 'The base model of this provisioned throughput is not in the model list: refresh the Models view.',
+    );
+  return [found.arn, found.base];
 }

@@ -12,8 +12,10 @@ import {
   estimateEvaluation,
   loadEvaluation,
   planEvaluation,
+  resolveCustomModels,
   runEvaluation,
   type EvaluationEstimate,
+  type EvaluationInput,
 } from '../../app/evaluate';
 import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../../app/evaluationStore';
 import { formatUsd } from '../../core/bedrock/pricing';
@@ -44,6 +46,9 @@ export interface EvaluateOptions {
   repeat?: number;
   /** Only the prompt, not its variants. */
   noVariants?: boolean;
+  /** Provisioned throughputs' hourly prices by ARN (`*`: any), and the volume that spreads them. */
+  hourlyUsd?: Record<string, number>;
+  callsPerMonth?: number;
   /** Cases from a data file with reference answers instead of the tests file (asked for when not given). */
   cases?: DataFileCases;
 }
@@ -109,6 +114,11 @@ export async function evaluatePrompt(
   }
   if (!models || models.length === 0) return undefined;
   input.models = models;
+  input.settings.hourlyUsd = opts.hourlyUsd;
+  input.settings.callsPerMonth = opts.callsPerMonth;
+  const notes = await resolveCustomModels(s.host, input);
+  if (notes.length > 0) s.logger.info(`evaluation: ${notes.join('; ')}`);
+  if (!opts.models && !(await askProvisionedPrices(input))) return undefined;
   const plan = await planEvaluation(input);
   const abort = new AbortController();
   const estimate = await vscode.window.withProgress(
@@ -153,6 +163,37 @@ export async function evaluatePrompt(
     );
   const panel = await EvaluationPanel.open(s.extensionUri, root, file, record, s.logger);
   return { record, file, panel };
+}
+
+/**
+ * A custom model's provisioned throughput is paid by the hour: its cost per call needs the hourly price and
+ * the calls a month. Asked for each one without a price (empty: leave it uncosted). False when cancelled.
+ */
+async function askProvisionedPrices(input: EvaluationInput): Promise<boolean> {
+  const positive = (v: string) =>
+    v.trim() === '' || Number(v) > 0 ? undefined : 'Give a number greater than 0, or leave it empty.';
+  for (const p of input.provisioned ?? []) {
+    if (input.settings.hourlyUsd?.[p.arn] !== undefined || input.settings.hourlyUsd?.['*'] !== undefined) continue;
+    const units = p.modelUnits ? `, all ${p.modelUnits} model unit${p.modelUnits > 1 ? 's' : ''}` : '';
+    const text = await vscode.window.showInputBox({
+      title: `${p.name} runs on provisioned throughput: its price in US dollars an hour${units}`,
+      prompt: `Compared with ${p.base} on demand. Leave empty to run it without a cost.`,
+      validateInput: positive,
+    });
+    if (text === undefined) return false;
+    if (text.trim()) input.settings.hourlyUsd = { ...input.settings.hourlyUsd, [p.arn]: Number(text) };
+  }
+  if (input.settings.hourlyUsd && !input.settings.callsPerMonth) {
+    const text = await vscode.window.showInputBox({
+      title: 'How many calls a month will this prompt make?',
+      prompt: 'Spreads the provisioned hourly price over the calls: the cost per 1,000 calls.',
+      validateInput: (v) =>
+        Number.isInteger(Number(v)) && Number(v) > 0 ? undefined : 'Give a whole number of calls, such as 100000.',
+    });
+    if (text === undefined) return false;
+    input.settings.callsPerMonth = Number(text);
+  }
+  return true;
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   compareRuns,
+  costBasis,
   evaluationMarkdown,
   recommend,
   summarizeConfig,
@@ -104,7 +105,7 @@ describe('evaluation figures', () => {
       sample('c', 't#d', 'skipped'),
       sample('other', 't#a', 'failed'),
     ];
-    const s = summarizeConfig('c', samples);
+    const s = summarizeConfig({ id: 'c' }, samples);
     assert.deepEqual([s.n, s.passed, s.failed, s.errored], [3, 1, 1, 1]);
     assert.equal(s.passRate, 1 / 3);
     assert.deepEqual(s.interval, wilsonInterval(1, 3));
@@ -118,8 +119,25 @@ describe('evaluation figures', () => {
       { assertion: 'rubric "polite" (line 9)', count: 1 },
     ]);
     assert.deepEqual(s.failingCases, ['t#b', 't#c']);
-    const unpriced = summarizeConfig('u', [sample('u', 't#a', 'passed', { costUsd: undefined })]);
+    const unpriced = summarizeConfig({ id: 'u' }, [sample('u', 't#a', 'passed', { costUsd: undefined })]);
     assert.equal(unpriced.costPer1kUsd, undefined);
+  });
+
+  it('a provisioned configuration costs its hourly price over the stated calls a month, not its tokens', () => {
+    const samples = [sample('pt', 't#a', 'passed', { costUsd: undefined })];
+    const provisioned = { name: 'tuned', base: 'amazon.nova-lite-v1:0', modelUnits: 2 };
+    assert.equal(summarizeConfig({ id: 'pt', provisioned }, samples).costPer1kUsd, undefined);
+    assert.equal(
+      costBasis({ id: 'pt', variant: 'base', promptFile: 'p', model: 'arn', provisioned }),
+      'tuned: provisioned throughput (2 model units); give its hourly price and the calls a month to cost it against amazon.nova-lite-v1:0.',
+    );
+    const priced = { ...provisioned, hourlyUsd: 10, callsPerMonth: 73_000 };
+    // $10 × 730 hours = $7,300 a month over 73,000 calls: $0.10 a call.
+    assert.ok(Math.abs(summarizeConfig({ id: 'pt', provisioned: priced }, samples).costPer1kUsd! - 100) < 1e-9);
+    assert.equal(
+      costBasis({ id: 'pt', variant: 'base', promptFile: 'p', model: 'arn', provisioned: priced }),
+      'tuned: provisioned throughput (2 model units) at $10.00 an hour, $7,300.00 a month, over 73,000 calls a month.',
+    );
   });
 
   it('recommends the cheapest within the margin of the best, and says why each other was not chosen', () => {
