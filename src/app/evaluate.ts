@@ -31,12 +31,13 @@ import { decodeText } from '../core/io/readText';
 import { confinedPromptFiles, diskAnalysisContext } from '../core/io/promptFiles';
 import { BedrockError } from '../core/shared/bedrockError';
 import { forEachBounded } from '../core/shared/pool';
-import { readRows } from '../core/io/rows';
+import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { casesFromRows, type DataCasesOptions } from './dataCases';
 import { estimatePrompt } from './estimatePrompt';
 import type { Host } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
 import { runTestCase, type CaseReport } from './runTests';
+import type { InvokeOutcome } from '../core/bedrock/invoke';
 
 export interface EvalPromptFile {
   /** `base` for the prompt itself, else the variant's name (`concise` in `ticket.concise.prompt`). */
@@ -275,6 +276,8 @@ export interface RunEvaluationOptions {
   /** After each call: how many of the plan's calls are done, and what they cost so far. */
   onSample?(sample: EvalSample, done: number, total: number, costUsd: number): void;
   now?: () => Date;
+  /** Answers made elsewhere (batch inference jobs) by task key: judged here, not generated again. */
+  answered?: { answers: ReadonlyMap<string, InvokeOutcome>; priceFactor: number };
 }
 
 export function sampleOf(task: Pick<EvalTask, 'config' | 'caseId' | 'repeat'>, report: CaseReport): EvalSample {
@@ -330,6 +333,7 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
     plan.tasks.filter((t) => !samples.has(t.key)),
     settings.concurrency,
     async (task) => {
+      const outcome = opts.answered?.answers.get(task.key);
       const report = await runTestCase(
         host,
         {
@@ -344,8 +348,11 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
           signal: opts.signal,
           modelOverride: task.config.model,
           stream: true,
+          answered: outcome && { outcome, priceFactor: opts.answered!.priceFactor },
         },
       );
+      // A batch job has no latency per call.
+      if (outcome) delete report.latencyMs;
       if (report.state === 'skipped') return;
       // An error every call would share (credentials, access, the endpoint) stops the run rather than
       // failing each remaining call; the calls that answered stay.
@@ -474,9 +481,11 @@ export async function loadEvaluation(
   };
   if (opts.data) {
     const shown = opts.data.path && opts.displayPath(opts.data.path);
-    const rows = await readRows(opts.data.path).catch((err: Error) => {
-      throw new BedrockError('PromptInvalid', `${shown} cannot be read: ${err.message}`);
-    });
+    const rows = await datasetEngine()
+      .readRows(opts.data.path)
+      .catch((err: Error) => {
+        throw new BedrockError('PromptInvalid', `${shown} cannot be read: ${err.message}`);
+      });
     return { ...common, testsFile: shown, tests: casesFromRows(rows, { ...opts.data, file: shown }) };
   }
   const testsPath = testsPathFor(base, existsSync);

@@ -9,10 +9,37 @@ import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { BedrockError } from '../core/shared/bedrockError';
 import { refuseForbiddenKeys } from '../core/shared/inertData';
 import type { EvalJournal } from './evaluate';
+import type { EvalBatchJob, EvalJobStore } from './evaluateBatch';
 
 export const EVAL_DIR = path.join('.prompt-lab', 'evals');
 
 const journalPath = (root: string, planId: string) => path.join(root, EVAL_DIR, `.partial-${planId}.jsonl`);
+const jobsPath = (root: string, planId: string) => path.join(root, EVAL_DIR, `.jobs-${planId}.json`);
+
+/** The batch jobs started for a plan (`backend: batch`), until its record is complete; `restart` forgets them. */
+export async function openJobStore(root: string, planId: string, restart = false): Promise<EvalJobStore> {
+  const file = jobsPath(root, planId);
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  if (restart) await fs.rm(file, { force: true });
+  return {
+    read: async () => {
+      const text = await fs.readFile(file, 'utf8').catch(() => '[]');
+      try {
+        const jobs = JSON.parse(text) as EvalBatchJob[];
+        refuseForbiddenKeys(jobs, `${file}`);
+        return Array.isArray(jobs)
+          ? jobs.filter((j) => typeof j.jobArn === 'string' && Array.isArray(j.keys) && typeof j.model === 'string')
+          : [];
+      } catch {
+        throw new BedrockError(
+          'PromptInvalid',
+          `${file} is not a list of batch jobs: delete it (or run with --restart) to start new jobs.`,
+        );
+      }
+    },
+    write: (jobs) => writeFileAtomically(file, `${JSON.stringify(jobs, null, 2)}\n`),
+  };
+}
 
 /** The journal of the plan: what an interrupted run of it already did (unless `restart`). */
 export async function openJournal(root: string, planId: string, restart = false): Promise<EvalJournal> {
@@ -44,7 +71,8 @@ export async function saveEvaluation(root: string, planId: string, record: EvalR
   const file = path.join(root, EVAL_DIR, `${record.id}.json`);
   await fs.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`);
-  if (record.complete) await fs.rm(journalPath(root, planId), { force: true });
+  if (record.complete)
+    await Promise.all([journalPath, jobsPath].map((where) => fs.rm(where(root, planId), { force: true })));
   return file;
 }
 

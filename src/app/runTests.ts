@@ -4,7 +4,7 @@
 // report a front end shows its own way (Test Explorer messages, JUnit, JSON, annotations).
 import { AdaptiveLimiter, retryFor } from '../core/bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../core/shared/bedrockError';
-import { converseOnce, converseStreamOnce } from '../core/bedrock/invoke';
+import { converseOnce, converseStreamOnce, type InvokeOutcome } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
@@ -58,6 +58,11 @@ export interface TestRunOptions {
   modelOverride?: string;
   /** Stream the answer (ConverseStream), to measure the time to the first token. */
   stream?: boolean;
+  /**
+   * The model's answer made elsewhere (a batch inference job): used instead of calling the model; the
+   * assertions and the judge run as for any answer. `priceFactor` scales its cost (batch: half).
+   */
+  answered?: { outcome: InvokeOutcome; priceFactor: number };
 }
 
 export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOptions): Promise<CaseReport> {
@@ -82,15 +87,17 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
   const runtime = host.clients().runtime;
   const call = <T extends { error?: { code: string } }>(send: () => Promise<T>) =>
     opts.limiter.run(send, (o) => retryFor(o.error?.code as ErrorCode | undefined), opts.signal);
-  const ran = await runCase(testCase.input, steps, (request) =>
-    call(() =>
-      opts.stream
-        ? converseStreamOnce(runtime, request, ctxFor(request.modelId), {
-            signal: opts.signal,
-            stallTimeoutMs: host.stallTimeoutMs(),
-          })
-        : converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
-    ),
+  const ran = await runCase(testCase.input, steps, async (request) =>
+    opts.answered
+      ? opts.answered.outcome
+      : call(() =>
+          opts.stream
+            ? converseStreamOnce(runtime, request, ctxFor(request.modelId), {
+                signal: opts.signal,
+                stallTimeoutMs: host.stallTimeoutMs(),
+              })
+            : converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
+        ),
   );
   if (!ran.ok) {
     return errored(
@@ -105,7 +112,8 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
     if (outcome.error.code === 'Cancelled') return { state: 'skipped', messages: [], failures: [] };
     return errored(`${request.modelId}: ${outcome.error.message}`, outcome.error.code, request.modelId);
   }
-  const cost = host.costOf(request.modelId, outcome.usage);
+  const listed = host.costOf(request.modelId, outcome.usage);
+  const cost = listed && opts.answered ? { ...listed, usd: listed.usd * opts.answered.priceFactor } : listed;
   const ran2 = {
     modelId: request.modelId,
     output: outcome.text,

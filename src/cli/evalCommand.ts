@@ -13,7 +13,9 @@ import {
   resolveCustomModels,
   runEvaluation,
 } from '../app/evaluate';
-import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
+import { listEvaluations, openJobStore, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
+import { answerOnBatch, batchBackendProblem, type BatchAnswers } from '../app/evaluateBatch';
+import { BATCH_PRICE_FACTOR } from '../app/batchJobs';
 import { formatUsd } from '../core/bedrock/pricing';
 import {
   compareRuns,
@@ -45,6 +47,11 @@ export interface EvalCommandOptions {
   compare?: string;
   hourly: string[];
   callsPerMonth?: number;
+  backend: 'on-demand' | 'batch';
+  s3?: string;
+  role?: string;
+  /** Seconds between batch job status checks. */
+  poll: number;
   cases?: string;
   reference?: string;
   match?: ReferenceMatch;
@@ -114,6 +121,15 @@ export async function evalCommand(
       'PromptInvalid',
       '--reference, --match and --judge go with --cases <data file> (a tests file names its own judge).',
     );
+  if (opts.backend === 'batch') {
+    const problem = batchBackendProblem(opts.s3, opts.role);
+    if (problem)
+      throw new BedrockError(
+        'PromptInvalid',
+        `--backend batch ${problem}: give --s3 s3://bucket/prefix/ and --role <IAM role ARN> (the role Bedrock assumes to read and write there).`,
+      );
+  } else if (opts.s3 || opts.role) throw new BedrockError('PromptInvalid', '--s3 and --role go with --backend batch.');
+  if (!(opts.poll > 0)) throw new BedrockError('PromptInvalid', `--poll ${opts.poll}: give seconds greater than 0.`);
   const root = process.cwd();
   const say = (line: string) => !opts.quiet && process.stderr.write(`${line}\n`);
   const against = opts.compare ? await previousRun(root, opts.compare, path.basename(file, '.prompt')) : undefined;
@@ -125,6 +141,7 @@ export async function evalCommand(
       maxCostUsd: opts.maxCost,
       margin: parseMargin(opts.margin),
       objective: opts.optimize,
+      backend: opts.backend,
       hourlyUsd,
       callsPerMonth: opts.callsPerMonth,
     },
@@ -151,12 +168,14 @@ export async function evalCommand(
   for (const c of plan.configs.filter((x) => x.ruledOut)) say(`not run: ${c.id}: ${c.ruledOut}`);
   const estimate = await estimateEvaluation(host, plan, signal, { offline: opts.offline });
   const counted = estimate.configs.filter((c) => c.counted).length;
+  // Calls sent in batch jobs are billed at about half; the judge's calls stay on demand.
+  const batchPrices = opts.backend === 'batch' ? BATCH_PRICE_FACTOR : 1;
   const cost =
     estimate.lowUsd === undefined
       ? 'cost unknown (a model has no price: --prices adds one)'
       : estimate.highUsd === undefined
-        ? `at least ${formatUsd(estimate.lowUsd)} (no maxOutputTokens: the output is unbounded)`
-        : `≈ ${formatUsd(estimate.lowUsd)} to ${formatUsd(estimate.highUsd)}`;
+        ? `at least ${formatUsd(estimate.lowUsd * batchPrices)} (no maxOutputTokens: the output is unbounded)`
+        : `≈ ${formatUsd(estimate.lowUsd * batchPrices)} to ${formatUsd(estimate.highUsd * batchPrices)}${batchPrices < 1 ? ' at batch prices' : ''}`;
   const runnable = plan.configs.filter((c) => !c.ruledOut).length;
   say(
     `${runnable} configuration${runnable === 1 ? '' : 's'} × ${plan.cases.length} case${plan.cases.length === 1 ? '' : 's'}${opts.repeat > 1 ? ` × ${opts.repeat}` : ''} = ${estimate.calls} calls${estimate.judgeCalls ? ` (+ ${estimate.judgeCalls} judge calls)` : ''}; ${cost}; input tokens ${counted === estimate.configs.length ? 'counted by CountTokens' : counted > 0 ? `counted by CountTokens for ${counted} of ${estimate.configs.length} configurations, else estimated` : 'estimated from the characters'}`,
@@ -180,12 +199,30 @@ export async function evalCommand(
     say(
       `resuming: ${resumed} of ${plan.tasks.length} calls were made by an interrupted run (--restart makes them again)`,
     );
+  let answered: BatchAnswers | undefined;
+  if (opts.backend === 'batch') {
+    answered = await answerOnBatch(host, plan, {
+      s3Uri: opts.s3!,
+      roleArn: opts.role!,
+      signal,
+      jobs: await openJobStore(root, plan.id, opts.restart),
+      done: new Set(journal.done.keys()),
+      pollMs: opts.poll * 1000,
+      onStatus: say,
+    });
+    answered.notes.forEach(say);
+    if (answered.interrupted) {
+      say('the batch jobs keep running in Bedrock: run the same command again to wait for them and collect them');
+      return EXIT.interrupted;
+    }
+  }
   const progress = progressLine(plan.tasks.length, 'calls', { quiet: opts.quiet });
   let record: EvalRecord;
   try {
     record = await runEvaluation(host, plan, {
       signal,
       journal,
+      answered,
       onSample: (_s, done, _total, spent) => progress.update(done, spent),
     });
   } finally {

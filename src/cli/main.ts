@@ -221,6 +221,17 @@ export async function main(argv: string[]): Promise<number> {
       [],
     )
     .option('--calls-per-month <n>', "the volume that spreads a provisioned throughput's hourly price", Number)
+    .addOption(
+      new Option(
+        '--backend <where>',
+        'make the answers on demand (streamed), or as Bedrock batch inference jobs at batch prices',
+      )
+        .choices(['on-demand', 'batch'])
+        .default('on-demand'),
+    )
+    .option('--s3 <s3://bucket/prefix/>', "with --backend batch: where the jobs' input and output go")
+    .option('--role <arn>', 'with --backend batch: an IAM role Bedrock can assume, with access to that S3 location')
+    .option('--poll <seconds>', 'with --backend batch: seconds between job status checks', Number, 30)
     .option('--estimate', 'print the plan and the estimated cost; send nothing')
     .option('--offline', 'with --estimate: count tokens from the characters (no CountTokens calls)')
     .option('--restart', 'forget an interrupted evaluation and make every call again (default: resume it)')

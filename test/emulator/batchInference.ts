@@ -200,6 +200,9 @@ export class BatchInferenceService {
         try {
           if (!record.modelInput || typeof record.modelInput !== 'object')
             throw ServiceError.validation('modelInput is missing.');
+          // Converse-type batch jobs take no tools (bedrock-wire.md: "reject toolConfig", [M]).
+          if (record.modelInput.toolConfig !== undefined)
+            throw ServiceError.validation('toolConfig is not supported for batch inference jobs of the Converse type.');
           validateConverse(record.modelInput, target, false);
           const a = answer(target.model.modelId, target.model.modelName, record.modelInput);
           const u = usage(a);

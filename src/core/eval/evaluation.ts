@@ -83,6 +83,8 @@ export interface EvalSettings {
   hourlyUsd?: Record<string, number>;
   /** The calls a month the prompt will make: spreads a provisioned throughput's hourly price. */
   callsPerMonth?: number;
+  /** Where the answers were made: on demand (streamed), or Bedrock batch inference jobs at batch prices. */
+  backend?: 'on-demand' | 'batch';
   /** How far below the best pass rate a configuration may be and still be chosen (0.05: five points). */
   margin: number;
   objective: 'cost' | 'latency';

@@ -30,7 +30,7 @@ import { showError } from '../host/commands';
 import { pickModel, pickModels } from '../host/modelPicker';
 import { existsSync } from 'node:fs';
 import { REFERENCE_FIELDS, type ReferenceMatch } from '../../app/dataCases';
-import { streamRows } from '../../core/io/rows';
+import { datasetEngine } from '../../core/engines/loadDatasetEngine';
 import { testsPathFor } from '../../core/format/testFiles';
 import { promptUriFor } from '../host/promptFiles';
 import { requireTrust } from '../host/trust';
@@ -233,7 +233,7 @@ async function pickCases(
   // The fields of the first rows, the likeliest reference field first.
   const fields: string[] = [];
   let seen = 0;
-  for await (const row of streamRows(file.fsPath)) {
+  for await (const row of datasetEngine().streamRows(file.fsPath)) {
     for (const k of Object.keys(row.input)) if (!fields.includes(k)) fields.push(k);
     if (++seen >= 20) break;
   }
