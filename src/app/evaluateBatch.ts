@@ -61,6 +61,9 @@ export interface BatchAnswers {
   interrupted?: boolean;
 }
 
+/** The fewest calls a model needs for a job (the service's default quota; the front ends offer batch from it). */
+export { MIN_BATCH_RECORDS as MIN_BATCH_CALLS } from '../core/batch/batchInference';
+
 const ENDED = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);
 
 /** Checks what a batch evaluation needs before anything is rendered or sent. */

@@ -224,4 +224,41 @@ describe('evaluating a prompt on several models', () => {
     );
     panel.dispose();
   });
+
+  it('runs as Bedrock batch jobs when chosen: the answers judged into the same report, without latency figures', async () => {
+    const settings = vscode.workspace.getConfiguration('bedrockPromptLab');
+    await settings.update('batch.s3Uri', 's3://bedrock-prompt-lab-data/evals/', vscode.ConfigurationTarget.Global);
+    await settings.update(
+      'batch.roleArn',
+      'arn:aws:iam::123456789012:role/BatchRole',
+      vscode.ConfigurationTarget.Global,
+    );
+    try {
+      // 3 cases × 34 repeats: 102 calls, over the 100 a job needs.
+      const result = (await evaluate({
+        models: [NOVA],
+        noVariants: true,
+        repeat: 34,
+        confirmed: { batch: true },
+        batchPollMs: 200,
+      }))!;
+      assert.ok(result, 'the evaluation finished');
+      const { record, panel } = result;
+      assert.equal(record.settings.backend, 'batch');
+      assert.equal(record.complete, true);
+      assert.equal(record.samples.length, 102);
+      assert.ok(record.samples.every((x) => x.latencyMs === undefined && x.costUsd !== undefined));
+      assert.deepEqual([...new Set(record.samples.map((x) => `${x.caseId}: ${x.state}`))].sort(), [
+        'evals/echo.tests.yaml#is Nova: passed',
+        'evals/echo.tests.yaml#says alpha: passed',
+        'evals/echo.tests.yaml#says beta: passed',
+      ]);
+      const drawn = panel.rendered ?? (await panel.nextRender());
+      assert.equal(drawn.heading, `Recommended: base · ${NOVA}`);
+      panel.dispose();
+    } finally {
+      await settings.update('batch.s3Uri', undefined, vscode.ConfigurationTarget.Global);
+      await settings.update('batch.roleArn', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -17,7 +17,9 @@ import {
   type EvaluationEstimate,
   type EvaluationInput,
 } from '../../app/evaluate';
-import { listEvaluations, openJournal, readEvaluation, saveEvaluation } from '../../app/evaluationStore';
+import { listEvaluations, openJobStore, openJournal, readEvaluation, saveEvaluation } from '../../app/evaluationStore';
+import { answerOnBatch, batchBackendProblem, MIN_BATCH_CALLS, type BatchAnswers } from '../../app/evaluateBatch';
+import { config } from '../host/config';
 import { formatUsd } from '../../core/bedrock/pricing';
 import { compareRuns, evaluationMarkdown, type EvalRecord } from '../../core/eval/evaluation';
 import { requestFor } from '../../app/runPrompt';
@@ -42,13 +44,15 @@ export interface EvaluateOptions {
   /** Skip the picker (tests, and callers that know the models). */
   models?: string[];
   /** Skip the confirmation, with this budget (US dollars) or none. */
-  confirmed?: { budgetUsd?: number };
+  confirmed?: { budgetUsd?: number; batch?: boolean };
   repeat?: number;
   /** Only the prompt, not its variants. */
   noVariants?: boolean;
   /** Provisioned throughputs' hourly prices by ARN (`*`: any), and the volume that spreads them. */
   hourlyUsd?: Record<string, number>;
   callsPerMonth?: number;
+  /** Between batch job status checks (tests shorten it). */
+  batchPollMs?: number;
   /** Cases from a data file with reference answers instead of the tests file (asked for when not given). */
   cases?: DataFileCases;
 }
@@ -128,11 +132,56 @@ export async function evaluatePrompt(
       return estimateEvaluation(s.host, plan, abort.signal);
     },
   );
-  const budget = opts.confirmed ?? (await confirmPlan(plan.tasks.length, plan.judgeCalls, plan.cases.length, estimate));
+  // Batch jobs are offered when a model has the calls a job needs (the settings say where they go).
+  const batchable = plan.configs.some(
+    (c) => !c.ruledOut && plan.tasks.filter((t) => t.config.model === c.model).length >= MIN_BATCH_CALLS,
+  );
+  const budget =
+    opts.confirmed ?? (await confirmPlan(plan.tasks.length, plan.judgeCalls, plan.cases.length, estimate, batchable));
   if (!budget) return undefined;
   input.settings.maxCostUsd = budget.budgetUsd;
+  input.settings.backend = budget.batch ? 'batch' : 'on-demand';
   const journal = await openJournal(root, plan.id);
   const resumed = plan.tasks.filter((t) => journal.done.has(t.key)).length;
+  let answered: BatchAnswers | undefined;
+  if (budget.batch) {
+    const s3Uri = config.batchS3Uri();
+    const roleArn = config.batchRoleArn();
+    const problem = batchBackendProblem(s3Uri, roleArn);
+    if (problem)
+      throw new BedrockError(
+        'Validation',
+        `Batch jobs need bedrockPromptLab.batch.s3Uri and bedrockPromptLab.batch.roleArn: the settings ${problem}.`,
+        ['openSettings'],
+      );
+    answered = await vscode.window.withProgress(
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: `Evaluating ${input.name} in batch jobs`,
+        cancellable: true,
+      },
+      async (progress, token) => {
+        const wait = new AbortController();
+        token.onCancellationRequested(() => wait.abort());
+        return answerOnBatch(s.host, plan, {
+          s3Uri: s3Uri!,
+          roleArn: roleArn!,
+          signal: wait.signal,
+          jobs: await openJobStore(root, plan.id),
+          done: new Set(journal.done.keys()),
+          pollMs: opts.batchPollMs ?? 30_000,
+          onStatus: (message) => (progress.report({ message }), s.logger.info(`evaluation: ${message}`)),
+        });
+      },
+    );
+    answered.notes.forEach((n) => s.logger.info(`evaluation: ${n}`));
+    if (answered.interrupted) {
+      void vscode.window.showInformationMessage(
+        `The batch jobs of ${input.name} keep running in Bedrock. Evaluate it again to wait for them and see the report.`,
+      );
+      return undefined;
+    }
+  }
   const record = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
@@ -146,6 +195,7 @@ export async function evaluatePrompt(
       return runEvaluation(s.host, plan, {
         signal: run.signal,
         journal,
+        answered,
         onSample: (_sample, done, total, spent) => {
           progress.report({
             increment: ((done - last) / total) * 100,
@@ -273,7 +323,8 @@ async function confirmPlan(
   judgeCalls: number,
   cases: number,
   e: EvaluationEstimate,
-): Promise<{ budgetUsd?: number } | undefined> {
+  batchable: boolean,
+): Promise<{ budgetUsd?: number; batch?: boolean } | undefined> {
   const cost =
     e.lowUsd === undefined
       ? 'The cost is unknown: a model has no price (add one in bedrockPromptLab.pricing).'
@@ -283,13 +334,19 @@ async function confirmPlan(
   const counted = e.configs.every((c) => c.counted) ? ' Input tokens counted by CountTokens.' : '';
   const run = 'Run';
   const withBudget = 'Run with a Budget…';
+  const asBatch = 'Run as Batch Jobs (about half price)';
   const choice = await vscode.window.showInformationMessage(
     `Evaluate: ${e.configs.length} configurations × ${cases} cases = ${calls} calls${judgeCalls ? ` (+ ${judgeCalls} judge calls)` : ''}.`,
-    { modal: true, detail: `${cost}${counted}` },
+    {
+      modal: true,
+      detail: `${cost}${counted}${batchable ? ' Batch jobs answer within hours, not seconds, with no latency figures.' : ''}`,
+    },
     run,
     withBudget,
+    ...(batchable ? [asBatch] : []),
   );
   if (choice === run) return {};
+  if (choice === asBatch) return { batch: true };
   if (choice !== withBudget) return undefined;
   const text = await vscode.window.showInputBox({
     title: 'Stop taking calls once this much is spent (US dollars)',
