@@ -278,7 +278,15 @@ export interface RunEvaluationOptions {
   now?: () => Date;
   /** Answers made elsewhere (batch inference jobs) by task key: judged here, not generated again. */
   answered?: { answers: ReadonlyMap<string, InvokeOutcome>; priceFactor: number };
+  /**
+   * Grades `rubric` and `reference` assertions elsewhere (Bedrock evaluation jobs): the calls keep them
+   * pending, and once every call is made `grade` settles them (updating the samples and the journal).
+   */
+  grade?: (pending: { task: EvalTask; sample: EvalSample }[]) => Promise<void>;
 }
+
+/** What a pending grade reads as until its evaluation job answers. */
+export const PENDING_GRADE = 'to be graded by a Bedrock evaluation job';
 
 export function sampleOf(task: Pick<EvalTask, 'config' | 'caseId' | 'repeat'>, report: CaseReport): EvalSample {
   return {
@@ -334,6 +342,7 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
     settings.concurrency,
     async (task) => {
       const outcome = opts.answered?.answers.get(task.key);
+      const deferred: { rubric: string; reference?: string }[] = [];
       const report = await runTestCase(
         host,
         {
@@ -349,6 +358,12 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
           modelOverride: task.config.model,
           stream: true,
           answered: outcome && { outcome, priceFactor: opts.answered!.priceFactor },
+          judge: opts.grade
+            ? async (rubric, _answer, reference) => {
+                deferred.push({ rubric, reference });
+                return { pass: true, reason: PENDING_GRADE };
+              }
+            : undefined,
         },
       );
       // A batch job has no latency per call.
@@ -362,6 +377,11 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
         return;
       }
       const sample = sampleOf(task, report);
+      if (deferred.length > 0) {
+        // The judge was asked in the assertions' order: the n-th request grades the n-th judged assertion.
+        const judged = sample.assertions.flatMap((a, i) => (a.kind === 'rubric' || a.kind === 'reference' ? [i] : []));
+        sample.pendingGrades = deferred.map((d, n) => ({ assertion: judged[n], ...d }));
+      }
       samples.set(task.key, sample);
       spent += costOfSample(sample);
       await opts.journal?.append(task.key, sample);
@@ -378,7 +398,15 @@ export async function runEvaluation(host: Host, plan: EvaluationPlan, opts: RunE
   );
   if (opts.signal.aborted) stoppedBecause ??= 'cancelled';
   if (failure) stoppedBecause ??= 'failed';
-  const complete = samples.size === plan.tasks.length;
+  if (opts.grade && !stoppedBecause) {
+    const pending = plan.tasks.flatMap((task) => {
+      const sample = samples.get(task.key);
+      return sample?.pendingGrades?.length ? [{ task, sample }] : [];
+    });
+    if (pending.length > 0) await opts.grade(pending);
+    if (opts.signal.aborted) stoppedBecause ??= 'cancelled';
+  }
+  const complete = samples.size === plan.tasks.length && ![...samples.values()].some((x) => x.pendingGrades?.length);
   const ordered = plan.tasks.flatMap((t) => (samples.has(t.key) ? [samples.get(t.key)!] : []));
   const record: EvalRecord = {
     version: EVAL_RECORD_VERSION,

@@ -20,6 +20,7 @@ import { refuseForbiddenKeys } from '../core/shared/inertData';
 import { BATCH_PRICE_FACTOR } from './batchJobs';
 import type { EvaluationPlan, EvalTask } from './evaluate';
 import type { Host } from './host';
+import type { JobStore } from './evaluationStore';
 import { requestFor } from './runPrompt';
 
 export interface EvalBatchJob {
@@ -30,18 +31,12 @@ export interface EvalBatchJob {
   keys: string[];
 }
 
-/** Where a plan's jobs are remembered between runs (`.prompt-lab/evals/.jobs-<plan>.json`). */
-export interface EvalJobStore {
-  read(): Promise<EvalBatchJob[]>;
-  write(jobs: EvalBatchJob[]): Promise<void>;
-}
-
 export interface EvalBatchOptions {
   /** s3://bucket/prefix/ for the jobs' input and output. */
   s3Uri: string;
   roleArn: string;
   signal: AbortSignal;
-  jobs: EvalJobStore;
+  jobs: JobStore<EvalBatchJob>;
   /** The calls already made (the journal): not sent again. */
   done: ReadonlySet<string>;
   /** Between status checks. */

@@ -9,31 +9,45 @@ import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { BedrockError } from '../core/shared/bedrockError';
 import { refuseForbiddenKeys } from '../core/shared/inertData';
 import type { EvalJournal } from './evaluate';
-import type { EvalBatchJob, EvalJobStore } from './evaluateBatch';
 
 export const EVAL_DIR = path.join('.prompt-lab', 'evals');
 
 const journalPath = (root: string, planId: string) => path.join(root, EVAL_DIR, `.partial-${planId}.jsonl`);
-const jobsPath = (root: string, planId: string) => path.join(root, EVAL_DIR, `.jobs-${planId}.json`);
+const jobsPath = (root: string, planId: string, kind: JobKind) =>
+  path.join(root, EVAL_DIR, `.${kind}-jobs-${planId}.json`);
 
-/** The batch jobs started for a plan (`backend: batch`), until its record is complete; `restart` forgets them. */
-export async function openJobStore(root: string, planId: string, restart = false): Promise<EvalJobStore> {
-  const file = jobsPath(root, planId);
+type JobKind = 'batch' | 'judge';
+
+/** Where a plan's jobs are remembered between runs, until its record is complete. */
+export interface JobStore<T> {
+  read(): Promise<T[]>;
+  write(jobs: T[]): Promise<void>;
+}
+
+/**
+ * The jobs started for a plan (batch inference for `--backend batch`, evaluation jobs for `--judge-with
+ * eval-job`), so running the same evaluation again waits for them; `restart` forgets them.
+ */
+export async function openJobStore<T extends { jobArn: string; keys: string[] }>(
+  root: string,
+  planId: string,
+  kind: JobKind,
+  restart = false,
+): Promise<JobStore<T>> {
+  const file = jobsPath(root, planId, kind);
   await fs.mkdir(path.dirname(file), { recursive: true });
   if (restart) await fs.rm(file, { force: true });
   return {
     read: async () => {
       const text = await fs.readFile(file, 'utf8').catch(() => '[]');
       try {
-        const jobs = JSON.parse(text) as EvalBatchJob[];
-        refuseForbiddenKeys(jobs, `${file}`);
-        return Array.isArray(jobs)
-          ? jobs.filter((j) => typeof j.jobArn === 'string' && Array.isArray(j.keys) && typeof j.model === 'string')
-          : [];
+        const jobs = JSON.parse(text) as T[];
+        refuseForbiddenKeys(jobs, file);
+        return Array.isArray(jobs) ? jobs.filter((j) => typeof j.jobArn === 'string' && Array.isArray(j.keys)) : [];
       } catch {
         throw new BedrockError(
           'PromptInvalid',
-          `${file} is not a list of batch jobs: delete it (or run with --restart) to start new jobs.`,
+          `${file} is not a list of jobs: delete it (or run with --restart) to start new jobs.`,
         );
       }
     },
@@ -72,7 +86,11 @@ export async function saveEvaluation(root: string, planId: string, record: EvalR
   await fs.mkdir(path.dirname(file), { recursive: true });
   await writeFileAtomically(file, `${JSON.stringify(record, null, 2)}\n`);
   if (record.complete)
-    await Promise.all([journalPath, jobsPath].map((where) => fs.rm(where(root, planId), { force: true })));
+    await Promise.all(
+      [journalPath(root, planId), jobsPath(root, planId, 'batch'), jobsPath(root, planId, 'judge')].map((f) =>
+        fs.rm(f, { force: true }),
+      ),
+    );
   return file;
 }
 

@@ -9,7 +9,7 @@ import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
 import type { PromptAnalysis } from '../core/format/analyze';
-import type { AssertionResult } from '../core/format/assertions';
+import type { AssertionResult, Judge } from '../core/format/assertions';
 import { inputProblem } from '../core/format/inputs';
 import { promptEngine } from '../core/format/loadEngine';
 import type { RenderResult } from '../core/format/render';
@@ -63,6 +63,8 @@ export interface TestRunOptions {
    * assertions and the judge run as for any answer. `priceFactor` scales its cost (batch: half).
    */
   answered?: { outcome: InvokeOutcome; priceFactor: number };
+  /** Grades `rubric` and `reference` assertions instead of the tests file's judge model (a Bedrock evaluation job). */
+  judge?: Judge;
 }
 
 export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOptions): Promise<CaseReport> {
@@ -137,21 +139,23 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
       },
       {
         outputSchema: rendered.outputSchema,
-        judge: judgeModel
-          ? async (rubric, answer, reference) => {
-              const graded = await call(() =>
-                converseOnce(
-                  runtime,
-                  engine.judgeRequest(judgeModel, rubric, answer, reference),
-                  { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
-                  { signal: opts.signal, retries: false },
-                ),
-              );
-              const judged = host.costOf(judgeModel, graded.usage)?.usd;
-              if (judged !== undefined) judgeCostUsd = (judgeCostUsd ?? 0) + judged;
-              return engine.verdictFrom(graded);
-            }
-          : undefined,
+        judge: opts.judge
+          ? opts.judge
+          : judgeModel
+            ? async (rubric, answer, reference) => {
+                const graded = await call(() =>
+                  converseOnce(
+                    runtime,
+                    engine.judgeRequest(judgeModel, rubric, answer, reference),
+                    { ...ctxFor(request.modelId), operation: `judge with ${judgeModel}`, modelId: judgeModel },
+                    { signal: opts.signal, retries: false },
+                  ),
+                );
+                const judged = host.costOf(judgeModel, graded.usage)?.usd;
+                if (judged !== undefined) judgeCostUsd = (judgeCostUsd ?? 0) + judged;
+                return engine.verdictFrom(graded);
+              }
+            : undefined,
       },
     );
   } catch (err) {

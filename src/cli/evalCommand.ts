@@ -15,6 +15,7 @@ import {
 } from '../app/evaluate';
 import { listEvaluations, openJobStore, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
 import { answerOnBatch, batchBackendProblem, type BatchAnswers } from '../app/evaluateBatch';
+import { gradeOnEvalJobs, judgeJobProblem } from '../app/evaluateJudgeJob';
 import { BATCH_PRICE_FACTOR } from '../app/batchJobs';
 import { formatUsd } from '../core/bedrock/pricing';
 import {
@@ -48,6 +49,7 @@ export interface EvalCommandOptions {
   hourly: string[];
   callsPerMonth?: number;
   backend: 'on-demand' | 'batch';
+  judgeWith: 'here' | 'eval-job';
   s3?: string;
   role?: string;
   /** Seconds between batch job status checks. */
@@ -121,14 +123,19 @@ export async function evalCommand(
       'PromptInvalid',
       '--reference, --match and --judge go with --cases <data file> (a tests file names its own judge).',
     );
-  if (opts.backend === 'batch') {
+  const onBedrock = [
+    ...(opts.backend === 'batch' ? ['--backend batch'] : []),
+    ...(opts.judgeWith === 'eval-job' ? ['--judge-with eval-job'] : []),
+  ];
+  if (onBedrock.length > 0) {
     const problem = batchBackendProblem(opts.s3, opts.role);
     if (problem)
       throw new BedrockError(
         'PromptInvalid',
-        `--backend batch ${problem}: give --s3 s3://bucket/prefix/ and --role <IAM role ARN> (the role Bedrock assumes to read and write there).`,
+        `${onBedrock.join(' and ')} ${problem}: give --s3 s3://bucket/prefix/ and --role <IAM role ARN> (the role Bedrock assumes to read and write there).`,
       );
-  } else if (opts.s3 || opts.role) throw new BedrockError('PromptInvalid', '--s3 and --role go with --backend batch.');
+  } else if (opts.s3 || opts.role)
+    throw new BedrockError('PromptInvalid', '--s3 and --role go with --backend batch or --judge-with eval-job.');
   if (!(opts.poll > 0)) throw new BedrockError('PromptInvalid', `--poll ${opts.poll}: give seconds greater than 0.`);
   const root = process.cwd();
   const say = (line: string) => !opts.quiet && process.stderr.write(`${line}\n`);
@@ -142,6 +149,7 @@ export async function evalCommand(
       margin: parseMargin(opts.margin),
       objective: opts.optimize,
       backend: opts.backend,
+      judging: opts.judgeWith === 'eval-job' ? 'eval-job' : 'local',
       hourlyUsd,
       callsPerMonth: opts.callsPerMonth,
     },
@@ -164,6 +172,10 @@ export async function evalCommand(
     input.models = [own];
   }
   for (const note of await resolveCustomModels(host, input)) say(note);
+  if (opts.judgeWith === 'eval-job') {
+    const problem = judgeJobProblem(input.tests.judge);
+    if (problem) throw new BedrockError('PromptInvalid', `--judge-with eval-job ${problem}.`);
+  }
   const plan = await planEvaluation(input);
   for (const c of plan.configs.filter((x) => x.ruledOut)) say(`not run: ${c.id}: ${c.ruledOut}`);
   const estimate = await estimateEvaluation(host, plan, signal, { offline: opts.offline });
@@ -205,7 +217,7 @@ export async function evalCommand(
       s3Uri: opts.s3!,
       roleArn: opts.role!,
       signal,
-      jobs: await openJobStore(root, plan.id, opts.restart),
+      jobs: await openJobStore(root, plan.id, 'batch', opts.restart),
       done: new Set(journal.done.keys()),
       pollMs: opts.poll * 1000,
       onStatus: say,
@@ -223,6 +235,22 @@ export async function evalCommand(
       signal,
       journal,
       answered,
+      grade:
+        opts.judgeWith === 'eval-job'
+          ? async (pending) => {
+              progress.end();
+              await gradeOnEvalJobs(host, input.name, pending, {
+                s3Uri: opts.s3!,
+                roleArn: opts.role!,
+                evaluator: input.tests.judge!,
+                signal,
+                jobs: await openJobStore(root, plan.id, 'judge', opts.restart),
+                pollMs: opts.poll * 1000,
+                settled: (key, sample) => journal.append(key, sample),
+                onStatus: say,
+              });
+            }
+          : undefined,
       onSample: (_s, done, _total, spent) => progress.update(done, spent),
     });
   } finally {
@@ -236,6 +264,13 @@ export async function evalCommand(
   say(`saved ${host.displayPath(saved)}${opts.markdown ? `; the report in ${opts.markdown}` : ''}`);
   if (record.complete) return EXIT.ok;
   const made = record.samples.length;
+  const ungraded = record.samples.filter((x) => x.pendingGrades?.length).length;
+  if (made === plan.tasks.length && ungraded > 0) {
+    say(
+      `interrupted: ${ungraded} answers wait for their grades. The evaluation jobs keep running in Bedrock: run the same command again to collect them.`,
+    );
+    return EXIT.interrupted;
+  }
   if (record.stoppedBecause === 'budget') {
     say(
       `stopped at --max-cost ${formatUsd(opts.maxCost ?? 0)}: ${made} of ${plan.tasks.length} calls made. Run again with a higher --max-cost to finish it.`,

@@ -229,9 +229,17 @@ export async function main(argv: string[]): Promise<number> {
         .choices(['on-demand', 'batch'])
         .default('on-demand'),
     )
-    .option('--s3 <s3://bucket/prefix/>', "with --backend batch: where the jobs' input and output go")
-    .option('--role <arn>', 'with --backend batch: an IAM role Bedrock can assume, with access to that S3 location')
-    .option('--poll <seconds>', 'with --backend batch: seconds between job status checks', Number, 30)
+    .addOption(
+      new Option(
+        '--judge-with <who>',
+        'grade rubric and reference assertions here (the judge model), or as Bedrock model evaluation jobs',
+      )
+        .choices(['here', 'eval-job'])
+        .default('here'),
+    )
+    .option('--s3 <s3://bucket/prefix/>', "with Bedrock jobs (batch, eval-job): where the jobs' files go")
+    .option('--role <arn>', 'with Bedrock jobs: an IAM role Bedrock can assume, with access to that S3 location')
+    .option('--poll <seconds>', 'with Bedrock jobs: seconds between job status checks', Number, 30)
     .option('--estimate', 'print the plan and the estimated cost; send nothing')
     .option('--offline', 'with --estimate: count tokens from the characters (no CountTokens calls)')
     .option('--restart', 'forget an interrupted evaluation and make every call again (default: resume it)')

@@ -124,6 +124,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get batch() {
       return make().batch;
     },
+    get evaluation() {
+      return make().evaluation;
+    },
     dispose: () => undefined,
   };
 }

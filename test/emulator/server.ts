@@ -21,6 +21,7 @@ import { handleControlPlane } from './controlPlane';
 import { AccountState } from './state';
 import { S3Store } from './s3';
 import { BatchInferenceService } from './batchInference';
+import { EvaluationJobService } from './evaluationJobs';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -62,6 +63,7 @@ export class BedrockEmulator {
   readonly s3 = new S3Store();
   readonly customization: CustomizationService;
   readonly batchInference: BatchInferenceService;
+  readonly evaluationJobs: EvaluationJobService;
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -77,6 +79,7 @@ export class BedrockEmulator {
       options.jobDurationMs ?? 3000,
       options.batchMinRecords ?? 100,
     );
+    this.evaluationJobs = new EvaluationJobService(this.s3, options.jobDurationMs ?? 3000);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }
@@ -206,6 +209,7 @@ export class BedrockEmulator {
           if (handleControlPlane(ctx, this.state, faults)) return;
           if (this.customization.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
+          if (this.evaluationJobs.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -288,7 +292,10 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'provisioned-model-throughput') return { operation: 'GetProvisionedModelThroughput' };
     if (a === 'model-invocation-jobs') return { operation: 'ListModelInvocationJobs' };
     if (a === 'model-invocation-job') return { operation: 'GetModelInvocationJob' };
+    if (a === 'evaluation-jobs') return { operation: b === undefined ? 'ListEvaluationJobs' : 'GetEvaluationJob' };
   }
+  if (ctx.method === 'POST' && a === 'evaluation-jobs' && b === undefined) return { operation: 'CreateEvaluationJob' };
+  if (ctx.method === 'POST' && a === 'evaluation-job') return { operation: 'StopEvaluationJob' };
   if (ctx.method === 'POST' && a === 'model-invocation-job')
     return { operation: b === undefined ? 'CreateModelInvocationJob' : 'StopModelInvocationJob' };
   if (ctx.method === 'POST' && a === 'model-customization-jobs')

@@ -15,6 +15,9 @@ import {
   CreateModelCustomizationJobCommand,
   CreateModelInvocationJobCommand,
   GetModelInvocationJobCommand,
+  CreateEvaluationJobCommand,
+  GetEvaluationJobCommand,
+  type EvaluationTaskType,
   paginateListModelInvocationJobs,
   StopModelInvocationJobCommand,
   type ModelInvocationJobSummary,
@@ -34,6 +37,7 @@ import type { AwsSettings } from './settings';
 import type {
   BatchInference,
   BedrockClients,
+  EvaluationJobs,
   ControlPlane,
   Customization,
   InvocationJob,
@@ -308,12 +312,66 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
   };
 
+  const evaluation: EvaluationJobs = {
+    async createJudgeJob(input) {
+      const out = await controlClient.send(
+        new CreateEvaluationJobCommand({
+          jobName: input.jobName,
+          roleArn: input.roleArn,
+          applicationType: 'ModelEvaluation',
+          evaluationConfig: {
+            automated: {
+              datasetMetricConfigs: [
+                {
+                  // "General" is what model-as-a-judge jobs use in AWS's examples; the SDK's enum predates it.
+                  taskType: 'General' as EvaluationTaskType,
+                  dataset: { name: input.datasetName, datasetLocation: { s3Uri: input.datasetS3Uri } },
+                  metricNames: input.metrics.map((m) => m.name),
+                },
+              ],
+              evaluatorModelConfig: { bedrockEvaluatorModels: [{ modelIdentifier: input.evaluatorModel }] },
+              customMetricConfig: {
+                customMetrics: input.metrics.map((m) => ({
+                  customMetricDefinition: {
+                    name: m.name,
+                    instructions: m.instructions,
+                    ratingScale: m.ratingScale.map((r) => ({
+                      definition: r.definition,
+                      value: { floatValue: r.value },
+                    })),
+                  },
+                })),
+                evaluatorModelConfig: { bedrockEvaluatorModels: [{ modelIdentifier: input.evaluatorModel }] },
+              },
+            },
+          },
+          inferenceConfig: {
+            models: [{ precomputedInferenceSource: { inferenceSourceIdentifier: input.sourceIdentifier } }],
+          },
+          outputDataConfig: { s3Uri: input.outputS3Uri },
+        }),
+      );
+      return out.jobArn ?? '';
+    },
+    async getJob(jobArn) {
+      const j = await controlClient.send(new GetEvaluationJobCommand({ jobIdentifier: jobArn }));
+      return {
+        jobArn: j.jobArn ?? jobArn,
+        jobName: j.jobName ?? '',
+        status: j.status ?? 'InProgress',
+        failureMessages: j.failureMessages ?? [],
+        outputS3Uri: j.outputDataConfig?.s3Uri,
+      };
+    },
+  };
+
   return {
     runtime,
     control,
     storage,
     customization,
     batch,
+    evaluation,
     dispose() {
       runtimeClient.destroy();
       singleAttemptClient?.destroy();

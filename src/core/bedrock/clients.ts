@@ -132,12 +132,41 @@ export interface BatchInference {
   stopJob(jobArn: string): Promise<void>;
 }
 
+/** A model evaluation job that grades answers brought along (LLM as a judge, custom metrics). */
+export interface JudgeJobInput {
+  jobName: string;
+  roleArn: string;
+  /** The dataset (one JSON line per prompt, with the answer in `modelResponses`). */
+  datasetS3Uri: string;
+  datasetName: string;
+  outputS3Uri: string;
+  /** The label of the answers in the dataset (`modelResponses[].modelIdentifier`). */
+  sourceIdentifier: string;
+  evaluatorModel: string;
+  metrics: { name: string; instructions: string; ratingScale: { definition: string; value: number }[] }[];
+}
+
+export interface JudgeJob {
+  jobArn: string;
+  jobName: string;
+  status: string;
+  failureMessages: string[];
+  outputS3Uri?: string;
+}
+
+/** Bedrock model evaluation jobs (CreateEvaluationJob, GetEvaluationJob). */
+export interface EvaluationJobs {
+  createJudgeJob(input: JudgeJobInput): Promise<string>;
+  getJob(jobArn: string): Promise<JudgeJob>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   control: ControlPlane;
   storage: Storage;
   customization: Customization;
   batch: BatchInference;
+  evaluation: EvaluationJobs;
   dispose(): void;
 }
 

@@ -31,6 +31,11 @@ export interface EvalSample {
   costUsd?: number;
   /** What grading the rubrics cost (the judge's calls). */
   judgeCostUsd?: number;
+  /**
+   * `rubric` and `reference` assertions handed to a Bedrock evaluation job and not graded yet (their
+   * `assertions` entries hold a provisional pass): `assertion` indexes `assertions`.
+   */
+  pendingGrades?: { assertion: number; rubric: string; reference?: string }[];
 }
 
 /** A prompt variant on a model. */
@@ -85,6 +90,8 @@ export interface EvalSettings {
   callsPerMonth?: number;
   /** Where the answers were made: on demand (streamed), or Bedrock batch inference jobs at batch prices. */
   backend?: 'on-demand' | 'batch';
+  /** Who graded `rubric` and `reference` assertions: the judge model here, or Bedrock evaluation jobs. */
+  judging?: 'local' | 'eval-job';
   /** How far below the best pass rate a configuration may be and still be chosen (0.05: five points). */
   margin: number;
   objective: 'cost' | 'latency';

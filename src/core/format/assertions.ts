@@ -30,6 +30,14 @@ export interface Verdict {
 /** Grades an answer against a rubric; with a reference answer, against that too. */
 export type Judge = (rubric: string, answer: string, reference?: string) => Promise<Verdict>;
 
+/** How a judged assertion's verdict reads (the judge model's here, or a Bedrock evaluation job's). */
+export function judgedMessage(a: Extract<Assertion, { kind: 'rubric' | 'reference' }>, v: Verdict): string {
+  if (a.kind === 'reference')
+    return `${v.pass ? 'Judge: agrees with' : 'Judge: does not agree with'} the reference answer: ${v.reason}`;
+  const rubric = a.value.length > 200 ? `${a.value.slice(0, 200)}…` : a.value;
+  return `${v.pass ? 'Judge: meets' : 'Judge: does not meet'} "${rubric}": ${v.reason}`;
+}
+
 /** The rubric a `reference` assertion is graded by. */
 export const REFERENCE_RUBRIC =
   'The answer agrees in substance with the reference answer: the same facts, values and conclusion. Wording, order and length may differ.';
@@ -82,7 +90,6 @@ export async function checkAssertions(
 ): Promise<AssertionResult[]> {
   const results: AssertionResult[] = [];
   const text = outcome.text;
-  const short = (s: string) => (s.length > 200 ? `${s.slice(0, 200)}…` : s);
   for (const a of assertions) {
     switch (a.kind) {
       case 'contains': {
@@ -230,7 +237,7 @@ export async function checkAssertions(
         results.push({
           assertion: a,
           pass: v.pass,
-          message: `${v.pass ? 'Judge: meets' : 'Judge: does not meet'} "${short(a.value)}": ${v.reason}`,
+          message: judgedMessage(a, v),
           expected: a.value,
           actual: text,
         });
@@ -249,7 +256,7 @@ export async function checkAssertions(
         results.push({
           assertion: a,
           pass: v.pass,
-          message: `${v.pass ? 'Judge: agrees with' : 'Judge: does not agree with'} the reference answer: ${v.reason}`,
+          message: judgedMessage(a, v),
           expected: a.value,
           actual: text,
         });

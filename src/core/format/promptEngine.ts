@@ -4,7 +4,14 @@ export { analyzePrompt } from './analyze';
 export { renderPrompt, renderForDataset, compilePrompt, requestForModel } from './render';
 export { parseTestFile } from './testCases';
 export { readTestResult } from './testResult';
-export { checkAssertions, judgeRequest, verdictFrom, outputSchemaProblem } from './assertions';
+export {
+  checkAssertions,
+  judgeRequest,
+  judgedMessage,
+  verdictFrom,
+  outputSchemaProblem,
+  REFERENCE_RUBRIC,
+} from './assertions';
 export {
   appendedAnswerStart,
   lastAnswerText,

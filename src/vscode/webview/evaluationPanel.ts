@@ -167,7 +167,7 @@ export async function evaluatePrompt(
           s3Uri: s3Uri!,
           roleArn: roleArn!,
           signal: wait.signal,
-          jobs: await openJobStore(root, plan.id),
+          jobs: await openJobStore(root, plan.id, 'batch'),
           done: new Set(journal.done.keys()),
           pollMs: opts.batchPollMs ?? 30_000,
           onStatus: (message) => (progress.report({ message }), s.logger.info(`evaluation: ${message}`)),
