@@ -22,6 +22,7 @@ export const config = {
     read<string>('tests.baseline', '.prompt-lab/baseline.json', scope).trim(),
   testsMaxRegression: (scope: vscode.ConfigurationScope) =>
     Math.min(1, Math.max(0, read<number>('tests.maxRegression', 0, scope))),
+  evaluationRepeat: () => Math.max(1, Math.round(read<number>('evaluation.repeat', 1))),
   batchConcurrency: () => Math.max(1, read<number>('batch.concurrency', 4)),
   batchConfirmAboveUsd: () => read<number>('batch.confirmAboveUsd', 1),
   batchS3Uri: () => read<string>('batch.s3Uri', '') || undefined,

@@ -98,7 +98,7 @@ export async function evaluatePrompt(
       flags: { reference: 'pick it when asked for the reference field', judge: 'pick one when asked' },
     },
     models: [],
-    settings: { repeat: opts.repeat ?? 1, concurrency: 4, margin: 0.05, objective: 'cost' },
+    settings: { repeat: opts.repeat ?? config.evaluationRepeat(), concurrency: 4, margin: 0.05, objective: 'cost' },
     variants: !opts.noVariants,
     displayPath: (p) => s.host.displayPath(p),
     git: await gitState(root),
