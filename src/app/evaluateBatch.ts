@@ -16,6 +16,7 @@ import { usageFrom } from '../core/bedrock/stream';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { roleArnProblem } from '../core/shared/arn';
 import { BedrockError } from '../core/shared/bedrockError';
+import { wait } from '../core/shared/wait';
 import { refuseForbiddenKeys } from '../core/shared/inertData';
 import { BATCH_PRICE_FACTOR } from './batchJobs';
 import type { EvaluationPlan, EvalTask } from './evaluate';
@@ -146,7 +147,7 @@ export async function answerOnBatch(host: Host, plan: EvaluationPlan, opts: Eval
     }
     if (remaining.size === 0) break;
     if (opts.signal.aborted) return { answers, priceFactor: BATCH_PRICE_FACTOR, notes, interrupted: true };
-    await sleep(opts.pollMs, opts.signal);
+    await wait(opts.pollMs, opts.signal);
   }
   return { answers, priceFactor: BATCH_PRICE_FACTOR, notes };
 }
@@ -255,11 +256,4 @@ async function readAnswers(
   for (const key of job.keys)
     if (!out.has(key)) out.set(key, failed(`the batch job ${job.jobName} returned no result for this call`));
   return out;
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }

@@ -13,6 +13,7 @@ import type { EvalSample } from '../core/eval/evaluation';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { promptEngine } from '../core/format/loadEngine';
 import { BedrockError } from '../core/shared/bedrockError';
+import { wait } from '../core/shared/wait';
 import { refuseForbiddenKeys } from '../core/shared/inertData';
 import { PENDING_GRADE, type EvalTask } from './evaluate';
 import type { JobStore } from './evaluationStore';
@@ -210,7 +211,7 @@ export async function gradeOnEvalJobs(
     }
     if (remaining.size === 0) break;
     if (opts.signal.aborted) return;
-    await sleep(opts.pollMs, opts.signal);
+    await wait(opts.pollMs, opts.signal);
   }
 
   // Each pending assertion settled by its grade; one the job did not grade fails, saying so.
@@ -361,11 +362,4 @@ async function readGrades(
       into.set(call, grades);
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
 }

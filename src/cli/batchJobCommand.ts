@@ -12,6 +12,7 @@ import { planRows } from '../app/runRows';
 import { BatchJobStore, type KeyValueStore } from '../core/batch/jobStore';
 import type { InvocationJob } from '../core/bedrock/clients';
 import { BedrockError } from '../core/shared/bedrockError';
+import { wait } from '../core/shared/wait';
 import { formatEstimate, formatUsd } from '../core/bedrock/pricing';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { EXIT } from './exitCodes';
@@ -119,10 +120,7 @@ export async function batchJobStatus(
   let jobs = await Promise.all(wanted.map((arn) => batch.getJob(arn)));
   while (opts.wait && !signal.aborted && jobs.some((j) => !FINISHED.has(j.status))) {
     if (!opts.quiet) process.stderr.write(`${jobs.map(jobLine).join('\n')}\n`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, opts.interval * 1000);
-      signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-    });
+    await wait(opts.interval * 1000, signal);
     if (signal.aborted) break;
     jobs = await Promise.all(wanted.map((arn) => batch.getJob(arn)));
   }
