@@ -12,12 +12,10 @@ import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import { isResultKey, jobLayout, jobNameFor, resultsLocation } from '../core/batch/jobLayout';
 import type { InvokeOutcome } from '../core/bedrock/invoke';
 import { s3UriProblem } from '../core/bedrock/s3Uri';
-import { usageFrom } from '../core/bedrock/stream';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { roleArnProblem } from '../core/shared/arn';
 import { BedrockError } from '../core/shared/bedrockError';
 import { wait } from '../core/shared/wait';
-import { refuseForbiddenKeys } from '../core/shared/inertData';
 import { BATCH_PRICE_FACTOR } from './batchJobs';
 import type { EvaluationPlan, EvalTask } from './evaluate';
 import type { Host } from './host';
@@ -196,16 +194,6 @@ async function startJob(
   }
 }
 
-interface OutRecord {
-  recordId?: string;
-  modelOutput?: {
-    output?: { message?: { content?: { text?: string }[] } };
-    stopReason?: string;
-    usage?: Parameters<typeof usageFrom>[0];
-  };
-  error?: { errorCode?: number | string; errorMessage?: string };
-}
-
 /** A job's `.out` records as outcomes of the calls they answer; a record the job did not return is an error. */
 async function readAnswers(
   host: Host,
@@ -217,43 +205,31 @@ async function readAnswers(
   if (!results) throw new BedrockError('Validation', `The batch job ${job.jobName} has no output location.`);
   const keys = (await clients.storage.listKeys(results.bucket, results.prefix)).filter(isResultKey);
   const text = (await Promise.all(keys.map((k) => clients.storage.readText(results.bucket, k)))).join('\n');
-  const engine = datasetEngine();
+  // The one reader of the `.out` format (core/batch/batchInference.ts), record i answering keys[i].
+  const rows = job.keys.map((_, index) => ({ index, line: index + 1, input: {} }));
+  const lines = datasetEngine().outputLinesFromJob(text, rows, job.model, () => undefined, 'ended');
   const out = new Map<string, InvokeOutcome>();
-  const failed = (message: string): InvokeOutcome => ({
-    text: '',
-    reasoning: '',
-    toolCalls: [],
-    latencyMs: 0,
-    error: new BedrockError('ModelError', message),
-  });
-  for (const line of text.split('\n')) {
-    if (!line.trim()) continue;
-    let rec: OutRecord;
-    try {
-      rec = JSON.parse(line) as OutRecord;
-      refuseForbiddenKeys(rec, 'A batch result');
-    } catch {
-      continue;
-    }
-    const index = engine.rowOfRecordId(rec.recordId);
-    const key = index === undefined ? undefined : job.keys[index];
-    if (!key) continue;
+  lines.forEach((line, i) =>
     out.set(
-      key,
-      rec.error || !rec.modelOutput
-        ? failed(`the batch job answered with an error: ${rec.error?.errorMessage ?? 'no output'}`)
-        : {
-            text: (rec.modelOutput.output?.message?.content ?? []).map((b) => b.text ?? '').join(''),
+      job.keys[i],
+      line.error
+        ? {
+            text: '',
             reasoning: '',
             toolCalls: [],
-            stopReason: rec.modelOutput.stopReason,
-            usage: usageFrom(rec.modelOutput.usage),
+            latencyMs: 0,
+            error: new BedrockError('ModelError', `the batch job ${job.jobName} answered: ${line.error.message}`),
+          }
+        : {
+            text: line.output ?? '',
+            reasoning: '',
+            toolCalls: [],
+            stopReason: line.stopReason,
+            usage: line.usage,
             // A batch job has no latency per call.
             latencyMs: 0,
           },
-    );
-  }
-  for (const key of job.keys)
-    if (!out.has(key)) out.set(key, failed(`the batch job ${job.jobName} returned no result for this call`));
+    ),
+  );
   return out;
 }
