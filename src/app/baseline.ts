@@ -39,9 +39,10 @@ export function regressed(baseline: Baseline, id: string, now: CaseState): boole
 }
 
 /**
- * The run compared with the baseline. A whole suite (the CLI) compares the two pass rates as they are; a
- * run of some cases (the Testing view runs what was clicked) passes `sameCasesOnly`, and both rates are
- * taken over the cases that ran and are in the baseline, so running three cases does not read as a drop.
+ * The run compared with the baseline. With `sameCasesOnly` (what both front ends use) both rates are taken
+ * over the cases that ran and are in the baseline: running some files, or three cases from the Testing
+ * view, does not read as a drop, and a new case is not a regression (a pass-rate floor judges those).
+ * Without it, the baseline's rate as saved against `passRate`.
  */
 export function compareWithBaseline(
   baseline: Baseline,

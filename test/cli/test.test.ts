@@ -327,6 +327,12 @@ describe('prompt-lab test: baselines (the real binary, the local server)', () =>
     const over = await run('--baseline', '.prompt-lab/baseline.json', '--max-regression', '0.2');
     assert.equal(over.code, 1);
     assert.match(over.stderr, /the pass rate fell from 75\.0% to 50\.0%, more than --max-regression 20\.0%/);
+    // Some of the cases (--grep: "two" and "three"): compared over those, so the baseline's failing "four"
+    // is no change at all.
+    tests(['four']);
+    const some = await run('--baseline', '.prompt-lab/baseline.json', '--grep', 'says t');
+    assert.equal(some.code, 0, some.stderr);
+    assert.match(some.stderr, /Pass rate 100\.0% → 100\.0% \(\+0\.0 points\)/);
   });
 
   it('refuses a baseline that is not a test result, and --max-regression without a baseline (exit 2)', async () => {
