@@ -4,6 +4,7 @@
 import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BedrockError } from '../core/shared/bedrockError';
+import { toBedrockError } from '../core/bedrock/errors';
 import { EXIT, exitCodeFor } from './exitCodes';
 import { nodeHost, readPriceOverrides, type NodeHostOptions } from './nodeHost';
 import { TERMINAL_REMEDIES, useRemedies } from '../core/shared/remedies';
@@ -98,9 +99,18 @@ export async function main(argv: string[]): Promise<number> {
     });
     try {
       code = await use(host);
+    } catch (err) {
+      // What the SDK or the service threw, in the same words as everywhere (credentials, S3, access…).
+      throw toBedrockError(err, { operation: `prompt-lab ${commandName()}`, profile: host.profile() });
     } finally {
       host.dispose();
     }
+  };
+  // The command as typed, without its arguments: "batch-job start".
+  const commandName = () => {
+    const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+    const top = program.commands.find((c) => c.name() === words[0]);
+    return top?.commands.some((c) => c.name() === words[1]) ? `${words[0]} ${words[1]}` : (words[0] ?? '');
   };
 
   promptOptions(program.command('run'), 'run on this model instead of the one the file names')

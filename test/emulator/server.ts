@@ -52,7 +52,15 @@ export interface RecordedRequest {
   path: string;
   body?: unknown;
   at: string;
+  /** How the request authenticated: SigV4, a Bedrock API key (bearer), or nothing. */
+  auth: 'sigv4' | 'bearer' | 'none';
 }
+
+/**
+ * The Bedrock API key the local server accepts (`AWS_BEARER_TOKEN_BEDROCK`, or signed in with in the
+ * editor). Long-term Bedrock API keys start with `ABSK`; any other bearer token is refused.
+ */
+export const EMULATOR_API_KEY = 'ABSKbG9jYWwtZW11bGF0b3ItYXBpLWtleQ==';
 
 const MAX_LOG = 2000;
 
@@ -183,6 +191,15 @@ export class BedrockEmulator {
       }
       const { operation, modelId } = operationOf(ctx);
       this.record(ctx, operation, modelId);
+      // Bedrock and Bedrock Runtime take an API key as a bearer token; a wrong or expired one is refused
+      // as the service does (403, its words: seen in users' reports [medium]).
+      const bearer = /^Bearer (.+)$/.exec(String(req.headers['authorization'] ?? ''))?.[1];
+      if (bearer !== undefined && bearer !== EMULATOR_API_KEY)
+        throw new ServiceError(
+          403,
+          'AccessDeniedException',
+          'Authentication failed: Please make sure your API Key is valid.',
+        );
       if (this.options.verbose)
         process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
       const faults = this.faults.take(operation, modelId);
@@ -243,6 +260,7 @@ export class BedrockEmulator {
       path: (ctx.req.url ?? '').split('?')[0],
       body: parsed,
       at: new Date().toISOString(),
+      auth: authOf(String(ctx.req.headers['authorization'] ?? '')),
     });
     if (this.requests.length > MAX_LOG) this.requests.splice(0, this.requests.length - MAX_LOG);
   }
@@ -365,4 +383,9 @@ function readBody(req: AnyRequest): Promise<Buffer> {
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<BedrockEmulator> {
   return new BedrockEmulator(options).start();
+}
+
+function authOf(header: string): RecordedRequest['auth'] {
+  if (header.startsWith('Bearer ')) return 'bearer';
+  return header.startsWith('AWS4-HMAC-SHA256') ? 'sigv4' : 'none';
 }

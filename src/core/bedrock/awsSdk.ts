@@ -33,7 +33,7 @@ import {
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
-import type { AwsSettings } from './settings';
+import { API_KEY_NOT_FOR_S3, type AwsSettings } from './settings';
 import type {
   BatchInference,
   BedrockClients,
@@ -57,10 +57,12 @@ async function untilAnswered<T>(
   ms: number,
   what: string,
   where: () => Promise<string>,
+  keepLinked = false,
 ): Promise<T> {
   const inner = new AbortController();
+  const forward = () => inner.abort(signal?.reason);
   if (signal?.aborted) inner.abort(signal.reason);
-  else signal?.addEventListener('abort', () => inner.abort(signal.reason), { once: true });
+  else signal?.addEventListener('abort', forward, { once: true });
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
@@ -75,6 +77,9 @@ async function untilAnswered<T>(
     throw e;
   } finally {
     clearTimeout(timer);
+    // A whole answer: its listener comes off the caller's signal (prompt tests and evaluations share one
+    // across thousands of calls). A stream keeps it: Stop must reach the stream until it ends.
+    if (!keepLinked) signal?.removeEventListener('abort', forward);
   }
 }
 
@@ -87,11 +92,15 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     customUserAgent: userAgent,
     profile: settings.profile,
   };
-  const runtimeClient = new BedrockRuntimeClient(common);
+  // A Bedrock API key goes to Bedrock and Bedrock Runtime only, as a bearer token (the preference is needed:
+  // without it one SDK version silently signed with SigV4). S3 keeps the credential chain: it needs SigV4.
+  const bearer = settings.apiKey ? { token: { token: settings.apiKey }, authSchemePreference: ['httpBearerAuth'] } : {};
+  const runtimeClient = new BedrockRuntimeClient({ ...common, ...bearer });
   // One attempt per call, for callers that retry through their own adaptive limiter (made on first use).
   let singleAttemptClient: BedrockRuntimeClient | undefined;
-  const singleAttempt = () => (singleAttemptClient ??= new BedrockRuntimeClient({ ...common, maxAttempts: 1 }));
-  const controlClient = new BedrockClient(common);
+  const singleAttempt = () =>
+    (singleAttemptClient ??= new BedrockRuntimeClient({ ...common, ...bearer, maxAttempts: 1 }));
+  const controlClient = new BedrockClient({ ...common, ...bearer });
 
   const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
   const where = async () =>
@@ -115,6 +124,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         settings.firstByteTimeoutMs ?? 60_000,
         'start streaming',
         where,
+        true,
       ),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
@@ -153,40 +163,74 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     ...common,
     forcePathStyle: Boolean(settings.endpoint || process.env.AWS_ENDPOINT_URL_S3 || process.env.AWS_ENDPOINT_URL),
   });
-  const storage: Storage = {
-    async uploadFile(bucket, key, filePath, onProgress, signal) {
-      const { size } = await fs.stat(filePath);
-      const upload = new Upload({
-        client: s3Client,
-        params: {
-          Bucket: bucket,
-          Key: key,
-          Body: createReadStream(filePath),
-          ContentLength: size,
-          ContentType: 'application/jsonl',
-        },
-        partSize: 8 * 1024 * 1024,
-        queueSize: 4,
-      });
-      upload.on('httpUploadProgress', (p) => onProgress?.({ loaded: p.loaded ?? 0, total: p.total ?? size }));
-      signal?.addEventListener('abort', () => void upload.abort());
-      await upload.done();
-      return `s3://${bucket}/${key}`;
-    },
-    async listBuckets() {
-      return ((await s3Client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean);
-    },
-    async listKeys(bucket, prefix) {
-      const keys: string[] = [];
-      for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: bucket, Prefix: prefix }))
-        keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
-      return keys;
-    },
-    async readText(bucket, key, signal) {
-      const out = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-      return (await out.Body?.transformToString('utf8')) ?? '';
-    },
+  // With a Bedrock API key and no AWS credentials, S3 cannot sign: that says so (errors.ts words it).
+  const keyOnly = () => Boolean(settings.apiKey || process.env.AWS_BEARER_TOKEN_BEDROCK?.trim());
+  const sigV4 = async <T>(call: () => Promise<T>): Promise<T> => {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as Error;
+      if (
+        keyOnly() &&
+        (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? ''))
+      ) {
+        const only = new Error(`S3 needs AWS credentials; a Bedrock API key is not one (${e.message})`);
+        only.name = API_KEY_NOT_FOR_S3;
+        throw only;
+      }
+      throw err;
+    }
   };
+  const storage: Storage = {
+    uploadFile: (bucket, key, filePath, onProgress, signal) =>
+      sigV4(() => uploadOne(bucket, key, filePath, onProgress, signal)),
+    listBuckets: () => sigV4(listAllBuckets),
+    listKeys: (bucket, prefix) => sigV4(() => listAllKeys(bucket, prefix)),
+    readText: (bucket, key, signal) => sigV4(() => readOne(bucket, key, signal)),
+  };
+  async function uploadOne(
+    bucket: string,
+    key: string,
+    filePath: string,
+    onProgress?: (p: { loaded: number; total: number }) => void,
+    signal?: AbortSignal,
+  ): Promise<string> {
+    const { size } = await fs.stat(filePath);
+    const upload = new Upload({
+      client: s3Client,
+      params: {
+        Bucket: bucket,
+        Key: key,
+        Body: createReadStream(filePath),
+        ContentLength: size,
+        ContentType: 'application/jsonl',
+      },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 4,
+    });
+    upload.on('httpUploadProgress', (p) => onProgress?.({ loaded: p.loaded ?? 0, total: p.total ?? size }));
+    const stop = () => void upload.abort();
+    signal?.addEventListener('abort', stop, { once: true });
+    try {
+      await upload.done();
+    } finally {
+      signal?.removeEventListener('abort', stop);
+    }
+    return `s3://${bucket}/${key}`;
+  }
+  async function listAllBuckets(): Promise<string[]> {
+    return ((await s3Client.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean);
+  }
+  async function listAllKeys(bucket: string, prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2({ client: s3Client }, { Bucket: bucket, Prefix: prefix }))
+      keys.push(...(page.Contents ?? []).map((o) => o.Key ?? '').filter(Boolean));
+    return keys;
+  }
+  async function readOne(bucket: string, key: string, signal?: AbortSignal): Promise<string> {
+    const out = await s3Client.send(new GetObjectCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+    return (await out.Body?.transformToString('utf8')) ?? '';
+  }
 
   const toSummary = (j: {
     jobArn?: string;

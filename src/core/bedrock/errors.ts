@@ -6,6 +6,7 @@ import { classifySdkError } from './loadAwsSdk';
 
 import { BedrockError } from '../shared/bedrockError';
 import { remedies } from '../shared/remedies';
+import { API_KEY_NOT_FOR_S3 } from './settings';
 
 interface SdkLikeError {
   name?: string;
@@ -52,6 +53,15 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       err,
     );
   }
+  // Only Bedrock and Bedrock Runtime take an API key; S3 needs credentials to sign with.
+  if (name === API_KEY_NOT_FOR_S3) {
+    return new BedrockError(
+      'NoCredentials',
+      `${ctx.operation} needs AWS credentials: S3 does not accept a Bedrock API key (only Bedrock and Bedrock Runtime do). ${remedies().credentialsForS3}`,
+      ['selectProfile'],
+      err,
+    );
+  }
   if (
     name === 'CredentialsProviderError' ||
     /Could not load credentials|Unable to find (a )?credential|credentials? (is|are) missing|Profile .* (could not be found|not found)/i.test(
@@ -74,6 +84,15 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       'ExpiredCredentials',
       `The AWS credentials for profile "${profile}" have expired. Refresh them (for SSO: \`aws sso login --profile ${profile}\`), then retry.`,
       ['retry', 'selectProfile'],
+      err,
+    );
+  }
+  // What Bedrock answers a wrong, expired or revoked API key (403, "Please make sure your API Key is valid").
+  if (/API Key is (not )?valid|Invalid API Key/i.test(message)) {
+    return new BedrockError(
+      'ExpiredCredentials',
+      `Bedrock refused the API key: it is expired, revoked, or was made in another Region. ${remedies().renewApiKey}`,
+      ['selectProfile'],
       err,
     );
   }

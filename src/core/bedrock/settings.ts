@@ -1,5 +1,7 @@
-// What selects an AWS session: the user's profile, region and endpoint override. Empty values mean
-// "use the AWS defaults" (AWS_PROFILE, AWS_REGION, the shared config files, AWS_ENDPOINT_URL*).
+// What selects an AWS session: the user's profile, region and endpoint override (and a Bedrock API key
+// signed in with). Empty values mean "use the AWS defaults" (AWS_PROFILE, AWS_REGION, the shared config
+// files, AWS_ENDPOINT_URL*, AWS_BEARER_TOKEN_BEDROCK).
+import { createHash } from 'node:crypto';
 
 export interface AwsSettings {
   profile?: string;
@@ -9,6 +11,27 @@ export interface AwsSettings {
   firstByteTimeoutMs?: number;
   /** How long a Converse call waits for its whole answer, in ms. */
   converseTimeoutMs?: number;
+  /**
+   * A Bedrock API key (the editor's, from SecretStorage): sent as a bearer token to Bedrock and Bedrock
+   * Runtime only. Never logged or written; AWS_BEARER_TOKEN_BEDROCK is read by the SDK itself.
+   */
+  apiKey?: string;
+}
+
+/** The name of the error S3 gives when only a Bedrock API key is there to sign with (errors.ts words it). */
+export const API_KEY_NOT_FOR_S3 = 'ApiKeyNotForS3';
+
+/** The variable the AWS SDK reads a Bedrock API key from. */
+export const API_KEY_ENV = 'AWS_BEARER_TOKEN_BEDROCK';
+
+/** What authenticates Bedrock calls: a Bedrock API key (given, or in the environment), or the profile's credentials. */
+export function credentialSource(
+  s: AwsSettings,
+  env: NodeJS.ProcessEnv = process.env,
+): { kind: 'api-key'; from: 'signed-in' | 'environment' } | { kind: 'profile'; profile: string } {
+  if (normalizeSettings(s).apiKey) return { kind: 'api-key', from: 'signed-in' };
+  if (env[API_KEY_ENV]?.trim()) return { kind: 'api-key', from: 'environment' };
+  return { kind: 'profile', profile: effectiveProfile(s, env) };
 }
 
 export function normalizeSettings(s: AwsSettings): AwsSettings {
@@ -17,6 +40,7 @@ export function normalizeSettings(s: AwsSettings): AwsSettings {
   const out: AwsSettings = { profile: clean(s.profile), region: clean(s.region), endpoint: clean(s.endpoint) };
   if (ms(s.firstByteTimeoutMs)) out.firstByteTimeoutMs = ms(s.firstByteTimeoutMs);
   if (ms(s.converseTimeoutMs)) out.converseTimeoutMs = ms(s.converseTimeoutMs);
+  if (clean(s.apiKey)) out.apiKey = clean(s.apiKey);
   return out;
 }
 
@@ -29,6 +53,8 @@ export function sessionKey(s: AwsSettings): string {
     n.endpoint ?? '',
     n.firstByteTimeoutMs ?? 0,
     n.converseTimeoutMs ?? 0,
+    // Which key, not the key: the session key is a plain string that could end up in a message.
+    n.apiKey ? createHash('sha256').update(n.apiKey).digest('hex').slice(0, 16) : '',
   ]);
 }
 

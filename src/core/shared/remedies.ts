@@ -23,6 +23,10 @@ export interface Remedies {
   redactSecrets: string;
   /** The name of what sets the largest pass-rate drop a baseline allows. */
   maxRegression: string;
+  /** Sentences: what to do when Bedrock refuses the API key in use. */
+  renewApiKey: string;
+  /** Sentences: how to give S3 the credentials a Bedrock API key cannot stand for. */
+  credentialsForS3: string;
 }
 
 export const EDITOR_REMEDIES: Remedies = {
@@ -36,6 +40,10 @@ export const EDITOR_REMEDIES: Remedies = {
   otherProfile: 'choose another profile',
   redactSecrets: 'with secrets set to redact',
   maxRegression: 'bedrockPromptLab.tests.maxRegression',
+  renewApiKey:
+    'Create a new key (Amazon Bedrock console, API keys) and run "Bedrock: Sign in with a Bedrock API Key"; or "Bedrock: Sign out of the Bedrock API Key" to use the profile.',
+  credentialsForS3:
+    'Choose a profile with access to the bucket (status bar); the API key stays in use for model calls.',
 };
 
 export const TERMINAL_REMEDIES: Remedies = {
@@ -49,6 +57,10 @@ export const TERMINAL_REMEDIES: Remedies = {
   otherProfile: 'pass --profile',
   redactSecrets: 'with --secrets redact',
   maxRegression: '--max-regression',
+  renewApiKey:
+    'Create a new key (Amazon Bedrock console, API keys) and set AWS_BEARER_TOKEN_BEDROCK to it, or unset it to use the profile.',
+  credentialsForS3:
+    'Pass --profile (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with access to the bucket; AWS_BEARER_TOKEN_BEDROCK stays in use for model calls.',
 };
 
 // Kept on the global object, not in a module variable: the lazy bundles (the dataset engine, the MCP
