@@ -93,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.jobs,
     services.batchJobs,
     services.tests,
+    session.useSecrets(context.secrets),
     createAwsStatusItem(session),
     registerPromptLanguage(analyses, catalogue),
     lenses,

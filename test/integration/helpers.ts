@@ -24,7 +24,9 @@ export const emulator = {
   async clearFaults(): Promise<void> {
     await fetch(`${emulatorUrl()}/__emulator/faults`, { method: 'DELETE' });
   },
-  async requests(): Promise<{ operation: string; modelId?: string; body?: unknown; httpVersion: string }[]> {
+  async requests(): Promise<
+    { operation: string; modelId?: string; body?: unknown; httpVersion: string; auth: 'sigv4' | 'bearer' | 'none' }[]
+  > {
     const res = await fetch(`${emulatorUrl()}/__emulator/requests`);
     return ((await res.json()) as { requests: never[] }).requests;
   },

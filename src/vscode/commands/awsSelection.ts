@@ -28,8 +28,9 @@ export async function selectProfile(session: AwsSession): Promise<string | undef
   return pick.value;
 }
 
-/** The status bar's click: switch the profile or the region. */
+/** The status bar's click: switch the profile or the region, or sign in or out with a Bedrock API key. */
 export async function configureAws(session: AwsSession): Promise<string | undefined> {
+  const signedIn = session.credentials.kind === 'api-key' && session.credentials.from === 'signed-in';
   const pick = await vscode.window.showQuickPick(
     [
       { label: '$(account) Switch AWS profile', description: `now ${session.profile}`, id: 'profile' },
@@ -38,11 +39,52 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
         description: `now ${session.region ?? "the profile's region"}`,
         id: 'region',
       },
+      signedIn
+        ? {
+            label: '$(key) Sign out of the Bedrock API key',
+            description: 'use the profile for Bedrock too',
+            id: 'signOut',
+          }
+        : { label: '$(key) Sign in with a Bedrock API key…', description: 'for Bedrock calls', id: 'signIn' },
     ],
     { title: 'Bedrock: AWS profile and region' },
   );
   if (!pick) return undefined;
+  if (pick.id === 'signIn') return (await signInWithApiKey(session)) ? 'api-key' : undefined;
+  if (pick.id === 'signOut') return (await signOutOfApiKey(session), 'profile');
   return pick.id === 'profile' ? selectProfile(session) : selectRegion(session);
+}
+
+/**
+ * "Bedrock: Sign in with a Bedrock API Key": the key is kept in VS Code's SecretStorage and sent to
+ * Bedrock and Bedrock Runtime only; S3 (datasets, batch jobs) keeps using the profile's credentials.
+ * Resolves to whether a key was stored.
+ */
+export async function signInWithApiKey(session: AwsSession): Promise<boolean> {
+  const key = await vscode.window.showInputBox({
+    title: 'Sign in with a Bedrock API Key',
+    prompt:
+      "Paste a key from the Amazon Bedrock console (API keys). It is kept in VS Code's secret storage, never in settings, files or logs.",
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (v) =>
+      /\s/.test(v.trim()) || v.trim().length < 20
+        ? 'That is not a Bedrock API key: paste the whole key the console showed (it starts with ABSK, or bedrock-api-key- for a short-term key).'
+        : undefined,
+  });
+  if (!key) return false;
+  await session.signInWithApiKey(key);
+  void vscode.window.showInformationMessage(
+    `Signed in with a Bedrock API key: Bedrock calls use it. Uploads to S3 (datasets, batch jobs) still use profile "${session.profile}".`,
+  );
+  return true;
+}
+
+export async function signOutOfApiKey(session: AwsSession): Promise<void> {
+  await session.signOutOfApiKey();
+  void vscode.window.showInformationMessage(
+    `Signed out of the Bedrock API key: Bedrock calls use profile "${session.profile}" again.`,
+  );
 }
 
 export async function selectRegion(session: AwsSession): Promise<string | undefined> {

@@ -25,6 +25,8 @@ export const Commands = {
   copyModelArn: 'bedrockPromptLab.copyModelArn',
   selectProfile: 'bedrockPromptLab.selectProfile',
   configureAws: 'bedrockPromptLab.configureAws',
+  signInWithApiKey: 'bedrockPromptLab.signInWithApiKey',
+  signOutOfApiKey: 'bedrockPromptLab.signOutOfApiKey',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',

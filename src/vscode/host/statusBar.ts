@@ -2,7 +2,7 @@ import vscode = require('vscode');
 import { Commands } from './commandIds';
 import type { AwsSession } from './awsSession';
 
-/** Shows the AWS profile and region in use; clicking switches the profile. */
+/** Shows what authenticates Bedrock calls (a Bedrock API key or the AWS profile) and the region; clicking switches the profile. */
 export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('bedrockPromptLab.aws', vscode.StatusBarAlignment.Left, 50);
   item.name = 'Bedrock: AWS profile and region';
@@ -10,9 +10,13 @@ export function createAwsStatusItem(session: AwsSession): vscode.Disposable {
   const update = () => {
     const s = session.settings;
     const region = session.region ?? "the profile's region";
-    item.text = `$(cloud) ${session.profile} · ${region}`;
+    const credentials = session.credentials;
+    const key = credentials.kind === 'api-key';
+    item.text = key ? `$(key) API key · ${region}` : `$(cloud) ${session.profile} · ${region}`;
     item.tooltip = new vscode.MarkdownString(
-      `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**` +
+      (key
+        ? `Bedrock calls use a **Bedrock API key** (${credentials.from === 'signed-in' ? 'signed in: Bedrock: Sign out of the Bedrock API Key to stop' : 'from `AWS_BEARER_TOKEN_BEDROCK`'}); S3 uploads (datasets, batch jobs) use profile **${session.profile}**, in **${region}**`
+        : `Bedrock Prompt Lab uses profile **${session.profile}** in **${region}**`) +
         (s.endpoint
           ? ` through endpoint \`${s.endpoint}\``
           : process.env.AWS_ENDPOINT_URL
