@@ -3,7 +3,13 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { readProfiles } from '../../../../src/core/bedrock/profiles';
-import { effectiveProfile, knownRegion, normalizeSettings, sessionKey } from '../../../../src/core/bedrock/settings';
+import {
+  credentialSource,
+  effectiveProfile,
+  knownRegion,
+  normalizeSettings,
+  sessionKey,
+} from '../../../../src/core/bedrock/settings';
 import { redact } from '../../../../src/core/shared/logger';
 
 describe('AWS profiles and settings', () => {
@@ -81,6 +87,20 @@ describe('AWS profiles and settings', () => {
     assert.equal(effectiveProfile({}, {}), 'default');
     assert.equal(sessionKey({ region: 'us-east-1' }), sessionKey({ region: ' us-east-1 ', profile: '' }));
     assert.notEqual(sessionKey({ region: 'us-east-1' }), sessionKey({ region: 'us-west-2' }));
+  });
+
+  it('a Bedrock API key: signed in before the environment, before the profile; a new key is a new session, never spelled in its key', () => {
+    const key = `ABSK${'QmVkcm9ja0FQSUtleS1leGFtcGxl'.repeat(3)}`;
+    assert.deepEqual(credentialSource({ apiKey: key }, { AWS_BEARER_TOKEN_BEDROCK: 'other' }), {
+      kind: 'api-key',
+      from: 'signed-in',
+    });
+    assert.deepEqual(credentialSource({}, { AWS_BEARER_TOKEN_BEDROCK: key }), { kind: 'api-key', from: 'environment' });
+    assert.deepEqual(credentialSource({ apiKey: '  ' }, { AWS_PROFILE: 'team' }), { kind: 'profile', profile: 'team' });
+    assert.notEqual(sessionKey({ apiKey: key }), sessionKey({}));
+    assert.notEqual(sessionKey({ apiKey: key }), sessionKey({ apiKey: `${key}x` }));
+    assert.ok(!sessionKey({ apiKey: key }).includes(key.slice(4, 20)));
+    assert.doesNotMatch(redact(`Authorization: Bearer ${key}`), /QmVkcm9ja0FQSUtleS1leGFtcGxl/);
   });
 
   it('redacts keys, secrets, tokens and signatures before they reach a log', () => {
