@@ -2,6 +2,7 @@
 // (`prompt-lab run`): the file compiled and rendered (media and partials through the front end's confined
 // reader), the request for the chosen model, the answer streamed to callbacks (Converse for a model that
 // cannot stream), and the result both show: metrics, cost and the output-schema check.
+import { stopReasonNote } from '../core/bedrock/stopReasons';
 import { performance } from 'node:perf_hooks';
 import { BedrockError } from '../core/shared/bedrockError';
 import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
@@ -188,7 +189,10 @@ export function metricsLine(r: RunResult): string {
     parts.push(tokens);
   }
   if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
-  if (r.stopReason) parts.push(`stop: ${r.stopReason}`);
+  if (r.stopReason) {
+    const note = stopReasonNote(r.stopReason);
+    parts.push(`stop: ${r.stopReason}${note ? ` (${note})` : ''}`);
+  }
   if (r.structuredOutput) parts.push('structured output');
   if (r.schemaProblem) parts.push(`does not match output.schema: ${r.schemaProblem}`);
   return parts.join(' · ');

@@ -126,6 +126,21 @@ describe('prompt-lab run (the real binary, the local server)', () => {
     assert.match(bad.stderr, /--request-timeout.*Give a number of seconds greater than 0\./);
   });
 
+  it("the service's rarer endings are said in plain words on the metrics line", async () => {
+    for (const [stopReason, words] of [
+      ['model_context_window_exceeded', /filled the model's context window: shorten the prompt or the history/],
+      ['malformed_model_output', /could not return well formed \(often structured output\): run again/],
+      ['malformed_tool_use', /a tool call that does not fit the tool's inputSchema/],
+    ] as const) {
+      emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'stopReason', stopReason }, times: 1 });
+      const r = await run(['run', 'words.prompt']);
+      assert.match(r.stderr, new RegExp(`stop: ${stopReason} \\(`), r.stderr);
+      assert.match(r.stderr, words);
+    }
+    // The usual endings say nothing more.
+    assert.match((await run(['run', 'words.prompt'])).stderr, /stop: end_turn$/m);
+  });
+
   it('Ctrl+C stops the stream, keeps what arrived, and exits 130', async () => {
     emulator.addFault({ operation: 'ConverseStream', fault: { kind: 'pace', tokenDelayMs: 20 }, times: 1 });
     let sent = false;

@@ -70,7 +70,9 @@ export type Fault =
   /** Wait before answering (any operation), e.g. a slow ListFoundationModels. */
   | { kind: 'delay'; ms: number }
   /** Pace the stream: wait before the first token, and between tokens. */
-  | { kind: 'pace'; firstTokenDelayMs?: number; tokenDelayMs?: number };
+  | { kind: 'pace'; firstTokenDelayMs?: number; tokenDelayMs?: number }
+  /** End the answer with this stop reason (Converse and ConverseStream): the service's rarer endings. */
+  | { kind: 'stopReason'; stopReason: string };
 
 export interface FaultRule {
   /** Operation name as the SDK calls it, e.g. 'ConverseStream', 'ListFoundationModels'. Any when absent. */

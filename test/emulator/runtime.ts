@@ -143,6 +143,11 @@ export function usage(a: Answer) {
   };
 }
 
+function withStopReason<T extends { stopReason: string }>(a: T, faults: Fault[]): T {
+  const f = faults.find((x) => x.kind === 'stopReason');
+  return f && f.kind === 'stopReason' ? { ...a, stopReason: f.stopReason } : a;
+}
+
 function firstHttpFault(faults: Fault[]): ServiceError | undefined {
   const f = faults.find((x) => x.kind === 'http');
   return f && f.kind === 'http' ? ServiceError.of(f.error, f.message) : undefined;
@@ -154,7 +159,7 @@ export async function converse(ctx: RequestContext, target: Target, faults: Faul
   if (httpFault) throw httpFault;
   validateConverse(body, target, false);
   const started = Date.now();
-  const a = answer(target.model.modelId, target.model.modelName, body);
+  const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
   const pace = faults.find((f) => f.kind === 'pace');
   if (pace && pace.kind === 'pace')
     await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
@@ -207,7 +212,7 @@ export async function converseStream(
   if (httpFault) throw httpFault;
   validateConverse(body, target, true);
   const started = Date.now();
-  const a = answer(target.model.modelId, target.model.modelName, body);
+  const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
 
   let firstTokenDelayMs = opts.firstTokenDelayMs;
   let tokenDelayMs = opts.tokenDelayMs;
