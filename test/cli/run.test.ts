@@ -126,6 +126,21 @@ describe('prompt-lab run (the real binary, the local server)', () => {
     assert.match(bad.stderr, /--request-timeout.*Give a number of seconds greater than 0\./);
   });
 
+  it('bedrock.effort and a strict tool reach the service as outputConfig.effort and toolSpec.strict', async () => {
+    writeFileSync(
+      path.join(dir, 'effort.prompt'),
+      '---\nmodel: amazon.nova-micro-v1:0\nbedrock.effort: medium\ntools: [lookup]\ntoolDefs:\n  - name: lookup\n    description: Looks up.\n    strict: true\n    inputSchema:\n      word: string\n---\nLook up tea.\n',
+    );
+    const r = await run(['run', 'effort.prompt']);
+    assert.equal(r.code, 0, r.stderr);
+    const sent = emulator.requests.filter((q) => q.operation === 'ConverseStream').at(-1)?.body as {
+      outputConfig?: { effort?: string };
+      toolConfig?: { tools?: { toolSpec?: { strict?: boolean } }[] };
+    };
+    assert.equal(sent.outputConfig?.effort, 'medium');
+    assert.equal(sent.toolConfig?.tools?.[0].toolSpec?.strict, true);
+  });
+
   it("the service's rarer endings are said in plain words on the metrics line", async () => {
     for (const [stopReason, words] of [
       ['model_context_window_exceeded', /filled the model's context window: shorten the prompt or the history/],

@@ -116,6 +116,11 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
       );
     }
   }
+  const effort = (body.outputConfig as { effort?: unknown } | undefined)?.effort;
+  if (effort !== undefined && !['low', 'medium', 'high', 'xhigh', 'max'].includes(String(effort)))
+    throw ServiceError.validation(
+      `outputConfig.effort must be one of low, medium, high, xhigh, max; found ${JSON.stringify(effort)}.`,
+    );
   const t = body.inferenceConfig?.temperature;
   if (t !== undefined && (t < 0 || t > 1)) {
     throw ServiceError.validation(

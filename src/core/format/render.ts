@@ -191,6 +191,7 @@ export async function compilePrompt(
     name: string;
     description?: string;
     inputSchema?: unknown;
+    strict?: boolean;
   }[];
   for (const def of toolDefs)
     if (def?.name)
@@ -210,6 +211,8 @@ export async function compilePrompt(
         name,
         description: def.description || name,
         inputSchema: { json: (await toJsonSchema(def.inputSchema, `the inputSchema of tool \`${name}\``)) as never },
+        // The model's tool calls held to the inputSchema (Converse `toolSpec.strict`).
+        ...(def.strict === true ? { strict: true } : {}),
       },
     });
   }
@@ -377,6 +380,8 @@ export async function compilePrompt(
     if (perf?.latency) request.performanceConfig = { latency: perf.latency as never };
     const tier = raw['bedrock.serviceTier'];
     if (typeof tier === 'string') request.serviceTier = { type: tier as never };
+    const effort = raw['bedrock.effort'];
+    if (typeof effort === 'string') request.outputConfig = { ...request.outputConfig, effort };
     const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;
     if (meta) request.requestMetadata = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)]));
 
@@ -407,6 +412,7 @@ export function requestForModel(result: RenderResult, modelRef: string): RenderR
     if (result.outputSchema !== undefined && supportsStructuredOutput(modelId)) {
       structuredOutput = true;
       request.outputConfig = {
+        ...base.outputConfig,
         textFormat: {
           type: 'json_schema',
           structure: {

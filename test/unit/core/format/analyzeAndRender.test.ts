@@ -185,6 +185,23 @@ describe('prompt analysis: problems at their place', () => {
 });
 
 describe('rendering to a Converse request', () => {
+  it('bedrock.effort goes to outputConfig.effort (beside structured output), toolDefs strict to toolSpec.strict', async () => {
+    const text =
+      '---\nmodel: anthropic.claude-sonnet-4-5-20250929-v1:0\nbedrock.effort: high\ntools: [lookup]\ntoolDefs:\n  - name: lookup\n    description: Looks up.\n    strict: true\n    inputSchema:\n      word: string\noutput:\n  format: json\n  schema:\n    answer: string\n---\nLook up tea.\n';
+    const { request } = await renderPrompt(text, {}, noFiles);
+    assert.equal(request.outputConfig?.effort, 'high');
+    assert.equal(request.outputConfig?.textFormat?.type, 'json_schema', 'structured output kept beside it');
+    const spec = request.toolConfig?.tools?.[0];
+    assert.equal(spec && 'toolSpec' in spec ? spec.toolSpec?.strict : undefined, true);
+    const plain = await renderPrompt('---\nmodel: amazon.nova-micro-v1:0\n---\nHi\n', {}, noFiles);
+    assert.equal(plain.request.outputConfig, undefined);
+    assert.ok(
+      analyzePrompt('---\nmodel: amazon.nova-micro-v1:0\nbedrock.effort: extreme\n---\nHi\n').problems.some(
+        (p) => p.message === '`bedrock.effort` must be one of low, medium, high, xhigh, max; found "extreme".',
+      ),
+    );
+  });
+
   it('maps roles, config and system exactly', async () => {
     const text =
       '---\nmodel: bedrock/anthropic.claude-3-haiku-20240307-v1:0\nconfig:\n  temperature: 0.2\n  maxOutputTokens: 300\n  topP: 0.9\n  topK: 40\n  stopSequences: ["END"]\ninput:\n  default:\n    name: World\n---\n{{role "system"}}\nYou are terse.\n\n{{role "user"}}\nHello {{name}}!\n{{role "model"}}\nHi.\n{{role "user"}}\nAgain\n';
