@@ -60,8 +60,8 @@ export { MIN_BATCH_RECORDS as MIN_BATCH_CALLS } from '../core/batch/batchInferen
 
 const ENDED = new Set(['Completed', 'PartiallyCompleted', 'Failed', 'Stopped', 'Expired']);
 
-/** Checks what a batch evaluation needs before anything is rendered or sent. */
-export function batchBackendProblem(s3Uri: string | undefined, roleArn: string | undefined): string | undefined {
+/** Checks what Bedrock jobs (batch inference, evaluation jobs) need before anything is rendered or sent. */
+export function bedrockJobsProblem(s3Uri: string | undefined, roleArn: string | undefined): string | undefined {
   if (!s3Uri) return 'names no S3 location for the jobs';
   const s3 = s3UriProblem(s3Uri);
   if (s3) return `${s3Uri} is not an S3 location: ${s3}`;

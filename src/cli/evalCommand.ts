@@ -14,7 +14,7 @@ import {
   runEvaluation,
 } from '../app/evaluate';
 import { listEvaluations, openJobStore, openJournal, readEvaluation, saveEvaluation } from '../app/evaluationStore';
-import { answerOnBatch, batchBackendProblem, type BatchAnswers } from '../app/evaluateBatch';
+import { answerOnBatch, bedrockJobsProblem, type BatchAnswers } from '../app/evaluateBatch';
 import { gradeOnEvalJobs, judgeJobProblem } from '../app/evaluateJudgeJob';
 import { BATCH_PRICE_FACTOR } from '../app/batchJobs';
 import { formatUsd } from '../core/bedrock/pricing';
@@ -128,7 +128,7 @@ export async function evalCommand(
     ...(opts.judgeWith === 'eval-job' ? ['--judge-with eval-job'] : []),
   ];
   if (onBedrock.length > 0) {
-    const problem = batchBackendProblem(opts.s3, opts.role);
+    const problem = bedrockJobsProblem(opts.s3, opts.role);
     if (problem)
       throw new BedrockError(
         'PromptInvalid',

@@ -101,17 +101,17 @@ export async function main(argv: string[]): Promise<number> {
       code = await use(host);
     } catch (err) {
       // What the SDK or the service threw, in the same words as everywhere (credentials, S3, access…).
-      throw toBedrockError(err, { operation: `prompt-lab ${commandName()}`, profile: host.profile() });
+      throw toBedrockError(err, { operation: `prompt-lab ${running}`, profile: host.profile() });
     } finally {
       host.dispose();
     }
   };
-  // The command as typed, without its arguments: "batch-job start".
-  const commandName = () => {
-    const words = argv.slice(2).filter((a) => !a.startsWith('-'));
-    const top = program.commands.find((c) => c.name() === words[0]);
-    return top?.commands.some((c) => c.name() === words[1]) ? `${words[0]} ${words[1]}` : (words[0] ?? '');
-  };
+  // The command running, as commander resolved it (global flags before it and all): "batch-job start".
+  let running = '';
+  program.hook('preAction', (_program, action) => {
+    const parent = action.parent && action.parent !== program ? `${action.parent.name()} ` : '';
+    running = `${parent}${action.name()}`;
+  });
 
   promptOptions(program.command('run'), 'run on this model instead of the one the file names')
     .description('run a .prompt file: the answer streams to stdout, the metrics line to stderr')

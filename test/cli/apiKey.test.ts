@@ -51,6 +51,8 @@ describe('prompt-lab with a Bedrock API key (the real binary, the local server)'
     const jobs = emulator.requests.filter((q) => q.operation === 'CreateModelInvocationJob').length;
     const r = await promptLab(
       [
+        '--region',
+        'us-east-1',
         'batch-job',
         'start',
         'hello.prompt',
@@ -65,7 +67,7 @@ describe('prompt-lab with a Bedrock API key (the real binary, the local server)'
     assert.equal(r.code, 3, r.stderr);
     assert.match(
       r.stderr,
-      /needs AWS credentials: S3 does not accept a Bedrock API key \(only Bedrock and Bedrock Runtime do\)\. Pass --profile \(or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\) with access to the bucket/,
+      /^prompt-lab: prompt-lab batch-job start needs AWS credentials: S3 does not accept a Bedrock API key \(only Bedrock and Bedrock Runtime do\)\. Pass --profile \(or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY\) with access to the bucket/,
     );
     assert.equal(emulator.requests.filter((q) => q.operation === 'CreateModelInvocationJob').length, jobs);
   });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/host/commandIds';
@@ -337,6 +338,26 @@ describe('prompt tests in the Test Explorer', () => {
         .update('tests.maxRegression', undefined, vscode.ConfigurationTarget.Workspace);
       await setBody('Classify: {{ticket}}');
       await vscode.workspace.fs.delete(baselineFile);
+    }
+  });
+
+  it('a baseline path that leads outside the folder through a symbolic link is refused, and nothing is written there', async () => {
+    const root = vscode.workspace.workspaceFolders![0];
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'bpl-outside-'));
+    const link = path.join(root.uri.fsPath, 'linked-out');
+    symlinkSync(outside, link);
+    const settings = vscode.workspace.getConfiguration('bedrockPromptLab', root.uri);
+    await settings.update('tests.baseline', 'linked-out/baseline.json', vscode.ConfigurationTarget.Workspace);
+    try {
+      await api.tests.run({ ids: [tests.toString()] });
+      await assert.rejects(
+        Promise.resolve(api.tests.saveBaseline()),
+        /The test baseline linked-out\/baseline\.json leads outside the workspace folder/,
+      );
+      assert.equal(existsSync(path.join(outside, 'baseline.json')), false);
+    } finally {
+      await settings.update('tests.baseline', undefined, vscode.ConfigurationTarget.Workspace);
+      rmSync(link);
     }
   });
 

@@ -224,25 +224,7 @@ export async function checkAssertions(
         });
         break;
       }
-      case 'rubric': {
-        if (!ctx.judge) {
-          results.push({
-            assertion: a,
-            pass: false,
-            message: 'No judge model: add `judge: <model id>` to the tests file.',
-          });
-          break;
-        }
-        const v = await ctx.judge(a.value, text);
-        results.push({
-          assertion: a,
-          pass: v.pass,
-          message: judgedMessage(a, v),
-          expected: a.value,
-          actual: text,
-        });
-        break;
-      }
+      case 'rubric':
       case 'reference': {
         if (!ctx.judge) {
           results.push({
@@ -252,14 +234,10 @@ export async function checkAssertions(
           });
           break;
         }
-        const v = await ctx.judge(REFERENCE_RUBRIC, text, a.value);
-        results.push({
-          assertion: a,
-          pass: v.pass,
-          message: judgedMessage(a, v),
-          expected: a.value,
-          actual: text,
-        });
+        // A reference answer is graded by the fixed rubric, with the reference beside the answer.
+        const v =
+          a.kind === 'reference' ? await ctx.judge(REFERENCE_RUBRIC, text, a.value) : await ctx.judge(a.value, text);
+        results.push({ assertion: a, pass: v.pass, message: judgedMessage(a, v), expected: a.value, actual: text });
         break;
       }
     }

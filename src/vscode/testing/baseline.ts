@@ -9,7 +9,7 @@ import { baselineFrom, type Baseline } from '../../app/baseline';
 import { mergeResults } from '../../app/testResult';
 import { promptEngine } from '../../core/format/loadEngine';
 import type { TestResult } from '../../core/format/testResult';
-import { isInside } from '../../core/io/promptFiles';
+import { isInside, OUTSIDE, requireInside } from '../../core/io/promptFiles';
 import { writeFileAtomically } from '../../core/shared/atomicWrite';
 import { BedrockError } from '../../core/shared/bedrockError';
 import { config } from '../host/config';
@@ -19,6 +19,8 @@ export interface BaselineFile {
   file: string;
   /** As the user reads it (relative to the workspace). */
   shown: string;
+  /** The workspace folder it must stay in. */
+  root: string;
 }
 
 /**
@@ -34,12 +36,25 @@ export function baselineFileFor(folder: vscode.WorkspaceFolder): BaselineFile | 
       'PromptInvalid',
       `bedrockPromptLab.tests.baseline (${setting}) is outside the workspace folder ${folder.name}: give a path inside it, such as .prompt-lab/baseline.json.`,
     );
-  return { file, shown: vscode.workspace.asRelativePath(file) };
+  return { file, shown: vscode.workspace.asRelativePath(file), root: folder.uri.fsPath };
+}
+
+/** By its real path too: a symlink inside the folder must not lead the baseline to a file elsewhere. */
+async function confined(where: BaselineFile, target: string): Promise<void> {
+  await requireInside(where.root, target, where.shown).catch((err: Error) => {
+    throw err.name === OUTSIDE
+      ? new BedrockError(
+          'PromptInvalid',
+          `The test baseline ${where.shown} leads outside the workspace folder (a symbolic link): keep it in a real folder inside the workspace.`,
+        )
+      : err;
+  });
 }
 
 /** The saved result, or undefined when there is none yet; a file that is not a result says so. */
 export async function readBaselineResult(where: BaselineFile): Promise<TestResult | undefined> {
   if (!existsSync(where.file)) return undefined;
+  await confined(where, where.file);
   return promptEngine().readTestResult(await fs.readFile(where.file, 'utf8'), where.shown);
 }
 
@@ -53,6 +68,7 @@ export async function saveBaselineResult(where: BaselineFile, result: TestResult
   const older = await readBaselineResult(where).catch(() => undefined); // a broken baseline is replaced
   const merged = older ? mergeResults(older, result) : result;
   await fs.mkdir(path.dirname(where.file), { recursive: true });
+  await confined(where, path.dirname(where.file));
   await writeFileAtomically(where.file, `${JSON.stringify(merged, null, 2)}\n`);
   return merged;
 }

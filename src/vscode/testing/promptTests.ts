@@ -29,11 +29,11 @@ import {
   comparisonMarkdown,
   regressed,
   regressionProblem,
+  type Baseline,
   type Comparison,
 } from '../../app/baseline';
 import { summarize, testResult, type CaseEntry } from '../../app/testResult';
 import { baselineFileFor, readBaseline, saveBaselineResult, type BaselineFile } from './baseline';
-import type { Baseline } from '../../app/baseline';
 
 export interface CaseResult {
   id: string;

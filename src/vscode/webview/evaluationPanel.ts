@@ -18,7 +18,7 @@ import {
   type EvaluationInput,
 } from '../../app/evaluate';
 import { listEvaluations, openJobStore, openJournal, readEvaluation, saveEvaluation } from '../../app/evaluationStore';
-import { answerOnBatch, batchBackendProblem, MIN_BATCH_CALLS, type BatchAnswers } from '../../app/evaluateBatch';
+import { answerOnBatch, bedrockJobsProblem, MIN_BATCH_CALLS, type BatchAnswers } from '../../app/evaluateBatch';
 import { config } from '../host/config';
 import { formatUsd } from '../../core/bedrock/pricing';
 import { compareRuns, evaluationMarkdown, type EvalRecord } from '../../core/eval/evaluation';
@@ -147,7 +147,7 @@ export async function evaluatePrompt(
   if (budget.batch) {
     const s3Uri = config.batchS3Uri();
     const roleArn = config.batchRoleArn();
-    const problem = batchBackendProblem(s3Uri, roleArn);
+    const problem = bedrockJobsProblem(s3Uri, roleArn);
     if (problem)
       throw new BedrockError(
         'Validation',
