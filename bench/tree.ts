@@ -60,6 +60,8 @@ export async function benchTree(): Promise<void> {
     listInferenceProfiles: async () => [],
     listCustomModels: async () => [],
     listProvisionedThroughputs: async () => [],
+    listProjects: async () => [],
+    listPromptRouters: async () => [],
     region: async () => 'us-east-1',
   };
   const ours = await time(async () => buildTreeData(await fetchCatalogue(control, {})));

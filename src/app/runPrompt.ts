@@ -6,7 +6,8 @@ import { stopReasonNote } from '../core/bedrock/stopReasons';
 import { performance } from 'node:perf_hooks';
 import { BedrockError } from '../core/shared/bedrockError';
 import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
-import { streamAnswer } from '../core/bedrock/invoke';
+import { answeredBy, streamAnswer } from '../core/bedrock/invoke';
+import { arnOf } from '../core/shared/arn';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
@@ -18,6 +19,8 @@ export interface RunResult {
   status: 'complete' | 'stopped' | 'failed';
   /** The model id sent (after `bedrock/` prefixes are removed). */
   modelId: string;
+  /** The model a prompt router chose to answer (its inference profile or model id), when modelId is a router. */
+  routedTo?: string;
   text: string;
   reasoning?: string;
   toolCalls: ToolCall[];
@@ -143,10 +146,12 @@ export function runResult(
   streamed: boolean,
   rendered?: RenderResult,
 ): RunResult {
-  const cost = host.costOf(request.modelId, outcome.usage);
+  const answered = answeredBy(request.modelId, outcome);
+  const cost = host.costOf(answered, outcome.usage);
   const result: RunResult = {
     status: outcome.status,
     modelId: request.modelId,
+    routedTo: outcome.invokedModelId ? answered : undefined,
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,
     toolCalls: outcome.toolCalls,
@@ -176,9 +181,17 @@ export function runResult(
   return result;
 }
 
+/** A router ARN as the metrics line names it: its resource (`default-prompt-router/amazon.nova:1`). */
+function routerName(arn: string): string {
+  const parsed = arnOf(arn);
+  return parsed ? `${parsed.resourceType}/${parsed.resourceId}` : arn;
+}
+
 /** The metrics as one line: the comment a run writes after its answer, the CLI's stderr, the status bar's tooltip. */
 export function metricsLine(r: RunResult): string {
-  const parts = [`bedrock: ${r.modelId}`];
+  const parts = [
+    r.routedTo ? `bedrock: ${r.routedTo} (chosen by prompt router ${routerName(r.modelId)})` : `bedrock: ${r.modelId}`,
+  ];
   if (r.metrics.timeToFirstTokenMs !== undefined)
     parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);
   parts.push(`total ${(r.metrics.latencyMs / 1000).toFixed(2)} s`);

@@ -32,6 +32,7 @@ interface GlobalOptions {
   profile?: string;
   region?: string;
   endpoint?: string;
+  project?: string;
   firstByteTimeout?: number;
   requestTimeout?: number;
   verbose?: boolean;
@@ -66,6 +67,10 @@ export async function main(argv: string[]): Promise<number> {
         'Bedrock endpoint, e.g. a local server (default: AWS_ENDPOINT_URL_BEDROCK_RUNTIME)',
       ),
     )
+    .option(
+      '--project <id>',
+      "the Bedrock project calls belong to: its ID, its ARN or 'default' (a prompt's bedrock.project wins)",
+    )
     .option('--first-byte-timeout <seconds>', 'how long a stream may take to start (default 60)', seconds)
     .option('--request-timeout <seconds>', 'how long a whole call may take (default 300)', seconds)
     .option(
@@ -91,6 +96,7 @@ export async function main(argv: string[]): Promise<number> {
       profile: global.profile,
       region: global.region,
       endpoint: global.endpoint,
+      project: global.project,
       firstByteTimeoutMs: global.firstByteTimeout && global.firstByteTimeout * 1000,
       converseTimeoutMs: global.requestTimeout && global.requestTimeout * 1000,
       verbose: global.verbose,

@@ -74,6 +74,7 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cache
     profile: opts.profile,
     region: opts.region,
     endpoint: opts.endpoint,
+    project: opts.project,
     firstByteTimeoutMs: opts.firstByteTimeoutMs,
     converseTimeoutMs: opts.converseTimeoutMs,
   });

@@ -47,6 +47,8 @@ export interface ExtensionApi {
   diagnosedVersion(uri: vscode.Uri): number | undefined;
   /** How long activate() itself took, in ms (reported by the benchmark). */
   activationMs: number;
+  /** What the AWS status bar item says (profile or API key, region, project). */
+  awsStatusText(): string;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi {
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
   };
   const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
 
+  const awsStatus = createAwsStatusItem(session);
   context.subscriptions.push(
     logger,
     session,
@@ -94,7 +97,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.batchJobs,
     services.tests,
     session.useSecrets(context.secrets),
-    createAwsStatusItem(session),
+    awsStatus,
     registerPromptLanguage(analyses, catalogue),
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
@@ -118,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     evaluationPanels: openEvaluationPanels,
     diagnosedVersion: (uri) => analyses.publishedVersion(uri),
     activationMs: performance.now() - started,
+    awsStatusText: () => awsStatus.item.text,
   };
 }
 

@@ -94,6 +94,37 @@ export function handleControlPlane(ctx: RequestContext, state: AccountState, fau
     sendJson(ctx, 200, { modelSummaries: items, nextToken });
     return true;
   }
+  if (ctx.method === 'GET' && first === 'projects') {
+    if (second !== undefined) {
+      const p = state.projects.find((x) => x.id === second || x.arn === second);
+      if (!p) throw ServiceError.notFound(`Project ${second} was not found.`);
+      sendJson(ctx, 200, p);
+      return true;
+    }
+    const status = q.get('statusFilter');
+    const { items, nextToken } = page(
+      ctx,
+      state.projects.filter((p) => !status || p.status === status),
+    );
+    sendJson(ctx, 200, { projectSummaries: items, nextToken });
+    return true;
+  }
+  if (ctx.method === 'GET' && first === 'prompt-routers') {
+    const all = state.routers(ctx.region);
+    if (second !== undefined) {
+      const r = all.find((x) => x.promptRouterArn === second);
+      if (!r) throw ServiceError.notFound(`Prompt router ${second} not found.`);
+      sendJson(ctx, 200, r);
+      return true;
+    }
+    const type = q.get('type');
+    const { items, nextToken } = page(
+      ctx,
+      all.filter((r) => !type || r.type === type),
+    );
+    sendJson(ctx, 200, { promptRouterSummaries: items, nextToken });
+    return true;
+  }
   if (ctx.method === 'GET' && first === 'provisioned-model-throughputs') {
     const status = q.get('statusEquals');
     const all = state.provisioned

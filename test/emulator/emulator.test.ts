@@ -23,8 +23,10 @@ import {
   GetFoundationModelCommand,
   ListCustomModelsCommand,
   ListFoundationModelsCommand,
+  ListPromptRoutersCommand,
   ListProvisionedModelThroughputsCommand,
   paginateListInferenceProfiles,
+  paginateListProjects,
   type InferenceProfileSummary,
 } from '@aws-sdk/client-bedrock';
 import { startEmulator, type BedrockEmulator } from './index';
@@ -371,6 +373,49 @@ describe('emulator: runtime through the real BedrockRuntimeClient', () => {
     );
   });
 
+  it("a prompt router's ARN: the router picks a model and says which (trace.promptRouter), streamed or not", async () => {
+    const router = 'arn:aws:bedrock:us-east-1:123456789012:default-prompt-router/anthropic.claude:1';
+    const short = await runtime.send(new ConverseCommand({ modelId: router, messages: [user('Hi')] }));
+    assert.equal(
+      short.trace?.promptRouter?.invokedModelId,
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-haiku-20240307-v1:0',
+    );
+    const long = await runtime.send(
+      new ConverseStreamCommand({ modelId: router, messages: [user('Explain this. '.repeat(30))] }),
+    );
+    const { events } = await collect(long.stream);
+    assert.match(
+      events.find((e) => e.metadata)?.metadata?.trace?.promptRouter?.invokedModelId ?? '',
+      /inference-profile\/us\.anthropic\.claude-3-5-sonnet-20240620-v1:0$/,
+    );
+    await assert.rejects(
+      noRetry.send(
+        new ConverseCommand({
+          modelId: 'arn:aws:bedrock:us-east-1:123456789012:prompt-router/nothere',
+          messages: [user('x')],
+        }),
+      ),
+      (err: Error) => err instanceof ResourceNotFoundException,
+    );
+  });
+
+  it('projectIdentifier: default and active projects pass; unknown and archived ones are refused', async () => {
+    for (const projectIdentifier of ['default', 'proj_support01', emu.state.projects[1].arn]) {
+      const out = await runtime.send(
+        new ConverseCommand({ modelId: HAIKU, messages: [user('hello')], projectIdentifier }),
+      );
+      assert.ok(out.output?.message, projectIdentifier);
+    }
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: HAIKU, messages: [user('x')], projectIdentifier: 'proj_zzz' })),
+      (err: Error) => err instanceof ResourceNotFoundException,
+    );
+    await assert.rejects(
+      noRetry.send(new ConverseCommand({ modelId: HAIKU, messages: [user('x')], projectIdentifier: 'proj_legacy01' })),
+      (err: Error) => err instanceof ValidationException && /archived/.test(err.message),
+    );
+  });
+
   it('encodes frames byte for byte as the reference example', () => {
     const hex = Buffer.from(eventFrame('messageStart', { role: 'assistant' })).toString('hex');
     assert.equal(hex.length / 2, 118);
@@ -392,6 +437,31 @@ describe('emulator: control plane through the real BedrockClient', () => {
     await emu.stop();
   });
   afterEach(() => emu.faults.clear());
+
+  it("lists the account's active projects and the prompt routers (Bedrock's and the account's), paginated", async () => {
+    const projects = [];
+    for await (const page of paginateListProjects({ client: bedrock, pageSize: 1 }, { statusFilter: 'active' }))
+      projects.push(...(page.projectSummaries ?? []));
+    assert.deepEqual(
+      projects.map((p) => [p.id, p.status, p.createdAt instanceof Date]),
+      [
+        ['default', 'active', true],
+        ['proj_support01', 'active', true],
+      ],
+    );
+    const routers = (await bedrock.send(new ListPromptRoutersCommand({}))).promptRouterSummaries ?? [];
+    assert.deepEqual(
+      routers.map((r) => [r.promptRouterName, r.type]),
+      [
+        ['Anthropic Prompt Router', 'default'],
+        ['Amazon Nova Prompt Router', 'default'],
+        ['tickets-router', 'custom'],
+      ],
+    );
+    assert.match(routers[0].fallbackModel?.modelArn ?? '', /foundation-model\/anthropic\.claude-3-haiku/);
+    const custom = await bedrock.send(new ListPromptRoutersCommand({ type: 'custom' }));
+    assert.equal(custom.promptRouterSummaries?.length, 1);
+  });
 
   it('lists at least 60 foundation models from every provider, over HTTP/1.1', async () => {
     const out = await bedrock.send(new ListFoundationModelsCommand({}));

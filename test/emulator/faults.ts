@@ -18,6 +18,25 @@ export const HTTP_ERRORS = {
     message: 'Malformed input request, please reformat your input and try again.',
   },
   resourceNotFound: { status: 404, type: 'ResourceNotFoundException', message: 'Model not found.' },
+  // How Bedrock answers before a model is open to the account [observed: users' reports, 2025-2026].
+  useCaseFormMissing: {
+    status: 404,
+    type: 'ResourceNotFoundException',
+    message:
+      'Model use case details have not been submitted for this account. Fill out the Anthropic use case details form before using the model. If you have already filled out the form, try again in 15 minutes.',
+  },
+  legacyNotInUse: {
+    status: 404,
+    type: 'ResourceNotFoundException',
+    message:
+      'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days. Please upgrade to an active model on Amazon Bedrock',
+  },
+  marketplaceSubscription: {
+    status: 403,
+    type: 'AccessDeniedException',
+    message:
+      'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model. Refer to the Amazon Bedrock documentation for further details. Your AWS Marketplace subscription for this model cannot be completed at this time. If you recently fixed this issue, try again after 15 minutes.',
+  },
   modelNotReady: {
     status: 429,
     type: 'ModelNotReadyException',

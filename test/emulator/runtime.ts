@@ -158,10 +158,19 @@ function firstHttpFault(faults: Fault[]): ServiceError | undefined {
   return f && f.kind === 'http' ? ServiceError.of(f.error, f.message) : undefined;
 }
 
-export async function converse(ctx: RequestContext, target: Target, faults: Fault[]): Promise<void> {
+/** `trace.promptRouter` when a router chose the model (Converse's body, ConverseStream's metadata event). */
+function routerTrace(target: Target): Record<string, unknown> {
+  return target.invokedModelId ? { trace: { promptRouter: { invokedModelId: target.invokedModelId } } } : {};
+}
+
+/** Resolves a call's target once its body is read (a router's choice and the project depend on it). */
+export type TargetOf = (body: ConverseBody) => Target;
+
+export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: Fault[]): Promise<void> {
   const body = parseJsonBody<ConverseBody>(ctx);
   const httpFault = firstHttpFault(faults);
   if (httpFault) throw httpFault;
+  const target = targetOf(body);
   validateConverse(body, target, false);
   const started = Date.now();
   const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
@@ -173,6 +182,7 @@ export async function converse(ctx: RequestContext, target: Target, faults: Faul
     stopReason: a.stopReason,
     usage: usage(a),
     metrics: { latencyMs: Date.now() - started },
+    ...routerTrace(target),
   });
 }
 
@@ -208,13 +218,14 @@ export interface StreamOptions {
 
 export async function converseStream(
   ctx: RequestContext,
-  target: Target,
+  targetOf: TargetOf,
   faults: Fault[],
   opts: StreamOptions,
 ): Promise<void> {
   const body = parseJsonBody<ConverseBody>(ctx);
   const httpFault = firstHttpFault(faults);
   if (httpFault) throw httpFault;
+  const target = targetOf(body);
   validateConverse(body, target, true);
   const started = Date.now();
   const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
@@ -308,7 +319,9 @@ export async function converseStream(
     await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
   }
   await write(eventFrame('messageStop', { stopReason: a.stopReason }));
-  await write(eventFrame('metadata', { usage: usage(a), metrics: { latencyMs: Date.now() - started } }));
+  await write(
+    eventFrame('metadata', { usage: usage(a), metrics: { latencyMs: Date.now() - started }, ...routerTrace(target) }),
+  );
   res.end();
 }
 

@@ -206,11 +206,10 @@ export class BedrockEmulator {
       for (const f of faults) if (f.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
       switch (operation) {
         case 'Converse':
-          await converse(ctx, this.state.resolve(modelId!), faults);
+          await converse(ctx, (body) => this.state.invocation(modelId!, body), faults);
           return;
         case 'ConverseStream': {
-          const target = this.state.resolve(modelId!);
-          await converseStream(ctx, target, faults, {
+          await converseStream(ctx, (body) => this.state.invocation(modelId!, body), faults, {
             tokenDelayMs: this.options.tokenDelayMs ?? 0,
             firstTokenDelayMs: this.options.firstTokenDelayMs ?? 0,
             tokensPerEvent: this.options.tokensPerEvent ?? 1,

@@ -27,6 +27,27 @@ export interface ProvisionedThroughput {
   creationTime: string;
 }
 
+function router(
+  region: string,
+  resource: string,
+  name: string,
+  type: PromptRouter['type'],
+  [strong, fallback]: [string, string],
+): PromptRouter {
+  return {
+    promptRouterName: name,
+    promptRouterArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:${resource}`,
+    description: `Routes each request to ${findModel(strong)?.modelName} or ${findModel(fallback)?.modelName}.`,
+    routingCriteria: { responseQualityDifference: 0.25 },
+    models: [strong, fallback].map((m) => ({ modelArn: foundationModelArn(region, m) })),
+    fallbackModel: { modelArn: foundationModelArn(region, fallback) },
+    status: 'AVAILABLE',
+    type,
+    createdAt: CREATED,
+    updatedAt: CREATED,
+  };
+}
+
 export function foundationModelArn(region: string, modelId: string): string {
   return `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
 }
@@ -49,12 +70,41 @@ const GEO_LABEL: Record<string, string> = { us: 'US', eu: 'EU', apac: 'APAC', gl
 export interface Target {
   model: CatalogueModel;
   /** How the id reached the model. */
-  via: 'base' | 'profile' | 'provisioned';
+  via: 'base' | 'profile' | 'provisioned' | 'router';
+  /** For a prompt router: the model it chose, as the service names it (`trace.promptRouter.invokedModelId`). */
+  invokedModelId?: string;
+}
+
+/** A Bedrock project (ListProjects' summary shape). */
+export interface Project {
+  id: string;
+  arn: string;
+  name: string;
+  status: 'active' | 'archived';
+  createdAt: string;
+  archivedAt?: string;
+  dataRetention: { mode: 'inherit' | 'none' | 'default' | 'aws_review' | 'provider_data_share' };
+}
+
+/** A prompt router (ListPromptRouters' summary shape). */
+export interface PromptRouter {
+  promptRouterName: string;
+  promptRouterArn: string;
+  description: string;
+  routingCriteria: { responseQualityDifference: number };
+  models: { modelArn: string }[];
+  fallbackModel: { modelArn: string };
+  status: 'AVAILABLE';
+  type: 'default' | 'custom';
+  createdAt: string;
+  updatedAt: string;
 }
 
 export class AccountState {
   customModels: CustomModel[] = [];
   provisioned: ProvisionedThroughput[] = [];
+  projects: Project[] = [];
+  customRouters: PromptRouter[] = [];
 
   constructor(seed = true) {
     if (seed) this.seed();
@@ -82,6 +132,85 @@ export class AccountState {
       commitmentDuration: 'OneMonth',
       creationTime: CREATED,
     });
+    const project = (id: string, name: string, status: Project['status']): Project => ({
+      id,
+      arn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:project/${id}`,
+      name,
+      status,
+      createdAt: CREATED,
+      ...(status === 'archived' ? { archivedAt: CREATED } : {}),
+      dataRetention: { mode: 'inherit' },
+    });
+    this.projects.push(
+      project('default', 'Default project', 'active'),
+      project('proj_support01', 'support-bot', 'active'),
+      project('proj_legacy01', 'old-experiments', 'archived'),
+    );
+    this.customRouters.push(
+      router(region, 'prompt-router/tickets7a1b2c', 'tickets-router', 'custom', [
+        'amazon.nova-pro-v1:0',
+        'amazon.nova-micro-v1:0',
+      ]),
+    );
+  }
+
+  /** The default routers Bedrock offers in every account, then the account's own. */
+  routers(region: string): PromptRouter[] {
+    return [
+      router(region, 'default-prompt-router/anthropic.claude:1', 'Anthropic Prompt Router', 'default', [
+        'anthropic.claude-3-5-sonnet-20240620-v1:0',
+        'anthropic.claude-3-haiku-20240307-v1:0',
+      ]),
+      router(region, 'default-prompt-router/amazon.nova:1', 'Amazon Nova Prompt Router', 'default', [
+        'amazon.nova-pro-v1:0',
+        'amazon.nova-lite-v1:0',
+      ]),
+      ...this.customRouters,
+    ];
+  }
+
+  /**
+   * The target of a Converse call with its body: the model id resolved, a router's choice made (the
+   * stronger model for a long last message, else the fallback: the service predicts quality, this
+   * stands in for it), and the project checked as the service documents it.
+   */
+  invocation(
+    rawId: string,
+    body: { projectIdentifier?: unknown; messages?: { content?: { text?: unknown }[] }[] },
+  ): Target {
+    const routerArn = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):\d*:(default-prompt-router|prompt-router)\//.exec(rawId);
+    let target: Target;
+    if (routerArn) {
+      const r = this.routers(routerArn[1]).find((x) => x.promptRouterArn === rawId);
+      if (!r) throw ServiceError.notFound(`Prompt router ${rawId} not found.`);
+      const last =
+        body.messages
+          ?.at(-1)
+          ?.content?.map((c) => (typeof c.text === 'string' ? c.text : ''))
+          .join('') ?? '';
+      const chosen = last.length > 200 ? r.models.find((m) => m !== r.fallbackModel)! : r.fallbackModel;
+      const modelId = chosen.modelArn.split('/').pop()!;
+      const model = findModel(modelId)!;
+      const geo = model.profiles.includes('us') ? 'us.' : '';
+      target = {
+        model,
+        via: 'router',
+        invokedModelId: `arn:aws:bedrock:${routerArn[1]}:${ACCOUNT_ID}:inference-profile/${geo}${modelId}`,
+      };
+    } else target = this.resolve(rawId);
+    const project = body.projectIdentifier;
+    if (project !== undefined && project !== 'default') {
+      const p = this.projects.find((x) => x.id === project || x.arn === project);
+      // [guess] the service's words for these two cases are not documented; the conditions are.
+      if (!p) throw ServiceError.notFound(`Project ${String(project)} was not found in this account and Region.`);
+      if (p.status !== 'active')
+        throw ServiceError.validation(`Project ${p.id} is ${p.status}. Use an active project or the default project.`);
+      if (/:application-inference-profile\//.test(rawId))
+        throw ServiceError.validation(
+          "Application inference profiles don't support non-default projects. Use a foundation model or a system-defined inference profile.",
+        );
+    }
+    return target;
   }
 
   profiles(region: string): ProfileSummary[] {

@@ -163,6 +163,18 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
       assert.equal(await textOf(uri), before);
     });
 
+    it("Anthropic's use-case form not filed: Bedrock's 'not found' is explained, with the fix", async () => {
+      const uri = await writePrompt('gated.prompt', 'Hi\n');
+      await emulator.addFault({
+        operation: 'ConverseStream',
+        fault: { kind: 'http', error: 'useCaseFormMissing' },
+        times: 1,
+      });
+      const result = await run(uri);
+      assert.equal(result?.error?.code, 'ModelAccess');
+      assert.match(result?.error?.message ?? '', /has not filed Anthropic's use-case details yet.*Model catalog/);
+    });
+
     it('access denied says how to request model access', async () => {
       const uri = await writePrompt('denied.prompt', 'Hi\n');
       await emulator.addFault({
@@ -172,7 +184,7 @@ describe('running a prompt with inline streaming (real SDK, local server)', () =
       });
       const result = await run(uri);
       assert.equal(result?.error?.code, 'ModelAccess');
-      assert.match(result?.error?.message ?? '', /Model access page/);
+      assert.match(result?.error?.message ?? '', /IAM permissions .*bedrock:InvokeModel/);
     });
 
     it('a model that needs an inference profile is named with its profile', async () => {

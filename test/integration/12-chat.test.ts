@@ -69,7 +69,9 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
     assert.equal(nova.vendor, VENDOR);
     assert.equal(nova.name, 'Nova Micro');
     assert.equal(haiku.name, 'Claude 3 Haiku');
-    assert.ok(nova.maxInputTokens > 0);
+    // The context windows from the registry's dated table (Nova Micro 128K, Claude 3 Haiku 200K).
+    assert.equal(nova.maxInputTokens, 128_000);
+    assert.equal(haiku.maxInputTokens, 200_000);
   });
 
   it('streams an answer through ConverseStream, system and user turns mapped to Converse', async () => {

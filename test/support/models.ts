@@ -25,6 +25,7 @@ export function catalogueOf(parts: Partial<Catalogue> = {}): Catalogue {
     inferenceProfiles: { items: [] },
     customModels: { items: [] },
     provisionedThroughputs: { items: [] },
+    promptRouters: { items: [] },
     ...parts,
   };
 }

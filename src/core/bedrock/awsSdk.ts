@@ -27,6 +27,8 @@ import {
   paginateListModelCustomizationJobs,
   StopModelCustomizationJobCommand,
   paginateListCustomModels,
+  paginateListProjects,
+  paginateListPromptRouters,
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
 } from '@aws-sdk/client-bedrock';
@@ -105,11 +107,16 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   const endpoint = settings.endpoint ?? process.env.AWS_ENDPOINT_URL_BEDROCK_RUNTIME ?? process.env.AWS_ENDPOINT_URL;
   const where = async () =>
     endpoint ?? `bedrock-runtime.${(await runtimeClient.config.region()) || 'the region'}.amazonaws.com`;
+  // The session's project (the workspace setting, `--project`) unless the prompt names one (`bedrock.project`).
+  const inProject = <T extends { projectIdentifier?: string }>(input: T): T =>
+    settings.project && input.projectIdentifier === undefined
+      ? { ...input, projectIdentifier: settings.project }
+      : input;
   const runtime: Runtime = {
     converse: (input, signal, options) =>
       untilAnswered(
         (s) =>
-          (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(input), {
+          (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(inProject(input)), {
             abortSignal: s,
           }),
         signal,
@@ -119,7 +126,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       ),
     converseStream: (input, signal) =>
       untilAnswered(
-        (s) => runtimeClient.send(new ConverseStreamCommand(input), { abortSignal: s }),
+        (s) => runtimeClient.send(new ConverseStreamCommand(inProject(input)), { abortSignal: s }),
         signal,
         settings.firstByteTimeoutMs ?? 60_000,
         'start streaming',
@@ -140,6 +147,21 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       for await (const page of paginateListInferenceProfiles({ client: controlClient, pageSize: 1000 }, {})) {
         all.push(...(page.inferenceProfileSummaries ?? []));
       }
+      return all;
+    },
+    async listProjects() {
+      const all = [];
+      for await (const page of paginateListProjects(
+        { client: controlClient, pageSize: 1000 },
+        { statusFilter: 'active' },
+      ))
+        all.push(...(page.projectSummaries ?? []));
+      return all;
+    },
+    async listPromptRouters() {
+      const all = [];
+      for await (const page of paginateListPromptRouters({ client: controlClient, pageSize: 1000 }, {}))
+        all.push(...(page.promptRouterSummaries ?? []));
       return all;
     },
     async listCustomModels() {

@@ -12,6 +12,8 @@ import type {
   CustomModelSummary,
   FoundationModelSummary,
   InferenceProfileSummary,
+  ProjectSummary,
+  PromptRouterSummary,
   ProvisionedModelSummary,
 } from '@aws-sdk/client-bedrock';
 import type { AwsSettings } from './settings';
@@ -33,6 +35,10 @@ export interface ControlPlane {
   listInferenceProfiles(): Promise<InferenceProfileSummary[]>;
   listCustomModels(): Promise<CustomModelSummary[]>;
   listProvisionedThroughputs(): Promise<ProvisionedModelSummary[]>;
+  /** The account's active projects (Converse `projectIdentifier`). */
+  listProjects(): Promise<ProjectSummary[]>;
+  /** Bedrock's default prompt routers and the account's own. */
+  listPromptRouters(): Promise<PromptRouterSummary[]>;
   region(): Promise<string>;
 }
 

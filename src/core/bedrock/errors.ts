@@ -128,12 +128,22 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
       err,
     );
   }
+  const gate = modelGate(name, message, ctx, profile, err);
+  if (gate) return gate;
+  // A call in a project that is not there or not active (projectIdentifier).
+  if ((name === 'ResourceNotFoundException' || name === 'ValidationException') && /\bproject\b/i.test(message))
+    return new BedrockError(
+      name === 'ResourceNotFoundException' ? 'NotFound' : 'Validation',
+      `${message} Use ${remedies().chooseProject}.`,
+      [],
+      err,
+    );
   switch (name) {
     case 'AccessDeniedException':
       if (ctx.modelId) {
         return new BedrockError(
           'ModelAccess',
-          `You don't have access to ${ctx.modelId} in ${ctx.region ?? 'this region'}. Request access to it on the Model access page of the Amazon Bedrock console, or check the IAM permissions of profile "${profile}".`,
+          `You don't have access to ${ctx.modelId} in ${ctx.region ?? 'this region'}: ${message} Check the IAM permissions of profile "${profile}" (bedrock:InvokeModel on the model), and the model's page in the Bedrock console's Model catalog.`,
           ['openModelAccess', 'selectProfile'],
           err,
         );
@@ -290,4 +300,42 @@ function payloadMessage(text: string | undefined): string {
   } catch {
     return text ?? '';
   }
+}
+
+/**
+ * The answers Bedrock gives before a model is open to the account, which do not say what they mean: a
+ * ResourceNotFoundException until Anthropic's use-case form is filed, or for a legacy model the account
+ * stopped using, and an AccessDeniedException when the first call cannot subscribe to the model through
+ * AWS Marketplace. Their wording is what users report (test/emulator/README.md: how sure).
+ */
+function modelGate(
+  name: string,
+  message: string,
+  ctx: ErrorContext,
+  profile: string,
+  err: unknown,
+): BedrockError | undefined {
+  const model = ctx.modelId ?? 'this model';
+  if (/use case details have not been submitted/i.test(message))
+    return new BedrockError(
+      'ModelAccess',
+      `Bedrock answers "not found" for ${model} because this account has not filed Anthropic's use-case details yet. In the Bedrock console, open the Model catalog, pick an Anthropic model and submit the use case details (once per account, or once for an AWS Organization), then retry in about 15 minutes.`,
+      ['openModelAccess', 'retry'],
+      err,
+    );
+  if (name === 'ResourceNotFoundException' && /marked by provider as Legacy/i.test(message))
+    return new BedrockError(
+      'ModelAccess',
+      `${model} is a legacy model and this account has not used it in the last 15 days, so Bedrock no longer serves it here (it answers "not found"). Pick an active model: the Models view marks legacy ones.`,
+      [],
+      err,
+    );
+  if (/AWS Marketplace actions|aws-marketplace:(Subscribe|ViewSubscriptions)/i.test(message))
+    return new BedrockError(
+      'ModelAccess',
+      `${model} is enabled by subscribing to it through AWS Marketplace on its first call, and profile "${profile}" may not: allow aws-marketplace:Subscribe, aws-marketplace:Unsubscribe and aws-marketplace:ViewSubscriptions for it (or have an administrator call the model once), then retry.`,
+      ['openModelAccess', 'selectProfile'],
+      err,
+    );
+  return undefined;
 }

@@ -3,6 +3,7 @@
 // evaluations, for the time to the first token), and the one reading of
 // a Converse response (`outcomeOf`). Pure: it takes the Runtime interface, so unit tests pass a fake and
 // the extension passes the SDK adapter.
+import { arnOf } from '../shared/arn';
 import type {
   ConverseCommandInput,
   ConverseCommandOutput,
@@ -34,6 +35,18 @@ export interface InvokeOutcome {
   usage?: Usage;
   latencyMs: number;
   error?: BedrockError;
+  /** The model a prompt router chose (`trace.promptRouter.invokedModelId`, an ARN). */
+  invokedModelId?: string;
+}
+
+/**
+ * The model that answered: the one a prompt router chose (its inference profile or model id, which
+ * prices and messages use), else the model sent.
+ */
+export function answeredBy(modelId: string, outcome: { invokedModelId?: string }): string {
+  if (!outcome.invokedModelId) return modelId;
+  const arn = arnOf(outcome.invokedModelId);
+  return arn?.resourceId ?? outcome.invokedModelId;
 }
 
 export interface InvokeOptions {
@@ -102,7 +115,7 @@ export async function converseStreamOnce(
 
 /** The one reading of a Converse response: text, reasoning, tool calls, stop reason, usage. */
 export function outcomeOf(
-  out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics'>,
+  out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics' | 'trace'>,
   latencyMs: number,
 ): InvokeOutcome {
   const blocks = out.output?.message?.content ?? [];
@@ -116,6 +129,7 @@ export function outcomeOf(
     usage: usageFrom(out.usage),
     serverLatencyMs: out.metrics?.latencyMs,
     latencyMs,
+    invokedModelId: out.trace?.promptRouter?.invokedModelId,
   };
 }
 

@@ -1,5 +1,5 @@
-// The account's catalogue fetched: foundation models, inference profiles, custom models and provisioned
-// throughputs, in parallel. One failing call (say AccessDenied on ListCustomModels) does not hide the
+// The account's catalogue fetched: foundation models, inference profiles, custom models, provisioned
+// throughputs and prompt routers, in parallel. One failing call (say AccessDenied on ListCustomModels) does not hide the
 // others: each section carries its own error. The shapes and what they resolve to: core/models/catalogue.ts.
 import { arnOf } from '../shared/arn';
 import type { ControlPlane } from './clients';
@@ -9,6 +9,7 @@ import type {
   CustomModel,
   FoundationModel,
   InferenceProfile,
+  PromptRouter,
   ProvisionedThroughput,
   Section,
 } from '../models/catalogue';
@@ -28,7 +29,7 @@ async function section<T>(call: () => Promise<T[]>, ctx: ErrorContext): Promise<
 export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: string }): Promise<Catalogue> {
   const region = await control.region();
   const base = { profile: ctx.profile, region };
-  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs] = await Promise.all([
+  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs, promptRouters] = await Promise.all([
     section(
       async () =>
         (await control.listFoundationModels()).map((m): FoundationModel => ({
@@ -84,6 +85,19 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
         })),
       { ...base, operation: 'ListProvisionedModelThroughputs' },
     ),
+    section(
+      async () =>
+        (await control.listPromptRouters()).map((r): PromptRouter => ({
+          arn: r.promptRouterArn ?? '',
+          name: r.promptRouterName ?? '',
+          type: r.type ?? 'default',
+          modelIds: (r.models ?? []).map((m) => modelIdOfArn(m.modelArn)),
+          fallbackModelId: modelIdOfArn(r.fallbackModel?.modelArn),
+          responseQualityDifference: r.routingCriteria?.responseQualityDifference,
+          description: r.description,
+        })),
+      { ...base, operation: 'ListPromptRouters' },
+    ),
   ]);
   return {
     region,
@@ -92,5 +106,6 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
     inferenceProfiles,
     customModels,
     provisionedThroughputs,
+    promptRouters,
   };
 }

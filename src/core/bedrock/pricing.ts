@@ -10,7 +10,6 @@ export { formatUsd };
 export interface ModelPrice {
   input: number;
   output: number;
-  contextWindow?: number;
 }
 
 export interface PriceTable {

@@ -16,6 +16,8 @@ export interface AwsSettings {
    * Runtime only. Never logged or written; AWS_BEARER_TOKEN_BEDROCK is read by the SDK itself.
    */
   apiKey?: string;
+  /** The Bedrock project Converse calls belong to (`projectIdentifier`) when the prompt names none. */
+  project?: string;
 }
 
 /** The name of the error S3 gives when only a Bedrock API key is there to sign with (errors.ts words it). */
@@ -41,6 +43,7 @@ export function normalizeSettings(s: AwsSettings): AwsSettings {
   if (ms(s.firstByteTimeoutMs)) out.firstByteTimeoutMs = ms(s.firstByteTimeoutMs);
   if (ms(s.converseTimeoutMs)) out.converseTimeoutMs = ms(s.converseTimeoutMs);
   if (clean(s.apiKey)) out.apiKey = clean(s.apiKey);
+  if (clean(s.project)) out.project = clean(s.project);
   return out;
 }
 
@@ -55,6 +58,7 @@ export function sessionKey(s: AwsSettings): string {
     n.converseTimeoutMs ?? 0,
     // Which key, not the key: the session key is a plain string that could end up in a message.
     n.apiKey ? createHash('sha256').update(n.apiKey).digest('hex').slice(0, 16) : '',
+    n.project ?? '',
   ]);
 }
 

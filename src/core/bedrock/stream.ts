@@ -38,6 +38,8 @@ export interface StreamOutcome {
   status: 'complete' | 'stopped' | 'failed';
   error?: BedrockError;
   guardrailTrace?: unknown;
+  /** The model a prompt router chose (`trace.promptRouter.invokedModelId`, an ARN). */
+  invokedModelId?: string;
 }
 
 export interface StreamCallbacks {
@@ -130,6 +132,7 @@ export async function consumeStream(
         out.usage = usageFrom(ev.metadata.usage);
         out.serverLatencyMs = ev.metadata.metrics?.latencyMs;
         out.guardrailTrace = ev.metadata.trace?.guardrail;
+        out.invokedModelId = ev.metadata.trace?.promptRouter?.invokedModelId;
       }
     }
     if (opts.signal.aborted && !stalled) {

@@ -26,7 +26,8 @@ export type { DeclaredInput } from './frontmatterChecks';
 
 export interface AnalyzeContext {
   /** The account's catalogue, once known; without it model ids are not checked against it. */
-  catalogue?: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>;
+  catalogue?: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'> &
+    Partial<Pick<Catalogue, 'promptRouters'>>;
   /** Whether a media path (relative to the prompt file) exists. */
   fileExists?: (relativePath: string) => boolean;
   /** Whether a media path (relative to the prompt file) leads outside the workspace folder (symlinks resolved). */
@@ -461,7 +462,7 @@ function checkModel(result: PromptAnalysis, ctx: AnalyzeContext): void {
     result.problems.push(
       problem(
         'warning',
-        `\`${ref.modelId}\` is not a model, inference profile or provisioned model this account lists in this region.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
+        `\`${ref.modelId}\` is not a model, inference profile, provisioned model or prompt router this account lists in this region.${suggestion ? ` Did you mean \`${suggestion}\`?` : ''}`,
         range,
         'unknown-model',
       ),

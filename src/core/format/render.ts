@@ -380,6 +380,8 @@ export async function compilePrompt(
     if (perf?.latency) request.performanceConfig = { latency: perf.latency as never };
     const tier = raw['bedrock.serviceTier'];
     if (typeof tier === 'string') request.serviceTier = { type: tier as never };
+    const project = raw['bedrock.project'];
+    if (typeof project === 'string' && project.trim()) request.projectIdentifier = project.trim();
     const effort = raw['bedrock.effort'];
     if (typeof effort === 'string') request.outputConfig = { ...request.outputConfig, effort };
     const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;

@@ -49,6 +49,20 @@ export interface ProvisionedThroughput {
   commitment?: string;
 }
 
+/** A prompt router: its ARN is a model id; per request it picks one of its models. */
+export interface PromptRouter {
+  arn: string;
+  name: string;
+  /** `default` (Bedrock's own) or `custom` (the account's). */
+  type: string;
+  /** The model ids it chooses between; the fallback is among them. */
+  modelIds: string[];
+  fallbackModelId: string;
+  /** How much better (0–1) the stronger model's answer must be predicted to be before it is chosen. */
+  responseQualityDifference?: number;
+  description?: string;
+}
+
 export interface Section<T> {
   items: T[];
   /** Set when the call failed; items is then empty. */
@@ -62,6 +76,7 @@ export interface Catalogue {
   inferenceProfiles: Section<InferenceProfile>;
   customModels: Section<CustomModel>;
   provisionedThroughputs: Section<ProvisionedThroughput>;
+  promptRouters: Section<PromptRouter>;
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
@@ -93,16 +108,22 @@ export function reachability(m: FoundationModel): 'on-demand' | 'inference-profi
 }
 
 export interface ResolvedModel {
-  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'unknown';
+  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'router' | 'unknown';
   model?: FoundationModel;
 }
 
 /** Finds what a model reference names in the catalogue. */
 export function resolveInCatalogue(
   ref: ModelRef,
-  catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'>,
+  catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'> &
+    Partial<Pick<Catalogue, 'promptRouters'>>,
 ): ResolvedModel {
   const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
+  if (ref.kind === 'prompt-router') {
+    // What the router can do is what its fallback model can: either of its models may answer.
+    const router = catalogue.promptRouters?.items.find((r) => r.arn === ref.modelId);
+    return router ? { kind: 'router', model: byId(router.fallbackModelId) } : { kind: 'unknown' };
+  }
   if (ref.kind === 'provisioned-model') {
     const pt = catalogue.provisionedThroughputs.items.find((p) => p.arn === ref.modelId);
     if (!pt) return { kind: 'unknown' };
@@ -168,7 +189,8 @@ export type CatalogueEntry =
   | { kind: 'model'; model: FoundationModel }
   | { kind: 'profile'; profile: InferenceProfile }
   | { kind: 'custom'; model: CustomModel }
-  | { kind: 'provisioned'; throughput: ProvisionedThroughput };
+  | { kind: 'provisioned'; throughput: ProvisionedThroughput }
+  | { kind: 'router'; router: PromptRouter };
 
 /** The inference profile for a base model, preferring the region's geography (`us.`, `eu.`, `apac.`). */
 export function profileFor(
@@ -222,6 +244,8 @@ export function runnableId(
       return entry.profile.id;
     case 'provisioned':
       return entry.throughput.arn;
+    case 'router':
+      return entry.router.arn;
     case 'custom': {
       const model = entry.model;
       const pt = inService((p) => p.modelArn === model.arn);
@@ -233,6 +257,9 @@ export function runnableId(
       return pt.arn;
     }
     default:
-      throw new BedrockError('Validation', 'Pick a model, an inference profile or a provisioned throughput.');
+      throw new BedrockError(
+        'Validation',
+        'Pick a model, an inference profile, a provisioned throughput or a prompt router.',
+      );
   }
 }

@@ -31,7 +31,11 @@ export interface PriceInfo {
 
 export function modelCardMarkdown(
   m: FoundationModel,
-  extras: { price?: PriceInfo; contextWindow?: number; profiles?: string[] } = {},
+  extras: {
+    price?: PriceInfo;
+    limits?: { contextWindow: number; maxOutputTokens: number; asOf: string };
+    profiles?: string[];
+  } = {},
 ): string {
   const f = converseFeatures(m.modelId);
   const converse = isChatModel(m);
@@ -59,7 +63,13 @@ export function modelCardMarkdown(
   } else {
     lines.push('| Converse | not a chat model |');
   }
-  if (extras.contextWindow) lines.push(`| context window | ${extras.contextWindow.toLocaleString('en-US')} tokens |`);
+  if (extras.limits) {
+    const n = (v: number) => v.toLocaleString('en-US');
+    lines.push(
+      `| context window | ${n(extras.limits.contextWindow)} tokens (as of ${extras.limits.asOf}) |`,
+      `| most output per call | ${n(extras.limits.maxOutputTokens)} tokens (as of ${extras.limits.asOf}) |`,
+    );
+  }
   if (extras.price)
     lines.push(
       `| price / 1K tokens | $${extras.price.inputPer1k} in · $${extras.price.outputPer1k} out (${extras.price.source}) |`,

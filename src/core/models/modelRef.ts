@@ -1,5 +1,6 @@
 // Every way a prompt can name what to run: a model id, a cross-region inference profile id, an ARN
-// (foundation model, inference profile, application profile, custom model, provisioned model), with
+// (foundation model, inference profile, application profile, custom model, provisioned model, prompt
+// router), with
 // or without Genkit's `bedrock/` prefix.
 import { arnOf } from '../shared/arn';
 
@@ -12,6 +13,7 @@ export interface ModelRef {
     | 'application-inference-profile'
     | 'custom-model'
     | 'provisioned-model'
+    | 'prompt-router'
     | 'other-arn';
   /** The foundation model behind it, when it can be told from the reference alone. */
   baseModelId?: string;
@@ -34,6 +36,7 @@ export function normalizeModelRef(raw: string): ModelRef {
     }
     if (kind === 'custom-model') return { modelId, kind, baseModelId: rest.split('/')[0] };
     if (kind === 'provisioned-model' || kind === 'application-inference-profile') return { modelId, kind };
+    if (kind === 'default-prompt-router' || kind === 'prompt-router') return { modelId, kind: 'prompt-router' };
     return { modelId, kind: 'other-arn' };
   }
   if (arn) return { modelId, kind: 'other-arn' };

@@ -466,3 +466,50 @@ export function hyperParametersFor(modelRef: string): HyperParameterSpec[] {
 export function isChatModel(m: { inputModalities: readonly string[]; outputModalities: readonly string[] }): boolean {
   return m.outputModalities.includes('TEXT') && m.inputModalities.includes('TEXT');
 }
+
+/**
+ * Context window and the most output tokens one call may ask for, per model (base model ids; profiles
+ * and provisioned ARNs resolve to them). Source: each provider's model card on Bedrock and the user
+ * guide's model parameter pages, as of MODEL_LIMITS_AS_OF. Where a model has a larger window behind an
+ * opt-in (Claude's 1M-token beta), the default is given. A model not in the table has no stated limits.
+ */
+export const MODEL_LIMITS_AS_OF = '2026-12-01';
+const MODEL_LIMITS: Record<string, { contextWindow: number; maxOutputTokens: number }> = {
+  'anthropic.claude-3-haiku-20240307-v1:0': { contextWindow: 200_000, maxOutputTokens: 4_096 },
+  'anthropic.claude-3-5-haiku-20241022-v1:0': { contextWindow: 200_000, maxOutputTokens: 8_192 },
+  'anthropic.claude-3-5-sonnet-20240620-v1:0': { contextWindow: 200_000, maxOutputTokens: 8_192 },
+  'anthropic.claude-3-5-sonnet-20241022-v2:0': { contextWindow: 200_000, maxOutputTokens: 8_192 },
+  'anthropic.claude-3-7-sonnet-20250219-v1:0': { contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'anthropic.claude-sonnet-4-20250514-v1:0': { contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'anthropic.claude-sonnet-4-5-20250929-v1:0': { contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'anthropic.claude-haiku-4-5-20251001-v1:0': { contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'anthropic.claude-opus-4-1-20250805-v1:0': { contextWindow: 200_000, maxOutputTokens: 32_000 },
+  'anthropic.claude-opus-4-5-20251101-v1:0': { contextWindow: 200_000, maxOutputTokens: 64_000 },
+  'amazon.nova-micro-v1:0': { contextWindow: 128_000, maxOutputTokens: 10_000 },
+  'amazon.nova-lite-v1:0': { contextWindow: 300_000, maxOutputTokens: 10_000 },
+  'amazon.nova-pro-v1:0': { contextWindow: 300_000, maxOutputTokens: 10_000 },
+  'amazon.nova-premier-v1:0': { contextWindow: 1_000_000, maxOutputTokens: 32_000 },
+  'amazon.titan-text-express-v1': { contextWindow: 8_000, maxOutputTokens: 8_192 },
+  'amazon.titan-text-lite-v1': { contextWindow: 4_000, maxOutputTokens: 4_096 },
+  'meta.llama3-8b-instruct-v1:0': { contextWindow: 8_000, maxOutputTokens: 2_048 },
+  'meta.llama3-70b-instruct-v1:0': { contextWindow: 8_000, maxOutputTokens: 2_048 },
+  'meta.llama3-1-8b-instruct-v1:0': { contextWindow: 128_000, maxOutputTokens: 2_048 },
+  'meta.llama3-1-70b-instruct-v1:0': { contextWindow: 128_000, maxOutputTokens: 2_048 },
+  'meta.llama3-3-70b-instruct-v1:0': { contextWindow: 128_000, maxOutputTokens: 2_048 },
+  'mistral.mistral-7b-instruct-v0:2': { contextWindow: 32_000, maxOutputTokens: 8_192 },
+  'mistral.mixtral-8x7b-instruct-v0:1': { contextWindow: 32_000, maxOutputTokens: 4_096 },
+  'mistral.mistral-large-2402-v1:0': { contextWindow: 32_000, maxOutputTokens: 8_192 },
+  'cohere.command-r-v1:0': { contextWindow: 128_000, maxOutputTokens: 4_000 },
+  'cohere.command-r-plus-v1:0': { contextWindow: 128_000, maxOutputTokens: 4_000 },
+  'ai21.jamba-1-5-mini-v1:0': { contextWindow: 256_000, maxOutputTokens: 4_096 },
+  'ai21.jamba-1-5-large-v1:0': { contextWindow: 256_000, maxOutputTokens: 4_096 },
+  'deepseek.r1-v1:0': { contextWindow: 128_000, maxOutputTokens: 32_768 },
+};
+
+/** A model's context window and largest output, with the date they were read (undefined: not in the table). */
+export function modelLimits(
+  modelRef: string,
+): { contextWindow: number; maxOutputTokens: number; asOf: string } | undefined {
+  const limits = Object.hasOwn(MODEL_LIMITS, baseIdOf(modelRef)) ? MODEL_LIMITS[baseIdOf(modelRef)] : undefined;
+  return limits && { ...limits, asOf: MODEL_LIMITS_AS_OF };
+}

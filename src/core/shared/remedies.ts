@@ -27,6 +27,8 @@ export interface Remedies {
   renewApiKey: string;
   /** Sentences: how to give S3 the credentials a Bedrock API key cannot stand for. */
   credentialsForS3: string;
+  /** Completes "Use …": how to pick another Bedrock project. */
+  chooseProject: string;
 }
 
 export const EDITOR_REMEDIES: Remedies = {
@@ -44,6 +46,8 @@ export const EDITOR_REMEDIES: Remedies = {
     'Create a new key (Amazon Bedrock console, API keys) and run "Bedrock: Sign in with a Bedrock API Key"; or "Bedrock: Sign out of the Bedrock API Key" to use the profile.',
   credentialsForS3:
     'Choose a profile with access to the bucket (status bar); the API key stays in use for model calls.',
+  chooseProject:
+    'an active project: "Bedrock: Choose Project…" lists them (the bedrockPromptLab.project setting; a prompt\'s bedrock.project wins)',
 };
 
 export const TERMINAL_REMEDIES: Remedies = {
@@ -61,6 +65,7 @@ export const TERMINAL_REMEDIES: Remedies = {
     'Create a new key (Amazon Bedrock console, API keys) and set AWS_BEARER_TOKEN_BEDROCK to it, or unset it to use the profile.',
   credentialsForS3:
     'Pass --profile (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with access to the bucket; AWS_BEARER_TOKEN_BEDROCK stays in use for model calls.',
+  chooseProject: "another --project (an active one, or 'default'); a prompt's bedrock.project wins",
 };
 
 // Kept on the global object, not in a module variable: the lazy bundles (the dataset engine, the MCP

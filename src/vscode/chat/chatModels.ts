@@ -16,10 +16,10 @@ import { resolveInCatalogue, runnableId, type FoundationModel } from '../../core
 import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
 import { streamAnswer } from '../../core/bedrock/invoke';
-import { converseFeatures, isChatModel } from '../../core/models/registry';
+import { converseFeatures, isChatModel, modelLimits } from '../../core/models/registry';
 import { normalizeModelRef } from '../../core/models/modelRef';
 import { config } from '../host/config';
-import { costOf, modelPrice } from '../host/pricing';
+import { costOf } from '../host/pricing';
 import { formatUsd } from '../../core/shared/money';
 import { requireTrust } from '../host/trust';
 import type { Services } from '../services';
@@ -48,7 +48,7 @@ function infoFor(ref: string, s: ChatServices): BedrockChatModel {
     : undefined;
   const base = normalizeModelRef(ref).baseModelId ?? ref;
   const features = converseFeatures(base);
-  const price = modelPrice(ref);
+  const limits = modelLimits(ref);
   return {
     id: ref,
     modelRef: ref,
@@ -57,8 +57,8 @@ function infoFor(ref: string, s: ChatServices): BedrockChatModel {
     version: ref,
     detail: 'Amazon Bedrock',
     tooltip: `${ref} through Amazon Bedrock (${s.session.profile}${s.session.region ? `, ${s.session.region}` : ''})`,
-    maxInputTokens: price?.price.contextWindow ?? DEFAULT_MAX_INPUT,
-    maxOutputTokens: DEFAULT_MAX_OUTPUT,
+    maxInputTokens: limits?.contextWindow ?? DEFAULT_MAX_INPUT,
+    maxOutputTokens: limits?.maxOutputTokens ?? DEFAULT_MAX_OUTPUT,
     capabilities: { imageInput: model?.inputModalities.includes('IMAGE') ?? false, toolCalling: features.tools },
   };
 }

@@ -46,12 +46,18 @@ export async function configureAws(session: AwsSession): Promise<string | undefi
             id: 'signOut',
           }
         : { label: '$(key) Sign in with a Bedrock API key…', description: 'for Bedrock calls', id: 'signIn' },
+      {
+        label: '$(project) Choose project…',
+        description: `now ${session.settings.project ?? 'the default project'}`,
+        id: 'project',
+      },
     ],
     { title: 'Bedrock: AWS profile and region' },
   );
   if (!pick) return undefined;
   if (pick.id === 'signIn') return (await signInWithApiKey(session)) ? 'api-key' : undefined;
   if (pick.id === 'signOut') return (await signOutOfApiKey(session), 'profile');
+  if (pick.id === 'project') return chooseProject(session);
   return pick.id === 'profile' ? selectProfile(session) : selectRegion(session);
 }
 
@@ -99,5 +105,35 @@ export async function selectRegion(session: AwsSession): Promise<string | undefi
   });
   if (!pick) return undefined;
   await config.update('region', pick.value || undefined);
+  return pick.value;
+}
+
+/**
+ * "Bedrock: Choose Project…": the account's active projects (ListProjects) and the default one; the pick
+ * is this workspace's `bedrockPromptLab.project`, which Converse calls send as `projectIdentifier`.
+ */
+export async function chooseProject(session: AwsSession): Promise<string | undefined> {
+  const current = session.settings.project;
+  const projects = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: 'Listing Bedrock projects…' },
+    () => session.clients().control.listProjects(),
+  );
+  const items: (vscode.QuickPickItem & { value: string })[] = [
+    { label: '$(home) Default project', description: "the account's default", value: '' },
+    ...projects
+      .filter((p) => p.id !== 'default')
+      .map((p) => ({
+        label: p.name ?? p.id ?? '',
+        description: p.id,
+        detail: `data retention: ${p.dataRetention?.mode ?? 'inherit'}${p.id === current || p.arn === current ? ' · current' : ''}`,
+        value: p.id ?? '',
+      })),
+  ];
+  const pick = await vscode.window.showQuickPick(items, {
+    title: 'Bedrock project for this workspace',
+    placeHolder: `Current: ${current ?? 'the default project'} · a prompt's bedrock.project wins`,
+  });
+  if (!pick) return undefined;
+  await config.updateProject(pick.value || undefined);
   return pick.value;
 }

@@ -62,7 +62,9 @@ export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
           ? node.model.arn
           : node.kind === 'provisioned'
             ? node.throughput.arn
-            : '';
+            : node.kind === 'router'
+              ? node.router.arn
+              : '';
   await vscode.env.clipboard.writeText(value);
   void vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
   return value;

@@ -15,7 +15,14 @@ import { compareRuns, compareRunWithCurrent, openRunRecord } from '../views/runH
 import type { ModelNode } from '../views/modelsTree';
 import { compareModels, type CompareOptions } from '../webview/comparePanel';
 import { evaluatePrompt, openEvaluation, type EvaluateOptions } from '../webview/evaluationPanel';
-import { configureAws, selectProfile, selectRegion, signInWithApiKey, signOutOfApiKey } from './awsSelection';
+import {
+  chooseProject,
+  configureAws,
+  selectProfile,
+  selectRegion,
+  signInWithApiKey,
+  signOutOfApiKey,
+} from './awsSelection';
 import {
   downloadBatchResults,
   runOverDataset,
@@ -173,6 +180,7 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.configureAws, () => configureAws(session), logger),
     registerCommand(Commands.signInWithApiKey, () => signInWithApiKey(session), logger),
     registerCommand(Commands.signOutOfApiKey, () => signOutOfApiKey(session), logger),
+    registerCommand(Commands.chooseProject, () => chooseProject(session), logger),
     registerCommand(Commands.showLog, () => logger.show(), logger),
     registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
     registerCommand(Commands.chooseChatModels, (ids?: string[]) => chooseChatModels(s, ids), logger),

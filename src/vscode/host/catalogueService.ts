@@ -103,7 +103,9 @@ export class CatalogueService implements vscode.Disposable {
 
   private readCache(): Catalogue | undefined {
     const all = this.memento.get<Record<string, Catalogue>>(CACHE_KEY) ?? {};
-    return all[sessionKey(this.session.settings)];
+    const cached = all[sessionKey(this.session.settings)];
+    // A list cached by a version without prompt routers.
+    return cached && { ...cached, promptRouters: cached.promptRouters ?? { items: [] } };
   }
 
   private async writeCache(catalogue: Catalogue, key: string): Promise<void> {
@@ -116,6 +118,7 @@ export class CatalogueService implements vscode.Disposable {
       inferenceProfiles: strip(catalogue.inferenceProfiles),
       customModels: strip(catalogue.customModels),
       provisionedThroughputs: strip(catalogue.provisionedThroughputs),
+      promptRouters: strip(catalogue.promptRouters),
     };
     await this.memento.update(CACHE_KEY, all);
   }

@@ -27,6 +27,7 @@ export const Commands = {
   configureAws: 'bedrockPromptLab.configureAws',
   signInWithApiKey: 'bedrockPromptLab.signInWithApiKey',
   signOutOfApiKey: 'bedrockPromptLab.signOutOfApiKey',
+  chooseProject: 'bedrockPromptLab.chooseProject',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',

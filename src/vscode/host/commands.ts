@@ -10,7 +10,7 @@ const ACTION_LABELS: Record<ErrorAction, string> = {
   selectRegion: 'Choose Region',
   retry: 'Retry',
   showLog: 'Show Log',
-  openModelAccess: 'Open Model Access',
+  openModelAccess: 'Open Model Catalog',
   useInferenceProfile: 'Use Inference Profile',
 };
 
@@ -31,7 +31,7 @@ const actionHandlers = new Map<ErrorAction, ActionHandler>([
   ['showLog', () => vscode.commands.executeCommand(Commands.showLog)],
   [
     'openModelAccess',
-    () => vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/modelaccess')),
+    () => vscode.env.openExternal(vscode.Uri.parse('https://console.aws.amazon.com/bedrock/home#/model-catalog')),
   ],
 ]);
 

@@ -36,14 +36,24 @@ export const config = {
       profile: c.get<string>('profile'),
       region: c.get<string>('region'),
       endpoint: c.get<string>('endpoint'),
+      project: c.get<string>('project'),
       firstByteTimeoutMs: seconds('network.firstByteTimeoutSeconds', 60),
       converseTimeoutMs: seconds('network.converseTimeoutSeconds', 300),
     };
   },
   affectsAws(e: vscode.ConfigurationChangeEvent): boolean {
-    return ['profile', 'region', 'endpoint', 'network'].some((k) => e.affectsConfiguration(`${SECTION}.${k}`));
+    return ['profile', 'region', 'endpoint', 'network', 'project'].some((k) =>
+      e.affectsConfiguration(`${SECTION}.${k}`),
+    );
   },
   async update(key: 'profile' | 'region' | 'chat.models', value: string | string[] | undefined): Promise<void> {
     await vscode.workspace.getConfiguration(SECTION).update(key, value, vscode.ConfigurationTarget.Global);
+  },
+  /** The project is the workspace's (a window without a folder keeps it in the user settings). */
+  async updateProject(value: string | undefined): Promise<void> {
+    const target = vscode.workspace.workspaceFolders?.length
+      ? vscode.ConfigurationTarget.Workspace
+      : vscode.ConfigurationTarget.Global;
+    await vscode.workspace.getConfiguration(SECTION).update('project', value, target);
   },
 };

@@ -6,10 +6,12 @@ import {
   type CustomModel,
   type FoundationModel,
   type InferenceProfile,
+  type PromptRouter,
   type ProvisionedThroughput,
   type Section,
 } from '../../core/models/catalogue';
 import { modelBadges, modelCardMarkdown } from '../../core/models/modelCard';
+import { modelLimits } from '../../core/models/registry';
 import {
   describeFilter,
   isFilterActive,
@@ -23,7 +25,7 @@ import type { CatalogueService, CatalogueState } from '../host/catalogueService'
 export type ModelNode =
   | {
       kind: 'section';
-      section: 'foundation' | 'profiles' | 'custom' | 'provisioned';
+      section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers';
       label: string;
       count: number;
       error?: string;
@@ -33,6 +35,7 @@ export type ModelNode =
   | { kind: 'profile'; profile: InferenceProfile }
   | { kind: 'custom'; model: CustomModel }
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
+  | { kind: 'router'; router: PromptRouter }
   | { kind: 'error'; section: string; message: string };
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
@@ -115,6 +118,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         this.section('profiles', 'Inference profiles', c.inferenceProfiles),
         this.section('custom', 'Custom models', c.customModels),
         this.section('provisioned', 'Provisioned throughput', c.provisionedThroughputs),
+        this.section('routers', 'Prompt routers', c.promptRouters),
       ];
     }
     const c = this.catalogue.current;
@@ -126,6 +130,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           profiles: c.inferenceProfiles,
           custom: c.customModels,
           provisioned: c.provisionedThroughputs,
+          routers: c.promptRouters,
         }[node.section];
         if (s.error) return [{ kind: 'error', section: node.section, message: s.error.message }];
         const search = this.filterValue.search ?? '';
@@ -143,6 +148,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           return c.customModels.items
             .filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search))
             .map((model) => ({ kind: 'custom', model }));
+        if (node.section === 'routers')
+          return c.promptRouters.items
+            .filter((r) => matchesText(`${r.name} ${r.modelIds.join(' ')}`, search))
+            .map((router) => ({ kind: 'router', router }));
         return c.provisionedThroughputs.items
           .filter((t) => matchesText(t.name, search))
           .map((throughput) => ({ kind: 'provisioned', throughput }));
@@ -159,7 +168,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   private section(
-    section: 'foundation' | 'profiles' | 'custom' | 'provisioned',
+    section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers',
     label: string,
     s: Section<unknown>,
     count = s.items.length,
@@ -198,7 +207,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         item.tooltip = new vscode.MarkdownString(
           modelCardMarkdown(m, {
             profiles,
-            contextWindow: price?.price.contextWindow,
+            limits: modelLimits(m.modelId),
             price: price && { inputPer1k: price.price.input, outputPer1k: price.price.output, source: price.source },
           }),
         );
@@ -237,6 +246,27 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         item.description = `${t.status} · ${t.modelUnits ?? '?'} MU${t.commitment ? ` · ${t.commitment}` : ''}`;
         item.iconPath = new vscode.ThemeIcon('server-process');
         item.contextValue = `provisioned.${t.status}`;
+        return item;
+      }
+      case 'router': {
+        const r = node.router;
+        const item = new vscode.TreeItem(r.name, C.None);
+        item.id = `router:${r.arn}`;
+        item.description = `${r.type === 'default' ? 'Bedrock' : 'yours'} · ${r.modelIds.join(' or ')}`;
+        const difference =
+          r.responseQualityDifference !== undefined
+            ? ` when its answer is predicted to be at least ${Math.round(r.responseQualityDifference * 100)}% better`
+            : '';
+        item.tooltip = new vscode.MarkdownString(
+          `**${r.name}** (prompt router)\n\n\`${r.arn}\`\n\nSends each request to ${r.modelIds
+            .filter((id) => id !== r.fallbackModelId)
+            .map((id) => `\`${id}\``)
+            .join(
+              ', ',
+            )}${difference}, else to \`${r.fallbackModelId}\`. After a run the metrics name the model it chose.`,
+        );
+        item.iconPath = new vscode.ThemeIcon('git-compare');
+        item.contextValue = 'router';
         return item;
       }
       case 'error': {

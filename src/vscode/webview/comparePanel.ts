@@ -6,7 +6,7 @@ import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
 import { modelProblems, needsOfRequest } from '../../core/models/modelChecks';
 import { normalizeModelRef } from '../../core/models/modelRef';
-import { streamAnswer } from '../../core/bedrock/invoke';
+import { answeredBy, streamAnswer } from '../../core/bedrock/invoke';
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
@@ -205,7 +205,7 @@ export class ComparePanel implements vscode.Disposable {
           abort: () => this.abort.abort(),
         },
       );
-      const cost = costOf(col.modelId, o.usage);
+      const cost = costOf(answeredBy(col.modelId, o), o.usage);
       if (o.status !== 'failed') this.outcomes.set(col.id, o);
       result = {
         modelId: col.modelId,

@@ -46,12 +46,27 @@ const fakeControl = (overrides: Partial<ControlPlane> = {}): ControlPlane => ({
   ],
   listCustomModels: async () => [],
   listProvisionedThroughputs: async () => [],
+  listProjects: async () => [],
+  listPromptRouters: async () => [
+    {
+      promptRouterName: 'Nova router',
+      promptRouterArn: 'arn:aws:bedrock:us-east-1:1:default-prompt-router/amazon.nova:1',
+      models: [
+        { modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0' },
+        { modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0' },
+      ],
+      fallbackModel: { modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0' },
+      routingCriteria: { responseQualityDifference: 0.25 },
+      status: 'AVAILABLE',
+      type: 'default',
+    },
+  ],
   region: async () => 'us-east-1',
   ...overrides,
 });
 
 describe('catalogue', () => {
-  it('normalizes the four list calls', async () => {
+  it('normalizes the five list calls', async () => {
     const c = await fetchCatalogue(fakeControl(), {});
     assert.equal(c.region, 'us-east-1');
     assert.deepEqual(
@@ -63,6 +78,10 @@ describe('catalogue', () => {
     );
     assert.deepEqual(c.inferenceProfiles.items[0].modelIds, ['a.one']);
     assert.deepEqual(c.inferenceProfiles.items[0].regions, ['us-east-1', 'us-west-2']);
+    assert.deepEqual(
+      c.promptRouters.items.map((r) => [r.name, r.type, r.modelIds, r.fallbackModelId]),
+      [['Nova router', 'default', ['amazon.nova-pro-v1:0', 'amazon.nova-lite-v1:0'], 'amazon.nova-lite-v1:0']],
+    );
   });
 
   it('keeps what it could list when one call is denied', async () => {
@@ -177,7 +196,7 @@ describe('what a catalogue entry runs as (profileFor, runnableId)', () => {
     );
     assert.throws(
       () => runnableId({ kind: 'section' }, cat),
-      /Pick a model, an inference profile or a provisioned throughput/,
+      /Pick a model, an inference profile, a provisioned throughput or a prompt router/,
     );
   });
 });

@@ -56,13 +56,47 @@ describe('toBedrockError: every failure gets a message that says what to do', ()
     assert.match(spaced.message, /^"us east" is not an AWS region name \(such as us-east-1\)\./);
   });
 
-  it('access denied to a model says how to request access', () => {
+  it('access denied to a model names the IAM permission and the Model catalog', () => {
     const e = toBedrockError(
       sdkError('AccessDeniedException', "You don't have access to the model with the specified model ID."),
       ctx,
     );
     assert.equal(e.code, 'ModelAccess');
-    assert.match(e.message, /Model access page/);
+    assert.match(
+      e.message,
+      /bedrock:InvokeModel on the model\), and the model's page in the Bedrock console's Model catalog/,
+    );
+  });
+
+  it("Bedrock's misleading answers before a model is open to the account say what they mean and the fix", () => {
+    const form = toBedrockError(
+      sdkError(
+        'ResourceNotFoundException',
+        'Model use case details have not been submitted for this account. Fill out the Anthropic use case details form before using the model.',
+      ),
+      ctx,
+    );
+    assert.equal(form.code, 'ModelAccess');
+    assert.match(form.message, /has not filed Anthropic's use-case details yet/);
+    assert.match(form.message, /submit the use case details .*retry in about 15 minutes/);
+    const legacy = toBedrockError(
+      sdkError(
+        'ResourceNotFoundException',
+        'Access denied. This Model is marked by provider as Legacy and you have not been actively using the model in the last 15 days.',
+      ),
+      ctx,
+    );
+    assert.match(legacy.message, /is a legacy model and this account has not used it in the last 15 days/);
+    const marketplace = toBedrockError(
+      sdkError(
+        'AccessDeniedException',
+        'Model access is denied due to IAM user or service role is not authorized to perform the required AWS Marketplace actions (aws-marketplace:ViewSubscriptions, aws-marketplace:Subscribe) to enable access to this model.',
+      ),
+      ctx,
+    );
+    assert.match(marketplace.message, /allow aws-marketplace:Subscribe/);
+    const plain = toBedrockError(sdkError('ResourceNotFoundException', 'Model not found.'), ctx);
+    assert.equal(plain.code, 'NotFound', 'an ordinary not-found stays one');
   });
 
   it('a model that needs an inference profile offers the profile', () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { modelBadges, modelCardMarkdown } from '../../../../src/core/models/modelCard';
 import { foundationModel } from '../../../support/models';
+import { modelLimits } from '../../../../src/core/models/registry';
 
 describe('model card (tooltip and hover)', () => {
   it('a chat model: modalities, how it runs, Converse features, price and profiles', () => {
@@ -12,7 +13,7 @@ describe('model card (tooltip and hover)', () => {
     });
     const md = modelCardMarkdown(m, {
       price: { inputPer1k: 0.00025, outputPer1k: 0.00125, source: 'built-in' },
-      contextWindow: 200000,
+      limits: modelLimits('us.anthropic.claude-3-haiku-20240307-v1:0'),
       profiles: ['us.anthropic.claude-3-haiku-20240307-v1:0'],
     });
     assert.match(md, /^\*\*Claude 3 Haiku\*\* · Anthropic\n/);
@@ -20,7 +21,8 @@ describe('model card (tooltip and hover)', () => {
     assert.match(md, /\| runs \| on demand \|/);
     assert.match(md, /\| customization \| fine-tuning \|/);
     assert.match(md, /\| Converse: images \| yes \|/);
-    assert.match(md, /\| context window \| 200,000 tokens \|/);
+    assert.match(md, /\| context window \| 200,000 tokens \(as of 2026-12-01\) \|/);
+    assert.match(md, /\| most output per call \| 4,096 tokens \(as of 2026-12-01\) \|/);
     assert.match(md, /\| price \/ 1K tokens \| \$0\.00025 in · \$0\.00125 out \(built-in\) \|/);
     assert.match(md, /\| inference profiles \| `us\.anthropic\.claude-3-haiku-20240307-v1:0` \|/);
   });
@@ -35,6 +37,7 @@ describe('model card (tooltip and hover)', () => {
     assert.match(md, /_legacy_/);
     assert.match(md, /\| runs \| only through an inference profile \|/);
     assert.doesNotMatch(md, /price/);
+    assert.doesNotMatch(md, /context window/, 'no limits stated for a model the table does not hold');
     const embed = foundationModel('amazon.titan-embed-text-v2:0', {
       outputModalities: ['EMBEDDING'],
       streaming: undefined,

@@ -37,10 +37,10 @@ describe('the frontmatter JSON Schema (docs/prompt-frontmatter.schema.json)', ()
     ).problems.map((p) => p.message);
     assert.ok(problems.includes('`config.temperature` must be between 0 and 1; found 2.'), problems.join('\n'));
     assert.ok(
-      problems.includes('`bedrock.serviceTier` must be one of default, priority, flex; found "fastest".'),
+      problems.includes('`bedrock.serviceTier` must be one of default, priority, flex, reserved; found "fastest".'),
       problems.join('\n'),
     );
-    assert.deepEqual(keySpecAt('bedrock.serviceTier')?.values, ['default', 'priority', 'flex']);
+    assert.deepEqual(keySpecAt('bedrock.serviceTier')?.values, ['default', 'priority', 'flex', 'reserved']);
     assert.match(keySpecAt(['config', 'topK'])?.doc ?? '', /additionalModelRequestFields/);
     assert.deepEqual(Object.keys(childKeysAt(['bedrock.guardrail']) ?? {}), [
       'identifier',

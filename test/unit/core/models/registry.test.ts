@@ -5,6 +5,8 @@ import {
   familyWith,
   hyperParametersFor,
   isChatModel,
+  MODEL_LIMITS_AS_OF,
+  modelLimits,
   MODEL_FAMILIES,
   reasoningFields,
   supportsStructuredOutput,
@@ -124,3 +126,21 @@ function requestFamily(id: string, family: ModelFamily): string | undefined {
   const names = quirks.map((q) => MODEL_FAMILIES.find((f) => f.request?.[q] && f.match.test(id))?.name);
   return names.every((n) => n === names[0]) ? names[0] : undefined;
 }
+
+describe('model limits (dated table)', () => {
+  it('a model, its inference profile and its ARN share the same limits; the date goes with them', () => {
+    const direct = modelLimits('anthropic.claude-sonnet-4-5-20250929-v1:0');
+    assert.deepEqual(direct, { contextWindow: 200_000, maxOutputTokens: 64_000, asOf: MODEL_LIMITS_AS_OF });
+    assert.deepEqual(modelLimits('us.anthropic.claude-sonnet-4-5-20250929-v1:0'), direct);
+    assert.deepEqual(
+      modelLimits('arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0'),
+      direct,
+    );
+    assert.notEqual(modelLimits('amazon.nova-micro-v1:0')?.maxOutputTokens, 4096, 'not one figure for every model');
+  });
+
+  it('says nothing for a model it does not hold, nor for a key of Object.prototype', () => {
+    assert.equal(modelLimits('acme.unknown-v1'), undefined);
+    assert.equal(modelLimits('constructor'), undefined);
+  });
+});

@@ -1,0 +1,108 @@
+// Bedrock projects and prompt routers in the real VS Code, against the local server: "Choose Project…"
+// lists the account's active projects and writes the workspace setting, the status bar shows it and
+// Converse calls carry it; the Models view lists the prompt routers, and a run on a router's ARN says in
+// its metrics which model the router chose.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { RunResult } from '../../src/vscode/run/types';
+import type { ModelNode } from '../../src/vscode/views/modelsTree';
+import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+
+describe('Bedrock projects and prompt routers', () => {
+  const prompt = workspaceFile('runs', 'projects.prompt');
+  const lastCall = async () => (await emulator.requests()).filter((r) => r.operation === 'ConverseStream').at(-1);
+  const sentProject = async () =>
+    ((await lastCall())?.body as { projectIdentifier?: string } | undefined)?.projectIdentifier;
+  const run = (modelId?: string) =>
+    vscode.commands.executeCommand<RunResult | undefined>(Commands.run, { uri: prompt.toString(), modelId });
+  const settings = () => vscode.workspace.getConfiguration('bedrockPromptLab');
+  // The quick pick answered as the user would (the item whose label is given), and what it offered kept.
+  const picking = async <T>(label: string, act: () => Thenable<T>) => {
+    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+    const original = window.showQuickPick;
+    const offered: string[] = [];
+    window.showQuickPick = (async (
+      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+    ) => {
+      const list = await items;
+      offered.push(...list.map((i) => i.label));
+      return list.find((i) => i.label === label);
+    }) as unknown as typeof window.showQuickPick;
+    try {
+      return { result: await act(), offered };
+    } finally {
+      window.showQuickPick = original;
+    }
+  };
+
+  before(async () => {
+    await activateExtension();
+    await vscode.workspace.fs.writeFile(prompt, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nSay hello.\n'));
+    await vscode.window.showTextDocument(prompt);
+  });
+  after(async () => {
+    await settings().update('project', undefined, vscode.ConfigurationTarget.Workspace);
+  });
+
+  it('Choose Project… offers the active projects; the pick is the workspace setting, shown and sent', async () => {
+    const api = await activateExtension();
+    const { result, offered } = await picking('support-bot', () =>
+      vscode.commands.executeCommand<string>(Commands.chooseProject),
+    );
+    assert.equal(result, 'proj_support01');
+    assert.deepEqual(offered, ['$(home) Default project', 'support-bot'], 'archived projects are not offered');
+    assert.equal(settings().inspect('project')?.workspaceValue, 'proj_support01');
+    await waitFor('the status bar to show the project', () => api.awsStatusText().includes('proj_support01'));
+    assert.match(api.awsStatusText(), /\$\(project\) proj_support01$/);
+    assert.equal((await run())?.status, 'complete');
+    assert.equal(await sentProject(), 'proj_support01');
+
+    await picking('$(home) Default project', () => vscode.commands.executeCommand(Commands.chooseProject));
+    assert.equal(settings().inspect('project')?.workspaceValue, undefined);
+    await waitFor('the status bar to drop the project', () => !api.awsStatusText().includes('proj_'));
+    assert.equal((await run())?.status, 'complete');
+    assert.equal(await sentProject(), undefined);
+  });
+
+  it('the Models view lists the prompt routers; a run on one names the model it chose', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.refreshModels);
+    const section = await waitFor('the prompt routers section', () =>
+      api.models.getChildren().find((n) => n.kind === 'section' && n.section === 'routers'),
+    );
+    assert.equal(api.models.getTreeItem(section).label, 'Prompt routers');
+    const routers = api.models
+      .getChildren(section)
+      .filter((n): n is Extract<ModelNode, { kind: 'router' }> => n.kind === 'router');
+    assert.deepEqual(
+      routers.map((r) => api.models.getTreeItem(r).label),
+      ['Anthropic Prompt Router', 'Amazon Nova Prompt Router', 'tickets-router'],
+    );
+    const nova = routers[1];
+    assert.match(
+      String(api.models.getTreeItem(nova).description),
+      /^Bedrock · amazon\.nova-pro-v1:0 or amazon\.nova-lite-v1:0$/,
+    );
+
+    const result = await vscode.commands.executeCommand<RunResult | undefined>(Commands.runWithModel, nova);
+    assert.equal(result?.status, 'complete', result?.error?.message);
+    assert.equal(result?.modelId, nova.router.arn);
+    assert.equal(result?.routedTo, 'us.amazon.nova-lite-v1:0');
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /bedrock: us\.amazon\.nova-lite-v1:0 \(chosen by prompt router default-prompt-router\/amazon\.nova:1\)/,
+      'the metrics comment in the editor names the chosen model',
+    );
+    assert.equal(
+      await vscode.commands.executeCommand(Commands.useModelInPrompt, nova),
+      nova.router.arn,
+      '"Use in prompt" writes the router ARN',
+    );
+    assert.match(
+      vscode.window.activeTextEditor?.document.getText() ?? '',
+      /^model: arn:aws:bedrock:[^\n]*default-prompt-router\/amazon\.nova:1$/m,
+    );
+  });
+});
