@@ -15,6 +15,7 @@ import { s3Uri, s3UriProblem } from '../core/bedrock/s3Uri';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { roleArnProblem } from '../core/shared/arn';
 import type { Host } from './host';
+import { measuredTokensPerChar } from './estimatePrompt';
 import type { RowsPlan } from './runRows';
 
 /** Batch inference is billed at about half the on-demand price. */
@@ -87,8 +88,9 @@ export async function startBatchJob(
       'openSettings',
     ]);
   // Every row rendered into a record and scanned for secrets before anything leaves the machine.
-  const { lines, chars, maxTokens } = await engine.buildJobRecords(good, plan.steps, fileName);
-  const estimate = host.estimateRun(plan.modelId, lines.length, chars / lines.length, maxTokens);
+  const { lines, chars, maxTokens, first } = await engine.buildJobRecords(good, plan.steps, fileName);
+  const perChar = first && (await measuredTokensPerChar(host, first, new AbortController().signal));
+  const estimate = host.estimateRun(plan.modelId, lines.length, chars / lines.length, maxTokens, perChar);
   if (opts.confirm && !(await opts.confirm(lines.length, estimate))) return undefined;
   const clients = host.clients();
   // Only this user may read it: it holds the rendered prompts.

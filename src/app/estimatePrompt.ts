@@ -62,3 +62,17 @@ export async function estimatePrompt(
     priceSource: input?.source,
   };
 }
+
+/**
+ * Tokens per character of a request as the service counts them (CountTokens), to scale a many-request
+ * estimate (rows, a batch job) by: undefined when the model or Region has no CountTokens, and the
+ * estimate stays at four characters a token.
+ */
+export async function measuredTokensPerChar(
+  host: Host,
+  request: ConverseRequest,
+  signal: AbortSignal,
+): Promise<number | undefined> {
+  const counted = await estimatePrompt(host, request, signal);
+  return counted.exact ? counted.inputTokens / Math.max(1, requestChars(request)) : undefined;
+}

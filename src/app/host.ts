@@ -25,6 +25,8 @@ export interface Host {
     calls: number,
     avgInputChars: number,
     maxTokensPerCall: number | undefined,
+    /** Tokens per character measured on one request (CountTokens); undefined: four characters a token. */
+    tokensPerChar?: number,
   ): RunEstimate | undefined;
   /** A file's path as the user reads it in messages (relative to the workspace or the working folder). */
   displayPath(fsPath: string): string;

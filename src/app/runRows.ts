@@ -15,6 +15,7 @@ import { inputProblem, missingVariables, requireNoErrors } from '../core/format/
 import type { BatchRow, RowSurvey } from '../core/io/rows';
 import type { Host, PromptSource } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
+import { measuredTokensPerChar } from './estimatePrompt';
 
 /** A rows run checked and ready: nothing has been sent yet. */
 export interface RowsPlan {
@@ -94,9 +95,15 @@ export async function planRows(
 }
 
 /** The run's likely cost, from up to 50 rows sampled over the file (the prompt is compiled, so rendering is cheap). */
-export async function estimateRows(host: Host, plan: RowsPlan): Promise<RunEstimate | undefined> {
+export async function estimateRows(
+  host: Host,
+  plan: RowsPlan,
+  signal: AbortSignal = new AbortController().signal,
+): Promise<RunEstimate | undefined> {
   const sample = await datasetEngine().sampleRequests(plan.survey, plan.steps);
-  return sample && host.estimateRun(plan.modelId, sample.calls, sample.averageChars, sample.maxTokens);
+  if (!sample) return undefined;
+  const perChar = await measuredTokensPerChar(host, sample.first, signal);
+  return host.estimateRun(plan.modelId, sample.calls, sample.averageChars, sample.maxTokens, perChar);
 }
 
 /** Forgets an interrupted run's answers, so the next run starts over. */

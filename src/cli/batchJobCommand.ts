@@ -13,7 +13,7 @@ import { BatchJobStore, type KeyValueStore } from '../core/batch/jobStore';
 import type { InvocationJob } from '../core/bedrock/clients';
 import { BedrockError } from '../core/shared/bedrockError';
 import { wait } from '../core/shared/wait';
-import { formatEstimate, formatUsd } from '../core/bedrock/pricing';
+import { estimateBasis, formatEstimate, formatUsd } from '../core/bedrock/pricing';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { EXIT } from './exitCodes';
 import { loadPrompt } from './runCommand';
@@ -87,7 +87,7 @@ export async function batchJobStart(
   process.stdout.write(`${started.jobArn}\n`);
   if (!opts.quiet)
     process.stderr.write(
-      `batch inference job ${started.jobName} started with ${started.records} records${started.estimate ? ` (${formatEstimate(started.estimate, BATCH_PRICE_FACTOR)} at batch prices)` : ''}; follow it with: prompt-lab batch-job status ${started.jobArn}\n`,
+      `batch inference job ${started.jobName} started with ${started.records} records${started.estimate ? ` (${formatEstimate(started.estimate, BATCH_PRICE_FACTOR)} at batch prices; ${estimateBasis(started.estimate)})` : ''}; follow it with: prompt-lab batch-job status ${started.jobArn}\n`,
     );
   return EXIT.ok;
 }

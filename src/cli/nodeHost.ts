@@ -96,8 +96,8 @@ export function nodeHost(opts: NodeHostOptions): Host & { dispose(): void; cache
         : sdkClients(),
     cacheStats,
     costOf: (modelId, usage) => estimateCost(modelId, usage, PRICES, overrides?.prices, overrides?.source),
-    estimateRun: (modelId, calls, chars, maxTokens) =>
-      estimateRun(modelId, calls, chars, maxTokens, PRICES, overrides?.prices, overrides?.source),
+    estimateRun: (modelId, calls, chars, maxTokens, tokensPerChar) =>
+      estimateRun(modelId, calls, chars, maxTokens, PRICES, overrides?.prices, overrides?.source, tokensPerChar),
     displayPath: (fsPath) => {
       const rel = path.relative(process.cwd(), fsPath);
       return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : fsPath;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Host } from '../app/host';
 import { discardPartial, estimateRows, planRows, runRows } from '../app/runRows';
 import { BedrockError } from '../core/shared/bedrockError';
-import { formatEstimate, formatUsd } from '../core/bedrock/pricing';
+import { estimateBasis, formatEstimate, formatUsd } from '../core/bedrock/pricing';
 import { EXIT } from './exitCodes';
 import { progressLine } from './progress';
 import { loadPrompt } from './runCommand';
@@ -47,7 +47,7 @@ export async function rowsCommand(
     return EXIT.failed;
   }
   say(
-    `${plan.survey.count} rows of ${host.displayPath(plan.dataPath)} on ${plan.modelId} → ${host.displayPath(plan.outputPath)}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`,
+    `${plan.survey.count} rows of ${host.displayPath(plan.dataPath)} on ${plan.modelId} → ${host.displayPath(plan.outputPath)}; estimated ${estimate ? `${formatEstimate(estimate)} (${estimateBasis(estimate)})` : 'cost unknown (no price for the model)'}`,
   );
   const progress = progressLine(plan.survey.count, 'rows', { quiet: opts.quiet });
   const started = performance.now();

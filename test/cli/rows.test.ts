@@ -65,6 +65,17 @@ describe('prompt-lab rows (the real binary, the local server)', () => {
     assert.equal(r.stdout, '');
   });
 
+  it('the estimate before the run says whether its input tokens were counted (CountTokens) or guessed', async () => {
+    const counted = await rows(['echo.prompt', 'questions.jsonl', '-o', 'counted.jsonl']);
+    assert.equal(counted.code, 0, counted.stderr);
+    assert.match(counted.stderr, /; estimated .* \(input tokens counted by CountTokens\)$/m);
+    assert.equal(emulator.requests.filter((q) => q.operation === 'CountTokens').length > 0, true);
+    emulator.addFault({ operation: 'CountTokens', fault: { kind: 'http', error: 'validation' }, times: 1 });
+    const guessed = await rows(['echo.prompt', 'questions.jsonl', '-o', 'guessed.jsonl']);
+    assert.equal(guessed.code, 0, guessed.stderr);
+    assert.match(guessed.stderr, /; estimated .* \(input tokens guessed at 4 characters a token\)$/m);
+  });
+
   it('resumes an interrupted run: rows answered before are not sent again', async () => {
     // Slow answers, one at a time, so the run is interrupted part way.
     emulator.addFault({ operation: 'Converse', fault: { kind: 'delay', ms: 150 } });

@@ -6,6 +6,7 @@ import { scanSecretsDeep } from '../safety/secretScan';
 import { toBatchRecord } from './batchInference';
 import type { BatchRow, RowSurvey } from '../io/rows';
 import { prepareCase, type CaseSteps } from './runCase';
+import type { ConverseRequest } from '../format/render';
 
 export interface JobRecords {
   /** One JSONL line per row (`recordId` + `modelInput`). */
@@ -13,6 +14,8 @@ export interface JobRecords {
   /** Characters of the rendered requests, for the cost estimate. */
   chars: number;
   maxTokens?: number;
+  /** The first record's request, for counting its tokens exactly. */
+  first?: ConverseRequest;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function buildJobRecords(
         `Not uploaded: a secret (${secret.kind}) was found in row ${row.index + 1} (${fileName}:${row.line}). Remove it from the data, then retry.`,
       );
     out.lines.push(line);
+    out.first ??= prepared.request;
     out.chars += requestChars(prepared.request);
     out.maxTokens = prepared.request.inferenceConfig?.maxTokens;
   }
@@ -54,6 +58,8 @@ export interface RequestSample {
   calls: number;
   averageChars: number;
   maxTokens?: number;
+  /** The first sampled request, for counting its tokens exactly (CountTokens) to scale the rest by. */
+  first: ConverseRequest;
 }
 
 /** The sampled rows (spread over the file by the survey) rendered, to estimate what the run sends. */
@@ -61,15 +67,18 @@ export async function sampleRequests(survey: RowSurvey, steps: CaseSteps): Promi
   let chars = 0;
   let usable = 0;
   let maxTokens: number | undefined;
+  let first: ConverseRequest | undefined;
   for (const row of survey.sample) {
     const prepared = await prepareCase(row.input, steps);
     if (!prepared.ok) continue;
+    first ??= prepared.request;
     usable++;
     chars += requestChars(prepared.request);
     maxTokens = prepared.request.inferenceConfig?.maxTokens;
   }
-  if (usable === 0) return undefined;
+  if (usable === 0 || !first) return undefined;
   return {
+    first,
     calls: Math.round((survey.readable * usable) / survey.sample.length),
     averageChars: chars / usable,
     maxTokens,

@@ -72,6 +72,13 @@ export interface RunEstimate {
   /** Cost with every answer at maxTokens; undefined without maxOutputTokens. */
   maxUsd?: number;
   source: string;
+  /** How the input tokens were found: counted by CountTokens (one request, the rest scaled by their length), or four characters a token. */
+  basis: 'counted' | 'characters';
+}
+
+/** What an estimate says about its input tokens: exact or the guess. */
+export function estimateBasis(e: Pick<RunEstimate, 'basis'>): string {
+  return e.basis === 'counted' ? 'input tokens counted by CountTokens' : 'input tokens guessed at 4 characters a token';
 }
 
 /** Characters of text a Converse request sends (messages, system, tool specs): the basis of an estimate. */
@@ -110,10 +117,14 @@ export function estimateRun(
   table: PriceTable,
   overrides?: Record<string, Partial<ModelPrice>>,
   overrideSource?: string,
+  tokensPerChar?: number,
 ): RunEstimate | undefined {
   const p = priceFor(modelRef, table, overrides, overrideSource);
   if (!p) return undefined;
-  const inputTokens = estimateInputTokens(avgInputChars * calls);
+  const inputTokens =
+    tokensPerChar === undefined
+      ? estimateInputTokens(avgInputChars * calls)
+      : Math.ceil(avgInputChars * calls * tokensPerChar);
   const maxOutputTokens = maxTokensPerCall === undefined ? undefined : maxTokensPerCall * calls;
   const inputUsd = (inputTokens / 1000) * p.price.input;
   return {
@@ -122,6 +133,7 @@ export function estimateRun(
     inputUsd,
     maxUsd: maxOutputTokens === undefined ? undefined : inputUsd + (maxOutputTokens / 1000) * p.price.output,
     source: p.source,
+    basis: tokensPerChar === undefined ? 'characters' : 'counted',
   };
 }
 

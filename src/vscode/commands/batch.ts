@@ -9,7 +9,7 @@ import { discardPartial, estimateRows, planRows, runRows, type RowsPlan } from '
 import type { BatchOutputLine, BatchRunResult } from '../../core/batch/runBatch';
 import type { InvocationJob } from '../../core/bedrock/clients';
 import { BedrockError } from '../../core/shared/bedrockError';
-import { formatEstimate, type RunEstimate } from '../../core/bedrock/pricing';
+import { estimateBasis, formatEstimate, type RunEstimate } from '../../core/bedrock/pricing';
 import { s3UriProblem } from '../../core/bedrock/s3Uri';
 import { requireNoErrors } from '../../core/format/inputs';
 import { config } from '../host/config';
@@ -84,7 +84,7 @@ async function confirmCost(what: string, estimate: RunEstimate | undefined, fact
   const threshold = config.batchConfirmAboveUsd();
   if (!estimate || (estimate.maxUsd ?? estimate.inputUsd) * factor < threshold) return true;
   const pick = await vscode.window.showWarningMessage(
-    `${what} is estimated to cost ${formatEstimate(estimate, factor)} (${estimate.inputTokens.toLocaleString('en-US')} input tokens${estimate.maxOutputTokens !== undefined ? `, up to ${estimate.maxOutputTokens.toLocaleString('en-US')} output tokens` : ''}; prices: ${estimate.source}).`,
+    `${what} is estimated to cost ${formatEstimate(estimate, factor)} (${estimate.inputTokens.toLocaleString('en-US')} ${estimateBasis(estimate)}${estimate.maxOutputTokens !== undefined ? `, up to ${estimate.maxOutputTokens.toLocaleString('en-US')} output tokens` : ''}; prices: ${estimate.source}).`,
     {
       modal: true,
       detail:
@@ -138,7 +138,7 @@ export async function runOverDataset(
   const concurrency = Math.max(1, opts.concurrency ?? config.batchConcurrency());
   const rel = vscode.workspace.asRelativePath(p.outputPath);
   d.logger.info(
-    `batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.survey.count} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? formatEstimate(estimate) : 'cost unknown (no price for the model)'}`,
+    `batch run of ${vscode.workspace.asRelativePath(p.promptUri)} over ${p.survey.count} rows on ${p.modelId} (concurrency ${concurrency}) → ${rel}; estimated ${estimate ? `${formatEstimate(estimate)} (${estimateBasis(estimate)})` : 'cost unknown (no price for the model)'}`,
   );
   const ran = await vscode.window.withProgress(
     {

@@ -24,9 +24,10 @@ export function estimateRunCost(
   calls: number,
   avgInputChars: number,
   maxTokensPerCall: number | undefined,
+  tokensPerChar?: number,
 ): RunEstimate | undefined {
   const overrides = config.pricingOverrides();
-  return estimateRun(modelId, calls, avgInputChars, maxTokensPerCall, PRICES, overrides);
+  return estimateRun(modelId, calls, avgInputChars, maxTokensPerCall, PRICES, overrides, undefined, tokensPerChar);
 }
 
 /** A model's price per 1,000 tokens as runs use it: the user's override first, else the table. */
