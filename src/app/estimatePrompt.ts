@@ -4,6 +4,7 @@ import { normalizeModelRef } from '../core/models/modelRef';
 import { estimateInputTokens, requestChars } from '../core/bedrock/pricing';
 import type { ConverseRequest } from '../core/format/render';
 import type { Host } from './host';
+import { costAtTier } from '../core/bedrock/serviceTiers';
 
 export interface PromptEstimate {
   modelId: string;
@@ -49,7 +50,10 @@ export async function estimatePrompt(
   const tokens = inputTokens ?? estimateInputTokens(requestChars(request));
   const maxOutputTokens = request.inferenceConfig?.maxTokens;
   const price = (outputTokens: number) =>
-    host.costOf(request.modelId, { inputTokens: tokens, outputTokens, totalTokens: tokens + outputTokens });
+    costAtTier(
+      host.costOf(request.modelId, { inputTokens: tokens, outputTokens, totalTokens: tokens + outputTokens }),
+      request.serviceTier?.type,
+    );
   const input = price(0);
   return {
     modelId: request.modelId,

@@ -6,7 +6,7 @@ import { stopReasonNote } from '../core/bedrock/stopReasons';
 import { performance } from 'node:perf_hooks';
 import { BedrockError } from '../core/shared/bedrockError';
 import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
-import { answeredBy, streamAnswer } from '../core/bedrock/invoke';
+import { answeredBy, callCost, streamAnswer } from '../core/bedrock/invoke';
 import { arnOf } from '../core/shared/arn';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
@@ -21,6 +21,8 @@ export interface RunResult {
   modelId: string;
   /** The model a prompt router chose to answer (its inference profile or model id), when modelId is a router. */
   routedTo?: string;
+  /** The service tier that served the run, as the service reported it. */
+  serviceTier?: string;
   text: string;
   reasoning?: string;
   toolCalls: ToolCall[];
@@ -147,11 +149,12 @@ export function runResult(
   rendered?: RenderResult,
 ): RunResult {
   const answered = answeredBy(request.modelId, outcome);
-  const cost = host.costOf(answered, outcome.usage);
+  const cost = callCost((m, u) => host.costOf(m, u), request.modelId, outcome);
   const result: RunResult = {
     status: outcome.status,
     modelId: request.modelId,
     routedTo: outcome.invokedModelId ? answered : undefined,
+    serviceTier: outcome.serviceTier,
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,
     toolCalls: outcome.toolCalls,
@@ -201,7 +204,9 @@ export function metricsLine(r: RunResult): string {
       tokens += ` (cache read ${r.usage.cacheReadInputTokens ?? 0}, write ${r.usage.cacheWriteInputTokens ?? 0})`;
     parts.push(tokens);
   }
+  if (r.serviceTier && r.serviceTier !== 'default') parts.push(`${r.serviceTier} tier`);
   if (r.costUsd !== undefined) parts.push(`~${formatUsd(r.costUsd)}`);
+  else if (r.serviceTier === 'reserved') parts.push('billed by the reservation');
   if (r.stopReason) {
     const note = stopReasonNote(r.stopReason);
     parts.push(`stop: ${r.stopReason}${note ? ` (${note})` : ''}`);

@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import type { BatchOutputLine, BatchProgress, BatchRunResult } from '../core/batch/runBatch';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
 import { BedrockError } from '../core/shared/bedrockError';
-import { answeredBy, converseOnce } from '../core/bedrock/invoke';
+import { callCost, converseOnce } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/models/modelRef';
 import type { RunEstimate } from '../core/bedrock/pricing';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
@@ -148,7 +148,7 @@ export async function runRows(
       stopReason: o.stopReason,
       usage: o.usage,
       latencyMs: Math.round(o.latencyMs),
-      costUsd: host.costOf(answeredBy(plan.modelId, o), o.usage)?.usd,
+      costUsd: callCost((m, u) => host.costOf(m, u), plan.modelId, o)?.usd,
     };
   };
   const result = await datasetEngine().runBatch({

@@ -4,7 +4,7 @@
 // report a front end shows its own way (Test Explorer messages, JUnit, JSON, annotations).
 import { AdaptiveLimiter, retryFor } from '../core/bedrock/adaptiveLimiter';
 import type { ErrorCode } from '../core/shared/bedrockError';
-import { answeredBy, converseOnce, converseStreamOnce, type InvokeOutcome } from '../core/bedrock/invoke';
+import { callCost, converseOnce, converseStreamOnce, type InvokeOutcome } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
@@ -114,7 +114,7 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
     if (outcome.error.code === 'Cancelled') return { state: 'skipped', messages: [], failures: [] };
     return errored(`${request.modelId}: ${outcome.error.message}`, outcome.error.code, request.modelId);
   }
-  const listed = host.costOf(answeredBy(request.modelId, outcome), outcome.usage);
+  const listed = callCost((m, u) => host.costOf(m, u), request.modelId, outcome);
   const cost = listed && opts.answered ? { ...listed, usd: listed.usd * opts.answered.priceFactor } : listed;
   const ran2 = {
     modelId: request.modelId,

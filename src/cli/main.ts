@@ -1,6 +1,7 @@
 // `prompt-lab`: the engine of Bedrock Prompt Lab in a terminal, for CI and coding agents. The same use
 // cases as the extension (src/app) over a Node host; the same credential rules (--profile, --region,
 // --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
+import { LATENCIES, SERVICE_TIERS, TIERS_SHARE_QUOTA } from '../core/bedrock/serviceTiers';
 import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { BedrockError } from '../core/shared/bedrockError';
@@ -416,7 +417,22 @@ function promptOptions(command: Command, modelHelp: string): Command {
     .argument('<file>', 'the .prompt file')
     .option('-i, --input <name=value>', 'an input value, read by its declared type (repeatable)', collect, [])
     .option('--inputs <file.json>', 'input values from a JSON object')
-    .option('-m, --model <id>', modelHelp);
+    .option('-m, --model <id>', modelHelp)
+    .addOption(tierOption())
+    .addOption(latencyOption());
+}
+
+/** The service tier over the file's (`bedrock.serviceTier`); the help says the tiers share one quota. */
+function tierOption(): Option {
+  return new Option('--service-tier <tier>', `the service tier to ask for. ${TIERS_SHARE_QUOTA}`).choices([
+    ...SERVICE_TIERS,
+  ]);
+}
+
+function latencyOption(): Option {
+  return new Option('--latency <latency>', 'standard, or optimized (some models, some Regions)').choices([
+    ...LATENCIES,
+  ]);
 }
 
 function collect(value: string, previous: string[]): string[] {

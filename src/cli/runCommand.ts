@@ -12,6 +12,7 @@ import { promptEngine } from '../core/format/loadEngine';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
 import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
+import { withTierChoice, type LatencyName, type ServiceTierName } from '../core/bedrock/serviceTiers';
 import type { Host, PromptSource } from '../app/host';
 
 export interface RunCommandOptions {
@@ -20,6 +21,9 @@ export interface RunCommandOptions {
   /** Input values as an object (the MCP server's tools), checked like --inputs. */
   values?: Record<string, unknown>;
   model?: string;
+  /** The service tier and latency to ask for, over the file's. */
+  serviceTier?: ServiceTierName;
+  latency?: LatencyName;
   json?: boolean;
   quiet?: boolean;
 }
@@ -112,7 +116,8 @@ export async function prepareRun(file: string, opts: RunCommandOptions): Promise
   if (typeProblems.length > 0) throw new BedrockError('PromptInvalid', `${typeProblems.join('; ')}.`);
   const render = await compilePromptText(text, files);
   const rendered = await render(input);
-  return { promptPath, rendered, request: requestFor(rendered, opts.model) };
+  const tier = { serviceTier: opts.serviceTier, latency: opts.latency };
+  return { promptPath, rendered, request: withTierChoice(requestFor(rendered, opts.model), tier) };
 }
 
 export async function runCommand(

@@ -87,4 +87,25 @@ describe('prompt-lab with Bedrock projects and prompt routers (the real binary, 
       /^bedrock: us\.amazon\.nova-pro-v1:0 \(chosen by prompt router default-prompt-router\/amazon\.nova:1\) · /m,
     );
   });
+
+  it('--service-tier and --latency go with the call; the tier that served it is shown and priced', async () => {
+    const run = (args: string[]) =>
+      promptLab(['run', 'plain.prompt', '--json', ...args], { cwd: dir, env: emulator.env() });
+    const standard = JSON.parse((await run([])).stdout) as { costUsd: number; serviceTier: string };
+    const flex = await run(['--service-tier', 'flex', '--latency', 'optimized']);
+    assert.equal(flex.code, 0, flex.stderr);
+    const result = JSON.parse(flex.stdout) as { costUsd: number; serviceTier: string; costSource: string };
+    assert.deepEqual(sent()?.serviceTier, { type: 'flex' });
+    assert.deepEqual(sent()?.performanceConfig, { latency: 'optimized' });
+    assert.equal(standard.serviceTier, 'default');
+    assert.equal(result.serviceTier, 'flex');
+    assert.equal(Number((result.costUsd / standard.costUsd).toFixed(2)), 0.5);
+    assert.match(result.costSource, /flex tier ×0\.5$/);
+    const wrong = await promptLab(['run', 'plain.prompt', '--service-tier', 'fastest'], {
+      cwd: dir,
+      env: emulator.env(),
+    });
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /Allowed choices are default, priority, flex, reserved/);
+  });
 });

@@ -163,6 +163,25 @@ function routerTrace(target: Target): Record<string, unknown> {
   return target.invokedModelId ? { trace: { promptRouter: { invokedModelId: target.invokedModelId } } } : {};
 }
 
+/**
+ * What served the call, echoed as the service does: the tier asked for (else default) and the latency
+ * setting. Reserved capacity is arranged with AWS: this account has none, so asking for it is refused
+ * [guess: the service's words are not documented].
+ */
+function servedBy(body: ConverseBody): Record<string, unknown> {
+  const tier = (body.serviceTier as { type?: string } | undefined)?.type ?? 'default';
+  if (!['default', 'priority', 'flex', 'reserved'].includes(tier))
+    throw ServiceError.validation(
+      `1 validation error detected: Value '${tier}' at 'serviceTier.type' failed to satisfy constraint: Member must satisfy enum value set: [default, priority, flex, reserved]`,
+    );
+  if (tier === 'reserved')
+    throw ServiceError.validation('This account has no reserved capacity for this model. Use the default tier.');
+  return {
+    serviceTier: { type: tier },
+    ...(body.performanceConfig ? { performanceConfig: body.performanceConfig } : {}),
+  };
+}
+
 /** Resolves a call's target once its body is read (a router's choice and the project depend on it). */
 export type TargetOf = (body: ConverseBody) => Target;
 
@@ -172,6 +191,7 @@ export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: 
   if (httpFault) throw httpFault;
   const target = targetOf(body);
   validateConverse(body, target, false);
+  const served = servedBy(body);
   const started = Date.now();
   const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
   const pace = faults.find((f) => f.kind === 'pace');
@@ -183,6 +203,7 @@ export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: 
     usage: usage(a),
     metrics: { latencyMs: Date.now() - started },
     ...routerTrace(target),
+    ...served,
   });
 }
 
@@ -227,6 +248,7 @@ export async function converseStream(
   if (httpFault) throw httpFault;
   const target = targetOf(body);
   validateConverse(body, target, true);
+  const served = servedBy(body);
   const started = Date.now();
   const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
 
@@ -320,7 +342,12 @@ export async function converseStream(
   }
   await write(eventFrame('messageStop', { stopReason: a.stopReason }));
   await write(
-    eventFrame('metadata', { usage: usage(a), metrics: { latencyMs: Date.now() - started }, ...routerTrace(target) }),
+    eventFrame('metadata', {
+      usage: usage(a),
+      metrics: { latencyMs: Date.now() - started },
+      ...routerTrace(target),
+      ...served,
+    }),
   );
   res.end();
 }

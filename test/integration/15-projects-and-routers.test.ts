@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/host/commandIds';
 import type { RunResult } from '../../src/vscode/run/types';
 import type { ModelNode } from '../../src/vscode/views/modelsTree';
+import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 describe('Bedrock projects and prompt routers', () => {
@@ -104,5 +105,65 @@ describe('Bedrock projects and prompt routers', () => {
       vscode.window.activeTextEditor?.document.getText() ?? '',
       /^model: arn:aws:bedrock:[^\n]*default-prompt-router\/amazon\.nova:1$/m,
     );
+    await vscode.commands.executeCommand(Commands.useModelInPrompt, 'amazon.nova-micro-v1:0');
+  });
+
+  it('Run with Service Tier…: the pickers say the tiers share a quota; the tier is sent, shown and priced', async () => {
+    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+    const original = window.showQuickPick;
+    const asked: { title?: string; placeHolder?: string; labels: string[] }[] = [];
+    const answers = ['priority', 'standard'];
+    window.showQuickPick = (async (
+      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+      options?: vscode.QuickPickOptions,
+    ) => {
+      const list = await items;
+      asked.push({ title: options?.title, placeHolder: options?.placeHolder, labels: list.map((i) => i.label) });
+      return list.find((i) => i.label === answers[asked.length - 1]);
+    }) as unknown as typeof window.showQuickPick;
+    let priority: RunResult | undefined;
+    try {
+      priority = await vscode.commands.executeCommand<RunResult>(Commands.runWithServiceTier, {
+        uri: prompt.toString(),
+      });
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.deepEqual(asked[0].labels, ['default', 'priority', 'flex', 'reserved']);
+    assert.match(asked[0].placeHolder ?? '', /share one on-demand quota/);
+    assert.equal(priority?.status, 'complete', priority?.error?.message);
+    assert.equal(priority?.serviceTier, 'priority', 'the tier the service says served it');
+    const body = (await lastCall())?.body as {
+      serviceTier?: { type: string };
+      performanceConfig?: { latency: string };
+    };
+    assert.deepEqual(body.serviceTier, { type: 'priority' });
+    assert.deepEqual(body.performanceConfig, { latency: 'standard' });
+    assert.match(vscode.window.activeTextEditor?.document.getText() ?? '', /· priority tier · ~\$/);
+    const standard = await run();
+    assert.equal(standard?.serviceTier, 'default');
+    assert.ok(standard?.costUsd && priority?.costUsd);
+    assert.equal(Number((priority.costUsd / standard.costUsd).toFixed(2)), 1.75, 'priced at the priority premium');
+  });
+
+  it('Compare Service Tiers puts the same model on two tiers side by side, each priced at its tier', async () => {
+    const results = await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareServiceTiers, {
+      uri: prompt.toString(),
+      tiers: ['default', 'flex'],
+    });
+    assert.deepEqual(
+      results?.map((r) => [r.modelId, r.serviceTier, r.status]),
+      [
+        ['amazon.nova-micro-v1:0', 'default', 'complete'],
+        ['amazon.nova-micro-v1:0', 'flex', 'complete'],
+      ],
+    );
+    const sent = (await emulator.requests())
+      .filter((r) => r.operation === 'ConverseStream')
+      .slice(-2)
+      .map((r) => (r.body as { serviceTier?: { type: string } }).serviceTier?.type)
+      .sort();
+    assert.deepEqual(sent, ['default', 'flex']);
+    assert.equal(Number((results![1].costUsd! / results![0].costUsd!).toFixed(2)), 0.5, 'flex at its discount');
   });
 });

@@ -4,6 +4,8 @@
 // a Converse response (`outcomeOf`). Pure: it takes the Runtime interface, so unit tests pass a fake and
 // the extension passes the SDK adapter.
 import { arnOf } from '../shared/arn';
+import type { CostEstimate } from './pricing';
+import { costAtTier } from './serviceTiers';
 import type {
   ConverseCommandInput,
   ConverseCommandOutput,
@@ -37,12 +39,23 @@ export interface InvokeOutcome {
   error?: BedrockError;
   /** The model a prompt router chose (`trace.promptRouter.invokedModelId`, an ARN). */
   invokedModelId?: string;
+  /** The service tier that served the call. */
+  serviceTier?: string;
 }
 
 /**
  * The model that answered: the one a prompt router chose (its inference profile or model id, which
  * prices and messages use), else the model sent.
  */
+/** A call's listed cost at the tier that served it (the model a router chose, priced at its tier). */
+export function callCost(
+  costOf: (modelId: string, usage: Usage | undefined) => CostEstimate | undefined,
+  modelId: string,
+  outcome: { invokedModelId?: string; serviceTier?: string; usage?: Usage },
+): CostEstimate | undefined {
+  return costAtTier(costOf(answeredBy(modelId, outcome), outcome.usage), outcome.serviceTier);
+}
+
 export function answeredBy(modelId: string, outcome: { invokedModelId?: string }): string {
   if (!outcome.invokedModelId) return modelId;
   const arn = arnOf(outcome.invokedModelId);
@@ -115,7 +128,7 @@ export async function converseStreamOnce(
 
 /** The one reading of a Converse response: text, reasoning, tool calls, stop reason, usage. */
 export function outcomeOf(
-  out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics' | 'trace'>,
+  out: Pick<ConverseCommandOutput, 'output' | 'stopReason' | 'usage' | 'metrics' | 'trace' | 'serviceTier'>,
   latencyMs: number,
 ): InvokeOutcome {
   const blocks = out.output?.message?.content ?? [];
@@ -130,6 +143,7 @@ export function outcomeOf(
     serverLatencyMs: out.metrics?.latencyMs,
     latencyMs,
     invokedModelId: out.trace?.promptRouter?.invokedModelId,
+    serviceTier: out.serviceTier?.type,
   };
 }
 

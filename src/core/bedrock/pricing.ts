@@ -16,6 +16,8 @@ export interface PriceTable {
   source: string;
   sourceDate: string;
   models: Record<string, ModelPrice>;
+  /** Each service tier's price against the standard on-demand price (priority 1.75: 75% more). */
+  serviceTiers?: { source: string; factors: Record<string, number> };
 }
 
 export interface CostEstimate {

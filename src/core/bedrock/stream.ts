@@ -40,6 +40,8 @@ export interface StreamOutcome {
   guardrailTrace?: unknown;
   /** The model a prompt router chose (`trace.promptRouter.invokedModelId`, an ARN). */
   invokedModelId?: string;
+  /** The service tier that served the call (`serviceTier.type` in the metadata event). */
+  serviceTier?: string;
 }
 
 export interface StreamCallbacks {
@@ -133,6 +135,7 @@ export async function consumeStream(
         out.serverLatencyMs = ev.metadata.metrics?.latencyMs;
         out.guardrailTrace = ev.metadata.trace?.guardrail;
         out.invokedModelId = ev.metadata.trace?.promptRouter?.invokedModelId;
+        out.serviceTier = ev.metadata.serviceTier?.type;
       }
     }
     if (opts.signal.aborted && !stalled) {

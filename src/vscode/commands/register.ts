@@ -1,6 +1,7 @@
 // The command groups: each takes the extension's services (the one context object, src/vscode/host/services.ts)
 // and registers its commands through the one wrapper (src/vscode/host/commands.ts), which logs the call and
 // turns a failure into one message with actions.
+import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
 import type { InvocationJob, JobSummary } from '../../core/bedrock/clients';
 import type { ModelFilter } from '../../core/models/modelFilter';
@@ -77,6 +78,15 @@ function runCommands(s: Services): vscode.Disposable[] {
         runs.run({ ...(arg instanceof vscode.Uri ? { uri: arg } : (arg ?? {})), continue: true }),
       logger,
     ),
+    registerCommand(
+      Commands.runWithServiceTier,
+      async (arg?: vscode.Uri | RunOptions) => {
+        const opts: RunOptions = arg instanceof vscode.Uri ? { uri: arg.toString() } : (arg ?? {});
+        const tier = await pickTierChoice(opts.tier);
+        return tier && runs.run({ ...opts, tier });
+      },
+      logger,
+    ),
     registerCommand(Commands.stop, (uri?: vscode.Uri) => stopCommand(runs, uri), logger),
     registerCommand(Commands.editInputs, (uri?: vscode.Uri) => editInputs(inputs, analyses, uri), logger),
     registerCommand(Commands.runWithInputsFrom, (uri?: vscode.Uri) => runWithInputsFrom(inputs, runs, uri), logger),
@@ -103,6 +113,15 @@ function modelCommands(s: Services): vscode.Disposable[] {
     compareModels(s, o instanceof vscode.Uri ? { uri: o.toString() } : o);
   return [
     registerCommand(Commands.compareModels, compare, logger),
+    registerCommand(
+      Commands.compareServiceTiers,
+      async (o?: CompareOptions | vscode.Uri) => {
+        const opts: CompareOptions = o instanceof vscode.Uri ? { uri: o.toString() } : (o ?? {});
+        const tiers = await pickTiers(opts.tiers);
+        return tiers && compareModels(s, { ...opts, tiers });
+      },
+      logger,
+    ),
     registerCommand(
       Commands.evaluatePrompt,
       (o?: EvaluateOptions | vscode.Uri) => evaluatePrompt(s, o instanceof vscode.Uri ? { uri: o.toString() } : o),

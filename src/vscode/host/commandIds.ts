@@ -21,6 +21,8 @@ export const Commands = {
   useModelInPrompt: 'bedrockPromptLab.useModelInPrompt',
   newPromptWithModel: 'bedrockPromptLab.newPromptWithModel',
   runWithModel: 'bedrockPromptLab.runWithModel',
+  runWithServiceTier: 'bedrockPromptLab.runWithServiceTier',
+  compareServiceTiers: 'bedrockPromptLab.compareServiceTiers',
   copyModelId: 'bedrockPromptLab.copyModelId',
   copyModelArn: 'bedrockPromptLab.copyModelArn',
   selectProfile: 'bedrockPromptLab.selectProfile',

@@ -1,3 +1,4 @@
+import { withTierChoice } from '../../core/bedrock/serviceTiers';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
 import { BedrockError } from '../../core/shared/bedrockError';
@@ -121,7 +122,7 @@ export class RunController implements vscode.Disposable {
     }
     const text = doc.getText();
     const rendered = await renderPromptFile(text, inputs, uri);
-    const request = requestFor(rendered, opts.modelId);
+    const request = withTierChoice(requestFor(rendered, opts.modelId), opts.tier);
     return this.execute(doc, request, mode, rendered, replaceFrom);
   }
 

@@ -13,4 +13,6 @@ export interface RunOptions {
   mode?: RunMode;
   /** Run against another model than the file names (the explorer's "Run with this model"). */
   modelId?: string;
+  /** The service tier and latency to ask for, over the file's ("Run with Service Tier…"). */
+  tier?: import('../../core/bedrock/serviceTiers').TierChoice;
 }

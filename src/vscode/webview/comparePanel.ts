@@ -1,3 +1,4 @@
+import { withTierChoice, type ServiceTierName, type TierChoice } from '../../core/bedrock/serviceTiers';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
@@ -6,7 +7,7 @@ import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
 import { modelProblems, needsOfRequest } from '../../core/models/modelChecks';
 import { normalizeModelRef } from '../../core/models/modelRef';
-import { answeredBy, streamAnswer } from '../../core/bedrock/invoke';
+import { callCost, streamAnswer } from '../../core/bedrock/invoke';
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import type { CatalogueService } from '../host/catalogueService';
@@ -27,6 +28,8 @@ import { setModelInPrompt } from '../language/setModel';
 
 export interface CompareColumnResult extends ColumnMetrics {
   modelId: string;
+  /** The tier that served the column, as the service said. */
+  serviceTier?: string;
   text: string;
   flagged?: string;
 }
@@ -117,7 +120,7 @@ export class ComparePanel implements vscode.Disposable {
           void vscode.window.showInformationMessage('This column has no answer to save yet.');
           return undefined;
         }
-        return this.onSaveRun(requestFor(this.rendered, col.modelId), outcome);
+        return this.onSaveRun(columnRequest(this.rendered, col), outcome);
       }
       case 'rerun':
         return this.runColumns(this.columns.filter((c) => c.id === m.id));
@@ -195,7 +198,7 @@ export class ComparePanel implements vscode.Disposable {
     try {
       const o = await streamAnswer(
         this.session.clients().runtime,
-        requestFor(this.rendered, col.modelId),
+        columnRequest(this.rendered, col),
         { onText },
         {
           signal: this.abort.signal,
@@ -205,10 +208,11 @@ export class ComparePanel implements vscode.Disposable {
           abort: () => this.abort.abort(),
         },
       );
-      const cost = costOf(answeredBy(col.modelId, o), o.usage);
+      const cost = callCost(costOf, col.modelId, o);
       if (o.status !== 'failed') this.outcomes.set(col.id, o);
       result = {
         modelId: col.modelId,
+        serviceTier: o.serviceTier,
         text: o.text,
         status: o.status,
         timeToFirstTokenMs: o.timeToFirstTokenMs,
@@ -295,6 +299,13 @@ export class ComparePanel implements vscode.Disposable {
   }
 }
 
+/** A column's request: the prompt for its model, on its tier when it has one. */
+function columnRequest(rendered: RenderResult, col: ColumnInfo): ConverseRequest {
+  return withTierChoice(requestFor(rendered, col.modelId), {
+    serviceTier: col.serviceTier as TierChoice['serviceTier'],
+  });
+}
+
 /** Why a model cannot take this request, checked before anything is sent (the rules the prompt's diagnostics use). */
 function flagFor(modelId: string, request: ConverseRequest, catalogue: CatalogueService): string | undefined {
   return modelProblems(modelId, needsOfRequest(request), catalogue.current).find((p) => p.flagsCompare)?.reason;
@@ -303,6 +314,8 @@ function flagFor(modelId: string, request: ConverseRequest, catalogue: Catalogue
 export interface CompareOptions {
   uri?: string;
   models?: string[];
+  /** Compare Service Tiers: the prompt's model (or `models[0]`) on each of these tiers. */
+  tiers?: ServiceTierName[];
 }
 
 /** What Compare uses from the extension's services. */
@@ -322,19 +335,26 @@ export async function compareModels(
   const doc = await vscode.workspace.openTextDocument(uri);
   requireNoErrors(analyses.get(doc));
   if (!catalogue.current) await catalogue.refresh();
-  const models = opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`));
-  if (!models || models.length === 0) return undefined;
+  const tiers = opts.tiers;
+  const models = tiers
+    ? [opts.models?.[0] ?? (analyses.get(doc).model?.modelId as string)]
+    : (opts.models ?? (await pickModels(catalogue, `Compare on up to ${MAX_COLUMNS} models`)));
+  if (!models || models.length === 0 || !models[0]) return undefined;
   if (models.length > MAX_COLUMNS)
     throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
   const rendered = await renderPromptFile(doc.getText(), await inputs.resolve(uri, analyses.get(doc)), uri);
   const request = rendered.request;
-  const columns: ColumnInfo[] = models.map((modelId, i) => {
+  const column = (modelId: string, i: number, serviceTier?: string): ColumnInfo => {
     const id = normalizeModelRef(modelId).modelId;
     const name = catalogue.current
       ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName
       : undefined;
-    return { id: `c${i}`, modelId: id, label: name ?? id, flagged: flagFor(id, request, catalogue) };
-  });
+    const label = `${name ?? id}${serviceTier ? ` · ${serviceTier} tier` : ''}`;
+    return { id: `c${i}`, modelId: id, label, flagged: flagFor(id, request, catalogue), serviceTier };
+  };
+  const columns: ColumnInfo[] = tiers
+    ? tiers.map((tier, i) => column(models[0], i, tier))
+    : models.map((modelId, i) => column(modelId, i));
   // "Use this model" sets it in the prompt (shown beside the panel); "Save as run" writes the column's answer as a Run would.
   const useModel = async (modelId: string) =>
     setModelInPrompt(

@@ -7,6 +7,8 @@ export interface ColumnInfo {
   label: string;
   /** Why this model cannot take the prompt, found before running; the column is not run. */
   flagged?: string;
+  /** The service tier this column asks for (Compare Service Tiers: the same model on several tiers). */
+  serviceTier?: string;
 }
 
 export interface ColumnMetrics {
