@@ -8,6 +8,7 @@ import { BedrockError } from '../core/shared/bedrockError';
 import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
 import { answeredBy, callCost, streamAnswer } from '../core/bedrock/invoke';
 import { arnOf } from '../core/shared/arn';
+import type { Citation } from '../core/bedrock/citations';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
@@ -23,6 +24,8 @@ export interface RunResult {
   routedTo?: string;
   /** The service tier that served the run, as the service reported it. */
   serviceTier?: string;
+  /** What the answer cites from the attached documents (`bedrock.citations`). */
+  citations?: Citation[];
   text: string;
   reasoning?: string;
   toolCalls: ToolCall[];
@@ -155,6 +158,7 @@ export function runResult(
     modelId: request.modelId,
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
+    citations: outcome.citations,
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,
     toolCalls: outcome.toolCalls,

@@ -12,6 +12,7 @@ import { promptEngine } from '../core/format/loadEngine';
 import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/promptFiles';
 import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
+import { citationLines } from '../core/bedrock/citations';
 import { withTierChoice, type LatencyName, type ServiceTierName } from '../core/bedrock/serviceTiers';
 import type { Host, PromptSource } from '../app/host';
 
@@ -149,6 +150,8 @@ export async function runCommand(
   const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
+  if (!opts.quiet && !opts.json && result.citations?.length)
+    process.stderr.write(`sources:\n${citationLines(result.citations).join('\n')}\n`);
   if (!opts.quiet) process.stderr.write(`${metricsLine(result)}\n`);
   if (outcome.status === 'stopped') return EXIT.interrupted;
   if (outcome.error) throw outcome.error;

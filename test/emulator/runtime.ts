@@ -129,11 +129,38 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
   }
 }
 
-export function responseContent(a: Answer): Record<string, unknown>[] {
+/**
+ * What the answer cites when a document asks for citations: the first 60 characters of the first such
+ * document, as a character span (Claude's shape for text documents [sdk]; the choice of span is ours).
+ */
+export function citationOf(body: ConverseBody): Record<string, unknown> | undefined {
+  const docs = (body.messages ?? [])
+    .flatMap((m) =>
+      m.content.map(
+        (b) =>
+          b.document as { name?: string; citations?: { enabled?: boolean }; source?: { bytes?: string } } | undefined,
+      ),
+    )
+    .filter((d) => d !== undefined);
+  const index = docs.findIndex((d) => d.citations?.enabled === true);
+  if (index < 0) return undefined;
+  const doc = docs[index];
+  const text = Buffer.from(doc.source?.bytes ?? '', 'base64').toString('utf8');
+  const end = Math.min(60, text.length);
+  return {
+    title: doc.name,
+    sourceContent: [{ text: text.slice(0, end) }],
+    location: { documentChar: { documentIndex: index, start: 0, end } },
+  };
+}
+
+export function responseContent(a: Answer, citation?: Record<string, unknown>): Record<string, unknown>[] {
   const content: Record<string, unknown>[] = [];
   if (a.reasoning)
     content.push({ reasoningContent: { reasoningText: { text: a.reasoning.text, signature: a.reasoning.signature } } });
-  if (a.tokens.length > 0) content.push({ text: a.tokens.join('') });
+  if (a.tokens.length > 0 && citation)
+    content.push({ citationsContent: { content: [{ text: a.tokens.join('') }], citations: [citation] } });
+  else if (a.tokens.length > 0) content.push({ text: a.tokens.join('') });
   if (a.toolUse) content.push({ toolUse: a.toolUse });
   return content;
 }
@@ -198,7 +225,7 @@ export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: 
   if (pace && pace.kind === 'pace')
     await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
   sendJson(ctx, 200, {
-    output: { message: { role: 'assistant', content: responseContent(a) } },
+    output: { message: { role: 'assistant', content: responseContent(a, citationOf(body)) } },
     stopReason: a.stopReason,
     usage: usage(a),
     metrics: { latencyMs: Date.now() - started },
@@ -323,6 +350,9 @@ export async function converseStream(
     // stall: keep the connection open and send nothing more; the client must time out.
     return;
   }
+  const citation = citationOf(body);
+  if (citation && a.tokens.length > 0)
+    await write(eventFrame('contentBlockDelta', { contentBlockIndex: index, delta: { citation } }));
   if (a.tokens.length > 0) await write(eventFrame('contentBlockStop', { contentBlockIndex: index }));
   if (a.toolUse) {
     index += a.tokens.length > 0 ? 1 : 0;

@@ -166,4 +166,31 @@ describe('Bedrock projects and prompt routers', () => {
     assert.deepEqual(sent, ['default', 'flex']);
     assert.equal(Number((results![1].costUsd! / results![0].costUsd!).toFixed(2)), 0.5, 'flex at its discount');
   });
+
+  it("a document attached with citations on: the answer's citations show after it and stay in the run record", async () => {
+    const cited = workspaceFile('runs', 'cited.prompt');
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('runs', 'policy.txt'),
+      Buffer.from('Refunds are issued within 14 days of a return. Shipping costs are not refunded.'),
+    );
+    await vscode.workspace.fs.writeFile(
+      cited,
+      Buffer.from(
+        '---\nmodel: us.anthropic.claude-sonnet-4-5-20250929-v1:0\nbedrock.citations: true\n---\n{{media url="policy.txt"}}\nHow long do refunds take?\n',
+      ),
+    );
+    await vscode.window.showTextDocument(cited);
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: cited.toString() });
+    assert.equal(result?.status, 'complete', result?.error?.message);
+    assert.equal(result?.citations?.[0]?.document, 'policy');
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /\{\{!-- citations:\n\[1\] policy, characters 0–59: "Refunds are issued within 14 days of a return\. Shipping cost"\n --\}\}/,
+    );
+    const record = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result!.historyFile!))).toString('utf8'),
+    ) as { response?: { citations?: unknown[] } };
+    assert.equal(record.response?.citations?.length, 1, 'the run record keeps the citations');
+  });
 });

@@ -4,6 +4,7 @@
 // a Converse response (`outcomeOf`). Pure: it takes the Runtime interface, so unit tests pass a fake and
 // the extension passes the SDK adapter.
 import { arnOf } from '../shared/arn';
+import { readCitation, type Citation } from './citations';
 import type { CostEstimate } from './pricing';
 import { costAtTier } from './serviceTiers';
 import type {
@@ -41,6 +42,8 @@ export interface InvokeOutcome {
   invokedModelId?: string;
   /** The service tier that served the call. */
   serviceTier?: string;
+  /** What the answer cites from the attached documents. */
+  citations?: Citation[];
 }
 
 /**
@@ -132,8 +135,11 @@ export function outcomeOf(
   latencyMs: number,
 ): InvokeOutcome {
   const blocks = out.output?.message?.content ?? [];
+  // A cited answer comes as citationsContent blocks: their text is the answer's, their citations its sources.
+  const citations = blocks.flatMap((b) => (b.citationsContent?.citations ?? []).map((c) => readCitation(c)));
   return {
-    text: blocks.map((b) => b.text ?? '').join(''),
+    text: blocks.map((b) => b.text ?? (b.citationsContent?.content ?? []).map((c) => c.text ?? '').join('')).join(''),
+    ...(citations.length > 0 ? { citations } : {}),
     reasoning: blocks.map((b) => b.reasoningContent?.reasoningText?.text ?? '').join(''),
     toolCalls: blocks
       .filter((b) => b.toolUse)

@@ -4,6 +4,7 @@
 // Facts it relies on (test/emulator/README.md): a cut or aborted HTTP/2 stream ends the iterator without
 // an error, so a stream without `messageStop` is an interrupted stream; exceptions inside the stream are
 // thrown from the loop after the events already delivered.
+import { readCitation, type Citation } from './citations';
 import type { ContentBlockDelta, ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import { toBedrockError, type ErrorContext } from './errors';
@@ -42,6 +43,8 @@ export interface StreamOutcome {
   invokedModelId?: string;
   /** The service tier that served the call (`serviceTier.type` in the metadata event). */
   serviceTier?: string;
+  /** What the answer cites from the attached documents (`bedrock.citations`). */
+  citations?: Citation[];
 }
 
 export interface StreamCallbacks {
@@ -117,6 +120,8 @@ export async function consumeStream(
           firstToken();
           out.reasoning += delta.reasoningContent.text;
           cb.onReasoning?.(delta.reasoningContent.text);
+        } else if (delta.citation) {
+          (out.citations ??= []).push(readCitation(delta.citation));
         } else if (delta.toolUse?.input !== undefined) {
           const t = toolInputs.get(ev.contentBlockDelta.contentBlockIndex ?? 0);
           if (t) t.json += delta.toolUse.input;

@@ -147,6 +147,13 @@ export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string,
   return `${tools}\n${marker ? `${marker}\n` : ''}${info}\n${nextUserTurn(end === 'complete' ? calls : [])}`;
 }
 
+export const CITATIONS_COMMENT_PREFIX = 'citations:';
+
+/** The answer's citations, shown after it as a comment: readable, never sent back, their text kept inert. */
+export function citationsComment(lines: readonly string[]): string {
+  return `${comment(`${CITATIONS_COMMENT_PREFIX}\n${lines.join('\n')}\n`)}\n`;
+}
+
 /** Reasoning is shown in the turn as a comment: readable, and never sent back. */
 export function reasoningComment(reasoning: string): string {
   return `${comment(`${REASONING_COMMENT_PREFIX}\n${reasoning.trim()}\n`)}\n`;

@@ -380,6 +380,9 @@ export async function compilePrompt(
     if (perf?.latency) request.performanceConfig = { latency: perf.latency as never };
     const tier = raw['bedrock.serviceTier'];
     if (typeof tier === 'string') request.serviceTier = { type: tier as never };
+    if (raw['bedrock.citations'] === true)
+      for (const m of messages)
+        for (const block of m.content ?? []) if (block.document) block.document.citations = { enabled: true };
     const project = raw['bedrock.project'];
     if (typeof project === 'string' && project.trim()) request.projectIdentifier = project.trim();
     const effort = raw['bedrock.effort'];

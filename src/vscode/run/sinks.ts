@@ -1,9 +1,11 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../../core/bedrock/stream';
+import { citationLines } from '../../core/bedrock/citations';
 import {
   TemplateTextEscaper,
   MODEL_TURN_HEADER,
   modelTurnPrefix,
+  citationsComment,
   modelTurnSuffix,
   reasoningComment,
 } from '../../core/format/conversation';
@@ -102,7 +104,8 @@ export class InlineSink implements ResponseSink {
     // The answer's last text and the turn's end go in one edit: one round trip to the editor fewer.
     const rest = await this.batcher.closeTakingRest();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
-    const suffix = modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
+    const cited = outcome.citations?.length ? `\n${citationsComment(citationLines(outcome.citations))}` : '';
+    const suffix = cited + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
     const suffixStart = this.anchor + rest.length;
     try {
       await this.insert(rest + suffix, false, true);
@@ -208,7 +211,12 @@ export class DocumentSink implements ResponseSink {
         : outcome.status === 'failed'
           ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._`
           : '';
-    this.batcher.push(`${tools}${status}\n\n---\n${metricsLine}\n`);
+    const sources = outcome.citations?.length
+      ? `\n\n**Sources**\n\n${citationLines(outcome.citations)
+          .map((l) => `- ${l}`)
+          .join('\n')}`
+      : '';
+    this.batcher.push(`${sources}${tools}${status}\n\n---\n${metricsLine}\n`);
     await this.batcher.close();
   }
 
