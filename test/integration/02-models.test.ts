@@ -31,14 +31,21 @@ describe('listing models through the real SDK against the local server', () => {
       'ListInferenceProfiles',
       'ListCustomModels',
       'ListProvisionedModelThroughputs',
+      'ListPromptRouters',
     ]) {
       assert.ok(ops.includes(op), `${op} reached the emulator`);
     }
   });
 
-  it('the Models tree lists the four sections and every provider', async () => {
+  it('the Models tree lists the five sections and every provider', async () => {
     const top = labels(api);
-    assert.deepEqual(top, ['Foundation models', 'Inference profiles', 'Custom models', 'Provisioned throughput']);
+    assert.deepEqual(top, [
+      'Foundation models',
+      'Inference profiles',
+      'Custom models',
+      'Provisioned throughput',
+      'Prompt routers',
+    ]);
     const [foundation] = api.models.getChildren();
     const providers = labels(api, foundation);
     for (const p of ['AI21 Labs', 'Amazon', 'Anthropic', 'Cohere', 'Meta', 'Mistral AI', 'Stability AI'])

@@ -34,10 +34,14 @@ describe(`Bedrock models in VS Code's chat (vscode.lm, VS Code ${vscode.version}
 
   if (!supported) {
     it('a VS Code without the provider API offers nothing, and choosing models says which version is needed', async () => {
-      const shown = api.shownErrors.length;
+      // The newest shown error before, by identity: the list keeps the last 20, so its length can stay put.
+      const before = api.shownErrors.at(-1);
       const result = await vscode.commands.executeCommand(Commands.chooseChatModels, [NOVA]);
       assert.equal(result, undefined);
-      const error = await waitFor('the message', () => api.shownErrors.slice(shown).at(-1));
+      const error = await waitFor('the message', () => {
+        const last = api.shownErrors.at(-1);
+        return last !== before ? last : undefined;
+      });
       assert.match(
         error.message,
         /cannot offer models from extensions in its chat: that needs VS Code 1\.104 or later/,
