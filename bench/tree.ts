@@ -62,6 +62,7 @@ export async function benchTree(): Promise<void> {
     listProvisionedThroughputs: async () => [],
     listProjects: async () => [],
     listPromptRouters: async () => [],
+    listGuardrails: async () => [],
     region: async () => 'us-east-1',
   };
   const ours = await time(async () => buildTreeData(await fetchCatalogue(control, {})));

@@ -9,6 +9,8 @@ import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
 import { answeredBy, callCost, streamAnswer } from '../core/bedrock/invoke';
 import { arnOf } from '../core/shared/arn';
 import type { Citation } from '../core/bedrock/citations';
+import { traceReport, type GuardrailReport } from '../core/bedrock/guardrails';
+import type { GuardrailTraceAssessment } from '@aws-sdk/client-bedrock-runtime';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
@@ -26,6 +28,8 @@ export interface RunResult {
   serviceTier?: string;
   /** What the answer cites from the attached documents (`bedrock.citations`). */
   citations?: Citation[];
+  /** What the guardrails did, from the run's trace (a prompt's `bedrock.guardrail` with trace on, or an enforced one). */
+  guardrail?: GuardrailReport;
   text: string;
   reasoning?: string;
   toolCalls: ToolCall[];
@@ -159,6 +163,7 @@ export function runResult(
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
+    guardrail: traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined),
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,
     toolCalls: outcome.toolCalls,

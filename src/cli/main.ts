@@ -1,6 +1,7 @@
 // `prompt-lab`: the engine of Bedrock Prompt Lab in a terminal, for CI and coding agents. The same use
 // cases as the extension (src/app) over a Node host; the same credential rules (--profile, --region,
 // --endpoint, AWS_PROFILE, SSO, AWS_ENDPOINT_URL*). Exit codes: src/cli/exitCodes.ts and docs/cli.md.
+import { guardrailCheckCommand, type GuardrailCheckOptions } from './guardrailCommand';
 import { LATENCIES, SERVICE_TIERS, TIERS_SHARE_QUOTA } from '../core/bedrock/serviceTiers';
 import nodeModule from 'node:module';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -286,6 +287,24 @@ export async function main(argv: string[]): Promise<number> {
       withHost({}, (host) =>
         rowsCommand(host, file, rows, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
+    );
+
+  program
+    .command('guardrail')
+    .description('Bedrock guardrails')
+    .command('check')
+    .description('a text file through a guardrail (ApplyGuardrail): what it did; exit 1 when it intervened')
+    .argument('<file>', 'the text to check')
+    .requiredOption('-g, --guardrail <id>', "the guardrail's ID or ARN")
+    .option('--guardrail-version <version>', 'DRAFT or a version number', 'DRAFT')
+    .addOption(
+      new Option('--source <source>', 'check it as what a user sends (input) or as what a model answered (output)')
+        .choices(['input', 'output'])
+        .makeOptionMandatory(),
+    )
+    .option('--json', 'print one report object')
+    .action(async (file: string, opts: GuardrailCheckOptions) =>
+      withHost({}, (host) => guardrailCheckCommand(host, file, opts, controller.signal)),
     );
 
   const batchJob = program

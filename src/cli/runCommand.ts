@@ -13,6 +13,7 @@ import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/p
 import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
 import { citationLines } from '../core/bedrock/citations';
+import { reportLines } from '../core/bedrock/guardrails';
 import { withTierChoice, type LatencyName, type ServiceTierName } from '../core/bedrock/serviceTiers';
 import type { Host, PromptSource } from '../app/host';
 
@@ -150,6 +151,8 @@ export async function runCommand(
   const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
+  if (!opts.quiet && !opts.json && result.guardrail)
+    process.stderr.write(`guardrail: ${reportLines(result.guardrail).join('\n  ')}\n`);
   if (!opts.quiet && !opts.json && result.citations?.length)
     process.stderr.write(`sources:\n${citationLines(result.citations).join('\n')}\n`);
   if (!opts.quiet) process.stderr.write(`${metricsLine(result)}\n`);

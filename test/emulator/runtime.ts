@@ -4,6 +4,7 @@ import { eventFrame, exceptionFrame } from './eventstream';
 import type { Fault } from './faults';
 import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
 import type { Target } from './state';
+import { blockedAnswer, converseGuardrail, passedTrace } from './guardrails';
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
 
@@ -185,9 +186,29 @@ function firstHttpFault(faults: Fault[]): ServiceError | undefined {
   return f && f.kind === 'http' ? ServiceError.of(f.error, f.message) : undefined;
 }
 
-/** `trace.promptRouter` when a router chose the model (Converse's body, ConverseStream's metadata event). */
-function routerTrace(target: Target): Record<string, unknown> {
-  return target.invokedModelId ? { trace: { promptRouter: { invokedModelId: target.invokedModelId } } } : {};
+/**
+ * The answer as a guardrail leaves it (blocked: its message and stopReason, no tool call) and the trace
+ * the response carries: the guardrail's assessment when its trace is on, the router's choice.
+ */
+function guarded(a: Answer, body: ConverseBody, target: Target): { a: Answer; trace: Record<string, unknown> } {
+  const g = converseGuardrail(body);
+  const router = target.invokedModelId ? { promptRouter: { invokedModelId: target.invokedModelId } } : {};
+  if (g?.verdict.blocked) {
+    const blocked = blockedAnswer(g);
+    return {
+      a: {
+        ...a,
+        tokens: blocked.text.split(/(?<= )/),
+        toolUse: undefined,
+        reasoning: undefined,
+        stopReason: 'guardrail_intervened',
+      },
+      trace: { trace: { ...router, ...(blocked.trace ?? {}) } },
+    };
+  }
+  const passed = g ? passedTrace(g) : undefined;
+  const trace = { ...router, ...(passed ?? {}) };
+  return { a, trace: Object.keys(trace).length > 0 ? { trace } : {} };
 }
 
 /**
@@ -220,7 +241,11 @@ export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: 
   validateConverse(body, target, false);
   const served = servedBy(body);
   const started = Date.now();
-  const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
+  const { a, trace } = guarded(
+    withStopReason(answer(target.model.modelId, target.model.modelName, body), faults),
+    body,
+    target,
+  );
   const pace = faults.find((f) => f.kind === 'pace');
   if (pace && pace.kind === 'pace')
     await delay((pace.firstTokenDelayMs ?? 0) + (pace.tokenDelayMs ?? 0) * a.tokens.length);
@@ -229,7 +254,7 @@ export async function converse(ctx: RequestContext, targetOf: TargetOf, faults: 
     stopReason: a.stopReason,
     usage: usage(a),
     metrics: { latencyMs: Date.now() - started },
-    ...routerTrace(target),
+    ...trace,
     ...served,
   });
 }
@@ -277,7 +302,11 @@ export async function converseStream(
   validateConverse(body, target, true);
   const served = servedBy(body);
   const started = Date.now();
-  const a = withStopReason(answer(target.model.modelId, target.model.modelName, body), faults);
+  const { a, trace } = guarded(
+    withStopReason(answer(target.model.modelId, target.model.modelName, body), faults),
+    body,
+    target,
+  );
 
   let firstTokenDelayMs = opts.firstTokenDelayMs;
   let tokenDelayMs = opts.tokenDelayMs;
@@ -375,7 +404,7 @@ export async function converseStream(
     eventFrame('metadata', {
       usage: usage(a),
       metrics: { latencyMs: Date.now() - started },
-      ...routerTrace(target),
+      ...trace,
       ...served,
     }),
   );

@@ -1,5 +1,6 @@
 // The local Bedrock-compatible server: one port, HTTP/2 cleartext (the runtime client's default
 // NodeHttp2Handler) and HTTP/1.1 (control plane, S3), told apart by the HTTP/2 connection preface.
+import { handleGuardrails } from './guardrails';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -223,6 +224,7 @@ export class BedrockEmulator {
           return;
         default:
           if (handleControlPlane(ctx, this.state, faults)) return;
+          if (handleGuardrails(ctx)) return;
           if (this.customization.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
           if (this.evaluationJobs.handle(ctx)) return;
@@ -311,6 +313,8 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'model-invocation-job') return { operation: 'GetModelInvocationJob' };
     if (a === 'evaluation-jobs') return { operation: b === undefined ? 'ListEvaluationJobs' : 'GetEvaluationJob' };
   }
+  if (ctx.method === 'GET' && a === 'guardrails') return { operation: 'ListGuardrails' };
+  if (ctx.method === 'POST' && a === 'guardrail' && ctx.segments[4] === 'apply') return { operation: 'ApplyGuardrail' };
   if (ctx.method === 'POST' && a === 'evaluation-jobs' && b === undefined) return { operation: 'CreateEvaluationJob' };
   if (ctx.method === 'POST' && a === 'evaluation-job') return { operation: 'StopEvaluationJob' };
   if (ctx.method === 'POST' && a === 'model-invocation-job')

@@ -8,6 +8,7 @@ import { Commands } from '../../src/vscode/host/commandIds';
 import type { RunResult } from '../../src/vscode/run/types';
 import type { ModelNode } from '../../src/vscode/views/modelsTree';
 import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel';
+import type { GuardrailReport } from '../../src/core/bedrock/guardrails';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 describe('Bedrock projects and prompt routers', () => {
@@ -192,5 +193,61 @@ describe('Bedrock projects and prompt routers', () => {
       Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result!.historyFile!))).toString('utf8'),
     ) as { response?: { citations?: unknown[] } };
     assert.equal(record.response?.citations?.length, 1, 'the run record keeps the citations');
+  });
+
+  it('Check with Guardrail…: the selection through a picked guardrail; Use in Prompt; a run shows what it blocked', async () => {
+    const note = workspaceFile('runs', 'reply.txt');
+    await vscode.workspace.fs.writeFile(note, Buffer.from('Thanks! Write to ana@example.com with questions.\n'));
+    const editor = await vscode.window.showTextDocument(note);
+    editor.selection = new vscode.Selection(0, 0, 0, 48);
+    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+    const original = window.showQuickPick;
+    const offered: string[][] = [];
+    const answers = ['support-safety', '1', 'As output'];
+    window.showQuickPick = (async (
+      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+    ) => {
+      const list = await items;
+      offered.push(list.map((i) => i.label));
+      return list.find((i) => i.label === answers[offered.length - 1]);
+    }) as unknown as typeof window.showQuickPick;
+    let report: GuardrailReport | undefined;
+    try {
+      report = await vscode.commands.executeCommand<GuardrailReport>(Commands.checkWithGuardrail);
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.deepEqual(offered, [['support-safety'], ['DRAFT', '1'], ['As input', 'As output']]);
+    assert.equal(report?.intervened, true);
+    assert.deepEqual(report?.findings, [
+      'PII EMAIL "ana@example.com": masked (output)',
+      'guardrail gr5upp0rt01 v1: named by the prompt',
+    ]);
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'ApplyGuardrail').at(-1)?.body as {
+      source: string;
+      content: { text: { text: string } }[];
+    };
+    assert.equal(sent.source, 'OUTPUT');
+    assert.equal(sent.content[0].text.text, 'Thanks! Write to ana@example.com with questions.', 'the selection only');
+
+    const guarded = workspaceFile('runs', 'guarded.prompt');
+    await vscode.workspace.fs.writeFile(
+      guarded,
+      Buffer.from('---\n# the support bot\nmodel: amazon.nova-micro-v1:0\n---\nWhich stocks should I buy?\n'),
+    );
+    await vscode.window.showTextDocument(guarded);
+    await vscode.commands.executeCommand(Commands.useGuardrailInPrompt, { identifier: 'gr5upp0rt01', version: '1' });
+    const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+    assert.match(
+      text,
+      /^---\n# the support bot\nmodel: amazon\.nova-micro-v1:0\nbedrock\.guardrail:\n  identifier: gr5upp0rt01\n  version: "1"\n  trace: enabled\n---\n/,
+    );
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: guarded.toString() });
+    assert.equal(result?.stopReason, 'guardrail_intervened');
+    assert.equal(result?.guardrail?.intervened, true);
+    assert.match(
+      vscode.window.activeTextEditor?.document.getText() ?? '',
+      /\{\{!-- guardrail:\nintervened: Guardrail blocked\.\ndenied topic "Investment advice": blocked \(input\)\n/,
+    );
   });
 });

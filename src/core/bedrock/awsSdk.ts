@@ -6,6 +6,7 @@ import {
   ConverseCommand,
   ConverseStreamCommand,
   CountTokensCommand,
+  ApplyGuardrailCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { createReadStream, promises as fs } from 'node:fs';
 import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
@@ -28,6 +29,7 @@ import {
   StopModelCustomizationJobCommand,
   paginateListCustomModels,
   paginateListProjects,
+  paginateListGuardrails,
   paginateListPromptRouters,
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
@@ -134,6 +136,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         true,
       ),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
+    applyGuardrail: (input, signal) => runtimeClient.send(new ApplyGuardrailCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
   };
 
@@ -156,6 +159,15 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         { statusFilter: 'active' },
       ))
         all.push(...(page.projectSummaries ?? []));
+      return all;
+    },
+    async listGuardrails(guardrailIdentifier) {
+      const all = [];
+      for await (const page of paginateListGuardrails(
+        { client: controlClient, pageSize: 1000 },
+        { guardrailIdentifier },
+      ))
+        all.push(...(page.guardrails ?? []));
       return all;
     },
     async listPromptRouters() {

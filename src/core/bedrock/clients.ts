@@ -7,11 +7,14 @@ import type {
   ConverseStreamCommandOutput,
   CountTokensCommandInput,
   CountTokensCommandOutput,
+  ApplyGuardrailCommandInput,
+  ApplyGuardrailCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type {
   CustomModelSummary,
   FoundationModelSummary,
   InferenceProfileSummary,
+  GuardrailSummary,
   ProjectSummary,
   PromptRouterSummary,
   ProvisionedModelSummary,
@@ -27,6 +30,7 @@ export interface Runtime {
   ): Promise<ConverseCommandOutput>;
   converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<ConverseStreamCommandOutput>;
   countTokens(input: CountTokensCommandInput, signal?: AbortSignal): Promise<CountTokensCommandOutput>;
+  applyGuardrail(input: ApplyGuardrailCommandInput, signal?: AbortSignal): Promise<ApplyGuardrailCommandOutput>;
   region(): Promise<string>;
 }
 
@@ -39,6 +43,8 @@ export interface ControlPlane {
   listProjects(): Promise<ProjectSummary[]>;
   /** Bedrock's default prompt routers and the account's own. */
   listPromptRouters(): Promise<PromptRouterSummary[]>;
+  /** The account's guardrails (each one's working draft), or one guardrail's versions. */
+  listGuardrails(guardrailIdentifier?: string): Promise<GuardrailSummary[]>;
   region(): Promise<string>;
 }
 

@@ -44,6 +44,8 @@ export interface InvokeOutcome {
   serviceTier?: string;
   /** What the answer cites from the attached documents. */
   citations?: Citation[];
+  /** What the guardrails did (`trace.guardrail`, when the trace is on or a guardrail is enforced). */
+  guardrailTrace?: unknown;
 }
 
 /**
@@ -150,6 +152,7 @@ export function outcomeOf(
     latencyMs,
     invokedModelId: out.trace?.promptRouter?.invokedModelId,
     serviceTier: out.serviceTier?.type,
+    guardrailTrace: out.trace?.guardrail,
   };
 }
 

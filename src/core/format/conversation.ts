@@ -147,11 +147,12 @@ export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string,
   return `${tools}\n${marker ? `${marker}\n` : ''}${info}\n${nextUserTurn(end === 'complete' ? calls : [])}`;
 }
 
-export const CITATIONS_COMMENT_PREFIX = 'citations:';
-
-/** The answer's citations, shown after it as a comment: readable, never sent back, their text kept inert. */
-export function citationsComment(lines: readonly string[]): string {
-  return `${comment(`${CITATIONS_COMMENT_PREFIX}\n${lines.join('\n')}\n`)}\n`;
+/**
+ * What came with an answer (its citations, what a guardrail did), shown after it as a labelled comment:
+ * readable, never sent back, the text in it (quoted documents, matched words) kept inert.
+ */
+export function labelledComment(label: 'citations' | 'guardrail', lines: readonly string[]): string {
+  return `${comment(`${label}:\n${lines.join('\n')}\n`)}\n`;
 }
 
 /** Reasoning is shown in the turn as a comment: readable, and never sent back. */

@@ -1,6 +1,7 @@
 // The command groups: each takes the extension's services (the one context object, src/vscode/host/services.ts)
 // and registers its commands through the one wrapper (src/vscode/host/commands.ts), which logs the call and
 // turns a failure into one message with actions.
+import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
 import type { InvocationJob, JobSummary } from '../../core/bedrock/clients';
@@ -200,6 +201,16 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.signInWithApiKey, () => signInWithApiKey(session), logger),
     registerCommand(Commands.signOutOfApiKey, () => signOutOfApiKey(session), logger),
     registerCommand(Commands.chooseProject, () => chooseProject(session), logger),
+    registerCommand(
+      Commands.checkWithGuardrail,
+      (given?: Parameters<typeof checkWithGuardrailCommand>[1]) => checkWithGuardrailCommand(s, given),
+      logger,
+    ),
+    registerCommand(
+      Commands.useGuardrailInPrompt,
+      (g: { identifier: string; version: string }) => useGuardrailInPrompt(g),
+      logger,
+    ),
     registerCommand(Commands.showLog, () => logger.show(), logger),
     registerCommand(Commands.newPrompt, (arg?: Parameters<typeof newPrompt>[1]) => newPrompt(catalogue, arg), logger),
     registerCommand(Commands.chooseChatModels, (ids?: string[]) => chooseChatModels(s, ids), logger),

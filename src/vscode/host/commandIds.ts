@@ -30,6 +30,8 @@ export const Commands = {
   signInWithApiKey: 'bedrockPromptLab.signInWithApiKey',
   signOutOfApiKey: 'bedrockPromptLab.signOutOfApiKey',
   chooseProject: 'bedrockPromptLab.chooseProject',
+  checkWithGuardrail: 'bedrockPromptLab.checkWithGuardrail',
+  useGuardrailInPrompt: 'bedrockPromptLab.useGuardrailInPrompt',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',

@@ -49,6 +49,7 @@ export class RunHistory implements vscode.Disposable {
         toolCalls: result.toolCalls,
         stopReason: result.stopReason,
         citations: result.citations,
+        guardrail: result.guardrail,
       },
       routedTo: result.routedTo,
       serviceTier: result.serviceTier,

@@ -1,11 +1,13 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import { citationLines } from '../../core/bedrock/citations';
+import { reportLines, traceReport } from '../../core/bedrock/guardrails';
+import type { GuardrailTraceAssessment } from '@aws-sdk/client-bedrock-runtime';
 import {
   TemplateTextEscaper,
   MODEL_TURN_HEADER,
   modelTurnPrefix,
-  citationsComment,
+  labelledComment,
   modelTurnSuffix,
   reasoningComment,
 } from '../../core/format/conversation';
@@ -104,8 +106,12 @@ export class InlineSink implements ResponseSink {
     // The answer's last text and the turn's end go in one edit: one round trip to the editor fewer.
     const rest = await this.batcher.closeTakingRest();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
-    const cited = outcome.citations?.length ? `\n${citationsComment(citationLines(outcome.citations))}` : '';
-    const suffix = cited + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
+    const cited = outcome.citations?.length
+      ? `\n${labelledComment('citations', citationLines(outcome.citations))}`
+      : '';
+    const guardrail = traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined);
+    const guarded = guardrail ? `\n${labelledComment('guardrail', reportLines(guardrail))}` : '';
+    const suffix = cited + guarded + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
     const suffixStart = this.anchor + rest.length;
     try {
       await this.insert(rest + suffix, false, true);
@@ -211,12 +217,18 @@ export class DocumentSink implements ResponseSink {
         : outcome.status === 'failed'
           ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._`
           : '';
+    const guardrail = traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined);
+    const guarded = guardrail
+      ? `\n\n**Guardrail**\n\n${reportLines(guardrail)
+          .map((l) => `- ${l}`)
+          .join('\n')}`
+      : '';
     const sources = outcome.citations?.length
       ? `\n\n**Sources**\n\n${citationLines(outcome.citations)
           .map((l) => `- ${l}`)
           .join('\n')}`
       : '';
-    this.batcher.push(`${sources}${tools}${status}\n\n---\n${metricsLine}\n`);
+    this.batcher.push(`${sources}${guarded}${tools}${status}\n\n---\n${metricsLine}\n`);
     await this.batcher.close();
   }
 

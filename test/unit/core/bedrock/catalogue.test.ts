@@ -47,6 +47,7 @@ const fakeControl = (overrides: Partial<ControlPlane> = {}): ControlPlane => ({
   listCustomModels: async () => [],
   listProvisionedThroughputs: async () => [],
   listProjects: async () => [],
+  listGuardrails: async () => [],
   listPromptRouters: async () => [
     {
       promptRouterName: 'Nova router',

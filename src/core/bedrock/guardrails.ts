@@ -1,0 +1,100 @@
+// What a guardrail did, in plain words: read once from a run's trace (`trace.guardrail`), an
+// ApplyGuardrail answer, for the editor, the CLI, tests and the run record. Which policy, what it did
+// (blocked, masked), the matched text, Automated Reasoning findings, and where the guardrail came from
+// (the prompt, or enforced by the account or the organisation without the prompt naming one).
+import type {
+  GuardrailAssessment,
+  GuardrailTraceAssessment,
+  ApplyGuardrailResponse,
+} from '@aws-sdk/client-bedrock-runtime';
+
+export interface GuardrailReport {
+  /** Whether any guardrail intervened (blocked or masked). */
+  intervened: boolean;
+  /** Why, as the service put it (`actionReason`). */
+  reason?: string;
+  /** One line per finding: `denied topic "Investment advice": blocked (input)`. */
+  findings: string[];
+  /** The masked or replacement text the guardrail gave, when it gave one. */
+  outputs?: string[];
+}
+
+const ORIGIN: Record<string, string> = {
+  REQUEST: 'named by the prompt',
+  ACCOUNT_ENFORCED: 'enforced by the account',
+  ORGANIZATION_ENFORCED: 'enforced by the organization',
+};
+
+function acted(action: string | undefined, detected: boolean | undefined): string {
+  if (action === 'BLOCKED') return 'blocked';
+  if (action === 'ANONYMIZED') return 'masked';
+  return detected ? 'detected (not acted on)' : 'allowed';
+}
+
+/** The findings of one assessment; `where` says which side (input, output). */
+export function assessmentLines(a: GuardrailAssessment, where: string): string[] {
+  const out: string[] = [];
+  for (const t of a.topicPolicy?.topics ?? [])
+    out.push(`denied topic "${t.name}": ${acted(t.action, t.detected)} (${where})`);
+  for (const f of a.contentPolicy?.filters ?? [])
+    out.push(`content filter ${f.type} (${f.confidence} confidence): ${acted(f.action, f.detected)} (${where})`);
+  for (const w of a.wordPolicy?.customWords ?? [])
+    out.push(`word "${w.match}": ${acted(w.action, w.detected)} (${where})`);
+  for (const w of a.wordPolicy?.managedWordLists ?? [])
+    out.push(`${w.type} word list "${w.match}": ${acted(w.action, w.detected)} (${where})`);
+  for (const p of a.sensitiveInformationPolicy?.piiEntities ?? [])
+    out.push(`PII ${p.type} "${p.match}": ${acted(p.action, p.detected)} (${where})`);
+  for (const r of a.sensitiveInformationPolicy?.regexes ?? [])
+    out.push(`pattern ${r.name ?? ''} "${r.match}": ${acted(r.action, r.detected)} (${where})`);
+  for (const g of a.contextualGroundingPolicy?.filters ?? [])
+    out.push(`grounding ${g.type} score ${g.score} below ${g.threshold}: ${acted(g.action, g.detected)} (${where})`);
+  for (const finding of a.automatedReasoningPolicy?.findings ?? [])
+    out.push(
+      `Automated Reasoning: ${
+        Object.keys(finding)
+          .filter((k) => k !== '$unknown')
+          .join(', ') || 'finding'
+      } (${where})`,
+    );
+  const d = a.appliedGuardrailDetails;
+  if (d?.guardrailOrigin?.length)
+    out.push(
+      `guardrail ${d.guardrailId ?? d.guardrailArn ?? ''}${d.guardrailVersion ? ` v${d.guardrailVersion}` : ''}: ${d.guardrailOrigin.map((o) => ORIGIN[o] ?? o).join(', ')}`,
+    );
+  return out;
+}
+
+/** What the guardrails did during a run, from its trace. */
+export function traceReport(trace: GuardrailTraceAssessment | undefined): GuardrailReport | undefined {
+  if (!trace) return undefined;
+  const findings = [
+    ...Object.values(trace.inputAssessment ?? {}).flatMap((a) => assessmentLines(a, 'input')),
+    ...Object.values(trace.outputAssessments ?? {}).flatMap((list) =>
+      list.flatMap((a) => assessmentLines(a, 'output')),
+    ),
+  ];
+  const intervened = findings.some((f) => /: (blocked|masked) \(/.test(f));
+  if (findings.length === 0 && !trace.actionReason) return undefined;
+  return { intervened, reason: trace.actionReason, findings, outputs: trace.modelOutput };
+}
+
+/** What ApplyGuardrail said about a text. */
+export function applyReport(
+  r: Pick<ApplyGuardrailResponse, 'action' | 'actionReason' | 'assessments' | 'outputs'>,
+  where: string,
+): GuardrailReport {
+  return {
+    intervened: r.action === 'GUARDRAIL_INTERVENED',
+    reason: r.actionReason,
+    findings: (r.assessments ?? []).flatMap((a) => assessmentLines(a, where)),
+    outputs: (r.outputs ?? []).map((o) => o.text ?? ''),
+  };
+}
+
+/** The report as lines for a comment, the terminal or a Markdown panel. */
+export function reportLines(r: GuardrailReport): string[] {
+  return [
+    r.intervened ? `intervened${r.reason ? `: ${r.reason}` : ''}` : `passed${r.reason ? `: ${r.reason}` : ''}`,
+    ...r.findings,
+  ];
+}

@@ -1,0 +1,118 @@
+// "Bedrock: Check with Guardrail…": the selection (or the whole file) through one of the account's
+// guardrails (ApplyGuardrail), as input or as output; the report shows what it did, and "Use in Prompt"
+// puts the guardrail in the prompt being edited.
+import vscode = require('vscode');
+import { BedrockError } from '../../core/shared/bedrockError';
+import { reportLines, type GuardrailReport } from '../../core/bedrock/guardrails';
+import { checkWithGuardrail, type GuardrailCheck } from '../../app/checkGuardrail';
+import { setGuardrailInPrompt } from '../language/setModel';
+import { requireTrust } from '../host/trust';
+import type { Services } from '../services';
+import { Commands } from '../host/commandIds';
+
+export type GuardrailServices = Pick<Services, 'host' | 'session' | 'logger'>;
+
+async function pickGuardrail(s: GuardrailServices): Promise<{ guardrail: string; version: string } | undefined> {
+  const control = s.session.clients().control;
+  const guardrails = await control.listGuardrails();
+  if (guardrails.length === 0)
+    throw new BedrockError(
+      'NotFound',
+      'This account has no guardrails in this Region: create one in the Bedrock console (Guardrails), then check again.',
+    );
+  const pick = await vscode.window.showQuickPick(
+    guardrails.map((g) => ({ label: g.name ?? g.id ?? '', description: g.id, detail: g.description, id: g.id ?? '' })),
+    { title: 'Check with which guardrail?' },
+  );
+  if (!pick) return undefined;
+  const versions = await control.listGuardrails(pick.id);
+  const version = await vscode.window.showQuickPick(
+    versions.map((v) => ({
+      label: v.version ?? 'DRAFT',
+      description: v.version === 'DRAFT' ? 'the working draft' : undefined,
+    })),
+    { title: `Which version of ${pick.label}?` },
+  );
+  return version && { guardrail: pick.id, version: version.label };
+}
+
+/** "Use in Prompt": `bedrock.guardrail` (with its trace on) in the .prompt being edited. */
+export async function useGuardrailInPrompt(guardrail: { identifier: string; version: string }): Promise<void> {
+  const editor =
+    vscode.window.activeTextEditor?.document.languageId === 'dotprompt'
+      ? vscode.window.activeTextEditor
+      : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
+  if (!editor)
+    throw new BedrockError(
+      'PromptInvalid',
+      'Open a .prompt file first: the guardrail is set in the prompt you are editing.',
+    );
+  await setGuardrailInPrompt(editor, guardrail);
+}
+
+export async function checkWithGuardrailCommand(
+  s: GuardrailServices,
+  given?: Partial<GuardrailCheck>,
+): Promise<GuardrailReport | undefined> {
+  requireTrust('Checking text with a guardrail');
+  const editor = vscode.window.activeTextEditor;
+  const text =
+    given?.text ??
+    (editor
+      ? editor.selection.isEmpty
+        ? editor.document.getText()
+        : editor.document.getText(editor.selection)
+      : undefined);
+  if (text === undefined)
+    throw new BedrockError('Validation', 'Open a file (or select text in it) to check with a guardrail.');
+  const which =
+    given?.guardrail && given.version ? { guardrail: given.guardrail, version: given.version } : await pickGuardrail(s);
+  if (!which) return undefined;
+  const source =
+    given?.source ??
+    (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'As input', detail: 'what a user sends to the model', source: 'INPUT' as const },
+          { label: 'As output', detail: 'what a model answered', source: 'OUTPUT' as const },
+        ],
+        { title: 'Check the text as what? (the guardrail applies its policies to each side as configured)' },
+      )
+    )?.source;
+  if (!source) return undefined;
+  const report = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Checking with guardrail ${which.guardrail}…`,
+      cancellable: true,
+    },
+    (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return checkWithGuardrail(s.host, { ...which, source, text }, abort.signal);
+    },
+  );
+  const lines = reportLines(report);
+  s.logger.info(`guardrail ${which.guardrail} v${which.version} (${source}): ${lines.join('; ')}`);
+  const promptEditor = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
+  const buttons = ['Show Details', ...(promptEditor ? ['Use in Prompt'] : [])];
+  const summary = `Guardrail ${which.guardrail} (v${which.version}, ${source.toLowerCase()}): ${lines[0]}${lines.length > 1 ? ` · ${lines.slice(1).join(' · ')}` : ''}`;
+  void (report.intervened ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
+    summary,
+    ...buttons,
+  ).then(async (picked) => {
+    if (picked === 'Use in Prompt')
+      await vscode.commands.executeCommand(Commands.useGuardrailInPrompt, {
+        identifier: which.guardrail,
+        version: which.version,
+      });
+    if (picked === 'Show Details') {
+      const doc = await vscode.workspace.openTextDocument({
+        language: 'markdown',
+        content: `# Guardrail ${which.guardrail} (version ${which.version}, checked as ${source.toLowerCase()})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n${report.outputs?.length ? `\n## The guardrail's text\n\n${report.outputs.join('\n\n')}\n` : ''}`,
+      });
+      await vscode.window.showTextDocument(doc, { preview: true });
+    }
+  });
+  return report;
+}
