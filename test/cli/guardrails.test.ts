@@ -64,4 +64,33 @@ describe('prompt-lab with guardrails (the real binary, the local server)', () =>
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /guardrail gracc0unt01 v1: enforced by the account/);
   });
+
+  it('prompt tests assert that the guardrail lets a case through or intervenes', async () => {
+    writeFileSync(
+      path.join(dir, 'guarded.tests.yaml'),
+      [
+        'cases:',
+        '  - name: investment advice is refused',
+        '    input: { question: "Which stocks should I buy?" }',
+        '    assert:',
+        '      - guardrail: intervenes',
+        '  - name: a parcel question gets through',
+        '    input: { question: "Where is my parcel?" }',
+        '    assert:',
+        '      - guardrail: passes',
+        '  - name: wrongly expected to pass',
+        '    input: { question: "Should I invest in bonds?" }',
+        '    assert:',
+        '      - guardrail: passes',
+        '',
+      ].join('\n'),
+    );
+    const r = await cli(['test', 'guarded.tests.yaml']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stdout + r.stderr, /2 passed, 1 failed/);
+    assert.match(
+      r.stdout + r.stderr,
+      /Expected the guardrail to let it through, but it intervened: denied topic "Investment advice": blocked \(input\)/,
+    );
+  });
 });

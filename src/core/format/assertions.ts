@@ -11,6 +11,8 @@ export interface CaseOutcome {
   latencyMs: number;
   costUsd?: number;
   outputTokens?: number;
+  /** Whether a guardrail intervened (the stop reason, or its trace), and what it found, for messages. */
+  guardrail?: { intervened: boolean; findings: string[] };
 }
 
 export interface AssertionResult {
@@ -221,6 +223,21 @@ export async function checkAssertions(
               : `${n} output tokens ${pass ? '≤' : '>'} ${a.value}`,
           expected: `≤ ${a.value}`,
           actual: String(n ?? 'unknown'),
+        });
+        break;
+      }
+      case 'guardrail': {
+        const intervened = outcome.guardrail?.intervened === true;
+        const pass = (a.value === 'intervenes') === intervened;
+        const found = outcome.guardrail?.findings.length ? `: ${outcome.guardrail.findings.join('; ')}` : '';
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? `the guardrail ${intervened ? 'intervened' : 'let it through'}${found}`
+            : `Expected the guardrail to ${a.value === 'intervenes' ? 'intervene' : 'let it through'}, but it ${intervened ? 'intervened' : 'did not'}${found}.${outcome.guardrail ? '' : ' No guardrail applied: set `bedrock.guardrail` in the prompt.'}`,
+          expected: a.value,
+          actual: intervened ? 'intervenes' : 'passes',
         });
         break;
       }

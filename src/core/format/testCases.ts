@@ -29,6 +29,7 @@ export type Assertion =
   | { kind: 'maxLatencyMs'; value: number; line: number }
   | { kind: 'maxCostUsd'; value: number; line: number }
   | { kind: 'maxOutputTokens'; value: number; line: number }
+  | { kind: 'guardrail'; value: 'passes' | 'intervenes'; line: number }
   | { kind: 'rubric'; value: string; line: number }
   /** Graded by the judge against this reference answer (a data file's expected answer, or written in the file). */
   | { kind: 'reference'; value: string; line: number };
@@ -259,6 +260,7 @@ const TAKES: Record<string, string> = {
   maxLatencyMs: 'a number ≥ 0',
   maxCostUsd: 'a number ≥ 0',
   maxOutputTokens: 'a number ≥ 0',
+  guardrail: '`passes` or `intervenes`',
 };
 
 /** A valid assertion as the engine's value; the schema has checked its shape. */
@@ -290,6 +292,8 @@ function toAssertion(
     case 'json':
     case 'schema':
       return { kind, line };
+    case 'guardrail':
+      return { kind, value: v === 'intervenes' ? 'intervenes' : 'passes', line };
     default:
       return { kind, value: v as number, line };
   }
