@@ -306,6 +306,8 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
       return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
+    if (a === 'prompt-routers') return { operation: b === undefined ? 'ListPromptRouters' : 'GetPromptRouter' };
+    if (a === 'projects') return { operation: b === undefined ? 'ListProjects' : 'GetProject' };
     if (a === 'model-customization-jobs')
       return { operation: b === undefined ? 'ListModelCustomizationJobs' : 'GetModelCustomizationJob' };
     if (a === 'provisioned-model-throughput') return { operation: 'GetProvisionedModelThroughput' };
