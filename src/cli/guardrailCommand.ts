@@ -9,7 +9,7 @@ import type { Host } from '../app/host';
 import { EXIT } from './exitCodes';
 
 export interface GuardrailCheckOptions {
-  guardrail: string;
+  guardrail?: string;
   guardrailVersion: string;
   source: 'input' | 'output';
   json?: boolean;

@@ -293,9 +293,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('guardrail')
     .description('Bedrock guardrails')
     .command('check')
-    .description('a text file through a guardrail (ApplyGuardrail): what it did; exit 1 when it intervened')
+    .description(
+      'a text file through a guardrail (ApplyGuardrail): what it did, exit 1 when it intervened; without --guardrail, its content-filter, prompt-attack and PII scores (InvokeGuardrailChecks)',
+    )
     .argument('<file>', 'the text to check')
-    .requiredOption('-g, --guardrail <id>', "the guardrail's ID or ARN")
+    .option('-g, --guardrail <id>', "the guardrail's ID or ARN (without it: guardrail checks score the text)")
     .option('--guardrail-version <version>', 'DRAFT or a version number', 'DRAFT')
     .addOption(
       new Option('--source <source>', 'check it as what a user sends (input) or as what a model answered (output)')

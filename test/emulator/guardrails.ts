@@ -176,3 +176,77 @@ export function handleGuardrails(ctx: RequestContext): boolean {
   }
   return false;
 }
+
+/**
+ * InvokeGuardrailChecks (`POST /guardrail-checks/invoke`): scores without a guardrail resource. The
+ * scores are the emulator's [guess]: violence and prompt-attack words score high, everything else low;
+ * emails are found with their offsets. Only the categories asked for are scored.
+ */
+export function handleGuardrailChecks(ctx: RequestContext): boolean {
+  if (!(ctx.method === 'POST' && ctx.segments[0] === 'guardrail-checks' && ctx.segments[1] === 'invoke')) return false;
+  const body = parseJsonBody<{
+    messages?: { role?: string; content?: { text?: string }[] }[];
+    checks?: {
+      contentFilter?: { categories?: { category: string }[] };
+      promptAttack?: { categories?: { category: string }[] };
+      sensitiveInformation?: { entities?: { type: string }[] };
+    };
+  }>(ctx);
+  if (!Array.isArray(body.messages) || body.messages.length === 0)
+    throw ServiceError.validation(
+      "1 validation error detected: Value null at 'messages' failed to satisfy constraint: Member must not be null",
+    );
+  if (!body.checks)
+    throw ServiceError.validation(
+      "1 validation error detected: Value null at 'checks' failed to satisfy constraint: Member must not be null",
+    );
+  const texts = body.messages.map((m) => (m.content ?? []).map((c) => c.text ?? ''));
+  const all = texts.flat().join('\n');
+  const severity = (hit: boolean) => (hit ? 0.91 : 0.02);
+  const results: Record<string, unknown> = {};
+  const usage: Record<string, unknown> = {};
+  const units = Math.max(1, Math.ceil(all.length / 1000));
+  if (body.checks.contentFilter) {
+    results.contentFilter = {
+      results: (body.checks.contentFilter.categories ?? []).map(({ category }) => ({
+        category,
+        severityScore: severity(category === 'VIOLENCE' && /\b(kill|hurt|attack)\b/i.test(all)),
+      })),
+    };
+    usage.contentFilter = { textUnits: units };
+  }
+  if (body.checks.promptAttack) {
+    results.promptAttack = {
+      results: (body.checks.promptAttack.categories ?? []).map(({ category }) => ({
+        category,
+        severityScore: severity(
+          (category === 'JAILBREAK' || category === 'PROMPT_INJECTION') &&
+            /ignore (all )?(previous|prior) instructions/i.test(all),
+        ),
+      })),
+    };
+    usage.promptAttack = { textUnits: units };
+  }
+  if (body.checks.sensitiveInformation) {
+    const wanted = new Set((body.checks.sensitiveInformation.entities ?? []).map((e) => e.type));
+    const found: Record<string, unknown>[] = [];
+    if (wanted.has('EMAIL'))
+      texts.forEach((contents, messageIndex) =>
+        contents.forEach((text, contentIndex) => {
+          for (const m of text.matchAll(/[\w.+-]+@[\w-]+\.[\w.]+/g))
+            found.push({
+              type: 'EMAIL',
+              confidenceScore: 0.99,
+              beginOffset: m.index,
+              endOffset: m.index + m[0].length,
+              messageIndex,
+              contentIndex,
+            });
+        }),
+      );
+    results.sensitiveInformation = { results: found };
+    usage.sensitiveInformation = { textUnits: units };
+  }
+  sendJson(ctx, 200, { results, usage });
+  return true;
+}

@@ -1,6 +1,6 @@
 // The local Bedrock-compatible server: one port, HTTP/2 cleartext (the runtime client's default
 // NodeHttp2Handler) and HTTP/1.1 (control plane, S3), told apart by the HTTP/2 connection preface.
-import { handleGuardrails } from './guardrails';
+import { handleGuardrailChecks, handleGuardrails } from './guardrails';
 import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
@@ -225,6 +225,7 @@ export class BedrockEmulator {
         default:
           if (handleControlPlane(ctx, this.state, faults)) return;
           if (handleGuardrails(ctx)) return;
+          if (handleGuardrailChecks(ctx)) return;
           if (this.customization.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
           if (this.evaluationJobs.handle(ctx)) return;
@@ -316,6 +317,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'evaluation-jobs') return { operation: b === undefined ? 'ListEvaluationJobs' : 'GetEvaluationJob' };
   }
   if (ctx.method === 'GET' && a === 'guardrails') return { operation: 'ListGuardrails' };
+  if (ctx.method === 'POST' && a === 'guardrail-checks') return { operation: 'InvokeGuardrailChecks' };
   if (ctx.method === 'POST' && a === 'guardrail' && ctx.segments[4] === 'apply') return { operation: 'ApplyGuardrail' };
   if (ctx.method === 'POST' && a === 'evaluation-jobs' && b === undefined) return { operation: 'CreateEvaluationJob' };
   if (ctx.method === 'POST' && a === 'evaluation-job') return { operation: 'StopEvaluationJob' };

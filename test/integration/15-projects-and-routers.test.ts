@@ -217,7 +217,11 @@ describe('Bedrock projects and prompt routers', () => {
     } finally {
       window.showQuickPick = original;
     }
-    assert.deepEqual(offered, [['support-safety'], ['DRAFT', '1'], ['As input', 'As output']]);
+    assert.deepEqual(offered, [
+      ['support-safety', '$(pulse) No guardrail: score it with guardrail checks'],
+      ['DRAFT', '1'],
+      ['As input', 'As output'],
+    ]);
     assert.equal(report?.intervened, true);
     assert.deepEqual(report?.findings, [
       'PII EMAIL "ana@example.com": masked (output)',

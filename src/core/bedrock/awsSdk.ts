@@ -7,6 +7,7 @@ import {
   ConverseStreamCommand,
   CountTokensCommand,
   ApplyGuardrailCommand,
+  InvokeGuardrailChecksCommand,
 } from '@aws-sdk/client-bedrock-runtime';
 import { createReadStream, promises as fs } from 'node:fs';
 import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
@@ -137,6 +138,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       ),
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     applyGuardrail: (input, signal) => runtimeClient.send(new ApplyGuardrailCommand(input), { abortSignal: signal }),
+    invokeGuardrailChecks: (input, signal) =>
+      runtimeClient.send(new InvokeGuardrailChecksCommand(input), { abortSignal: signal }),
     region: async () => runtimeClient.config.region(),
   };
 

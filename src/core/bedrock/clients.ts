@@ -9,6 +9,8 @@ import type {
   CountTokensCommandOutput,
   ApplyGuardrailCommandInput,
   ApplyGuardrailCommandOutput,
+  InvokeGuardrailChecksCommandInput,
+  InvokeGuardrailChecksCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import type {
   CustomModelSummary,
@@ -31,6 +33,10 @@ export interface Runtime {
   converseStream(input: ConverseStreamCommandInput, signal?: AbortSignal): Promise<ConverseStreamCommandOutput>;
   countTokens(input: CountTokensCommandInput, signal?: AbortSignal): Promise<CountTokensCommandOutput>;
   applyGuardrail(input: ApplyGuardrailCommandInput, signal?: AbortSignal): Promise<ApplyGuardrailCommandOutput>;
+  invokeGuardrailChecks(
+    input: InvokeGuardrailChecksCommandInput,
+    signal?: AbortSignal,
+  ): Promise<InvokeGuardrailChecksCommandOutput>;
   region(): Promise<string>;
 }
 

@@ -6,6 +6,7 @@ import type {
   GuardrailAssessment,
   GuardrailTraceAssessment,
   ApplyGuardrailResponse,
+  InvokeGuardrailChecksResponse,
 } from '@aws-sdk/client-bedrock-runtime';
 
 export interface GuardrailReport {
@@ -17,6 +18,8 @@ export interface GuardrailReport {
   findings: string[];
   /** The masked or replacement text the guardrail gave, when it gave one. */
   outputs?: string[];
+  /** Scores from InvokeGuardrailChecks: no guardrail acted, so nothing passed or was blocked. */
+  scoresOnly?: boolean;
 }
 
 const ORIGIN: Record<string, string> = {
@@ -93,8 +96,52 @@ export function applyReport(
 
 /** The report as lines for a comment, the terminal or a Markdown panel. */
 export function reportLines(r: GuardrailReport): string[] {
-  return [
-    r.intervened ? `intervened${r.reason ? `: ${r.reason}` : ''}` : `passed${r.reason ? `: ${r.reason}` : ''}`,
-    ...r.findings,
+  const verdict = r.scoresOnly
+    ? 'scores from guardrail checks (no guardrail, so nothing was blocked)'
+    : r.intervened
+      ? `intervened${r.reason ? `: ${r.reason}` : ''}`
+      : `passed${r.reason ? `: ${r.reason}` : ''}`;
+  return [verdict, ...r.findings];
+}
+
+/** The categories InvokeGuardrailChecks is asked to score (all it offers for text). */
+export const GUARDRAIL_CHECKS = {
+  contentFilter: {
+    categories: ['HATE', 'INSULTS', 'MISCONDUCT', 'SEXUAL', 'VIOLENCE'].map((category) => ({ category })),
+  },
+  promptAttack: { categories: ['JAILBREAK', 'PROMPT_INJECTION', 'PROMPT_LEAKAGE'].map((category) => ({ category })) },
+  sensitiveInformation: {
+    entities: [
+      'EMAIL',
+      'PHONE',
+      'NAME',
+      'ADDRESS',
+      'CREDIT_DEBIT_CARD_NUMBER',
+      'US_SOCIAL_SECURITY_NUMBER',
+      'PASSWORD',
+      'AWS_ACCESS_KEY',
+      'AWS_SECRET_KEY',
+    ].map((type) => ({ type })),
+  },
+} as const;
+
+/**
+ * What InvokeGuardrailChecks scored (no guardrail resource: nothing is blocked, so `intervened` is
+ * false): each category's severity from 0 to 1, each piece of personal information found and where.
+ */
+export function checksReport(r: Pick<InvokeGuardrailChecksResponse, 'results'>, text: string): GuardrailReport {
+  const score = (n: number | undefined) => (n ?? 0).toFixed(2);
+  const findings = [
+    ...(r.results?.contentFilter?.results ?? []).map(
+      (e) => `content filter ${e.category}: severity ${score(e.severityScore)}`,
+    ),
+    ...(r.results?.promptAttack?.results ?? []).map(
+      (e) => `prompt attack ${e.category}: severity ${score(e.severityScore)}`,
+    ),
+    ...(r.results?.sensitiveInformation?.results ?? []).map(
+      (e) =>
+        `PII ${e.type} "${text.slice(e.beginOffset ?? 0, e.endOffset ?? 0)}" (characters ${e.beginOffset}–${(e.endOffset ?? 1) - 1}): confidence ${score(e.confidenceScore)}`,
+    ),
   ];
+  return { intervened: false, scoresOnly: true, findings };
 }

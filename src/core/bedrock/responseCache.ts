@@ -80,6 +80,7 @@ export function cachedRuntime(inner: () => Runtime, dir: string, mode: CacheMode
     converseStream: (request, signal) => inner().converseStream(request, signal),
     countTokens: (request, signal) => inner().countTokens(request, signal),
     applyGuardrail: (request, signal) => inner().applyGuardrail(request, signal),
+    invokeGuardrailChecks: (request, signal) => inner().invokeGuardrailChecks(request, signal),
     region: () => inner().region(),
   };
 }

@@ -12,19 +12,32 @@ import { Commands } from '../host/commandIds';
 
 export type GuardrailServices = Pick<Services, 'host' | 'session' | 'logger'>;
 
-async function pickGuardrail(s: GuardrailServices): Promise<{ guardrail: string; version: string } | undefined> {
+/** A guardrail and version, or `{}` for guardrail checks (scores without a guardrail); undefined: dismissed. */
+async function pickGuardrail(s: GuardrailServices): Promise<{ guardrail?: string; version?: string } | undefined> {
   const control = s.session.clients().control;
   const guardrails = await control.listGuardrails();
-  if (guardrails.length === 0)
-    throw new BedrockError(
-      'NotFound',
-      'This account has no guardrails in this Region: create one in the Bedrock console (Guardrails), then check again.',
-    );
+  const checks = {
+    label: '$(pulse) No guardrail: score it with guardrail checks',
+    detail: 'content filters, prompt attacks and personal information, each scored 0 to 1 (InvokeGuardrailChecks)',
+    id: '',
+  };
   const pick = await vscode.window.showQuickPick(
-    guardrails.map((g) => ({ label: g.name ?? g.id ?? '', description: g.id, detail: g.description, id: g.id ?? '' })),
-    { title: 'Check with which guardrail?' },
+    [
+      ...guardrails.map((g) => ({
+        label: g.name ?? g.id ?? '',
+        description: g.id,
+        detail: g.description,
+        id: g.id ?? '',
+      })),
+      checks,
+    ],
+    {
+      title: 'Check with which guardrail?',
+      placeHolder: guardrails.length === 0 ? 'This account has no guardrails in this Region' : undefined,
+    },
   );
   if (!pick) return undefined;
+  if (pick.id === '') return {};
   const versions = await control.listGuardrails(pick.id);
   const version = await vscode.window.showQuickPick(
     versions.map((v) => ({
@@ -66,8 +79,12 @@ export async function checkWithGuardrailCommand(
   if (text === undefined)
     throw new BedrockError('Validation', 'Open a file (or select text in it) to check with a guardrail.');
   const which =
-    given?.guardrail && given.version ? { guardrail: given.guardrail, version: given.version } : await pickGuardrail(s);
+    given && ('guardrail' in given || given.source)
+      ? { guardrail: given.guardrail, version: given.version ?? 'DRAFT' }
+      : await pickGuardrail(s);
   if (!which) return undefined;
+  // No guardrail picked: guardrail checks score the text.
+  const name = which.guardrail ? `guardrail ${which.guardrail} (v${which.version ?? 'DRAFT'})` : 'guardrail checks';
   const source =
     given?.source ??
     (
@@ -83,7 +100,7 @@ export async function checkWithGuardrailCommand(
   const report = await vscode.window.withProgress(
     {
       location: vscode.ProgressLocation.Notification,
-      title: `Checking with guardrail ${which.guardrail}…`,
+      title: `Checking with ${name}…`,
       cancellable: true,
     },
     (_p, token) => {
@@ -93,23 +110,23 @@ export async function checkWithGuardrailCommand(
     },
   );
   const lines = reportLines(report);
-  s.logger.info(`guardrail ${which.guardrail} v${which.version} (${source}): ${lines.join('; ')}`);
+  s.logger.info(`${name} (${source}): ${lines.join('; ')}`);
   const promptEditor = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
-  const buttons = ['Show Details', ...(promptEditor ? ['Use in Prompt'] : [])];
-  const summary = `Guardrail ${which.guardrail} (v${which.version}, ${source.toLowerCase()}): ${lines[0]}${lines.length > 1 ? ` · ${lines.slice(1).join(' · ')}` : ''}`;
+  const buttons = ['Show Details', ...(promptEditor && which.guardrail ? ['Use in Prompt'] : [])];
+  const summary = `${name}, ${source.toLowerCase()}: ${lines[0]}${lines.length > 1 ? ` · ${lines.slice(1).join(' · ')}` : ''}`;
   void (report.intervened ? vscode.window.showWarningMessage : vscode.window.showInformationMessage)(
     summary,
     ...buttons,
   ).then(async (picked) => {
-    if (picked === 'Use in Prompt')
+    if (picked === 'Use in Prompt' && which.guardrail)
       await vscode.commands.executeCommand(Commands.useGuardrailInPrompt, {
         identifier: which.guardrail,
-        version: which.version,
+        version: which.version ?? 'DRAFT',
       });
     if (picked === 'Show Details') {
       const doc = await vscode.workspace.openTextDocument({
         language: 'markdown',
-        content: `# Guardrail ${which.guardrail} (version ${which.version}, checked as ${source.toLowerCase()})\n\n${lines.map((l) => `- ${l}`).join('\n')}\n${report.outputs?.length ? `\n## The guardrail's text\n\n${report.outputs.join('\n\n')}\n` : ''}`,
+        content: `# ${name[0].toUpperCase()}${name.slice(1)}, checked as ${source.toLowerCase()}\n\n${lines.map((l) => `- ${l}`).join('\n')}\n${report.outputs?.length ? `\n## The guardrail's text\n\n${report.outputs.join('\n\n')}\n` : ''}`,
       });
       await vscode.window.showTextDocument(doc, { preview: true });
     }
