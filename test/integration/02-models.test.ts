@@ -32,12 +32,13 @@ describe('listing models through the real SDK against the local server', () => {
       'ListCustomModels',
       'ListProvisionedModelThroughputs',
       'ListPromptRouters',
+      'ListGuardrails',
     ]) {
       assert.ok(ops.includes(op), `${op} reached the emulator`);
     }
   });
 
-  it('the Models tree lists the five sections and every provider', async () => {
+  it('the Models tree lists the six sections and every provider', async () => {
     const top = labels(api);
     assert.deepEqual(top, [
       'Foundation models',
@@ -45,6 +46,7 @@ describe('listing models through the real SDK against the local server', () => {
       'Custom models',
       'Provisioned throughput',
       'Prompt routers',
+      'Guardrails',
     ]);
     const [foundation] = api.models.getChildren();
     const providers = labels(api, foundation);

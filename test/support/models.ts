@@ -26,6 +26,7 @@ export function catalogueOf(parts: Partial<Catalogue> = {}): Catalogue {
     customModels: { items: [] },
     provisionedThroughputs: { items: [] },
     promptRouters: { items: [] },
+    guardrails: { items: [] },
     ...parts,
   };
 }

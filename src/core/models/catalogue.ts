@@ -63,6 +63,15 @@ export interface PromptRouter {
   description?: string;
 }
 
+/** A guardrail of the account (ListGuardrails: its working draft; versions are listed when one is used). */
+export interface Guardrail {
+  id: string;
+  arn: string;
+  name: string;
+  status: string;
+  description?: string;
+}
+
 export interface Section<T> {
   items: T[];
   /** Set when the call failed; items is then empty. */
@@ -77,6 +86,7 @@ export interface Catalogue {
   customModels: Section<CustomModel>;
   provisionedThroughputs: Section<ProvisionedThroughput>;
   promptRouters: Section<PromptRouter>;
+  guardrails: Section<Guardrail>;
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
@@ -211,7 +221,7 @@ export function profileFor(
  * the account has nothing to run it on.
  */
 export function runnableId(
-  entry: CatalogueEntry | { kind: 'section' | 'provider' | 'error' },
+  entry: CatalogueEntry | { kind: 'section' | 'provider' | 'error' | 'guardrail' },
   catalogue: Catalogue | undefined,
   fallbackRegion?: string,
 ): string {

@@ -49,8 +49,27 @@ async function pickGuardrail(s: GuardrailServices): Promise<{ guardrail?: string
   return version && { guardrail: pick.id, version: version.label };
 }
 
-/** "Use in Prompt": `bedrock.guardrail` (with its trace on) in the .prompt being edited. */
-export async function useGuardrailInPrompt(guardrail: { identifier: string; version: string }): Promise<void> {
+/**
+ * "Use in Prompt": `bedrock.guardrail` (with its trace on) in the .prompt being edited; from the Models
+ * view's guardrail, the version is asked for (its versions listed).
+ */
+export async function useGuardrailInPrompt(
+  s: GuardrailServices,
+  given: { identifier: string; version: string } | { kind: 'guardrail'; guardrail: { id: string; name: string } },
+): Promise<string | undefined> {
+  let guardrail: { identifier: string; version: string };
+  if ('kind' in given) {
+    const versions = await s.session.clients().control.listGuardrails(given.guardrail.id);
+    const pick = await vscode.window.showQuickPick(
+      versions.map((v) => ({
+        label: v.version ?? 'DRAFT',
+        description: v.version === 'DRAFT' ? 'the working draft (changes as it is edited)' : undefined,
+      })),
+      { title: `Use which version of ${given.guardrail.name} in the prompt?` },
+    );
+    if (!pick) return undefined;
+    guardrail = { identifier: given.guardrail.id, version: pick.label };
+  } else guardrail = given;
   const editor =
     vscode.window.activeTextEditor?.document.languageId === 'dotprompt'
       ? vscode.window.activeTextEditor
@@ -61,6 +80,7 @@ export async function useGuardrailInPrompt(guardrail: { identifier: string; vers
       'Open a .prompt file first: the guardrail is set in the prompt you are editing.',
     );
   await setGuardrailInPrompt(editor, guardrail);
+  return guardrail.version;
 }
 
 export async function checkWithGuardrailCommand(

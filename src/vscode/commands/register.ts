@@ -208,7 +208,7 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     ),
     registerCommand(
       Commands.useGuardrailInPrompt,
-      (g: { identifier: string; version: string }) => useGuardrailInPrompt(g),
+      (g: Parameters<typeof useGuardrailInPrompt>[1]) => useGuardrailInPrompt(s, g),
       logger,
     ),
     registerCommand(Commands.showLog, () => logger.show(), logger),

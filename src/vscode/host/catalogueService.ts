@@ -104,8 +104,14 @@ export class CatalogueService implements vscode.Disposable {
   private readCache(): Catalogue | undefined {
     const all = this.memento.get<Record<string, Catalogue>>(CACHE_KEY) ?? {};
     const cached = all[sessionKey(this.session.settings)];
-    // A list cached by a version without prompt routers.
-    return cached && { ...cached, promptRouters: cached.promptRouters ?? { items: [] } };
+    // A list cached by a version without prompt routers or guardrails.
+    return (
+      cached && {
+        ...cached,
+        promptRouters: cached.promptRouters ?? { items: [] },
+        guardrails: cached.guardrails ?? { items: [] },
+      }
+    );
   }
 
   private async writeCache(catalogue: Catalogue, key: string): Promise<void> {
@@ -119,6 +125,7 @@ export class CatalogueService implements vscode.Disposable {
       customModels: strip(catalogue.customModels),
       provisionedThroughputs: strip(catalogue.provisionedThroughputs),
       promptRouters: strip(catalogue.promptRouters),
+      guardrails: strip(catalogue.guardrails),
     };
     await this.memento.update(CACHE_KEY, all);
   }

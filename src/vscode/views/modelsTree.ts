@@ -6,6 +6,7 @@ import {
   type CustomModel,
   type FoundationModel,
   type InferenceProfile,
+  type Guardrail,
   type PromptRouter,
   type ProvisionedThroughput,
   type Section,
@@ -25,7 +26,7 @@ import type { CatalogueService, CatalogueState } from '../host/catalogueService'
 export type ModelNode =
   | {
       kind: 'section';
-      section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers';
+      section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers' | 'guardrails';
       label: string;
       count: number;
       error?: string;
@@ -36,6 +37,7 @@ export type ModelNode =
   | { kind: 'custom'; model: CustomModel }
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
   | { kind: 'router'; router: PromptRouter }
+  | { kind: 'guardrail'; guardrail: Guardrail }
   | { kind: 'error'; section: string; message: string };
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
@@ -119,6 +121,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         this.section('custom', 'Custom models', c.customModels),
         this.section('provisioned', 'Provisioned throughput', c.provisionedThroughputs),
         this.section('routers', 'Prompt routers', c.promptRouters),
+        this.section('guardrails', 'Guardrails', c.guardrails),
       ];
     }
     const c = this.catalogue.current;
@@ -131,6 +134,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           custom: c.customModels,
           provisioned: c.provisionedThroughputs,
           routers: c.promptRouters,
+          guardrails: c.guardrails,
         }[node.section];
         if (s.error) return [{ kind: 'error', section: node.section, message: s.error.message }];
         const search = this.filterValue.search ?? '';
@@ -148,6 +152,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           return c.customModels.items
             .filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search))
             .map((model) => ({ kind: 'custom', model }));
+        if (node.section === 'guardrails')
+          return c.guardrails.items
+            .filter((g) => matchesText(`${g.name} ${g.id}`, search))
+            .map((guardrail) => ({ kind: 'guardrail', guardrail }));
         if (node.section === 'routers')
           return c.promptRouters.items
             .filter((r) => matchesText(`${r.name} ${r.modelIds.join(' ')}`, search))
@@ -168,7 +176,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   private section(
-    section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers',
+    section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers' | 'guardrails',
     label: string,
     s: Section<unknown>,
     count = s.items.length,
@@ -267,6 +275,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         );
         item.iconPath = new vscode.ThemeIcon('git-compare');
         item.contextValue = 'router';
+        return item;
+      }
+      case 'guardrail': {
+        const g = node.guardrail;
+        const item = new vscode.TreeItem(g.name, C.None);
+        item.id = `guardrail:${g.arn || g.id}`;
+        item.description = `${g.id} · ${g.status}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${g.name}** (guardrail \`${g.id}\`)${g.description ? `\n\n${g.description}` : ''}\n\n**Use in Prompt** sets \`bedrock.guardrail\` (a version you pick, its trace on); **Check with Guardrail…** runs a text through it.`,
+        );
+        item.iconPath = new vscode.ThemeIcon('shield');
+        item.contextValue = 'guardrail';
         return item;
       }
       case 'error': {

@@ -1,7 +1,7 @@
-// Bedrock projects and prompt routers in the real VS Code, against the local server: "Choose Project…"
-// lists the account's active projects and writes the workspace setting, the status bar shows it and
-// Converse calls carry it; the Models view lists the prompt routers, and a run on a router's ARN says in
-// its metrics which model the router chose.
+// Bedrock as it is today, in the real VS Code against the local server: Choose Project… (ListProjects) and the
+// project on every call and in the status bar; prompt routers in the Models view and the model a router chose;
+// Run with Service Tier… and Compare Service Tiers…, priced at the tier; citations after the answer and in the
+// run record; guardrails listed, checked (ApplyGuardrail), put in a prompt, and what they did on a run.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/host/commandIds';
@@ -11,7 +11,7 @@ import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel'
 import type { GuardrailReport } from '../../src/core/bedrock/guardrails';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
-describe('Bedrock projects and prompt routers', () => {
+describe('Bedrock as it is today: projects, routers, tiers, citations, guardrails', () => {
   const prompt = workspaceFile('runs', 'projects.prompt');
   const lastCall = async () => (await emulator.requests()).filter((r) => r.operation === 'ConverseStream').at(-1);
   const sentProject = async () =>
@@ -252,6 +252,42 @@ describe('Bedrock projects and prompt routers', () => {
     assert.match(
       vscode.window.activeTextEditor?.document.getText() ?? '',
       /\{\{!-- guardrail:\nintervened: Guardrail blocked\.\ndenied topic "Investment advice": blocked \(input\)\n/,
+    );
+  });
+
+  it("the Models view lists the account's guardrails; Use in Prompt asks the version and sets bedrock.guardrail", async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.refreshModels);
+    const section = await waitFor('the guardrails section', () =>
+      api.models.getChildren().find((n) => n.kind === 'section' && n.section === 'guardrails'),
+    );
+    const nodes = api.models.getChildren(section);
+    assert.deepEqual(
+      nodes.map((n) => [api.models.getTreeItem(n).label, api.models.getTreeItem(n).description]),
+      [['support-safety', 'gr5upp0rt01 · READY']],
+    );
+    const target = workspaceFile('runs', 'to-guard.prompt');
+    await vscode.workspace.fs.writeFile(target, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nHi\n'));
+    await vscode.window.showTextDocument(target);
+    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+    const original = window.showQuickPick;
+    const offered: string[] = [];
+    window.showQuickPick = (async (
+      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+    ) => {
+      const list = await items;
+      offered.push(...list.map((i) => i.label));
+      return list.find((i) => i.label === 'DRAFT');
+    }) as unknown as typeof window.showQuickPick;
+    try {
+      assert.equal(await vscode.commands.executeCommand(Commands.useGuardrailInPrompt, nodes[0]), 'DRAFT');
+    } finally {
+      window.showQuickPick = original;
+    }
+    assert.deepEqual(offered, ['DRAFT', '1']);
+    assert.match(
+      vscode.window.activeTextEditor?.document.getText() ?? '',
+      /^---\nmodel: amazon\.nova-micro-v1:0\nbedrock\.guardrail:\n  identifier: gr5upp0rt01\n  version: DRAFT\n  trace: enabled\n---\nHi\n$/,
     );
   });
 });
