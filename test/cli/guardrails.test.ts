@@ -51,7 +51,7 @@ describe('prompt-lab with guardrails (the real binary, the local server)', () =>
     assert.match(r.stdout, /Sorry, the model cannot answer this question\./);
     assert.match(
       r.stderr,
-      /^guardrail: intervened: Guardrail blocked\.\n {2}denied topic "Investment advice": blocked \(input\)\n {2}guardrail gr5upp0rt01 v1: named by the prompt$/m,
+      /^guardrail: intervened: Guardrail blocked\.\n {2}denied topic "Investment advice": blocked \(input\)\n {2}guardrail gr5upp0rt01 v1: named in the request$/m,
     );
     assert.match(r.stderr, /stop: guardrail_intervened/);
     const passed = await cli(['run', 'guarded.prompt', '--input', 'question=Where is my parcel?', '--json']);

@@ -225,7 +225,7 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     assert.equal(report?.intervened, true);
     assert.deepEqual(report?.findings, [
       'PII EMAIL "ana@example.com": masked (output)',
-      'guardrail gr5upp0rt01 v1: named by the prompt',
+      'guardrail gr5upp0rt01 v1: named in the request',
     ]);
     const sent = (await emulator.requests()).filter((r) => r.operation === 'ApplyGuardrail').at(-1)?.body as {
       source: string;

@@ -23,7 +23,7 @@ export interface GuardrailReport {
 }
 
 const ORIGIN: Record<string, string> = {
-  REQUEST: 'named by the prompt',
+  REQUEST: 'named in the request',
   ACCOUNT_ENFORCED: 'enforced by the account',
   ORGANIZATION_ENFORCED: 'enforced by the organization',
 };
@@ -62,7 +62,7 @@ export function assessmentLines(a: GuardrailAssessment, where: string): string[]
   const d = a.appliedGuardrailDetails;
   if (d?.guardrailOrigin?.length)
     out.push(
-      `guardrail ${d.guardrailId ?? d.guardrailArn ?? ''}${d.guardrailVersion ? ` v${d.guardrailVersion}` : ''}: ${d.guardrailOrigin.map((o) => ORIGIN[o] ?? o).join(', ')}`,
+      `guardrail ${d.guardrailId ?? d.guardrailArn ?? ''}${d.guardrailVersion === 'DRAFT' ? ' (draft)' : d.guardrailVersion ? ` v${d.guardrailVersion}` : ''}: ${d.guardrailOrigin.map((o) => ORIGIN[o] ?? o).join(', ')}`,
     );
   return out;
 }
