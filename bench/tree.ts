@@ -63,6 +63,7 @@ export async function benchTree(): Promise<void> {
     listProjects: async () => [],
     listPromptRouters: async () => [],
     listGuardrails: async () => [],
+    listCustomModelDeployments: async () => [],
     region: async () => 'us-east-1',
   };
   const ours = await time(async () => buildTreeData(await fetchCatalogue(control, {})));

@@ -20,6 +20,10 @@ import {
 } from '@aws-sdk/client-bedrock-runtime';
 import {
   BedrockClient,
+  CreateCustomModelDeploymentCommand,
+  DeleteCustomModelDeploymentCommand,
+  GetCustomModelDeploymentCommand,
+  ListCustomModelDeploymentsCommand,
   GetFoundationModelCommand,
   ListCustomModelsCommand,
   ListFoundationModelsCommand,
@@ -461,6 +465,35 @@ describe('emulator: control plane through the real BedrockClient', () => {
     assert.match(routers[0].fallbackModel?.modelArn ?? '', /foundation-model\/anthropic\.claude-3-haiku/);
     const custom = await bedrock.send(new ListPromptRoutersCommand({ type: 'custom' }));
     assert.equal(custom.promptRouterSummaries?.length, 1);
+  });
+
+  it('deploys a custom model for on-demand use: Creating, then Active; runs on its ARN; deleted', async () => {
+    const custom = emu.state.customModels[0];
+    const { customModelDeploymentArn: arn } = await bedrock.send(
+      new CreateCustomModelDeploymentCommand({ modelDeploymentName: 'tone-on-demand', modelArn: custom.modelArn }),
+    );
+    assert.match(arn ?? '', /^arn:aws:bedrock:us-west-2:123456789012:custom-model-deployment\/\w+$/);
+    const listed = await bedrock.send(new ListCustomModelDeploymentsCommand({ modelArnEquals: custom.modelArn }));
+    assert.deepEqual(
+      listed.modelDeploymentSummaries?.map((d) => [d.customModelDeploymentName, d.status]),
+      [['tone-on-demand', 'Creating']],
+    );
+    const runtime = new BedrockRuntimeClient({ endpoint: emu.url, region: 'us-west-2', credentials, maxAttempts: 1 });
+    try {
+      await assert.rejects(
+        runtime.send(new ConverseCommand({ modelId: arn, messages: [user('hi')] })),
+        (err: Error) => err instanceof ValidationException && /is Creating/.test(err.message),
+      );
+      await new Promise((r) => setTimeout(r, 1100));
+      const got = await bedrock.send(new GetCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
+      assert.equal(got.status, 'Active');
+      const out = await runtime.send(new ConverseCommand({ modelId: arn, messages: [user('hi')] }));
+      assert.match(out.output?.message?.content?.[0]?.text ?? '', /^Nova Lite \(emulated\)/);
+    } finally {
+      runtime.destroy();
+    }
+    await bedrock.send(new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: arn }));
+    assert.equal((await bedrock.send(new ListCustomModelDeploymentsCommand({}))).modelDeploymentSummaries?.length, 0);
   });
 
   it('lists at least 60 foundation models from every provider, over HTTP/1.1', async () => {

@@ -1,5 +1,6 @@
 // The local Bedrock-compatible server: one port, HTTP/2 cleartext (the runtime client's default
 // NodeHttp2Handler) and HTTP/1.1 (control plane, S3), told apart by the HTTP/2 connection preface.
+import { Deployments } from './deployments';
 import { handleGuardrailChecks, handleGuardrails } from './guardrails';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -40,6 +41,8 @@ export interface EmulatorOptions {
   verbose?: boolean;
   /** How long a customization job runs before it completes (default 3 s). */
   jobDurationMs?: number;
+  /** How long a custom model deployment takes to become Active (ms, default 1000). */
+  deployMs?: number;
   /** The minimum number of records per batch inference job (the service's default quota is 100). */
   batchMinRecords?: number;
 }
@@ -71,6 +74,7 @@ export class BedrockEmulator {
   readonly requests: RecordedRequest[] = [];
   readonly s3 = new S3Store();
   readonly customization: CustomizationService;
+  readonly deployments: Deployments;
   readonly batchInference: BatchInferenceService;
   readonly evaluationJobs: EvaluationJobService;
   private readonly sockets = new Set<net.Socket>();
@@ -82,6 +86,8 @@ export class BedrockEmulator {
   constructor(private readonly options: EmulatorOptions = {}) {
     this.state = new AccountState(options.seed ?? true);
     this.customization = new CustomizationService(this.state, this.s3, options.jobDurationMs ?? 3000);
+    this.deployments = new Deployments(this.state, options.deployMs ?? 1000);
+    this.state.deploymentBase = (arn) => this.deployments.baseModelOf(arn);
     this.batchInference = new BatchInferenceService(
       this.state,
       this.s3,
@@ -227,6 +233,7 @@ export class BedrockEmulator {
           if (handleGuardrails(ctx)) return;
           if (handleGuardrailChecks(ctx)) return;
           if (this.customization.handle(ctx)) return;
+          if (this.deployments.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
           if (this.evaluationJobs.handle(ctx)) return;
           throw new ServiceError(
@@ -307,6 +314,8 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
       return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
+    if (a === 'model-customization' && b === 'custom-model-deployments')
+      return { operation: c === undefined ? 'ListCustomModelDeployments' : 'GetCustomModelDeployment' };
     if (a === 'prompt-routers') return { operation: b === undefined ? 'ListPromptRouters' : 'GetPromptRouter' };
     if (a === 'projects') return { operation: b === undefined ? 'ListProjects' : 'GetProject' };
     if (a === 'model-customization-jobs')
@@ -317,6 +326,8 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'evaluation-jobs') return { operation: b === undefined ? 'ListEvaluationJobs' : 'GetEvaluationJob' };
   }
   if (ctx.method === 'GET' && a === 'guardrails') return { operation: 'ListGuardrails' };
+  if (a === 'model-customization' && b === 'custom-model-deployments' && ctx.method !== 'GET')
+    return { operation: ctx.method === 'POST' ? 'CreateCustomModelDeployment' : 'DeleteCustomModelDeployment' };
   if (ctx.method === 'POST' && a === 'guardrail-checks') return { operation: 'InvokeGuardrailChecks' };
   if (ctx.method === 'POST' && a === 'guardrail' && ctx.segments[4] === 'apply') return { operation: 'ApplyGuardrail' };
   if (ctx.method === 'POST' && a === 'evaluation-jobs' && b === undefined) return { operation: 'CreateEvaluationJob' };

@@ -104,6 +104,8 @@ export class AccountState {
   customModels: CustomModel[] = [];
   provisioned: ProvisionedThroughput[] = [];
   projects: Project[] = [];
+  /** The base model behind an Active custom model deployment (set by the server: deployments.ts). */
+  deploymentBase?: (arn: string) => string;
   customRouters: PromptRouter[] = [];
 
   constructor(seed = true) {
@@ -253,9 +255,13 @@ export class AccountState {
         const model = findModel(baseId);
         if (!model) throw ServiceError.validation('The provided model identifier is invalid.');
         return { model, via: 'provisioned' };
+      } else if (kind === 'custom-model-deployment' && this.deploymentBase) {
+        const model = findModel(this.deploymentBase(rawId));
+        if (!model) throw ServiceError.validation('The provided model identifier is invalid.');
+        return { model, via: 'base' };
       } else if (kind === 'custom-model') {
         throw ServiceError.validation(
-          'Custom models can only be invoked through Provisioned Throughput. Retry with the ARN of a provisioned model.',
+          'A custom model runs through a custom model deployment (on demand) or Provisioned Throughput. Retry with the ARN of either.',
         );
       } else {
         throw ServiceError.validation('The provided model identifier is invalid.');

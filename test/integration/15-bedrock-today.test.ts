@@ -290,4 +290,38 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
       /^---\nmodel: amazon\.nova-micro-v1:0\nbedrock\.guardrail:\n  identifier: gr5upp0rt01\n  version: DRAFT\n  trace: enabled\n---\nHi\n$/,
     );
   });
+
+  it('a custom model deployed for on-demand use: shown under its model with its state, run on its ARN, deleted', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.refreshModels);
+    const customSection = await waitFor('the custom models section', () =>
+      api.models.getChildren().find((n) => n.kind === 'section' && n.section === 'custom'),
+    );
+    const custom = api.models.getChildren(customSection).find((n) => n.kind === 'custom')!;
+    const arn = await vscode.commands.executeCommand<string>(Commands.deployCustomModel, custom, 'tone-on-demand');
+    assert.match(arn ?? '', /:custom-model-deployment\//);
+    const deployments = () =>
+      api.models
+        .getChildren(api.models.getChildren(customSection).find((n) => n.kind === 'custom')!)
+        .filter((n): n is Extract<ModelNode, { kind: 'deployment' }> => n.kind === 'deployment');
+    assert.equal(api.models.getTreeItem(deployments()[0]).description, 'on demand · Creating');
+    const active = await waitFor(
+      'the deployment to be Active',
+      async () => {
+        await vscode.commands.executeCommand(Commands.refreshModels);
+        const d = deployments()[0];
+        return d?.deployment.status === 'Active' ? d : undefined;
+      },
+      15_000,
+      300,
+    );
+    assert.equal(api.models.getTreeItem(active).label, 'tone-on-demand');
+    await vscode.window.showTextDocument(prompt);
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.runWithModel, active);
+    assert.equal(result?.status, 'complete', result?.error?.message);
+    assert.equal(result?.modelId, arn);
+    assert.equal((await lastCall())?.modelId, arn);
+    assert.equal(await vscode.commands.executeCommand(Commands.deleteDeployment, active, true), true);
+    assert.equal(deployments().length, 0);
+  });
 });

@@ -27,6 +27,7 @@ export function catalogueOf(parts: Partial<Catalogue> = {}): Catalogue {
     provisionedThroughputs: { items: [] },
     promptRouters: { items: [] },
     guardrails: { items: [] },
+    deployments: { items: [] },
     ...parts,
   };
 }

@@ -31,6 +31,9 @@ import {
   paginateListCustomModels,
   paginateListProjects,
   paginateListGuardrails,
+  paginateListCustomModelDeployments,
+  CreateCustomModelDeploymentCommand,
+  DeleteCustomModelDeploymentCommand,
   paginateListPromptRouters,
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
@@ -162,6 +165,12 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         { statusFilter: 'active' },
       ))
         all.push(...(page.projectSummaries ?? []));
+      return all;
+    },
+    async listCustomModelDeployments() {
+      const all = [];
+      for await (const page of paginateListCustomModelDeployments({ client: controlClient, pageSize: 1000 }, {}))
+        all.push(...(page.modelDeploymentSummaries ?? []));
       return all;
     },
     async listGuardrails(guardrailIdentifier) {
@@ -342,6 +351,17 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         }),
       );
       return out.provisionedModelArn ?? '';
+    },
+    async createDeployment(name, modelArn) {
+      const out = await controlClient.send(
+        new CreateCustomModelDeploymentCommand({ modelDeploymentName: name, modelArn }),
+      );
+      return out.customModelDeploymentArn ?? '';
+    },
+    async deleteDeployment(deploymentArn) {
+      await controlClient.send(
+        new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: deploymentArn }),
+      );
     },
   };
 

@@ -16,6 +16,7 @@ import type {
   CustomModelSummary,
   FoundationModelSummary,
   InferenceProfileSummary,
+  CustomModelDeploymentSummary,
   GuardrailSummary,
   ProjectSummary,
   PromptRouterSummary,
@@ -49,6 +50,8 @@ export interface ControlPlane {
   listProjects(): Promise<ProjectSummary[]>;
   /** Bedrock's default prompt routers and the account's own. */
   listPromptRouters(): Promise<PromptRouterSummary[]>;
+  /** Custom models deployed for on-demand use. */
+  listCustomModelDeployments(): Promise<CustomModelDeploymentSummary[]>;
   /** The account's guardrails (each one's working draft), or one guardrail's versions. */
   listGuardrails(guardrailIdentifier?: string): Promise<GuardrailSummary[]>;
   region(): Promise<string>;
@@ -109,6 +112,9 @@ export interface Customization {
   listJobs(): Promise<JobSummary[]>;
   getJob(jobArn: string): Promise<JobDetails>;
   stopJob(jobArn: string): Promise<void>;
+  /** Deploys a custom model for on-demand use; resolves to the deployment's ARN. */
+  createDeployment(name: string, modelArn: string): Promise<string>;
+  deleteDeployment(deploymentArn: string): Promise<void>;
   createProvisionedThroughput(
     name: string,
     modelArn: string,

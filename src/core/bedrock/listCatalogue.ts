@@ -9,6 +9,7 @@ import type {
   CustomModel,
   FoundationModel,
   InferenceProfile,
+  Deployment,
   Guardrail,
   PromptRouter,
   ProvisionedThroughput,
@@ -30,88 +31,109 @@ async function section<T>(call: () => Promise<T[]>, ctx: ErrorContext): Promise<
 export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: string }): Promise<Catalogue> {
   const region = await control.region();
   const base = { profile: ctx.profile, region };
-  const [foundationModels, inferenceProfiles, customModels, provisionedThroughputs, promptRouters, guardrails] =
-    await Promise.all([
-      section(
-        async () =>
-          (await control.listFoundationModels()).map((m): FoundationModel => ({
-            modelId: m.modelId ?? modelIdOfArn(m.modelArn),
-            modelArn: m.modelArn ?? '',
-            modelName: m.modelName ?? m.modelId ?? '',
-            provider: m.providerName ?? 'Other',
-            inputModalities: m.inputModalities ?? [],
-            outputModalities: m.outputModalities ?? [],
-            streaming: m.responseStreamingSupported,
-            customizations: m.customizationsSupported ?? [],
-            inferenceTypes: m.inferenceTypesSupported ?? [],
-            legacy: m.modelLifecycle?.status === 'LEGACY',
-          })),
-        { ...base, operation: 'ListFoundationModels' },
-      ),
-      section(
-        async () =>
-          (await control.listInferenceProfiles()).map((p): InferenceProfile => ({
-            id: p.inferenceProfileId ?? '',
-            arn: p.inferenceProfileArn ?? '',
-            name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
-            type: p.type ?? 'SYSTEM_DEFINED',
-            status: p.status ?? 'ACTIVE',
-            modelIds: [...new Set((p.models ?? []).map((m) => modelIdOfArn(m.modelArn)))],
-            regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
-          })),
-        { ...base, operation: 'ListInferenceProfiles' },
-      ),
-      section(
-        async () =>
-          (await control.listCustomModels()).map((m): CustomModel => ({
-            arn: m.modelArn ?? '',
-            name: m.modelName ?? '',
-            baseModelId: modelIdOfArn(m.baseModelArn),
-            baseModelName: m.baseModelName,
-            customizationType: m.customizationType,
-            status: m.modelStatus,
-            created: m.creationTime,
-          })),
-        { ...base, operation: 'ListCustomModels' },
-      ),
-      section(
-        async () =>
-          (await control.listProvisionedThroughputs()).map((p): ProvisionedThroughput => ({
-            arn: p.provisionedModelArn ?? '',
-            name: p.provisionedModelName ?? '',
-            modelArn: p.modelArn ?? '',
-            foundationModelArn: p.foundationModelArn,
-            status: p.status ?? 'Unknown',
-            modelUnits: p.modelUnits,
-            commitment: p.commitmentDuration,
-          })),
-        { ...base, operation: 'ListProvisionedModelThroughputs' },
-      ),
-      section(
-        async () =>
-          (await control.listPromptRouters()).map((r): PromptRouter => ({
-            arn: r.promptRouterArn ?? '',
-            name: r.promptRouterName ?? '',
-            type: r.type ?? 'default',
-            modelIds: (r.models ?? []).map((m) => modelIdOfArn(m.modelArn)),
-            fallbackModelId: modelIdOfArn(r.fallbackModel?.modelArn),
-            responseQualityDifference: r.routingCriteria?.responseQualityDifference,
-            description: r.description,
-          })),
-        { ...base, operation: 'ListPromptRouters' },
-      ),
-      section(
-        async () =>
-          (await control.listGuardrails()).map((g): Guardrail => ({
-            id: g.id ?? '',
-            arn: g.arn ?? '',
-            name: g.name ?? g.id ?? '',
-            status: g.status ?? 'READY',
-            description: g.description,
-          })),
-        { ...base, operation: 'ListGuardrails' },
-      ),
-    ]);
+  // One list call as a section: its items mapped to the catalogue's shape, or its error kept.
+  const listed = <S, T>(call: () => Promise<S[]>, operation: string, map: (item: S) => T) =>
+    section(async () => (await call()).map(map), { ...base, operation });
+  const [
+    foundationModels,
+    inferenceProfiles,
+    customModels,
+    provisionedThroughputs,
+    promptRouters,
+    guardrails,
+    deployments,
+  ] = await Promise.all([
+    listed(
+      () => control.listFoundationModels(),
+      'ListFoundationModels',
+      (m): FoundationModel => ({
+        modelId: m.modelId ?? modelIdOfArn(m.modelArn),
+        modelArn: m.modelArn ?? '',
+        modelName: m.modelName ?? m.modelId ?? '',
+        provider: m.providerName ?? 'Other',
+        inputModalities: m.inputModalities ?? [],
+        outputModalities: m.outputModalities ?? [],
+        streaming: m.responseStreamingSupported,
+        customizations: m.customizationsSupported ?? [],
+        inferenceTypes: m.inferenceTypesSupported ?? [],
+        legacy: m.modelLifecycle?.status === 'LEGACY',
+      }),
+    ),
+    listed(
+      () => control.listInferenceProfiles(),
+      'ListInferenceProfiles',
+      (p): InferenceProfile => ({
+        id: p.inferenceProfileId ?? '',
+        arn: p.inferenceProfileArn ?? '',
+        name: p.inferenceProfileName ?? p.inferenceProfileId ?? '',
+        type: p.type ?? 'SYSTEM_DEFINED',
+        status: p.status ?? 'ACTIVE',
+        modelIds: [...new Set((p.models ?? []).map((m) => modelIdOfArn(m.modelArn)))],
+        regions: [...new Set((p.models ?? []).map((m) => regionOfArn(m.modelArn)))],
+      }),
+    ),
+    listed(
+      () => control.listCustomModels(),
+      'ListCustomModels',
+      (m): CustomModel => ({
+        arn: m.modelArn ?? '',
+        name: m.modelName ?? '',
+        baseModelId: modelIdOfArn(m.baseModelArn),
+        baseModelName: m.baseModelName,
+        customizationType: m.customizationType,
+        status: m.modelStatus,
+        created: m.creationTime,
+      }),
+    ),
+    listed(
+      () => control.listProvisionedThroughputs(),
+      'ListProvisionedModelThroughputs',
+      (p): ProvisionedThroughput => ({
+        arn: p.provisionedModelArn ?? '',
+        name: p.provisionedModelName ?? '',
+        modelArn: p.modelArn ?? '',
+        foundationModelArn: p.foundationModelArn,
+        status: p.status ?? 'Unknown',
+        modelUnits: p.modelUnits,
+        commitment: p.commitmentDuration,
+      }),
+    ),
+    listed(
+      () => control.listPromptRouters(),
+      'ListPromptRouters',
+      (r): PromptRouter => ({
+        arn: r.promptRouterArn ?? '',
+        name: r.promptRouterName ?? '',
+        type: r.type ?? 'default',
+        modelIds: (r.models ?? []).map((m) => modelIdOfArn(m.modelArn)),
+        fallbackModelId: modelIdOfArn(r.fallbackModel?.modelArn),
+        responseQualityDifference: r.routingCriteria?.responseQualityDifference,
+        description: r.description,
+      }),
+    ),
+    listed(
+      () => control.listGuardrails(),
+      'ListGuardrails',
+      (g): Guardrail => ({
+        id: g.id ?? '',
+        arn: g.arn ?? '',
+        name: g.name ?? g.id ?? '',
+        status: g.status ?? 'READY',
+        description: g.description,
+      }),
+    ),
+    listed(
+      () => control.listCustomModelDeployments(),
+      'ListCustomModelDeployments',
+      (d): Deployment => ({
+        arn: d.customModelDeploymentArn ?? '',
+        name: d.customModelDeploymentName ?? '',
+        modelArn: d.modelArn ?? '',
+        status: d.status ?? 'Creating',
+        failureMessage: d.failureMessage,
+      }),
+    ),
+  ]);
   return {
     region,
     fetchedAt: new Date().toISOString(),
@@ -121,5 +143,6 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
     provisionedThroughputs,
     promptRouters,
     guardrails,
+    deployments,
   };
 }

@@ -27,7 +27,7 @@ export type { DeclaredInput } from './frontmatterChecks';
 export interface AnalyzeContext {
   /** The account's catalogue, once known; without it model ids are not checked against it. */
   catalogue?: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'> &
-    Partial<Pick<Catalogue, 'promptRouters'>>;
+    Partial<Pick<Catalogue, 'promptRouters' | 'deployments'>>;
   /** Whether a media path (relative to the prompt file) exists. */
   fileExists?: (relativePath: string) => boolean;
   /** Whether a media path (relative to the prompt file) leads outside the workspace folder (symlinks resolved). */

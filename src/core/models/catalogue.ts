@@ -63,6 +63,16 @@ export interface PromptRouter {
   description?: string;
 }
 
+/** A custom model deployed for on-demand use: its ARN is a model id. */
+export interface Deployment {
+  arn: string;
+  name: string;
+  /** The custom model it serves. */
+  modelArn: string;
+  status: string;
+  failureMessage?: string;
+}
+
 /** A guardrail of the account (ListGuardrails: its working draft; versions are listed when one is used). */
 export interface Guardrail {
   id: string;
@@ -87,6 +97,7 @@ export interface Catalogue {
   provisionedThroughputs: Section<ProvisionedThroughput>;
   promptRouters: Section<PromptRouter>;
   guardrails: Section<Guardrail>;
+  deployments: Section<Deployment>;
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
@@ -126,9 +137,14 @@ export interface ResolvedModel {
 export function resolveInCatalogue(
   ref: ModelRef,
   catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'> &
-    Partial<Pick<Catalogue, 'promptRouters'>>,
+    Partial<Pick<Catalogue, 'promptRouters' | 'deployments'>>,
 ): ResolvedModel {
   const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
+  if (ref.kind === 'custom-model-deployment') {
+    const deployment = catalogue.deployments?.items.find((d) => d.arn === ref.modelId);
+    const custom = deployment && catalogue.customModels.items.find((c) => c.arn === deployment.modelArn);
+    return custom ? { kind: 'custom', model: byId(custom.baseModelId) } : { kind: 'unknown' };
+  }
   if (ref.kind === 'prompt-router') {
     // What the router can do is what its fallback model can: either of its models may answer.
     const router = catalogue.promptRouters?.items.find((r) => r.arn === ref.modelId);
@@ -200,7 +216,8 @@ export type CatalogueEntry =
   | { kind: 'profile'; profile: InferenceProfile }
   | { kind: 'custom'; model: CustomModel }
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
-  | { kind: 'router'; router: PromptRouter };
+  | { kind: 'router'; router: PromptRouter }
+  | { kind: 'deployment'; deployment: Deployment };
 
 /** The inference profile for a base model, preferring the region's geography (`us.`, `eu.`, `apac.`). */
 export function profileFor(
@@ -256,13 +273,23 @@ export function runnableId(
       return entry.throughput.arn;
     case 'router':
       return entry.router.arn;
+    case 'deployment':
+      if (entry.deployment.status !== 'Active')
+        throw new BedrockError(
+          'Validation',
+          `The deployment ${entry.deployment.name} is ${entry.deployment.status}: wait until it is Active (refresh the Models view), then run.`,
+        );
+      return entry.deployment.arn;
     case 'custom': {
+      // On demand first (an Active deployment costs per token), else its provisioned throughput.
       const model = entry.model;
+      const deployed = catalogue?.deployments?.items.find((d) => d.modelArn === model.arn && d.status === 'Active');
+      if (deployed) return deployed.arn;
       const pt = inService((p) => p.modelArn === model.arn);
       if (!pt)
         throw new BedrockError(
           'Validation',
-          `${model.name} is a custom model: it runs only through Provisioned Throughput, and none is in service for it.`,
+          `${model.name} is a custom model: it runs through an on-demand deployment or Provisioned Throughput, and it has neither ready. Deploy it for on-demand use from the Models view.`,
         );
       return pt.arn;
     }

@@ -14,6 +14,7 @@ export interface ModelRef {
     | 'custom-model'
     | 'provisioned-model'
     | 'prompt-router'
+    | 'custom-model-deployment'
     | 'other-arn';
   /** The foundation model behind it, when it can be told from the reference alone. */
   baseModelId?: string;
@@ -37,6 +38,7 @@ export function normalizeModelRef(raw: string): ModelRef {
     if (kind === 'custom-model') return { modelId, kind, baseModelId: rest.split('/')[0] };
     if (kind === 'provisioned-model' || kind === 'application-inference-profile') return { modelId, kind };
     if (kind === 'default-prompt-router' || kind === 'prompt-router') return { modelId, kind: 'prompt-router' };
+    if (kind === 'custom-model-deployment') return { modelId, kind };
     return { modelId, kind: 'other-arn' };
   }
   if (arn) return { modelId, kind: 'other-arn' };

@@ -64,7 +64,9 @@ export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
             ? node.throughput.arn
             : node.kind === 'router'
               ? node.router.arn
-              : '';
+              : node.kind === 'deployment'
+                ? node.deployment.arn
+                : '';
   await vscode.env.clipboard.writeText(value);
   void vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
   return value;

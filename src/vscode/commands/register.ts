@@ -1,6 +1,7 @@
 // The command groups: each takes the extension's services (the one context object, src/vscode/host/services.ts)
 // and registers its commands through the one wrapper (src/vscode/host/commands.ts), which logs the call and
 // turns a failure into one message with actions.
+import { deleteDeployment, deployCustomModel } from './deployments';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -201,6 +202,16 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.signInWithApiKey, () => signInWithApiKey(session), logger),
     registerCommand(Commands.signOutOfApiKey, () => signOutOfApiKey(session), logger),
     registerCommand(Commands.chooseProject, () => chooseProject(session), logger),
+    registerCommand(
+      Commands.deployCustomModel,
+      (n: Parameters<typeof deployCustomModel>[1], name?: string) => deployCustomModel(s, n, name),
+      logger,
+    ),
+    registerCommand(
+      Commands.deleteDeployment,
+      (n: Parameters<typeof deleteDeployment>[1], confirmed?: boolean) => deleteDeployment(s, n, confirmed),
+      logger,
+    ),
     registerCommand(
       Commands.checkWithGuardrail,
       (given?: Parameters<typeof checkWithGuardrailCommand>[1]) => checkWithGuardrailCommand(s, given),

@@ -104,12 +104,13 @@ export class CatalogueService implements vscode.Disposable {
   private readCache(): Catalogue | undefined {
     const all = this.memento.get<Record<string, Catalogue>>(CACHE_KEY) ?? {};
     const cached = all[sessionKey(this.session.settings)];
-    // A list cached by a version without prompt routers or guardrails.
+    // A list cached by a version without prompt routers, guardrails or deployments.
     return (
       cached && {
         ...cached,
         promptRouters: cached.promptRouters ?? { items: [] },
         guardrails: cached.guardrails ?? { items: [] },
+        deployments: cached.deployments ?? { items: [] },
       }
     );
   }
@@ -126,6 +127,7 @@ export class CatalogueService implements vscode.Disposable {
       provisionedThroughputs: strip(catalogue.provisionedThroughputs),
       promptRouters: strip(catalogue.promptRouters),
       guardrails: strip(catalogue.guardrails),
+      deployments: strip(catalogue.deployments),
     };
     await this.memento.update(CACHE_KEY, all);
   }

@@ -32,6 +32,8 @@ export const Commands = {
   chooseProject: 'bedrockPromptLab.chooseProject',
   checkWithGuardrail: 'bedrockPromptLab.checkWithGuardrail',
   useGuardrailInPrompt: 'bedrockPromptLab.useGuardrailInPrompt',
+  deployCustomModel: 'bedrockPromptLab.deployCustomModel',
+  deleteDeployment: 'bedrockPromptLab.deleteDeployment',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',

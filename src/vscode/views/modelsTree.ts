@@ -6,6 +6,7 @@ import {
   type CustomModel,
   type FoundationModel,
   type InferenceProfile,
+  type Deployment,
   type Guardrail,
   type PromptRouter,
   type ProvisionedThroughput,
@@ -38,6 +39,7 @@ export type ModelNode =
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
   | { kind: 'router'; router: PromptRouter }
   | { kind: 'guardrail'; guardrail: Guardrail }
+  | { kind: 'deployment'; deployment: Deployment }
   | { kind: 'error'; section: string; message: string };
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
@@ -166,6 +168,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       }
       case 'provider':
         return node.models.map((model) => ({ kind: 'model', model }));
+      case 'custom':
+        return c.deployments.items
+          .filter((d) => d.modelArn === node.model.arn)
+          .map((deployment) => ({ kind: 'deployment', deployment }));
       default:
         return [];
     }
@@ -239,10 +245,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
       }
       case 'custom': {
         const m = node.model;
-        const item = new vscode.TreeItem(m.name, C.None);
+        const deployed = this.catalogue.current?.deployments.items.some((d) => d.modelArn === m.arn) === true;
+        const item = new vscode.TreeItem(m.name, deployed ? C.Expanded : C.None);
         item.id = `custom:${m.arn}`;
         item.description = `${m.baseModelName ?? m.baseModelId} · ${m.customizationType ?? ''} · ${m.status ?? ''}`;
-        item.tooltip = `${m.name}: a ${m.customizationType?.toLowerCase().replace(/_/g, '-') ?? 'custom'} of ${m.baseModelId}. Custom models run only through Provisioned Throughput: use its provisioned model to run prompts.`;
+        item.tooltip = `${m.name}: a ${m.customizationType?.toLowerCase().replace(/_/g, '-') ?? 'custom'} of ${m.baseModelId}. It runs through an on-demand deployment (Deploy for On-Demand Use…, priced per token) or Provisioned Throughput (by the hour); a run uses an Active deployment first.`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'custom';
         return item;
@@ -275,6 +282,18 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         );
         item.iconPath = new vscode.ThemeIcon('git-compare');
         item.contextValue = 'router';
+        return item;
+      }
+      case 'deployment': {
+        const d = node.deployment;
+        const item = new vscode.TreeItem(d.name, C.None);
+        item.id = `deployment:${d.arn}`;
+        item.description = `on demand · ${d.status}`;
+        item.tooltip = `${d.name}: on-demand deployment of the custom model, ${d.status}${d.failureMessage ? ` (${d.failureMessage})` : ''}.\n${d.arn}`;
+        item.iconPath = new vscode.ThemeIcon(
+          d.status === 'Active' ? 'rocket' : d.status === 'Failed' ? 'error' : 'loading~spin',
+        );
+        item.contextValue = `deployment.${d.status}`;
         return item;
       }
       case 'guardrail': {
