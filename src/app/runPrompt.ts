@@ -9,8 +9,7 @@ import { toBedrockError, type ErrorContext } from '../core/bedrock/errors';
 import { answeredBy, callCost, streamAnswer } from '../core/bedrock/invoke';
 import { arnOf } from '../core/shared/arn';
 import type { Citation } from '../core/bedrock/citations';
-import { traceReport, type GuardrailReport } from '../core/bedrock/guardrails';
-import type { GuardrailTraceAssessment } from '@aws-sdk/client-bedrock-runtime';
+import { guardrailVerdict, type GuardrailReport } from '../core/bedrock/guardrails';
 import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
@@ -28,7 +27,7 @@ export interface RunResult {
   serviceTier?: string;
   /** What the answer cites from the attached documents (`bedrock.citations`). */
   citations?: Citation[];
-  /** What the guardrails did, from the run's trace (a prompt's `bedrock.guardrail` with trace on, or an enforced one). */
+  /** What the guardrails did (`guardrailVerdict`: the trace, or the stop reason with the trace off). */
   guardrail?: GuardrailReport;
   text: string;
   reasoning?: string;
@@ -163,7 +162,7 @@ export function runResult(
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
-    guardrail: traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined),
+    guardrail: guardrailVerdict(outcome),
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,
     toolCalls: outcome.toolCalls,

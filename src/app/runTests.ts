@@ -7,8 +7,7 @@ import type { ErrorCode } from '../core/shared/bedrockError';
 import { callCost, converseOnce, converseStreamOnce, type InvokeOutcome } from '../core/bedrock/invoke';
 import { normalizeModelRef } from '../core/models/modelRef';
 import type { Usage } from '../core/bedrock/stream';
-import { traceReport } from '../core/bedrock/guardrails';
-import type { GuardrailTraceAssessment } from '@aws-sdk/client-bedrock-runtime';
+import { guardrailVerdict } from '../core/bedrock/guardrails';
 import { runCase, type CaseSteps } from '../core/batch/runCase';
 import type { PromptAnalysis } from '../core/format/analyze';
 import type { AssertionResult, Judge } from '../core/format/assertions';
@@ -18,14 +17,6 @@ import type { RenderResult } from '../core/format/render';
 import type { PromptTestFile, TestCase } from '../core/format/testCases';
 import type { Host } from './host';
 import { requestFor } from './runPrompt';
-
-/** What the guardrail did in a case: its trace, or (trace off) the stop reason alone. */
-function guardrailOf(outcome: InvokeOutcome): { intervened: boolean; findings: string[] } | undefined {
-  const report = traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined);
-  const stopped = outcome.stopReason === 'guardrail_intervened';
-  if (!report && !stopped) return undefined;
-  return { intervened: stopped || report?.intervened === true, findings: report?.findings ?? [] };
-}
 
 export type CaseState = 'passed' | 'failed' | 'errored' | 'skipped';
 
@@ -146,7 +137,7 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
         latencyMs: outcome.latencyMs,
         costUsd: cost?.usd,
         outputTokens: outcome.usage?.outputTokens,
-        guardrail: guardrailOf(outcome),
+        guardrail: guardrailVerdict(outcome),
       },
       {
         outputSchema: rendered.outputSchema,

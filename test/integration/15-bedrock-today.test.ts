@@ -9,7 +9,7 @@ import type { RunResult } from '../../src/vscode/run/types';
 import type { ModelNode } from '../../src/vscode/views/modelsTree';
 import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel';
 import type { GuardrailReport } from '../../src/core/bedrock/guardrails';
-import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+import { activateExtension, answeringQuickPicks, emulator, waitFor, workspaceFile } from './helpers';
 
 describe('Bedrock as it is today: projects, routers, tiers, citations, guardrails', () => {
   const prompt = workspaceFile('runs', 'projects.prompt');
@@ -19,24 +19,6 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
   const run = (modelId?: string) =>
     vscode.commands.executeCommand<RunResult | undefined>(Commands.run, { uri: prompt.toString(), modelId });
   const settings = () => vscode.workspace.getConfiguration('bedrockPromptLab');
-  // The quick pick answered as the user would (the item whose label is given), and what it offered kept.
-  const picking = async <T>(label: string, act: () => Thenable<T>) => {
-    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
-    const original = window.showQuickPick;
-    const offered: string[] = [];
-    window.showQuickPick = (async (
-      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-    ) => {
-      const list = await items;
-      offered.push(...list.map((i) => i.label));
-      return list.find((i) => i.label === label);
-    }) as unknown as typeof window.showQuickPick;
-    try {
-      return { result: await act(), offered };
-    } finally {
-      window.showQuickPick = original;
-    }
-  };
 
   before(async () => {
     await activateExtension();
@@ -49,18 +31,20 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
 
   it('Choose Project… offers the active projects; the pick is the workspace setting, shown and sent', async () => {
     const api = await activateExtension();
-    const { result, offered } = await picking('support-bot', () =>
+    const { result, asked } = await answeringQuickPicks(['support-bot'], () =>
       vscode.commands.executeCommand<string>(Commands.chooseProject),
     );
     assert.equal(result, 'proj_support01');
-    assert.deepEqual(offered, ['$(home) Default project', 'support-bot'], 'archived projects are not offered');
+    assert.deepEqual(asked[0].labels, ['$(home) Default project', 'support-bot'], 'archived projects are not offered');
     assert.equal(settings().inspect('project')?.workspaceValue, 'proj_support01');
     await waitFor('the status bar to show the project', () => api.awsStatusText().includes('proj_support01'));
     assert.match(api.awsStatusText(), /\$\(project\) proj_support01$/);
     assert.equal((await run())?.status, 'complete');
     assert.equal(await sentProject(), 'proj_support01');
 
-    await picking('$(home) Default project', () => vscode.commands.executeCommand(Commands.chooseProject));
+    await answeringQuickPicks(['$(home) Default project'], () =>
+      vscode.commands.executeCommand(Commands.chooseProject),
+    );
     assert.equal(settings().inspect('project')?.workspaceValue, undefined);
     await waitFor('the status bar to drop the project', () => !api.awsStatusText().includes('proj_'));
     assert.equal((await run())?.status, 'complete');
@@ -110,26 +94,9 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
   });
 
   it('Run with Service Tier…: the pickers say the tiers share a quota; the tier is sent, shown and priced', async () => {
-    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
-    const original = window.showQuickPick;
-    const asked: { title?: string; placeHolder?: string; labels: string[] }[] = [];
-    const answers = ['priority', 'standard'];
-    window.showQuickPick = (async (
-      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-      options?: vscode.QuickPickOptions,
-    ) => {
-      const list = await items;
-      asked.push({ title: options?.title, placeHolder: options?.placeHolder, labels: list.map((i) => i.label) });
-      return list.find((i) => i.label === answers[asked.length - 1]);
-    }) as unknown as typeof window.showQuickPick;
-    let priority: RunResult | undefined;
-    try {
-      priority = await vscode.commands.executeCommand<RunResult>(Commands.runWithServiceTier, {
-        uri: prompt.toString(),
-      });
-    } finally {
-      window.showQuickPick = original;
-    }
+    const { result: priority, asked } = await answeringQuickPicks(['priority', 'standard'], () =>
+      vscode.commands.executeCommand<RunResult>(Commands.runWithServiceTier, { uri: prompt.toString() }),
+    );
     assert.deepEqual(asked[0].labels, ['default', 'priority', 'flex', 'reserved']);
     assert.match(asked[0].placeHolder ?? '', /share one on-demand quota/);
     assert.equal(priority?.status, 'complete', priority?.error?.message);
@@ -200,28 +167,17 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     await vscode.workspace.fs.writeFile(note, Buffer.from('Thanks! Write to ana@example.com with questions.\n'));
     const editor = await vscode.window.showTextDocument(note);
     editor.selection = new vscode.Selection(0, 0, 0, 48);
-    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
-    const original = window.showQuickPick;
-    const offered: string[][] = [];
-    const answers = ['support-safety', '1', 'As output'];
-    window.showQuickPick = (async (
-      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-    ) => {
-      const list = await items;
-      offered.push(list.map((i) => i.label));
-      return list.find((i) => i.label === answers[offered.length - 1]);
-    }) as unknown as typeof window.showQuickPick;
-    let report: GuardrailReport | undefined;
-    try {
-      report = await vscode.commands.executeCommand<GuardrailReport>(Commands.checkWithGuardrail);
-    } finally {
-      window.showQuickPick = original;
-    }
-    assert.deepEqual(offered, [
-      ['support-safety', '$(pulse) No guardrail: score it with guardrail checks'],
-      ['DRAFT', '1'],
-      ['As input', 'As output'],
-    ]);
+    const { result: report, asked } = await answeringQuickPicks(['support-safety', '1', 'As output'], () =>
+      vscode.commands.executeCommand<GuardrailReport>(Commands.checkWithGuardrail),
+    );
+    assert.deepEqual(
+      asked.map((a) => a.labels),
+      [
+        ['support-safety', '$(pulse) No guardrail: score it with guardrail checks'],
+        ['DRAFT', '1'],
+        ['As input', 'As output'],
+      ],
+    );
     assert.equal(report?.intervened, true);
     assert.deepEqual(report?.findings, [
       'PII EMAIL "ana@example.com": masked (output)',
@@ -269,22 +225,11 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     const target = workspaceFile('runs', 'to-guard.prompt');
     await vscode.workspace.fs.writeFile(target, Buffer.from('---\nmodel: amazon.nova-micro-v1:0\n---\nHi\n'));
     await vscode.window.showTextDocument(target);
-    const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
-    const original = window.showQuickPick;
-    const offered: string[] = [];
-    window.showQuickPick = (async (
-      items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
-    ) => {
-      const list = await items;
-      offered.push(...list.map((i) => i.label));
-      return list.find((i) => i.label === 'DRAFT');
-    }) as unknown as typeof window.showQuickPick;
-    try {
-      assert.equal(await vscode.commands.executeCommand(Commands.useGuardrailInPrompt, nodes[0]), 'DRAFT');
-    } finally {
-      window.showQuickPick = original;
-    }
-    assert.deepEqual(offered, ['DRAFT', '1']);
+    const { result: version, asked } = await answeringQuickPicks(['DRAFT'], () =>
+      vscode.commands.executeCommand(Commands.useGuardrailInPrompt, nodes[0]),
+    );
+    assert.equal(version, 'DRAFT');
+    assert.deepEqual(asked[0].labels, ['DRAFT', '1']);
     assert.match(
       vscode.window.activeTextEditor?.document.getText() ?? '',
       /^---\nmodel: amazon\.nova-micro-v1:0\nbedrock\.guardrail:\n  identifier: gr5upp0rt01\n  version: DRAFT\n  trace: enabled\n---\nHi\n$/,

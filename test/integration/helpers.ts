@@ -39,3 +39,29 @@ export function workspaceFile(...parts: string[]): vscode.Uri {
 }
 
 export { waitFor } from '../support/waitFor';
+
+/**
+ * Runs `act` with VS Code's quick picks answered as a user would: the n-th pick gets the item labelled
+ * `answers[n]` (none there: dismissed). What each pick offered and said is kept for the test to check.
+ */
+export async function answeringQuickPicks<T>(
+  answers: readonly string[],
+  act: () => Thenable<T>,
+): Promise<{ result: T; asked: { labels: string[]; title?: string; placeHolder?: string }[] }> {
+  const window = vscode.window as { showQuickPick: typeof vscode.window.showQuickPick };
+  const original = window.showQuickPick;
+  const asked: { labels: string[]; title?: string; placeHolder?: string }[] = [];
+  window.showQuickPick = (async (
+    items: readonly vscode.QuickPickItem[] | Thenable<readonly vscode.QuickPickItem[]>,
+    options?: vscode.QuickPickOptions,
+  ) => {
+    const list = await items;
+    asked.push({ labels: list.map((i) => i.label), title: options?.title, placeHolder: options?.placeHolder });
+    return list.find((i) => i.label === answers[asked.length - 1]);
+  }) as unknown as typeof window.showQuickPick;
+  try {
+    return { result: await act(), asked };
+  } finally {
+    window.showQuickPick = original;
+  }
+}

@@ -54,6 +54,13 @@ import type {
   Storage,
 } from './clients';
 
+/** Every item of a paginated list call, page after page. */
+async function everyPage<P, T>(pages: AsyncIterable<P>, items: (page: P) => T[] | undefined): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...(items(page) ?? []));
+  return all;
+}
+
 /**
  * A call that gives up when the service has not answered in time: a server that accepts the connection
  * and never answers would otherwise keep a run (or a batch row) waiting with no end; the SDK times out
@@ -146,61 +153,25 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     region: async () => runtimeClient.config.region(),
   };
 
+  // The control plane's list calls read every page, 1,000 items at a time.
+  const controlPages = { client: controlClient, pageSize: 1000 };
   const control: ControlPlane = {
     async listFoundationModels(signal) {
       const out = await controlClient.send(new ListFoundationModelsCommand({}), { abortSignal: signal });
       return out.modelSummaries ?? [];
     },
-    async listInferenceProfiles() {
-      const all = [];
-      for await (const page of paginateListInferenceProfiles({ client: controlClient, pageSize: 1000 }, {})) {
-        all.push(...(page.inferenceProfileSummaries ?? []));
-      }
-      return all;
-    },
-    async listProjects() {
-      const all = [];
-      for await (const page of paginateListProjects(
-        { client: controlClient, pageSize: 1000 },
-        { statusFilter: 'active' },
-      ))
-        all.push(...(page.projectSummaries ?? []));
-      return all;
-    },
-    async listCustomModelDeployments() {
-      const all = [];
-      for await (const page of paginateListCustomModelDeployments({ client: controlClient, pageSize: 1000 }, {}))
-        all.push(...(page.modelDeploymentSummaries ?? []));
-      return all;
-    },
-    async listGuardrails(guardrailIdentifier) {
-      const all = [];
-      for await (const page of paginateListGuardrails(
-        { client: controlClient, pageSize: 1000 },
-        { guardrailIdentifier },
-      ))
-        all.push(...(page.guardrails ?? []));
-      return all;
-    },
-    async listPromptRouters() {
-      const all = [];
-      for await (const page of paginateListPromptRouters({ client: controlClient, pageSize: 1000 }, {}))
-        all.push(...(page.promptRouterSummaries ?? []));
-      return all;
-    },
-    async listCustomModels() {
-      const all = [];
-      for await (const page of paginateListCustomModels({ client: controlClient, pageSize: 1000 }, {}))
-        all.push(...(page.modelSummaries ?? []));
-      return all;
-    },
-    async listProvisionedThroughputs() {
-      const all = [];
-      for await (const page of paginateListProvisionedModelThroughputs({ client: controlClient, pageSize: 1000 }, {})) {
-        all.push(...(page.provisionedModelSummaries ?? []));
-      }
-      return all;
-    },
+    listInferenceProfiles: () =>
+      everyPage(paginateListInferenceProfiles(controlPages, {}), (p) => p.inferenceProfileSummaries),
+    listProjects: () =>
+      everyPage(paginateListProjects(controlPages, { statusFilter: 'active' }), (p) => p.projectSummaries),
+    listCustomModelDeployments: () =>
+      everyPage(paginateListCustomModelDeployments(controlPages, {}), (p) => p.modelDeploymentSummaries),
+    listGuardrails: (guardrailIdentifier) =>
+      everyPage(paginateListGuardrails(controlPages, { guardrailIdentifier }), (p) => p.guardrails),
+    listPromptRouters: () => everyPage(paginateListPromptRouters(controlPages, {}), (p) => p.promptRouterSummaries),
+    listCustomModels: () => everyPage(paginateListCustomModels(controlPages, {}), (p) => p.modelSummaries),
+    listProvisionedThroughputs: () =>
+      everyPage(paginateListProvisionedModelThroughputs(controlPages, {}), (p) => p.provisionedModelSummaries),
     region: async () => controlClient.config.region(),
   };
 

@@ -11,7 +11,7 @@ interface SdkCitation {
 }
 
 export interface Citation {
-  /** The document's title (its name in the request), or "document N". */
+  /** The document's title (its name in the request), or "document N" (its place among the request's documents). */
   document: string;
   /** Where in it: characters, pages or chunks, as the model's location says. */
   location?: string;
@@ -36,13 +36,11 @@ function locationText(location: CitationLocation | undefined): { index?: number;
   return {};
 }
 
-/** One citation from the service's shape, named by the request's documents (their order is documentIndex). */
-export function readCitation(c: SdkCitation, documentNames: readonly string[] = []): Citation {
+/** One citation from the service's shape: the document by its title, else by its place in the request. */
+export function readCitation(c: SdkCitation): Citation {
   const where = locationText(c.location);
   return {
-    document:
-      c.title ??
-      (where.index !== undefined ? (documentNames[where.index] ?? `document ${where.index + 1}`) : 'a document'),
+    document: c.title ?? (where.index !== undefined ? `document ${where.index + 1}` : 'a document'),
     location: where.text,
     quoted: (c.sourceContent ?? []).map((s) => s.text ?? '').join(''),
   };

@@ -28,15 +28,16 @@ const ORIGIN: Record<string, string> = {
   ORGANIZATION_ENFORCED: 'enforced by the organization',
 };
 
-function acted(action: string | undefined, detected: boolean | undefined): string {
-  if (action === 'BLOCKED') return 'blocked';
-  if (action === 'ANONYMIZED') return 'masked';
-  return detected ? 'detected (not acted on)' : 'allowed';
-}
-
-/** The findings of one assessment; `where` says which side (input, output). */
-export function assessmentLines(a: GuardrailAssessment, where: string): string[] {
+/** The findings of one assessment as lines (`where` says which side: input, output), and whether it acted. */
+function assessmentFindings(a: GuardrailAssessment, where: string): { lines: string[]; intervened: boolean } {
   const out: string[] = [];
+  let intervened = false;
+  const acted = (action: string | undefined, detected: boolean | undefined): string => {
+    if (action === 'BLOCKED' || action === 'ANONYMIZED') intervened = true;
+    if (action === 'BLOCKED') return 'blocked';
+    if (action === 'ANONYMIZED') return 'masked';
+    return detected ? 'detected (not acted on)' : 'allowed';
+  };
   for (const t of a.topicPolicy?.topics ?? [])
     out.push(`denied topic "${t.name}": ${acted(t.action, t.detected)} (${where})`);
   for (const f of a.contentPolicy?.filters ?? [])
@@ -64,21 +65,34 @@ export function assessmentLines(a: GuardrailAssessment, where: string): string[]
     out.push(
       `guardrail ${d.guardrailId ?? d.guardrailArn ?? ''}${d.guardrailVersion === 'DRAFT' ? ' (draft)' : d.guardrailVersion ? ` v${d.guardrailVersion}` : ''}: ${d.guardrailOrigin.map((o) => ORIGIN[o] ?? o).join(', ')}`,
     );
-  return out;
+  return { lines: out, intervened };
 }
 
-/** What the guardrails did during a run, from its trace. */
-export function traceReport(trace: GuardrailTraceAssessment | undefined): GuardrailReport | undefined {
-  if (!trace) return undefined;
-  const findings = [
-    ...Object.values(trace.inputAssessment ?? {}).flatMap((a) => assessmentLines(a, 'input')),
-    ...Object.values(trace.outputAssessments ?? {}).flatMap((list) =>
-      list.flatMap((a) => assessmentLines(a, 'output')),
+/**
+ * What the guardrails did during a call: its trace (a prompt's `bedrock.guardrail` with the trace on, or one
+ * the account or organisation enforces), and the stop reason, which says a guardrail intervened even with
+ * the trace off. The one reading: runs, prompt tests and the editor's comment all take it from here.
+ */
+export function guardrailVerdict(outcome: {
+  guardrailTrace?: GuardrailTraceAssessment;
+  stopReason?: string;
+}): GuardrailReport | undefined {
+  const trace = outcome.guardrailTrace;
+  const assessed = [
+    ...Object.values(trace?.inputAssessment ?? {}).map((a) => assessmentFindings(a, 'input')),
+    ...Object.values(trace?.outputAssessments ?? {}).flatMap((list) =>
+      list.map((a) => assessmentFindings(a, 'output')),
     ),
   ];
-  const intervened = findings.some((f) => /: (blocked|masked) \(/.test(f));
-  if (findings.length === 0 && !trace.actionReason) return undefined;
-  return { intervened, reason: trace.actionReason, findings, outputs: trace.modelOutput };
+  const stopped = outcome.stopReason === 'guardrail_intervened';
+  const findings = assessed.flatMap((a) => a.lines);
+  if (findings.length === 0 && !trace?.actionReason && !stopped) return undefined;
+  return {
+    intervened: stopped || assessed.some((a) => a.intervened),
+    reason: trace?.actionReason,
+    findings,
+    outputs: trace?.modelOutput,
+  };
 }
 
 /** What ApplyGuardrail said about a text. */
@@ -89,7 +103,7 @@ export function applyReport(
   return {
     intervened: r.action === 'GUARDRAIL_INTERVENED',
     reason: r.actionReason,
-    findings: (r.assessments ?? []).flatMap((a) => assessmentLines(a, where)),
+    findings: (r.assessments ?? []).flatMap((a) => assessmentFindings(a, where).lines),
     outputs: (r.outputs ?? []).map((o) => o.text ?? ''),
   };
 }

@@ -12,6 +12,7 @@ import type {
   ConverseCommandOutput,
   ConverseStreamCommandInput,
   ConverseStreamOutput,
+  GuardrailTraceAssessment,
 } from '@aws-sdk/client-bedrock-runtime';
 import type { Runtime } from './clients';
 import { toBedrockError, type ErrorContext } from './errors';
@@ -45,13 +46,9 @@ export interface InvokeOutcome {
   /** What the answer cites from the attached documents. */
   citations?: Citation[];
   /** What the guardrails did (`trace.guardrail`, when the trace is on or a guardrail is enforced). */
-  guardrailTrace?: unknown;
+  guardrailTrace?: GuardrailTraceAssessment;
 }
 
-/**
- * The model that answered: the one a prompt router chose (its inference profile or model id, which
- * prices and messages use), else the model sent.
- */
 /** A call's listed cost at the tier that served it (the model a router chose, priced at its tier). */
 export function callCost(
   costOf: (modelId: string, usage: Usage | undefined) => CostEstimate | undefined,
@@ -61,6 +58,10 @@ export function callCost(
   return costAtTier(costOf(answeredBy(modelId, outcome), outcome.usage), outcome.serviceTier);
 }
 
+/**
+ * The model that answered: the one a prompt router chose (its inference profile or model id, which
+ * prices and messages use), else the model sent.
+ */
 export function answeredBy(modelId: string, outcome: { invokedModelId?: string }): string {
   if (!outcome.invokedModelId) return modelId;
   const arn = arnOf(outcome.invokedModelId);

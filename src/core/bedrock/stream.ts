@@ -5,7 +5,12 @@
 // an error, so a stream without `messageStop` is an interrupted stream; exceptions inside the stream are
 // thrown from the loop after the events already delivered.
 import { readCitation, type Citation } from './citations';
-import type { ContentBlockDelta, ConverseStreamOutput, TokenUsage } from '@aws-sdk/client-bedrock-runtime';
+import type {
+  ContentBlockDelta,
+  ConverseStreamOutput,
+  GuardrailTraceAssessment,
+  TokenUsage,
+} from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import { toBedrockError, type ErrorContext } from './errors';
 import { remedies } from '../shared/remedies';
@@ -38,7 +43,8 @@ export interface StreamOutcome {
   latencyMs: number;
   status: 'complete' | 'stopped' | 'failed';
   error?: BedrockError;
-  guardrailTrace?: unknown;
+  /** What the guardrails did (`trace.guardrail` of the metadata event). */
+  guardrailTrace?: GuardrailTraceAssessment;
   /** The model a prompt router chose (`trace.promptRouter.invokedModelId`, an ARN). */
   invokedModelId?: string;
   /** The service tier that served the call (`serviceTier.type` in the metadata event). */

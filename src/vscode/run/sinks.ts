@@ -1,8 +1,7 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import { citationLines } from '../../core/bedrock/citations';
-import { reportLines, traceReport } from '../../core/bedrock/guardrails';
-import type { GuardrailTraceAssessment } from '@aws-sdk/client-bedrock-runtime';
+import { guardrailVerdict, reportLines } from '../../core/bedrock/guardrails';
 import {
   TemplateTextEscaper,
   MODEL_TURN_HEADER,
@@ -109,7 +108,7 @@ export class InlineSink implements ResponseSink {
     const cited = outcome.citations?.length
       ? `\n${labelledComment('citations', citationLines(outcome.citations))}`
       : '';
-    const guardrail = traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined);
+    const guardrail = guardrailVerdict(outcome);
     const guarded = guardrail ? `\n${labelledComment('guardrail', reportLines(guardrail))}` : '';
     const suffix = cited + guarded + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
     const suffixStart = this.anchor + rest.length;
@@ -217,7 +216,7 @@ export class DocumentSink implements ResponseSink {
         : outcome.status === 'failed'
           ? `\n\n_Failed: ${outcome.error?.message ?? 'unknown error'}; the answer above is partial._`
           : '';
-    const guardrail = traceReport(outcome.guardrailTrace as GuardrailTraceAssessment | undefined);
+    const guardrail = guardrailVerdict(outcome);
     const guarded = guardrail
       ? `\n\n**Guardrail**\n\n${reportLines(guardrail)
           .map((l) => `- ${l}`)

@@ -1,4 +1,4 @@
-import { withTierChoice, type ServiceTierName, type TierChoice } from '../../core/bedrock/serviceTiers';
+import { withTierChoice, type ServiceTierName } from '../../core/bedrock/serviceTiers';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
@@ -301,9 +301,7 @@ export class ComparePanel implements vscode.Disposable {
 
 /** A column's request: the prompt for its model, on its tier when it has one. */
 function columnRequest(rendered: RenderResult, col: ColumnInfo): ConverseRequest {
-  return withTierChoice(requestFor(rendered, col.modelId), {
-    serviceTier: col.serviceTier as TierChoice['serviceTier'],
-  });
+  return withTierChoice(requestFor(rendered, col.modelId), { serviceTier: col.serviceTier });
 }
 
 /** Why a model cannot take this request, checked before anything is sent (the rules the prompt's diagnostics use). */
@@ -344,7 +342,7 @@ export async function compareModels(
     throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
   const rendered = await renderPromptFile(doc.getText(), await inputs.resolve(uri, analyses.get(doc)), uri);
   const request = rendered.request;
-  const column = (modelId: string, i: number, serviceTier?: string): ColumnInfo => {
+  const column = (modelId: string, i: number, serviceTier?: ServiceTierName): ColumnInfo => {
     const id = normalizeModelRef(modelId).modelId;
     const name = catalogue.current
       ? resolveInCatalogue(normalizeModelRef(id), catalogue.current).model?.modelName

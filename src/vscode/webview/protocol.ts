@@ -1,6 +1,8 @@
 // The Compare view's message protocol, shared by the extension host and the webview. Every message is
 // checked on arrival (isWebviewMessage / isHostMessage) before it is used.
 
+import type { ServiceTierName } from '../../core/bedrock/serviceTiers';
+
 export interface ColumnInfo {
   id: string;
   modelId: string;
@@ -8,7 +10,7 @@ export interface ColumnInfo {
   /** Why this model cannot take the prompt, found before running; the column is not run. */
   flagged?: string;
   /** The service tier this column asks for (Compare Service Tiers: the same model on several tiers). */
-  serviceTier?: string;
+  serviceTier?: ServiceTierName;
 }
 
 export interface ColumnMetrics {

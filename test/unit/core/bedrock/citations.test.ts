@@ -5,14 +5,11 @@ import { labelledComment } from '../../../../src/core/format/conversation';
 
 describe('citations', () => {
   it('reads where a citation points: characters, one page or a range of pages, the document by index', () => {
-    const pages = readCitation(
-      {
-        sourceContent: [{ text: 'Refunds ' }, { text: 'take 14 days.' }],
-        location: { documentPage: { documentIndex: 1, start: 2, end: 4 } },
-      },
-      ['terms', 'policy'],
-    );
-    assert.deepEqual(pages, { document: 'policy', location: 'pages 2–3', quoted: 'Refunds take 14 days.' });
+    const pages = readCitation({
+      sourceContent: [{ text: 'Refunds ' }, { text: 'take 14 days.' }],
+      location: { documentPage: { documentIndex: 1, start: 2, end: 4 } },
+    });
+    assert.deepEqual(pages, { document: 'document 2', location: 'pages 2–3', quoted: 'Refunds take 14 days.' });
     assert.equal(
       readCitation({ location: { documentPage: { documentIndex: 0, start: 5, end: 6 } } }).location,
       'page 5',
