@@ -4,11 +4,9 @@
 import type { ConverseRequest } from '../format/render';
 import type { CostEstimate } from './pricing';
 import { PRICES } from './priceTable';
+import { SERVICE_TIERS, type LatencyName, type ServiceTierName } from './serviceTierNames';
 
-export const SERVICE_TIERS = ['default', 'priority', 'flex', 'reserved'] as const;
-export type ServiceTierName = (typeof SERVICE_TIERS)[number];
-export const LATENCIES = ['standard', 'optimized'] as const;
-export type LatencyName = (typeof LATENCIES)[number];
+export { LATENCIES, SERVICE_TIERS, type LatencyName, type ServiceTierName } from './serviceTierNames';
 
 /** Said wherever a tier is picked: a tier changes price and priority, not how much may be sent. */
 export const TIERS_SHARE_QUOTA =

@@ -1,7 +1,7 @@
 // The Compare view's message protocol, shared by the extension host and the webview. Every message is
 // checked on arrival (isWebviewMessage / isHostMessage) before it is used.
 
-import type { ServiceTierName } from '../../core/bedrock/serviceTiers';
+import type { ServiceTierName } from '../../core/bedrock/serviceTierNames';
 
 export interface ColumnInfo {
   id: string;
