@@ -6,7 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { BedrockError } from '../core/shared/bedrockError';
 import type { DatasetReport } from '../core/dataset/build';
-import { datasetRulesFor, type Customization } from '../core/models/registry';
+import { CUSTOMIZATION_KINDS, datasetRulesFor, type Customization } from '../core/models/registry';
 import type { DatasetFile, FieldMap } from '../core/dataset/sources';
 import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import { missingVariables } from '../core/format/inputs';
@@ -93,7 +93,7 @@ export interface DatasetResult extends DatasetReport {
 
 /** The customization's name as people say it, for messages. */
 export function customizationName(c: Customization): string {
-  return c === 'FINE_TUNING' ? 'fine-tuning' : 'continued pre-training';
+  return CUSTOMIZATION_KINDS[c].name;
 }
 
 export async function buildDataset(host: Host, b: DatasetBuild): Promise<DatasetResult> {

@@ -21,6 +21,8 @@ import { progressLine } from './progress';
 export const DATASET_TYPES: Record<string, Customization> = {
   'fine-tuning': 'FINE_TUNING',
   'continued-pretraining': 'CONTINUED_PRE_TRAINING',
+  distillation: 'DISTILLATION',
+  'reinforcement-fine-tuning': 'REINFORCEMENT_FINE_TUNING',
 };
 
 export interface DatasetCommandOptions {

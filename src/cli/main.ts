@@ -358,7 +358,10 @@ export async function main(argv: string[]): Promise<number> {
       'the base model to customize (its customization variant, e.g. amazon.nova-lite-v1:0:300k)',
     )
     .addOption(
-      new Option('-t, --type <type>', 'fine-tuning (labelled examples) or continued-pretraining (plain text)')
+      new Option(
+        '-t, --type <type>',
+        'fine-tuning (labelled examples), continued-pretraining (plain text), distillation (prompts; the teacher answers) or reinforcement-fine-tuning (prompts with reference answers)',
+      )
         .choices(Object.keys(DATASET_TYPES))
         .default('fine-tuning'),
     )

@@ -126,4 +126,81 @@ describe('prompt-lab dataset (the real binary)', () => {
     assert.equal(split.code, 2, split.stderr);
     assert.match(split.stderr, /--validation-split 0\.9: give a share from 0 to 0\.5\./);
   });
+
+  it('--type distillation: prompt files without answers become prompts for the teacher; too few is refused', async () => {
+    mkdirSync(path.join(dir, 'distil'));
+    for (let i = 0; i < 100; i++)
+      writeFileSync(
+        path.join(dir, 'distil', `q${i}.prompt`),
+        `---\nmodel: amazon.nova-lite-v1:0\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\nWhy is question ${i} hard?\n`,
+      );
+    const r = await dataset('distil', '--model', NOVA, '--type', 'distillation', '-o', 'distil-out');
+    assert.equal(r.code, 0, r.stderr);
+    const records = readFileSync(path.join(dir, 'distil-out', 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    assert.equal(records.length, 100);
+    assert.deepEqual(
+      records.find((x) => x.messages[0].content[0].text === 'Why is question 7 hard?'),
+      {
+        schemaVersion: 'bedrock-conversation-2024',
+        system: [{ text: 'Be brief.' }],
+        messages: [{ role: 'user', content: [{ text: 'Why is question 7 hard?' }] }],
+      },
+    );
+    assert.equal(
+      existsSync(path.join(dir, 'distil-out', 'validation.jsonl')),
+      false,
+      'distillation takes no validation file',
+    );
+    assert.match(
+      r.stderr,
+      /distillation dataset for amazon\.nova-lite-v1:0:300k: 100 training and 0 validation records/,
+    );
+    const few = await dataset('distil/q1.prompt', '--model', NOVA, '--type', 'distillation', '-o', 'few');
+    assert.equal(few.code, 1, few.stderr);
+    assert.match(few.stderr, /the distillation dataset was not built: .*100/);
+  });
+
+  it('--type reinforcement-fine-tuning: rows with a reference answer, written as chat messages and reference_answer', async () => {
+    mkdirSync(path.join(dir, 'rft'));
+    writeFileSync(
+      path.join(dir, 'rft', 'maths.jsonl'),
+      Array.from({ length: 100 }, (_, i) =>
+        JSON.stringify({
+          messages: [
+            { role: 'system', content: 'Answer with a number.' },
+            { role: 'user', content: `What is ${i} + 1?` },
+          ],
+          reference_answer: { value: i + 1 },
+        }),
+      ).join('\n'),
+    );
+    const r = await dataset(
+      'rft',
+      '--model',
+      'amazon.nova-2-lite-v1:0',
+      '--type',
+      'reinforcement-fine-tuning',
+      '-o',
+      'rft-out',
+    );
+    assert.equal(r.code, 0, r.stderr);
+    const first = readFileSync(path.join(dir, 'rft-out', 'train.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .find((x) => x.messages[1].content === 'What is 3 + 1?');
+    assert.deepEqual(first, {
+      messages: [
+        { role: 'system', content: 'Answer with a number.' },
+        { role: 'user', content: 'What is 3 + 1?' },
+      ],
+      reference_answer: { value: 4 },
+    });
+    const wrong = await dataset('rft', '--model', NOVA, '--type', 'reinforcement-fine-tuning');
+    assert.equal(wrong.code, 2, wrong.stderr);
+    assert.match(wrong.stderr, /Bedrock does not offer reinforcement fine-tuning for amazon\.nova-lite-v1:0:300k/);
+  });
 });

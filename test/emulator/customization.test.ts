@@ -133,4 +133,111 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
       (e: Error) => e.name === 'ValidationException' && /does not support/.test(e.message),
     );
   });
+
+  const job = (name: string) => ({
+    jobName: name,
+    customModelName: `${name}-model`,
+    roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
+    outputDataConfig: { s3Uri: `s3://${BUCKET}/out/` },
+  });
+
+  it('distillation: a teacher paired with the student, from prompts or invocation logs; its stages advance', async () => {
+    await c.s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'logs/AWSLogs/x.json.gz', Body: 'log' }));
+    const { jobArn } = await c.bedrock.send(
+      new CreateModelCustomizationJobCommand({
+        ...job('distil-1'),
+        baseModelIdentifier: 'amazon.nova-lite-v1:0:300k',
+        customizationType: 'DISTILLATION',
+        trainingDataConfig: {
+          invocationLogsConfig: { usePromptResponse: false, invocationLogSource: { s3Uri: `s3://${BUCKET}/logs/` } },
+        },
+        customizationConfig: {
+          distillationConfig: {
+            teacherModelConfig: {
+              teacherModelIdentifier: 'us.amazon.nova-premier-v1:0',
+              maxResponseLengthForInference: 1000,
+            },
+          },
+        },
+      }),
+    );
+    const first = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    assert.equal(first.customizationType, 'DISTILLATION');
+    assert.deepEqual(first.customizationConfig, {
+      distillationConfig: {
+        teacherModelConfig: {
+          teacherModelIdentifier: 'us.amazon.nova-premier-v1:0',
+          maxResponseLengthForInference: 1000,
+        },
+      },
+    });
+    assert.equal(first.statusDetails?.validationDetails?.status, 'InProgress');
+    assert.equal(first.statusDetails?.trainingDetails?.status, 'NotStarted');
+    const training = await waitFor('training to start', async () => {
+      const j = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+      return j.statusDetails?.trainingDetails?.status === 'InProgress' ? j : undefined;
+    });
+    assert.equal(training.statusDetails?.dataProcessingDetails?.status, 'Completed');
+
+    await assert.rejects(
+      c.bedrock.send(
+        new CreateModelCustomizationJobCommand({
+          ...job('distil-2'),
+          baseModelIdentifier: 'amazon.nova-lite-v1:0:300k',
+          customizationType: 'DISTILLATION',
+          trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` },
+          customizationConfig: {
+            distillationConfig: { teacherModelConfig: { teacherModelIdentifier: 'amazon.nova-micro-v1:0' } },
+          },
+        }),
+      ),
+      (e: Error) => e.name === 'ValidationException' && /cannot teach amazon.nova-lite/.test(e.message),
+    );
+    await assert.rejects(
+      c.bedrock.send(
+        new CreateModelCustomizationJobCommand({
+          ...job('distil-3'),
+          baseModelIdentifier: 'amazon.nova-lite-v1:0:300k',
+          customizationType: 'DISTILLATION',
+          trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` },
+        }),
+      ),
+      (e: Error) => e.name === 'ValidationException' && /teacherModelIdentifier/.test(e.message),
+    );
+  });
+
+  it('reinforcement fine-tuning: a Lambda grader and typed hyperparameters; no grader, no job', async () => {
+    const { jobArn } = await c.bedrock.send(
+      new CreateModelCustomizationJobCommand({
+        ...job('rft-1'),
+        baseModelIdentifier: 'amazon.nova-2-lite-v1:0',
+        customizationType: 'REINFORCEMENT_FINE_TUNING',
+        trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` },
+        customizationConfig: {
+          rftConfig: {
+            graderConfig: { lambdaGrader: { lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:grade' } },
+            hyperParameters: { epochCount: 2, reasoningEffort: 'low' },
+          },
+        },
+      }),
+    );
+    const got = await c.bedrock.send(new GetModelCustomizationJobCommand({ jobIdentifier: jobArn }));
+    assert.deepEqual(got.customizationConfig, {
+      rftConfig: {
+        graderConfig: { lambdaGrader: { lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:grade' } },
+        hyperParameters: { epochCount: 2, reasoningEffort: 'low' },
+      },
+    });
+    await assert.rejects(
+      c.bedrock.send(
+        new CreateModelCustomizationJobCommand({
+          ...job('rft-2'),
+          baseModelIdentifier: 'amazon.nova-2-lite-v1:0',
+          customizationType: 'REINFORCEMENT_FINE_TUNING',
+          trainingDataConfig: { s3Uri: `s3://${BUCKET}/ds/train.jsonl` },
+        }),
+      ),
+      (e: Error) => e.name === 'ValidationException' && /lambdaGrader.lambdaArn/.test(e.message),
+    );
+  });
 });

@@ -15,7 +15,8 @@ interface Job {
   baseModelId: string;
   customizationType: string;
   hyperParameters: Record<string, string>;
-  trainingDataConfig: { s3Uri: string };
+  trainingDataConfig: { s3Uri?: string; invocationLogsConfig?: Record<string, any> };
+  customizationConfig?: Record<string, any>;
   validationDataConfig?: { validators: { s3Uri: string }[] };
   outputDataConfig: { s3Uri: string };
   status: 'InProgress' | 'Completed' | 'Failed' | 'Stopping' | 'Stopped';
@@ -26,6 +27,24 @@ interface Job {
 }
 
 const id12 = () => randomBytes(6).toString('hex');
+
+/**
+ * Distillation's teacher for each student (the user guide's "Choose teacher and student models", from
+ * memory: written here apart from the extension's registry so each checks the other).
+ */
+const TEACHERS: { student: RegExp; teachers: string[] }[] = [
+  { student: /^amazon\.nova-(micro|lite)-v1/, teachers: ['amazon.nova-premier-v1:0', 'amazon.nova-pro-v1:0'] },
+  { student: /^amazon\.nova-pro-v1/, teachers: ['amazon.nova-premier-v1:0'] },
+  {
+    student: /^anthropic\.claude-3-haiku/,
+    teachers: ['anthropic.claude-3-5-sonnet-20241022-v2:0', 'anthropic.claude-3-5-sonnet-20240620-v1:0'],
+  },
+  { student: /^meta\.llama3-1-8b/, teachers: ['meta.llama3-1-405b-instruct-v1:0', 'meta.llama3-1-70b-instruct-v1:0'] },
+];
+/** Reinforcement fine-tuning's base models (ListFoundationModels has no value to say so). */
+const RFT_BASES = /^amazon\.nova-2-lite-v1/;
+const LAMBDA_ARN = /^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1,64}(:[\w$-]+)?$/;
+const TYPES = ['FINE_TUNING', 'CONTINUED_PRE_TRAINING', 'DISTILLATION', 'REINFORCEMENT_FINE_TUNING'];
 const iso = (d: Date) => d.toISOString();
 
 export class CustomizationService {
@@ -121,16 +140,34 @@ export class CustomizationService {
     const baseId = String(body.baseModelIdentifier).split('/').pop() ?? '';
     const model = findModel(baseId);
     const type = body.customizationType ?? 'FINE_TUNING';
-    if (!model || !model.customizationsSupported.includes(type))
+    if (!TYPES.includes(type)) throw ServiceError.validation(`Unknown customizationType ${type}.`);
+    const supported =
+      type === 'REINFORCEMENT_FINE_TUNING' ? RFT_BASES.test(baseId) : model?.customizationsSupported.includes(type);
+    if (!model || !supported)
       throw ServiceError.validation(
         `The model ${baseId} does not support ${type}. Use the customization variant of a customizable model.`,
       );
+    const config = body.customizationConfig as Record<string, any> | undefined;
+    if (type === 'DISTILLATION') this.checkDistillation(baseId, config, body);
+    else if (type === 'REINFORCEMENT_FINE_TUNING') this.checkReinforcement(config, body);
+    else if (config) throw ServiceError.validation(`customizationConfig is not used by ${type} jobs; remove it.`);
     const hyper = body.hyperParameters ?? {};
     for (const [k, v] of Object.entries(hyper))
       if (typeof v !== 'string') throw ServiceError.validation(`Hyperparameter ${k} must be a string.`);
-    if (!this.s3.exists(body.trainingDataConfig.s3Uri))
+    const logs = body.trainingDataConfig.invocationLogsConfig?.invocationLogSource?.s3Uri;
+    if (body.trainingDataConfig.invocationLogsConfig && type !== 'DISTILLATION')
+      throw ServiceError.validation('Invocation logs can be training data for distillation jobs only.');
+    if (logs !== undefined && body.trainingDataConfig.s3Uri)
+      throw ServiceError.validation('Give trainingDataConfig either s3Uri or invocationLogsConfig, not both.');
+    if (
+      logs !== undefined
+        ? !this.s3.exists(logs.endsWith('/') ? logs : `${logs}/`)
+        : !this.s3.exists(body.trainingDataConfig.s3Uri ?? '')
+    )
       throw ServiceError.validation(
-        `The training data at ${body.trainingDataConfig.s3Uri} was not found. Upload it first.`,
+        logs !== undefined
+          ? `The invocation logs at ${logs} were not found.`
+          : `The training data at ${body.trainingDataConfig.s3Uri} was not found. Upload it first.`,
       );
     for (const v of body.validationDataConfig?.validators ?? [])
       if (!this.s3.exists(v.s3Uri)) throw ServiceError.validation(`The validation data at ${v.s3Uri} was not found.`);
@@ -143,6 +180,7 @@ export class CustomizationService {
       customizationType: type,
       hyperParameters: hyper,
       trainingDataConfig: body.trainingDataConfig,
+      customizationConfig: config,
       validationDataConfig: body.validationDataConfig,
       outputDataConfig: body.outputDataConfig,
       status: 'InProgress',
@@ -151,6 +189,50 @@ export class CustomizationService {
     };
     this.jobs.push(job);
     sendJson(ctx, 201, { jobArn: job.jobArn });
+  }
+
+  private checkDistillation(
+    studentId: string,
+    config: Record<string, any> | undefined,
+    body: Record<string, any>,
+  ): void {
+    const teacher = config?.distillationConfig?.teacherModelConfig?.teacherModelIdentifier;
+    if (typeof teacher !== 'string' || teacher === '')
+      throw ServiceError.validation(
+        'A DISTILLATION job needs customizationConfig.distillationConfig.teacherModelConfig.teacherModelIdentifier.',
+      );
+    const teacherId = teacher
+      .split('/')
+      .pop()!
+      .replace(/^(us|eu|apac|global)\./, '');
+    const allowed = TEACHERS.find((t) => t.student.test(studentId))?.teachers ?? [];
+    if (!allowed.includes(teacherId))
+      throw ServiceError.validation(
+        `${teacher} cannot teach ${studentId}. Supported teachers for this student: ${allowed.join(', ') || 'none'}.`,
+      );
+    const max = config?.distillationConfig?.teacherModelConfig?.maxResponseLengthForInference;
+    if (max !== undefined && !(Number.isInteger(max) && max >= 1))
+      throw ServiceError.validation('maxResponseLengthForInference must be a whole number of tokens.');
+    if (body.hyperParameters && Object.keys(body.hyperParameters).length > 0)
+      throw ServiceError.validation('Distillation jobs do not take hyperParameters; remove them.');
+    if (body.validationDataConfig?.validators?.length)
+      throw ServiceError.validation('Distillation jobs do not take validation data; remove validationDataConfig.');
+  }
+
+  private checkReinforcement(config: Record<string, any> | undefined, body: Record<string, any>): void {
+    const arn = config?.rftConfig?.graderConfig?.lambdaGrader?.lambdaArn;
+    if (typeof arn !== 'string' || !LAMBDA_ARN.test(arn))
+      throw ServiceError.validation(
+        'A REINFORCEMENT_FINE_TUNING job needs customizationConfig.rftConfig.graderConfig.lambdaGrader.lambdaArn, a Lambda function ARN.',
+      );
+    const hp = config?.rftConfig?.hyperParameters ?? {};
+    for (const [k, v] of Object.entries(hp))
+      if (k === 'reasoningEffort' ? !['low', 'medium', 'high'].includes(v as string) : typeof v !== 'number')
+        throw ServiceError.validation(`rftConfig.hyperParameters.${k} has an invalid value.`);
+    if (body.hyperParameters && Object.keys(body.hyperParameters).length > 0)
+      throw ServiceError.validation(
+        'Reinforcement fine-tuning takes its hyperparameters in rftConfig.hyperParameters, not hyperParameters.',
+      );
   }
 
   private summary(j: Job) {
@@ -170,10 +252,22 @@ export class CustomizationService {
 
   private details(ctx: RequestContext, j: Job): void {
     const done = j.status === 'Completed';
-    const stage = (s: string) => ({
-      status: s,
+    // The three stages take a third of the job's time each: validation, data processing, training.
+    const third = Math.min(3, Math.floor(((Date.now() - j.creationTime.getTime()) / this.jobDurationMs) * 3));
+    const stageAt = (index: number) =>
+      done || third > index
+        ? 'Completed'
+        : third === index
+          ? j.status === 'InProgress'
+            ? 'InProgress'
+            : 'Stopped'
+          : j.status === 'InProgress'
+            ? 'NotStarted'
+            : 'Stopped';
+    const stage = (index: number) => ({
+      status: stageAt(index),
       creationTime: iso(j.creationTime),
-      lastModifiedTime: iso(j.endTime ?? j.creationTime),
+      lastModifiedTime: iso(j.endTime ?? new Date(j.creationTime.getTime() + (this.jobDurationMs * index) / 3)),
     });
     sendJson(ctx, 200, {
       ...this.summary(j),
@@ -184,10 +278,11 @@ export class CustomizationService {
       trainingDataConfig: j.trainingDataConfig,
       validationDataConfig: j.validationDataConfig ?? { validators: [] },
       outputDataConfig: j.outputDataConfig,
+      customizationConfig: j.customizationConfig,
       statusDetails: {
-        validationDetails: stage('Completed'),
-        dataProcessingDetails: stage('Completed'),
-        trainingDetails: stage(done ? 'Completed' : j.status === 'InProgress' ? 'InProgress' : 'Stopped'),
+        validationDetails: stage(0),
+        dataProcessingDetails: stage(1),
+        trainingDetails: stage(2),
       },
       trainingMetrics: done ? { trainingLoss: 0.42 } : undefined,
       validationMetrics: done && j.validationDataConfig?.validators?.length ? [{ validationLoss: 0.51 }] : undefined,

@@ -5,7 +5,7 @@ import { Commands } from '../../src/vscode/host/commandIds';
 import type { CreateDatasetResult } from '../../src/vscode/commands/createDataset';
 import type { UploadResult } from '../../src/vscode/commands/customize';
 import type { ExtensionApi } from '../../src/vscode/extension';
-import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+import { activateExtension, answeringQuickPicks, emulator, waitFor, workspaceFile } from './helpers';
 
 const BUCKET = 'bedrock-prompt-lab-data';
 
@@ -80,6 +80,7 @@ describe('the customization loop against the local server', () => {
   it('starts a customization job with the right request, and follows it to completion in the sidebar', async () => {
     jobArn = (await vscode.commands.executeCommand<string>(Commands.startCustomizationJob, {
       baseModelId: 'amazon.nova-micro-v1:0:128k',
+      customizationType: 'FINE_TUNING',
       trainingS3Uri: upload.trainS3Uri,
       validationS3Uri: upload.validationS3Uri,
       outputS3Uri: `s3://${BUCKET}/it/nova/output/`,
@@ -100,7 +101,18 @@ describe('the customization loop against the local server', () => {
     assert.ok(sent.clientRequestToken, 'the SDK adds an idempotency token');
     const item = () => api.jobs.getChildren().find((j) => j.jobArn === jobArn);
     assert.equal(item()?.status, 'InProgress');
-    assert.equal(api.jobs.getTreeItem(item()!).description, 'InProgress · amazon.nova-micro-v1:0:128k');
+    assert.match(
+      String(api.jobs.getTreeItem(item()!).description),
+      /^InProgress · (validation|data processing|training), stage [123] of 3 · amazon\.nova-micro-v1:0:128k$/,
+    );
+    await waitFor(
+      'the jobs view to show the training stage',
+      async () => (
+        await vscode.commands.executeCommand(Commands.refreshJobs),
+        /training, stage 3 of 3/.test(String(item() && api.jobs.getTreeItem(item()!).description)) || undefined
+      ),
+      20_000,
+    );
     await waitFor(
       'the job to complete',
       async () =>
@@ -110,9 +122,91 @@ describe('the customization loop against the local server', () => {
     assert.equal(api.jobs.getTreeItem(item()!).contextValue, 'job.Completed');
   });
 
+  it('starts a distillation job: the student, its teacher and the prompts; no hyperparameters or validation file', async () => {
+    const { result: arn, asked } = await answeringQuickPicks(['Distillation', 'amazon.nova-pro-v1:0'], () =>
+      vscode.commands.executeCommand<string>(Commands.startCustomizationJob, {
+        baseModelId: 'amazon.nova-micro-v1:0:128k',
+        maxResponseLengthForInference: 800,
+        trainingS3Uri: upload.trainS3Uri,
+        outputS3Uri: `s3://${BUCKET}/it/distil/output/`,
+        jobName: 'it-distil-1',
+        customModelName: 'it-distilled',
+        roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
+      }),
+    );
+    assert.deepEqual(asked[0].labels, ['Fine-tuning', 'Distillation'], 'what Bedrock offers this model');
+    assert.deepEqual(
+      asked[1].labels,
+      ['amazon.nova-premier-v1:0', 'amazon.nova-pro-v1:0', '$(edit) Another model or inference profile…'],
+      'the teachers paired with the student first',
+    );
+    const sent = (await emulator.requests())
+      .filter((r) => r.operation === 'CreateModelCustomizationJob')
+      .map((r) => r.body as Record<string, any>)
+      .find((b) => b.jobName === 'it-distil-1')!;
+    assert.equal(sent.customizationType, 'DISTILLATION');
+    assert.deepEqual(sent.customizationConfig, {
+      distillationConfig: {
+        teacherModelConfig: { teacherModelIdentifier: 'amazon.nova-pro-v1:0', maxResponseLengthForInference: 800 },
+      },
+    });
+    assert.deepEqual(sent.trainingDataConfig, { s3Uri: upload.trainS3Uri });
+    assert.equal(sent.hyperParameters, undefined);
+    assert.equal(sent.validationDataConfig, undefined);
+    const job = api.jobs.getChildren().find((j) => j.jobArn === arn)!;
+    const tooltip = (await api.jobs.resolveTreeItem(api.jobs.getTreeItem(job), job)).tooltip as vscode.MarkdownString;
+    assert.match(tooltip.value, /Distillation of `amazon\.nova-micro-v1:0:128k` taught by `amazon\.nova-pro-v1:0`/);
+    assert.match(tooltip.value, /validation: \w+ → data processing: \w+ → training: \w+/);
+  });
+
+  it('a reinforcement fine-tuning job is graded by a Lambda; a grader that is not a Lambda ARN is refused before sending', async () => {
+    const arn = (await vscode.commands.executeCommand<string>(Commands.startCustomizationJob, {
+      baseModelId: 'amazon.nova-2-lite-v1:0',
+      customizationType: 'REINFORCEMENT_FINE_TUNING',
+      lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:grade-answers',
+      rftHyperParameters: 'epochCount=2 reasoningEffort=low',
+      trainingS3Uri: upload.trainS3Uri,
+      outputS3Uri: `s3://${BUCKET}/it/rft/output/`,
+      jobName: 'it-rft-1',
+      customModelName: 'it-rft',
+      roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
+    }))!;
+    assert.match(arn, /model-customization-job\/amazon\.nova-2-lite-v1:0\//);
+    const sent = (await emulator.requests())
+      .filter((r) => r.operation === 'CreateModelCustomizationJob')
+      .map((r) => r.body as Record<string, any>)
+      .find((b) => b.jobName === 'it-rft-1')!;
+    assert.deepEqual(sent.customizationConfig, {
+      rftConfig: {
+        graderConfig: { lambdaGrader: { lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:grade-answers' } },
+        hyperParameters: { epochCount: 2, reasoningEffort: 'low' },
+      },
+    });
+    const count = (await emulator.requests()).filter((r) => r.operation === 'CreateModelCustomizationJob').length;
+    const refused = await vscode.commands.executeCommand(Commands.startCustomizationJob, {
+      baseModelId: 'amazon.nova-2-lite-v1:0',
+      customizationType: 'REINFORCEMENT_FINE_TUNING',
+      lambdaArn: 'arn:aws:lambda:us-east-1:123456789012:function:grade-answers',
+      rftHyperParameters: 'epochCount=two',
+      trainingS3Uri: upload.trainS3Uri,
+      outputS3Uri: `s3://${BUCKET}/it/rft/output/`,
+      jobName: 'it-rft-2',
+      customModelName: 'it-rft-2',
+      roleArn: 'arn:aws:iam::123456789012:role/BedrockCustomization',
+    });
+    assert.equal(refused, undefined);
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /epochCount must be a whole number above 0; got "two"/);
+    assert.equal(
+      (await emulator.requests()).filter((r) => r.operation === 'CreateModelCustomizationJob').length,
+      count,
+      'nothing sent',
+    );
+  });
+
   it('stops a running job', async () => {
     const second = (await vscode.commands.executeCommand<string>(Commands.startCustomizationJob, {
       baseModelId: 'amazon.nova-micro-v1:0:128k',
+      customizationType: 'FINE_TUNING',
       trainingS3Uri: upload.trainS3Uri,
       outputS3Uri: `s3://${BUCKET}/it/nova/output/`,
       jobName: 'it-nova-2',

@@ -281,10 +281,27 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
           roleArn: input.roleArn,
           baseModelIdentifier: input.baseModelIdentifier,
           customizationType: input.customizationType,
-          trainingDataConfig: { s3Uri: input.trainingS3Uri },
+          trainingDataConfig: input.invocationLogs
+            ? {
+                invocationLogsConfig: {
+                  usePromptResponse: input.invocationLogs.usePromptResponse,
+                  invocationLogSource: { s3Uri: input.invocationLogs.s3Uri },
+                },
+              }
+            : { s3Uri: input.trainingS3Uri },
           validationDataConfig: input.validationS3Uri ? { validators: [{ s3Uri: input.validationS3Uri }] } : undefined,
           outputDataConfig: { s3Uri: input.outputS3Uri },
           hyperParameters: input.hyperParameters,
+          customizationConfig: input.distillation
+            ? { distillationConfig: { teacherModelConfig: input.distillation } }
+            : input.reinforcement
+              ? {
+                  rftConfig: {
+                    graderConfig: { lambdaGrader: { lambdaArn: input.reinforcement.lambdaArn } },
+                    hyperParameters: input.reinforcement.hyperParameters,
+                  },
+                }
+              : undefined,
         }),
       );
       return out.jobArn ?? '';
@@ -304,6 +321,26 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       return {
         ...toSummary(j),
         failureMessage: j.failureMessage,
+        stages: (
+          [
+            ['validation', j.statusDetails?.validationDetails],
+            ['data processing', j.statusDetails?.dataProcessingDetails],
+            ['training', j.statusDetails?.trainingDetails],
+          ] as const
+        ).flatMap(([name, d]) => (d?.status ? [{ name, status: d.status, since: d.lastModifiedTime }] : [])),
+        teacherModelId:
+          j.customizationConfig && 'distillationConfig' in j.customizationConfig
+            ? j.customizationConfig.distillationConfig?.teacherModelConfig?.teacherModelIdentifier
+            : undefined,
+        lambdaArn:
+          j.customizationConfig && 'rftConfig' in j.customizationConfig
+            ? j.customizationConfig.rftConfig?.graderConfig?.lambdaGrader?.lambdaArn
+            : undefined,
+        trainingData:
+          j.trainingDataConfig?.s3Uri ??
+          (j.trainingDataConfig?.invocationLogsConfig?.invocationLogSource?.s3Uri &&
+            `invocation logs under ${j.trainingDataConfig.invocationLogsConfig.invocationLogSource.s3Uri}`),
+        outputS3Uri: j.outputDataConfig?.s3Uri,
         trainingLoss: j.trainingMetrics?.trainingLoss,
         validationLoss: j.validationMetrics?.[0]?.validationLoss,
         hyperParameters: j.hyperParameters,

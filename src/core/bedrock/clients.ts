@@ -22,6 +22,7 @@ import type {
   PromptRouterSummary,
   ProvisionedModelSummary,
 } from '@aws-sdk/client-bedrock';
+import type { Customization as CustomizationKind } from '../models/registry';
 import type { AwsSettings } from './settings';
 
 export interface Runtime {
@@ -76,16 +77,36 @@ export interface Storage {
   readText(bucket: string, key: string, signal?: AbortSignal): Promise<string>;
 }
 
+/** Reinforcement fine-tuning's hyperparameters: numbers (and an effort), unlike fine-tuning's strings. */
+export interface RftHyperParameters {
+  epochCount?: number;
+  batchSize?: number;
+  learningRate?: number;
+  maxPromptLength?: number;
+  trainingSamplePerPrompt?: number;
+  inferenceMaxTokens?: number;
+  reasoningEffort?: 'low' | 'medium' | 'high';
+  evalInterval?: number;
+}
+
 export interface CustomizationJobInput {
   jobName: string;
   customModelName: string;
   roleArn: string;
+  /** The student, for distillation. */
   baseModelIdentifier: string;
-  customizationType: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
-  trainingS3Uri: string;
+  customizationType: CustomizationKind;
+  /** Training records in S3; for distillation, either these prompts or `invocationLogs`. */
+  trainingS3Uri?: string;
+  /** Distillation from the account's model invocation logs in S3 instead of a prompts file. */
+  invocationLogs?: { s3Uri: string; usePromptResponse: boolean };
   validationS3Uri?: string;
   outputS3Uri: string;
-  hyperParameters: Record<string, string>;
+  /** Fine-tuning and continued pre-training only. */
+  hyperParameters?: Record<string, string>;
+  distillation?: { teacherModelIdentifier: string; maxResponseLengthForInference?: number };
+  /** The API grades only with a Lambda function (a console "model as judge" grader is one it generates). */
+  reinforcement?: { lambdaArn: string; hyperParameters?: RftHyperParameters };
 }
 
 export interface JobSummary {
@@ -98,10 +119,24 @@ export interface JobSummary {
   customizationType?: string;
   creationTime?: Date;
   endTime?: Date;
+  /** Validation, data processing and training, each with its status, in that order (from the job's details). */
+  stages?: JobStage[];
+}
+
+/** One stage of a customization job as GetModelCustomizationJob reports it. */
+export interface JobStage {
+  name: 'validation' | 'data processing' | 'training';
+  status: string;
+  since?: Date;
 }
 
 export interface JobDetails extends JobSummary {
   failureMessage?: string;
+  teacherModelId?: string;
+  lambdaArn?: string;
+  /** Where the training data comes from: an s3:// file, or invocation logs under an s3:// prefix. */
+  trainingData?: string;
+  outputS3Uri?: string;
   trainingLoss?: number;
   validationLoss?: number;
   hyperParameters?: Record<string, string>;

@@ -14,7 +14,13 @@ export interface SourceRef {
 }
 
 export type SourceRecord =
-  | ({ kind: 'conversation'; system?: string; turns: Turn[] } & SourceRef)
+  | ({
+      kind: 'conversation';
+      system?: string;
+      turns: Turn[];
+      /** A reinforcement fine-tuning row's reference answer as written (an object stays an object). */
+      reference?: unknown;
+    } & SourceRef)
   | ({ kind: 'text'; text: string } & SourceRef)
   | ({ kind: 'image'; imageRef: string; caption: string } & SourceRef);
 
@@ -68,10 +74,20 @@ export function formatRecord(r: SourceRecord, rules: ModelRules): FormattedRecor
       `${rules.family} is fine-tuned with examples (a prompt and its answer); this is plain text. Use continued pre-training for plain text.`,
     );
   const turns = r.turns.filter((t) => t.text.trim() !== '');
-  if (turns.length < 2) return problem(r, 'An example needs a user turn and the answer to it.');
+  const answerOptional = format === 'distillation-prompts';
+  if (turns.length < (answerOptional ? 1 : 2))
+    return problem(
+      r,
+      answerOptional ? 'A prompt needs a user turn.' : 'An example needs a user turn and the answer to it.',
+    );
   if (turns[0].role !== 'user') return problem(r, 'The conversation must start with a user turn.');
-  if (turns[turns.length - 1].role !== 'assistant')
+  if (!answerOptional && turns[turns.length - 1].role !== 'assistant')
     return problem(r, 'The conversation must end with the answer (a model turn).');
+  if (rules.singleTurn && turns.length > 2)
+    return problem(
+      r,
+      `${rules.family} takes one prompt (and at most its answer) per record; this conversation has ${turns.length} turns.`,
+    );
   for (let i = 1; i < turns.length; i++)
     if (turns[i].role === turns[i - 1].role) return problem(r, 'User and model turns must alternate.');
   const all = [r.system ?? '', ...turns.map((t) => t.text)].join('\n');
@@ -110,6 +126,17 @@ export function formatRecord(r: SourceRecord, rules: ModelRules): FormattedRecor
     if (r.system) out.system = r.system;
     out.messages = turns.map((t) => ({ role: t.role, content: t.text }));
     return { line: JSON.stringify(out), tokens };
+  }
+  if (format === 'rft-chat') {
+    // The last model turn is the reference the grader scores against; the turns before it are the prompt.
+    const messages = [
+      ...(r.system ? [{ role: 'system', content: r.system }] : []),
+      ...turns.slice(0, -1).map((t) => ({ role: t.role, content: t.text })),
+    ];
+    return {
+      line: JSON.stringify({ messages, reference_answer: r.reference ?? turns[turns.length - 1].text }),
+      tokens,
+    };
   }
   const out: Record<string, unknown> = { schemaVersion: 'bedrock-conversation-2024' };
   if (r.system) out.system = [{ text: r.system }];

@@ -3,7 +3,7 @@
 // paragraph boundaries. Files are read one at a time, so memory follows the largest file, not the set.
 import { fileErrorMessage, stripBom } from '../io/readText';
 import { isRowsFile, rowsOfText } from '../io/rows';
-import type { Customization } from '../models/registry';
+import { CUSTOMIZATION_KINDS, type Customization } from '../models/registry';
 import type { RecordProblem, SourceRecord, Turn } from './records';
 import { chunkText } from './records';
 import { isPartialPath } from '../format/document';
@@ -164,6 +164,11 @@ async function* fromPrompt(path: string, text: string, opts: SourceOptions): Asy
   }
   try {
     const { system, turns } = await opts.renderPrompt(text, path);
+    if (CUSTOMIZATION_KINDS[opts.customization].answers === 'optional') {
+      // Distillation: the prompt as it stands is what the teacher answers.
+      yield { kind: 'conversation', path, line: 1, system, turns };
+      return;
+    }
     // A trailing user turn without an answer is the next message to come, not part of the example.
     while (turns.length > 0 && turns[turns.length - 1].role === 'user') turns.pop();
     if (!turns.some((t) => t.role === 'assistant')) {
@@ -194,6 +199,12 @@ function fromRow(row: unknown, path: string, line: number, opts: SourceOptions):
   const f = opts.fields ?? {};
   if (Array.isArray(r.messages)) {
     const turns: Turn[] = [];
+    let system =
+      typeof r.system === 'string'
+        ? r.system
+        : Array.isArray(r.system)
+          ? (r.system as { text?: string }[]).map((s) => s.text ?? '').join('\n')
+          : undefined;
     for (const m of r.messages as { role?: string; content?: unknown }[]) {
       const text =
         typeof m.content === 'string'
@@ -201,17 +212,22 @@ function fromRow(row: unknown, path: string, line: number, opts: SourceOptions):
           : Array.isArray(m.content)
             ? (m.content as { text?: string }[]).map((c) => c.text ?? '').join('')
             : '';
-      if (m.role !== 'user' && m.role !== 'assistant')
-        return { problem: true, path, line, message: `Unknown role "${String(m.role)}": use user or assistant.` };
-      turns.push({ role: m.role, text });
+      // OpenAI chat-completion records (reinforcement fine-tuning's format) carry the system turn inline.
+      if (m.role === 'system' && turns.length === 0) system = system ? `${system}\n${text}` : text;
+      else if (m.role === 'user' || m.role === 'assistant') turns.push({ role: m.role, text });
+      else
+        return {
+          problem: true,
+          path,
+          line,
+          message: `Unknown role "${String(m.role)}": use user or assistant (and system first).`,
+        };
     }
-    const system =
-      typeof r.system === 'string'
-        ? r.system
-        : Array.isArray(r.system)
-          ? (r.system as { text?: string }[]).map((s) => s.text ?? '').join('\n')
-          : undefined;
-    return { kind: 'conversation', path, line, system, turns };
+    // A reinforcement fine-tuning record's reference answer is the answer to its last prompt.
+    const reference = r.reference_answer;
+    if (reference === undefined || reference === null) return { kind: 'conversation', path, line, system, turns };
+    turns.push({ role: 'assistant', text: typeof reference === 'string' ? reference : JSON.stringify(reference) });
+    return { kind: 'conversation', path, line, system, turns, reference };
   }
   const image = pick(r, f.image, ['image-ref', 'image_ref', 'image']);
   const caption = pick(r, f.caption, ['caption']);
@@ -229,6 +245,15 @@ function fromRow(row: unknown, path: string, line: number, opts: SourceOptions):
   }
   const prompt = pick(r, f.prompt, PROMPT_FIELDS);
   const completion = pick(r, f.completion, COMPLETION_FIELDS);
+  const answerOptional = CUSTOMIZATION_KINDS[opts.customization].answers === 'optional';
+  if (prompt !== undefined && completion === undefined && answerOptional)
+    return {
+      kind: 'conversation',
+      path,
+      line,
+      system: pick(r, f.system, ['system']),
+      turns: [{ role: 'user', text: prompt }],
+    };
   if (prompt === undefined || completion === undefined) {
     return {
       problem: true,

@@ -1,6 +1,6 @@
 // The model card: everything the explorer's tooltip and the .prompt hover say about a model.
 import { reachability, type FoundationModel } from './catalogue';
-import { converseFeatures, isChatModel } from './registry';
+import { converseFeatures, CUSTOMIZATION_KINDS, isChatModel, type Customization } from './registry';
 
 /** Modality names as the card and the badges say them. */
 const MOD: Record<string, string> = {
@@ -10,11 +10,6 @@ const MOD: Record<string, string> = {
   VIDEO: 'video',
   SPEECH: 'speech',
   AUDIO: 'audio',
-};
-const CUST: Record<string, string> = {
-  FINE_TUNING: 'fine-tuning',
-  CONTINUED_PRE_TRAINING: 'continued pre-training',
-  DISTILLATION: 'distillation',
 };
 const REACH: Record<string, string> = {
   'on-demand': 'on demand',
@@ -51,7 +46,7 @@ export function modelCardMarkdown(
     `| output | ${m.outputModalities.map((x) => MOD[x] ?? x).join(', ') || '?'} |`,
     `| streaming | ${m.streaming === undefined ? 'n/a' : yes(m.streaming)} |`,
     `| runs | ${REACH[reachability(m)]} |`,
-    `| customization | ${m.customizations.map((c) => CUST[c] ?? c).join(', ') || 'none'} |`,
+    `| customization | ${m.customizations.map((c) => CUSTOMIZATION_KINDS[c as Customization]?.name ?? c).join(', ') || 'none'} |`,
   ];
   if (converse) {
     lines.push(

@@ -21,9 +21,56 @@ export interface ConverseFeatures {
   documents: boolean;
 }
 
-export type Customization = 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
+export type Customization = 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' | 'DISTILLATION' | 'REINFORCEMENT_FINE_TUNING';
+
+/** What each kind of customization is called and learns from, for pickers, reports and messages. */
+export const CUSTOMIZATION_KINDS: Record<
+  Customization,
+  {
+    /** As people say it in a sentence ("a fine-tuning dataset"). */
+    name: string;
+    label: string;
+    detail: string;
+    /** Whether a record needs the answer: distillation's teacher writes it, continued pre-training has none. */
+    answers: 'required' | 'optional' | 'none';
+  }
+> = {
+  FINE_TUNING: {
+    name: 'fine-tuning',
+    label: 'Fine-tuning',
+    detail: 'labelled examples: prompts and the answers you want',
+    answers: 'required',
+  },
+  CONTINUED_PRE_TRAINING: {
+    name: 'continued pre-training',
+    label: 'Continued pre-training',
+    detail: 'unlabelled text: documents the model should learn from',
+    answers: 'none',
+  },
+  DISTILLATION: {
+    name: 'distillation',
+    label: 'Distillation',
+    detail: 'prompts only: a larger teacher model writes the answers the student learns from',
+    answers: 'optional',
+  },
+  REINFORCEMENT_FINE_TUNING: {
+    name: 'reinforcement fine-tuning',
+    label: 'Reinforcement fine-tuning',
+    detail: 'prompts with reference answers, scored during training by your Lambda grader',
+    answers: 'required',
+  },
+};
+
 export type DatasetFormat =
-  'prompt-completion' | 'claude-messages' | 'bedrock-conversation' | 'cpt-input' | 'image-caption';
+  | 'prompt-completion'
+  | 'claude-messages'
+  | 'bedrock-conversation'
+  | 'cpt-input'
+  | 'image-caption'
+  /** bedrock-conversation-2024 whose answer turn is optional: the teacher answers the prompt. */
+  | 'distillation-prompts'
+  /** OpenAI chat-completion messages (system, user) and the `reference_answer` the grader scores against. */
+  | 'rft-chat';
 
 /** The format and limits of a customization dataset for a family. */
 export interface ModelRules {
@@ -40,6 +87,8 @@ export interface ModelRules {
   maxInputTokens?: number;
   maxOutputTokens?: number;
   forbidden?: string[];
+  /** One user prompt (and at most one answer) per record. */
+  singleTurn?: boolean;
   trainingFileBytes: number;
   validationFileBytes?: number;
   validationAllowed: boolean;
@@ -211,6 +260,29 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
         validationFileBytes: GB,
         validationAllowed: true,
       },
+      DISTILLATION: {
+        family: 'Amazon Nova (distillation student)',
+        format: 'distillation-prompts',
+        minRecords: 100,
+        forbidden: NOVA_FORBIDDEN,
+        trainingFileBytes: 2 * GB,
+        validationAllowed: false,
+      },
+    },
+  },
+  {
+    // Reinforcement fine-tuning: the user guide's "Prepare data for Amazon Nova models" (OpenAI
+    // chat-completion records with a reference_answer, at least 100 of them).
+    name: 'amazon-nova-2-lite',
+    match: /^amazon\.nova-2-lite/,
+    datasets: {
+      REINFORCEMENT_FINE_TUNING: {
+        family: 'Amazon Nova 2 Lite (reinforcement fine-tuning)',
+        format: 'rft-chat',
+        minRecords: 100,
+        trainingFileBytes: 2 * GB,
+        validationAllowed: false,
+      },
     },
   },
   {
@@ -247,6 +319,14 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
         trainingFileBytes: 10 * GB,
         validationFileBytes: GB,
         validationAllowed: true,
+      },
+      DISTILLATION: {
+        family: 'Anthropic Claude 3 Haiku (distillation student)',
+        format: 'distillation-prompts',
+        minRecords: 100,
+        singleTurn: true,
+        trainingFileBytes: 2 * GB,
+        validationAllowed: false,
       },
     },
     hyperParameters: [
@@ -324,6 +404,20 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     name: 'meta-llama3',
     match: /^meta\.llama3-(8b|70b)-instruct/,
     converse: { systemPrompt: true, tools: false, documents: true },
+  },
+  {
+    name: 'meta-llama3-1-8b',
+    match: /^meta\.llama3-1-8b/,
+    datasets: {
+      DISTILLATION: {
+        family: 'Meta Llama 3.1 8B (distillation student)',
+        format: 'distillation-prompts',
+        minRecords: 100,
+        singleTurn: true,
+        trainingFileBytes: 2 * GB,
+        validationAllowed: false,
+      },
+    },
   },
   {
     name: 'meta-llama3-1',
@@ -407,6 +501,28 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
   { name: 'minimax', match: /^minimax\./, structuredOutput: true },
   { name: 'moonshot', match: /^moonshot(ai)?\./, structuredOutput: true },
 ];
+
+/**
+ * Who may teach whom in a distillation job: the user guide's "Choose teacher and student models" table,
+ * as of DISTILLATION_PAIRS_AS_OF (from memory of that page, not a capture: the service has the last
+ * word, and a job with another pair is sent as asked). A teacher is larger than its student.
+ */
+export const DISTILLATION_PAIRS_AS_OF = '2026-12';
+const DISTILLATION_PAIRS: readonly { students: RegExp; teachers: readonly string[] }[] = [
+  { students: /^amazon\.nova-(micro|lite)-v1/, teachers: ['amazon.nova-premier-v1:0', 'amazon.nova-pro-v1:0'] },
+  { students: /^amazon\.nova-pro-v1/, teachers: ['amazon.nova-premier-v1:0'] },
+  {
+    students: /^anthropic\.claude-3-haiku/,
+    teachers: ['anthropic.claude-3-5-sonnet-20241022-v2:0', 'anthropic.claude-3-5-sonnet-20240620-v1:0'],
+  },
+  { students: /^meta\.llama3-1-8b/, teachers: ['meta.llama3-1-405b-instruct-v1:0', 'meta.llama3-1-70b-instruct-v1:0'] },
+];
+
+/** The teachers the table pairs with a student model (its customization variant or on-demand id). */
+export function distillationTeachersFor(studentRef: string): readonly string[] {
+  const id = baseIdOf(studentRef);
+  return DISTILLATION_PAIRS.find((p) => p.students.test(id))?.teachers ?? [];
+}
 
 /** The base model id a question is about: profiles, ARNs and context-length suffixes resolved. */
 function baseIdOf(modelRef: string): string {

@@ -34,3 +34,15 @@ export function roleArnProblem(text: string): string | undefined {
     ? undefined
     : 'arn:aws:iam::<account>:role/<name>';
 }
+
+/** Why a text is not a Lambda function ARN (a reinforcement fine-tuning grader), or undefined when it is one. */
+export function lambdaArnProblem(text: string): string | undefined {
+  const arn = arnOf(text.trim());
+  const resource = arn ? `${arn.resourceType}${arn.resourceId ? `/${arn.resourceId}` : ''}` : '';
+  return arn?.service === 'lambda' &&
+    arn.region &&
+    /^\d{12}$/.test(arn.accountId) &&
+    /^function:[\w-]+(:[\w$-]+)?$/.test(resource)
+    ? undefined
+    : 'arn:aws:lambda:<region>:<account>:function:<name>';
+}

@@ -9,7 +9,7 @@ import {
 } from '../../app/buildDataset';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { FoundationModel } from '../../core/models/catalogue';
-import { datasetRulesFor, type Customization } from '../../core/models/registry';
+import { CUSTOMIZATION_KINDS, datasetRulesFor, type Customization } from '../../core/models/registry';
 import type { DatasetFile, FieldMap } from '../../core/dataset/sources';
 import type { CatalogueService } from '../host/catalogueService';
 import type { Services } from '../services';
@@ -159,8 +159,8 @@ async function findSources(
 
 async function pickModel(catalogue: CatalogueService): Promise<string | undefined> {
   if (!catalogue.current) await catalogue.refresh();
-  const models = (catalogue.current?.foundationModels.items ?? []).filter((m: FoundationModel) =>
-    m.customizations.some((c) => c === 'FINE_TUNING' || c === 'CONTINUED_PRE_TRAINING'),
+  const models = (catalogue.current?.foundationModels.items ?? []).filter(
+    (m: FoundationModel) => m.customizations.length > 0 || datasetRulesFor(m.modelId, 'REINFORCEMENT_FINE_TUNING'),
   );
   if (models.length === 0)
     throw new BedrockError(
@@ -180,23 +180,15 @@ async function pickModel(catalogue: CatalogueService): Promise<string | undefine
 }
 
 async function pickCustomization(modelId: string, catalogue: CatalogueService): Promise<Customization | undefined> {
-  const supported = catalogue.current?.foundationModels.items.find((m) => m.modelId === modelId)?.customizations ?? [
-    'FINE_TUNING',
-    'CONTINUED_PRE_TRAINING',
-  ];
-  const options = (['FINE_TUNING', 'CONTINUED_PRE_TRAINING'] as const).filter(
-    (c) => supported.includes(c) && datasetRulesFor(modelId, c),
+  // ListFoundationModels cannot say "reinforcement fine-tuning" (its enum has no such value): the
+  // registry's dataset rules are what offers it.
+  const listed = catalogue.current?.foundationModels.items.find((m) => m.modelId === modelId)?.customizations;
+  const options = (Object.keys(CUSTOMIZATION_KINDS) as Customization[]).filter(
+    (c) => datasetRulesFor(modelId, c) && (!listed || listed.includes(c) || c === 'REINFORCEMENT_FINE_TUNING'),
   );
   if (options.length === 1) return options[0];
   const pick = await vscode.window.showQuickPick(
-    options.map((c) => ({
-      label: c === 'FINE_TUNING' ? 'Fine-tuning' : 'Continued pre-training',
-      detail:
-        c === 'FINE_TUNING'
-          ? 'labelled examples: prompts and the answers you want'
-          : 'unlabelled text: documents the model should learn from',
-      id: c,
-    })),
+    options.map((c) => ({ label: CUSTOMIZATION_KINDS[c].label, detail: CUSTOMIZATION_KINDS[c].detail, id: c })),
     { title: `Customize ${modelId}` },
   );
   return pick?.id;

@@ -2,16 +2,27 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import vscode = require('vscode');
-import type { JobSummary } from '../../core/bedrock/clients';
+import type { CustomizationJobInput, JobSummary } from '../../core/bedrock/clients';
 import { BedrockError } from '../../core/shared/bedrockError';
-import { checkHyperParameters, defaultHyperParameters } from '../../core/dataset/hyperparameters';
+import {
+  checkHyperParameters,
+  defaultHyperParameters,
+  parseRftHyperParameters,
+} from '../../core/dataset/hyperparameters';
+import {
+  CUSTOMIZATION_KINDS,
+  datasetRulesFor,
+  DISTILLATION_PAIRS_AS_OF,
+  distillationTeachersFor,
+  type Customization,
+} from '../../core/models/registry';
 import type { SecretFinding } from '../../core/safety/secrets';
 import { datasetEngine } from '../../core/engines/loadDatasetEngine';
 import type { Services } from '../services';
 import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
 import { asPrefix, BUCKET_RULE, isBucketName, s3Uri, s3UriProblem } from '../../core/bedrock/s3Uri';
-import { roleArnProblem } from '../../core/shared/arn';
+import { lambdaArnProblem, roleArnProblem } from '../../core/shared/arn';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -134,53 +145,214 @@ export async function uploadDataset(
 }
 
 export interface StartJobOptions {
+  /** The model to customize; for distillation, the student. */
   baseModelId?: string;
-  customizationType?: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING';
+  customizationType?: Customization;
   trainingS3Uri?: string;
+  /** Distillation from the account's invocation logs under this s3:// prefix (instead of a prompts file). */
+  invocationLogsS3Uri?: string;
+  /** With invocation logs: train on the logged answers rather than asking the teacher again. */
+  usePromptResponse?: boolean;
   validationS3Uri?: string;
   outputS3Uri?: string;
   jobName?: string;
   customModelName?: string;
   roleArn?: string;
   hyperParameters?: Record<string, string>;
+  teacherModelId?: string;
+  maxResponseLengthForInference?: number;
+  lambdaArn?: string;
+  /** Reinforcement fine-tuning's hyperparameters as `name=value` pairs ('' for the service's defaults). */
+  rftHyperParameters?: string;
 }
 
-/** CreateModelCustomizationJob with the model's hyperparameter defaults and ranges. */
+const RFT_GRADER_NOTE =
+  'The API grades with a Lambda function only. The console\'s "model as judge" grader is a Lambda the console generates: deploy yours (or that one) and give its ARN.';
+
+/** The kinds of customization Bedrock offers a base model: the catalogue's list, and the registry's for RFT. */
+function customizationsOf(catalogue: Services['catalogue'], modelId: string): Customization[] {
+  const listed = catalogue.current?.foundationModels.items.find((m) => m.modelId === modelId)?.customizations ?? [];
+  return (Object.keys(CUSTOMIZATION_KINDS) as Customization[]).filter((c) =>
+    c === 'REINFORCEMENT_FINE_TUNING' ? datasetRulesFor(modelId, c) !== undefined : listed.includes(c),
+  );
+}
+
+async function pickBaseModel(catalogue: Services['catalogue']): Promise<string | undefined> {
+  if (!catalogue.current) await catalogue.refresh();
+  const models = (catalogue.current?.foundationModels.items ?? []).filter(
+    (m) => customizationsOf(catalogue, m.modelId).length > 0,
+  );
+  return (
+    await vscode.window.showQuickPick(
+      models.map((m) => ({
+        label: m.modelId,
+        description: `${m.modelName} · ${customizationsOf(catalogue, m.modelId)
+          .map((c) => CUSTOMIZATION_KINDS[c].name)
+          .join(', ')}`,
+      })),
+      { title: 'Base model (for distillation, the student)' },
+    )
+  )?.label;
+}
+
+async function pickKind(catalogue: Services['catalogue'], base: string): Promise<Customization | undefined> {
+  const kinds = customizationsOf(catalogue, base);
+  if (kinds.length <= 1) return kinds[0] ?? 'FINE_TUNING';
+  return (
+    await vscode.window.showQuickPick(
+      kinds.map((c) => ({
+        label: CUSTOMIZATION_KINDS[c].label,
+        detail: CUSTOMIZATION_KINDS[c].detail,
+        customization: c,
+      })),
+      { title: `Customize ${base}` },
+    )
+  )?.customization;
+}
+
+/** The teacher: the registry's pairs for this student first, any model or inference profile otherwise. */
+async function pickTeacher(base: string): Promise<string> {
+  const other = '$(edit) Another model or inference profile…';
+  const teachers = distillationTeachersFor(base);
+  const pick =
+    teachers.length === 0
+      ? other
+      : (
+          await vscode.window.showQuickPick(
+            [
+              ...teachers.map((t) => ({ label: t, description: 'paired with this student in the user guide' })),
+              { label: other, description: '' },
+            ],
+            { title: `Teacher model for ${base}`, placeHolder: `Pairs as of ${DISTILLATION_PAIRS_AS_OF}` },
+          )
+        )?.label;
+  if (pick === undefined) throw new BedrockError('Cancelled', 'Cancelled.');
+  if (pick !== other) return pick;
+  return ask(undefined, {
+    title: 'Teacher model id or inference profile',
+    prompt: 'A larger model whose answers the student learns from.',
+    validateInput: (v) => (v.trim() ? undefined : 'Give a model id, e.g. amazon.nova-premier-v1:0'),
+  });
+}
+
+/** Distillation learns from a prompts file or from the account's invocation logs. */
+async function pickDistillationData(
+  opts: StartJobOptions,
+): Promise<{ trainingS3Uri?: string; invocationLogs?: { s3Uri: string; usePromptResponse: boolean } }> {
+  if (opts.trainingS3Uri) return { trainingS3Uri: opts.trainingS3Uri };
+  const logs = 'Invocation logs in S3';
+  const source =
+    opts.invocationLogsS3Uri !== undefined
+      ? logs
+      : (
+          await vscode.window.showQuickPick(
+            [
+              {
+                label: 'Prompts in S3',
+                detail: 'a train.jsonl built by Create Fine-tuning Dataset (distillation) and uploaded',
+              },
+              { label: logs, detail: "the account's model invocation logs: the teacher answers what was asked" },
+            ],
+            { title: 'What the student learns from' },
+          )
+        )?.label;
+  if (source === undefined) throw new BedrockError('Cancelled', 'Cancelled.');
+  if (source !== logs) return {};
+  const s3Uri = await ask(opts.invocationLogsS3Uri, {
+    title: 'Invocation logs (S3 prefix)',
+    placeHolder: 's3://bucket/AWSLogs/<account>/BedrockModelInvocationLogs/',
+    validateInput: (v) => s3UriProblem(v),
+  });
+  const usePromptResponse =
+    opts.usePromptResponse ??
+    (
+      await vscode.window.showQuickPick(
+        [
+          { label: 'Ask the teacher', detail: 'the logged prompts are answered again by the teacher', use: false },
+          { label: 'Use the logged answers', detail: 'train on the answers the logs already hold', use: true },
+        ],
+        { title: 'Answers for the logged prompts' },
+      )
+    )?.use;
+  if (usePromptResponse === undefined) throw new BedrockError('Cancelled', 'Cancelled.');
+  return { invocationLogs: { s3Uri, usePromptResponse } };
+}
+
+/**
+ * CreateModelCustomizationJob: fine-tuning and continued pre-training with the model's hyperparameter
+ * defaults and ranges, distillation with a teacher, reinforcement fine-tuning with a Lambda grader.
+ */
 export async function startCustomizationJob(
   { session, catalogue, globalState: memento, jobs }: Pick<Services, 'session' | 'catalogue' | 'globalState' | 'jobs'>,
   opts: StartJobOptions = {},
 ): Promise<string | undefined> {
   requireTrust('Starting a customization job');
-  let base = opts.baseModelId;
-  if (!base) {
-    if (!catalogue.current) await catalogue.refresh();
-    const models = (catalogue.current?.foundationModels.items ?? []).filter((m) => m.customizations.length > 0);
-    base = (
-      await vscode.window.showQuickPick(
-        models.map((m) => ({
-          label: m.modelId,
-          description: `${m.modelName} · ${m.customizations.join(', ').toLowerCase()}`,
-        })),
-        { title: 'Base model' },
-      )
-    )?.label;
-  }
+  const base = opts.baseModelId ?? (await pickBaseModel(catalogue));
   if (!base) return undefined;
-  const type = opts.customizationType ?? 'FINE_TUNING';
-  const training = await ask(opts.trainingS3Uri, {
-    title: 'Training data (S3 URI)',
-    placeHolder: 's3://bucket/prefix/train.jsonl',
-    validateInput: (v) => s3UriProblem(v, 's3://bucket/prefix/train.jsonl'),
-  });
-  const validation =
-    opts.validationS3Uri ??
-    (opts.trainingS3Uri
-      ? undefined
-      : (await vscode.window.showInputBox({
-          title: 'Validation data (S3 URI, optional)',
-          validateInput: (v) => (v.trim() === '' ? undefined : s3UriProblem(v, 's3://bucket/prefix/validation.jsonl')),
-        })) || undefined);
-  const outputDefault = training.replace(/[^/]+$/, 'output/');
+  if (!catalogue.current) await catalogue.refresh();
+  const type = opts.customizationType ?? (await pickKind(catalogue, base));
+  if (!type) return undefined;
+  const kind = CUSTOMIZATION_KINDS[type];
+
+  let distillation: CustomizationJobInput['distillation'];
+  let reinforcement: CustomizationJobInput['reinforcement'];
+  let data: { trainingS3Uri?: string; invocationLogs?: { s3Uri: string; usePromptResponse: boolean } } = {};
+  if (type === 'DISTILLATION') {
+    const teacher = opts.teacherModelId ?? (await pickTeacher(base));
+    const maxResponse =
+      opts.maxResponseLengthForInference ??
+      Number(
+        await ask(undefined, {
+          title: 'Longest teacher answer (tokens)',
+          value: '1000',
+          validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number of tokens, e.g. 1000'),
+        }),
+      );
+    distillation = { teacherModelIdentifier: teacher, maxResponseLengthForInference: maxResponse };
+    data = await pickDistillationData(opts);
+  }
+  if (type === 'REINFORCEMENT_FINE_TUNING') {
+    const lambdaArn = await ask(
+      opts.lambdaArn,
+      completing(memento.get<string>('lastGraderArn') ?? 'arn:aws:lambda:', {
+        title: 'Grader (Lambda function ARN)',
+        prompt: RFT_GRADER_NOTE,
+        placeHolder: 'arn:aws:lambda:<region>:<account>:function:<name>',
+        validateInput: (v) => lambdaArnProblem(v),
+      }),
+    );
+    const text = await ask(opts.rftHyperParameters, {
+      title: "Reinforcement fine-tuning hyperparameters (empty: the service's defaults)",
+      placeHolder: 'epochCount=2 batchSize=64 learningRate=0.00001 trainingSamplePerPrompt=4 reasoningEffort=medium',
+      validateInput: (v) => parseRftHyperParameters(v).problems[0],
+    });
+    const parsed = parseRftHyperParameters(text);
+    if (parsed.problems.length > 0)
+      throw new BedrockError('Validation', `Hyperparameters: ${parsed.problems.join(' ')}`);
+    reinforcement = { lambdaArn, ...(Object.keys(parsed.values).length ? { hyperParameters: parsed.values } : {}) };
+    await memento.update('lastGraderArn', lambdaArn);
+  }
+
+  const trainingS3Uri = data.invocationLogs
+    ? undefined
+    : await ask(data.trainingS3Uri ?? opts.trainingS3Uri, {
+        title: `Training data for ${kind.name} (S3 URI)`,
+        placeHolder: 's3://bucket/prefix/train.jsonl',
+        validateInput: (v) => s3UriProblem(v, 's3://bucket/prefix/train.jsonl'),
+      });
+  // Distillation and reinforcement fine-tuning take no validation file of the user's.
+  const takesValidation = kind.answers !== 'optional' && type !== 'REINFORCEMENT_FINE_TUNING';
+  const validation = !takesValidation
+    ? undefined
+    : (opts.validationS3Uri ??
+      (opts.trainingS3Uri
+        ? undefined
+        : (await vscode.window.showInputBox({
+            title: 'Validation data (S3 URI, optional)',
+            validateInput: (v) =>
+              v.trim() === '' ? undefined : s3UriProblem(v, 's3://bucket/prefix/validation.jsonl'),
+          })) || undefined));
+  const outputDefault = (trainingS3Uri ?? data.invocationLogs?.s3Uri ?? 's3://bucket/').replace(/[^/]*$/, 'output/');
   const output = await ask(opts.outputS3Uri, {
     title: 'Output location (S3 URI)',
     value: outputDefault,
@@ -201,7 +373,7 @@ export async function startCustomizationJob(
   });
   const customModelName = await ask(opts.customModelName, {
     title: 'Custom model name',
-    value: `${shortBase}-custom-${stamp}`,
+    value: `${shortBase}-${type === 'DISTILLATION' ? 'distilled' : 'custom'}-${stamp}`,
     validateInput: (v) =>
       /^([0-9a-zA-Z][_-]?){1,63}$/.test(v) ? undefined : 'Letters and digits, single _ or - between them',
   });
@@ -209,14 +381,22 @@ export async function startCustomizationJob(
     opts.roleArn,
     completing(memento.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
       title: 'IAM service role for Bedrock',
-      prompt:
-        'A role Bedrock can assume, with read access to the training data and write access to the output location.',
+      prompt: `A role Bedrock can assume, with read access to the training data and write access to the output location${
+        type === 'DISTILLATION'
+          ? ', allowed to invoke the teacher model'
+          : type === 'REINFORCEMENT_FINE_TUNING'
+            ? ', allowed to invoke the grader function'
+            : ''
+      }.`,
       placeHolder: 'arn:aws:iam::<account>:role/<name>',
       validateInput: (v) => roleArnProblem(v),
     }),
   );
-  const hyperParameters = opts.hyperParameters ?? defaultHyperParameters(base);
-  const problems = checkHyperParameters(base, hyperParameters);
+  // Fine-tuning's hyperparameters are strings in a map; distillation takes none of the user's, and
+  // reinforcement fine-tuning's travel in its own config (above).
+  const takesHyperParameters = type === 'FINE_TUNING' || type === 'CONTINUED_PRE_TRAINING';
+  const hyperParameters = takesHyperParameters ? (opts.hyperParameters ?? defaultHyperParameters(base)) : undefined;
+  const problems = hyperParameters ? checkHyperParameters(base, hyperParameters) : [];
   if (problems.length > 0) throw new BedrockError('Validation', `Hyperparameters: ${problems.join(' ')}`);
   const jobArn = await session.clients().customization.createJob({
     jobName,
@@ -224,14 +404,17 @@ export async function startCustomizationJob(
     roleArn,
     baseModelIdentifier: base,
     customizationType: type,
-    trainingS3Uri: training,
+    trainingS3Uri,
+    invocationLogs: data.invocationLogs,
     validationS3Uri: validation,
     outputS3Uri: output,
     hyperParameters,
+    distillation,
+    reinforcement,
   });
   await memento.update('lastRoleArn', roleArn);
   void vscode.window.showInformationMessage(
-    `Customization job ${jobName} started. Follow it in the Bedrock "Customization Jobs" view.`,
+    `${kind.label} job ${jobName} started${distillation ? ` (teacher ${distillation.teacherModelIdentifier})` : ''}. Follow it in the Bedrock "Customization Jobs" view.`,
   );
   await jobs.refresh();
   return jobArn;

@@ -4,6 +4,7 @@ import type { AwsSession } from '../host/awsSession';
 import type { Logger } from '../../core/shared/logger';
 import { PollingJobsTree } from './pollingTree';
 import { Commands } from '../host/commandIds';
+import { CUSTOMIZATION_KINDS, type Customization } from '../../core/models/registry';
 
 const ICONS: Record<string, string> = {
   InProgress: 'sync~spin',
@@ -13,14 +14,33 @@ const ICONS: Record<string, string> = {
   Stopped: 'debug-stop',
 };
 
+function kindName(type: string | undefined): string {
+  return (type && CUSTOMIZATION_KINDS[type as Customization]?.label) ?? type ?? 'Customization';
+}
+
+/** Where a running job is: the stage under way and how many came before it ("training, stage 3 of 3"). */
+function stageNote(j: JobSummary): string | undefined {
+  if (!j.stages?.length || (j.status !== 'InProgress' && j.status !== 'Stopping')) return undefined;
+  const at = j.stages.findIndex((s) => s.status !== 'Completed');
+  if (at < 0) return 'finishing';
+  return `${j.stages[at].name}${j.stages[at].status === 'InProgress' ? '' : ` ${j.stages[at].status.toLowerCase()}`}, stage ${at + 1} of ${j.stages.length}`;
+}
+
 /** Customization jobs with their status; refreshed every few seconds while one is running. */
 export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
   constructor(session: AwsSession, logger: Logger, pollMs = 5000) {
     super('bedrockPromptLab.jobs', session, logger, 'customization jobs', pollMs);
   }
 
-  protected list(): Promise<JobSummary[]> {
-    return this.session.clients().customization.listJobs();
+  /** The list, with the stages of each running job (the list call does not report them). */
+  protected async list(): Promise<JobSummary[]> {
+    const customization = this.session.clients().customization;
+    const jobs = await customization.listJobs();
+    return Promise.all(
+      jobs.map(async (j) =>
+        this.isRunning(j) ? { ...j, stages: (await customization.getJob(j.jobArn).catch(() => undefined))?.stages } : j,
+      ),
+    );
   }
 
   protected keyOf(j: JobSummary): string {
@@ -31,12 +51,12 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
     return j.status === 'InProgress' || j.status === 'Stopping';
   }
 
-  /** A completed job: say what comes next (a custom model runs only through Provisioned Throughput). */
+  /** A completed job: say what comes next (a custom model runs on a deployment or Provisioned Throughput). */
   protected finished(j: JobSummary): void {
     if (j.status !== 'Completed') return;
     void vscode.window
       .showInformationMessage(
-        `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. A custom model runs only through Provisioned Throughput, which is billed hourly while it exists.`,
+        `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. Deploy it for on-demand use (Models view, right-click the custom model: billed per token) or create Provisioned Throughput (billed hourly while it exists).`,
         'Create Provisioned Throughput…',
       )
       .then((pick) => pick && vscode.commands.executeCommand(Commands.createProvisionedThroughput, j));
@@ -45,10 +65,10 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
   getTreeItem(j: JobSummary): vscode.TreeItem {
     const item = new vscode.TreeItem(j.jobName, vscode.TreeItemCollapsibleState.None);
     item.id = `job:${j.jobArn}`;
-    item.description = `${j.status} · ${j.baseModelId}`;
+    item.description = [j.status, stageNote(j), j.baseModelId].filter(Boolean).join(' · ');
     item.iconPath = new vscode.ThemeIcon(ICONS[j.status] ?? 'circle-outline');
     item.contextValue = `job.${j.status}`;
-    item.tooltip = `${j.jobName}: ${j.status}\n${j.customizationType ?? ''} of ${j.baseModelId}${j.customModelName ? `\nCustom model: ${j.customModelName}` : ''}`;
+    item.tooltip = `${j.jobName}: ${j.status}\n${kindName(j.customizationType)} of ${j.baseModelId}${j.customModelName ? `\nCustom model: ${j.customModelName}` : ''}`;
     return item;
   }
 
@@ -61,11 +81,16 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
       return item;
     }
     const md = new vscode.MarkdownString(
-      `**${d.jobName}** · ${d.status}\n\n${d.customizationType ?? ''} of \`${d.baseModelId}\``,
+      `**${d.jobName}** · ${d.status}\n\n${kindName(d.customizationType)} of \`${d.baseModelId}\``,
     );
+    if (d.teacherModelId) md.appendMarkdown(` taught by \`${d.teacherModelId}\``);
+    if (d.lambdaArn) md.appendMarkdown(`, graded by \`${d.lambdaArn}\``);
+    if (d.stages?.length) md.appendMarkdown(`\n\n${d.stages.map((st) => `${st.name}: ${st.status}`).join(' → ')}`);
+    if (d.trainingData) md.appendMarkdown(`\n\nTraining data: ${d.trainingData}`);
+    if (d.outputS3Uri) md.appendMarkdown(`\n\nOutput: ${d.outputS3Uri}`);
     if (d.customModelArn)
       md.appendMarkdown(
-        `\n\nCustom model **${d.customModelName}**: \`${d.customModelArn}\`. It runs only through Provisioned Throughput (right-click: Create Provisioned Throughput).`,
+        `\n\nCustom model **${d.customModelName}**: \`${d.customModelArn}\`. It runs on an on-demand deployment (Models view: Deploy for On-Demand Use…) or on Provisioned Throughput (right-click here).`,
       );
     if (d.trainingLoss !== undefined)
       md.appendMarkdown(

@@ -177,6 +177,87 @@ describe('datasets: formats', () => {
     assert.match((order as { message: string }).message, /start with a user turn/);
   });
 
+  it('distillation: prompts without answers in bedrock-conversation-2024; one turn for Claude and Llama students', () => {
+    const nova = datasetRulesFor('amazon.nova-lite-v1:0:300k', 'DISTILLATION')!;
+    const prompt = { kind: 'conversation' as const, path: 'p.prompt', line: 1, system: 'Be brief.' };
+    const onlyUser = formatRecord({ ...prompt, turns: [{ role: 'user', text: 'Why is the sky blue?' }] }, nova);
+    assert.deepEqual(JSON.parse((onlyUser as { line: string }).line), {
+      schemaVersion: 'bedrock-conversation-2024',
+      system: [{ text: 'Be brief.' }],
+      messages: [{ role: 'user', content: [{ text: 'Why is the sky blue?' }] }],
+    });
+    const haiku = datasetRulesFor('anthropic.claude-3-haiku-20240307-v1:0:200k', 'DISTILLATION')!;
+    const multi = formatRecord(
+      {
+        ...prompt,
+        turns: [
+          { role: 'user', text: 'a' },
+          { role: 'assistant', text: 'b' },
+          { role: 'user', text: 'c' },
+        ],
+      },
+      haiku,
+    );
+    assert.match(
+      (multi as { message: string }).message,
+      /one prompt \(and at most its answer\) per record; .* 3 turns/,
+    );
+    assert.ok(
+      'line' in
+        formatRecord(
+          {
+            ...prompt,
+            turns: [
+              { role: 'user', text: 'a' },
+              { role: 'assistant', text: 'b' },
+              { role: 'user', text: 'c' },
+            ],
+          },
+          nova,
+        ),
+      'Nova takes several turns',
+    );
+    assert.match(
+      (formatRecord({ ...prompt, turns: [] }, nova) as { message: string }).message,
+      /A prompt needs a user turn/,
+    );
+    assert.equal(
+      datasetRulesFor('meta.llama3-1-70b-instruct-v1:0', 'DISTILLATION'),
+      undefined,
+      '70B is a teacher, not a student',
+    );
+  });
+
+  it('reinforcement fine-tuning: OpenAI chat messages and the reference answer the grader scores against', () => {
+    const rules = datasetRulesFor('amazon.nova-2-lite-v1:0', 'REINFORCEMENT_FINE_TUNING')!;
+    const rec = formatRecord(
+      {
+        kind: 'conversation',
+        path: 'r.jsonl',
+        line: 3,
+        system: 'Answer with a number.',
+        turns: [
+          { role: 'user', text: 'What is 6 x 7?' },
+          { role: 'assistant', text: '42' },
+        ],
+      },
+      rules,
+    );
+    assert.deepEqual(JSON.parse((rec as { line: string }).line), {
+      messages: [
+        { role: 'system', content: 'Answer with a number.' },
+        { role: 'user', content: 'What is 6 x 7?' },
+      ],
+      reference_answer: '42',
+    });
+    const noReference = formatRecord(
+      { kind: 'conversation', path: 'r.jsonl', line: 4, turns: [{ role: 'user', text: 'x' }] },
+      rules,
+    );
+    assert.match((noReference as { message: string }).message, /needs a user turn and the answer/);
+    assert.equal(datasetRulesFor('amazon.nova-lite-v1:0', 'REINFORCEMENT_FINE_TUNING'), undefined);
+  });
+
   it('chunks text on paragraph boundaries within the limit', () => {
     const text = ['Para one is here.', 'Para two is a bit longer than one.', 'Three.', 'x'.repeat(70)].join('\n\n');
     const chunks = chunkText(text, 40);

@@ -1,5 +1,9 @@
 import assert from 'node:assert/strict';
-import { checkHyperParameters, defaultHyperParameters } from '../../../../src/core/dataset/hyperparameters';
+import {
+  checkHyperParameters,
+  defaultHyperParameters,
+  parseRftHyperParameters,
+} from '../../../../src/core/dataset/hyperparameters';
 import { hyperParametersFor } from '../../../../src/core/models/registry';
 
 describe('customization hyperparameters', () => {
@@ -50,5 +54,22 @@ describe('customization hyperparameters', () => {
     ]);
     // A family without a table: nothing to check against, nothing refused.
     assert.deepEqual(checkHyperParameters('unknown.model-v1', { anything: 'x' }), []);
+  });
+
+  it('reinforcement fine-tuning: name=value pairs become numbers and an effort; wrong kinds are named', () => {
+    assert.deepEqual(parseRftHyperParameters('epochCount=2, batchSize=64 learningRate=0.00001 reasoningEffort=high'), {
+      values: { epochCount: 2, batchSize: 64, learningRate: 0.00001, reasoningEffort: 'high' },
+      problems: [],
+    });
+    assert.deepEqual(parseRftHyperParameters(''), { values: {}, problems: [] });
+    assert.deepEqual(
+      parseRftHyperParameters('epochCount=1.5 learningRate=2 reasoningEffort=max temperature=1').problems,
+      [
+        'epochCount must be a whole number above 0; got "1.5".',
+        'learningRate must be a number between 0 and 1; got "2".',
+        'reasoningEffort must be low, medium, high; got "max".',
+        'temperature is not a reinforcement fine-tuning hyperparameter (they are epochCount, batchSize, maxPromptLength, trainingSamplePerPrompt, inferenceMaxTokens, evalInterval, learningRate, reasoningEffort).',
+      ],
+    );
   });
 });

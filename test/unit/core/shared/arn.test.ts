@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { arnOf, roleArnProblem } from '../../../../src/core/shared/arn';
+import { arnOf, lambdaArnProblem, roleArnProblem } from '../../../../src/core/shared/arn';
 import { normalizeModelRef } from '../../../../src/core/models/modelRef';
 
 describe('ARNs (the SDK parser, one place)', () => {
@@ -27,6 +27,22 @@ describe('ARNs (the SDK parser, one place)', () => {
       'arn:aws:iam::123456789012:role/',
     ])
       assert.equal(roleArnProblem(bad), 'arn:aws:iam::<account>:role/<name>', bad);
+  });
+
+  it('a reinforcement fine-tuning grader: a Lambda function ARN, with a version or alias at most', () => {
+    for (const good of [
+      'arn:aws:lambda:us-east-1:123456789012:function:grade-answers',
+      'arn:aws:lambda:us-west-2:123456789012:function:grader:live',
+    ])
+      assert.equal(lambdaArnProblem(good), undefined, good);
+    for (const bad of [
+      'grade-answers',
+      'arn:aws:lambda:us-east-1:123456789012:layer:x',
+      'arn:aws:lambda::123456789012:function:x',
+      'arn:aws:iam::123456789012:role/grader',
+      'arn:aws:lambda:us-east-1:1234:function:x',
+    ])
+      assert.equal(lambdaArnProblem(bad), 'arn:aws:lambda:<region>:<account>:function:<name>', bad);
   });
 
   it('model references: Bedrock ARNs by kind, other services’ ARNs are not taken for model ids', () => {
