@@ -24,6 +24,7 @@ import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
 import { openEvaluationPanels, type EvaluationPanel } from './webview/evaluationPanel';
+import { openLossCharts, type LossChartPanel } from './webview/lossChartPanel';
 
 /** What activate() returns: used by the integration tests and by other extensions. */
 export interface ExtensionApi {
@@ -43,6 +44,8 @@ export interface ExtensionApi {
   comparePanels: ReadonlySet<ComparePanel>;
   /** Open evaluation reports. */
   evaluationPanels: ReadonlySet<EvaluationPanel>;
+  /** The open training-loss charts. */
+  lossCharts: ReadonlySet<LossChartPanel>;
   /** The version of a prompt whose diagnostics are shown (tests wait for it after an edit). */
   diagnosedVersion(uri: vscode.Uri): number | undefined;
   /** How long activate() itself took, in ms (reported by the benchmark). */
@@ -119,6 +122,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runErrorAction,
     comparePanels: openComparePanels,
     evaluationPanels: openEvaluationPanels,
+    lossCharts: openLossCharts,
     diagnosedVersion: (uri) => analyses.publishedVersion(uri),
     activationMs: performance.now() - started,
     awsStatusText: () => awsStatus.item.text,

@@ -232,9 +232,7 @@ export class BatchInferenceService {
       const name = file.key.split('/').pop()!;
       (outputs.get(name) ?? outputs.set(name, []).get(name)!).push(JSON.stringify(result));
     });
-    const bucket = this.s3.buckets.get(out[1])!;
-    const put = (key: string, text: string) =>
-      bucket.set(key, { body: Buffer.from(text), etag: randomBytes(8).toString('hex'), lastModified: new Date() });
+    const put = (key: string, text: string) => this.s3.put(out[1], key, text);
     for (const [name, lines] of outputs) put(`${out[2]}${jobId}/${name}.out`, `${lines.join('\n')}\n`);
     put(
       `${out[2]}${jobId}/manifest.json.out`,

@@ -12,6 +12,7 @@ import {
 } from '@aws-sdk/client-bedrock';
 import { BUCKET, useSdkClients } from './sdkClients';
 import { waitFor } from '../support/waitFor';
+import { lossCurveFiles, readLossCsv } from '../../src/core/bedrock/trainingMetrics';
 
 describe('emulator: S3 and customization through the real SDK clients', () => {
   const c = useSdkClients({ jobDurationMs: 300 });
@@ -72,6 +73,15 @@ describe('emulator: S3 and customization through the real SDK clients', () => {
     });
     assert.equal(done.status, 'Completed');
     assert.equal(done.trainingMetrics?.trainingLoss, 0.42);
+    // The metrics file a completed job leaves in its output, ending at the loss the job reports.
+    const files = lossCurveFiles(done.outputDataConfig!.s3Uri!, jobArn!);
+    const csv = await (
+      await c.s3.send(new GetObjectCommand({ Bucket: files.training.bucket, Key: files.training.key }))
+    ).Body!.transformToString();
+    const points = await readLossCsv(csv, 'training_loss', 'training');
+    assert.equal(points.length, 20, 'ten steps an epoch, two epochs');
+    assert.equal(points.at(-1)?.loss, 0.42);
+    assert.ok(points[0].loss > points.at(-1)!.loss, 'the loss falls');
     const custom = await c.bedrock.send(new ListCustomModelsCommand({}));
     assert.ok(custom.modelSummaries?.some((m) => m.modelName === 'tone-model' && m.modelArn === done.outputModelArn));
     const pt = await c.bedrock.send(

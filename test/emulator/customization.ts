@@ -27,6 +27,8 @@ interface Job {
 }
 
 const id12 = () => randomBytes(6).toString('hex');
+const TRAINING_LOSS = 0.42;
+const VALIDATION_LOSS = 0.51;
 
 /**
  * Distillation's teacher for each student (the user guide's "Choose teacher and student models", from
@@ -65,6 +67,7 @@ export class CustomizationService {
     if (job.status !== 'InProgress' || Date.now() - job.creationTime.getTime() < this.jobDurationMs) return;
     job.status = 'Completed';
     job.endTime = new Date();
+    this.writeMetrics(job);
     job.outputModelArn = `arn:aws:bedrock:${job.region}:${ACCOUNT_ID}:custom-model/${job.baseModelId}/${id12()}`;
     this.state.customModels.push({
       modelArn: job.outputModelArn,
@@ -74,6 +77,39 @@ export class CustomizationService {
       creationTime: iso(job.endTime),
       modelStatus: 'Active',
     });
+  }
+
+  /**
+   * The metrics files a completed job leaves in its output (the user guide's layout and columns): a loss
+   * that falls to the trainingLoss GetModelCustomizationJob reports, ten steps an epoch, and a validation
+   * loss per epoch when the job had validation data. The curve's shape is ours [guess].
+   */
+  private writeMetrics(job: Job): void {
+    const out = /^s3:\/\/([^/]+)\/?(.*)$/.exec(job.outputDataConfig.s3Uri);
+    if (!out) return;
+    const folder = `${out[2] && !out[2].endsWith('/') ? `${out[2]}/` : out[2]}model-customization-job-${job.jobArn.split('/').pop()}/`;
+    const epochs = Math.max(1, Number(job.hyperParameters.epochCount ?? 2) || 2);
+    const steps = epochs * 10;
+    const curve = (end: number, start: number, at: number) => end + (start - end) * (1 - at) ** 2;
+    const training = Array.from({ length: steps }, (_, step) => {
+      const loss = curve(TRAINING_LOSS, 2.2, step / (steps - 1));
+      return `${step},${Math.floor(step / 10) + 1},${loss.toFixed(4)},${Math.exp(loss).toFixed(4)}`;
+    });
+    this.s3.put(
+      out[1],
+      `${folder}training_artifacts/step_wise_training_metrics.csv`,
+      `step_number,epoch_number,training_loss,perplexity\n${training.join('\n')}\n`,
+    );
+    if (!job.validationDataConfig?.validators?.length) return;
+    const validation = Array.from({ length: epochs }, (_, e) => {
+      const loss = curve(VALIDATION_LOSS, 2.0, epochs === 1 ? 1 : e / (epochs - 1));
+      return `${(e + 1) * 10 - 1},${e + 1},${loss.toFixed(4)},${Math.exp(loss).toFixed(4)}`;
+    });
+    this.s3.put(
+      out[1],
+      `${folder}validation_artifacts/post_fine_tuning_validation/validation/validation_metrics.csv`,
+      `step_number,epoch_number,validation_loss,perplexity\n${validation.join('\n')}\n`,
+    );
   }
 
   handle(ctx: RequestContext): boolean {
@@ -284,8 +320,9 @@ export class CustomizationService {
         dataProcessingDetails: stage(1),
         trainingDetails: stage(2),
       },
-      trainingMetrics: done ? { trainingLoss: 0.42 } : undefined,
-      validationMetrics: done && j.validationDataConfig?.validators?.length ? [{ validationLoss: 0.51 }] : undefined,
+      trainingMetrics: done ? { trainingLoss: TRAINING_LOSS } : undefined,
+      validationMetrics:
+        done && j.validationDataConfig?.validators?.length ? [{ validationLoss: VALIDATION_LOSS }] : undefined,
       failureMessage: j.failureMessage,
     });
   }

@@ -18,6 +18,15 @@ export class S3Store {
     for (const b of buckets) this.buckets.set(b, new Map());
   }
 
+  /** Writes an object as the service would (a job's output); the bucket must exist. */
+  put(bucket: string, key: string, text: string): void {
+    this.buckets.get(bucket)?.set(key, {
+      body: Buffer.from(text),
+      etag: `"${createHash('md5').update(text).digest('hex')}"`,
+      lastModified: new Date(),
+    });
+  }
+
   object(bucket: string, key: string): StoredObject | undefined {
     return this.buckets.get(bucket)?.get(key);
   }

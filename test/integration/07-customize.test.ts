@@ -5,6 +5,7 @@ import { Commands } from '../../src/vscode/host/commandIds';
 import type { CreateDatasetResult } from '../../src/vscode/commands/createDataset';
 import type { UploadResult } from '../../src/vscode/commands/customize';
 import type { ExtensionApi } from '../../src/vscode/extension';
+import type { LossChartPanel } from '../../src/vscode/webview/lossChartPanel';
 import { activateExtension, answeringQuickPicks, emulator, waitFor, workspaceFile } from './helpers';
 
 const BUCKET = 'bedrock-prompt-lab-data';
@@ -120,6 +121,32 @@ describe('the customization loop against the local server', () => {
       20_000,
     );
     assert.equal(api.jobs.getTreeItem(item()!).contextValue, 'job.Completed');
+  });
+
+  it("Show Training Loss draws the completed job's training and validation loss from the metrics files in its output", async () => {
+    const job = api.jobs.getChildren().find((j) => j.jobArn === jobArn)!;
+    const panel = await vscode.commands.executeCommand<LossChartPanel>(Commands.showTrainingLoss, job);
+    assert.ok(panel, api.shownErrors.at(-1)?.message);
+    assert.ok([...api.lossCharts].includes(panel));
+    assert.deepEqual(await panel.whenRendered(), {
+      type: 'rendered',
+      heading: 'Loss of it-nova-1',
+      trainingPoints: 20,
+      validationPoints: 2,
+    });
+    assert.equal(
+      panel.shown.summary,
+      'Training loss 2.2 → 0.42 over 20 points (2 epochs); validation loss 2 → 0.51 over 2 points (2 epochs)',
+    );
+    assert.match(
+      panel.shown.sources[0],
+      /^s3:\/\/bedrock-prompt-lab-data\/it\/nova\/output\/model-customization-job-[0-9a-f]{12}\/training_artifacts\/step_wise_training_metrics\.csv$/,
+    );
+    assert.ok(
+      vscode.window.tabGroups.all.some((g) => g.tabs.some((t) => t.label === 'Loss: it-nova-1')),
+      'the chart opened in a tab of its own',
+    );
+    panel.dispose();
   });
 
   it('starts a distillation job: the student, its teacher and the prompts; no hyperparameters or validation file', async () => {

@@ -23,6 +23,9 @@ import { ask, completing } from '../host/inputBox';
 import { requireTrust } from '../host/trust';
 import { asPrefix, BUCKET_RULE, isBucketName, s3Uri, s3UriProblem } from '../../core/bedrock/s3Uri';
 import { lambdaArnProblem, roleArnProblem } from '../../core/shared/arn';
+import { loadLossCurves } from '../../app/lossCurves';
+import { lossSummary } from '../../core/bedrock/trainingMetrics';
+import { LossChartPanel } from '../webview/lossChartPanel';
 
 export interface UploadOptions {
   /** The dataset folder (holding train.jsonl), relative to the workspace or absolute. */
@@ -456,4 +459,64 @@ export async function createProvisionedThroughput(
   );
   void catalogue.refresh();
   return arn;
+}
+
+/**
+ * Show Training Loss: a completed job's training and validation loss, read from the metrics files it
+ * wrote to its S3 output, drawn as a chart. Without a job, asks for one of the completed jobs.
+ */
+export async function showTrainingLoss(
+  { session, jobs, extensionUri, logger }: Pick<Services, 'session' | 'jobs' | 'extensionUri' | 'logger'>,
+  job?: JobSummary,
+): Promise<LossChartPanel | undefined> {
+  let target = job;
+  if (!target) {
+    const completed = (jobs.current.length ? jobs.current : await jobs.refresh()).filter(
+      (j) => j.status === 'Completed',
+    );
+    if (completed.length === 0)
+      throw new BedrockError(
+        'Validation',
+        'No customization job has completed yet: a job writes its loss when it completes.',
+      );
+    target = (
+      await vscode.window.showQuickPick(
+        completed.map((j) => ({ label: j.jobName, description: j.baseModelId, job: j })),
+        { title: 'Show the loss of' },
+      )
+    )?.job;
+  }
+  if (!target) return undefined;
+  const clients = session.clients();
+  const details = await clients.customization.getJob(target.jobArn);
+  if (details.status !== 'Completed')
+    throw new BedrockError(
+      'Validation',
+      `${details.jobName} is ${details.status}: a job writes its loss curves to its output location when it completes.`,
+    );
+  const curves = await vscode.window.withProgress(
+    {
+      location: vscode.ProgressLocation.Notification,
+      title: `Reading the metrics of ${details.jobName}`,
+      cancellable: true,
+    },
+    (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      return loadLossCurves(clients.storage, details, controller.signal);
+    },
+  );
+  return new LossChartPanel(
+    extensionUri,
+    {
+      type: 'show',
+      jobName: details.jobName,
+      modelId: details.baseModelId,
+      summary: lossSummary(curves),
+      training: curves.training,
+      validation: curves.validation,
+      sources: curves.validation.length ? [curves.trainingFile, curves.validationFile] : [curves.trainingFile],
+    },
+    logger,
+  );
 }

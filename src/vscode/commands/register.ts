@@ -37,6 +37,7 @@ import {
 import { createDataset } from './createDataset';
 import {
   createProvisionedThroughput,
+  showTrainingLoss,
   startCustomizationJob,
   stopJob,
   uploadDataset,
@@ -171,6 +172,7 @@ function customizationCommands(s: Services): vscode.Disposable[] {
       (j: ProvisionTarget) => createProvisionedThroughput(s, j),
       logger,
     ),
+    registerCommand(Commands.showTrainingLoss, (j?: JobSummary) => showTrainingLoss(s, j), logger),
   ];
 }
 

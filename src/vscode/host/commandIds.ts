@@ -14,6 +14,7 @@ export const Commands = {
   refreshJobs: 'bedrockPromptLab.refreshJobs',
   stopJob: 'bedrockPromptLab.stopJob',
   createProvisionedThroughput: 'bedrockPromptLab.createProvisionedThroughput',
+  showTrainingLoss: 'bedrockPromptLab.showTrainingLoss',
   refreshModels: 'bedrockPromptLab.refreshModels',
   filterModels: 'bedrockPromptLab.filterModels',
   searchModels: 'bedrockPromptLab.searchModels',

@@ -57,9 +57,14 @@ export class JobsTreeProvider extends PollingJobsTree<JobSummary> {
     void vscode.window
       .showInformationMessage(
         `Customization job ${j.jobName} completed: custom model ${j.customModelName ?? ''} is ready. Deploy it for on-demand use (Models view, right-click the custom model: billed per token) or create Provisioned Throughput (billed hourly while it exists).`,
+        'Show Training Loss',
         'Create Provisioned Throughput…',
       )
-      .then((pick) => pick && vscode.commands.executeCommand(Commands.createProvisionedThroughput, j));
+      .then((pick) =>
+        pick === 'Show Training Loss'
+          ? vscode.commands.executeCommand(Commands.showTrainingLoss, j)
+          : pick && vscode.commands.executeCommand(Commands.createProvisionedThroughput, j),
+      );
   }
 
   getTreeItem(j: JobSummary): vscode.TreeItem {

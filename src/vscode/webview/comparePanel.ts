@@ -1,7 +1,7 @@
 import { withTierChoice, type ServiceTierName } from '../../core/bedrock/serviceTiers';
-import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import vscode = require('vscode');
+import { webviewHtml, webviewRoots } from './webviewHtml';
 import { resolveInCatalogue } from '../../core/models/catalogue';
 import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
@@ -76,10 +76,7 @@ export class ComparePanel implements vscode.Disposable {
       vscode.ViewColumn.Beside,
       {
         enableScripts: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-          vscode.Uri.joinPath(extensionUri, 'webview'),
-        ],
+        localResourceRoots: webviewRoots(extensionUri),
         retainContextWhenHidden: true,
       },
     );
@@ -269,24 +266,7 @@ export class ComparePanel implements vscode.Disposable {
   }
 
   private html(): string {
-    const nonce = randomBytes(16).toString('base64');
-    const webview = this.panel.webview;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'compare.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'webview', 'compare.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Compare models</title>
-</head>
-<body>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, 'compare', 'Compare models');
   }
 
   dispose(): void {

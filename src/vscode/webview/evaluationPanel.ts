@@ -5,9 +5,9 @@
 // calls run under a cancellable progress notification (cancel keeps what finished; running it again
 // resumes); the record is saved in `.prompt-lab/evals/` and shown in the report webview
 // (webview/src/evaluation.ts): the table, the charts, the heat map of cases, the recommendation.
-import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import vscode = require('vscode');
+import { webviewHtml, webviewRoots } from './webviewHtml';
 import {
   estimateEvaluation,
   loadEvaluation,
@@ -426,10 +426,7 @@ export class EvaluationPanel {
       vscode.ViewColumn.Beside,
       {
         enableScripts: true,
-        localResourceRoots: [
-          vscode.Uri.joinPath(extensionUri, 'dist', 'webview'),
-          vscode.Uri.joinPath(extensionUri, 'webview'),
-        ],
+        localResourceRoots: webviewRoots(extensionUri),
         retainContextWhenHidden: true,
       },
     );
@@ -513,24 +510,7 @@ export class EvaluationPanel {
   }
 
   private html(): string {
-    const nonce = randomBytes(16).toString('base64');
-    const webview = this.panel.webview;
-    const script = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview', 'evaluation.js'));
-    const style = webview.asWebviewUri(vscode.Uri.joinPath(this.extensionUri, 'webview', 'evaluation.css'));
-    return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}'; img-src ${webview.cspSource};">
-<meta name="viewport" content="width=device-width, initial-scale=1.0">
-<link rel="stylesheet" href="${style}">
-<title>Evaluation</title>
-</head>
-<body>
-<main id="root" aria-live="polite"></main>
-<script nonce="${nonce}" src="${script}"></script>
-</body>
-</html>`;
+    return webviewHtml(this.panel.webview, this.extensionUri, 'evaluation', 'Evaluation');
   }
 
   dispose(): void {
