@@ -1,5 +1,5 @@
 // Custom model deployments: a custom model made available on demand (no Provisioned Throughput).
-// Create / Get / List / Delete under `/model-customization/custom-model-deployments` [sdk shapes]. A new
+// Create / Get / List / Update / Delete under `/model-customization/custom-model-deployments` [sdk shapes]. A new
 // deployment is Creating, then Active after `deployMs` (default 1 s) [guess: the service takes minutes];
 // a runtime call on its ARN runs the custom model's base model, and is refused until it is Active.
 import { ACCOUNT_ID, type AccountState } from './state';
@@ -14,6 +14,9 @@ export interface Deployment {
   lastUpdatedAt: string;
   status: 'Creating' | 'Active' | 'Failed';
   readyAt: number;
+  /** An update under way or done: the model it moves to, and when it has. */
+  updateDetails?: { modelArn: string; updateStatus: 'Updating' | 'UpdateCompleted' | 'UpdateFailed' };
+  updatedAt?: number;
 }
 
 export class Deployments {
@@ -25,11 +28,18 @@ export class Deployments {
   ) {}
 
   private refresh(): void {
-    for (const d of this.all)
+    for (const d of this.all) {
       if (d.status === 'Creating' && Date.now() >= d.readyAt) {
         d.status = 'Active';
         d.lastUpdatedAt = new Date().toISOString();
       }
+      // An update swaps the model once it has run its time; until then the old model answers.
+      if (d.updateDetails?.updateStatus === 'Updating' && Date.now() >= (d.updatedAt ?? 0)) {
+        d.modelArn = d.updateDetails.modelArn;
+        d.updateDetails.updateStatus = 'UpdateCompleted';
+        d.lastUpdatedAt = new Date().toISOString();
+      }
+    }
   }
 
   private find(id: string): Deployment {
@@ -55,7 +65,7 @@ export class Deployments {
     const [a, b, id] = ctx.segments;
     if (a !== 'model-customization' || b !== 'custom-model-deployments') return false;
     this.refresh();
-    const view = ({ readyAt: _ready, ...d }: Deployment) => d;
+    const view = ({ readyAt: _ready, updatedAt: _updated, ...d }: Deployment) => d;
     if (ctx.method === 'POST' && id === undefined) {
       const body = parseJsonBody<{ modelDeploymentName?: string; modelArn?: string; description?: string }>(ctx);
       const name = String(body.modelDeploymentName ?? '');
@@ -100,6 +110,27 @@ export class Deployments {
     }
     if (ctx.method === 'GET') {
       sendJson(ctx, 200, view(this.find(decodeURIComponent(id))));
+      return true;
+    }
+    if (ctx.method === 'PATCH' && id !== undefined) {
+      const d = this.find(decodeURIComponent(id));
+      const body = parseJsonBody<{ modelArn?: string }>(ctx);
+      const model = this.state.customModels.find((m) => m.modelArn === body.modelArn);
+      if (!model) throw ServiceError.notFound(`The custom model ${body.modelArn} was not found.`);
+      const current = this.state.customModels.find((m) => m.modelArn === d.modelArn);
+      if (d.status !== 'Active' || d.updateDetails?.updateStatus === 'Updating')
+        throw new ServiceError(
+          409,
+          'ConflictException',
+          `The deployment ${d.modelDeploymentName} is busy; retry when it is Active.`,
+        );
+      if (current && current.baseModelId !== model.baseModelId)
+        throw ServiceError.validation(
+          `The custom model ${model.modelName} is of ${model.baseModelId}; the deployment serves a model of ${current.baseModelId}.`,
+        );
+      d.updateDetails = { modelArn: model.modelArn, updateStatus: 'Updating' };
+      d.updatedAt = Date.now() + this.deployMs;
+      sendJson(ctx, 202, { customModelDeploymentArn: d.customModelDeploymentArn });
       return true;
     }
     if (ctx.method === 'DELETE') {

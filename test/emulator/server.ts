@@ -327,7 +327,14 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   }
   if (ctx.method === 'GET' && a === 'guardrails') return { operation: 'ListGuardrails' };
   if (a === 'model-customization' && b === 'custom-model-deployments' && ctx.method !== 'GET')
-    return { operation: ctx.method === 'POST' ? 'CreateCustomModelDeployment' : 'DeleteCustomModelDeployment' };
+    return {
+      operation:
+        ctx.method === 'POST'
+          ? 'CreateCustomModelDeployment'
+          : ctx.method === 'PATCH'
+            ? 'UpdateCustomModelDeployment'
+            : 'DeleteCustomModelDeployment',
+    };
   if (ctx.method === 'POST' && a === 'guardrail-checks') return { operation: 'InvokeGuardrailChecks' };
   if (ctx.method === 'POST' && a === 'guardrail' && ctx.segments[4] === 'apply') return { operation: 'ApplyGuardrail' };
   if (ctx.method === 'POST' && a === 'evaluation-jobs' && b === undefined) return { operation: 'CreateEvaluationJob' };

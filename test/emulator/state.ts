@@ -123,7 +123,15 @@ export class AccountState {
       creationTime: CREATED,
       modelStatus: 'Active',
     };
-    this.customModels.push(custom);
+    this.customModels.push(custom, {
+      // A later training of the same base model, for Update Deployment (a deployment moves to it).
+      modelArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:custom-model/${base}/f6e5d4c3b2a1`,
+      modelName: 'support-tone-nova-lite-distilled',
+      baseModelId: base,
+      customizationType: 'DISTILLATION',
+      creationTime: CREATED,
+      modelStatus: 'Active',
+    });
     this.provisioned.push({
       provisionedModelName: 'support-tone-pt',
       provisionedModelArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:provisioned-model/pt1a2b3c4d5e`,

@@ -236,7 +236,7 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     );
   });
 
-  it('a custom model deployed for on-demand use: shown under its model with its state, run on its ARN, deleted', async () => {
+  it('a custom model deployed for on-demand use: shown under its model with its state, run on its ARN, moved to another model, deleted', async () => {
     const api = await activateExtension();
     await vscode.commands.executeCommand(Commands.refreshModels);
     const customSection = await waitFor('the custom models section', () =>
@@ -266,7 +266,30 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     assert.equal(result?.status, 'complete', result?.error?.message);
     assert.equal(result?.modelId, arn);
     assert.equal((await lastCall())?.modelId, arn);
-    assert.equal(await vscode.commands.executeCommand(Commands.deleteDeployment, active, true), true);
-    assert.equal(deployments().length, 0);
+
+    // Update Deployment… offers the other custom models of the same base model; the deployment keeps
+    // its ARN and moves under the model it now serves once the update completes.
+    const { result: updated, asked } = await answeringQuickPicks(['support-tone-nova-lite-distilled'], () =>
+      vscode.commands.executeCommand<boolean>(Commands.updateDeployment, active),
+    );
+    assert.equal(updated, true, api.shownErrors.at(-1)?.message);
+    assert.deepEqual(asked[0].labels, ['support-tone-nova-lite-distilled']);
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'UpdateCustomModelDeployment').at(-1);
+    assert.deepEqual(sent?.body, { modelArn: active.deployment.modelArn.replace('a1b2c3d4e5f6', 'f6e5d4c3b2a1') });
+    const moved = await waitFor(
+      'the deployment to serve the distilled model',
+      async () => {
+        await vscode.commands.executeCommand(Commands.refreshModels);
+        const distilled = api.models
+          .getChildren(customSection)
+          .find((n) => n.kind === 'custom' && n.model.name === 'support-tone-nova-lite-distilled')!;
+        return api.models.getChildren(distilled).find((n) => n.kind === 'deployment');
+      },
+      15_000,
+      300,
+    );
+    assert.equal(moved.kind === 'deployment' && moved.deployment.arn, arn, 'the same deployment ARN');
+    assert.equal(deployments().length, 0, 'no longer under the first model');
+    assert.equal(await vscode.commands.executeCommand(Commands.deleteDeployment, moved, true), true);
   });
 });

@@ -28,6 +28,7 @@ import {
   ListFoundationModelsCommand,
   paginateListModelCustomizationJobs,
   StopModelCustomizationJobCommand,
+  UpdateCustomModelDeploymentCommand,
   paginateListCustomModels,
   paginateListProjects,
   paginateListGuardrails,
@@ -369,6 +370,11 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     async deleteDeployment(deploymentArn) {
       await controlClient.send(
         new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: deploymentArn }),
+      );
+    },
+    async updateDeployment(deploymentArn, modelArn) {
+      await controlClient.send(
+        new UpdateCustomModelDeploymentCommand({ customModelDeploymentIdentifier: deploymentArn, modelArn }),
       );
     },
   };

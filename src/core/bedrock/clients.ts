@@ -150,6 +150,8 @@ export interface Customization {
   /** Deploys a custom model for on-demand use; resolves to the deployment's ARN. */
   createDeployment(name: string, modelArn: string): Promise<string>;
   deleteDeployment(deploymentArn: string): Promise<void>;
+  /** Points a deployment at another custom model (of the same base model); it keeps serving meanwhile. */
+  updateDeployment(deploymentArn: string, modelArn: string): Promise<void>;
   createProvisionedThroughput(
     name: string,
     modelArn: string,

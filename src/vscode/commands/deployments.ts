@@ -74,3 +74,45 @@ export async function deleteDeployment(
   await s.catalogue.refresh();
   return true;
 }
+
+/**
+ * Update Deployment…: the deployment serves another custom model of the same base model (a newer
+ * training run, say). Prompts keep its ARN; the current model answers until the update completes.
+ */
+export async function updateDeployment(
+  s: DeploymentServices,
+  node: { kind: 'deployment'; deployment: Deployment },
+  givenModelArn?: string,
+): Promise<boolean> {
+  requireTrust('Updating a deployment');
+  const models = s.catalogue.current?.customModels.items ?? [];
+  const current = models.find((m) => m.arn === node.deployment.modelArn);
+  const candidates = models.filter(
+    (m) => m.arn !== node.deployment.modelArn && (!current || m.baseModelId === current.baseModelId),
+  );
+  const modelArn =
+    givenModelArn ??
+    (
+      await vscode.window.showQuickPick(
+        candidates.map((m) => ({ label: m.name, description: m.customizationType?.toLowerCase(), detail: m.arn })),
+        {
+          title: `Serve another custom model from ${node.deployment.name}`,
+          placeHolder: candidates.length
+            ? `Custom models of ${current?.baseModelId ?? 'the same base model'}`
+            : 'No other custom model of the same base model: train one first',
+        },
+      )
+    )?.detail;
+  if (!modelArn) return false;
+  try {
+    await s.session.clients().customization.updateDeployment(node.deployment.arn, modelArn);
+  } catch (err) {
+    throw toBedrockError(err, { operation: `update ${node.deployment.name}`, profile: s.session.profile });
+  }
+  s.logger.info(`custom model deployment ${node.deployment.name} updating to ${modelArn}`);
+  void vscode.window.showInformationMessage(
+    `Updating ${node.deployment.name}: it keeps answering with the current model until the update completes, then shows under the new one (Refresh to follow it).`,
+  );
+  await s.catalogue.refresh();
+  return true;
+}

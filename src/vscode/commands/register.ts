@@ -1,7 +1,7 @@
 // The command groups: each takes the extension's services (the one context object, src/vscode/host/services.ts)
 // and registers its commands through the one wrapper (src/vscode/host/commands.ts), which logs the call and
 // turns a failure into one message with actions.
-import { deleteDeployment, deployCustomModel } from './deployments';
+import { deleteDeployment, deployCustomModel, updateDeployment } from './deployments';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -212,6 +212,11 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(
       Commands.deleteDeployment,
       (n: Parameters<typeof deleteDeployment>[1], confirmed?: boolean) => deleteDeployment(s, n, confirmed),
+      logger,
+    ),
+    registerCommand(
+      Commands.updateDeployment,
+      (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),
       logger,
     ),
     registerCommand(

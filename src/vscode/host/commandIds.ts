@@ -35,6 +35,7 @@ export const Commands = {
   useGuardrailInPrompt: 'bedrockPromptLab.useGuardrailInPrompt',
   deployCustomModel: 'bedrockPromptLab.deployCustomModel',
   deleteDeployment: 'bedrockPromptLab.deleteDeployment',
+  updateDeployment: 'bedrockPromptLab.updateDeployment',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',
