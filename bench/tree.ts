@@ -64,6 +64,7 @@ export async function benchTree(): Promise<void> {
     listPromptRouters: async () => [],
     listGuardrails: async () => [],
     listCustomModelDeployments: async () => [],
+    listImportedModels: async () => [],
     region: async () => 'us-east-1',
   };
   const ours = await time(async () => buildTreeData(await fetchCatalogue(control, {})));

@@ -2,7 +2,7 @@
 import { foundationModels, findModel, type CatalogueModel } from './catalogue';
 import type { Fault } from './faults';
 import { ServiceError, sendJson, type RequestContext } from './http';
-import { foundationModelArn, type AccountState } from './state';
+import { foundationModelArn, type AccountState, type ImportedModel } from './state';
 
 function summary(region: string, m: CatalogueModel) {
   const s: Record<string, unknown> = {
@@ -74,6 +74,30 @@ export function handleControlPlane(ctx: RequestContext, state: AccountState, fau
       .find((x) => x.inferenceProfileId === second || x.inferenceProfileArn === second);
     if (!p) throw ServiceError.notFound(`Inference profile ${second} not found.`);
     sendJson(ctx, 200, p);
+    return true;
+  }
+  if (ctx.method === 'GET' && first === 'imported-models') {
+    const summary = (m: ImportedModel) => ({
+      modelArn: m.modelArn,
+      modelName: m.modelName,
+      creationTime: m.creationTime,
+      instructSupported: m.instructSupported,
+      modelArchitecture: m.modelArchitecture,
+    });
+    if (second === undefined) {
+      const name = q.get('nameContains');
+      sendJson(ctx, 200, {
+        modelSummaries: state.importedModels.filter((m) => !name || m.modelName.includes(name)).map(summary),
+      });
+      return true;
+    }
+    const m = state.importedModel(decodeURIComponent(second));
+    sendJson(ctx, 200, {
+      ...summary(m),
+      jobName: `${m.modelName}-import`,
+      modelDataSource: { s3DataSource: { s3Uri: m.s3Uri } },
+      customModelUnits: { customModelUnitsPerModelCopy: 1, customModelUnitsVersion: '1.0' },
+    });
     return true;
   }
   if (ctx.method === 'GET' && first === 'custom-models' && second === undefined) {

@@ -3,7 +3,7 @@ import { answer, estimateInputTokens, type Answer, type ConverseBody } from './r
 import { eventFrame, exceptionFrame } from './eventstream';
 import type { Fault } from './faults';
 import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
-import type { Target } from './state';
+import type { AccountState, Target } from './state';
 import { blockedAnswer, converseGuardrail, passedTrace } from './guardrails';
 
 const IMAGE_FORMATS = new Set(['png', 'jpeg', 'gif', 'webp']);
@@ -424,4 +424,46 @@ function defaultStreamMessage(type: string): string {
     default:
       return 'The system encountered an unexpected error during processing. Try your request again.';
   }
+}
+
+/**
+ * InvokeModel, for imported models only: the OpenAI chat-completion body Custom Model Import documents
+ * (November 2025) in, its chat-completion answer out [docs shape; our answer text]. Other models' own
+ * InvokeModel bodies are not emulated, and say so.
+ */
+export function invokeImportedModel(ctx: RequestContext, state: AccountState, modelId: string, faults: Fault[]): void {
+  const httpFault = firstHttpFault(faults);
+  if (httpFault) throw httpFault;
+  if (!/:imported-model\//.test(modelId))
+    throw ServiceError.validation(
+      `The local server answers InvokeModel for imported models only; ${modelId} takes Converse here.`,
+    );
+  const imported = state.importedModel(modelId);
+  const body = parseJsonBody<{ messages?: unknown; max_tokens?: unknown; prompt?: unknown }>(ctx);
+  if (!Array.isArray(body.messages))
+    throw ServiceError.validation('Malformed input request: the body needs "messages" (or "prompt").');
+  const messages = body.messages as { role?: unknown; content?: unknown }[];
+  for (const m of messages)
+    if (!['system', 'user', 'assistant'].includes(String(m.role)) || typeof m.content !== 'string')
+      throw ServiceError.validation(
+        'Malformed input request: each message needs a role (system, user, assistant) and text content.',
+      );
+  if (body.max_tokens !== undefined && !(Number.isInteger(body.max_tokens) && (body.max_tokens as number) > 0))
+    throw ServiceError.validation('Malformed input request: max_tokens must be a positive integer.');
+  const converseBody: ConverseBody = {
+    system: messages.filter((m) => m.role === 'system').map((m) => ({ text: m.content as string })),
+    messages: messages
+      .filter((m) => m.role !== 'system')
+      .map((m) => ({ role: m.role as 'user' | 'assistant', content: [{ text: m.content as string }] })),
+  };
+  const a = answer(imported.modelArn, imported.modelName, converseBody);
+  const u = usage(a);
+  sendJson(ctx, 200, {
+    id: `chatcmpl-${imported.modelArn.slice(-12)}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model: imported.modelArn,
+    choices: [{ index: 0, message: { role: 'assistant', content: a.tokens.join('') }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: u.inputTokens, completion_tokens: u.outputTokens, total_tokens: u.totalTokens },
+  });
 }

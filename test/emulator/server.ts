@@ -18,7 +18,7 @@ import {
   type AnyResponse,
   type RequestContext,
 } from './http';
-import { converse, converseStream, countTokens } from './runtime';
+import { converse, converseStream, countTokens, invokeImportedModel } from './runtime';
 import { handleControlPlane } from './controlPlane';
 import { AccountState } from './state';
 import { S3Store } from './s3';
@@ -228,6 +228,9 @@ export class BedrockEmulator {
           this.state.resolve(modelId!);
           countTokens(ctx, faults);
           return;
+        case 'InvokeModel':
+          invokeImportedModel(ctx, this.state, decodeURIComponent(modelId!), faults);
+          return;
         default:
           if (handleControlPlane(ctx, this.state, faults)) return;
           if (handleGuardrails(ctx)) return;
@@ -313,6 +316,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     if (a === 'inference-profiles')
       return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
+    if (a === 'imported-models') return { operation: b === undefined ? 'ListImportedModels' : 'GetImportedModel' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
     if (a === 'model-customization' && b === 'custom-model-deployments')
       return { operation: c === undefined ? 'ListCustomModelDeployments' : 'GetCustomModelDeployment' };

@@ -10,9 +10,21 @@ export interface CustomModel {
   modelArn: string;
   modelName: string;
   baseModelId: string;
-  customizationType: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' | 'DISTILLATION';
+  customizationType: 'FINE_TUNING' | 'CONTINUED_PRE_TRAINING' | 'DISTILLATION' | 'REINFORCEMENT_FINE_TUNING';
   creationTime: string;
   modelStatus: 'Active' | 'Creating' | 'Failed';
+}
+
+/** A model imported from its weights (Custom Model Import). */
+export interface ImportedModel {
+  modelArn: string;
+  modelName: string;
+  modelArchitecture: string;
+  /** Converse serves it (its chat template was imported); otherwise InvokeModel only. */
+  instructSupported: boolean;
+  creationTime: string;
+  /** Where its weights were read from. */
+  s3Uri: string;
 }
 
 export interface ProvisionedThroughput {
@@ -102,6 +114,7 @@ export interface PromptRouter {
 
 export class AccountState {
   customModels: CustomModel[] = [];
+  importedModels: ImportedModel[] = [];
   provisioned: ProvisionedThroughput[] = [];
   projects: Project[] = [];
   /** The base model behind an Active custom model deployment (set by the server: deployments.ts). */
@@ -132,6 +145,26 @@ export class AccountState {
       creationTime: CREATED,
       modelStatus: 'Active',
     });
+    // Two imported models: a Llama with its chat template (Converse serves it) and a GPT-OSS, which
+    // Converse does not serve (InvokeModel with the OpenAI chat-completion body only).
+    this.importedModels.push(
+      {
+        modelArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:imported-model/im1a2b3c4d5e`,
+        modelName: 'support-llama-import',
+        modelArchitecture: 'llama',
+        instructSupported: true,
+        creationTime: CREATED,
+        s3Uri: 's3://bedrock-prompt-lab-data/weights/support-llama/',
+      },
+      {
+        modelArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:imported-model/im6f7a8b9c0d`,
+        modelName: 'support-gpt-oss-import',
+        modelArchitecture: 'gpt_oss',
+        instructSupported: false,
+        creationTime: CREATED,
+        s3Uri: 's3://bedrock-prompt-lab-data/weights/support-gpt-oss/',
+      },
+    );
     this.provisioned.push({
       provisionedModelName: 'support-tone-pt',
       provisionedModelArn: `arn:aws:bedrock:${region}:${ACCOUNT_ID}:provisioned-model/pt1a2b3c4d5e`,
@@ -244,6 +277,14 @@ export class AccountState {
     return out;
   }
 
+  importedModel(arnOrName: string): ImportedModel {
+    const m = this.importedModels.find(
+      (x) => x.modelArn === arnOrName || x.modelName === arnOrName || x.modelArn.endsWith(`/${arnOrName}`),
+    );
+    if (!m) throw ServiceError.notFound(`The imported model ${arnOrName} was not found.`);
+    return m;
+  }
+
   /** Resolves any runtime modelId form to the catalogue model, or throws the service's error. */
   resolve(rawId: string): Target {
     let id = rawId;
@@ -267,6 +308,13 @@ export class AccountState {
         const model = findModel(this.deploymentBase(rawId));
         if (!model) throw ServiceError.validation('The provided model identifier is invalid.');
         return { model, via: 'base' };
+      } else if (kind === 'imported-model') {
+        const imported = this.importedModel(rawId);
+        if (!imported.instructSupported)
+          throw ServiceError.validation(
+            `The model ${imported.modelName} does not support the Converse API: it was imported without a chat template. Call InvokeModel with the model's request format.`,
+          );
+        return { model: findModel('meta.llama3-1-8b-instruct-v1:0')!, via: 'base' };
       } else if (kind === 'custom-model') {
         throw ServiceError.validation(
           'A custom model runs through a custom model deployment (on demand) or Provisioned Throughput. Retry with the ARN of either.',

@@ -292,4 +292,30 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     assert.equal(deployments().length, 0, 'no longer under the first model');
     assert.equal(await vscode.commands.executeCommand(Commands.deleteDeployment, moved, true), true);
   });
+
+  it('imported models: listed beside custom models with how they run; one Converse does not serve runs through InvokeModel', async () => {
+    const api = await activateExtension();
+    await vscode.commands.executeCommand(Commands.refreshModels);
+    const section = await waitFor('the imported models section', () =>
+      api.models.getChildren().find((n) => n.kind === 'section' && n.section === 'imported'),
+    );
+    const sections = api.models.getChildren().map((n) => (n.kind === 'section' ? n.label : ''));
+    assert.equal(sections.indexOf('Imported models'), sections.indexOf('Custom models') + 1, 'beside custom models');
+    const items = api.models.getChildren(section).map((n) => api.models.getTreeItem(n));
+    assert.deepEqual(
+      items.map((i) => [i.label, i.description]),
+      [
+        ['support-llama-import', 'llama · Converse'],
+        ['support-gpt-oss-import', 'gpt_oss · InvokeModel (chat completion)'],
+      ],
+    );
+    const gptOss = api.models.getChildren(section).find((n) => n.kind === 'imported' && !n.model.converse)!;
+    await vscode.window.showTextDocument(prompt);
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.runWithModel, gptOss);
+    assert.equal(result?.status, 'complete', result?.error?.message);
+    const invoke = (await emulator.requests()).filter((r) => r.operation === 'InvokeModel').at(-1);
+    assert.deepEqual((invoke?.body as { messages?: unknown })?.messages, [{ role: 'user', content: 'Say hello.' }]);
+    const text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.match(text, /support-gpt-oss-import \(emulated\), turn 1\. You wrote: "Say hello\."/);
+  });
 });

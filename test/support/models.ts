@@ -28,6 +28,7 @@ export function catalogueOf(parts: Partial<Catalogue> = {}): Catalogue {
     promptRouters: { items: [] },
     guardrails: { items: [] },
     deployments: { items: [] },
+    importedModels: { items: [] },
     ...parts,
   };
 }

@@ -5,9 +5,12 @@ import {
   BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
+  InvokeModelCommand,
   CountTokensCommand,
   ApplyGuardrailCommand,
   InvokeGuardrailChecksCommand,
+  type ConverseCommandInput,
+  type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { createReadStream, promises as fs } from 'node:fs';
 import { GetObjectCommand, ListBucketsCommand, paginateListObjectsV2, S3Client } from '@aws-sdk/client-s3';
@@ -30,6 +33,8 @@ import {
   StopModelCustomizationJobCommand,
   UpdateCustomModelDeploymentCommand,
   paginateListCustomModels,
+  paginateListImportedModels,
+  GetImportedModelCommand,
   paginateListProjects,
   paginateListGuardrails,
   paginateListCustomModelDeployments,
@@ -43,6 +48,9 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
 import { API_KEY_NOT_FOR_S3, type AwsSettings } from './settings';
+import { chatCompletionBody, converseOutputOf } from './chatCompletion';
+import { BedrockError } from '../shared/bedrockError';
+import { normalizeModelRef } from '../models/modelRef';
 import type {
   BatchInference,
   BedrockClients,
@@ -126,27 +134,77 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     settings.project && input.projectIdentifier === undefined
       ? { ...input, projectIdentifier: settings.project }
       : input;
-  const runtime: Runtime = {
-    converse: (input, signal, options) =>
-      untilAnswered(
-        (s) =>
-          (options?.retries === false ? singleAttempt() : runtimeClient).send(new ConverseCommand(inProject(input)), {
-            abortSignal: s,
+  // An imported model that Converse does not serve (GetImportedModel's instructSupported, asked once per
+  // model) is called through InvokeModel's chat-completion body and answers in Converse's shape.
+  const converseServes = new Map<string, Promise<boolean>>();
+  const servedByConverse = (modelId: string | undefined): Promise<boolean> => {
+    if (!modelId || normalizeModelRef(modelId).kind !== 'imported-model') return Promise.resolve(true);
+    let known = converseServes.get(modelId);
+    if (!known) {
+      known = controlClient
+        .send(new GetImportedModelCommand({ modelIdentifier: modelId }))
+        .then((m) => m.instructSupported !== false)
+        // Not readable (no permission, say): Converse is tried, and the service answers for itself.
+        .catch(() => true);
+      converseServes.set(modelId, known);
+    }
+    return known;
+  };
+  const viaChatCompletion = async (
+    input: ConverseCommandInput,
+    signal: AbortSignal | undefined,
+  ): Promise<ConverseCommandOutput> => {
+    const body = chatCompletionBody(input);
+    const startedAt = performance.now();
+    const out = await untilAnswered(
+      (s) =>
+        runtimeClient.send(
+          new InvokeModelCommand({
+            modelId: input.modelId,
+            contentType: 'application/json',
+            accept: 'application/json',
+            body: JSON.stringify(body),
           }),
-        signal,
-        settings.converseTimeoutMs ?? 300_000,
-        'answer',
-        where,
-      ),
-    converseStream: (input, signal) =>
-      untilAnswered(
+          { abortSignal: s },
+        ),
+      signal,
+      settings.converseTimeoutMs ?? 300_000,
+      'answer',
+      where,
+    );
+    return converseOutputOf(JSON.parse(new TextDecoder().decode(out.body)), performance.now() - startedAt);
+  };
+  const runtime: Runtime = {
+    converse: async (input, signal, options) =>
+      (await servedByConverse(input.modelId))
+        ? untilAnswered(
+            (s) =>
+              (options?.retries === false ? singleAttempt() : runtimeClient).send(
+                new ConverseCommand(inProject(input)),
+                { abortSignal: s },
+              ),
+            signal,
+            settings.converseTimeoutMs ?? 300_000,
+            'answer',
+            where,
+          )
+        : viaChatCompletion(input, signal),
+    converseStream: async (input, signal) => {
+      if (!(await servedByConverse(input.modelId)))
+        // The callers fall back to one whole answer on this code (invoke.ts streamAnswer).
+        throw new BedrockError(
+          'StreamingUnsupported',
+          `${input.modelId} is an imported model that Converse does not serve: it answers through InvokeModel, whole.`,
+        );
+      return untilAnswered(
         (s) => runtimeClient.send(new ConverseStreamCommand(inProject(input)), { abortSignal: s }),
         signal,
         settings.firstByteTimeoutMs ?? 60_000,
         'start streaming',
         where,
         true,
-      ),
+      );
+    },
     countTokens: (input, signal) => runtimeClient.send(new CountTokensCommand(input), { abortSignal: signal }),
     applyGuardrail: (input, signal) => runtimeClient.send(new ApplyGuardrailCommand(input), { abortSignal: signal }),
     invokeGuardrailChecks: (input, signal) =>
@@ -171,6 +229,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       everyPage(paginateListGuardrails(controlPages, { guardrailIdentifier }), (p) => p.guardrails),
     listPromptRouters: () => everyPage(paginateListPromptRouters(controlPages, {}), (p) => p.promptRouterSummaries),
     listCustomModels: () => everyPage(paginateListCustomModels(controlPages, {}), (p) => p.modelSummaries),
+    listImportedModels: () => everyPage(paginateListImportedModels(controlPages, {}), (p) => p.modelSummaries),
     listProvisionedThroughputs: () =>
       everyPage(paginateListProvisionedModelThroughputs(controlPages, {}), (p) => p.provisionedModelSummaries),
     region: async () => controlClient.config.region(),

@@ -18,6 +18,7 @@ import type {
   InferenceProfileSummary,
   CustomModelDeploymentSummary,
   GuardrailSummary,
+  ImportedModelSummary,
   ProjectSummary,
   PromptRouterSummary,
   ProvisionedModelSummary,
@@ -53,6 +54,8 @@ export interface ControlPlane {
   listPromptRouters(): Promise<PromptRouterSummary[]>;
   /** Custom models deployed for on-demand use. */
   listCustomModelDeployments(): Promise<CustomModelDeploymentSummary[]>;
+  /** Models imported from their weights (Custom Model Import). */
+  listImportedModels(): Promise<ImportedModelSummary[]>;
   /** The account's guardrails (each one's working draft), or one guardrail's versions. */
   listGuardrails(guardrailIdentifier?: string): Promise<GuardrailSummary[]>;
   region(): Promise<string>;

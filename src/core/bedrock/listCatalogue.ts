@@ -11,6 +11,7 @@ import type {
   InferenceProfile,
   Deployment,
   Guardrail,
+  ImportedModel,
   PromptRouter,
   ProvisionedThroughput,
   Section,
@@ -42,6 +43,7 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
     promptRouters,
     guardrails,
     deployments,
+    importedModels,
   ] = await Promise.all([
     listed(
       () => control.listFoundationModels(),
@@ -133,6 +135,17 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
         failureMessage: d.failureMessage,
       }),
     ),
+    listed(
+      () => control.listImportedModels(),
+      'ListImportedModels',
+      (m): ImportedModel => ({
+        arn: m.modelArn ?? '',
+        name: m.modelName ?? '',
+        architecture: m.modelArchitecture,
+        converse: m.instructSupported === true,
+        created: m.creationTime,
+      }),
+    ),
   ]);
   return {
     region,
@@ -144,5 +157,6 @@ export async function fetchCatalogue(control: ControlPlane, ctx: { profile?: str
     promptRouters,
     guardrails,
     deployments,
+    importedModels,
   };
 }

@@ -82,6 +82,20 @@ export interface Guardrail {
   description?: string;
 }
 
+/** A model imported into Bedrock (Custom Model Import) from its weights. */
+export interface ImportedModel {
+  arn: string;
+  name: string;
+  /** The architecture Bedrock read from its config (`llama`, `mistral`, `qwen2`, `gpt_oss`, …). */
+  architecture?: string;
+  /**
+   * Whether Converse serves it (the service's `instructSupported`: a chat template was imported). When
+   * not, a run sends InvokeModel with the OpenAI chat-completion body (chatCompletion.ts).
+   */
+  converse: boolean;
+  created?: Date;
+}
+
 export interface Section<T> {
   items: T[];
   /** Set when the call failed; items is then empty. */
@@ -98,6 +112,7 @@ export interface Catalogue {
   promptRouters: Section<PromptRouter>;
   guardrails: Section<Guardrail>;
   deployments: Section<Deployment>;
+  importedModels: Section<ImportedModel>;
 }
 
 /** Foundation models grouped by provider, providers sorted by name, legacy models last in each group. */
@@ -129,7 +144,7 @@ export function reachability(m: FoundationModel): 'on-demand' | 'inference-profi
 }
 
 export interface ResolvedModel {
-  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'router' | 'unknown';
+  kind: 'foundation' | 'profile' | 'custom' | 'provisioned' | 'router' | 'imported' | 'unknown';
   model?: FoundationModel;
 }
 
@@ -137,9 +152,14 @@ export interface ResolvedModel {
 export function resolveInCatalogue(
   ref: ModelRef,
   catalogue: Pick<Catalogue, 'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'> &
-    Partial<Pick<Catalogue, 'promptRouters' | 'deployments'>>,
+    Partial<Pick<Catalogue, 'promptRouters' | 'deployments' | 'importedModels'>>,
 ): ResolvedModel {
   const byId = (id: string | undefined) => catalogue.foundationModels.items.find((m) => m.modelId === id);
+  if (ref.kind === 'imported-model')
+    // No foundation model behind it: what it can do is not known from the catalogue.
+    return catalogue.importedModels?.items.some((m) => m.arn === ref.modelId)
+      ? { kind: 'imported' }
+      : { kind: 'unknown' };
   if (ref.kind === 'custom-model-deployment') {
     const deployment = catalogue.deployments?.items.find((d) => d.arn === ref.modelId);
     const custom = deployment && catalogue.customModels.items.find((c) => c.arn === deployment.modelArn);
@@ -217,7 +237,8 @@ export type CatalogueEntry =
   | { kind: 'custom'; model: CustomModel }
   | { kind: 'provisioned'; throughput: ProvisionedThroughput }
   | { kind: 'router'; router: PromptRouter }
-  | { kind: 'deployment'; deployment: Deployment };
+  | { kind: 'deployment'; deployment: Deployment }
+  | { kind: 'imported'; model: ImportedModel };
 
 /** The inference profile for a base model, preferring the region's geography (`us.`, `eu.`, `apac.`). */
 export function profileFor(
@@ -273,6 +294,8 @@ export function runnableId(
       return entry.throughput.arn;
     case 'router':
       return entry.router.arn;
+    case 'imported':
+      return entry.model.arn;
     case 'deployment':
       if (entry.deployment.status !== 'Active')
         throw new BedrockError(

@@ -25,7 +25,8 @@ export interface ModelProblem {
 type CatalogueView = Pick<
   Catalogue,
   'foundationModels' | 'inferenceProfiles' | 'customModels' | 'provisionedThroughputs'
->;
+> &
+  Partial<Pick<Catalogue, 'importedModels'>>;
 
 export function modelProblems(modelRef: string, needs: PromptNeeds, catalogue?: CatalogueView): ModelProblem[] {
   const problems: ModelProblem[] = [];
@@ -64,6 +65,14 @@ export function modelProblems(modelRef: string, needs: PromptNeeds, catalogue?: 
   if (!catalogue || catalogue.foundationModels.error || catalogue.foundationModels.items.length === 0) return problems;
   const resolved = resolveInCatalogue(ref, catalogue);
   if (resolved.kind === 'unknown') return problems; // the analyzer words this itself, with a suggestion
+  const imported = catalogue.importedModels?.items.find((m) => m.arn === ref.modelId);
+  if (imported && !imported.converse && (needs.tools || needs.images || needs.documents))
+    add(
+      'error',
+      'model-capability',
+      `${imported.name} is an imported model that Converse does not serve: it answers through InvokeModel's chat-completion format, which carries text only (no tools, images or documents).`,
+      'it takes text only (InvokeModel chat completion)',
+    );
   const m = resolved.model;
   if (!m) return problems;
   if (!m.outputModalities.includes('TEXT')) {

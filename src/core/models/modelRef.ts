@@ -15,6 +15,7 @@ export interface ModelRef {
     | 'provisioned-model'
     | 'prompt-router'
     | 'custom-model-deployment'
+    | 'imported-model'
     | 'other-arn';
   /** The foundation model behind it, when it can be told from the reference alone. */
   baseModelId?: string;
@@ -38,7 +39,7 @@ export function normalizeModelRef(raw: string): ModelRef {
     if (kind === 'custom-model') return { modelId, kind, baseModelId: rest.split('/')[0] };
     if (kind === 'provisioned-model' || kind === 'application-inference-profile') return { modelId, kind };
     if (kind === 'default-prompt-router' || kind === 'prompt-router') return { modelId, kind: 'prompt-router' };
-    if (kind === 'custom-model-deployment') return { modelId, kind };
+    if (kind === 'custom-model-deployment' || kind === 'imported-model') return { modelId, kind };
     return { modelId, kind: 'other-arn' };
   }
   if (arn) return { modelId, kind: 'other-arn' };

@@ -66,7 +66,9 @@ export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
               ? node.router.arn
               : node.kind === 'deployment'
                 ? node.deployment.arn
-                : '';
+                : node.kind === 'imported'
+                  ? node.model.arn
+                  : '';
   await vscode.env.clipboard.writeText(value);
   void vscode.window.setStatusBarMessage(`Copied ${value}`, 3000);
   return value;

@@ -104,13 +104,14 @@ export class CatalogueService implements vscode.Disposable {
   private readCache(): Catalogue | undefined {
     const all = this.memento.get<Record<string, Catalogue>>(CACHE_KEY) ?? {};
     const cached = all[sessionKey(this.session.settings)];
-    // A list cached by a version without prompt routers, guardrails or deployments.
+    // A list cached by a version without prompt routers, guardrails, deployments or imported models.
     return (
       cached && {
         ...cached,
         promptRouters: cached.promptRouters ?? { items: [] },
         guardrails: cached.guardrails ?? { items: [] },
         deployments: cached.deployments ?? { items: [] },
+        importedModels: cached.importedModels ?? { items: [] },
       }
     );
   }
@@ -128,6 +129,7 @@ export class CatalogueService implements vscode.Disposable {
       promptRouters: strip(catalogue.promptRouters),
       guardrails: strip(catalogue.guardrails),
       deployments: strip(catalogue.deployments),
+      importedModels: strip(catalogue.importedModels),
     };
     await this.memento.update(CACHE_KEY, all);
   }

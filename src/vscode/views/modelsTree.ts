@@ -7,6 +7,7 @@ import {
   type FoundationModel,
   type InferenceProfile,
   type Deployment,
+  type ImportedModel,
   type Guardrail,
   type PromptRouter,
   type ProvisionedThroughput,
@@ -27,7 +28,7 @@ import type { CatalogueService, CatalogueState } from '../host/catalogueService'
 export type ModelNode =
   | {
       kind: 'section';
-      section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers' | 'guardrails';
+      section: 'foundation' | 'profiles' | 'custom' | 'imported' | 'provisioned' | 'routers' | 'guardrails';
       label: string;
       count: number;
       error?: string;
@@ -40,6 +41,7 @@ export type ModelNode =
   | { kind: 'router'; router: PromptRouter }
   | { kind: 'guardrail'; guardrail: Guardrail }
   | { kind: 'deployment'; deployment: Deployment }
+  | { kind: 'imported'; model: ImportedModel }
   | { kind: 'error'; section: string; message: string };
 
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, vscode.Disposable {
@@ -121,6 +123,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         this.section('foundation', 'Foundation models', c.foundationModels, this.visibleModels(c).length),
         this.section('profiles', 'Inference profiles', c.inferenceProfiles),
         this.section('custom', 'Custom models', c.customModels),
+        this.section('imported', 'Imported models', c.importedModels),
         this.section('provisioned', 'Provisioned throughput', c.provisionedThroughputs),
         this.section('routers', 'Prompt routers', c.promptRouters),
         this.section('guardrails', 'Guardrails', c.guardrails),
@@ -134,6 +137,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           foundation: c.foundationModels,
           profiles: c.inferenceProfiles,
           custom: c.customModels,
+          imported: c.importedModels,
           provisioned: c.provisionedThroughputs,
           routers: c.promptRouters,
           guardrails: c.guardrails,
@@ -154,6 +158,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
           return c.customModels.items
             .filter((m) => matchesText(`${m.name} ${m.baseModelId}`, search))
             .map((model) => ({ kind: 'custom', model }));
+        if (node.section === 'imported')
+          return c.importedModels.items
+            .filter((m) => matchesText(`${m.name} ${m.architecture ?? ''}`, search))
+            .map((model) => ({ kind: 'imported', model }));
         if (node.section === 'guardrails')
           return c.guardrails.items
             .filter((g) => matchesText(`${g.name} ${g.id}`, search))
@@ -182,7 +190,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
   }
 
   private section(
-    section: 'foundation' | 'profiles' | 'custom' | 'provisioned' | 'routers' | 'guardrails',
+    section: 'foundation' | 'profiles' | 'custom' | 'imported' | 'provisioned' | 'routers' | 'guardrails',
     label: string,
     s: Section<unknown>,
     count = s.items.length,
@@ -252,6 +260,22 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelNode>, v
         item.tooltip = `${m.name}: a ${m.customizationType?.toLowerCase().replace(/_/g, '-') ?? 'custom'} of ${m.baseModelId}. It runs through an on-demand deployment (Deploy for On-Demand Use…, priced per token) or Provisioned Throughput (by the hour); a run uses an Active deployment first.`;
         item.iconPath = new vscode.ThemeIcon('beaker');
         item.contextValue = 'custom';
+        return item;
+      }
+      case 'imported': {
+        const m = node.model;
+        const item = new vscode.TreeItem(m.name, C.None);
+        item.id = `imported:${m.arn}`;
+        item.description = `${m.architecture ?? 'imported'} · ${m.converse ? 'Converse' : 'InvokeModel (chat completion)'}`;
+        item.tooltip = new vscode.MarkdownString(
+          `**${m.name}** (imported model${m.architecture ? `, ${m.architecture} architecture` : ''})\n\n\`${m.arn}\`\n\n${
+            m.converse
+              ? 'Converse serves it (its chat template was imported): runs stream like any model.'
+              : 'Converse does not serve it: a run sends InvokeModel with the OpenAI chat-completion body (text turns only, no tools or media) and shows the whole answer when it arrives.'
+          } Imported models are billed per Custom Model Unit by the minute while a copy is active.`,
+        );
+        item.iconPath = new vscode.ThemeIcon('package');
+        item.contextValue = 'imported';
         return item;
       }
       case 'provisioned': {

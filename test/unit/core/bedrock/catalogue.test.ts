@@ -48,6 +48,7 @@ const fakeControl = (overrides: Partial<ControlPlane> = {}): ControlPlane => ({
   listProvisionedThroughputs: async () => [],
   listProjects: async () => [],
   listGuardrails: async () => [],
+  listImportedModels: async () => [],
   listCustomModelDeployments: async () => [],
   listPromptRouters: async () => [
     {
