@@ -49,8 +49,25 @@ const LAMBDA_ARN = /^arn:aws(-[a-z]+)*:lambda:[a-z0-9-]+:\d{12}:function:[\w-]{1
 const TYPES = ['FINE_TUNING', 'CONTINUED_PRE_TRAINING', 'DISTILLATION', 'REINFORCEMENT_FINE_TUNING'];
 const iso = (d: Date) => d.toISOString();
 
+interface ImportJob {
+  jobArn: string;
+  jobName: string;
+  importedModelName: string;
+  roleArn: string;
+  s3Uri: string;
+  status: 'InProgress' | 'Completed' | 'Failed';
+  failureMessage?: string;
+  importedModelArn?: string;
+  architecture: string;
+  instructSupported: boolean;
+  creationTime: Date;
+  endTime?: Date;
+  region: string;
+}
+
 export class CustomizationService {
   readonly jobs: Job[] = [];
+  readonly importJobs: ImportJob[] = [];
 
   constructor(
     private readonly state: AccountState,
@@ -112,8 +129,110 @@ export class CustomizationService {
     );
   }
 
+  /**
+   * CreateModelImportJob reads the weights folder as the service does in outline: config.json must be
+   * there (its model_type is the architecture), and a chat_template in tokenizer_config.json makes the
+   * model one Converse serves [docs: "include the chat_template … to use Converse"]. The job completes
+   * after jobDurationMs [guess: minutes to hours].
+   */
+  private startImport(ctx: RequestContext): void {
+    const body = parseJsonBody<Record<string, any>>(ctx);
+    requireFields(body, ['jobName', 'importedModelName', 'roleArn', 'modelDataSource']);
+    requireRoleArn(body.roleArn);
+    const s3Uri = String(body.modelDataSource?.s3DataSource?.s3Uri ?? '');
+    const folder = /^s3:\/\/([^/]+)\/(.*?)\/*$/.exec(s3Uri);
+    if (!folder) throw ServiceError.validation('modelDataSource.s3DataSource.s3Uri must be an s3:// folder.');
+    if (this.state.importedModels.some((m) => m.modelName === body.importedModelName))
+      throw new ServiceError(
+        409,
+        'ConflictException',
+        `An imported model named ${body.importedModelName} already exists.`,
+      );
+    const read = (file: string) => this.s3.object(folder[1], `${folder[2]}/${file}`)?.body.toString('utf8');
+    const config = read('config.json');
+    let architecture = '';
+    let instructSupported = false;
+    try {
+      architecture = String((JSON.parse(config ?? '{}') as { model_type?: unknown }).model_type ?? '');
+      instructSupported =
+        typeof (JSON.parse(read('tokenizer_config.json') ?? '{}') as { chat_template?: unknown }).chat_template ===
+        'string';
+    } catch {
+      architecture = '';
+    }
+    const job: ImportJob = {
+      jobArn: `arn:aws:bedrock:${ctx.region}:${ACCOUNT_ID}:model-import-job/${id12()}`,
+      jobName: body.jobName,
+      importedModelName: body.importedModelName,
+      roleArn: body.roleArn,
+      s3Uri,
+      status: 'InProgress',
+      architecture,
+      // Converse is not offered for GPT-OSS and Qwen2.5(-VL) imports whatever the template [docs].
+      instructSupported: instructSupported && !/^(gpt_oss|qwen2_5_vl|qwen2_vl)$/.test(architecture),
+      creationTime: new Date(),
+      region: ctx.region,
+      ...(config === undefined
+        ? {
+            failureMessage: `No config.json under ${s3Uri}: import the model's Hugging Face files (config.json, tokenizer, .safetensors).`,
+          }
+        : architecture === ''
+          ? { failureMessage: 'config.json has no model_type: the architecture cannot be read.' }
+          : {}),
+    };
+    this.importJobs.push(job);
+    sendJson(ctx, 201, { jobArn: job.jobArn });
+  }
+
+  private advanceImport(job: ImportJob): void {
+    if (job.status !== 'InProgress' || Date.now() - job.creationTime.getTime() < this.jobDurationMs) return;
+    job.endTime = new Date();
+    if (job.failureMessage) {
+      job.status = 'Failed';
+      return;
+    }
+    job.status = 'Completed';
+    job.importedModelArn = `arn:aws:bedrock:${job.region}:${ACCOUNT_ID}:imported-model/${id12()}`;
+    this.state.importedModels.push({
+      modelArn: job.importedModelArn,
+      modelName: job.importedModelName,
+      modelArchitecture: job.architecture,
+      instructSupported: job.instructSupported,
+      creationTime: iso(job.endTime),
+      s3Uri: job.s3Uri,
+    });
+  }
+
+  private importJobView(j: ImportJob) {
+    return {
+      jobArn: j.jobArn,
+      jobName: j.jobName,
+      importedModelName: j.importedModelName,
+      importedModelArn: j.importedModelArn,
+      roleArn: j.roleArn,
+      modelDataSource: { s3DataSource: { s3Uri: j.s3Uri } },
+      status: j.status,
+      failureMessage: j.status === 'Failed' ? j.failureMessage : undefined,
+      creationTime: iso(j.creationTime),
+      lastModifiedTime: iso(j.endTime ?? j.creationTime),
+      endTime: j.endTime && iso(j.endTime),
+    };
+  }
+
   handle(ctx: RequestContext): boolean {
     const [a, b, c] = ctx.segments;
+    if (a === 'model-import-jobs') {
+      if (ctx.method === 'POST' && !b) return (this.startImport(ctx), true);
+      this.importJobs.forEach((j) => this.advanceImport(j));
+      if (ctx.method === 'GET' && !b) {
+        sendJson(ctx, 200, { modelImportJobSummaries: this.importJobs.map((j) => this.importJobView(j)) });
+        return true;
+      }
+      const job = this.importJobs.find((j) => j.jobArn === decodeURIComponent(b) || j.jobName === b);
+      if (!job) throw ServiceError.notFound(`Could not find the model import job ${b}.`);
+      sendJson(ctx, 200, this.importJobView(job));
+      return true;
+    }
     if (a === 'model-customization-jobs' && ctx.method === 'POST' && !b) return (this.create(ctx), true);
     if (a === 'model-customization-jobs' && ctx.method === 'GET' && !b) {
       this.jobs.forEach((j) => this.advance(j));

@@ -317,6 +317,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
       return { operation: b === undefined ? 'ListInferenceProfiles' : 'GetInferenceProfile' };
     if (a === 'custom-models') return { operation: b === undefined ? 'ListCustomModels' : 'GetCustomModel' };
     if (a === 'imported-models') return { operation: b === undefined ? 'ListImportedModels' : 'GetImportedModel' };
+    if (a === 'model-import-jobs') return { operation: b === undefined ? 'ListModelImportJobs' : 'GetModelImportJob' };
     if (a === 'provisioned-model-throughputs') return { operation: 'ListProvisionedModelThroughputs' };
     if (a === 'model-customization' && b === 'custom-model-deployments')
       return { operation: c === undefined ? 'ListCustomModelDeployments' : 'GetCustomModelDeployment' };
@@ -347,6 +348,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     return { operation: b === undefined ? 'CreateModelInvocationJob' : 'StopModelInvocationJob' };
   if (ctx.method === 'POST' && a === 'model-customization-jobs')
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
+  if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (ctx.method === 'POST' && a === 'provisioned-model-throughput')
     return { operation: 'CreateProvisionedModelThroughput' };
   return { operation: `${ctx.method} /${a ?? ''}` };

@@ -318,4 +318,56 @@ describe('Bedrock as it is today: projects, routers, tiers, citations, guardrail
     const text = (await vscode.workspace.openTextDocument(prompt)).getText();
     assert.match(text, /support-gpt-oss-import \(emulated\), turn 1\. You wrote: "Say hello\."/);
   });
+
+  it('Import Model… imports Hugging Face weights from S3, follows the job, and lists the model with how it runs', async () => {
+    const api = await activateExtension();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { S3Client, PutObjectCommand } = require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ region: 'us-east-1', forcePathStyle: true });
+    const put = (Key: string, Body: string) =>
+      s3.send(new PutObjectCommand({ Bucket: 'bedrock-prompt-lab-data', Key, Body }));
+    try {
+      await put('weights/qwen3-support/config.json', JSON.stringify({ model_type: 'qwen3' }));
+      await put('weights/qwen3-support/tokenizer_config.json', JSON.stringify({ chat_template: '{{ messages }}' }));
+      await put('weights/empty/README.md', 'no weights here');
+    } finally {
+      s3.destroy();
+    }
+    const role = 'arn:aws:iam::123456789012:role/BedrockImport';
+    const jobArn = await vscode.commands.executeCommand<string>(Commands.importModel, {
+      s3Uri: 's3://bedrock-prompt-lab-data/weights/qwen3-support/',
+      name: 'it-qwen3-import',
+      roleArn: role,
+      pollMs: 200,
+    });
+    assert.match(jobArn ?? '', /:model-import-job\//, api.shownErrors.at(-1)?.message);
+    const sent = (await emulator.requests()).find((r) => r.operation === 'CreateModelImportJob')?.body;
+    assert.deepEqual(
+      { ...(sent as Record<string, unknown>), jobName: undefined, clientRequestToken: undefined },
+      {
+        jobName: undefined,
+        clientRequestToken: undefined,
+        importedModelName: 'it-qwen3-import',
+        roleArn: role,
+        modelDataSource: { s3DataSource: { s3Uri: 's3://bedrock-prompt-lab-data/weights/qwen3-support/' } },
+      },
+    );
+    const imported = api.catalogue.current?.importedModels.items.find((m) => m.name === 'it-qwen3-import');
+    assert.deepEqual(imported && { architecture: imported.architecture, converse: imported.converse }, {
+      architecture: 'qwen3',
+      converse: true,
+    });
+
+    const failed = await vscode.commands.executeCommand(Commands.importModel, {
+      s3Uri: 's3://bedrock-prompt-lab-data/weights/empty/',
+      name: 'it-empty-import',
+      roleArn: role,
+      pollMs: 200,
+    });
+    assert.equal(failed, undefined);
+    assert.match(
+      api.shownErrors.at(-1)?.message ?? '',
+      /The import of it-empty-import failed: No config\.json under s3:\/\/bedrock-prompt-lab-data\/weights\/empty\/: import the model's Hugging Face files/,
+    );
+  });
 });

@@ -35,6 +35,8 @@ import {
   paginateListCustomModels,
   paginateListImportedModels,
   GetImportedModelCommand,
+  CreateModelImportJobCommand,
+  GetModelImportJobCommand,
   paginateListProjects,
   paginateListGuardrails,
   paginateListCustomModelDeployments,
@@ -430,6 +432,25 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       await controlClient.send(
         new DeleteCustomModelDeploymentCommand({ customModelDeploymentIdentifier: deploymentArn }),
       );
+    },
+    async importModel(input) {
+      const out = await controlClient.send(
+        new CreateModelImportJobCommand({
+          jobName: input.jobName,
+          importedModelName: input.importedModelName,
+          roleArn: input.roleArn,
+          modelDataSource: { s3DataSource: { s3Uri: input.s3Uri } },
+        }),
+      );
+      return out.jobArn ?? '';
+    },
+    async getImportJob(jobArn) {
+      const j = await controlClient.send(new GetModelImportJobCommand({ jobIdentifier: jobArn }));
+      return {
+        status: j.status ?? 'InProgress',
+        importedModelArn: j.importedModelArn,
+        failureMessage: j.failureMessage,
+      };
     },
     async updateDeployment(deploymentArn, modelArn) {
       await controlClient.send(

@@ -153,6 +153,9 @@ export interface Customization {
   /** Deploys a custom model for on-demand use; resolves to the deployment's ARN. */
   createDeployment(name: string, modelArn: string): Promise<string>;
   deleteDeployment(deploymentArn: string): Promise<void>;
+  /** Custom Model Import: a model from its Hugging Face weights in S3; resolves to the job's ARN. */
+  importModel(input: { jobName: string; importedModelName: string; roleArn: string; s3Uri: string }): Promise<string>;
+  getImportJob(jobArn: string): Promise<{ status: string; importedModelArn?: string; failureMessage?: string }>;
   /** Points a deployment at another custom model (of the same base model); it keeps serving meanwhile. */
   updateDeployment(deploymentArn: string, modelArn: string): Promise<void>;
   createProvisionedThroughput(

@@ -1,10 +1,14 @@
-// Deploying a custom model for on-demand use (priced per token, no Provisioned Throughput) and deleting
-// a deployment, from the Models view; the view shows deployments under their custom model with their state.
+// Deploying a custom model for on-demand use (priced per token, no Provisioned Throughput), moving a
+// deployment to another custom model, deleting it, and importing a model from its weights, from the
+// Models view; the view shows deployments under their custom model with their state.
 import vscode = require('vscode');
 import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
 import type { CustomModel, Deployment } from '../../core/models/catalogue';
 import { requireTrust } from '../host/trust';
+import { ask, completing } from '../host/inputBox';
+import { s3UriProblem } from '../../core/bedrock/s3Uri';
+import { roleArnProblem } from '../../core/shared/arn';
 import type { Services } from '../services';
 
 export type DeploymentServices = Pick<Services, 'session' | 'catalogue' | 'logger'>;
@@ -115,4 +119,91 @@ export async function updateDeployment(
   );
   await s.catalogue.refresh();
   return true;
+}
+
+export interface ImportModelOptions {
+  name?: string;
+  /** The S3 folder holding the model's Hugging Face files (config.json, tokenizer, .safetensors). */
+  s3Uri?: string;
+  roleArn?: string;
+  /** How often the job is read while it runs (tests make it short). */
+  pollMs?: number;
+}
+
+/**
+ * Import Model…: Custom Model Import from Hugging Face weights already in S3 (CreateModelImportJob). The
+ * job is followed in a notification (closing it stops following, not the job); when it completes the
+ * Models view lists the model under "Imported models", saying whether Converse serves it.
+ */
+export async function importModel(
+  s: DeploymentServices & Pick<Services, 'globalState'>,
+  opts: ImportModelOptions = {},
+): Promise<string | undefined> {
+  requireTrust('Importing a model');
+  const s3Uri = await ask(opts.s3Uri, {
+    title: 'Model weights (S3 folder)',
+    prompt: 'The folder holding config.json, the tokenizer files and the .safetensors weights (Hugging Face format).',
+    placeHolder: 's3://bucket/models/my-model/',
+    validateInput: (v) => s3UriProblem(v, 's3://bucket/models/my-model/'),
+  });
+  const folderName = s3Uri.replace(/\/+$/, '').split('/').pop() ?? 'model';
+  const name = await ask(opts.name, {
+    title: 'Imported model name',
+    value: folderName.replace(/[^a-zA-Z0-9-]+/g, '-').slice(0, 63),
+    validateInput: (v) =>
+      /^([0-9a-zA-Z][_-]?)+$/.test(v) && v.length <= 63 ? undefined : 'Letters and digits, single _ or - between them',
+  });
+  const roleArn = await ask(
+    opts.roleArn,
+    completing(s.globalState.get<string>('lastRoleArn') ?? 'arn:aws:iam::', {
+      title: 'IAM service role for Bedrock',
+      prompt: 'A role Bedrock can assume, with read access to the weights folder.',
+      placeHolder: 'arn:aws:iam::<account>:role/<name>',
+      validateInput: (v) => roleArnProblem(v),
+    }),
+  );
+  const customization = s.session.clients().customization;
+  let jobArn: string;
+  try {
+    jobArn = await customization.importModel({
+      jobName: `${name}-import-${Date.now()}`,
+      importedModelName: name,
+      roleArn,
+      s3Uri,
+    });
+  } catch (err) {
+    throw toBedrockError(err, { operation: `import ${name}`, profile: s.session.profile });
+  }
+  s.logger.info(`model import job for ${name} started: ${jobArn}`);
+  const ended = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Importing ${name}`, cancellable: true },
+    async (progress, token) => {
+      progress.report({
+        message:
+          'Bedrock reads and checks the weights (minutes to hours). Close to stop following; the import goes on.',
+      });
+      for (;;) {
+        if (token.isCancellationRequested) return undefined;
+        const job = await customization.getImportJob(jobArn);
+        if (job.status !== 'InProgress') return job;
+        await new Promise((r) => setTimeout(r, opts.pollMs ?? 15_000));
+      }
+    },
+  );
+  if (!ended) return jobArn;
+  if (ended.status === 'Failed')
+    throw new BedrockError(
+      'Validation',
+      `The import of ${name} failed: ${ended.failureMessage ?? 'Bedrock gave no reason'}`,
+    );
+  await s.catalogue.refresh();
+  const imported = s.catalogue.current?.importedModels.items.find((m) => m.arn === ended.importedModelArn);
+  void vscode.window.showInformationMessage(
+    `${name} is imported${imported?.architecture ? ` (${imported.architecture})` : ''}: ${
+      imported && !imported.converse
+        ? 'Converse does not serve it, so runs send InvokeModel with the chat-completion body (text only).'
+        : 'it runs through Converse like any model.'
+    } It is in the Models view under "Imported models".`,
+  );
+  return jobArn;
 }

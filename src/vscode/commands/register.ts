@@ -1,7 +1,13 @@
 // The command groups: each takes the extension's services (the one context object, src/vscode/host/services.ts)
 // and registers its commands through the one wrapper (src/vscode/host/commands.ts), which logs the call and
 // turns a failure into one message with actions.
-import { deleteDeployment, deployCustomModel, updateDeployment } from './deployments';
+import {
+  deleteDeployment,
+  deployCustomModel,
+  importModel,
+  updateDeployment,
+  type ImportModelOptions,
+} from './deployments';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -214,6 +220,7 @@ function sessionCommands(s: Services): vscode.Disposable[] {
       (n: Parameters<typeof deleteDeployment>[1], confirmed?: boolean) => deleteDeployment(s, n, confirmed),
       logger,
     ),
+    registerCommand(Commands.importModel, (o?: ImportModelOptions) => importModel(s, o), logger),
     registerCommand(
       Commands.updateDeployment,
       (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),

@@ -36,6 +36,7 @@ export const Commands = {
   deployCustomModel: 'bedrockPromptLab.deployCustomModel',
   deleteDeployment: 'bedrockPromptLab.deleteDeployment',
   updateDeployment: 'bedrockPromptLab.updateDeployment',
+  importModel: 'bedrockPromptLab.importModel',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',
