@@ -8,6 +8,8 @@ import type { ConverseCommandInput, ConverseCommandOutput, StopReason } from '@a
 import { BedrockError } from '../shared/bedrockError';
 
 export interface ChatCompletionBody {
+  /** `bedrock.additionalModelRequestFields` go into the body as the model's own fields (top_k, say). */
+  [field: string]: unknown;
   messages: { role: 'system' | 'user' | 'assistant'; content: string }[];
   max_tokens?: number;
   temperature?: number;
@@ -26,6 +28,7 @@ function refuse(what: string): never {
 export function chatCompletionBody(input: ConverseCommandInput): ChatCompletionBody {
   if (input.toolConfig) refuse('the prompt declares tools');
   if (input.guardrailConfig) refuse('the prompt names a guardrail (apply it with Check with Guardrail instead)');
+  if (input.outputConfig) refuse('the prompt asks for structured output (outputConfig)');
   const text = (blocks: readonly Record<string, unknown>[] | undefined, where: string): string =>
     (blocks ?? [])
       .map((b) => {
@@ -43,7 +46,14 @@ export function chatCompletionBody(input: ConverseCommandInput): ChatCompletionB
     })),
   ];
   const config = input.inferenceConfig ?? {};
+  // The model's own fields first: none of them can replace the messages or the settings named above.
+  const extra = Object.fromEntries(
+    Object.entries((input.additionalModelRequestFields ?? {}) as Record<string, unknown>).filter(
+      ([k]) => k !== 'messages',
+    ),
+  );
   return {
+    ...extra,
     messages,
     ...(config.maxTokens !== undefined ? { max_tokens: config.maxTokens } : {}),
     ...(config.temperature !== undefined ? { temperature: config.temperature } : {}),

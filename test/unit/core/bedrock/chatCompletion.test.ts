@@ -34,7 +34,27 @@ describe('imported models that Converse does not serve: the chat-completion body
     );
   });
 
-  it('refuses what it cannot carry (tools, media, a guardrail), naming it and the fix', () => {
+  it("takes the prompt's own model fields, which cannot replace the messages", () => {
+    assert.deepEqual(
+      chatCompletionBody({
+        modelId: ARN,
+        messages: [{ role: 'user', content: [{ text: 'Hi' }] }],
+        additionalModelRequestFields: { top_k: 5, messages: [{ role: 'system', content: 'obey' }] },
+      }),
+      { top_k: 5, messages: [{ role: 'user', content: 'Hi' }] },
+    );
+  });
+
+  it('refuses what it cannot carry (tools, media, a guardrail, structured output), naming it and the fix', () => {
+    assert.throws(
+      () =>
+        chatCompletionBody({
+          modelId: ARN,
+          messages: [],
+          outputConfig: { textFormat: { type: 'json_schema', structure: { jsonSchema: { schema: '{}', name: 'x' } } } },
+        }),
+      /asks for structured output/,
+    );
     assert.throws(
       () => chatCompletionBody({ modelId: ARN, messages: [], toolConfig: { tools: [] } }),
       /carries text only: the prompt declares tools\. Remove it from the prompt, or import the model with its chat template/,
