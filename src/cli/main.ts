@@ -20,6 +20,7 @@ import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
 import { evalCommand, type EvalCommandOptions } from './evalCommand';
 import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
+import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
 // V8's compile cache (Node 22.1+): the engine bundles loaded on demand (the prompt engine, the SDK) are
@@ -381,6 +382,66 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], opts: Omit<DatasetCommandOptions, 'quiet'>) =>
       withHost({}, (host) =>
         datasetCommand(host, paths, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+
+  const customize = program
+    .command('customize')
+    .description('model customization jobs: start one, follow its stages, read its loss');
+  customize
+    .command('start')
+    .description('check the job against its kind, then start it (prints its ARN)')
+    .requiredOption(
+      '-m, --model <id>',
+      'the base model (for distillation, the student), e.g. amazon.nova-micro-v1:0:128k',
+    )
+    .addOption(
+      new Option('-t, --type <type>', 'the kind of customization')
+        .choices(Object.keys(DATASET_TYPES))
+        .default('fine-tuning'),
+    )
+    .requiredOption('--output <s3://bucket/prefix/>', 'where the job writes its results and metrics')
+    .requiredOption('--role <arn>', 'an IAM role Bedrock can assume, with access to the data and the output')
+    .option('--train <s3://…/train.jsonl>', 'the training data (prompt-lab dataset builds it)')
+    .option('--validation <s3://…/validation.jsonl>', 'validation data (fine-tuning and continued pre-training)')
+    .option('--invocation-logs <s3://…/>', "distillation: learn from the account's model invocation logs instead")
+    .option('--use-logged-answers', "with --invocation-logs: train on the logged answers, not the teacher's")
+    .option('--teacher <id>', 'distillation: the teacher model or inference profile')
+    .option('--max-response-tokens <n>', 'distillation: the longest teacher answer, in tokens', Number)
+    .option(
+      '--grader <lambda-arn>',
+      'reinforcement fine-tuning: the Lambda function that scores answers (the only grader the API takes)',
+    )
+    .option(
+      '--rft-hyperparameters <pairs>',
+      'reinforcement fine-tuning: epochCount=2 batchSize=64 reasoningEffort=low …',
+    )
+    .option('--hyperparameters <pairs>', "fine-tuning: epochCount=2,learningRate=0.00001 (default: the model's)")
+    .option('--job-name <name>', "the job's name (default: the model and the time)")
+    .option('--model-name <name>', "the custom model's name")
+    .action(async (opts: Omit<CustomizeStartOptions, 'quiet'>) =>
+      withHost({}, (host) => customizeStart(host, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+  customize
+    .command('status')
+    .description("jobs with their status and, while they run, their stage (default: the account's jobs)")
+    .argument('[jobs...]', 'job ARNs or names')
+    .option('--json', 'print the jobs as JSON')
+    .option('--wait', 'poll until the jobs have ended (exit 4 when one failed or was stopped)')
+    .option('--interval <seconds>', 'with --wait: seconds between polls', Number, 30)
+    .action(async (jobs: string[], opts: { json?: boolean; wait?: boolean; interval: number }) =>
+      withHost({}, (host) =>
+        customizeStatus(host, jobs, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+  customize
+    .command('loss')
+    .description("a completed job's training and validation loss, from the metrics files in its output (CSV)")
+    .argument('<job>', 'the job ARN or name')
+    .option('--json', 'print the curves as JSON')
+    .action(async (job: string, opts: { json?: boolean }) =>
+      withHost({}, (host) =>
+        customizeLoss(host, job, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
     );
 

@@ -38,12 +38,13 @@ describe('listing models through the real SDK against the local server', () => {
     }
   });
 
-  it('the Models tree lists the six sections and every provider', async () => {
+  it('the Models tree lists the seven sections and every provider', async () => {
     const top = labels(api);
     assert.deepEqual(top, [
       'Foundation models',
       'Inference profiles',
       'Custom models',
+      'Imported models',
       'Provisioned throughput',
       'Prompt routers',
       'Guardrails',

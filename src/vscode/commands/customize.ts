@@ -2,13 +2,16 @@ import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import vscode = require('vscode');
-import type { CustomizationJobInput, JobSummary } from '../../core/bedrock/clients';
-import { BedrockError } from '../../core/shared/bedrockError';
+import type { JobSummary } from '../../core/bedrock/clients';
 import {
-  checkHyperParameters,
-  defaultHyperParameters,
-  parseRftHyperParameters,
-} from '../../core/dataset/hyperparameters';
+  customizationJobInput,
+  customModelNameProblem,
+  defaultJobNames,
+  jobNameProblem,
+  takesValidation,
+} from '../../app/customizationJob';
+import { BedrockError } from '../../core/shared/bedrockError';
+import { parseRftHyperParameters } from '../../core/dataset/hyperparameters';
 import {
   CUSTOMIZATION_KINDS,
   datasetRulesFor,
@@ -297,12 +300,14 @@ export async function startCustomizationJob(
   if (!type) return undefined;
   const kind = CUSTOMIZATION_KINDS[type];
 
-  let distillation: CustomizationJobInput['distillation'];
-  let reinforcement: CustomizationJobInput['reinforcement'];
+  let teacherModelId: string | undefined;
+  let maxResponseLengthForInference: number | undefined;
+  let lambdaArn: string | undefined;
+  let rftHyperParameters: string | undefined;
   let data: { trainingS3Uri?: string; invocationLogs?: { s3Uri: string; usePromptResponse: boolean } } = {};
   if (type === 'DISTILLATION') {
-    const teacher = opts.teacherModelId ?? (await pickTeacher(base));
-    const maxResponse =
+    teacherModelId = opts.teacherModelId ?? (await pickTeacher(base));
+    maxResponseLengthForInference =
       opts.maxResponseLengthForInference ??
       Number(
         await ask(undefined, {
@@ -311,11 +316,10 @@ export async function startCustomizationJob(
           validateInput: (v) => (/^[1-9]\d*$/.test(v.trim()) ? undefined : 'A whole number of tokens, e.g. 1000'),
         }),
       );
-    distillation = { teacherModelIdentifier: teacher, maxResponseLengthForInference: maxResponse };
     data = await pickDistillationData(opts);
   }
   if (type === 'REINFORCEMENT_FINE_TUNING') {
-    const lambdaArn = await ask(
+    lambdaArn = await ask(
       opts.lambdaArn,
       completing(memento.get<string>('lastGraderArn') ?? 'arn:aws:lambda:', {
         title: 'Grader (Lambda function ARN)',
@@ -324,16 +328,11 @@ export async function startCustomizationJob(
         validateInput: (v) => lambdaArnProblem(v),
       }),
     );
-    const text = await ask(opts.rftHyperParameters, {
+    rftHyperParameters = await ask(opts.rftHyperParameters, {
       title: "Reinforcement fine-tuning hyperparameters (empty: the service's defaults)",
       placeHolder: 'epochCount=2 batchSize=64 learningRate=0.00001 trainingSamplePerPrompt=4 reasoningEffort=medium',
       validateInput: (v) => parseRftHyperParameters(v).problems[0],
     });
-    const parsed = parseRftHyperParameters(text);
-    if (parsed.problems.length > 0)
-      throw new BedrockError('Validation', `Hyperparameters: ${parsed.problems.join(' ')}`);
-    reinforcement = { lambdaArn, ...(Object.keys(parsed.values).length ? { hyperParameters: parsed.values } : {}) };
-    await memento.update('lastGraderArn', lambdaArn);
   }
 
   const trainingS3Uri = data.invocationLogs
@@ -343,9 +342,7 @@ export async function startCustomizationJob(
         placeHolder: 's3://bucket/prefix/train.jsonl',
         validateInput: (v) => s3UriProblem(v, 's3://bucket/prefix/train.jsonl'),
       });
-  // Distillation and reinforcement fine-tuning take no validation file of the user's.
-  const takesValidation = kind.answers !== 'optional' && type !== 'REINFORCEMENT_FINE_TUNING';
-  const validation = !takesValidation
+  const validation = !takesValidation(type)
     ? undefined
     : (opts.validationS3Uri ??
       (opts.trainingS3Uri
@@ -361,24 +358,12 @@ export async function startCustomizationJob(
     value: outputDefault,
     validateInput: (v) => s3UriProblem(v),
   });
-  const stamp = new Date().toISOString().slice(0, 16).replace(/[-:T]/g, '');
-  const shortBase =
-    base
-      .split(':')[0]
-      .split('.')
-      .pop()
-      ?.replace(/[^a-zA-Z0-9-]/g, '-') ?? 'model';
-  const jobName = await ask(opts.jobName, {
-    title: 'Job name',
-    value: `${shortBase}-${stamp}`,
-    validateInput: (v) =>
-      /^[a-zA-Z0-9](-*[a-zA-Z0-9+\-.])*$/.test(v) && v.length <= 63 ? undefined : 'Letters, digits, + - . (at most 63)',
-  });
+  const names = defaultJobNames(base, type);
+  const jobName = await ask(opts.jobName, { title: 'Job name', value: names.jobName, validateInput: jobNameProblem });
   const customModelName = await ask(opts.customModelName, {
     title: 'Custom model name',
-    value: `${shortBase}-${type === 'DISTILLATION' ? 'distilled' : 'custom'}-${stamp}`,
-    validateInput: (v) =>
-      /^([0-9a-zA-Z][_-]?){1,63}$/.test(v) ? undefined : 'Letters and digits, single _ or - between them',
+    value: names.customModelName,
+    validateInput: customModelNameProblem,
   });
   const roleArn = await ask(
     opts.roleArn,
@@ -395,29 +380,27 @@ export async function startCustomizationJob(
       validateInput: (v) => roleArnProblem(v),
     }),
   );
-  // Fine-tuning's hyperparameters are strings in a map; distillation takes none of the user's, and
-  // reinforcement fine-tuning's travel in its own config (above).
-  const takesHyperParameters = type === 'FINE_TUNING' || type === 'CONTINUED_PRE_TRAINING';
-  const hyperParameters = takesHyperParameters ? (opts.hyperParameters ?? defaultHyperParameters(base)) : undefined;
-  const problems = hyperParameters ? checkHyperParameters(base, hyperParameters) : [];
-  if (problems.length > 0) throw new BedrockError('Validation', `Hyperparameters: ${problems.join(' ')}`);
-  const jobArn = await session.clients().customization.createJob({
+  const input = customizationJobInput({
+    baseModelId: base,
+    customization: type,
     jobName,
     customModelName,
     roleArn,
-    baseModelIdentifier: base,
-    customizationType: type,
+    outputS3Uri: output,
     trainingS3Uri,
     invocationLogs: data.invocationLogs,
     validationS3Uri: validation,
-    outputS3Uri: output,
-    hyperParameters,
-    distillation,
-    reinforcement,
+    hyperParameters: opts.hyperParameters,
+    teacherModelId,
+    maxResponseLengthForInference,
+    lambdaArn,
+    rftHyperParameters,
   });
+  const jobArn = await session.clients().customization.createJob(input);
   await memento.update('lastRoleArn', roleArn);
+  if (lambdaArn) await memento.update('lastGraderArn', lambdaArn);
   void vscode.window.showInformationMessage(
-    `${kind.label} job ${jobName} started${distillation ? ` (teacher ${distillation.teacherModelIdentifier})` : ''}. Follow it in the Bedrock "Customization Jobs" view.`,
+    `${kind.label} job ${jobName} started${teacherModelId ? ` (teacher ${teacherModelId})` : ''}. Follow it in the Bedrock "Customization Jobs" view.`,
   );
   await jobs.refresh();
   return jobArn;

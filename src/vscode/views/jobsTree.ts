@@ -5,6 +5,7 @@ import type { Logger } from '../../core/shared/logger';
 import { PollingJobsTree } from './pollingTree';
 import { Commands } from '../host/commandIds';
 import { CUSTOMIZATION_KINDS, type Customization } from '../../core/models/registry';
+import { stageNote } from '../../app/customizationJob';
 
 const ICONS: Record<string, string> = {
   InProgress: 'sync~spin',
@@ -16,14 +17,6 @@ const ICONS: Record<string, string> = {
 
 function kindName(type: string | undefined): string {
   return (type && CUSTOMIZATION_KINDS[type as Customization]?.label) ?? type ?? 'Customization';
-}
-
-/** Where a running job is: the stage under way and how many came before it ("training, stage 3 of 3"). */
-function stageNote(j: JobSummary): string | undefined {
-  if (!j.stages?.length || (j.status !== 'InProgress' && j.status !== 'Stopping')) return undefined;
-  const at = j.stages.findIndex((s) => s.status !== 'Completed');
-  if (at < 0) return 'finishing';
-  return `${j.stages[at].name}${j.stages[at].status === 'InProgress' ? '' : ` ${j.stages[at].status.toLowerCase()}`}, stage ${at + 1} of ${j.stages.length}`;
 }
 
 /** Customization jobs with their status; refreshed every few seconds while one is running. */
