@@ -20,6 +20,7 @@ import { runCommand, type RunCommandOptions } from './runCommand';
 import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
 import { evalCommand, type EvalCommandOptions } from './evalCommand';
 import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
+import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand';
 import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -443,6 +444,26 @@ export async function main(argv: string[]): Promise<number> {
       withHost({}, (host) =>
         customizeLoss(host, job, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
+    );
+
+  const kb = program.command('kb').description('knowledge bases: list them, test what a query retrieves');
+  kb.command('list')
+    .description("the account's knowledge bases with their type, status and data sources")
+    .option('--json', 'print them as JSON')
+    .action(async (opts: { json?: boolean }) => withHost({}, (host) => knowledgeBaseList(host, opts)));
+  kb.command('retrieve')
+    .description("the passages a query retrieves, ranked, without generating (as the editor's Test Retrieval)")
+    .argument('<id>', 'the knowledge base id')
+    .argument('<query>', 'what a user would ask')
+    .option('-n, --results <n>', 'how many passages (1 to 100; default 5)', Number)
+    .addOption(new Option('--search-type <type>', 'override the search type').choices(['HYBRID', 'SEMANTIC']))
+    .option('--json', 'print the passages as JSON')
+    .action(
+      async (
+        id: string,
+        query: string,
+        opts: { results?: number; searchType?: 'HYBRID' | 'SEMANTIC'; json?: boolean },
+      ) => withHost({}, (host) => knowledgeBaseRetrieve(host, id, query, opts, controller.signal)),
     );
 
   program

@@ -128,6 +128,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get evaluation() {
       return make().evaluation;
     },
+    get knowledgeBases() {
+      return make().knowledgeBases;
+    },
     dispose: () => undefined,
   };
 }

@@ -20,6 +20,7 @@ import { RunController } from './run/runController';
 import { PromptTestController } from './testing/promptTests';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { JobsTreeProvider } from './views/jobsTree';
+import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
@@ -34,6 +35,7 @@ export interface ExtensionApi {
   runs: RunController;
   runHistory: RunHistoryTreeProvider;
   jobs: JobsTreeProvider;
+  knowledgeBases: KnowledgeBasesTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
   /** The last errors shown to the user, newest last. */
@@ -81,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     models: new ModelsTreeProvider(catalogue, context.globalState),
     runHistory: new RunHistoryTreeProvider(history),
     jobs: new JobsTreeProvider(session, logger),
+    knowledgeBases: new KnowledgeBasesTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
     tests: new PromptTestController(session, catalogue, analyses, logger, host, version),
   };
@@ -97,6 +100,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.models,
     services.runHistory,
     services.jobs,
+    services.knowledgeBases,
     services.batchJobs,
     services.tests,
     session.useSecrets(context.secrets),
@@ -116,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runs,
     runHistory: services.runHistory,
     jobs: services.jobs,
+    knowledgeBases: services.knowledgeBases,
     batchJobs: services.batchJobs,
     tests: services.tests,
     shownErrors,

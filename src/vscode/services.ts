@@ -11,6 +11,7 @@ import type { RunController } from './run/runController';
 import type { PromptTestController } from './testing/promptTests';
 import type { BatchJobsTreeProvider } from './views/batchJobsTree';
 import type { JobsTreeProvider } from './views/jobsTree';
+import type { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import type { ModelsTreeProvider } from './views/modelsTree';
 import type { RunHistoryTreeProvider } from './views/runHistoryTree';
 import type { AwsSession } from './host/awsSession';
@@ -34,6 +35,7 @@ export interface Services {
   readonly models: ModelsTreeProvider;
   readonly runHistory: RunHistoryTreeProvider;
   readonly jobs: JobsTreeProvider;
+  readonly knowledgeBases: KnowledgeBasesTreeProvider;
   readonly batchJobs: BatchJobsTreeProvider;
   readonly tests: PromptTestController;
 }

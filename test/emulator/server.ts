@@ -24,6 +24,7 @@ import { AccountState } from './state';
 import { S3Store } from './s3';
 import { BatchInferenceService } from './batchInference';
 import { EvaluationJobService } from './evaluationJobs';
+import { KnowledgeBaseService } from './knowledgeBases';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -77,6 +78,7 @@ export class BedrockEmulator {
   readonly deployments: Deployments;
   readonly batchInference: BatchInferenceService;
   readonly evaluationJobs: EvaluationJobService;
+  readonly knowledgeBases: KnowledgeBaseService;
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -95,6 +97,7 @@ export class BedrockEmulator {
       options.batchMinRecords ?? 100,
     );
     this.evaluationJobs = new EvaluationJobService(this.s3, options.jobDurationMs ?? 3000);
+    this.knowledgeBases = new KnowledgeBaseService(this.s3, options.jobDurationMs ?? 3000);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }
@@ -239,6 +242,7 @@ export class BedrockEmulator {
           if (this.deployments.handle(ctx)) return;
           if (this.batchInference.handle(ctx)) return;
           if (this.evaluationJobs.handle(ctx)) return;
+          if (this.knowledgeBases.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -349,6 +353,20 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (ctx.method === 'POST' && a === 'model-customization-jobs')
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
+  if (a === 'knowledgebases') {
+    if (b === undefined) return { operation: 'ListKnowledgeBases' };
+    if (c === 'retrieve') return { operation: 'Retrieve' };
+    if (c === 'datasources') {
+      const [, , , ds, jobs, job] = ctx.segments;
+      if (ds === undefined) return { operation: 'ListDataSources' };
+      if (jobs === 'ingestionjobs')
+        return {
+          operation:
+            ctx.method === 'PUT' ? 'StartIngestionJob' : job === undefined ? 'ListIngestionJobs' : 'GetIngestionJob',
+        };
+    }
+    return { operation: 'GetKnowledgeBase' };
+  }
   if (ctx.method === 'POST' && a === 'provisioned-model-throughput')
     return { operation: 'CreateProvisionedModelThroughput' };
   return { operation: `${ctx.method} /${a ?? ''}` };

@@ -46,6 +46,16 @@ import {
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
 } from '@aws-sdk/client-bedrock';
+import {
+  BedrockAgentClient,
+  GetIngestionJobCommand,
+  GetKnowledgeBaseCommand,
+  ListIngestionJobsCommand,
+  StartIngestionJobCommand,
+  paginateListDataSources,
+  paginateListKnowledgeBases,
+} from '@aws-sdk/client-bedrock-agent';
+import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
@@ -56,6 +66,7 @@ import { normalizeModelRef } from '../models/modelRef';
 import type {
   BatchInference,
   BedrockClients,
+  KnowledgeBases,
   EvaluationJobs,
   ControlPlane,
   Customization,
@@ -244,7 +255,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   });
   // With a Bedrock API key and no AWS credentials, S3 cannot sign: that says so (errors.ts words it).
   const keyOnly = () => Boolean(settings.apiKey || process.env.AWS_BEARER_TOKEN_BEDROCK?.trim());
-  const sigV4 = async <T>(call: () => Promise<T>): Promise<T> => {
+  // `refusedBy` completes "… not accept a Bedrock API key" in the message (errors.ts).
+  const sigV4 = async <T>(call: () => Promise<T>, service = 'S3', refusedBy = 'S3 does'): Promise<T> => {
     try {
       return await call();
     } catch (err) {
@@ -253,12 +265,108 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         keyOnly() &&
         (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? ''))
       ) {
-        const only = new Error(`S3 needs AWS credentials; a Bedrock API key is not one (${e.message})`);
+        const only = Object.assign(
+          new Error(`${service} needs AWS credentials; a Bedrock API key is not one (${e.message})`),
+          { refusedBy },
+        );
         only.name = API_KEY_NOT_FOR_S3;
         throw only;
       }
       throw err;
     }
+  };
+
+  // Knowledge bases: their own two clients, signed with AWS credentials only.
+  const agentClient = new BedrockAgentClient(common);
+  const agentRuntimeClient = new BedrockAgentRuntimeClient(common);
+  const kb = <T>(call: () => Promise<T>) => sigV4(call, 'Knowledge bases', 'Knowledge bases do');
+  const knowledgeBases: KnowledgeBases = {
+    list: () =>
+      kb(async () => {
+        const summaries = await everyPage(
+          paginateListKnowledgeBases({ client: agentClient, pageSize: 100 }, {}),
+          (p) => p.knowledgeBaseSummaries,
+        );
+        // The type is only in each knowledge base's own description.
+        return Promise.all(
+          summaries.map(async (k) => {
+            const full = await agentClient
+              .send(new GetKnowledgeBaseCommand({ knowledgeBaseId: k.knowledgeBaseId }))
+              .catch(() => undefined);
+            return {
+              id: k.knowledgeBaseId ?? '',
+              name: k.name ?? '',
+              status: k.status ?? 'ACTIVE',
+              type: full?.knowledgeBase?.knowledgeBaseConfiguration?.type,
+              description: k.description,
+              updatedAt: k.updatedAt,
+            };
+          }),
+        );
+      }),
+    dataSources: (knowledgeBaseId) =>
+      kb(async () => {
+        const sources = await everyPage(
+          paginateListDataSources({ client: agentClient, pageSize: 100 }, { knowledgeBaseId }),
+          (p) => p.dataSourceSummaries,
+        );
+        return Promise.all(
+          sources.map(async (d) => {
+            const jobs = await agentClient
+              .send(
+                new ListIngestionJobsCommand({
+                  knowledgeBaseId,
+                  dataSourceId: d.dataSourceId,
+                  sortBy: { attribute: 'STARTED_AT', order: 'DESCENDING' },
+                  maxResults: 1,
+                }),
+              )
+              .catch(() => undefined);
+            const last = jobs?.ingestionJobSummaries?.[0];
+            return {
+              knowledgeBaseId,
+              id: d.dataSourceId ?? '',
+              name: d.name ?? '',
+              status: d.status ?? 'AVAILABLE',
+              updatedAt: d.updatedAt,
+              ...(last
+                ? { lastSync: { status: last.status ?? '', startedAt: last.startedAt, updatedAt: last.updatedAt } }
+                : {}),
+            };
+          }),
+        );
+      }),
+    sync: (knowledgeBaseId, dataSourceId) =>
+      kb(async () => {
+        const out = await agentClient.send(new StartIngestionJobCommand({ knowledgeBaseId, dataSourceId }));
+        return out.ingestionJob?.ingestionJobId ?? '';
+      }),
+    syncStatus: (knowledgeBaseId, dataSourceId, ingestionJobId) =>
+      kb(async () => {
+        const out = await agentClient.send(
+          new GetIngestionJobCommand({ knowledgeBaseId, dataSourceId, ingestionJobId }),
+        );
+        return { status: out.ingestionJob?.status ?? 'IN_PROGRESS', failureReasons: out.ingestionJob?.failureReasons };
+      }),
+    retrieve: (knowledgeBaseId, text, opts = {}) =>
+      kb(() =>
+        agentRuntimeClient.send(
+          new RetrieveCommand({
+            knowledgeBaseId,
+            retrievalQuery: { text },
+            retrievalConfiguration:
+              opts.numberOfResults || opts.searchType
+                ? {
+                    vectorSearchConfiguration: {
+                      numberOfResults: opts.numberOfResults,
+                      overrideSearchType: opts.searchType,
+                    },
+                  }
+                : undefined,
+          }),
+          { abortSignal: opts.signal },
+        ),
+      ),
   };
   const storage: Storage = {
     uploadFile: (bucket, key, filePath, onProgress, signal) =>
@@ -562,6 +670,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
 
   return {
     runtime,
+    knowledgeBases,
     control,
     storage,
     customization,
@@ -572,6 +681,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       singleAttemptClient?.destroy();
       controlClient.destroy();
       s3Client.destroy();
+      agentClient.destroy();
+      agentRuntimeClient.destroy();
     },
   };
 }

@@ -24,6 +24,7 @@ import type {
   ProvisionedModelSummary,
 } from '@aws-sdk/client-bedrock';
 import type { Customization as CustomizationKind } from '../models/registry';
+import type { RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
 import type { AwsSettings } from './settings';
 
 export interface Runtime {
@@ -227,8 +228,50 @@ export interface EvaluationJobs {
   getJob(jobArn: string): Promise<JudgeJob>;
 }
 
+/** A knowledge base as the sidebar shows it: its type comes from GetKnowledgeBase, the rest from the list. */
+export interface KnowledgeBaseInfo {
+  id: string;
+  name: string;
+  status: string;
+  /** VECTOR, KENDRA, SQL or MANAGED. */
+  type?: string;
+  description?: string;
+  updatedAt?: Date;
+}
+
+export interface DataSourceInfo {
+  knowledgeBaseId: string;
+  id: string;
+  name: string;
+  status: string;
+  updatedAt?: Date;
+  /** The latest sync (ingestion job), when there has been one. */
+  lastSync?: { status: string; startedAt?: Date; updatedAt?: Date };
+}
+
+export interface RetrieveOptions {
+  numberOfResults?: number;
+  searchType?: 'HYBRID' | 'SEMANTIC';
+  signal?: AbortSignal;
+}
+
+/** Knowledge bases (bedrock-agent, bedrock-agent-runtime): SigV4 only, no API key reaches them. */
+export interface KnowledgeBases {
+  list(): Promise<KnowledgeBaseInfo[]>;
+  dataSources(knowledgeBaseId: string): Promise<DataSourceInfo[]>;
+  /** Starts a sync of one data source; resolves to the ingestion job's id. */
+  sync(knowledgeBaseId: string, dataSourceId: string): Promise<string>;
+  syncStatus(
+    knowledgeBaseId: string,
+    dataSourceId: string,
+    jobId: string,
+  ): Promise<{ status: string; failureReasons?: string[] }>;
+  retrieve(knowledgeBaseId: string, query: string, opts?: RetrieveOptions): Promise<RetrieveCommandOutput>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
+  knowledgeBases: KnowledgeBases;
   control: ControlPlane;
   storage: Storage;
   customization: Customization;

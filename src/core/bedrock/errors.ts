@@ -57,7 +57,7 @@ export function toBedrockError(err: unknown, ctx: ErrorContext): BedrockError {
   if (name === API_KEY_NOT_FOR_S3) {
     return new BedrockError(
       'NoCredentials',
-      `${ctx.operation} needs AWS credentials: S3 does not accept a Bedrock API key (only Bedrock and Bedrock Runtime do). ${remedies().credentialsForS3}`,
+      `${ctx.operation} needs AWS credentials: ${(err as { refusedBy?: string }).refusedBy ?? 'S3 does'} not accept a Bedrock API key (only Bedrock and Bedrock Runtime do). ${remedies().credentialsForS3}`,
       ['selectProfile'],
       err,
     );

@@ -25,7 +25,7 @@ export interface Remedies {
   maxRegression: string;
   /** Sentences: what to do when Bedrock refuses the API key in use. */
   renewApiKey: string;
-  /** Sentences: how to give S3 the credentials a Bedrock API key cannot stand for. */
+  /** Sentences: how to give S3 and knowledge bases the credentials a Bedrock API key cannot stand for. */
   credentialsForS3: string;
   /** Completes "Use …": how to pick another Bedrock project. */
   chooseProject: string;
@@ -45,7 +45,7 @@ export const EDITOR_REMEDIES: Remedies = {
   renewApiKey:
     'Create a new key (Amazon Bedrock console, API keys) and run "Bedrock: Sign in with a Bedrock API Key"; or "Bedrock: Sign out of the Bedrock API Key" to use the profile.',
   credentialsForS3:
-    'Choose a profile with access to the bucket (status bar); the API key stays in use for model calls.',
+    'Choose a profile with access to the bucket or the knowledge base (status bar); the API key stays in use for model calls.',
   chooseProject:
     'an active project: "Bedrock: Choose Project…" lists them (the bedrockPromptLab.project setting; a prompt\'s bedrock.project wins)',
 };
@@ -64,7 +64,7 @@ export const TERMINAL_REMEDIES: Remedies = {
   renewApiKey:
     'Create a new key (Amazon Bedrock console, API keys) and set AWS_BEARER_TOKEN_BEDROCK to it, or unset it to use the profile.',
   credentialsForS3:
-    'Pass --profile (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with access to the bucket; AWS_BEARER_TOKEN_BEDROCK stays in use for model calls.',
+    'Pass --profile (or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY) with access to the bucket or the knowledge base; AWS_BEARER_TOKEN_BEDROCK stays in use for model calls.',
   chooseProject: "another --project (an active one, or 'default'); a prompt's bedrock.project wins",
 };
 

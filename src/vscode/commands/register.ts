@@ -8,6 +8,8 @@ import {
   updateDeployment,
   type ImportModelOptions,
 } from './deployments';
+import { copyKnowledgeBaseId, syncDataSource, testRetrieval, type TestRetrievalOptions } from './knowledgeBases';
+import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -221,6 +223,18 @@ function sessionCommands(s: Services): vscode.Disposable[] {
       logger,
     ),
     registerCommand(Commands.importModel, (o?: ImportModelOptions) => importModel(s, o), logger),
+    registerCommand(Commands.refreshKnowledgeBases, () => s.knowledgeBases.refresh(), logger),
+    registerCommand(
+      Commands.testRetrieval,
+      (n?: KnowledgeBaseNode, o?: TestRetrievalOptions) => testRetrieval(s, n, o),
+      logger,
+    ),
+    registerCommand(
+      Commands.syncDataSource,
+      (n: KnowledgeBaseNode, o?: { pollMs?: number }) => syncDataSource(s, n, o),
+      logger,
+    ),
+    registerCommand(Commands.copyKnowledgeBaseId, (n: KnowledgeBaseNode) => copyKnowledgeBaseId(n), logger),
     registerCommand(
       Commands.updateDeployment,
       (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),

@@ -1,0 +1,79 @@
+// Knowledge bases through the real bedrock-agent and bedrock-agent-runtime clients: the list with each one's
+// type, its data sources, retrieval ranked by the lexical stand-in, and a sync that indexes a new document.
+import assert from 'node:assert/strict';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { createClients } from '../../src/core/bedrock/awsSdk';
+import { passagesOf } from '../../src/core/bedrock/passages';
+import { startEmulator, type BedrockEmulator } from './server';
+import { waitFor } from '../support/waitFor';
+import { BUCKET } from './sdkClients';
+
+describe('emulator: knowledge bases through the real SDK clients', () => {
+  let emu: BedrockEmulator;
+  let clients: ReturnType<typeof createClients>;
+  before(async () => {
+    emu = await startEmulator({ jobDurationMs: 300 });
+    process.env.AWS_ACCESS_KEY_ID ??= 'local';
+    process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+    clients = createClients({ region: 'us-east-1', endpoint: emu.url }, 'test');
+  });
+  after(async () => {
+    clients.dispose();
+    await emu.stop();
+  });
+
+  it('lists the knowledge bases with their types, and a data source with its last sync', async () => {
+    const kbs = await clients.knowledgeBases.list();
+    assert.deepEqual(
+      kbs.map((k) => [k.id, k.name, k.type, k.status]),
+      [
+        ['KBSUPPORT01', 'support-docs', 'VECTOR', 'ACTIVE'],
+        ['KBKENDRA01', 'policies-kendra', 'KENDRA', 'ACTIVE'],
+      ],
+    );
+    const [source] = await clients.knowledgeBases.dataSources('KBSUPPORT01');
+    assert.equal(source.name, 'support-handbook-s3');
+    assert.equal(source.lastSync?.status, 'COMPLETE');
+    assert.ok(source.lastSync?.startedAt instanceof Date);
+  });
+
+  it('retrieves the passages that match best, best first, with their S3 source and a score', async () => {
+    const passages = passagesOf(
+      await clients.knowledgeBases.retrieve('KBSUPPORT01', 'I was charged twice, do I get a refund?', {
+        numberOfResults: 2,
+      }),
+    );
+    assert.equal(passages.length, 2);
+    assert.equal(passages[0].source, `s3://${BUCKET}/knowledge-base/refund-policy.md`);
+    assert.equal(passages[0].sourceName, 'refund-policy.md');
+    assert.match(passages[0].text, /charged twice/);
+    assert.ok(passages[0].score! > passages[1].score! && passages[0].score! < 1);
+    await assert.rejects(
+      clients.knowledgeBases.retrieve('KBNOPE', 'x'),
+      (e: Error) => e.name === 'ResourceNotFoundException',
+    );
+  });
+
+  it('a sync indexes what was uploaded to the data source', async () => {
+    const s3 = (await import('@aws-sdk/client-s3')).S3Client;
+    const client = new s3({ endpoint: emu.url, region: 'us-east-1', forcePathStyle: true });
+    await client.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: 'knowledge-base/returns-abroad.md',
+        Body: '# Returns abroad\n\nParcels returned from Norway need a customs form CN23.\n',
+      }),
+    );
+    client.destroy();
+    const before = passagesOf(await clients.knowledgeBases.retrieve('KBSUPPORT01', 'customs form Norway'));
+    assert.equal(before.length, 0, 'not indexed before the sync');
+    const job = await clients.knowledgeBases.sync('KBSUPPORT01', 'DSSUPPORT01');
+    await waitFor(
+      'the sync to complete',
+      async () =>
+        (await clients.knowledgeBases.syncStatus('KBSUPPORT01', 'DSSUPPORT01', job)).status === 'COMPLETE' || undefined,
+    );
+    const after = passagesOf(await clients.knowledgeBases.retrieve('KBSUPPORT01', 'customs form Norway'));
+    assert.equal(after[0]?.sourceName, 'returns-abroad.md');
+  });
+});

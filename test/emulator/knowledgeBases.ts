@@ -1,0 +1,290 @@
+// Knowledge bases (bedrock-agent: List/GetKnowledgeBase, ListDataSources, Start/Get/ListIngestionJobs;
+// bedrock-agent-runtime: Retrieve) [sdk shapes]. A knowledge base's S3 data source is a prefix of the local
+// S3: a sync (ingestion job) reads its Markdown and text files, cuts them into paragraph chunks and indexes
+// them. Retrieval ranks chunks with BM25 over words: a small lexical ranker standing in for vector search
+// [ours: real scores come from embeddings, and HYBRID adds keyword search]. The demo's documents
+// (examples/knowledge-base/*.md) are in S3 and indexed at start, as if synced once.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
+import type { S3Store } from './s3';
+import { ACCOUNT_ID } from './state';
+
+const BUCKET = 'bedrock-prompt-lab-data';
+const PREFIX = 'knowledge-base/';
+/** The demo documents, from the compiled emulator (out/test/emulator) back to the repository. */
+const EXAMPLES = path.resolve(__dirname, '../../../examples/knowledge-base');
+
+interface Chunk {
+  uri: string;
+  text: string;
+  words: string[];
+  id: string;
+}
+
+interface IngestionJob {
+  ingestionJobId: string;
+  status: 'STARTING' | 'IN_PROGRESS' | 'COMPLETE' | 'FAILED';
+  startedAt: Date;
+  updatedAt: Date;
+  statistics?: Record<string, number>;
+}
+
+interface DataSource {
+  dataSourceId: string;
+  name: string;
+  s3Prefix: string;
+  updatedAt: Date;
+  jobs: IngestionJob[];
+}
+
+interface KnowledgeBase {
+  knowledgeBaseId: string;
+  name: string;
+  description: string;
+  type: 'VECTOR' | 'KENDRA' | 'SQL' | 'MANAGED';
+  updatedAt: Date;
+  dataSources: DataSource[];
+  chunks: Chunk[];
+}
+
+const words = (text: string) => text.toLowerCase().match(/[a-z0-9]{2,}/g) ?? [];
+
+export class KnowledgeBaseService {
+  readonly all: KnowledgeBase[];
+
+  constructor(
+    private readonly s3: S3Store,
+    /** How long a sync runs before it completes. */
+    private readonly syncMs: number,
+  ) {
+    const now = new Date('2026-11-20T09:00:00Z');
+    // Without the demo documents (an emulator copied elsewhere) the knowledge base starts empty, and a
+    // sync after an upload fills it.
+    const files = (() => {
+      try {
+        return readdirSync(EXAMPLES).filter((f) => /\.(md|txt)$/.test(f));
+      } catch (err) {
+        process.stderr.write(`[emulator] no demo documents for the knowledge base: ${String(err)}\n`);
+        return [];
+      }
+    })();
+    for (const file of files) s3.put(BUCKET, `${PREFIX}${file}`, readFileSync(path.join(EXAMPLES, file), 'utf8'));
+    const support: KnowledgeBase = {
+      knowledgeBaseId: 'KBSUPPORT01',
+      name: 'support-docs',
+      description: 'Refunds, shipping and warranty, from the support handbook.',
+      type: 'VECTOR',
+      updatedAt: now,
+      dataSources: [
+        {
+          dataSourceId: 'DSSUPPORT01',
+          name: 'support-handbook-s3',
+          s3Prefix: `s3://${BUCKET}/${PREFIX}`,
+          updatedAt: now,
+          jobs: [
+            {
+              ingestionJobId: 'INGEST00001',
+              status: 'COMPLETE',
+              startedAt: now,
+              updatedAt: now,
+              statistics: { numberOfDocumentsScanned: 3, numberOfNewDocumentsIndexed: 3 },
+            },
+          ],
+        },
+      ],
+      chunks: [],
+    };
+    support.chunks = this.index(support.dataSources[0]);
+    this.all = [
+      support,
+      {
+        knowledgeBaseId: 'KBKENDRA01',
+        name: 'policies-kendra',
+        description: 'Company policies in a Kendra index (nothing indexed locally).',
+        type: 'KENDRA',
+        updatedAt: now,
+        dataSources: [],
+        chunks: [],
+      },
+    ];
+  }
+
+  /** The data source's files in the local S3, as paragraph chunks. */
+  private index(source: DataSource): Chunk[] {
+    const m = /^s3:\/\/([^/]+)\/(.*)$/.exec(source.s3Prefix)!;
+    const objects = this.s3.buckets.get(m[1]) ?? new Map<string, { body: Buffer }>();
+    const chunks: Chunk[] = [];
+    for (const [key, object] of objects) {
+      if (!key.startsWith(m[2]) || !/\.(md|txt)$/.test(key)) continue;
+      const uri = `s3://${m[1]}/${key}`;
+      object.body
+        .toString('utf8')
+        .split(/\n\s*\n/)
+        .map((p) => p.trim())
+        .filter((p) => p && !/^#+\s/.test(p))
+        .forEach((text, i) => chunks.push({ uri, text, words: words(text), id: `${key}#${i}` }));
+    }
+    return chunks;
+  }
+
+  private find(id: string): KnowledgeBase {
+    const kb = this.all.find((k) => k.knowledgeBaseId === id);
+    if (!kb) throw ServiceError.notFound(`Knowledge base ${id} not found.`);
+    return kb;
+  }
+
+  private advance(kb: KnowledgeBase): void {
+    for (const source of kb.dataSources)
+      for (const job of source.jobs)
+        if (
+          job.status !== 'COMPLETE' &&
+          job.status !== 'FAILED' &&
+          Date.now() - job.startedAt.getTime() >= this.syncMs
+        ) {
+          kb.chunks = this.index(source);
+          job.status = 'COMPLETE';
+          job.updatedAt = new Date();
+          const documents = new Set(kb.chunks.map((c) => c.uri)).size;
+          job.statistics = { numberOfDocumentsScanned: documents, numberOfModifiedDocumentsIndexed: documents };
+          kb.updatedAt = source.updatedAt = job.updatedAt;
+        }
+  }
+
+  /** BM25 over the chunks' words; the score is squashed into 0..1 as a similarity would be. */
+  private rank(kb: KnowledgeBase, query: string, n: number) {
+    const q = [...new Set(words(query))];
+    const docs = kb.chunks;
+    const avg = docs.reduce((s, d) => s + d.words.length, 0) / Math.max(1, docs.length);
+    const scored = docs.map((d) => {
+      let score = 0;
+      for (const term of q) {
+        const tf = d.words.filter((w) => w === term).length;
+        if (!tf) continue;
+        const df = docs.filter((x) => x.words.includes(term)).length;
+        const idf = Math.log(1 + (docs.length - df + 0.5) / (df + 0.5));
+        score += (idf * tf * 2.2) / (tf + 1.2 * (0.25 + (0.75 * d.words.length) / avg));
+      }
+      return { d, score };
+    });
+    return scored
+      .filter((s) => s.score > 0)
+      .sort((a, b) => b.score - a.score || a.d.id.localeCompare(b.d.id))
+      .slice(0, n)
+      .map(({ d, score }) => ({
+        content: { type: 'TEXT', text: d.text },
+        location: { type: 'S3', s3Location: { uri: d.uri } },
+        score: Number((score / (score + 3)).toFixed(4)),
+        metadata: {
+          'x-amz-bedrock-kb-source-uri': d.uri,
+          'x-amz-bedrock-kb-chunk-id': d.id,
+          'x-amz-bedrock-kb-data-source-id': kb.dataSources[0]?.dataSourceId ?? '',
+        },
+      }));
+  }
+
+  handle(ctx: RequestContext): boolean {
+    const [a, kbId, b, dsId, c, jobId] = ctx.segments;
+    if (a !== 'knowledgebases') return false;
+    const iso = (d: Date) => d.toISOString();
+    if (kbId === undefined && ctx.method === 'POST') {
+      this.all.forEach((k) => this.advance(k));
+      sendJson(ctx, 200, {
+        knowledgeBaseSummaries: this.all.map((k) => ({
+          knowledgeBaseId: k.knowledgeBaseId,
+          name: k.name,
+          description: k.description,
+          status: 'ACTIVE',
+          updatedAt: iso(k.updatedAt),
+        })),
+      });
+      return true;
+    }
+    const kb = this.find(decodeURIComponent(kbId));
+    this.advance(kb);
+    if (b === undefined && ctx.method === 'GET') {
+      sendJson(ctx, 200, {
+        knowledgeBase: {
+          knowledgeBaseId: kb.knowledgeBaseId,
+          name: kb.name,
+          knowledgeBaseArn: `arn:aws:bedrock:${ctx.region}:${ACCOUNT_ID}:knowledge-base/${kb.knowledgeBaseId}`,
+          description: kb.description,
+          roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/BedrockKnowledgeBase`,
+          knowledgeBaseConfiguration: { type: kb.type },
+          status: 'ACTIVE',
+          createdAt: iso(kb.updatedAt),
+          updatedAt: iso(kb.updatedAt),
+        },
+      });
+      return true;
+    }
+    if (b === 'retrieve' && ctx.method === 'POST') {
+      const body = parseJsonBody<{
+        retrievalQuery?: { text?: unknown };
+        retrievalConfiguration?: { vectorSearchConfiguration?: { numberOfResults?: unknown } };
+      }>(ctx);
+      const text = body.retrievalQuery?.text;
+      if (typeof text !== 'string' || text.trim() === '')
+        throw ServiceError.validation('retrievalQuery.text must be a non-empty string.');
+      const n = body.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? 5;
+      if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 100)
+        throw ServiceError.validation('numberOfResults must be between 1 and 100.');
+      sendJson(ctx, 200, { retrievalResults: this.rank(kb, text, n as number) });
+      return true;
+    }
+    if (b === 'datasources' && dsId === undefined && ctx.method === 'POST') {
+      sendJson(ctx, 200, {
+        dataSourceSummaries: kb.dataSources.map((d) => ({
+          knowledgeBaseId: kb.knowledgeBaseId,
+          dataSourceId: d.dataSourceId,
+          name: d.name,
+          status: 'AVAILABLE',
+          updatedAt: iso(d.updatedAt),
+        })),
+      });
+      return true;
+    }
+    if (b === 'datasources' && dsId !== undefined && c === 'ingestionjobs') {
+      const source = kb.dataSources.find((d) => d.dataSourceId === decodeURIComponent(dsId));
+      if (!source) throw ServiceError.notFound(`Data source ${dsId} not found.`);
+      const view = (j: IngestionJob) => ({
+        knowledgeBaseId: kb.knowledgeBaseId,
+        dataSourceId: source.dataSourceId,
+        ingestionJobId: j.ingestionJobId,
+        status: j.status,
+        startedAt: iso(j.startedAt),
+        updatedAt: iso(j.updatedAt),
+        ...(j.statistics ? { statistics: j.statistics } : {}),
+      });
+      if (ctx.method === 'PUT' && jobId === undefined) {
+        if (source.jobs.some((j) => j.status === 'STARTING' || j.status === 'IN_PROGRESS'))
+          throw new ServiceError(409, 'ConflictException', `A sync of ${source.name} is already running.`);
+        const job: IngestionJob = {
+          ingestionJobId: randomBytes(5).toString('hex').toUpperCase(),
+          status: 'STARTING',
+          startedAt: new Date(),
+          updatedAt: new Date(),
+        };
+        source.jobs.push(job);
+        sendJson(ctx, 202, { ingestionJob: view(job) });
+        return true;
+      }
+      if (ctx.method === 'POST' && jobId === undefined) {
+        sendJson(ctx, 200, {
+          ingestionJobSummaries: [...source.jobs]
+            .sort((x, y) => y.startedAt.getTime() - x.startedAt.getTime())
+            .map(view),
+        });
+        return true;
+      }
+      if (ctx.method === 'GET' && jobId !== undefined) {
+        const job = source.jobs.find((j) => j.ingestionJobId === decodeURIComponent(jobId));
+        if (!job) throw ServiceError.notFound(`Ingestion job ${jobId} not found.`);
+        sendJson(ctx, 200, { ingestionJob: view(job) });
+        return true;
+      }
+    }
+    return false;
+  }
+}
