@@ -56,11 +56,6 @@ export function defaultJobNames(baseModelId: string, customization: Customizatio
   };
 }
 
-/** Whether the kind of job takes a validation file of the user's. */
-export function takesValidation(customization: Customization): boolean {
-  return customization === 'FINE_TUNING' || customization === 'CONTINUED_PRE_TRAINING';
-}
-
 /**
  * The CreateModelCustomizationJob request for a choice, or every problem with it at once (each with the
  * value and the fix), before anything is sent.
@@ -80,14 +75,14 @@ export function customizationJobInput(c: CustomizationChoice): CustomizationJobI
   if (c.invocationLogs) check(s3UriProblem(c.invocationLogs.s3Uri), 'The invocation logs location');
   else if (!c.trainingS3Uri) problems.push(`${kind.label} needs training data (an s3:// file).`);
   else check(s3UriProblem(c.trainingS3Uri, 's3://bucket/prefix/train.jsonl'), 'The training data location');
-  if (c.validationS3Uri && !takesValidation(c.customization))
+  if (c.validationS3Uri && !kind.takesValidationAndHyperParameters)
     problems.push(`${kind.label} takes no validation file: leave it out.`);
   else if (c.validationS3Uri) check(s3UriProblem(c.validationS3Uri), 'The validation data location');
 
   let hyperParameters: Record<string, string> | undefined;
   let distillation: CustomizationJobInput['distillation'];
   let reinforcement: CustomizationJobInput['reinforcement'];
-  if (takesValidation(c.customization)) {
+  if (kind.takesValidationAndHyperParameters) {
     hyperParameters = c.hyperParameters ?? defaultHyperParameters(c.baseModelId);
     problems.push(...checkHyperParameters(c.baseModelId, hyperParameters));
   } else if (c.hyperParameters && Object.keys(c.hyperParameters).length > 0)

@@ -256,7 +256,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   // With a Bedrock API key and no AWS credentials, S3 cannot sign: that says so (errors.ts words it).
   const keyOnly = () => Boolean(settings.apiKey || process.env.AWS_BEARER_TOKEN_BEDROCK?.trim());
   // `refusedBy` completes "… not accept a Bedrock API key" in the message (errors.ts).
-  const sigV4 = async <T>(call: () => Promise<T>, service = 'S3', refusedBy = 'S3 does'): Promise<T> => {
+  const sigV4 = async <T>(call: () => Promise<T>, refusedBy = 'S3 does'): Promise<T> => {
     try {
       return await call();
     } catch (err) {
@@ -266,7 +266,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
         (e?.name === 'CredentialsProviderError' || /Could not load credentials/i.test(e?.message ?? ''))
       ) {
         const only = Object.assign(
-          new Error(`${service} needs AWS credentials; a Bedrock API key is not one (${e.message})`),
+          new Error(`needs AWS credentials: ${refusedBy} not accept a Bedrock API key (${e.message})`),
           { refusedBy },
         );
         only.name = API_KEY_NOT_FOR_S3;
@@ -279,7 +279,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   // Knowledge bases: their own two clients, signed with AWS credentials only.
   const agentClient = new BedrockAgentClient(common);
   const agentRuntimeClient = new BedrockAgentRuntimeClient(common);
-  const kb = <T>(call: () => Promise<T>) => sigV4(call, 'Knowledge bases', 'Knowledge bases do');
+  const kb = <T>(call: () => Promise<T>) => sigV4(call, 'Knowledge bases do');
   const knowledgeBases: KnowledgeBases = {
     list: () =>
       kb(async () => {

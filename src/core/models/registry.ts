@@ -33,6 +33,12 @@ export const CUSTOMIZATION_KINDS: Record<
     detail: string;
     /** Whether a record needs the answer: distillation's teacher writes it, continued pre-training has none. */
     answers: 'required' | 'optional' | 'none';
+    /**
+     * What the job takes besides its data: a validation file and the model's string hyperparameters
+     * (fine-tuning, continued pre-training), or neither (distillation; reinforcement fine-tuning's typed
+     * hyperparameters travel in its own config).
+     */
+    takesValidationAndHyperParameters: boolean;
   }
 > = {
   FINE_TUNING: {
@@ -40,24 +46,28 @@ export const CUSTOMIZATION_KINDS: Record<
     label: 'Fine-tuning',
     detail: 'labelled examples: prompts and the answers you want',
     answers: 'required',
+    takesValidationAndHyperParameters: true,
   },
   CONTINUED_PRE_TRAINING: {
     name: 'continued pre-training',
     label: 'Continued pre-training',
     detail: 'unlabelled text: documents the model should learn from',
     answers: 'none',
+    takesValidationAndHyperParameters: true,
   },
   DISTILLATION: {
     name: 'distillation',
     label: 'Distillation',
     detail: 'prompts only: a larger teacher model writes the answers the student learns from',
     answers: 'optional',
+    takesValidationAndHyperParameters: false,
   },
   REINFORCEMENT_FINE_TUNING: {
     name: 'reinforcement fine-tuning',
     label: 'Reinforcement fine-tuning',
     detail: 'prompts with reference answers, scored during training by your Lambda grader',
     answers: 'required',
+    takesValidationAndHyperParameters: false,
   },
 };
 

@@ -8,7 +8,6 @@ import {
   customModelNameProblem,
   defaultJobNames,
   jobNameProblem,
-  takesValidation,
 } from '../../app/customizationJob';
 import { BedrockError } from '../../core/shared/bedrockError';
 import { parseRftHyperParameters } from '../../core/dataset/hyperparameters';
@@ -342,7 +341,7 @@ export async function startCustomizationJob(
         placeHolder: 's3://bucket/prefix/train.jsonl',
         validateInput: (v) => s3UriProblem(v, 's3://bucket/prefix/train.jsonl'),
       });
-  const validation = !takesValidation(type)
+  const validation = !kind.takesValidationAndHyperParameters
     ? undefined
     : (opts.validationS3Uri ??
       (opts.trainingS3Uri

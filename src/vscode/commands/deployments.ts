@@ -2,6 +2,7 @@
 // deployment to another custom model, deleting it, and importing a model from its weights, from the
 // Models view; the view shows deployments under their custom model with their state.
 import vscode = require('vscode');
+import { wait } from '../../core/shared/wait';
 import { BedrockError } from '../../core/shared/bedrockError';
 import { toBedrockError } from '../../core/bedrock/errors';
 import type { CustomModel, Deployment } from '../../core/models/catalogue';
@@ -178,6 +179,8 @@ export async function importModel(
   const ended = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Importing ${name}`, cancellable: true },
     async (progress, token) => {
+      const stop = new AbortController();
+      token.onCancellationRequested(() => stop.abort());
       progress.report({
         message:
           'Bedrock reads and checks the weights (minutes to hours). Close to stop following; the import goes on.',
@@ -186,7 +189,7 @@ export async function importModel(
         if (token.isCancellationRequested) return undefined;
         const job = await customization.getImportJob(jobArn);
         if (job.status !== 'InProgress') return job;
-        await new Promise((r) => setTimeout(r, opts.pollMs ?? 15_000));
+        await wait(opts.pollMs ?? 15_000, stop.signal);
       }
     },
   );

@@ -2,6 +2,7 @@
 // generating), Sync Data Source (an ingestion job, followed to its end) and Copy ID. These APIs take AWS
 // credentials only: with a Bedrock API key alone they say so.
 import vscode = require('vscode');
+import { wait } from '../../core/shared/wait';
 import { passagesOf, passagesText, type Passage } from '../../core/bedrock/passages';
 import { toBedrockError } from '../../core/bedrock/errors';
 import { BedrockError } from '../../core/shared/bedrockError';
@@ -101,12 +102,14 @@ export async function syncDataSource(
   const ended = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Notification, title: `Syncing ${d.name}`, cancellable: true },
     async (progress, token) => {
+      const stop = new AbortController();
+      token.onCancellationRequested(() => stop.abort());
       progress.report({ message: 'Bedrock reads the data source and indexes what changed. Close to stop following.' });
       for (;;) {
         if (token.isCancellationRequested) return undefined;
         const job = await kbs.syncStatus(d.knowledgeBaseId, d.id, jobId);
         if (!['STARTING', 'IN_PROGRESS'].includes(job.status)) return job;
-        await new Promise((r) => setTimeout(r, opts.pollMs ?? 5000));
+        await wait(opts.pollMs ?? 5000, stop.signal);
       }
     },
   );
