@@ -36,6 +36,7 @@ import { casesFromRows, type DataCasesOptions } from './dataCases';
 import { estimatePrompt } from './estimatePrompt';
 import type { Host } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
+import type { Retriever } from './retrieval';
 import { runTestCase, type CaseReport } from './runTests';
 import type { InvokeOutcome } from '../core/bedrock/invoke';
 
@@ -479,6 +480,8 @@ export async function loadEvaluation(
     settings: EvalSettings;
     variants: boolean;
     displayPath(fsPath: string): string;
+    /** How a prompt with a knowledge base retrieves its passages (retrieverFor the front end's host). */
+    retrieve: Retriever;
     git?: EvalRecord['git'];
     /** Cases from a data file with reference answers, instead of the prompt's tests file. */
     data?: Omit<DataCasesOptions, 'file'> & { path: string };
@@ -497,7 +500,8 @@ export async function loadEvaluation(
       file: opts.displayPath(f.file),
       text,
       analysis: promptEngine().analyzePrompt(text, diskAnalysisContext(f.file, root)),
-      render: async (input) => (await (compiled ??= compilePromptText(text, confinedPromptFiles(f.file, root))))(input),
+      render: async (input) =>
+        (await (compiled ??= compilePromptText(text, confinedPromptFiles(f.file, root), opts.retrieve)))(input),
     });
   }
   const common = {

@@ -14,7 +14,9 @@ import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../core/format/render';
+import type { Retrieval } from '../core/format/knowledgeBase';
 import type { Host } from './host';
+import { withRetrieval, type Retriever } from './retrieval';
 
 /** How a run ended: what `bedrockPromptLab.run` resolves to and what `prompt-lab run --json` prints. */
 export interface RunResult {
@@ -25,8 +27,10 @@ export interface RunResult {
   routedTo?: string;
   /** The service tier that served the run, as the service reported it. */
   serviceTier?: string;
-  /** What the answer cites from the attached documents (`bedrock.citations`). */
+  /** What the answer cites from the attached documents (`bedrock.citations`) or passages (`bedrock.knowledgeBase.attach`). */
   citations?: Citation[];
+  /** What the prompt's knowledge base returned for this run (`bedrock.knowledgeBase`). */
+  retrieval?: Retrieval;
   /** What the guardrails did (`guardrailVerdict`: the trace, or the stop reason with the trace off). */
   guardrail?: GuardrailReport;
   text: string;
@@ -70,21 +74,26 @@ function asPromptError(err: unknown): unknown {
 /**
  * Compiles a prompt file's text once for many renders (batch runs, test cases); failures name the line.
  * An answer a run appended at the end, with nothing written after it, is not part of the prompt (Run
- * again replaces it).
+ * again replaces it). A prompt with a knowledge base retrieves before each render (src/app/retrieval.ts).
  */
 export async function compilePromptText(
   text: string,
   files: PromptFiles,
+  retrieve: Retriever,
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  const render = await promptEngine()
+  const compiled = await promptEngine()
     .compilePrompt(promptEngine().promptTextForRun(text), files)
     .catch((err: unknown) => {
       throw asPromptError(err);
     });
-  return (input) =>
-    render(input).catch((err: unknown) => {
-      throw asPromptError(err);
-    });
+  const render = withRetrieval(
+    (input, passages) =>
+      compiled(input, passages).catch((err: unknown) => {
+        throw asPromptError(err);
+      }),
+    retrieve,
+  );
+  return render;
 }
 
 /** The rendered request for another model than the file names (JSON output asked for the way that model takes it). */
@@ -162,6 +171,7 @@ export function runResult(
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
+    retrieval: rendered?.retrieval,
     guardrail: guardrailVerdict(outcome),
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,

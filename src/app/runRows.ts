@@ -15,6 +15,7 @@ import { inputProblem, missingVariables, requireNoErrors } from '../core/format/
 import type { BatchRow, RowSurvey } from '../core/io/rows';
 import type { Host, PromptSource } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
+import { retrieverFor } from './retrieval';
 import { measuredTokensPerChar } from './estimatePrompt';
 
 /** A rows run checked and ready: nothing has been sent yet. */
@@ -67,7 +68,7 @@ export async function planRows(
       `No row of ${path.basename(dataPath)} has ${missingEverywhere.map((n) => `"${n}"`).join(', ')}, which the prompt uses without a default. The rows have: ${keys || 'no fields'}. Rename the column (or key), or give the prompt a default.`,
     );
   }
-  const render = await compilePromptText(prompt.text, prompt.files);
+  const render = await compilePromptText(prompt.text, prompt.files, retrieverFor(host));
   // The model: the caller's, or the one the prompt renders with (rendering the first row finds it).
   const modelId = opts.modelId
     ? normalizeModelRef(opts.modelId).modelId

@@ -17,6 +17,7 @@ import type { RenderResult } from '../core/format/render';
 import type { PromptTestFile, TestCase } from '../core/format/testCases';
 import type { Host } from './host';
 import { requestFor } from './runPrompt';
+import { citedSources } from '../core/format/knowledgeBase';
 
 export type CaseState = 'passed' | 'failed' | 'errored' | 'skipped';
 
@@ -138,6 +139,8 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
         costUsd: cost?.usd,
         outputTokens: outcome.usage?.outputTokens,
         guardrail: guardrailVerdict(outcome),
+        retrieved: rendered.retrieval?.passages.map((p) => p.source),
+        cited: citedSources(outcome.citations ?? [], rendered.retrieval),
       },
       {
         outputSchema: rendered.outputSchema,

@@ -2,6 +2,7 @@
 // generated: CountTokens is free (and --offline sends nothing at all).
 import { estimatePrompt, type PromptEstimate } from '../app/estimatePrompt';
 import type { Host } from '../app/host';
+import { retrieverFor } from '../app/retrieval';
 import { formatUsd } from '../core/bedrock/pricing';
 import { EXIT } from './exitCodes';
 import { prepareRun, type RunCommandOptions } from './runCommand';
@@ -28,7 +29,7 @@ export async function estimateCommand(
   opts: RunCommandOptions & { offline?: boolean },
   signal: AbortSignal,
 ): Promise<number> {
-  const { request } = await prepareRun(file, opts);
+  const { request } = await prepareRun(file, opts, retrieverFor(host));
   const estimate = await estimatePrompt(host, request, signal, { offline: opts.offline });
   process.stdout.write(opts.json ? `${JSON.stringify(estimate, null, 2)}\n` : estimateText(estimate));
   return EXIT.ok;

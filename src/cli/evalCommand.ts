@@ -30,6 +30,7 @@ import { gitState } from '../core/io/gitState';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { BedrockError } from '../core/shared/bedrockError';
 import { EXIT } from './exitCodes';
+import { retrieverFor } from '../app/retrieval';
 import { progressLine } from './progress';
 
 export interface EvalCommandOptions {
@@ -141,6 +142,7 @@ export async function evalCommand(
   const say = (line: string) => !opts.quiet && process.stderr.write(`${line}\n`);
   const against = opts.compare ? await previousRun(root, opts.compare, path.basename(file, '.prompt')) : undefined;
   const input = await loadEvaluation(path.resolve(file), root, {
+    retrieve: retrieverFor(host),
     models: opts.model,
     settings: {
       repeat: opts.repeat,

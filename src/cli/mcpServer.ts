@@ -10,6 +10,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { estimatePrompt } from '../app/estimatePrompt';
 import type { Host } from '../app/host';
+import { retrieverFor } from '../app/retrieval';
 import { metricsLine, runResult, streamPrompt } from '../app/runPrompt';
 import { BedrockError } from '../core/shared/bedrockError';
 import { isInside } from '../core/io/promptFiles';
@@ -86,11 +87,11 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ file, inputs, model }) =>
       answering(async () => {
-        const { promptPath, rendered, request } = await prepareRun(await inRoot(root, file), {
-          input: [],
-          values: inputs,
-          model,
-        });
+        const { promptPath, rendered, request } = await prepareRun(
+          await inRoot(root, file),
+          { input: [], values: inputs, model },
+          retrieverFor(host),
+        );
         const abort = new AbortController();
         const onAbort = () => abort.abort();
         signal.addEventListener('abort', onAbort, { once: true });
@@ -188,7 +189,11 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
     },
     ({ file, inputs, model, offline }) =>
       answering(async () => {
-        const { request } = await prepareRun(await inRoot(root, file), { input: [], values: inputs, model });
+        const { request } = await prepareRun(
+          await inRoot(root, file),
+          { input: [], values: inputs, model },
+          retrieverFor(host),
+        );
         const estimate = await estimatePrompt(host, request, signal, { offline });
         return asText(estimateText(estimate), { ...estimate });
       }),

@@ -13,9 +13,11 @@ import { confinedPromptFiles, diskAnalysisContext, isInside } from '../core/io/p
 import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
 import { citationLines } from '../core/bedrock/citations';
+import { retrievalLines } from '../core/bedrock/passages';
 import { reportLines } from '../core/bedrock/guardrails';
 import { withTierChoice, type LatencyName, type ServiceTierName } from '../core/bedrock/serviceTiers';
 import type { Host, PromptSource } from '../app/host';
+import { retrieverFor, type Retriever } from '../app/retrieval';
 
 export interface RunCommandOptions {
   input: string[];
@@ -104,7 +106,7 @@ export interface PreparedRun {
 }
 
 /** The prompt read, checked, given its inputs and rendered for the model: what run and estimate send. */
-export async function prepareRun(file: string, opts: RunCommandOptions): Promise<PreparedRun> {
+export async function prepareRun(file: string, opts: RunCommandOptions, retrieve: Retriever): Promise<PreparedRun> {
   const { promptPath, text, analysis, files } = await loadPrompt(file);
   requireNoErrors(analysis);
   const input = await inputValues(opts, (name) => analysis.declaredInputs.get(name));
@@ -116,7 +118,7 @@ export async function prepareRun(file: string, opts: RunCommandOptions): Promise
     );
   const typeProblems = inputTypeProblems(analysis, input);
   if (typeProblems.length > 0) throw new BedrockError('PromptInvalid', `${typeProblems.join('; ')}.`);
-  const render = await compilePromptText(text, files);
+  const render = await compilePromptText(text, files, retrieve);
   const rendered = await render(input);
   const tier = { serviceTier: opts.serviceTier, latency: opts.latency };
   return { promptPath, rendered, request: withTierChoice(requestFor(rendered, opts.model), tier) };
@@ -128,7 +130,7 @@ export async function runCommand(
   opts: RunCommandOptions,
   signal: AbortSignal,
 ): Promise<number> {
-  const { promptPath, rendered, request } = await prepareRun(file, opts);
+  const { promptPath, rendered, request } = await prepareRun(file, opts, retrieverFor(host));
   const abort = new AbortController();
   signal.addEventListener('abort', () => abort.abort(), { once: true });
   let wroteText = false;
@@ -153,6 +155,8 @@ export async function runCommand(
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
   if (!opts.quiet && !opts.json && result.guardrail)
     process.stderr.write(`guardrail: ${reportLines(result.guardrail).join('\n  ')}\n`);
+  if (!opts.quiet && !opts.json && result.retrieval)
+    process.stderr.write(`retrieved:\n${retrievalLines(result.retrieval).join('\n')}\n`);
   if (!opts.quiet && !opts.json && result.citations?.length)
     process.stderr.write(`sources:\n${citationLines(result.citations).join('\n')}\n`);
   if (!opts.quiet) process.stderr.write(`${metricsLine(result)}\n`);

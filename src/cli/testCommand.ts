@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { runTestCase, type CaseReport } from '../app/runTests';
 import type { Host } from '../app/host';
+import { retrieverFor } from '../app/retrieval';
 import { compilePromptText } from '../app/runPrompt';
 import { AdaptiveLimiter } from '../core/bedrock/adaptiveLimiter';
 import { BedrockError } from '../core/shared/bedrockError';
@@ -94,7 +95,9 @@ async function collectCases(host: Host, files: string[], root: string, opts: Sui
     const analysis = promptEngine().analyzePrompt(promptText, diskAnalysisContext(promptPath, root));
     let compiled: ReturnType<typeof compilePromptText> | undefined;
     const render = async (input: Record<string, unknown>) =>
-      (await (compiled ??= compilePromptText(promptText, confinedPromptFiles(promptPath, root))))(input);
+      (await (compiled ??= compilePromptText(promptText, confinedPromptFiles(promptPath, root), retrieverFor(host))))(
+        input,
+      );
     for (const testCase of parsed.cases) {
       const entry = {
         id: `${shown(testsPath)}#${testCase.name}`,

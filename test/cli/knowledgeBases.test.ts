@@ -24,18 +24,18 @@ describe('prompt-lab kb (the real binary, the local server)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      'KBSUPPORT01 · support-docs · vector · active\n  DSSUPPORT01 · support-handbook-s3 · last sync complete 2026-11-20T09:00:00.000Z\nKBKENDRA01 · policies-kendra · kendra · active\n',
+      'SUPPORTKB1 · support-docs · vector · active\n  SUPPORTDS1 · support-handbook-s3 · last sync complete 2026-11-20T09:00:00.000Z\nKENDRAKB01 · policies-kendra · kendra · active\n',
     );
   });
 
   it('retrieve: the ranked passages with their sources and scores, as text or JSON, and nothing generated', async () => {
-    const text = await kb('retrieve', 'KBSUPPORT01', 'Is a gift card refundable?', '-n', '1');
+    const text = await kb('retrieve', 'SUPPORTKB1', 'Is a gift card refundable?', '-n', '1');
     assert.equal(text.code, 0, text.stderr);
     assert.match(
       text.stdout,
-      /^Query: Is a gift card refundable\?\nKnowledge base: KBSUPPORT01\n1 passage\(s\), best first\n\n1\. s3:\/\/bedrock-prompt-lab-data\/knowledge-base\/refund-policy\.md {2}\(score 0\.\d{3}\)\n {3}Digital purchases \(gift cards/,
+      /^Query: Is a gift card refundable\?\nKnowledge base: SUPPORTKB1\n1 passage\(s\), best first\n\n1\. s3:\/\/bedrock-prompt-lab-data\/knowledge-base\/refund-policy\.md {2}\(score 0\.\d{3}\)\n {3}Digital purchases \(gift cards/,
     );
-    const json = await kb('retrieve', 'KBSUPPORT01', 'express shipping', '--json');
+    const json = await kb('retrieve', 'SUPPORTKB1', 'express shipping', '--json');
     assert.equal(json.code, 0, json.stderr);
     const out = JSON.parse(json.stdout) as { passages: { sourceName: string; score: number }[] };
     assert.equal(out.passages[0].sourceName, 'shipping.md');
@@ -51,7 +51,7 @@ describe('prompt-lab kb (the real binary, the local server)', () => {
   });
 
   it('a bad count is refused before sending; an API key alone is refused with what to do', async () => {
-    const bad = await kb('retrieve', 'KBSUPPORT01', 'shipping', '-n', '0');
+    const bad = await kb('retrieve', 'SUPPORTKB1', 'shipping', '-n', '0');
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /-n 0: give a number of passages from 1 to 100\./);
     const keyOnly = await promptLab(['kb', 'list'], {

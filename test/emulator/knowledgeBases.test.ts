@@ -27,11 +27,11 @@ describe('emulator: knowledge bases through the real SDK clients', () => {
     assert.deepEqual(
       kbs.map((k) => [k.id, k.name, k.type, k.status]),
       [
-        ['KBSUPPORT01', 'support-docs', 'VECTOR', 'ACTIVE'],
-        ['KBKENDRA01', 'policies-kendra', 'KENDRA', 'ACTIVE'],
+        ['SUPPORTKB1', 'support-docs', 'VECTOR', 'ACTIVE'],
+        ['KENDRAKB01', 'policies-kendra', 'KENDRA', 'ACTIVE'],
       ],
     );
-    const [source] = await clients.knowledgeBases.dataSources('KBSUPPORT01');
+    const [source] = await clients.knowledgeBases.dataSources('SUPPORTKB1');
     assert.equal(source.name, 'support-handbook-s3');
     assert.equal(source.lastSync?.status, 'COMPLETE');
     assert.ok(source.lastSync?.startedAt instanceof Date);
@@ -39,7 +39,7 @@ describe('emulator: knowledge bases through the real SDK clients', () => {
 
   it('retrieves the passages that match best, best first, with their S3 source and a score', async () => {
     const passages = passagesOf(
-      await clients.knowledgeBases.retrieve('KBSUPPORT01', 'I was charged twice, do I get a refund?', {
+      await clients.knowledgeBases.retrieve('SUPPORTKB1', 'I was charged twice, do I get a refund?', {
         numberOfResults: 2,
       }),
     );
@@ -65,15 +65,15 @@ describe('emulator: knowledge bases through the real SDK clients', () => {
       }),
     );
     client.destroy();
-    const before = passagesOf(await clients.knowledgeBases.retrieve('KBSUPPORT01', 'customs form Norway'));
+    const before = passagesOf(await clients.knowledgeBases.retrieve('SUPPORTKB1', 'customs form Norway'));
     assert.equal(before.length, 0, 'not indexed before the sync');
-    const job = await clients.knowledgeBases.sync('KBSUPPORT01', 'DSSUPPORT01');
+    const job = await clients.knowledgeBases.sync('SUPPORTKB1', 'SUPPORTDS1');
     await waitFor(
       'the sync to complete',
       async () =>
-        (await clients.knowledgeBases.syncStatus('KBSUPPORT01', 'DSSUPPORT01', job)).status === 'COMPLETE' || undefined,
+        (await clients.knowledgeBases.syncStatus('SUPPORTKB1', 'SUPPORTDS1', job)).status === 'COMPLETE' || undefined,
     );
-    const after = passagesOf(await clients.knowledgeBases.retrieve('KBSUPPORT01', 'customs form Norway'));
+    const after = passagesOf(await clients.knowledgeBases.retrieve('SUPPORTKB1', 'customs form Norway'));
     assert.equal(after[0]?.sourceName, 'returns-abroad.md');
   });
 });

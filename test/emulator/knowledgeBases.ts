@@ -2,8 +2,11 @@
 // bedrock-agent-runtime: Retrieve) [sdk shapes]. A knowledge base's S3 data source is a prefix of the local
 // S3: a sync (ingestion job) reads its Markdown and text files, cuts them into paragraph chunks and indexes
 // them. Retrieval ranks chunks with BM25 over words: a small lexical ranker standing in for vector search
-// [ours: real scores come from embeddings, and HYBRID adds keyword search]. The demo's documents
-// (examples/knowledge-base/*.md) are in S3 and indexed at start, as if synced once.
+// [ours: real scores come from embeddings, and HYBRID adds keyword search]. A document's metadata comes
+// from its `<file>.metadata.json` beside it (`metadataAttributes`) [docs], and Retrieve's `filter` is
+// applied to it with the service's operators [sdk shapes]; reranking (`BEDROCK_RERANKING_MODEL`) keeps
+// the passages that hold most of the query's words [ours: a reranker model scores relevance]. The demo's
+// documents (examples/knowledge-base/*.md) are in S3 and indexed at start, as if synced once.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -21,6 +24,43 @@ interface Chunk {
   text: string;
   words: string[];
   id: string;
+  /** The document's own metadata (its `.metadata.json`), without the service's `x-amz-bedrock-kb-*` keys. */
+  attributes: Record<string, unknown>;
+}
+
+type Filter = Record<string, unknown>;
+const COMPARISONS: Record<string, (have: unknown, want: unknown) => boolean> = {
+  equals: (h, w) => h === w,
+  notEquals: (h, w) => h !== w,
+  greaterThan: (h, w) => typeof h === 'number' && typeof w === 'number' && h > w,
+  greaterThanOrEquals: (h, w) => typeof h === 'number' && typeof w === 'number' && h >= w,
+  lessThan: (h, w) => typeof h === 'number' && typeof w === 'number' && h < w,
+  lessThanOrEquals: (h, w) => typeof h === 'number' && typeof w === 'number' && h <= w,
+  in: (h, w) => Array.isArray(w) && w.includes(h),
+  notIn: (h, w) => Array.isArray(w) && !w.includes(h),
+  startsWith: (h, w) => typeof h === 'string' && typeof w === 'string' && h.startsWith(w),
+  stringContains: (h, w) =>
+    typeof w === 'string' &&
+    (typeof h === 'string' ? h.includes(w) : Array.isArray(h) && h.some((x) => String(x).includes(w))),
+  listContains: (h, w) => Array.isArray(h) && h.includes(w),
+};
+
+/** Whether a chunk's metadata passes a RetrievalFilter (one operator per level, as the union says). */
+function passes(filter: Filter, metadata: Record<string, unknown>): boolean {
+  const [op, arg] = Object.entries(filter)[0] ?? [];
+  if (op === 'andAll' || op === 'orAll') {
+    if (!Array.isArray(arg) || arg.length < 2) throw ServiceError.validation(`${op} must hold at least 2 filters.`);
+    return op === 'andAll'
+      ? arg.every((f: Filter) => passes(f, metadata))
+      : arg.some((f: Filter) => passes(f, metadata));
+  }
+  const compare = op === undefined ? undefined : COMPARISONS[op];
+  const attribute = arg as { key?: unknown; value?: unknown } | undefined;
+  if (!compare || typeof attribute?.key !== 'string')
+    throw ServiceError.validation(
+      `Invalid filter: expected one of ${[...Object.keys(COMPARISONS), 'andAll', 'orAll'].join(', ')} with {key, value}.`,
+    );
+  return Object.hasOwn(metadata, attribute.key) && compare(metadata[attribute.key], attribute.value);
 }
 
 interface IngestionJob {
@@ -70,22 +110,32 @@ export class KnowledgeBaseService {
         return [];
       }
     })();
-    for (const file of files) s3.put(BUCKET, `${PREFIX}${file}`, readFileSync(path.join(EXAMPLES, file), 'utf8'));
+    const uploads = files
+      .flatMap((f) => [f, `${f}.metadata.json`])
+      .filter((f) => {
+        try {
+          readFileSync(path.join(EXAMPLES, f));
+          return true;
+        } catch {
+          return false; // a document without metadata
+        }
+      });
+    for (const file of uploads) s3.put(BUCKET, `${PREFIX}${file}`, readFileSync(path.join(EXAMPLES, file), 'utf8'));
     const support: KnowledgeBase = {
-      knowledgeBaseId: 'KBSUPPORT01',
+      knowledgeBaseId: 'SUPPORTKB1',
       name: 'support-docs',
       description: 'Refunds, shipping and warranty, from the support handbook.',
       type: 'VECTOR',
       updatedAt: now,
       dataSources: [
         {
-          dataSourceId: 'DSSUPPORT01',
+          dataSourceId: 'SUPPORTDS1',
           name: 'support-handbook-s3',
           s3Prefix: `s3://${BUCKET}/${PREFIX}`,
           updatedAt: now,
           jobs: [
             {
-              ingestionJobId: 'INGEST00001',
+              ingestionJobId: 'INGEST0001',
               status: 'COMPLETE',
               startedAt: now,
               updatedAt: now,
@@ -100,7 +150,7 @@ export class KnowledgeBaseService {
     this.all = [
       support,
       {
-        knowledgeBaseId: 'KBKENDRA01',
+        knowledgeBaseId: 'KENDRAKB01',
         name: 'policies-kendra',
         description: 'Company policies in a Kendra index (nothing indexed locally).',
         type: 'KENDRA',
@@ -119,12 +169,22 @@ export class KnowledgeBaseService {
     for (const [key, object] of objects) {
       if (!key.startsWith(m[2]) || !/\.(md|txt)$/.test(key)) continue;
       const uri = `s3://${m[1]}/${key}`;
+      const attributes = (() => {
+        const sidecar = objects.get(`${key}.metadata.json`);
+        if (!sidecar) return {};
+        try {
+          const parsed = JSON.parse(sidecar.body.toString('utf8')) as { metadataAttributes?: Record<string, unknown> };
+          return parsed.metadataAttributes ?? {};
+        } catch {
+          return {}; // a broken metadata file is skipped, as the service reports it in the sync's warnings
+        }
+      })();
       object.body
         .toString('utf8')
         .split(/\n\s*\n/)
         .map((p) => p.trim())
         .filter((p) => p && !/^#+\s/.test(p))
-        .forEach((text, i) => chunks.push({ uri, text, words: words(text), id: `${key}#${i}` }));
+        .forEach((text, i) => chunks.push({ uri, text, words: words(text), id: `${key}#${i}`, attributes }));
     }
     return chunks;
   }
@@ -153,9 +213,15 @@ export class KnowledgeBaseService {
   }
 
   /** BM25 over the chunks' words; the score is squashed into 0..1 as a similarity would be. */
-  private rank(kb: KnowledgeBase, query: string, n: number) {
+  private rank(kb: KnowledgeBase, query: string, n: number, filter?: Filter, rerankTo?: number) {
     const q = [...new Set(words(query))];
-    const docs = kb.chunks;
+    const metadataOf = (d: Chunk): Record<string, unknown> => ({
+      ...d.attributes,
+      'x-amz-bedrock-kb-source-uri': d.uri,
+      'x-amz-bedrock-kb-chunk-id': d.id,
+      'x-amz-bedrock-kb-data-source-id': kb.dataSources[0]?.dataSourceId ?? '',
+    });
+    const docs = filter ? kb.chunks.filter((d) => passes(filter, metadataOf(d))) : kb.chunks;
     const avg = docs.reduce((s, d) => s + d.words.length, 0) / Math.max(1, docs.length);
     const scored = docs.map((d) => {
       let score = 0;
@@ -168,20 +234,22 @@ export class KnowledgeBaseService {
       }
       return { d, score };
     });
-    return scored
+    let ranked = scored
       .filter((s) => s.score > 0)
       .sort((a, b) => b.score - a.score || a.d.id.localeCompare(b.d.id))
       .slice(0, n)
-      .map(({ d, score }) => ({
-        content: { type: 'TEXT', text: d.text },
-        location: { type: 'S3', s3Location: { uri: d.uri } },
-        score: Number((score / (score + 3)).toFixed(4)),
-        metadata: {
-          'x-amz-bedrock-kb-source-uri': d.uri,
-          'x-amz-bedrock-kb-chunk-id': d.id,
-          'x-amz-bedrock-kb-data-source-id': kb.dataSources[0]?.dataSourceId ?? '',
-        },
-      }));
+      .map(({ d, score }) => ({ d, score: Number((score / (score + 3)).toFixed(4)) }));
+    if (rerankTo !== undefined)
+      ranked = ranked
+        .map(({ d }) => ({ d, score: Number((q.filter((t) => d.words.includes(t)).length / q.length).toFixed(4)) }))
+        .sort((a, b) => b.score - a.score || a.d.id.localeCompare(b.d.id))
+        .slice(0, rerankTo);
+    return ranked.map(({ d, score }) => ({
+      content: { type: 'TEXT', text: d.text },
+      location: { type: 'S3', s3Location: { uri: d.uri } },
+      score,
+      metadata: metadataOf(d),
+    }));
   }
 
   handle(ctx: RequestContext): boolean {
@@ -222,15 +290,51 @@ export class KnowledgeBaseService {
     if (b === 'retrieve' && ctx.method === 'POST') {
       const body = parseJsonBody<{
         retrievalQuery?: { text?: unknown };
-        retrievalConfiguration?: { vectorSearchConfiguration?: { numberOfResults?: unknown } };
+        retrievalConfiguration?: {
+          vectorSearchConfiguration?: {
+            numberOfResults?: unknown;
+            overrideSearchType?: unknown;
+            filter?: Filter;
+            rerankingConfiguration?: {
+              type?: unknown;
+              bedrockRerankingConfiguration?: {
+                numberOfRerankedResults?: unknown;
+                modelConfiguration?: { modelArn?: unknown };
+              };
+            };
+          };
+        };
       }>(ctx);
       const text = body.retrievalQuery?.text;
       if (typeof text !== 'string' || text.trim() === '')
         throw ServiceError.validation('retrievalQuery.text must be a non-empty string.');
-      const n = body.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? 5;
+      const search = body.retrievalConfiguration?.vectorSearchConfiguration ?? {};
+      const n = search.numberOfResults ?? 5;
       if (!Number.isInteger(n) || (n as number) < 1 || (n as number) > 100)
         throw ServiceError.validation('numberOfResults must be between 1 and 100.');
-      sendJson(ctx, 200, { retrievalResults: this.rank(kb, text, n as number) });
+      if (
+        search.overrideSearchType !== undefined &&
+        !['HYBRID', 'SEMANTIC'].includes(String(search.overrideSearchType))
+      )
+        throw ServiceError.validation(
+          `1 validation error detected: Value '${String(search.overrideSearchType)}' at 'retrievalConfiguration.vectorSearchConfiguration.overrideSearchType' failed to satisfy constraint: Member must satisfy enum value set: [HYBRID, SEMANTIC]`,
+        );
+      const rerank = search.rerankingConfiguration;
+      let rerankTo: number | undefined;
+      if (rerank) {
+        const arn = rerank.bedrockRerankingConfiguration?.modelConfiguration?.modelArn;
+        if (
+          rerank.type !== 'BEDROCK_RERANKING_MODEL' ||
+          typeof arn !== 'string' ||
+          !/^arn:aws[a-z-]*:bedrock:/.test(arn)
+        )
+          throw ServiceError.validation(
+            'rerankingConfiguration needs type BEDROCK_RERANKING_MODEL and bedrockRerankingConfiguration.modelConfiguration.modelArn (a reranker model ARN).',
+          );
+        const keep = rerank.bedrockRerankingConfiguration?.numberOfRerankedResults;
+        rerankTo = keep === undefined ? (n as number) : Number(keep);
+      }
+      sendJson(ctx, 200, { retrievalResults: this.rank(kb, text, n as number, search.filter, rerankTo) });
       return true;
     }
     if (b === 'datasources' && dsId === undefined && ctx.method === 'POST') {

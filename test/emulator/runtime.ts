@@ -52,6 +52,12 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
           `The text field in the ContentBlock object at messages.${i}.content.${j} is blank. Add text to the text field, and try again.`,
         );
       }
+      // Search-result blocks are Anthropic Claude's only (the SDK's note on SearchResultBlock) [sdk];
+      // the message mirrors the image one [ours].
+      if (block.searchResult && !model.modelId.startsWith('anthropic.'))
+        throw ServiceError.validation(
+          "This model doesn't support the searchResult content block that you provided. Try again with a supported content block.",
+        );
       const image = block.image as { format?: string } | undefined;
       if (image) {
         if (!model.inputModalities.includes('IMAGE')) {
@@ -131,22 +137,46 @@ export function validateConverse(body: ConverseBody, target: Target, streaming: 
 }
 
 /**
- * What the answer cites when a document asks for citations: the first 60 characters of the first such
- * document, as a character span (Claude's shape for text documents [sdk]; the choice of span is ours).
+ * What the answer cites when a document or search result asks for citations: the first 60 characters
+ * of the first such document (a character span: Claude's shape for text documents [sdk]) or the first
+ * such search result (its index, title and source [sdk]); the choice of what is cited is ours.
  */
 export function citationOf(body: ConverseBody): Record<string, unknown> | undefined {
+  const results = (body.messages ?? [])
+    .flatMap((m) =>
+      m.content.map(
+        (b) =>
+          b.searchResult as
+            | { source?: string; title?: string; content?: { text?: string }[]; citations?: { enabled?: boolean } }
+            | undefined,
+      ),
+    )
+    .filter((r) => r !== undefined);
+  const cited = results.findIndex((r) => r.citations?.enabled === true);
+  if (cited >= 0) {
+    const r = results[cited];
+    const text = (r.content ?? []).map((c) => c.text ?? '').join('');
+    return {
+      title: r.title,
+      source: r.source,
+      sourceContent: [{ text: text.slice(0, 60) }],
+      location: { searchResultLocation: { searchResultIndex: cited, start: 0, end: 1 } },
+    };
+  }
   const docs = (body.messages ?? [])
     .flatMap((m) =>
       m.content.map(
         (b) =>
-          b.document as { name?: string; citations?: { enabled?: boolean }; source?: { bytes?: string } } | undefined,
+          b.document as
+            | { name?: string; citations?: { enabled?: boolean }; source?: { bytes?: string; text?: string } }
+            | undefined,
       ),
     )
     .filter((d) => d !== undefined);
   const index = docs.findIndex((d) => d.citations?.enabled === true);
   if (index < 0) return undefined;
   const doc = docs[index];
-  const text = Buffer.from(doc.source?.bytes ?? '', 'base64').toString('utf8');
+  const text = doc.source?.text ?? Buffer.from(doc.source?.bytes ?? '', 'base64').toString('utf8');
   const end = Math.min(60, text.length);
   return {
     title: doc.name,

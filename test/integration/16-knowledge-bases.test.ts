@@ -42,7 +42,7 @@ describe('knowledge bases against the local server', () => {
     const text = result.document!.getText();
     assert.match(
       text,
-      /^Query: I was charged twice for my order\nKnowledge base: support-docs \(KBSUPPORT01\)\n3 passage\(s\), best first\n/,
+      /^Query: I was charged twice for my order\nKnowledge base: support-docs \(SUPPORTKB1\)\n3 passage\(s\), best first\n/,
     );
     assert.match(
       text,

@@ -355,11 +355,21 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
             knowledgeBaseId,
             retrievalQuery: { text },
             retrievalConfiguration:
-              opts.numberOfResults || opts.searchType
+              opts.numberOfResults || opts.searchType || opts.filter || opts.reranking
                 ? {
                     vectorSearchConfiguration: {
                       numberOfResults: opts.numberOfResults,
                       overrideSearchType: opts.searchType,
+                      filter: opts.filter as never,
+                      rerankingConfiguration: opts.reranking
+                        ? {
+                            type: 'BEDROCK_RERANKING_MODEL',
+                            bedrockRerankingConfiguration: {
+                              modelConfiguration: { modelArn: opts.reranking.modelArn },
+                              numberOfRerankedResults: opts.reranking.numberOfResults,
+                            },
+                          }
+                        : undefined,
                     },
                   }
                 : undefined,

@@ -6,6 +6,7 @@ import type { CitationLocation } from '@aws-sdk/client-bedrock-runtime';
 /** A citation as the service sends it, whole (Converse) or as a stream delta (ConverseStream). */
 interface SdkCitation {
   title?: string;
+  source?: string;
   sourceContent?: { text?: string }[];
   location?: CitationLocation;
 }
@@ -13,6 +14,8 @@ interface SdkCitation {
 export interface Citation {
   /** The document's title (its name in the request), or "document N" (its place among the request's documents). */
   document: string;
+  /** Where a cited search result comes from (a knowledge base passage's source), as the request named it. */
+  source?: string;
   /** Where in it: characters, pages or chunks, as the model's location says. */
   location?: string;
   /** The text of the document the claim rests on. */
@@ -33,6 +36,14 @@ function locationText(location: CitationLocation | undefined): { index?: number;
   if (location?.documentChar) return span('character', location.documentChar);
   if (location?.documentPage) return span('page', location.documentPage);
   if (location?.documentChunk) return span('chunk', location.documentChunk);
+  if (location?.searchResultLocation)
+    return {
+      index: location.searchResultLocation.searchResultIndex,
+      text:
+        location.searchResultLocation.searchResultIndex === undefined
+          ? undefined
+          : `search result ${location.searchResultLocation.searchResultIndex + 1}`,
+    };
   return {};
 }
 
@@ -40,7 +51,8 @@ function locationText(location: CitationLocation | undefined): { index?: number;
 export function readCitation(c: SdkCitation): Citation {
   const where = locationText(c.location);
   return {
-    document: c.title ?? (where.index !== undefined ? `document ${where.index + 1}` : 'a document'),
+    document: c.title ?? c.source ?? (where.index !== undefined ? `document ${where.index + 1}` : 'a document'),
+    ...(c.source ? { source: c.source } : {}),
     location: where.text,
     quoted: (c.sourceContent ?? []).map((s) => s.text ?? '').join(''),
   };

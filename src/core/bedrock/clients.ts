@@ -252,6 +252,10 @@ export interface DataSourceInfo {
 export interface RetrieveOptions {
   numberOfResults?: number;
   searchType?: 'HYBRID' | 'SEMANTIC';
+  /** Retrieve's RetrievalFilter, as the prompt wrote it. */
+  filter?: Record<string, unknown>;
+  /** A Bedrock reranker model and how many reranked passages to keep. */
+  reranking?: { modelArn: string; numberOfResults?: number };
   signal?: AbortSignal;
 }
 

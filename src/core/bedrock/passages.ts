@@ -2,15 +2,9 @@
 // Passages are untrusted data (someone else's documents): they are shown as text, never as Markdown or
 // structure, and a source is only a label and, for S3 and web sources, a location.
 import type { RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
+import { sourceNameOf, type Passage, type Retrieval } from '../format/knowledgeBase';
 
-export interface Passage {
-  text: string;
-  /** `s3://bucket/refund-policy.md`, a URL, or the source system's id. */
-  source: string;
-  /** The file or page name alone (`refund-policy.md`), for short listings and assertions. */
-  sourceName: string;
-  score?: number;
-}
+export type { Passage };
 
 type Location = NonNullable<NonNullable<RetrieveCommandOutput['retrievalResults']>[number]['location']>;
 
@@ -36,15 +30,26 @@ export function passagesOf(out: Pick<RetrieveCommandOutput, 'retrievalResults'>)
     return {
       text: r.content?.text ?? (r.content?.row ?? []).map((c) => `${c.columnName}: ${c.columnValue}`).join(', '),
       source,
-      sourceName:
-        source
-          .replace(/[?#].*$/, '')
-          .split('/')
-          .filter(Boolean)
-          .pop() ?? source,
+      sourceName: sourceNameOf(source),
       ...(r.score !== undefined ? { score: r.score } : {}),
     };
   });
+}
+
+/**
+ * What a run retrieved, as the lines shown after its answer (a comment in the file, the CLI's stderr):
+ * the query, then each passage's source, score and opening words. The whole passages stay in the run record.
+ */
+export function retrievalLines(r: Retrieval): string[] {
+  const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const opening = (text: string) => (oneLine(text).length > 120 ? `${oneLine(text).slice(0, 120)}…` : oneLine(text));
+  return [
+    `${r.passages.length} passage(s) from knowledge base ${r.knowledgeBaseId} for "${opening(r.query)}"`,
+    ...r.passages.map(
+      (p, i) =>
+        `[${i + 1}] ${p.source}${p.score !== undefined ? ` (score ${p.score.toFixed(3)})` : ''}: "${opening(p.text)}"`,
+    ),
+  ];
 }
 
 /** The passages as plain text for a reader: rank, score, source, then the passage indented (never Markdown). */

@@ -4,7 +4,8 @@
 // errors in plain words (templatePieces.ts), and what the model can take (bedrock/modelChecks.ts).
 // This file puts them together and applies the one rule for which inputs a run needs. It never throws:
 // anything unexpected becomes a problem too.
-import { PROMPT_RULES } from './rules';
+import { CONVERSE_LIMITS, PROMPT_RULES } from './rules';
+import { knowledgeBaseSettingOrNone as knowledgeBaseSetting } from './knowledgeBase';
 import Handlebars from './handlebars';
 import { resolveInCatalogue, type Catalogue } from '../models/catalogue';
 import { modelProblems } from '../models/modelChecks';
@@ -93,6 +94,8 @@ export interface PromptAnalysis {
   bodyStart: number;
   /** Key ranges by dotted path (e.g. `config.temperature`), for hover. */
   keyRanges: { path: string; range: Range }[];
+  /** Where the template reads `@passages` (what `bedrock.knowledgeBase` retrieved). */
+  passageReads: Range[];
 }
 
 export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAnalysis {
@@ -110,6 +113,7 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
     toolTurns: [],
     bodyStart: 0,
     keyRanges: [],
+    passageReads: [],
   };
   try {
     const source = splitPrompt(text);
@@ -136,6 +140,7 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
     }
     analyzeTemplate(source.body, source.bodyStart, index, result, ctx);
     checkVariables(result);
+    checkKnowledgeBase(result);
     checkModel(result, ctx);
   } catch (err) {
     result.problems.push(
@@ -230,6 +235,9 @@ function analyzeTemplate(
             guarded: use.guarded,
             viaPartial: use.viaPartial,
           }),
+        dataRead: (name, loc) => {
+          if (name === 'passages') result.passageReads.push(at(loc));
+        },
         cycle: (chain, loc) => {
           const msg = `Partial \`${chain[0]}\` includes itself (${chain.join(' → ')}): rendering it would never end. Remove the include that closes the loop.`;
           if (!result.problems.some((p) => p.message === msg))
@@ -433,6 +441,57 @@ function checkVariables(result: PromptAnalysis): void {
 
 // ---------------------------------------------------------------- model
 
+/** `@passages` and `bedrock.knowledgeBase` go together: passages nobody quotes or attaches never reach the model. */
+function checkKnowledgeBase(result: PromptAnalysis): void {
+  const setting = knowledgeBaseSetting(result.frontmatter);
+  if (!setting) {
+    if (result.frontmatter['bedrock.knowledgeBase'] !== undefined) return; // the schema's diagnostics say what is wrong
+    for (const range of result.passageReads)
+      result.problems.push(
+        problem(
+          'warning',
+          '`@passages` is empty: this prompt names no knowledge base. Add `bedrock.knowledgeBase: {id: …}` to the frontmatter (Knowledge Bases view → Use in Prompt).',
+          range,
+          'passages-without-knowledge-base',
+        ),
+      );
+    return;
+  }
+  const range = result.keyRanges.find((k) => k.path === 'bedrock.knowledgeBase')?.range;
+  if (!range || !result.templateParsed) return;
+  if (result.passageReads.length === 0 && !setting.attach)
+    result.problems.push(
+      problem(
+        'warning',
+        'The retrieved passages would not reach the model: quote them in the template (`{{#each @passages}}{{text}}{{/each}}`) or send them as blocks with `attach: searchResults` or `attach: documents`.',
+        range,
+        'passages-unused',
+      ),
+    );
+  if (setting.attach === 'documents' && (setting.numberOfResults ?? 5) > CONVERSE_LIMITS.documentsPerRequest)
+    result.problems.push(
+      problem(
+        'error',
+        `Bedrock takes at most ${CONVERSE_LIMITS.documentsPerRequest} documents per request, and \`numberOfResults: ${setting.numberOfResults}\` would attach more: lower it or attach \`searchResults\`.`,
+        range,
+        'passages-documents',
+      ),
+    );
+  if (
+    setting.queryInput !== undefined &&
+    !result.declaredInputs.has(setting.queryInput) &&
+    !result.variables.some((v) => v.name === setting.queryInput)
+  )
+    result.problems.push(
+      problem(
+        'warning',
+        `\`queryInput\` names \`${setting.queryInput}\`, which the prompt neither declares nor uses: declare it under \`input.schema\` so each run asks for it.`,
+        range,
+        'query-input',
+      ),
+    );
+}
+
 function checkModel(result: PromptAnalysis, ctx: AnalyzeContext): void {
   const ref = result.model;
   const range = result.modelRange;
@@ -447,7 +506,9 @@ function checkModel(result: PromptAnalysis, ctx: AnalyzeContext): void {
     ),
     system: result.roles.some((r) => r.role === 'system'),
     tools: Array.isArray(result.frontmatter.tools) && (result.frontmatter.tools as unknown[]).length > 0,
+    searchResults: knowledgeBaseSetting(result.frontmatter)?.attach === 'searchResults',
   };
+  if (knowledgeBaseSetting(result.frontmatter)?.attach === 'documents') needs.documents = true;
   for (const p of modelProblems(ref.modelId, needs, ctx.catalogue))
     result.problems.push(problem(p.severity, p.message, range, p.code));
 

@@ -5,6 +5,12 @@ import type { ConverseCommandInput } from '@aws-sdk/client-bedrock-runtime';
 import type { Assertion } from './testCases';
 import { remedies } from '../shared/remedies';
 import { dataBlock } from './dataBlock';
+import { sourceMatches, sourceNameOf } from './knowledgeBase';
+
+/** Sources as a message lists them: their file names, or "nothing". */
+function listed(sources: readonly string[]): string {
+  return sources.length === 0 ? 'nothing' : [...new Set(sources.map(sourceNameOf))].join(', ');
+}
 
 export interface CaseOutcome {
   text: string;
@@ -13,6 +19,10 @@ export interface CaseOutcome {
   outputTokens?: number;
   /** Whether a guardrail intervened (the stop reason, or its trace), and what it found, for messages. */
   guardrail?: { intervened: boolean; findings: string[] };
+  /** The sources of the passages the prompt's knowledge base returned (undefined: it has none). */
+  retrieved?: string[];
+  /** The sources the answer cites (citedSources). */
+  cited?: string[];
 }
 
 export interface AssertionResult {
@@ -238,6 +248,38 @@ export async function checkAssertions(
             : `Expected the guardrail to ${a.value === 'intervenes' ? 'intervene' : 'let it through'}, but it ${intervened ? 'intervened' : 'did not'}${found}.${outcome.guardrail ? '' : ' No guardrail applied: set `bedrock.guardrail` in the prompt.'}`,
           expected: a.value,
           actual: intervened ? 'intervenes' : 'passes',
+        });
+        break;
+      }
+      case 'retrieved': {
+        const sources = outcome.retrieved;
+        const pass = (sources ?? []).some((s) => sourceMatches(s, a.value));
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? `retrieved a passage from ${a.value}`
+            : sources === undefined
+              ? `Expected a passage from ${a.value}, but the prompt retrieves nothing: set \`bedrock.knowledgeBase\` in it.`
+              : `Expected a passage from ${a.value}; retrieved: ${listed(sources)}.`,
+          expected: a.value,
+          actual: listed(sources ?? []),
+        });
+        break;
+      }
+      case 'cites': {
+        const sources = outcome.cited ?? [];
+        const pass = sources.some((s) => sourceMatches(s, a.value));
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? `cites ${a.value}`
+            : sources.length === 0
+              ? `Expected the answer to cite ${a.value}, but it cites nothing. Citations need the passages attached (\`bedrock.knowledgeBase.attach\`) or documents with \`bedrock.citations: true\`, and a model that cites.`
+              : `Expected the answer to cite ${a.value}; it cites: ${listed(sources)}.`,
+          expected: a.value,
+          actual: listed(sources),
         });
         break;
       }

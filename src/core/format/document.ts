@@ -100,3 +100,15 @@ export function safeDecodeUri(url: string): string {
 export function isPartialPath(p: string): boolean {
   return /(^|[\\/])_[^\\/]+\.prompt$/.test(p);
 }
+
+/** Document names may hold letters, digits, single spaces, hyphens, parentheses and square brackets. */
+export function documentName(url: string): string {
+  const base = (safeDecodeUri(url).split(/[\\/]/).pop() ?? 'document').replace(/\.[^.]+$/, '');
+  return (
+    base
+      .replace(/[^a-zA-Z0-9 \-()[\]]/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .slice(0, 200) || 'document'
+  );
+}

@@ -13,9 +13,16 @@ import { normalizeModelRef } from '../models/modelRef';
 import { refuseForbiddenKeys } from '../shared/inertData';
 import { unescapeMarkers } from './conversation';
 import { partialAnswerLine } from './conversationReader';
-import { safeDecodeUri, splitPrompt, type PromptSource } from './document';
+import { documentName, safeDecodeUri, splitPrompt, type PromptSource } from './document';
 import { MAX_FRONTMATTER_CHARS, templateBounds, templateSyntaxError } from './templatePieces';
 import { firstHelperCallProblem, KNOWN_HELPERS } from './templateScope';
+import {
+  knowledgeBaseSetting,
+  passageBlocks,
+  type KnowledgeBaseSetting,
+  type Passage,
+  type Retrieval,
+} from './knowledgeBase';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
 export interface PromptFiles {
@@ -48,7 +55,14 @@ export interface RenderResult {
   outputSchema?: unknown;
   /** Whether the request asks Converse for native structured output (else the schema is an instruction). */
   structuredOutput?: boolean;
+  /** The prompt's knowledge base (`bedrock.knowledgeBase`): the engine retrieves, then renders again with the passages. */
+  knowledgeBase?: KnowledgeBaseSetting;
+  /** What was retrieved for this render (set by the engine's retrieval, src/app/retrieval.ts). */
+  retrieval?: Retrieval;
 }
+
+/** A compiled prompt: rendered per input; `passages` are what its knowledge base returned (`@passages`). */
+export type CompiledPrompt = (input: Record<string, unknown>, passages?: readonly Passage[]) => Promise<RenderResult>;
 
 const LIMITS = CONVERSE_LIMITS;
 
@@ -123,7 +137,13 @@ export async function renderForDataset(text: string, files: PromptFiles): Promis
       'This conversation holds a partial (stopped or failed) answer; finish or remove it before training on it.',
       partial,
     );
-  return (await renderPrompt(text, {}, files, { requireUserMessage: false })).request;
+  const rendered = await renderPrompt(text, {}, files, { requireUserMessage: false });
+  if (rendered.knowledgeBase)
+    throw new RenderError(
+      'This prompt retrieves from a knowledge base (`bedrock.knowledgeBase`), and a dataset is built without calling AWS: save runs of it as conversations (the model turns written into the file), or remove the key.',
+      2,
+    );
+  return rendered.request;
 }
 
 export async function renderPrompt(
@@ -143,7 +163,7 @@ export async function compilePrompt(
   text: string,
   files: PromptFiles,
   options: RenderOptions = {},
-): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
+): Promise<CompiledPrompt> {
   text = text.replace(/^\uFEFF/, ''); // a byte order mark would hide the frontmatter
   const source = splitPrompt(text);
   if (source.frontmatter && !source.frontmatter.closed) throw new RenderError(PROMPT_RULES.unclosedFrontmatter, 1);
@@ -261,12 +281,23 @@ export async function compilePrompt(
     unknown
   >;
 
-  return async (input) => {
+  const knowledgeBase = (() => {
+    try {
+      return knowledgeBaseSetting(raw);
+    } catch (err) {
+      throw new RenderError((err as Error).message, 2);
+    }
+  })();
+
+  return async (input, passages) => {
     const merged = checkedInput({ ...defaults, ...input });
 
     let renderedText: string;
     try {
-      renderedText = renderString(merged, { data: { metadata: { prompt: parsed.prompt } } });
+      // Passages are data (`@passages`), beside the inputs rather than among them: a prompt's own input
+      // named `passages` keeps its value, and none of it can become structure (see turnHelpers).
+      const data = { metadata: { prompt: parsed.prompt }, passages: (passages ?? []).map((p) => ({ ...p })) };
+      renderedText = renderString(merged, { data });
     } catch (err) {
       throw templateError(err);
     }
@@ -390,6 +421,19 @@ export async function compilePrompt(
     const meta = raw['bedrock.requestMetadata'] as Record<string, unknown> | undefined;
     if (meta) request.requestMetadata = Object.fromEntries(Object.entries(meta).map(([k, v]) => [k, String(v)]));
 
+    if (knowledgeBase?.attach && passages?.length) {
+      const blocks = passageBlocks(passages, knowledgeBase.attach);
+      const sent = messages.flatMap((m) => m.content ?? []).filter((b) => b.document).length;
+      if (knowledgeBase.attach === 'documents' && sent + blocks.length > LIMITS.documentsPerRequest)
+        throw new RenderError(
+          `Bedrock takes at most ${LIMITS.documentsPerRequest} documents per request; attaching ${blocks.length} passage(s) as documents makes ${sent + blocks.length}. Lower \`bedrock.knowledgeBase.numberOfResults\` or attach them as \`searchResults\`.`,
+          2,
+        );
+      // Before the question, as long-context prompting advises: the sources, then what to do with them.
+      const last = messages.filter((m) => m.role === 'user').at(-1);
+      if (last) last.content = [...blocks, ...(last.content ?? [])];
+    }
+
     const cachePoints = Array.isArray(raw['bedrock.cachePoints']) ? (raw['bedrock.cachePoints'] as string[]) : [];
     if (cachePoints.includes('system') && request.system) request.system.push({ cachePoint: { type: 'default' } });
     if (cachePoints.includes('tools') && request.toolConfig?.tools)
@@ -398,7 +442,14 @@ export async function compilePrompt(
       messages[messages.length - 1].content?.push({ cachePoint: { type: 'default' } });
 
     const outputFormat = output?.format === 'json' ? 'json' : output?.format === 'text' ? 'text' : undefined;
-    const base: RenderResult = { request, baseRequest: request, input: merged, outputFormat, outputSchema };
+    const base: RenderResult = {
+      request,
+      baseRequest: request,
+      input: merged,
+      outputFormat,
+      outputSchema,
+      ...(knowledgeBase ? { knowledgeBase } : {}),
+    };
     return requestForModel(base, ref.modelId);
   };
 }
@@ -857,18 +908,6 @@ async function mediaBlock(url: string, explicitType: string | undefined, files: 
   if (VIDEO_TYPES[type]) return { video: { format: VIDEO_TYPES[type] as never, source } };
   throw new RenderError(
     `${type} is not a media type Bedrock's Converse API takes (images: png, jpeg, gif, webp; documents: pdf, csv, doc(x), xls(x), html, txt, md).`,
-  );
-}
-
-/** Document names may hold letters, digits, single spaces, hyphens, parentheses and square brackets. */
-function documentName(url: string): string {
-  const base = (safeDecodeUri(url).split(/[\\/]/).pop() ?? 'document').replace(/\.[^.]+$/, '');
-  return (
-    base
-      .replace(/[^a-zA-Z0-9 \-()[\]]/g, ' ')
-      .replace(/\s+/g, ' ')
-      .trim()
-      .slice(0, 200) || 'document'
   );
 }
 

@@ -102,6 +102,8 @@ export interface InputRead {
 
 export interface ScopeEvents {
   read(use: InputRead): void;
+  /** A read of a data variable other than `@root` (`@passages`, `@index`), by its first name. */
+  dataRead?(name: string, loc: Loc): void;
   /** A helper call (mustache, block or subexpression) by name, with its node. */
   helper?(name: string, node: Node): void;
   /** `{{foo bar}}` where foo is not a helper this template may call. */
@@ -156,6 +158,8 @@ export function walkTemplate(ast: hbs.AST.Program, events: ScopeEvents, options:
   };
 
   const report = (path: Node, state: State, tested: boolean) => {
+    const first = (path.parts as string[] | undefined)?.[0];
+    if (path.data && first && first !== 'root') events.dataRead?.(first, path.loc as Loc);
     const name = resolve(path, state);
     if (name === undefined) return;
     events.read({

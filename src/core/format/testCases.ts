@@ -30,6 +30,10 @@ export type Assertion =
   | { kind: 'maxCostUsd'; value: number; line: number }
   | { kind: 'maxOutputTokens'; value: number; line: number }
   | { kind: 'guardrail'; value: 'passes' | 'intervenes'; line: number }
+  /** The prompt's knowledge base returned a passage from this source (`bedrock.knowledgeBase`). */
+  | { kind: 'retrieved'; value: string; line: number }
+  /** The answer cites a passage or document from this source. */
+  | { kind: 'cites'; value: string; line: number }
   | { kind: 'rubric'; value: string; line: number }
   /** Graded by the judge against this reference answer (a data file's expected answer, or written in the file). */
   | { kind: 'reference'; value: string; line: number };
@@ -261,6 +265,8 @@ const TAKES: Record<string, string> = {
   maxCostUsd: 'a number ≥ 0',
   maxOutputTokens: 'a number ≥ 0',
   guardrail: '`passes` or `intervenes`',
+  retrieved: 'a source: a file name such as `refund-policy.md`, a path, or a URI',
+  cites: 'a source: a file name such as `refund-policy.md`, a path, or a URI',
 };
 
 /** A valid assertion as the engine's value; the schema has checked its shape. */
@@ -277,6 +283,8 @@ function toAssertion(
     case 'equals':
     case 'rubric':
     case 'reference':
+    case 'retrieved':
+    case 'cites':
       return { kind, value: String(v), line };
     case 'regex': {
       const m = /^\/(.*)\/([a-z]*)$/s.exec(v as string);

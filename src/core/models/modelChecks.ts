@@ -2,12 +2,14 @@
 // catalogue where it is known and the Converse feature table otherwise. One set of rules for the
 // prompt's diagnostics and for Compare's flags before anything is sent.
 import { resolveInCatalogue, type Catalogue } from './catalogue';
-import { converseFeatures } from './registry';
+import { converseFeatures, takesSearchResults } from './registry';
 import { normalizeModelRef } from './modelRef';
 
 export interface PromptNeeds {
   images: boolean;
   documents: boolean;
+  /** Retrieved passages sent as search-result blocks (`bedrock.knowledgeBase.attach: searchResults`). */
+  searchResults?: boolean;
   system: boolean;
   tools: boolean;
 }
@@ -60,6 +62,13 @@ export function modelProblems(modelRef: string, needs: PromptNeeds, catalogue?: 
       'model-capability',
       `${label} does not accept documents through Converse.`,
       'it does not accept documents',
+    );
+  if (needs.searchResults && !takesSearchResults(ref.modelId))
+    add(
+      'error',
+      'model-capability',
+      `${label} does not take search-result blocks: attach the passages as \`documents\` (\`bedrock.knowledgeBase.attach\`), quote \`@passages\` in the template, or pick a Claude model that takes them (Sonnet 4, Sonnet 4.5, Opus 4, 3.7 Sonnet, 3.5 Haiku).`,
+      'it does not take search results',
     );
 
   if (!catalogue || catalogue.foundationModels.error || catalogue.foundationModels.items.length === 0) return problems;
@@ -132,6 +141,7 @@ export function needsOfRequest(request: {
   return {
     images: blocks.some((b) => 'image' in b),
     documents: blocks.some((b) => 'document' in b),
+    searchResults: blocks.some((b) => 'searchResult' in b),
     system: (request.system?.length ?? 0) > 0,
     tools: request.toolConfig !== undefined,
   };

@@ -130,6 +130,8 @@ export interface ModelFamily {
   converse?: ConverseFeatures;
   /** true: Converse can constrain the answer to a JSON schema. */
   structuredOutput?: boolean;
+  /** true: Converse takes search-result blocks (retrieved passages the answer can cite). */
+  searchResults?: boolean;
   request?: RequestQuirks;
   datasets?: Partial<Record<Customization, Omit<ModelRules, 'customization'>>>;
   hyperParameters?: HyperParameterSpec[];
@@ -348,6 +350,13 @@ export const MODEL_FAMILIES: readonly ModelFamily[] = [
     ],
   },
   {
+    // The SDK's note on SearchResultBlock (client-bedrock-runtime 3.x, 2026): Claude Opus 4.1, Opus 4,
+    // Sonnet 4.5, Sonnet 4, Sonnet 3.7 and 3.5 Haiku; later Claude 4.x models taken to have it too.
+    name: 'anthropic-claude-search-results',
+    match: /^anthropic\.claude-(3-5-haiku|3-7-sonnet|(sonnet|opus|haiku)-4)/,
+    searchResults: true,
+  },
+  {
     name: 'anthropic-claude-structured',
     match: /^anthropic\.claude-((sonnet|haiku|opus)-4-5|opus-4-6)/,
     structuredOutput: true,
@@ -552,6 +561,11 @@ export function familyWith<K extends keyof ModelFamily>(
 /** What Converse takes from this model; a family the table does not name is assumed to take everything. */
 export function converseFeatures(modelRef: string): ConverseFeatures {
   return familyWith(modelRef, 'converse')?.converse ?? ALL;
+}
+
+/** Whether Converse takes search-result blocks from this model's callers (`bedrock.knowledgeBase.attach: searchResults`). */
+export function takesSearchResults(modelRef: string): boolean {
+  return familyWith(modelRef, 'searchResults')?.searchResults === true;
 }
 
 /** Whether Converse can constrain this model's answer to a JSON schema (others get the schema as an instruction). */

@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { BedrockError } from '../../core/shared/bedrockError';
 import { isPartialPath } from '../../core/format/document';
 import { compilePromptText, requestFor } from '../../app/runPrompt';
+import type { Retriever } from '../../app/retrieval';
 import { confinedPromptFiles } from '../../core/io/promptFiles';
 import type { PromptFiles, RenderResult } from '../../core/format/render';
 
@@ -39,12 +40,16 @@ export function confinementRoot(promptUri: vscode.Uri): string {
   return vscode.workspace.getWorkspaceFolder(promptUri)?.uri.fsPath ?? path.dirname(promptUri.fsPath);
 }
 
-/** Compiles a prompt file's text once for many renders (see compilePromptText); media and partials as above. */
+/**
+ * Compiles a prompt file's text once for many renders (see compilePromptText); media and partials as
+ * above, a knowledge base's passages through `retrieve` (retrieverFor the extension's host).
+ */
 export async function compilePromptFile(
   text: string,
   promptUri: vscode.Uri,
+  retrieve: Retriever,
 ): Promise<(input: Record<string, unknown>) => Promise<RenderResult>> {
-  return compilePromptText(text, promptFilesFor(promptUri));
+  return compilePromptText(text, promptFilesFor(promptUri), retrieve);
 }
 
 export { requestFor };
@@ -54,8 +59,9 @@ export async function renderPromptFile(
   text: string,
   input: Record<string, unknown>,
   promptUri: vscode.Uri,
+  retrieve: Retriever,
 ): Promise<RenderResult> {
-  return (await compilePromptFile(text, promptUri))(input);
+  return (await compilePromptFile(text, promptUri, retrieve))(input);
 }
 
 /**

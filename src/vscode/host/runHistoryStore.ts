@@ -51,6 +51,7 @@ export class RunHistory implements vscode.Disposable {
         citations: result.citations,
         guardrail: result.guardrail,
       },
+      retrieval: result.retrieval,
       routedTo: result.routedTo,
       serviceTier: result.serviceTier,
       usage: result.usage,

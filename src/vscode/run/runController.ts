@@ -24,6 +24,7 @@ import { toVsRange } from '../language/promptAnalyses';
 import type { RunHistory } from '../host/runHistoryStore';
 import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from '../host/promptFiles';
+import { retrieverFor } from '../../app/retrieval';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 import { config } from '../host/config';
@@ -121,7 +122,7 @@ export class RunController implements vscode.Disposable {
       replaceFrom = undefined;
     }
     const text = doc.getText();
-    const rendered = await renderPromptFile(text, inputs, uri);
+    const rendered = await renderPromptFile(text, inputs, uri, retrieverFor(this.host));
     const request = withTierChoice(requestFor(rendered, opts.modelId), opts.tier);
     return this.execute(doc, request, mode, rendered, replaceFrom);
   }
@@ -190,7 +191,7 @@ export class RunController implements vscode.Disposable {
     }
     const result = runResult(this.host, request, outcome, streamed, rendered);
     try {
-      await sink.finish(outcome, metricsLine(result));
+      await sink.finish(outcome, metricsLine(result), result.retrieval);
     } finally {
       this.finishRun(key);
     }

@@ -1,6 +1,8 @@
 import vscode = require('vscode');
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import { citationLines } from '../../core/bedrock/citations';
+import { retrievalLines } from '../../core/bedrock/passages';
+import type { Retrieval } from '../../core/format/knowledgeBase';
 import { guardrailVerdict, reportLines } from '../../core/bedrock/guardrails';
 import {
   TemplateTextEscaper,
@@ -18,7 +20,8 @@ export interface ResponseSink {
   begin(): Promise<void>;
   text(chunk: string): void;
   reasoning(chunk: string): void;
-  finish(outcome: StreamOutcome, metricsLine: string): Promise<void>;
+  /** The answer's end: what came with it (retrieved passages, citations, a guardrail's report), the metrics. */
+  finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void>;
   readonly edits: number;
   /** ms from a text's arrival to its edit, per edit. */
   readonly editDelays: number[];
@@ -99,18 +102,20 @@ export class InlineSink implements ResponseSink {
     this.reasoningText += chunk;
   }
 
-  async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
+  async finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void> {
     if (!this.reasoningWritten && this.reasoningText) this.batcher.push(reasoningComment(this.reasoningText));
     this.batcher.push(this.escaper.end());
     // The answer's last text and the turn's end go in one edit: one round trip to the editor fewer.
     const rest = await this.batcher.closeTakingRest();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
+    const retrieved = retrieval ? `\n${labelledComment('retrieved', retrievalLines(retrieval))}` : '';
     const cited = outcome.citations?.length
       ? `\n${labelledComment('citations', citationLines(outcome.citations))}`
       : '';
     const guardrail = guardrailVerdict(outcome);
     const guarded = guardrail ? `\n${labelledComment('guardrail', reportLines(guardrail))}` : '';
-    const suffix = cited + guarded + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
+    const suffix =
+      retrieved + cited + guarded + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
     const suffixStart = this.anchor + rest.length;
     try {
       await this.insert(rest + suffix, false, true);
@@ -203,7 +208,7 @@ export class DocumentSink implements ResponseSink {
     this.reasoningText += chunk;
   }
 
-  async finish(outcome: StreamOutcome, metricsLine: string): Promise<void> {
+  async finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void> {
     const tools = outcome.toolCalls
       .map(
         (c) =>
@@ -227,7 +232,12 @@ export class DocumentSink implements ResponseSink {
           .map((l) => `- ${l}`)
           .join('\n')}`
       : '';
-    this.batcher.push(`${sources}${guarded}${tools}${status}\n\n---\n${metricsLine}\n`);
+    const retrieved = retrieval
+      ? `\n\n**Retrieved**\n\n${retrievalLines(retrieval)
+          .map((l) => `- ${l}`)
+          .join('\n')}`
+      : '';
+    this.batcher.push(`${retrieved}${sources}${guarded}${tools}${status}\n\n---\n${metricsLine}\n`);
     await this.batcher.close();
   }
 

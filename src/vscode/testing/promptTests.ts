@@ -13,6 +13,7 @@ import { promptEngine } from '../../core/format/loadEngine';
 import type { PromptTestFile, TestCase } from '../../core/format/testCases';
 import type { PromptAnalyses } from '../language/promptAnalyses';
 import { compilePromptFile } from '../host/promptFiles';
+import { retrieverFor } from '../../app/retrieval';
 import type { RenderResult } from '../../core/format/render';
 import { isPartialPath } from '../../core/format/document';
 import type { Logger } from '../../core/shared/logger';
@@ -376,7 +377,7 @@ export class PromptTestController implements vscode.Disposable {
       const compiled = new Map<string, ReturnType<typeof compilePromptFile>>();
       const render = async (doc: vscode.TextDocument, input: Record<string, unknown>) => {
         const key = `${doc.uri.toString()}@${doc.version}`;
-        if (!compiled.has(key)) compiled.set(key, compilePromptFile(doc.getText(), doc.uri));
+        if (!compiled.has(key)) compiled.set(key, compilePromptFile(doc.getText(), doc.uri, retrieverFor(this.host)));
         return (await compiled.get(key)!)(input);
       };
       let finished = 0;

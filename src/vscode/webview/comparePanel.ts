@@ -18,6 +18,7 @@ import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../../core/format/inputs';
 import type { ConverseRequest, RenderResult } from '../../core/format/render';
 import { promptUriFor, renderPromptFile, requestFor } from '../host/promptFiles';
+import { retrieverFor } from '../../app/retrieval';
 import { TextBatcher } from '../../core/shared/batcher';
 import type { Logger } from '../../core/shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -299,7 +300,7 @@ export interface CompareOptions {
 /** What Compare uses from the extension's services. */
 export type CompareServices = Pick<
   Services,
-  'extensionUri' | 'session' | 'catalogue' | 'analyses' | 'inputs' | 'runs' | 'logger'
+  'extensionUri' | 'session' | 'catalogue' | 'analyses' | 'inputs' | 'runs' | 'logger' | 'host'
 >;
 
 export async function compareModels(
@@ -320,7 +321,12 @@ export async function compareModels(
   if (!models || models.length === 0 || !models[0]) return undefined;
   if (models.length > MAX_COLUMNS)
     throw new BedrockError('Validation', `Pick at most ${MAX_COLUMNS} models to compare.`);
-  const rendered = await renderPromptFile(doc.getText(), await inputs.resolve(uri, analyses.get(doc)), uri);
+  const rendered = await renderPromptFile(
+    doc.getText(),
+    await inputs.resolve(uri, analyses.get(doc)),
+    uri,
+    retrieverFor(s.host),
+  );
   const request = rendered.request;
   const column = (modelId: string, i: number, serviceTier?: ServiceTierName): ColumnInfo => {
     const id = normalizeModelRef(modelId).modelId;

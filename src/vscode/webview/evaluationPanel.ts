@@ -23,6 +23,7 @@ import { config } from '../host/config';
 import { formatUsd } from '../../core/bedrock/pricing';
 import { compareRuns, evaluationMarkdown, type EvalRecord } from '../../core/eval/evaluation';
 import { requestFor } from '../../app/runPrompt';
+import { retrieverFor } from '../../app/retrieval';
 import { gitState } from '../../core/io/gitState';
 import { modelProblems, needsOfRequest } from '../../core/models/modelChecks';
 import { writeFileAtomically } from '../../core/shared/atomicWrite';
@@ -90,6 +91,7 @@ export async function evaluatePrompt(
   const cases = opts.cases ?? (opts.models ? undefined : await pickCases(uri, s.catalogue));
   if (cases === null) return undefined;
   const input = await loadEvaluation(uri.fsPath, root, {
+    retrieve: retrieverFor(s.host),
     data: cases && {
       path: vscode.Uri.parse(cases.uri).fsPath,
       referenceField: cases.referenceField,
