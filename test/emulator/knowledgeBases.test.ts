@@ -37,6 +37,48 @@ describe('emulator: knowledge bases through the real SDK clients', () => {
     assert.ok(source.lastSync?.startedAt instanceof Date);
   });
 
+  it("filters on each document's metadata file with Retrieve's operators, and refuses a filter it cannot read", async () => {
+    const sources = async (filter: Record<string, unknown>) =>
+      passagesOf(
+        await clients.knowledgeBases.retrieve('SUPPORTKB1', 'days business delivery shipping warranty refund', {
+          numberOfResults: 20,
+          filter,
+        }),
+      ).map((p) => p.sourceName);
+    assert.deepEqual([...new Set(await sources({ equals: { key: 'category', value: 'warranty' } }))], ['warranty.md']);
+    assert.deepEqual([...new Set(await sources({ in: { key: 'category', value: ['shipping', 'refunds'] } }))].sort(), [
+      'refund-policy.md',
+      'shipping.md',
+    ]);
+    assert.deepEqual(
+      await sources({
+        andAll: [
+          { notEquals: { key: 'category', value: 'shipping' } },
+          {
+            startsWith: { key: 'x-amz-bedrock-kb-source-uri', value: 's3://bedrock-prompt-lab-data/knowledge-base/w' },
+          },
+        ],
+      }).then((s) => [...new Set(s)]),
+      ['warranty.md'],
+    );
+    await assert.rejects(
+      clients.knowledgeBases.retrieve('SUPPORTKB1', 'refund', { filter: { near: { key: 'category', value: 'x' } } }),
+      /Invalid filter/,
+    );
+  });
+
+  it('reranks: keeps the number asked for, scored by how much of the query each passage holds', async () => {
+    const out = passagesOf(
+      await clients.knowledgeBases.retrieve('SUPPORTKB1', 'express shipping costs euros', {
+        numberOfResults: 5,
+        reranking: { modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.rerank-v1:0', numberOfResults: 1 },
+      }),
+    );
+    assert.equal(out.length, 1);
+    assert.equal(out[0].sourceName, 'shipping.md');
+    assert.equal(out[0].score, 1, 'every query word is in the passage');
+  });
+
   it('retrieves the passages that match best, best first, with their S3 source and a score', async () => {
     const passages = passagesOf(
       await clients.knowledgeBases.retrieve('SUPPORTKB1', 'I was charged twice, do I get a refund?', {

@@ -98,13 +98,15 @@ export class KnowledgeBaseService {
     private readonly s3: S3Store,
     /** How long a sync runs before it completes. */
     private readonly syncMs: number,
+    /** The documents the support knowledge base starts with (default: the demo's). */
+    folder = EXAMPLES,
   ) {
     const now = new Date('2026-11-20T09:00:00Z');
     // Without the demo documents (an emulator copied elsewhere) the knowledge base starts empty, and a
     // sync after an upload fills it.
     const files = (() => {
       try {
-        return readdirSync(EXAMPLES).filter((f) => /\.(md|txt)$/.test(f));
+        return readdirSync(folder).filter((f) => /\.(md|txt)$/.test(f));
       } catch (err) {
         process.stderr.write(`[emulator] no demo documents for the knowledge base: ${String(err)}\n`);
         return [];
@@ -114,13 +116,13 @@ export class KnowledgeBaseService {
       .flatMap((f) => [f, `${f}.metadata.json`])
       .filter((f) => {
         try {
-          readFileSync(path.join(EXAMPLES, f));
+          readFileSync(path.join(folder, f));
           return true;
         } catch {
           return false; // a document without metadata
         }
       });
-    for (const file of uploads) s3.put(BUCKET, `${PREFIX}${file}`, readFileSync(path.join(EXAMPLES, file), 'utf8'));
+    for (const file of uploads) s3.put(BUCKET, `${PREFIX}${file}`, readFileSync(path.join(folder, file), 'utf8'));
     const support: KnowledgeBase = {
       knowledgeBaseId: 'SUPPORTKB1',
       name: 'support-docs',

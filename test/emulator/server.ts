@@ -46,6 +46,8 @@ export interface EmulatorOptions {
   deployMs?: number;
   /** The minimum number of records per batch inference job (the service's default quota is 100). */
   batchMinRecords?: number;
+  /** The folder of Markdown and text files the support knowledge base holds (default: examples/knowledge-base). */
+  knowledgeBaseFolder?: string;
 }
 
 export interface RecordedRequest {
@@ -97,7 +99,7 @@ export class BedrockEmulator {
       options.batchMinRecords ?? 100,
     );
     this.evaluationJobs = new EvaluationJobService(this.s3, options.jobDurationMs ?? 3000);
-    this.knowledgeBases = new KnowledgeBaseService(this.s3, options.jobDurationMs ?? 3000);
+    this.knowledgeBases = new KnowledgeBaseService(this.s3, options.jobDurationMs ?? 3000, options.knowledgeBaseFolder);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
   }

@@ -1,11 +1,15 @@
 // Knowledge bases in the sidebar against the local server: the list with types, data sources with their
-// last sync, Test Retrieval's ranked passages as plain text, and a sync that makes an uploaded file findable.
+// last sync, Test Retrieval's ranked passages as plain text, a sync that makes an uploaded file findable;
+// and retrieve, then prompt: Use in Prompt, the diagnostics, a run that shows what it retrieved and keeps
+// it in the run record, and prompt tests that check the sources retrieved and cited.
 import assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { Commands } from '../../src/vscode/host/commandIds';
 import type { TestRetrievalResult } from '../../src/vscode/commands/knowledgeBases';
+import type { RunResult } from '../../src/vscode/run/types';
+import type { CaseResult } from '../../src/vscode/testing/promptTests';
 import type { ExtensionApi } from '../../src/vscode/extension';
-import { activateExtension, emulator, waitFor } from './helpers';
+import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
 describe('knowledge bases against the local server', () => {
   let api: ExtensionApi;
@@ -58,6 +62,82 @@ describe('knowledge bases against the local server', () => {
       before,
       'nothing generated',
     );
+  });
+
+  it('Use in Prompt sets bedrock.knowledgeBase; until the template quotes @passages, a diagnostic says they go nowhere', async () => {
+    const prompt = workspaceFile('runs', 'rag.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from('---\n# support answers\nmodel: amazon.nova-lite-v1:0\n---\nCan I get a refund on a gift card?\n'),
+    );
+    const editor = await vscode.window.showTextDocument(prompt);
+    const [kb] = await api.knowledgeBases.getChildren();
+    assert.equal(await vscode.commands.executeCommand(Commands.useKnowledgeBaseInPrompt, kb), 'SUPPORTKB1');
+    assert.equal(
+      editor.document.getText(),
+      '---\n# support answers\nmodel: amazon.nova-lite-v1:0\nbedrock.knowledgeBase:\n  id: SUPPORTKB1\n  numberOfResults: 5\n---\nCan I get a refund on a gift card?\n',
+    );
+    const unused = await waitFor('the passages-unused diagnostic', () =>
+      vscode.languages.getDiagnostics(prompt).find((d) => d.code === 'passages-unused'),
+    );
+    assert.equal(unused.range.start.line, 3, 'on the key');
+    assert.match(unused.message, /The retrieved passages would not reach the model: quote them in the template/);
+    await editor.edit((e) =>
+      e.insert(new vscode.Position(7, 0), 'Passages:\n{{#each @passages}}[{{sourceName}}] {{text}}\n{{/each}}\n'),
+    );
+    await editor.document.save();
+    await waitFor('the diagnostic to go', () => vscode.languages.getDiagnostics(prompt).length === 0);
+  });
+
+  it('a run retrieves, then prompts: the passages go out as the template quotes them, show after the answer and stay in the run record', async () => {
+    const prompt = workspaceFile('runs', 'rag.prompt');
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: prompt.toString() });
+    assert.equal(result?.status, 'complete', result?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.equal(result?.retrieval?.knowledgeBaseId, 'SUPPORTKB1');
+    assert.equal(result?.retrieval?.query, 'Passages:\nCan I get a refund on a gift card?');
+    assert.equal(result?.retrieval?.passages[0].sourceName, 'refund-policy.md');
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'ConverseStream').at(-1)?.body as {
+      messages: { content: { text?: string }[] }[];
+    };
+    assert.match(sent.messages[0].content[0].text ?? '', /^Passages:\n\[refund-policy\.md\] /);
+    const text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.match(
+      text,
+      /\{\{!-- retrieved:\n\d passage\(s\) from knowledge base SUPPORTKB1 for "Passages: Can I get a refund on a gift card\?"\n\[1\] s3:\/\/bedrock-prompt-lab-data\/knowledge-base\/refund-policy\.md \(score 0\.\d{3}\): "/,
+    );
+    const record = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(result!.historyFile!))).toString('utf8'),
+    ) as { retrieval?: { passages: { source: string; text: string }[] } };
+    assert.equal(record.retrieval?.passages.length, result?.retrieval?.passages.length, 'the whole passages are kept');
+    assert.equal(record.retrieval?.passages[0].text, result?.retrieval?.passages[0].text);
+  });
+
+  it('prompt tests check which sources were retrieved and which the answer cites', async () => {
+    const prompt = workspaceFile('runs', 'rag-cited.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        '---\nmodel: us.anthropic.claude-sonnet-4-5-20250929-v1:0\nbedrock.knowledgeBase:\n  id: SUPPORTKB1\n  numberOfResults: 2\n  attach: searchResults\n---\nHow fast is express shipping?\n',
+      ),
+    );
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('runs', 'rag-cited.tests.yaml'),
+      Buffer.from(
+        'cases:\n  - name: from the shipping page\n    assert:\n      - retrieved: shipping.md\n      - cites: shipping.md\n  - name: not from the warranty\n    assert:\n      - cites: warranty.md\n',
+      ),
+    );
+    const results = await vscode.commands.executeCommand<CaseResult[]>(Commands.runPromptTests, prompt);
+    assert.ok(results, api.shownErrors.at(-1)?.message);
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    assert.equal(
+      byName['from the shipping page'].state,
+      'passed',
+      byName['from the shipping page'].messages.join('\n'),
+    );
+    assert.equal(byName['not from the warranty'].state, 'failed');
+    assert.deepEqual(byName['not from the warranty'].messages, [
+      'Expected the answer to cite warranty.md; it cites: shipping.md.',
+    ]);
   });
 
   it('Sync Data Source indexes what was uploaded, and the view shows the new sync', async () => {

@@ -9,6 +9,7 @@ import { BedrockError } from '../../core/shared/bedrockError';
 import type { Services } from '../services';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import { ask } from '../host/inputBox';
+import { setKnowledgeBaseInPrompt } from '../language/setModel';
 
 export type KnowledgeBaseServices = Pick<Services, 'session' | 'knowledgeBases' | 'logger'>;
 
@@ -121,6 +122,33 @@ export async function syncDataSource(
     );
   if (ended) void vscode.window.showInformationMessage(`${d.name} is synced: Test Retrieval finds what it indexed.`);
   return jobId;
+}
+
+/**
+ * Use in Prompt: the open prompt retrieves from this knowledge base before each run (`bedrock.knowledgeBase`).
+ * Without a node (the command palette), the knowledge base is picked.
+ */
+export async function useKnowledgeBaseInPrompt(
+  s: KnowledgeBaseServices,
+  node?: KnowledgeBaseNode,
+): Promise<string | undefined> {
+  const kb = node?.kind === 'knowledgeBase' ? node.knowledgeBase : await pickKnowledgeBase(s);
+  if (!kb) return undefined;
+  const editor =
+    vscode.window.activeTextEditor?.document.languageId === 'dotprompt'
+      ? vscode.window.activeTextEditor
+      : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
+  if (!editor)
+    throw new BedrockError(
+      'PromptInvalid',
+      'Open a .prompt file first: the knowledge base is set in the prompt you are editing.',
+    );
+  await setKnowledgeBaseInPrompt(editor, kb.id);
+  void vscode.window.setStatusBarMessage(
+    `${kb.name} is the prompt's knowledge base: quote {{#each @passages}} in the template, or set attach.`,
+    6000,
+  );
+  return kb.id;
 }
 
 export async function copyKnowledgeBaseId(node: KnowledgeBaseNode): Promise<string> {

@@ -8,7 +8,13 @@ import {
   updateDeployment,
   type ImportModelOptions,
 } from './deployments';
-import { copyKnowledgeBaseId, syncDataSource, testRetrieval, type TestRetrievalOptions } from './knowledgeBases';
+import {
+  copyKnowledgeBaseId,
+  syncDataSource,
+  testRetrieval,
+  useKnowledgeBaseInPrompt,
+  type TestRetrievalOptions,
+} from './knowledgeBases';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -235,6 +241,11 @@ function sessionCommands(s: Services): vscode.Disposable[] {
       logger,
     ),
     registerCommand(Commands.copyKnowledgeBaseId, (n: KnowledgeBaseNode) => copyKnowledgeBaseId(n), logger),
+    registerCommand(
+      Commands.useKnowledgeBaseInPrompt,
+      (n?: KnowledgeBaseNode) => useKnowledgeBaseInPrompt(s, n),
+      logger,
+    ),
     registerCommand(
       Commands.updateDeployment,
       (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),

@@ -41,6 +41,7 @@ export const Commands = {
   testRetrieval: 'bedrockPromptLab.testRetrieval',
   syncDataSource: 'bedrockPromptLab.syncDataSource',
   copyKnowledgeBaseId: 'bedrockPromptLab.copyKnowledgeBaseId',
+  useKnowledgeBaseInPrompt: 'bedrockPromptLab.useKnowledgeBaseInPrompt',
   selectRegion: 'bedrockPromptLab.selectRegion',
   showLog: 'bedrockPromptLab.showLog',
   runOverDataset: 'bedrockPromptLab.runOverDataset',

@@ -1,7 +1,7 @@
 // The edits that set what a prompt runs on: its model (the Models view's "Use in Prompt", Compare's "Use this
-// model") and its guardrail (after "Check with Guardrail").
+// model"), its guardrail (after "Check with Guardrail") and its knowledge base (the Knowledge Bases view).
 import vscode = require('vscode');
-import { Document, parseDocument } from 'yaml';
+import { Document, parseDocument, YAMLMap } from 'yaml';
 import { splitPrompt } from '../../core/format/document';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';
@@ -23,28 +23,50 @@ export async function setModelInPrompt(
 }
 
 /**
- * Sets `bedrock.guardrail` in the prompt ("Use in Prompt" after a guardrail check): the frontmatter is
- * edited through the YAML library, so its comments and other keys stay as they were.
+ * Edits the prompt's frontmatter through the YAML library, so its comments and other keys stay as they
+ * were; a prompt without frontmatter gets one. `what` names the change in the message when the YAML is broken.
  */
-export async function setGuardrailInPrompt(
+async function editFrontmatter(
   editor: vscode.TextEditor,
-  guardrail: { identifier: string; version: string },
+  what: string,
+  change: (yaml: Document) => void,
 ): Promise<void> {
   const doc = editor.document;
   const source = splitPrompt(doc.getText());
   const edit = new vscode.WorkspaceEdit();
-  const value = { identifier: guardrail.identifier, version: guardrail.version, trace: 'enabled' };
   if (source.frontmatter) {
     const yaml = parseDocument(source.frontmatter.text);
-    if (yaml.errors.length > 0)
-      throw new Error('The frontmatter is not valid YAML: fix it first, then use the guardrail again.');
-    yaml.set('bedrock.guardrail', value);
+    if (yaml.errors.length > 0) throw new Error(`The frontmatter is not valid YAML: fix it first, then ${what} again.`);
+    change(yaml);
     const range = new vscode.Range(doc.positionAt(source.frontmatter.start), doc.positionAt(source.frontmatter.end));
     // The range ends before the newline that precedes the closing fence.
     edit.replace(doc.uri, range, yaml.toString().replace(/\n$/, ''));
   } else {
-    const yaml = new Document({ 'bedrock.guardrail': value });
+    const yaml = new Document({});
+    change(yaml);
     edit.insert(doc.uri, new vscode.Position(0, 0), `---\n${yaml.toString()}---\n`);
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('The prompt could not be edited.');
+}
+
+/** Sets `bedrock.guardrail` in the prompt ("Use in Prompt" after a guardrail check), its trace on. */
+export async function setGuardrailInPrompt(
+  editor: vscode.TextEditor,
+  guardrail: { identifier: string; version: string },
+): Promise<void> {
+  await editFrontmatter(editor, 'use the guardrail', (yaml) =>
+    yaml.set('bedrock.guardrail', { identifier: guardrail.identifier, version: guardrail.version, trace: 'enabled' }),
+  );
+}
+
+/**
+ * Points the prompt's `bedrock.knowledgeBase` at a knowledge base (the Knowledge Bases view's "Use in
+ * Prompt"): an existing setting keeps its other fields; a new one asks for 5 passages.
+ */
+export async function setKnowledgeBaseInPrompt(editor: vscode.TextEditor, knowledgeBaseId: string): Promise<void> {
+  await editFrontmatter(editor, 'use the knowledge base', (yaml) => {
+    const current = yaml.get('bedrock.knowledgeBase');
+    if (current instanceof YAMLMap) yaml.setIn(['bedrock.knowledgeBase', 'id'], knowledgeBaseId);
+    else yaml.set('bedrock.knowledgeBase', { id: knowledgeBaseId, numberOfResults: 5 });
+  });
 }
