@@ -14,9 +14,9 @@ import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../core/format/render';
-import type { Retrieval } from '../core/format/knowledgeBase';
+import type { KnowledgeBaseSetting, Retrieval } from '../core/format/knowledgeBase';
 import type { Host } from './host';
-import { withRetrieval, type Retriever } from './retrieval';
+import { answeringRuntime, withRetrieval, type Retriever } from './retrieval';
 
 /** How a run ended: what `bedrockPromptLab.run` resolves to and what `prompt-lab run --json` prints. */
 export interface RunResult {
@@ -115,6 +115,8 @@ export interface StreamPromptOptions {
   resource?: string;
   /** The prompt as the log names it (a workspace-relative path). */
   label?: string;
+  /** The prompt's knowledge base: with `mode: generate`, RetrieveAndGenerateStream answers (answeringRuntime). */
+  knowledgeBase?: KnowledgeBaseSetting;
 }
 
 /**
@@ -126,17 +128,19 @@ export async function streamPrompt(
   host: Host,
   request: ConverseRequest,
   opts: StreamPromptOptions,
-): Promise<StreamOutcome & { streamed: boolean }> {
+): Promise<StreamOutcome & { streamed: boolean; retrieval?: Retrieval }> {
+  const answering = answeringRuntime(host.clients(), opts.knowledgeBase);
+  const api = opts.knowledgeBase?.mode === 'generate' ? 'RetrieveAndGenerateStream' : undefined;
   host.log.info(
-    `run ${opts.label ? `${opts.label} ` : ''}with ${request.modelId} (${opts.streamed ? 'ConverseStream' : 'Converse'})`,
+    `run ${opts.label ? `${opts.label} ` : ''}with ${request.modelId} (${api ?? (opts.streamed ? 'ConverseStream' : 'Converse')})`,
   );
   host.log.trace(
     'request',
     JSON.stringify(request, (k, v) => (k === 'bytes' ? '<bytes>' : v)),
   );
   try {
-    return await streamAnswer(
-      host.clients().runtime,
+    const outcome = await streamAnswer(
+      answering.runtime,
       request,
       { onText: opts.onText, onReasoning: opts.onReasoning },
       {
@@ -149,6 +153,8 @@ export async function streamPrompt(
         abort: opts.abort,
       },
     );
+    const retrieval = answering.retrieval();
+    return retrieval ? { ...outcome, retrieval } : outcome;
   } catch (err) {
     if (opts.signal.aborted) throw new BedrockError('Cancelled', 'Stopped before the answer started.');
     throw toBedrockError(err, opts.errorContext);
@@ -162,6 +168,8 @@ export function runResult(
   outcome: StreamOutcome,
   streamed: boolean,
   rendered?: RenderResult,
+  /** What a knowledge base answering the run (`mode: generate`) cited, over what the render retrieved. */
+  generated?: Retrieval,
 ): RunResult {
   const answered = answeredBy(request.modelId, outcome);
   const cost = callCost((m, u) => host.costOf(m, u), request.modelId, outcome);
@@ -171,7 +179,7 @@ export function runResult(
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
-    retrieval: rendered?.retrieval,
+    retrieval: generated ?? rendered?.retrieval,
     guardrail: guardrailVerdict(outcome),
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,

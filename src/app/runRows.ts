@@ -15,7 +15,7 @@ import { inputProblem, missingVariables, requireNoErrors } from '../core/format/
 import type { BatchRow, RowSurvey } from '../core/io/rows';
 import type { Host, PromptSource } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
-import { retrieverFor } from './retrieval';
+import { answeringRuntime, retrieverFor } from './retrieval';
 import { measuredTokensPerChar } from './estimatePrompt';
 
 /** A rows run checked and ready: nothing has been sent yet. */
@@ -124,14 +124,13 @@ export async function runRows(
   plan: RowsPlan,
   opts: { concurrency: number; signal?: AbortSignal; onProgress?: (p: BatchProgress) => void },
 ): Promise<RowsResult> {
-  const runtime = host.clients().runtime;
   // The last error of each code, to stop with the original error's actions (Choose Profile, …).
   const errors = new Map<string, BedrockError>();
   const invoke = async (row: BatchRow, signal: AbortSignal): Promise<BatchOutputLine> => {
     const base = { row: row.index, input: row.input, modelId: plan.modelId };
-    const ran = await runCase(row.input, plan.steps, (request) =>
+    const ran = await runCase(row.input, plan.steps, (request, rendered) =>
       converseOnce(
-        runtime,
+        answeringRuntime(host.clients(), rendered.knowledgeBase).runtime,
         request,
         { operation: `batch row ${row.index + 1}`, profile: host.profile(), modelId: plan.modelId },
         { signal, retries: false },

@@ -17,7 +17,8 @@ import type { RenderResult } from '../core/format/render';
 import type { PromptTestFile, TestCase } from '../core/format/testCases';
 import type { Host } from './host';
 import { requestFor } from './runPrompt';
-import { citedSources } from '../core/format/knowledgeBase';
+import { citedSources, type Retrieval } from '../core/format/knowledgeBase';
+import { answeringRuntime } from './retrieval';
 
 export type CaseState = 'passed' | 'failed' | 'errored' | 'skipped';
 
@@ -91,18 +92,21 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
   const runtime = host.clients().runtime;
   const call = <T extends { error?: { code: string } }>(send: () => Promise<T>) =>
     opts.limiter.run(send, (o) => retryFor(o.error?.code as ErrorCode | undefined), opts.signal);
-  const ran = await runCase(testCase.input, steps, async (request) =>
-    opts.answered
-      ? opts.answered.outcome
-      : call(() =>
-          opts.stream
-            ? converseStreamOnce(runtime, request, ctxFor(request.modelId), {
-                signal: opts.signal,
-                stallTimeoutMs: host.stallTimeoutMs(),
-              })
-            : converseOnce(runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
-        ),
-  );
+  let generated: Retrieval | undefined;
+  const ran = await runCase(testCase.input, steps, async (request, rendered) => {
+    if (opts.answered) return opts.answered.outcome;
+    const answering = answeringRuntime(host.clients(), rendered.knowledgeBase);
+    const outcome = await call(() =>
+      opts.stream
+        ? converseStreamOnce(answering.runtime, request, ctxFor(request.modelId), {
+            signal: opts.signal,
+            stallTimeoutMs: host.stallTimeoutMs(),
+          })
+        : converseOnce(answering.runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
+    );
+    generated = answering.retrieval();
+    return outcome;
+  });
   if (!ran.ok) {
     return errored(
       ran.code === 'InvalidRow'
@@ -139,8 +143,8 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
         costUsd: cost?.usd,
         outputTokens: outcome.usage?.outputTokens,
         guardrail: guardrailVerdict(outcome),
-        retrieved: rendered.retrieval?.passages.map((p) => p.source),
-        cited: citedSources(outcome.citations ?? [], rendered.retrieval),
+        retrieved: (generated ?? rendered.retrieval)?.passages.map((p) => p.source),
+        cited: citedSources(outcome.citations ?? [], generated ?? rendered.retrieval),
       },
       {
         outputSchema: rendered.outputSchema,

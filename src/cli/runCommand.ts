@@ -141,6 +141,7 @@ export async function runCommand(
     abort: () => abort.abort(),
     errorContext: { operation: `run ${request.modelId}`, modelId: request.modelId },
     label: path.relative(process.cwd(), promptPath) || promptPath,
+    knowledgeBase: rendered.knowledgeBase,
     onText: opts.json
       ? undefined
       : (t) => {
@@ -150,7 +151,7 @@ export async function runCommand(
           endsWithNewline = t.endsWith('\n');
         },
   });
-  const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered);
+  const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered, outcome.retrieval);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
   if (!opts.quiet && !opts.json && result.guardrail)

@@ -41,6 +41,22 @@ bedrock.knowledgeBase:
 How fast is express shipping?
 `;
 
+const GENERATING = `---
+model: amazon.nova-lite-v1:0
+config:
+  maxOutputTokens: 300
+bedrock.knowledgeBase:
+  id: SUPPORTKB1
+  numberOfResults: 2
+  mode: generate
+---
+{{role "system"}}
+Answer from these results only.
+
+{{role "user"}}
+Can I get a refund on a gift card?
+`;
+
 describe('prompt-lab with a knowledge base: retrieve, then prompt (the real binary, the local server)', () => {
   let emulator: BedrockEmulator;
   let dir: string;
@@ -53,6 +69,7 @@ describe('prompt-lab with a knowledge base: retrieve, then prompt (the real bina
     dir = mkdtempSync(path.join(os.tmpdir(), 'bpl-rag-'));
     writeFileSync(path.join(dir, 'quoting.prompt'), QUOTING);
     writeFileSync(path.join(dir, 'attaching.prompt'), ATTACHING);
+    writeFileSync(path.join(dir, 'generating.prompt'), GENERATING);
   });
   after(async () => emulator.stop());
 
@@ -175,6 +192,54 @@ describe('prompt-lab with a knowledge base: retrieve, then prompt (the real bina
     assert.match(
       r.stdout,
       /amazon\.nova-lite-v1:0 does not take search-result blocks: attach the passages as `documents`/,
+    );
+  });
+
+  it('mode: generate streams RetrieveAndGenerateStream: the request mapped from the prompt, the answer and its cited sources', async () => {
+    const converse = emulator.requests.filter((q) => /Converse/.test(q.operation)).length;
+    const r = await run('run', 'generating.prompt');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(
+      emulator.requests.filter((q) => /Converse/.test(q.operation)).length,
+      converse,
+      'Converse was not called',
+    );
+    assert.deepEqual(lastBody('RetrieveAndGenerateStream'), {
+      input: { text: 'Can I get a refund on a gift card?' },
+      retrieveAndGenerateConfiguration: {
+        type: 'KNOWLEDGE_BASE',
+        knowledgeBaseConfiguration: {
+          knowledgeBaseId: 'SUPPORTKB1',
+          modelArn: 'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
+          retrievalConfiguration: { vectorSearchConfiguration: { numberOfResults: 2 } },
+          generationConfiguration: {
+            promptTemplate: { textPromptTemplate: 'Answer from these results only.\n\n$search_results$' },
+            inferenceConfig: { textInferenceConfig: { maxTokens: 300 } },
+          },
+        },
+      },
+    });
+    assert.equal(
+      r.stdout,
+      'Customers can ask for a refund within 30 days of delivery. Digital purchases (gift cards, downloadable software) are not refundable once the code has been revealed.\n',
+    );
+    assert.match(r.stderr, /^sources:\n\[1\] refund-policy\.md: "Customers can ask/m);
+    assert.match(r.stderr, /^retrieved:\n2 passage\(s\) from knowledge base SUPPORTKB1/m);
+  });
+
+  it("mode: generate in prompt tests: the cited sources are checked; a managed knowledge base is refused in the service's words", async () => {
+    writeFileSync(
+      path.join(dir, 'generating.tests.yaml'),
+      'cases:\n  - name: cites the policy\n    assert:\n      - cites: refund-policy.md\n      - retrieved: refund-policy.md\n      - contains: gift cards\n',
+    );
+    const tested = await run('test', 'generating.tests.yaml');
+    assert.equal(tested.code, 0, tested.stdout + tested.stderr);
+    writeFileSync(path.join(dir, 'managed.prompt'), GENERATING.replace('SUPPORTKB1', 'MANAGEDKB1'));
+    const managed = await run('run', 'managed.prompt');
+    assert.notEqual(managed.code, 0);
+    assert.match(
+      managed.stderr,
+      /This API cannot be used with managed knowledge bases\. Use AgenticRetrieveStream or Retrieve\./,
     );
   });
 

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ServiceError, parseJsonBody, sendJson, type RequestContext } from './http';
+import { eventFrame } from './eventstream';
 import type { S3Store } from './s3';
 import { ACCOUNT_ID } from './state';
 
@@ -152,6 +153,16 @@ export class KnowledgeBaseService {
     this.all = [
       support,
       {
+        knowledgeBaseId: 'MANAGEDKB1',
+        name: 'handbook-managed',
+        description:
+          'A managed knowledge base (Bedrock chooses the store and the embeddings); nothing indexed locally.',
+        type: 'MANAGED',
+        updatedAt: now,
+        dataSources: [],
+        chunks: [],
+      },
+      {
         knowledgeBaseId: 'KENDRAKB01',
         name: 'policies-kendra',
         description: 'Company policies in a Kendra index (nothing indexed locally).',
@@ -254,8 +265,83 @@ export class KnowledgeBaseService {
     }));
   }
 
+  /**
+   * RetrieveAndGenerateStream [sdk shapes: `output {text}`, `citation {generatedResponsePart, retrievedReferences}`
+   * events, the session id in `x-amzn-bedrock-knowledge-base-session-id`]. The answer is the opening
+   * sentence of each passage found, in rank order, each followed by a citation of its passage [ours: a
+   * model writes the real answer]; nothing found gives the service's refusal. Managed knowledge bases are
+   * refused with the service's words [sdk: the operation's documentation].
+   */
+  private retrieveAndGenerate(ctx: RequestContext): void {
+    const body = parseJsonBody<{
+      input?: { text?: unknown };
+      sessionId?: unknown;
+      retrieveAndGenerateConfiguration?: {
+        type?: unknown;
+        knowledgeBaseConfiguration?: {
+          knowledgeBaseId?: unknown;
+          modelArn?: unknown;
+          retrievalConfiguration?: { vectorSearchConfiguration?: { numberOfResults?: unknown; filter?: Filter } };
+        };
+      };
+    }>(ctx);
+    const config = body.retrieveAndGenerateConfiguration;
+    const kbConfig = config?.knowledgeBaseConfiguration;
+    if (config?.type !== 'KNOWLEDGE_BASE' || typeof kbConfig?.knowledgeBaseId !== 'string')
+      throw ServiceError.validation(
+        'retrieveAndGenerateConfiguration needs type KNOWLEDGE_BASE and knowledgeBaseConfiguration.knowledgeBaseId.',
+      );
+    if (typeof kbConfig.modelArn !== 'string' || !kbConfig.modelArn)
+      throw ServiceError.validation(
+        'knowledgeBaseConfiguration.modelArn must name the model that generates the answer.',
+      );
+    const text = body.input?.text;
+    if (typeof text !== 'string' || !text.trim())
+      throw ServiceError.validation('input.text must be a non-empty string.');
+    const kb = this.find(kbConfig.knowledgeBaseId);
+    if (kb.type === 'MANAGED')
+      throw ServiceError.validation(
+        'This API cannot be used with managed knowledge bases. Use AgenticRetrieveStream or Retrieve.',
+      );
+    this.advance(kb);
+    const n = Number(kbConfig.retrievalConfiguration?.vectorSearchConfiguration?.numberOfResults ?? 5);
+    const found = this.rank(kb, text, n, kbConfig.retrievalConfiguration?.vectorSearchConfiguration?.filter);
+    const sessionId = typeof body.sessionId === 'string' ? body.sessionId : randomBytes(16).toString('hex');
+    ctx.res.writeHead(200, {
+      'content-type': 'application/vnd.amazon.eventstream',
+      'x-amzn-requestid': ctx.requestId,
+      'x-amzn-bedrock-knowledge-base-session-id': sessionId,
+    });
+    const write = (frame: Uint8Array) => (ctx.res as { write(c: Uint8Array): boolean }).write(frame);
+    if (found.length === 0) {
+      write(eventFrame('output', { text: 'Sorry, I am unable to assist you with this request.' }));
+      ctx.res.end();
+      return;
+    }
+    let at = 0;
+    found.forEach((r, i) => {
+      const sentence = (/^[^.!?]*[.!?]?/.exec(r.content.text)?.[0] ?? r.content.text).replace(/\s+/g, ' ').trim();
+      const part = `${i > 0 ? ' ' : ''}${sentence}`;
+      write(eventFrame('output', { text: part }));
+      write(
+        eventFrame('citation', {
+          generatedResponsePart: {
+            textResponsePart: { text: part.trim(), span: { start: at, end: at + part.length - 1 } },
+          },
+          retrievedReferences: [{ content: r.content, location: r.location, metadata: r.metadata }],
+        }),
+      );
+      at += part.length;
+    });
+    ctx.res.end();
+  }
+
   handle(ctx: RequestContext): boolean {
     const [a, kbId, b, dsId, c, jobId] = ctx.segments;
+    if (a === 'retrieveAndGenerateStream' && ctx.method === 'POST') {
+      this.retrieveAndGenerate(ctx);
+      return true;
+    }
     if (a !== 'knowledgebases') return false;
     const iso = (d: Date) => d.toISOString();
     if (kbId === undefined && ctx.method === 'POST') {

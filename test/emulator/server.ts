@@ -355,6 +355,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (ctx.method === 'POST' && a === 'model-customization-jobs')
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
+  if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
   if (a === 'knowledgebases') {
     if (b === undefined) return { operation: 'ListKnowledgeBases' };
     if (c === 'retrieve') return { operation: 'Retrieve' };

@@ -38,6 +38,11 @@ export async function buildJobRecords(
             `Row ${row.index + 1} (line ${row.line}) does not render: ${prepared.message}`,
           );
     }
+    if (prepared.rendered.knowledgeBase?.mode === 'generate')
+      throw new BedrockError(
+        'PromptInvalid',
+        'A batch inference job sends Converse records, and this prompt is answered by its knowledge base (`bedrock.knowledgeBase.mode: generate`): run it over the rows locally (Run Over Dataset), or use `mode: retrieve`, whose passages go into each record.',
+      );
     const line = toBatchRecord(row.index, prepared.request);
     const secret = (await scanSecretsDeep(line, fileName, row.line))[0];
     if (secret)

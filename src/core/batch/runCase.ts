@@ -51,9 +51,9 @@ export async function prepareCase(
 export async function runCase(
   input: Record<string, unknown>,
   steps: CaseSteps,
-  call: (request: ConverseRequest) => Promise<InvokeOutcome>,
+  call: (request: ConverseRequest, rendered: RenderResult) => Promise<InvokeOutcome>,
 ): Promise<CaseRun> {
   const prepared = await prepareCase(input, steps);
   if (!prepared.ok) return prepared;
-  return { ...prepared, outcome: await call(prepared.request) };
+  return { ...prepared, outcome: await call(prepared.request, prepared.rendered) };
 }

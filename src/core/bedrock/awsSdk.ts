@@ -55,7 +55,11 @@ import {
   paginateListDataSources,
   paginateListKnowledgeBases,
 } from '@aws-sdk/client-bedrock-agent';
-import { BedrockAgentRuntimeClient, RetrieveCommand } from '@aws-sdk/client-bedrock-agent-runtime';
+import {
+  BedrockAgentRuntimeClient,
+  RetrieveAndGenerateStreamCommand,
+  RetrieveCommand,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
@@ -377,6 +381,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
           { abortSignal: opts.signal },
         ),
       ),
+    retrieveAndGenerateStream: (input, signal) =>
+      kb(() => agentRuntimeClient.send(new RetrieveAndGenerateStreamCommand(input), { abortSignal: signal })),
   };
   const storage: Storage = {
     uploadFile: (bucket, key, filePath, onProgress, signal) =>

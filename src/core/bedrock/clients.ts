@@ -24,7 +24,11 @@ import type {
   ProvisionedModelSummary,
 } from '@aws-sdk/client-bedrock';
 import type { Customization as CustomizationKind } from '../models/registry';
-import type { RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
+import type {
+  RetrieveAndGenerateStreamCommandInput,
+  RetrieveAndGenerateStreamCommandOutput,
+  RetrieveCommandOutput,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import type { AwsSettings } from './settings';
 
 export interface Runtime {
@@ -271,6 +275,11 @@ export interface KnowledgeBases {
     jobId: string,
   ): Promise<{ status: string; failureReasons?: string[] }>;
   retrieve(knowledgeBaseId: string, query: string, opts?: RetrieveOptions): Promise<RetrieveCommandOutput>;
+  /** Retrieve and generate in one call, the answer streamed with its citations (not for managed knowledge bases). */
+  retrieveAndGenerateStream(
+    input: RetrieveAndGenerateStreamCommandInput,
+    signal?: AbortSignal,
+  ): Promise<RetrieveAndGenerateStreamCommandOutput>;
 }
 
 export interface BedrockClients {

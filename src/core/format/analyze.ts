@@ -459,6 +459,28 @@ function checkKnowledgeBase(result: PromptAnalysis): void {
   }
   const range = result.keyRanges.find((k) => k.path === 'bedrock.knowledgeBase')?.range;
   if (!range || !result.templateParsed) return;
+  if (setting.mode === 'generate') {
+    for (const read of result.passageReads)
+      result.problems.push(
+        problem(
+          'warning',
+          '`@passages` is empty with `mode: generate`: Bedrock puts the passages into the generation prompt itself (where the system turn says `$search_results$`).',
+          read,
+          'passages-generate',
+        ),
+      );
+    const ignored = (['attach', 'queryInput'] as const).filter((k) => setting[k] !== undefined);
+    if (ignored.length > 0)
+      result.problems.push(
+        problem(
+          'warning',
+          `${ignored.map((k) => `\`${k}\``).join(' and ')} ${ignored.length > 1 ? 'are' : 'is'} ignored with \`mode: generate\`: the query is the last user turn, and Bedrock quotes the passages.`,
+          range,
+          'passages-generate',
+        ),
+      );
+    return;
+  }
   if (result.passageReads.length === 0 && !setting.attach)
     result.problems.push(
       problem(

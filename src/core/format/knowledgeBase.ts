@@ -27,6 +27,8 @@ export interface KnowledgeBaseSetting {
   /** The input whose value is the query; else the last user turn's text. */
   queryInput?: string;
   attach?: 'searchResults' | 'documents';
+  /** `retrieve` (default): retrieve, then this prompt renders and runs; `generate`: RetrieveAndGenerateStream answers. */
+  mode?: 'retrieve' | 'generate';
 }
 
 /** What a render retrieved: kept with the run (its record, the file's comment, assertions). */

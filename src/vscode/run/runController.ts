@@ -25,6 +25,7 @@ import type { RunHistory } from '../host/runHistoryStore';
 import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from '../host/promptFiles';
 import { retrieverFor } from '../../app/retrieval';
+import type { Retrieval } from '../../core/format/knowledgeBase';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 import { config } from '../host/config';
@@ -151,6 +152,7 @@ export class RunController implements vscode.Disposable {
     let streamed = this.canStream(request.modelId);
     this.runDiagnostics.delete(doc.uri);
     let outcome: StreamOutcome;
+    let generated: Retrieval | undefined;
     const startedAt = performance.now();
     try {
       // Some models (and provisioned deployments) refuse streaming: streamPrompt falls back to Converse.
@@ -164,9 +166,11 @@ export class RunController implements vscode.Disposable {
         errorContext,
         resource: doc.uri.toString(),
         label: vscode.workspace.asRelativePath(doc.uri),
+        knowledgeBase: rendered?.knowledgeBase,
       });
       streamed = answered.streamed;
       outcome = answered;
+      generated = answered.retrieval;
     } catch (err) {
       // Failed before any output: the file is untouched.
       const error = err as BedrockError;
@@ -189,7 +193,7 @@ export class RunController implements vscode.Disposable {
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
-    const result = runResult(this.host, request, outcome, streamed, rendered);
+    const result = runResult(this.host, request, outcome, streamed, rendered, generated);
     try {
       await sink.finish(outcome, metricsLine(result), result.retrieval);
     } finally {

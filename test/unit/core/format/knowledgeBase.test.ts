@@ -8,6 +8,7 @@ import { checkAssertions } from '../../../../src/core/format/assertions';
 import { citedSources, sourceMatches, type Passage } from '../../../../src/core/format/knowledgeBase';
 import { compilePrompt, renderForDataset, RenderError, type PromptFiles } from '../../../../src/core/format/render';
 import { readCitation } from '../../../../src/core/bedrock/citations';
+import { generateRequest } from '../../../../src/core/bedrock/knowledgeBaseAnswer';
 
 const noFiles: PromptFiles = {
   readBytes: async () => Promise.reject(new Error('no files')),
@@ -65,6 +66,19 @@ describe('bedrock.knowledgeBase in the analysis', () => {
   it('the schema checks the fields: an id of the wrong shape, an unknown key, a search type', () => {
     const found = problems(prompt('  id: kb 1\n  top: 3\n  searchType: FAST', '{{#each @passages}}{{text}}{{/each}}'));
     assert.equal(found.length, 3, found.join('\n'));
+  });
+
+  it('mode: generate needs no @passages, and says what it ignores', () => {
+    assert.deepEqual(problems(prompt('  id: SUPPORTKB1\n  mode: generate', '{{question}}')), []);
+    const found = problems(
+      prompt(
+        '  id: SUPPORTKB1\n  mode: generate\n  attach: documents',
+        '{{#each @passages}}{{text}}{{/each}}{{question}}',
+      ),
+    );
+    assert.equal(found.length, 2, found.join('\n'));
+    assert.match(found.join('\n'), /`@passages` is empty with `mode: generate`/);
+    assert.match(found.join('\n'), /`attach` is ignored with `mode: generate`/);
   });
 
   it('search results to a model that cannot take them are flagged on the model', () => {
@@ -226,5 +240,52 @@ describe('sources in assertions', () => {
     );
     assert.match(none[0].message, /the prompt retrieves nothing: set `bedrock\.knowledgeBase` in it/);
     assert.match(none[1].message, /it cites nothing\. Citations need the passages attached/);
+  });
+});
+
+describe('retrieve and generate: the Converse request as RetrieveAndGenerateStream takes it', () => {
+  const setting = { id: 'SUPPORTKB1', mode: 'generate' as const };
+  it('refuses what the API cannot carry, with the fix', () => {
+    const base = { modelId: 'amazon.nova-lite-v1:0', messages: [{ role: 'user' as const, content: [{ text: 'q' }] }] };
+    assert.throws(
+      () => generateRequest({ ...base, toolConfig: { tools: [] } }, setting, 'us-east-1'),
+      /cannot call tools: remove `tools`, or use `mode: retrieve`/,
+    );
+    assert.throws(
+      () =>
+        generateRequest(
+          {
+            ...base,
+            messages: [
+              {
+                role: 'user',
+                content: [{ image: { format: 'png', source: { bytes: new Uint8Array() } } }, { text: 'q' }],
+              },
+            ],
+          },
+          setting,
+          'us-east-1',
+        ),
+      /takes text only/,
+    );
+  });
+
+  it('a foundation model by its ARN, a profile as given; the guardrail carried over; a system turn that places the results', () => {
+    const req = generateRequest(
+      {
+        modelId: 'us.anthropic.claude-sonnet-4-20250514-v1:0',
+        system: [{ text: 'Results: $search_results$ Answer briefly.' }],
+        messages: [{ role: 'user', content: [{ text: 'Refunds?' }] }],
+        guardrailConfig: { guardrailIdentifier: 'gr1', guardrailVersion: '2' },
+      },
+      setting,
+      'eu-west-1',
+    );
+    const kb = req.retrieveAndGenerateConfiguration?.knowledgeBaseConfiguration;
+    assert.equal(kb?.modelArn, 'us.anthropic.claude-sonnet-4-20250514-v1:0');
+    assert.deepEqual(kb?.generationConfiguration, {
+      promptTemplate: { textPromptTemplate: 'Results: $search_results$ Answer briefly.' },
+      guardrailConfiguration: { guardrailId: 'gr1', guardrailVersion: '2' },
+    });
   });
 });

@@ -1,0 +1,217 @@
+// Retrieve and generate (`bedrock.knowledgeBase.mode: generate`): the knowledge base retrieves and the
+// service writes the answer, through RetrieveAndGenerateStream. Like an imported model's chat completion,
+// it is served behind the Runtime interface, so every caller (a run, Compare, prompt tests, evaluations)
+// sends the rendered Converse request and reads one shape of answer: the request is mapped here (the last
+// user turn is the query, the system turn the generation prompt, inference settings and the guardrail
+// carried over), and the service's events come back as Converse stream events, its citations as citation
+// deltas naming their source.
+import type {
+  RetrieveAndGenerateStreamCommandInput,
+  RetrieveAndGenerateStreamResponseOutput,
+  RetrievedReference,
+} from '@aws-sdk/client-bedrock-agent-runtime';
+import type {
+  ConverseCommandInput,
+  ConverseCommandOutput,
+  ConverseStreamOutput,
+} from '@aws-sdk/client-bedrock-runtime';
+import { BedrockError } from '../shared/bedrockError';
+import type { ConverseRequest } from '../format/render';
+import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
+import { sourceNameOf } from '../format/knowledgeBase';
+import { passagesOf } from './passages';
+import type { KnowledgeBases, Runtime } from './clients';
+
+/** Where the generation prompt puts the passages (the service's placeholder). */
+const SEARCH_RESULTS = '$search_results$';
+
+function refused(message: string): BedrockError {
+  return new BedrockError('PromptInvalid', `Retrieve and generate (\`mode: generate\`) ${message}`);
+}
+
+/** A model as RetrieveAndGenerate names it: a foundation model by its ARN; profiles and ARNs as given. */
+function modelArnFor(modelId: string, region: string): string {
+  if (modelId.startsWith('arn:') || /^(us|eu|apac|global|us-gov|jp|au|ca)\./.test(modelId)) return modelId;
+  return `arn:aws:bedrock:${region}::foundation-model/${modelId}`;
+}
+
+/** The rendered Converse request as a RetrieveAndGenerateStream request. */
+export function generateRequest(
+  request: ConverseRequest,
+  setting: KnowledgeBaseSetting,
+  region: string,
+): RetrieveAndGenerateStreamCommandInput {
+  if (request.toolConfig) throw refused('cannot call tools: remove `tools`, or use `mode: retrieve`.');
+  const last = (request.messages ?? []).filter((m) => m.role === 'user').at(-1);
+  const content = last?.content ?? [];
+  if (content.some((b) => !('text' in b) && !('cachePoint' in b)))
+    throw refused('takes text only: move media out of the prompt, or use `mode: retrieve`.');
+  const text = content
+    .map((b) => b.text ?? '')
+    .join('\n')
+    .trim();
+  if (!text) throw refused('needs a question: write it in the last user turn.');
+  const system = (request.system ?? [])
+    .map((b) => b.text ?? '')
+    .join('\n')
+    .trim();
+  const inference = request.inferenceConfig;
+  const guardrail = request.guardrailConfig;
+  return {
+    input: { text },
+    retrieveAndGenerateConfiguration: {
+      type: 'KNOWLEDGE_BASE',
+      knowledgeBaseConfiguration: {
+        knowledgeBaseId: setting.id,
+        modelArn: modelArnFor(request.modelId!, region),
+        retrievalConfiguration:
+          setting.numberOfResults || setting.searchType || setting.filter || setting.reranking
+            ? {
+                vectorSearchConfiguration: {
+                  numberOfResults: setting.numberOfResults,
+                  overrideSearchType: setting.searchType,
+                  filter: setting.filter as never,
+                  rerankingConfiguration: setting.reranking
+                    ? {
+                        type: 'BEDROCK_RERANKING_MODEL',
+                        bedrockRerankingConfiguration: {
+                          modelConfiguration: { modelArn: setting.reranking.modelArn },
+                          numberOfRerankedResults: setting.reranking.numberOfResults,
+                        },
+                      }
+                    : undefined,
+                },
+              }
+            : undefined,
+        generationConfiguration: {
+          // The system turn is the generation prompt; the passages go where it says, else after it.
+          ...(system
+            ? {
+                promptTemplate: {
+                  textPromptTemplate: system.includes(SEARCH_RESULTS) ? system : `${system}\n\n${SEARCH_RESULTS}`,
+                },
+              }
+            : {}),
+          ...(inference
+            ? {
+                inferenceConfig: {
+                  textInferenceConfig: {
+                    temperature: inference.temperature,
+                    topP: inference.topP,
+                    maxTokens: inference.maxTokens,
+                    stopSequences: inference.stopSequences,
+                  },
+                },
+              }
+            : {}),
+          ...(guardrail?.guardrailIdentifier
+            ? {
+                guardrailConfiguration: {
+                  guardrailId: guardrail.guardrailIdentifier,
+                  guardrailVersion: guardrail.guardrailVersion ?? 'DRAFT',
+                },
+              }
+            : {}),
+          ...(request.additionalModelRequestFields
+            ? { additionalModelRequestFields: request.additionalModelRequestFields as never }
+            : {}),
+        },
+      },
+    },
+  };
+}
+
+function passageOf(ref: RetrievedReference): Passage {
+  return passagesOf({
+    retrievalResults: [{ content: ref.content, location: ref.location, metadata: ref.metadata }],
+  })[0];
+}
+
+/** A Runtime that answers Converse requests through the knowledge base; `retrieval()` is what its answers cited. */
+export interface KnowledgeBaseRuntime extends Runtime {
+  retrieval(): Retrieval | undefined;
+}
+
+export function knowledgeBaseRuntime(
+  base: Runtime,
+  knowledgeBases: KnowledgeBases,
+  setting: KnowledgeBaseSetting,
+): KnowledgeBaseRuntime {
+  let retrieval: Retrieval | undefined;
+  const start = async (input: ConverseCommandInput, signal?: AbortSignal) => {
+    const req = generateRequest(input as ConverseRequest, setting, await base.region());
+    retrieval = { knowledgeBaseId: setting.id, query: req.input!.text!, passages: [] };
+    const out = await knowledgeBases.retrieveAndGenerateStream(req, signal);
+    return events(out.stream ?? emptyStream(), retrieval);
+  };
+  return {
+    ...base,
+    retrieval: () => retrieval,
+    converseStream: async (input, signal) =>
+      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
+    converse: async (input, signal) => answerOf(await start(input, signal)),
+  };
+}
+
+async function* emptyStream(): AsyncIterable<RetrieveAndGenerateStreamResponseOutput> {}
+
+/** The service's events as Converse stream events; each cited reference joins the run's retrieval. */
+async function* events(
+  stream: AsyncIterable<RetrieveAndGenerateStreamResponseOutput>,
+  retrieval: Retrieval,
+): AsyncIterable<ConverseStreamOutput> {
+  yield { messageStart: { role: 'assistant' } };
+  let stopReason: 'end_turn' | 'guardrail_intervened' = 'end_turn';
+  for await (const ev of stream) {
+    if (ev.output?.text) yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: ev.output.text } } };
+    else if (ev.citation) {
+      const refs = ev.citation.retrievedReferences ?? ev.citation.citation?.retrievedReferences ?? [];
+      for (const ref of refs) {
+        const passage = passageOf(ref);
+        if (!retrieval.passages.some((p) => p.source === passage.source && p.text === passage.text))
+          retrieval.passages.push(passage);
+        yield {
+          contentBlockDelta: {
+            contentBlockIndex: 0,
+            delta: {
+              citation: {
+                title: sourceNameOf(passage.source),
+                source: passage.source,
+                // The span the service gives is of the answer, not of the source: no location is claimed.
+                sourceContent: [{ text: passage.text }],
+              },
+            },
+          },
+        };
+      }
+    } else if (ev.guardrail?.action === 'INTERVENED') stopReason = 'guardrail_intervened';
+  }
+  yield { contentBlockStop: { contentBlockIndex: 0 } };
+  yield { messageStop: { stopReason } };
+}
+
+/** A whole answer (Converse's shape) from the streamed events, for callers that do not stream. */
+async function answerOf(stream: AsyncIterable<ConverseStreamOutput>): Promise<ConverseCommandOutput> {
+  let text = '';
+  const citations: NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>['citation'][] = [];
+  let stopReason: string | undefined;
+  for await (const ev of stream) {
+    if (ev.contentBlockDelta?.delta?.text) text += ev.contentBlockDelta.delta.text;
+    if (ev.contentBlockDelta?.delta?.citation) citations.push(ev.contentBlockDelta.delta.citation);
+    if (ev.messageStop) stopReason = ev.messageStop.stopReason;
+  }
+  return {
+    output: {
+      message: {
+        role: 'assistant',
+        content: citations.length
+          ? [{ citationsContent: { content: [{ text }], citations: citations as never } }]
+          : [{ text }],
+      },
+    },
+    stopReason: (stopReason ?? 'end_turn') as never,
+    usage: undefined as never,
+    metrics: undefined as never,
+    $metadata: {},
+  };
+}
