@@ -24,7 +24,7 @@ describe('prompt-lab kb (the real binary, the local server)', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(
       r.stdout,
-      'SUPPORTKB1 · support-docs · vector · active\n  SUPPORTDS1 · support-handbook-s3 · last sync complete 2026-11-20T09:00:00.000Z\nKENDRAKB01 · policies-kendra · kendra · active\n',
+      'SUPPORTKB1 · support-docs · vector · active\n  SUPPORTDS1 · support-handbook-s3 · last sync complete 2026-11-20T09:00:00.000Z\nMANAGEDKB1 · handbook-managed · managed · active\nKENDRAKB01 · policies-kendra · kendra · active\n',
     );
   });
 

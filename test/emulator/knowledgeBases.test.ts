@@ -28,6 +28,7 @@ describe('emulator: knowledge bases through the real SDK clients', () => {
       kbs.map((k) => [k.id, k.name, k.type, k.status]),
       [
         ['SUPPORTKB1', 'support-docs', 'VECTOR', 'ACTIVE'],
+        ['MANAGEDKB1', 'handbook-managed', 'MANAGED', 'ACTIVE'],
         ['KENDRAKB01', 'policies-kendra', 'KENDRA', 'ACTIVE'],
       ],
     );

@@ -24,6 +24,7 @@ describe('knowledge bases against the local server', () => {
       top.map((n) => [api.knowledgeBases.getTreeItem(n).label, api.knowledgeBases.getTreeItem(n).description]),
       [
         ['support-docs', 'vector · active'],
+        ['handbook-managed', 'managed · active'],
         ['policies-kendra', 'kendra · active'],
       ],
     );

@@ -141,7 +141,15 @@ export function knowledgeBaseRuntime(
   const start = async (input: ConverseCommandInput, signal?: AbortSignal) => {
     const req = generateRequest(input as ConverseRequest, setting, await base.region());
     retrieval = { knowledgeBaseId: setting.id, query: req.input!.text!, passages: [] };
-    const out = await knowledgeBases.retrieveAndGenerateStream(req, signal);
+    const out = await knowledgeBases.retrieveAndGenerateStream(req, signal).catch((err: unknown) => {
+      // The service names its own APIs; the fix in this prompt is the other mode.
+      if (/managed knowledge bases/i.test((err as Error).message ?? ''))
+        throw new BedrockError(
+          'PromptInvalid',
+          `${(err as Error).message} In this prompt: set \`bedrock.knowledgeBase.mode: retrieve\` (retrieve, then prompt).`,
+        );
+      throw err;
+    });
     return events(out.stream ?? emptyStream(), retrieval);
   };
   return {

@@ -77,7 +77,7 @@ describe('the tests-file JSON Schema (docs/prompt-tests.schema.json)', () => {
       guardrail: 'intervenes',
     };
     const kinds = Object.keys(testsSchema.definitions.assertion.properties);
-    assert.equal(kinds.length, 12);
+    assert.equal(kinds.length, 14);
     for (const kind of kinds) {
       const text = `judge: j\ncases:\n  - name: c\n    assert:\n      - ${kind}: ${JSON.stringify(sample[kind] ?? 'x')}\n`;
       assert.ok(validate(parseYaml(text)), `${kind}: ${JSON.stringify(validate.errors)}`);

@@ -27,6 +27,7 @@ const SAMPLE: Record<string, string> = {
   'amazon-nova': 'amazon.nova-premier-v1:0',
   'anthropic-claude-legacy': 'anthropic.claude-v2:1',
   'anthropic-claude-3-haiku': 'anthropic.claude-3-haiku-20240307-v1:0',
+  'anthropic-claude-search-results': 'anthropic.claude-sonnet-4-20250514-v1:0',
   'anthropic-claude-structured': 'anthropic.claude-sonnet-4-5-20250929-v1:0',
   anthropic: 'anthropic.claude-3-7-sonnet-20250219-v1:0',
   'cohere-command-text': 'cohere.command-text-v14',
