@@ -60,6 +60,7 @@ import {
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { retrievalConfiguration } from './passages';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
 import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
@@ -358,25 +359,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
           new RetrieveCommand({
             knowledgeBaseId,
             retrievalQuery: { text },
-            retrievalConfiguration:
-              opts.numberOfResults || opts.searchType || opts.filter || opts.reranking
-                ? {
-                    vectorSearchConfiguration: {
-                      numberOfResults: opts.numberOfResults,
-                      overrideSearchType: opts.searchType,
-                      filter: opts.filter as never,
-                      rerankingConfiguration: opts.reranking
-                        ? {
-                            type: 'BEDROCK_RERANKING_MODEL',
-                            bedrockRerankingConfiguration: {
-                              modelConfiguration: { modelArn: opts.reranking.modelArn },
-                              numberOfRerankedResults: opts.reranking.numberOfResults,
-                            },
-                          }
-                        : undefined,
-                    },
-                  }
-                : undefined,
+            retrievalConfiguration: retrievalConfiguration(opts),
           }),
           { abortSignal: opts.signal },
         ),

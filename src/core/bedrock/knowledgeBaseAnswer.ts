@@ -19,7 +19,7 @@ import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
 import { sourceNameOf } from '../format/knowledgeBase';
-import { passagesOf } from './passages';
+import { passagesOf, retrievalConfiguration } from './passages';
 import type { KnowledgeBases, Runtime } from './clients';
 
 /** Where the generation prompt puts the passages (the service's placeholder). */
@@ -64,25 +64,7 @@ export function generateRequest(
       knowledgeBaseConfiguration: {
         knowledgeBaseId: setting.id,
         modelArn: modelArnFor(request.modelId!, region),
-        retrievalConfiguration:
-          setting.numberOfResults || setting.searchType || setting.filter || setting.reranking
-            ? {
-                vectorSearchConfiguration: {
-                  numberOfResults: setting.numberOfResults,
-                  overrideSearchType: setting.searchType,
-                  filter: setting.filter as never,
-                  rerankingConfiguration: setting.reranking
-                    ? {
-                        type: 'BEDROCK_RERANKING_MODEL',
-                        bedrockRerankingConfiguration: {
-                          modelConfiguration: { modelArn: setting.reranking.modelArn },
-                          numberOfRerankedResults: setting.reranking.numberOfResults,
-                        },
-                      }
-                    : undefined,
-                },
-              }
-            : undefined,
+        retrievalConfiguration: retrievalConfiguration(setting),
         generationConfiguration: {
           // The system turn is the generation prompt; the passages go where it says, else after it.
           ...(system

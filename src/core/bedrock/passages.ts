@@ -1,10 +1,34 @@
 // What a knowledge base retrieved, read once: each passage's text, where it comes from and its score.
 // Passages are untrusted data (someone else's documents): they are shown as text, never as Markdown or
 // structure, and a source is only a label and, for S3 and web sources, a location.
-import type { RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { KnowledgeBaseRetrievalConfiguration, RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { RetrieveOptions } from './clients';
 import { sourceNameOf, type Passage, type Retrieval } from '../format/knowledgeBase';
 
 export type { Passage };
+
+/** Retrieve's `retrievalConfiguration` for a prompt's or a command's options (Retrieve and RetrieveAndGenerate). */
+export function retrievalConfiguration(
+  opts: Omit<RetrieveOptions, 'signal'>,
+): KnowledgeBaseRetrievalConfiguration | undefined {
+  if (!opts.numberOfResults && !opts.searchType && !opts.filter && !opts.reranking) return undefined;
+  return {
+    vectorSearchConfiguration: {
+      numberOfResults: opts.numberOfResults,
+      overrideSearchType: opts.searchType,
+      filter: opts.filter as never,
+      rerankingConfiguration: opts.reranking
+        ? {
+            type: 'BEDROCK_RERANKING_MODEL',
+            bedrockRerankingConfiguration: {
+              modelConfiguration: { modelArn: opts.reranking.modelArn },
+              numberOfRerankedResults: opts.reranking.numberOfResults,
+            },
+          }
+        : undefined,
+    },
+  };
+}
 
 type Location = NonNullable<NonNullable<RetrieveCommandOutput['retrievalResults']>[number]['location']>;
 

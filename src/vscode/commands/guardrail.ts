@@ -2,6 +2,7 @@
 // guardrails (ApplyGuardrail), as input or as output; the report shows what it did, and "Use in Prompt"
 // puts the guardrail in the prompt being edited.
 import vscode = require('vscode');
+import { currentPromptEditor } from '../host/promptEditor';
 import { BedrockError } from '../../core/shared/bedrockError';
 import { reportLines, type GuardrailReport } from '../../core/bedrock/guardrails';
 import { checkWithGuardrail, type GuardrailCheck } from '../../app/checkGuardrail';
@@ -70,16 +71,7 @@ export async function useGuardrailInPrompt(
     if (!pick) return undefined;
     guardrail = { identifier: given.guardrail.id, version: pick.label };
   } else guardrail = given;
-  const editor =
-    vscode.window.activeTextEditor?.document.languageId === 'dotprompt'
-      ? vscode.window.activeTextEditor
-      : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
-  if (!editor)
-    throw new BedrockError(
-      'PromptInvalid',
-      'Open a .prompt file first: the guardrail is set in the prompt you are editing.',
-    );
-  await setGuardrailInPrompt(editor, guardrail);
+  await setGuardrailInPrompt(currentPromptEditor('the guardrail is set in the prompt you are editing'), guardrail);
   return guardrail.version;
 }
 

@@ -10,6 +10,7 @@ import type { Services } from '../services';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import { ask } from '../host/inputBox';
 import { setKnowledgeBaseInPrompt } from '../language/setModel';
+import { currentPromptEditor } from '../host/promptEditor';
 
 export type KnowledgeBaseServices = Pick<Services, 'session' | 'knowledgeBases' | 'logger'>;
 
@@ -134,15 +135,7 @@ export async function useKnowledgeBaseInPrompt(
 ): Promise<string | undefined> {
   const kb = node?.kind === 'knowledgeBase' ? node.knowledgeBase : await pickKnowledgeBase(s);
   if (!kb) return undefined;
-  const editor =
-    vscode.window.activeTextEditor?.document.languageId === 'dotprompt'
-      ? vscode.window.activeTextEditor
-      : vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
-  if (!editor)
-    throw new BedrockError(
-      'PromptInvalid',
-      'Open a .prompt file first: the knowledge base is set in the prompt you are editing.',
-    );
+  const editor = currentPromptEditor('the knowledge base is set in the prompt you are editing');
   await setKnowledgeBaseInPrompt(editor, kb.id);
   void vscode.window.setStatusBarMessage(
     `${kb.name} is the prompt's knowledge base: quote {{#each @passages}} in the template, or set attach.`,

@@ -1,4 +1,5 @@
 import vscode = require('vscode');
+import { currentPromptEditor } from '../host/promptEditor';
 import type { ModelFilter } from '../../core/models/modelFilter';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { CatalogueService } from '../host/catalogueService';
@@ -7,15 +8,6 @@ import { provisionedAndBase, runnableId } from '../../core/models/catalogue';
 import type { Services } from '../services';
 import type { ModelNode, ModelsTreeProvider } from '../views/modelsTree';
 import { newPrompt } from './newPrompt';
-
-/** The .prompt the user is working on: the active editor, else a visible .prompt editor. */
-function currentPromptEditor(): vscode.TextEditor {
-  const active = vscode.window.activeTextEditor;
-  if (active?.document.languageId === 'dotprompt') return active;
-  const visible = vscode.window.visibleTextEditors.find((e) => e.document.languageId === 'dotprompt');
-  if (visible) return visible;
-  throw new BedrockError('PromptInvalid', 'Open a .prompt file first: the model is set in the prompt you are editing.');
-}
 
 /** What the model actions use from the extension's services. */
 export type ModelActionServices = Pick<Services, 'catalogue' | 'runs' | 'analyses' | 'session'>;
@@ -27,7 +19,7 @@ function runnable(d: ModelActionServices, node: ModelNode | string): string {
 
 export async function useInPrompt(d: ModelActionServices, node: ModelNode | string): Promise<string> {
   const id = runnable(d, node);
-  await setModelInPrompt(currentPromptEditor(), id, d.analyses);
+  await setModelInPrompt(currentPromptEditor('the model is set in the prompt you are editing'), id, d.analyses);
   return id;
 }
 
@@ -45,7 +37,10 @@ export function runnableIds(d: ModelActionServices, nodes: readonly ModelNode[])
 
 export async function runWithModel(d: ModelActionServices, node: ModelNode | string) {
   const modelId = runnable(d, node);
-  return d.runs.run({ uri: currentPromptEditor().document.uri.toString(), modelId });
+  return d.runs.run({
+    uri: currentPromptEditor('the model is set in the prompt you are editing').document.uri.toString(),
+    modelId,
+  });
 }
 
 export async function copyId(node: ModelNode, arn: boolean): Promise<string> {
