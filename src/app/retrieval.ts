@@ -5,9 +5,7 @@
 // as blocks it can cite) in a second render.
 import { BedrockError } from '../core/shared/bedrockError';
 import { passagesOf } from '../core/bedrock/passages';
-import type { KnowledgeBaseSetting, Passage, Retrieval } from '../core/format/knowledgeBase';
-import type { BedrockClients, Runtime } from '../core/bedrock/clients';
-import { knowledgeBaseRuntime } from '../core/bedrock/knowledgeBaseAnswer';
+import type { KnowledgeBaseSetting, Passage } from '../core/format/knowledgeBase';
 import type { RenderResult } from '../core/format/render';
 import type { Host } from './host';
 
@@ -26,19 +24,6 @@ export function retrieverFor(host: Pick<Host, 'clients' | 'log'>): Retriever {
     });
     return passagesOf(out);
   };
-}
-
-/**
- * What a rendered prompt is answered through: Converse, or, with `mode: generate`, its knowledge base's
- * RetrieveAndGenerateStream behind the same interface (one per call: `retrieval()` is that call's).
- */
-export function answeringRuntime(
-  clients: Pick<BedrockClients, 'runtime' | 'knowledgeBases'>,
-  setting: KnowledgeBaseSetting | undefined,
-): { runtime: Runtime; retrieval(): Retrieval | undefined } {
-  if (setting?.mode !== 'generate') return { runtime: clients.runtime, retrieval: () => undefined };
-  const runtime = knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, setting);
-  return { runtime, retrieval: () => runtime.retrieval() };
 }
 
 /** The query a render sends to its knowledge base. */

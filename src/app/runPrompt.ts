@@ -14,9 +14,11 @@ import { formatUsd } from '../core/bedrock/pricing';
 import type { StreamOutcome, ToolCall, Usage } from '../core/bedrock/stream';
 import { promptEngine } from '../core/format/loadEngine';
 import type { ConverseRequest, PromptFiles, RenderError, RenderResult } from '../core/format/render';
-import type { KnowledgeBaseSetting, Retrieval } from '../core/format/knowledgeBase';
+import type { Retrieval } from '../core/format/knowledgeBase';
+import type { AgentRun } from '../core/format/agent';
 import type { Host } from './host';
-import { answeringRuntime, withRetrieval, type Retriever } from './retrieval';
+import { withRetrieval, type Retriever } from './retrieval';
+import { answeringRuntime } from './answering';
 
 /** How a run ended: what `bedrockPromptLab.run` resolves to and what `prompt-lab run --json` prints. */
 export interface RunResult {
@@ -31,6 +33,8 @@ export interface RunResult {
   citations?: Citation[];
   /** What the prompt's knowledge base returned for this run (`bedrock.knowledgeBase`). */
   retrieval?: Retrieval;
+  /** What the prompt's agent did (`bedrock.agent`): its harness session, its own steps, every tool it called. */
+  agent?: AgentRun;
   /** What the guardrails did (`guardrailVerdict`: the trace, or the stop reason with the trace off). */
   guardrail?: GuardrailReport;
   text: string;
@@ -115,8 +119,8 @@ export interface StreamPromptOptions {
   resource?: string;
   /** The prompt as the log names it (a workspace-relative path). */
   label?: string;
-  /** The prompt's knowledge base: with `mode: generate`, RetrieveAndGenerateStream answers (answeringRuntime). */
-  knowledgeBase?: KnowledgeBaseSetting;
+  /** The render's knowledge base and agent: with `mode: generate` or `bedrock.agent`, another API answers (answeringRuntime). */
+  target?: Pick<RenderResult, 'knowledgeBase' | 'agent'>;
 }
 
 /**
@@ -128,9 +132,9 @@ export async function streamPrompt(
   host: Host,
   request: ConverseRequest,
   opts: StreamPromptOptions,
-): Promise<StreamOutcome & { streamed: boolean; retrieval?: Retrieval }> {
-  const answering = answeringRuntime(host.clients(), opts.knowledgeBase);
-  const api = opts.knowledgeBase?.mode === 'generate' ? 'RetrieveAndGenerateStream' : undefined;
+): Promise<StreamOutcome & { streamed: boolean; retrieval?: Retrieval; agentRun?: AgentRun }> {
+  const answering = answeringRuntime(host.clients(), opts.target);
+  const api = answering.api;
   host.log.info(
     `run ${opts.label ? `${opts.label} ` : ''}with ${request.modelId} (${api ?? (opts.streamed ? 'ConverseStream' : 'Converse')})`,
   );
@@ -154,7 +158,8 @@ export async function streamPrompt(
       },
     );
     const retrieval = answering.retrieval();
-    return retrieval ? { ...outcome, retrieval } : outcome;
+    const agentRun = answering.agentRun();
+    return { ...outcome, ...(retrieval ? { retrieval } : {}), ...(agentRun ? { agentRun } : {}) };
   } catch (err) {
     if (opts.signal.aborted) throw new BedrockError('Cancelled', 'Stopped before the answer started.');
     throw toBedrockError(err, opts.errorContext);
@@ -170,6 +175,7 @@ export function runResult(
   rendered?: RenderResult,
   /** What a knowledge base answering the run (`mode: generate`) cited, over what the render retrieved. */
   generated?: Retrieval,
+  agent?: AgentRun,
 ): RunResult {
   const answered = answeredBy(request.modelId, outcome);
   const cost = callCost((m, u) => host.costOf(m, u), request.modelId, outcome);
@@ -180,6 +186,7 @@ export function runResult(
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
     retrieval: generated ?? rendered?.retrieval,
+    ...(agent ? { agent } : {}),
     guardrail: guardrailVerdict(outcome),
     text: outcome.text,
     reasoning: outcome.reasoning || undefined,

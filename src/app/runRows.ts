@@ -15,7 +15,8 @@ import { inputProblem, missingVariables, requireNoErrors } from '../core/format/
 import type { BatchRow, RowSurvey } from '../core/io/rows';
 import type { Host, PromptSource } from './host';
 import { compilePromptText, requestFor } from './runPrompt';
-import { answeringRuntime, retrieverFor } from './retrieval';
+import { retrieverFor } from './retrieval';
+import { answeringRuntime } from './answering';
 import { measuredTokensPerChar } from './estimatePrompt';
 
 /** A rows run checked and ready: nothing has been sent yet. */
@@ -130,7 +131,7 @@ export async function runRows(
     const base = { row: row.index, input: row.input, modelId: plan.modelId };
     const ran = await runCase(row.input, plan.steps, (request, rendered) =>
       converseOnce(
-        answeringRuntime(host.clients(), rendered.knowledgeBase).runtime,
+        answeringRuntime(host.clients(), rendered).runtime,
         request,
         { operation: `batch row ${row.index + 1}`, profile: host.profile(), modelId: plan.modelId },
         { signal, retries: false },

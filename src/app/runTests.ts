@@ -18,7 +18,8 @@ import type { PromptTestFile, TestCase } from '../core/format/testCases';
 import type { Host } from './host';
 import { requestFor } from './runPrompt';
 import { citedSources, type Retrieval } from '../core/format/knowledgeBase';
-import { answeringRuntime } from './retrieval';
+import type { AgentRun } from '../core/format/agent';
+import { answeringRuntime } from './answering';
 
 export type CaseState = 'passed' | 'failed' | 'errored' | 'skipped';
 
@@ -93,9 +94,10 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
   const call = <T extends { error?: { code: string } }>(send: () => Promise<T>) =>
     opts.limiter.run(send, (o) => retryFor(o.error?.code as ErrorCode | undefined), opts.signal);
   let generated: Retrieval | undefined;
+  let agentRun: AgentRun | undefined;
   const ran = await runCase(testCase.input, steps, async (request, rendered) => {
     if (opts.answered) return opts.answered.outcome;
-    const answering = answeringRuntime(host.clients(), rendered.knowledgeBase);
+    const answering = answeringRuntime(host.clients(), rendered);
     const outcome = await call(() =>
       opts.stream
         ? converseStreamOnce(answering.runtime, request, ctxFor(request.modelId), {
@@ -105,6 +107,7 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
         : converseOnce(answering.runtime, request, ctxFor(request.modelId), { signal: opts.signal, retries: false }),
     );
     generated = answering.retrieval();
+    agentRun = answering.agentRun();
     return outcome;
   });
   if (!ran.ok) {
@@ -145,6 +148,7 @@ export async function runTestCase(host: Host, job: TestCaseJob, opts: TestRunOpt
         guardrail: guardrailVerdict(outcome),
         retrieved: (generated ?? rendered.retrieval)?.passages.map((p) => p.source),
         cited: citedSources(outcome.citations ?? [], generated ?? rendered.retrieval),
+        toolCalls: agentRun?.toolCalls ?? outcome.toolCalls.map((t) => t.name),
       },
       {
         outputSchema: rendered.outputSchema,

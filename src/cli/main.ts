@@ -21,6 +21,7 @@ import { rowsCommand, type RowsCommandOptions } from './rowsCommand';
 import { evalCommand, type EvalCommandOptions } from './evalCommand';
 import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
 import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand';
+import { agentDeploy, agentList } from './agentCommand';
 import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -465,6 +466,31 @@ export async function main(argv: string[]): Promise<number> {
         opts: { results?: number; searchType?: 'HYBRID' | 'SEMANTIC'; json?: boolean },
       ) => withHost({}, (host) => knowledgeBaseRetrieve(host, id, query, opts, controller.signal)),
     );
+
+  const agent = program
+    .command('agent')
+    .description(
+      'AgentCore harnesses: deploy a prompt as an agent, list them (run one with `bedrock.agent` in the prompt)',
+    );
+  agent
+    .command('deploy')
+    .description(
+      "create the prompt's harness, or update the one `bedrock.agent.harness` names, and wait until it is ready",
+    )
+    .argument('<file>', 'the .prompt file')
+    .option('--role <arn>', 'the IAM role a new harness assumes (default: $BPL_AGENT_ROLE_ARN)')
+    .option('--write', "write the new harness's ARN into the prompt's frontmatter (bedrock.agent.harness)")
+    .option('--json', 'print the harness as JSON')
+    .action(async (file: string, opts: { role?: string; write?: boolean; json?: boolean }) =>
+      withHost({}, (host) =>
+        agentDeploy(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+  agent
+    .command('list')
+    .description("the account's harnesses with their status and version")
+    .option('--json', 'print them as JSON')
+    .action(async (opts: { json?: boolean }) => withHost({}, (host) => agentList(host, opts)));
 
   program
     .command('mcp')

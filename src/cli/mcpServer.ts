@@ -102,9 +102,17 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
             abort: () => abort.abort(),
             errorContext: { operation: `run ${request.modelId}`, modelId: request.modelId },
             label: path.relative(root, promptPath),
-            knowledgeBase: rendered.knowledgeBase,
+            target: rendered,
           });
-          const result = runResult(host, request, outcome, outcome.streamed, rendered, outcome.retrieval);
+          const result = runResult(
+            host,
+            request,
+            outcome,
+            outcome.streamed,
+            rendered,
+            outcome.retrieval,
+            outcome.agentRun,
+          );
           if (outcome.error) return asText(outcome.error.message, { ...result }, true);
           return asText(`${result.text}\n\n${metricsLine(result)}`, { ...result });
         } finally {

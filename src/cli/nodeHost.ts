@@ -131,6 +131,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get knowledgeBases() {
       return make().knowledgeBases;
     },
+    get agents() {
+      return make().agents;
+    },
     dispose: () => undefined,
   };
 }

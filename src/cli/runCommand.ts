@@ -14,6 +14,7 @@ import type { ConverseRequest, RenderResult } from '../core/format/render';
 import { EXIT } from './exitCodes';
 import { citationLines } from '../core/bedrock/citations';
 import { retrievalLines } from '../core/bedrock/passages';
+import { agentRunLines } from '../core/format/agent';
 import { reportLines } from '../core/bedrock/guardrails';
 import { withTierChoice, type LatencyName, type ServiceTierName } from '../core/bedrock/serviceTiers';
 import type { Host, PromptSource } from '../app/host';
@@ -141,7 +142,7 @@ export async function runCommand(
     abort: () => abort.abort(),
     errorContext: { operation: `run ${request.modelId}`, modelId: request.modelId },
     label: path.relative(process.cwd(), promptPath) || promptPath,
-    knowledgeBase: rendered.knowledgeBase,
+    target: rendered,
     onText: opts.json
       ? undefined
       : (t) => {
@@ -151,13 +152,23 @@ export async function runCommand(
           endsWithNewline = t.endsWith('\n');
         },
   });
-  const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered, outcome.retrieval);
+  const result: RunResult = runResult(
+    host,
+    request,
+    outcome,
+    outcome.streamed,
+    rendered,
+    outcome.retrieval,
+    outcome.agentRun,
+  );
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
   if (!opts.quiet && !opts.json && result.guardrail)
     process.stderr.write(`guardrail: ${reportLines(result.guardrail).join('\n  ')}\n`);
   if (!opts.quiet && !opts.json && result.retrieval)
     process.stderr.write(`retrieved:\n${retrievalLines(result.retrieval).join('\n')}\n`);
+  if (!opts.quiet && !opts.json && result.agent)
+    process.stderr.write(`agent:\n${agentRunLines(result.agent).join('\n')}\n`);
   if (!opts.quiet && !opts.json && result.citations?.length)
     process.stderr.write(`sources:\n${citationLines(result.citations).join('\n')}\n`);
   if (!opts.quiet) process.stderr.write(`${metricsLine(result)}\n`);

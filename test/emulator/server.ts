@@ -25,6 +25,7 @@ import { S3Store } from './s3';
 import { BatchInferenceService } from './batchInference';
 import { EvaluationJobService } from './evaluationJobs';
 import { KnowledgeBaseService } from './knowledgeBases';
+import { HarnessService } from './harnesses';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -81,6 +82,7 @@ export class BedrockEmulator {
   readonly batchInference: BatchInferenceService;
   readonly evaluationJobs: EvaluationJobService;
   readonly knowledgeBases: KnowledgeBaseService;
+  readonly harnesses = new HarnessService();
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -245,6 +247,7 @@ export class BedrockEmulator {
           if (this.batchInference.handle(ctx)) return;
           if (this.evaluationJobs.handle(ctx)) return;
           if (this.knowledgeBases.handle(ctx)) return;
+          if (this.harnesses.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -356,6 +359,11 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
+  if (a === 'harnesses') {
+    if (b === 'invoke') return { operation: 'InvokeHarness' };
+    if (b === undefined) return { operation: ctx.method === 'POST' ? 'CreateHarness' : 'ListHarnesses' };
+    return { operation: ctx.method === 'PATCH' ? 'UpdateHarness' : 'GetHarness' };
+  }
   if (a === 'knowledgebases') {
     if (b === undefined) return { operation: 'ListKnowledgeBases' };
     if (c === 'retrieve') return { operation: 'Retrieve' };

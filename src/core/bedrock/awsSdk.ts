@@ -60,6 +60,15 @@ import {
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import { BedrockAgentCoreClient, InvokeHarnessCommand } from '@aws-sdk/client-bedrock-agentcore';
+import {
+  BedrockAgentCoreControlClient,
+  CreateHarnessCommand,
+  GetHarnessCommand,
+  UpdateHarnessCommand,
+  paginateListHarnesses,
+  type Harness,
+} from '@aws-sdk/client-bedrock-agentcore-control';
 import { retrievalConfiguration } from './passages';
 import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { loadSharedConfigFiles } from '@smithy/core/config';
@@ -69,8 +78,10 @@ import { chatCompletionBody, converseOutputOf } from './chatCompletion';
 import { BedrockError } from '../shared/bedrockError';
 import { normalizeModelRef } from '../models/modelRef';
 import type {
+  Agents,
   BatchInference,
   BedrockClients,
+  HarnessInfo,
   KnowledgeBases,
   EvaluationJobs,
   ControlPlane,
@@ -366,6 +377,47 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       ),
     retrieveAndGenerateStream: (input, signal) =>
       kb(() => agentRuntimeClient.send(new RetrieveAndGenerateStreamCommand(input), { abortSignal: signal })),
+  };
+  // AgentCore: its control plane and data plane, signed with AWS credentials only.
+  const agentCoreControlClient = new BedrockAgentCoreControlClient(common);
+  const agentCoreClient = new BedrockAgentCoreClient(common);
+  const agentCore = <T>(call: () => Promise<T>) => sigV4(call, 'AgentCore does');
+  const harnessInfo = (h: Harness | undefined): HarnessInfo => ({
+    id: h?.harnessId ?? '',
+    name: h?.harnessName ?? '',
+    arn: h?.arn ?? '',
+    status: h?.status ?? 'READY',
+    version: h?.harnessVersion,
+    updatedAt: h?.updatedAt,
+    modelId: h?.model?.bedrockModelConfig?.modelId,
+    failureReason: h?.failureReason,
+  });
+  const agents: Agents = {
+    listHarnesses: () =>
+      agentCore(async () => {
+        const summaries = await everyPage(
+          paginateListHarnesses({ client: agentCoreControlClient, pageSize: 100 }, {}),
+          (p) => p.harnesses,
+        );
+        return summaries.map((h) => ({
+          id: h.harnessId ?? '',
+          name: h.harnessName ?? '',
+          arn: h.arn ?? '',
+          status: h.status ?? 'READY',
+          version: h.harnessVersion,
+          updatedAt: h.updatedAt,
+        }));
+      }),
+    getHarness: (harnessId) =>
+      agentCore(async () =>
+        harnessInfo((await agentCoreControlClient.send(new GetHarnessCommand({ harnessId }))).harness),
+      ),
+    createHarness: (input) =>
+      agentCore(async () => harnessInfo((await agentCoreControlClient.send(new CreateHarnessCommand(input))).harness)),
+    updateHarness: (input) =>
+      agentCore(async () => harnessInfo((await agentCoreControlClient.send(new UpdateHarnessCommand(input))).harness)),
+    invokeHarness: (input, signal) =>
+      agentCore(() => agentCoreClient.send(new InvokeHarnessCommand(input), { abortSignal: signal })),
   };
   const storage: Storage = {
     uploadFile: (bucket, key, filePath, onProgress, signal) =>
@@ -670,6 +722,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   return {
     runtime,
     knowledgeBases,
+    agents,
     control,
     storage,
     customization,
@@ -682,6 +735,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       s3Client.destroy();
       agentClient.destroy();
       agentRuntimeClient.destroy();
+      agentCoreControlClient.destroy();
+      agentCoreClient.destroy();
     },
   };
 }

@@ -29,6 +29,8 @@ import type {
   RetrieveAndGenerateStreamCommandOutput,
   RetrieveCommandOutput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
+import type { InvokeHarnessCommandInput, InvokeHarnessCommandOutput } from '@aws-sdk/client-bedrock-agentcore';
+import type { CreateHarnessCommandInput, UpdateHarnessCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { AwsSettings } from './settings';
 
 export interface Runtime {
@@ -282,9 +284,32 @@ export interface KnowledgeBases {
   ): Promise<RetrieveAndGenerateStreamCommandOutput>;
 }
 
+/** An AgentCore harness as the lab shows it (its model and system prompt from GetHarness). */
+export interface HarnessInfo {
+  id: string;
+  name: string;
+  arn: string;
+  /** CREATING, READY, UPDATING, CREATE_FAILED, UPDATE_FAILED, DELETING, DELETE_FAILED. */
+  status: string;
+  version?: string;
+  updatedAt?: Date;
+  modelId?: string;
+  failureReason?: string;
+}
+
+/** AgentCore (bedrock-agentcore-control, bedrock-agentcore): SigV4 only, no API key reaches it. */
+export interface Agents {
+  listHarnesses(): Promise<HarnessInfo[]>;
+  getHarness(harnessId: string): Promise<HarnessInfo>;
+  createHarness(input: CreateHarnessCommandInput): Promise<HarnessInfo>;
+  updateHarness(input: UpdateHarnessCommandInput): Promise<HarnessInfo>;
+  invokeHarness(input: InvokeHarnessCommandInput, signal?: AbortSignal): Promise<InvokeHarnessCommandOutput>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   knowledgeBases: KnowledgeBases;
+  agents: Agents;
   control: ControlPlane;
   storage: Storage;
   customization: Customization;

@@ -10,16 +10,13 @@ import type {
   RetrieveAndGenerateStreamResponseOutput,
   RetrievedReference,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import type {
-  ConverseCommandInput,
-  ConverseCommandOutput,
-  ConverseStreamOutput,
-} from '@aws-sdk/client-bedrock-runtime';
+import type { ConverseCommandInput, ConverseStreamOutput } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
 import { sourceNameOf } from '../format/knowledgeBase';
 import { passagesOf, retrievalConfiguration } from './passages';
+import { answerOf } from './streamedAnswer';
 import type { KnowledgeBases, Runtime } from './clients';
 
 /** Where the generation prompt puts the passages (the service's placeholder). */
@@ -178,30 +175,4 @@ async function* events(
   }
   yield { contentBlockStop: { contentBlockIndex: 0 } };
   yield { messageStop: { stopReason } };
-}
-
-/** A whole answer (Converse's shape) from the streamed events, for callers that do not stream. */
-async function answerOf(stream: AsyncIterable<ConverseStreamOutput>): Promise<ConverseCommandOutput> {
-  let text = '';
-  const citations: NonNullable<NonNullable<ConverseStreamOutput['contentBlockDelta']>['delta']>['citation'][] = [];
-  let stopReason: string | undefined;
-  for await (const ev of stream) {
-    if (ev.contentBlockDelta?.delta?.text) text += ev.contentBlockDelta.delta.text;
-    if (ev.contentBlockDelta?.delta?.citation) citations.push(ev.contentBlockDelta.delta.citation);
-    if (ev.messageStop) stopReason = ev.messageStop.stopReason;
-  }
-  return {
-    output: {
-      message: {
-        role: 'assistant',
-        content: citations.length
-          ? [{ citationsContent: { content: [{ text }], citations: citations as never } }]
-          : [{ text }],
-      },
-    },
-    stopReason: (stopReason ?? 'end_turn') as never,
-    usage: undefined as never,
-    metrics: undefined as never,
-    $metadata: {},
-  };
 }

@@ -6,6 +6,7 @@
 // anything unexpected becomes a problem too.
 import { CONVERSE_LIMITS, PROMPT_RULES } from './rules';
 import { knowledgeBaseSettingOrNone as knowledgeBaseSetting } from './knowledgeBase';
+import { agentSettingOrNone } from './agent';
 import Handlebars from './handlebars';
 import { resolveInCatalogue, type Catalogue } from '../models/catalogue';
 import { modelProblems } from '../models/modelChecks';
@@ -141,6 +142,7 @@ export function analyzePrompt(text: string, ctx: AnalyzeContext = {}): PromptAna
     analyzeTemplate(source.body, source.bodyStart, index, result, ctx);
     checkVariables(result);
     checkKnowledgeBase(result);
+    checkAgent(result);
     checkModel(result, ctx);
   } catch (err) {
     result.problems.push(
@@ -440,6 +442,41 @@ function checkVariables(result: PromptAnalysis): void {
 }
 
 // ---------------------------------------------------------------- model
+
+/** What a harness cannot take from this prompt (`bedrock.agent`), said where the key is, before a run is refused. */
+function checkAgent(result: PromptAnalysis): void {
+  const setting = agentSettingOrNone(result.frontmatter);
+  const range = result.keyRanges.find((k) => k.path === 'bedrock.agent')?.range;
+  if (!setting || !range) return;
+  if (!setting.harness)
+    result.problems.push(
+      problem(
+        'info',
+        'No harness yet: Deploy as Agent creates one from this prompt and writes `harness:` here; until then a run cannot reach the agent.',
+        range,
+        'agent-not-deployed',
+      ),
+    );
+  if (result.frontmatter['bedrock.guardrail'] !== undefined)
+    result.problems.push(
+      problem(
+        'error',
+        'A harness takes no guardrail per call: remove `bedrock.guardrail` (or `bedrock.agent` to run on the model with it).',
+        range,
+        'agent-guardrail',
+      ),
+    );
+  const generate = knowledgeBaseSetting(result.frontmatter)?.mode === 'generate';
+  if (generate)
+    result.problems.push(
+      problem(
+        'error',
+        'An agent cannot also be answered by its knowledge base (`mode: generate`): use `mode: retrieve`, or give the harness the knowledge base as a tool.',
+        range,
+        'agent-generate',
+      ),
+    );
+}
 
 /** `@passages` and `bedrock.knowledgeBase` go together: passages nobody quotes or attaches never reach the model. */
 function checkKnowledgeBase(result: PromptAnalysis): void {

@@ -23,6 +23,8 @@ export interface CaseOutcome {
   retrieved?: string[];
   /** The sources the answer cites (citedSources). */
   cited?: string[];
+  /** Every tool the answer called, in order (an agent's own steps included). */
+  toolCalls?: string[];
 }
 
 export interface AssertionResult {
@@ -280,6 +282,31 @@ export async function checkAssertions(
               : `Expected the answer to cite ${a.value}; it cites: ${listed(sources)}.`,
           expected: a.value,
           actual: listed(sources),
+        });
+        break;
+      }
+      case 'calls': {
+        const called = outcome.toolCalls ?? [];
+        // In order, others allowed between: each wanted tool is found after the one before it.
+        let from = 0;
+        const missing = a.value.find((tool) => {
+          const at = called.indexOf(tool, from);
+          if (at < 0) return true;
+          from = at + 1;
+          return false;
+        });
+        const pass = missing === undefined;
+        const order = a.value.length > 1 ? ` in the order ${a.value.join(' → ')}` : '';
+        results.push({
+          assertion: a,
+          pass,
+          message: pass
+            ? `called ${a.value.join(' → ')}`
+            : called.length === 0
+              ? `Expected a call to ${a.value.join(' → ')}, but no tool was called.`
+              : `Expected calls to ${a.value.join(', ')}${order}; ${called.includes(missing!) ? `${missing} came too early` : `${missing} was not called`}. Called: ${called.join(' → ')}.`,
+          expected: a.value.join(' → '),
+          actual: called.join(' → ') || 'nothing',
         });
         break;
       }

@@ -151,7 +151,10 @@ export function modelTurnSuffix(end: TurnEnd, detail?: string, metrics?: string,
  * What came with an answer (what was retrieved for it, its citations, what a guardrail did), shown after it as a labelled comment:
  * readable, never sent back, the text in it (quoted documents, matched words) kept inert.
  */
-export function labelledComment(label: 'citations' | 'guardrail' | 'retrieved', lines: readonly string[]): string {
+export function labelledComment(
+  label: 'citations' | 'guardrail' | 'retrieved' | 'agent',
+  lines: readonly string[],
+): string {
   return `${comment(`${label}:\n${lines.join('\n')}\n`)}\n`;
 }
 

@@ -23,6 +23,7 @@ import {
   type Passage,
   type Retrieval,
 } from './knowledgeBase';
+import { agentSetting, type AgentSetting } from './agent';
 
 /** File access the renderer needs; paths are relative to the prompt file. */
 export interface PromptFiles {
@@ -57,6 +58,8 @@ export interface RenderResult {
   structuredOutput?: boolean;
   /** The prompt's knowledge base (`bedrock.knowledgeBase`): the engine retrieves, then renders again with the passages. */
   knowledgeBase?: KnowledgeBaseSetting;
+  /** The prompt's agent (`bedrock.agent`): an AgentCore harness answers instead of Converse. */
+  agent?: AgentSetting;
   /** What was retrieved for this render (set by the engine's retrieval, src/app/retrieval.ts). */
   retrieval?: Retrieval;
 }
@@ -288,6 +291,18 @@ export async function compilePrompt(
       throw new RenderError((err as Error).message, 2);
     }
   })();
+  const agent = (() => {
+    try {
+      return agentSetting(raw);
+    } catch (err) {
+      throw new RenderError((err as Error).message, 2);
+    }
+  })();
+  if (agent && knowledgeBase?.mode === 'generate')
+    throw new RenderError(
+      'A prompt answered by an agent (`bedrock.agent`) cannot also be answered by its knowledge base (`mode: generate`): use `mode: retrieve`, or give the harness the knowledge base as a tool.',
+      2,
+    );
 
   return async (input, passages) => {
     const merged = checkedInput({ ...defaults, ...input });
@@ -449,6 +464,7 @@ export async function compilePrompt(
       outputFormat,
       outputSchema,
       ...(knowledgeBase ? { knowledgeBase } : {}),
+      ...(agent ? { agent } : {}),
     };
     return requestForModel(base, ref.modelId);
   };

@@ -34,6 +34,8 @@ export type Assertion =
   | { kind: 'retrieved'; value: string; line: number }
   /** The answer cites a passage or document from this source. */
   | { kind: 'cites'; value: string; line: number }
+  /** The answer called these tools in this order (others may come between). */
+  | { kind: 'calls'; value: string[]; line: number }
   | { kind: 'rubric'; value: string; line: number }
   /** Graded by the judge against this reference answer (a data file's expected answer, or written in the file). */
   | { kind: 'reference'; value: string; line: number };
@@ -267,6 +269,7 @@ const TAKES: Record<string, string> = {
   guardrail: '`passes` or `intervenes`',
   retrieved: 'a source: a file name such as `refund-policy.md`, a path, or a URI',
   cites: 'a source: a file name such as `refund-policy.md`, a path, or a URI',
+  calls: 'a tool name, or a list of tool names in the order they are called',
 };
 
 /** A valid assertion as the engine's value; the schema has checked its shape. */
@@ -297,6 +300,8 @@ function toAssertion(
       }
       return { kind, pattern, flags, line };
     }
+    case 'calls':
+      return { kind, value: (Array.isArray(v) ? v : [v]).map(String), line };
     case 'json':
     case 'schema':
       return { kind, line };

@@ -52,6 +52,7 @@ export class RunHistory implements vscode.Disposable {
         guardrail: result.guardrail,
       },
       retrieval: result.retrieval,
+      agent: result.agent,
       routedTo: result.routedTo,
       serviceTier: result.serviceTier,
       usage: result.usage,

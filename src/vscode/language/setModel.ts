@@ -1,7 +1,9 @@
 // The edits that set what a prompt runs on: its model (the Models view's "Use in Prompt", Compare's "Use this
-// model"), its guardrail (after "Check with Guardrail") and its knowledge base (the Knowledge Bases view).
+// model"), its guardrail (after "Check with Guardrail"), its knowledge base (the Knowledge Bases view) and
+// its agent's harness (Deploy as Agent).
 import vscode = require('vscode');
-import { Document, parseDocument, YAMLMap } from 'yaml';
+import { type Document, YAMLMap } from 'yaml';
+import { frontmatterEdit, setHarness } from '../../core/format/frontmatterEdit';
 import { splitPrompt } from '../../core/format/document';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';
@@ -32,20 +34,9 @@ async function editFrontmatter(
   change: (yaml: Document) => void,
 ): Promise<void> {
   const doc = editor.document;
-  const source = splitPrompt(doc.getText());
+  const made = frontmatterEdit(doc.getText(), what, change);
   const edit = new vscode.WorkspaceEdit();
-  if (source.frontmatter) {
-    const yaml = parseDocument(source.frontmatter.text);
-    if (yaml.errors.length > 0) throw new Error(`The frontmatter is not valid YAML: fix it first, then ${what} again.`);
-    change(yaml);
-    const range = new vscode.Range(doc.positionAt(source.frontmatter.start), doc.positionAt(source.frontmatter.end));
-    // The range ends before the newline that precedes the closing fence.
-    edit.replace(doc.uri, range, yaml.toString().replace(/\n$/, ''));
-  } else {
-    const yaml = new Document({});
-    change(yaml);
-    edit.insert(doc.uri, new vscode.Position(0, 0), `---\n${yaml.toString()}---\n`);
-  }
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(made.start), doc.positionAt(made.end)), made.text);
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('The prompt could not be edited.');
 }
 
@@ -69,4 +60,9 @@ export async function setKnowledgeBaseInPrompt(editor: vscode.TextEditor, knowle
     if (current instanceof YAMLMap) yaml.setIn(['bedrock.knowledgeBase', 'id'], knowledgeBaseId);
     else yaml.set('bedrock.knowledgeBase', { id: knowledgeBaseId, numberOfResults: 5 });
   });
+}
+
+/** Points the prompt's `bedrock.agent` at the harness Deploy as Agent made or updated. */
+export async function setHarnessInPrompt(editor: vscode.TextEditor, harnessArn: string): Promise<void> {
+  await editFrontmatter(editor, 'deploy as an agent', (yaml) => setHarness(yaml, harnessArn));
 }

@@ -26,6 +26,7 @@ import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from '../host/promptFiles';
 import { retrieverFor } from '../../app/retrieval';
 import type { Retrieval } from '../../core/format/knowledgeBase';
+import type { AgentRun } from '../../core/format/agent';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 import { config } from '../host/config';
@@ -153,6 +154,7 @@ export class RunController implements vscode.Disposable {
     this.runDiagnostics.delete(doc.uri);
     let outcome: StreamOutcome;
     let generated: Retrieval | undefined;
+    let agentRun: AgentRun | undefined;
     const startedAt = performance.now();
     try {
       // Some models (and provisioned deployments) refuse streaming: streamPrompt falls back to Converse.
@@ -166,11 +168,12 @@ export class RunController implements vscode.Disposable {
         errorContext,
         resource: doc.uri.toString(),
         label: vscode.workspace.asRelativePath(doc.uri),
-        knowledgeBase: rendered?.knowledgeBase,
+        target: rendered,
       });
       streamed = answered.streamed;
       outcome = answered;
       generated = answered.retrieval;
+      agentRun = answered.agentRun;
     } catch (err) {
       // Failed before any output: the file is untouched.
       const error = err as BedrockError;
@@ -193,9 +196,9 @@ export class RunController implements vscode.Disposable {
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
-    const result = runResult(this.host, request, outcome, streamed, rendered, generated);
+    const result = runResult(this.host, request, outcome, streamed, rendered, generated, agentRun);
     try {
-      await sink.finish(outcome, metricsLine(result), result.retrieval);
+      await sink.finish(outcome, metricsLine(result), { retrieval: result.retrieval, agent: result.agent });
     } finally {
       this.finishRun(key);
     }

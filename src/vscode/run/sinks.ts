@@ -3,6 +3,7 @@ import type { StreamOutcome } from '../../core/bedrock/stream';
 import { citationLines } from '../../core/bedrock/citations';
 import { retrievalLines } from '../../core/bedrock/passages';
 import type { Retrieval } from '../../core/format/knowledgeBase';
+import { agentRunLines, type AgentRun } from '../../core/format/agent';
 import { guardrailVerdict, reportLines } from '../../core/bedrock/guardrails';
 import {
   TemplateTextEscaper,
@@ -15,13 +16,19 @@ import {
 import { promptEngine } from '../../core/format/loadEngine';
 import { TextBatcher } from '../../core/shared/batcher';
 
+/** What came with an answer besides its text, shown after it. */
+export interface AnswerExtras {
+  retrieval?: Retrieval;
+  agent?: AgentRun;
+}
+
 /** Where a streamed answer goes. */
 export interface ResponseSink {
   begin(): Promise<void>;
   text(chunk: string): void;
   reasoning(chunk: string): void;
-  /** The answer's end: what came with it (retrieved passages, citations, a guardrail's report), the metrics. */
-  finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void>;
+  /** The answer's end: what came with it (retrieved passages, an agent's steps, citations, a guardrail's report), the metrics. */
+  finish(outcome: StreamOutcome, metricsLine: string, extras?: AnswerExtras): Promise<void>;
   readonly edits: number;
   /** ms from a text's arrival to its edit, per edit. */
   readonly editDelays: number[];
@@ -102,20 +109,25 @@ export class InlineSink implements ResponseSink {
     this.reasoningText += chunk;
   }
 
-  async finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void> {
+  async finish(outcome: StreamOutcome, metricsLine: string, { retrieval, agent }: AnswerExtras = {}): Promise<void> {
     if (!this.reasoningWritten && this.reasoningText) this.batcher.push(reasoningComment(this.reasoningText));
     this.batcher.push(this.escaper.end());
     // The answer's last text and the turn's end go in one edit: one round trip to the editor fewer.
     const rest = await this.batcher.closeTakingRest();
     const end = outcome.status === 'complete' ? 'complete' : outcome.status;
     const retrieved = retrieval ? `\n${labelledComment('retrieved', retrievalLines(retrieval))}` : '';
+    const agentSteps = agent ? `\n${labelledComment('agent', agentRunLines(agent))}` : '';
     const cited = outcome.citations?.length
       ? `\n${labelledComment('citations', citationLines(outcome.citations))}`
       : '';
     const guardrail = guardrailVerdict(outcome);
     const guarded = guardrail ? `\n${labelledComment('guardrail', reportLines(guardrail))}` : '';
     const suffix =
-      retrieved + cited + guarded + modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
+      retrieved +
+      agentSteps +
+      cited +
+      guarded +
+      modelTurnSuffix(end, outcome.error?.message, metricsLine, outcome.toolCalls);
     const suffixStart = this.anchor + rest.length;
     try {
       await this.insert(rest + suffix, false, true);
@@ -208,7 +220,7 @@ export class DocumentSink implements ResponseSink {
     this.reasoningText += chunk;
   }
 
-  async finish(outcome: StreamOutcome, metricsLine: string, retrieval?: Retrieval): Promise<void> {
+  async finish(outcome: StreamOutcome, metricsLine: string, { retrieval, agent }: AnswerExtras = {}): Promise<void> {
     const tools = outcome.toolCalls
       .map(
         (c) =>
@@ -237,7 +249,12 @@ export class DocumentSink implements ResponseSink {
           .map((l) => `- ${l}`)
           .join('\n')}`
       : '';
-    this.batcher.push(`${retrieved}${sources}${guarded}${tools}${status}\n\n---\n${metricsLine}\n`);
+    const steps = agent
+      ? `\n\n**Agent**\n\n${agentRunLines(agent)
+          .map((l) => `- ${l}`)
+          .join('\n')}`
+      : '';
+    this.batcher.push(`${retrieved}${steps}${sources}${guarded}${tools}${status}\n\n---\n${metricsLine}\n`);
     await this.batcher.close();
   }
 

@@ -18,7 +18,8 @@ import { requireTrust } from '../host/trust';
 import { requireNoErrors } from '../../core/format/inputs';
 import type { ConverseRequest, RenderResult } from '../../core/format/render';
 import { promptUriFor, renderPromptFile, requestFor } from '../host/promptFiles';
-import { answeringRuntime, retrieverFor } from '../../app/retrieval';
+import { retrieverFor } from '../../app/retrieval';
+import { answeringRuntime } from '../../app/answering';
 import { TextBatcher } from '../../core/shared/batcher';
 import type { Logger } from '../../core/shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -195,7 +196,7 @@ export class ComparePanel implements vscode.Disposable {
     let result: CompareColumnResult;
     try {
       const o = await streamAnswer(
-        answeringRuntime(this.session.clients(), this.rendered.knowledgeBase).runtime,
+        answeringRuntime(this.session.clients(), this.rendered).runtime,
         columnRequest(this.rendered, col),
         { onText },
         {

@@ -1,0 +1,95 @@
+// Deploy as Agent, once for the editor and `prompt-lab agent deploy`: the prompt, rendered with its inputs'
+// defaults, becomes an AgentCore harness's configuration (its model and inference settings, system turn,
+// `toolDefs` as inline functions, the harness tools and limits in `bedrock.agent`). A prompt without a
+// harness creates one (CreateHarness, with the execution role); one with `bedrock.agent.harness` updates it
+// (UpdateHarness). Either way it is followed until READY, so the next run meets the new configuration.
+import { harnessDefinition } from '../core/bedrock/harness';
+import type { HarnessInfo } from '../core/bedrock/clients';
+import { agentSetting, harnessNameFor, type AgentSetting } from '../core/format/agent';
+import type { PromptFiles } from '../core/format/render';
+import { roleArnProblem } from '../core/shared/arn';
+import { BedrockError } from '../core/shared/bedrockError';
+import { wait } from '../core/shared/wait';
+import type { Host } from './host';
+import { compilePromptText } from './runPrompt';
+
+export interface DeployOptions {
+  /** The prompt file's name, for the harness's name when `bedrock.agent.name` is not set. */
+  fileName: string;
+  /** The IAM role the harness assumes (needed to create one; an update keeps the harness's own). */
+  roleArn?: string;
+  signal: AbortSignal;
+  onStatus?: (status: string) => void;
+  pollMs?: number;
+}
+
+export interface Deployed {
+  harness: HarnessInfo;
+  created: boolean;
+  /** The inputs whose default values the harness's system prompt now holds, named for the user. */
+  renderedWith: string[];
+}
+
+/** The harness id inside a harness ARN (`…:harness/<id>`). */
+function harnessIdOf(arn: string): string {
+  return arn.slice(arn.lastIndexOf('/') + 1);
+}
+
+export async function deployAsAgent(
+  host: Pick<Host, 'clients' | 'log'>,
+  text: string,
+  files: PromptFiles,
+  opts: DeployOptions,
+): Promise<Deployed> {
+  // A harness does not retrieve for the prompt: the passages would be frozen into its system turn.
+  const render = await compilePromptText(text, files, async () => {
+    throw new BedrockError(
+      'PromptInvalid',
+      'An agent does not retrieve from `bedrock.knowledgeBase` before each answer: remove the key before deploying, and give the harness the knowledge base as a tool (an AgentCore gateway in `bedrock.agent.tools`).',
+    );
+  });
+  const rendered = await render({});
+  const setting: AgentSetting = rendered.agent ?? agentSetting({ 'bedrock.agent': {} })!;
+  const definition = harnessDefinition(rendered.request, setting);
+  const systemText = (definition.systemPrompt ?? []).map((b) => b.text ?? '').join('\n');
+  const renderedWith = Object.entries(rendered.input)
+    .filter(
+      ([, v]) => (typeof v === 'string' || typeof v === 'number') && String(v) !== '' && systemText.includes(String(v)),
+    )
+    .map(([k]) => k);
+  const agents = host.clients().agents;
+  let harness: HarnessInfo;
+  let created = false;
+  if (setting.harness) {
+    host.log.info(`update harness ${setting.harness}`);
+    harness = await agents.updateHarness({ harnessId: harnessIdOf(setting.harness), ...definition });
+  } else {
+    const roleArn = opts.roleArn?.trim();
+    if (!roleArn || roleArnProblem(roleArn))
+      throw new BedrockError(
+        'PromptInvalid',
+        `Creating a harness needs the IAM role it assumes (${roleArnProblem(roleArn ?? '') ?? 'arn:aws:iam::<account>:role/<name>'}), with permission to invoke the prompt's model: set bedrockPromptLab.agent.roleArn, or pass --role.`,
+      );
+    const harnessName = setting.name ?? harnessNameFor(opts.fileName);
+    host.log.info(`create harness ${harnessName}`);
+    harness = await agents.createHarness({ harnessName, executionRoleArn: roleArn, ...definition });
+    created = true;
+  }
+  opts.onStatus?.(harness.status);
+  while (harness.status === 'CREATING' || harness.status === 'UPDATING') {
+    await wait(opts.pollMs ?? 2000, opts.signal);
+    if (opts.signal.aborted)
+      throw new BedrockError(
+        'Cancelled',
+        `Stopped waiting for ${harness.name}: it is still ${harness.status.toLowerCase()} (the service carries on).`,
+      );
+    harness = await agents.getHarness(harness.id || harnessIdOf(harness.arn));
+    opts.onStatus?.(harness.status);
+  }
+  if (harness.status !== 'READY')
+    throw new BedrockError(
+      'Unknown',
+      `The harness ${harness.name} is ${harness.status}${harness.failureReason ? `: ${harness.failureReason}` : ''}.`,
+    );
+  return { harness, created, renderedWith };
+}

@@ -1,0 +1,61 @@
+// `prompt-lab agent deploy|list`: a prompt deployed as an AgentCore harness (the editor's Deploy as Agent,
+// one use case: app/deployAgent.ts), and the account's harnesses. AgentCore takes AWS credentials.
+import path from 'node:path';
+import type { Host } from '../app/host';
+import { deployAsAgent } from '../app/deployAgent';
+import { applyFrontmatterEdit, frontmatterEdit, setHarness } from '../core/format/frontmatterEdit';
+import { writeFileAtomically } from '../core/shared/atomicWrite';
+import { EXIT } from './exitCodes';
+import { loadPrompt } from './runCommand';
+
+export async function agentDeploy(
+  host: Host,
+  file: string,
+  opts: { role?: string; write?: boolean; json?: boolean; quiet?: boolean },
+  signal: AbortSignal,
+): Promise<number> {
+  const prompt = await loadPrompt(file);
+  const deployed = await deployAsAgent(host, prompt.text, prompt.files, {
+    fileName: path.basename(prompt.promptPath),
+    roleArn: opts.role ?? process.env.BPL_AGENT_ROLE_ARN,
+    signal,
+    onStatus: (status) => {
+      if (!opts.quiet && !opts.json) process.stderr.write(`harness: ${status.toLowerCase()}\n`);
+    },
+  });
+  const { harness } = deployed;
+  // The file learns its harness only when asked: a CLI does not edit sources behind the user's back.
+  if (opts.write && deployed.created) {
+    const edited = applyFrontmatterEdit(
+      prompt.text,
+      frontmatterEdit(prompt.text, 'deploy as an agent', (yaml) => setHarness(yaml, harness.arn)),
+    );
+    await writeFileAtomically(prompt.promptPath, edited);
+  }
+  if (opts.json) process.stdout.write(`${JSON.stringify(deployed, null, 2)}\n`);
+  else {
+    process.stdout.write(`${harness.arn}\n`);
+    if (!opts.quiet) {
+      process.stderr.write(
+        `${deployed.created ? 'created' : 'updated'} ${harness.name} (version ${harness.version ?? '?'})${deployed.renderedWith.length ? `; its system prompt holds the default values of ${deployed.renderedWith.join(', ')}` : ''}\n`,
+      );
+      if (deployed.created && !opts.write)
+        process.stderr.write(
+          `run it: add \`bedrock.agent: {harness: ${harness.arn}}\` to ${path.basename(prompt.promptPath)} (or deploy with --write)\n`,
+        );
+    }
+  }
+  return EXIT.ok;
+}
+
+export async function agentList(host: Host, opts: { json?: boolean }): Promise<number> {
+  const harnesses = await host.clients().agents.listHarnesses();
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify(harnesses, null, 2)}\n`);
+    return EXIT.ok;
+  }
+  for (const h of harnesses)
+    process.stdout.write(`${h.name} · ${h.status.toLowerCase()} · version ${h.version ?? '?'} · ${h.arn}\n`);
+  if (harnesses.length === 0) process.stderr.write('No AgentCore harnesses in this account and region.\n');
+  return EXIT.ok;
+}

@@ -1,0 +1,114 @@
+// A prompt's agent (`bedrock.agent`): the AgentCore harness that answers it instead of Converse. The
+// prompt maps onto a harness almost one to one (its model, system turn, `toolDefs` as inline functions,
+// and the harness's own tools named here), so a run tries the file as written (InvokeHarness's per-call
+// overrides) and "Deploy as Agent" makes it the harness's default (CreateHarness / UpdateHarness).
+// This layer reads the setting; calling the harness is src/core/bedrock/harness.ts.
+
+/** The harness's own tools, run on the harness (the prompt's `toolDefs` are inline functions: run by the caller). */
+export type AgentToolSetting =
+  | { type: 'remote_mcp'; name: string; url: string }
+  | { type: 'agentcore_gateway'; name: string; gatewayArn: string }
+  | { type: 'agentcore_code_interpreter'; name?: string }
+  | { type: 'agentcore_browser'; name?: string };
+
+export interface AgentSetting {
+  /** The harness's ARN (`arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<10 chars>`), once deployed. */
+  harness?: string;
+  /** The harness's name for Deploy as Agent (letters, digits, underscores; default: the prompt file's name). */
+  name?: string;
+  /** The harness endpoint to invoke (InvokeHarness `qualifier`); the DEFAULT endpoint without it. */
+  qualifier?: string;
+  tools?: AgentToolSetting[];
+  /** Which tools the agent may call (`allowedTools`: `*`, `@builtin`, `@server/tool`, a name). */
+  allowedTools?: string[];
+  /** The most model calls one invocation may make (`maxIterations`). */
+  maxIterations?: number;
+  /** The longest one invocation may run, in seconds (`timeoutSeconds`). */
+  timeoutSeconds?: number;
+}
+
+/** The harness ARN's shape (the service's documented pattern). */
+export const HARNESS_ARN =
+  /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:harness\/[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$/;
+
+/** A harness name the service takes: a letter, then up to 39 letters, digits or underscores (no hyphens). */
+export const HARNESS_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
+
+/** The harness name a prompt file deploys as, when `bedrock.agent.name` is not set: its name, made valid. */
+export function harnessNameFor(promptFileName: string): string {
+  const base = promptFileName
+    .replace(/\.prompt$/i, '')
+    .replace(/[^a-zA-Z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
+  const named = /^[a-zA-Z]/.test(base) ? base : `prompt_${base}`;
+  return named.slice(0, 40).replace(/_+$/, '') || 'prompt';
+}
+
+/**
+ * The frontmatter's `bedrock.agent`, or undefined. The analysis checks every field against the published
+ * schema; this checks what a run needs, so a file run without the analysis (a CLI given a broken file)
+ * fails with the fix rather than a service error.
+ */
+export function agentSetting(raw: Record<string, unknown>): AgentSetting | undefined {
+  const agent = raw['bedrock.agent'];
+  if (agent === undefined || agent === null) return undefined;
+  if (typeof agent !== 'object' || Array.isArray(agent))
+    throw new Error(
+      '`bedrock.agent` must be a map, e.g. `bedrock.agent: {harness: arn:aws:bedrock-agentcore:…:harness/…}` (Deploy as Agent writes it).',
+    );
+  const setting = agent as AgentSetting;
+  if (setting.harness !== undefined && (typeof setting.harness !== 'string' || !HARNESS_ARN.test(setting.harness)))
+    throw new Error(
+      `\`bedrock.agent.harness\` must be a harness ARN (arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>); got ${JSON.stringify(setting.harness)}. Deploy as Agent writes it.`,
+    );
+  if (setting.name !== undefined && (typeof setting.name !== 'string' || !HARNESS_NAME.test(setting.name)))
+    throw new Error(
+      `\`bedrock.agent.name\` must start with a letter and hold only letters, digits and underscores (at most 40); got ${JSON.stringify(setting.name)}.`,
+    );
+  return setting;
+}
+
+/** The setting when it is usable, else undefined (the schema's diagnostics say what is wrong). */
+export function agentSettingOrNone(raw: Record<string, unknown>): AgentSetting | undefined {
+  try {
+    return agentSetting(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** One tool call the agent made on its own side (a harness tool), as the run shows and keeps it. */
+export interface AgentStep {
+  tool: string;
+  /** `server_tool_use` (a built-in or AgentCore tool) or `mcp_tool_use` (an MCP server's, named in `server`). */
+  type: string;
+  server?: string;
+  input: string;
+  status?: 'success' | 'error';
+  /** The tool's result as text, cut to a few hundred characters. */
+  result?: string;
+}
+
+/** What an agent run did besides its answer: kept with the run (its record, the file's comment, assertions). */
+export interface AgentRun {
+  harness: string;
+  /** The harness session (`runtimeSessionId`): Continue carries it on. */
+  sessionId: string;
+  /** Every tool the agent called, in order: its own steps and the calls it returned to the caller. */
+  toolCalls: string[];
+  steps: AgentStep[];
+  /** The harness's own stop reason, when it says more than Converse's (`max_iterations_exceeded`, …). */
+  stopReason?: string;
+}
+
+/** The lines that describe an agent run after its answer (an inert comment in the file, the CLI's stderr). */
+export function agentRunLines(run: AgentRun): string[] {
+  const lines = [`harness ${run.harness}, session ${run.sessionId}`];
+  run.steps.forEach((s, i) => {
+    const where = s.server && s.server !== s.tool ? ` (${s.server})` : '';
+    const result = s.result !== undefined ? ` → ${s.status ?? 'success'}: ${s.result}` : '';
+    lines.push(`step ${i + 1}: ${s.tool}${where} ${s.input}${result}`);
+  });
+  if (run.stopReason) lines.push(`stopped: ${run.stopReason}`);
+  return lines;
+}
