@@ -21,6 +21,7 @@ import { PromptTestController } from './testing/promptTests';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { JobsTreeProvider } from './views/jobsTree';
 import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
+import { AgentsTreeProvider } from './views/agentsTree';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
@@ -36,6 +37,7 @@ export interface ExtensionApi {
   runHistory: RunHistoryTreeProvider;
   jobs: JobsTreeProvider;
   knowledgeBases: KnowledgeBasesTreeProvider;
+  agents: AgentsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   tests: PromptTestController;
   /** The last errors shown to the user, newest last. */
@@ -84,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runHistory: new RunHistoryTreeProvider(history),
     jobs: new JobsTreeProvider(session, logger),
     knowledgeBases: new KnowledgeBasesTreeProvider(session, logger),
+    agents: new AgentsTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
     tests: new PromptTestController(session, catalogue, analyses, logger, host, version),
   };
@@ -101,6 +104,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.runHistory,
     services.jobs,
     services.knowledgeBases,
+    services.agents,
     services.batchJobs,
     services.tests,
     session.useSecrets(context.secrets),
@@ -121,6 +125,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     runHistory: services.runHistory,
     jobs: services.jobs,
     knowledgeBases: services.knowledgeBases,
+    agents: services.agents,
     batchJobs: services.batchJobs,
     tests: services.tests,
     shownErrors,

@@ -12,6 +12,7 @@ import type { PromptTestController } from './testing/promptTests';
 import type { BatchJobsTreeProvider } from './views/batchJobsTree';
 import type { JobsTreeProvider } from './views/jobsTree';
 import type { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
+import type { AgentsTreeProvider } from './views/agentsTree';
 import type { ModelsTreeProvider } from './views/modelsTree';
 import type { RunHistoryTreeProvider } from './views/runHistoryTree';
 import type { AwsSession } from './host/awsSession';
@@ -36,6 +37,7 @@ export interface Services {
   readonly runHistory: RunHistoryTreeProvider;
   readonly jobs: JobsTreeProvider;
   readonly knowledgeBases: KnowledgeBasesTreeProvider;
+  readonly agents: AgentsTreeProvider;
   readonly batchJobs: BatchJobsTreeProvider;
   readonly tests: PromptTestController;
 }

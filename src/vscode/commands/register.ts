@@ -16,6 +16,8 @@ import {
   type TestRetrievalOptions,
 } from './knowledgeBases';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
+import type { HarnessNode } from '../views/agentsTree';
+import { copyHarnessArn, deployAsAgentCommand, useHarnessInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -246,6 +248,10 @@ function sessionCommands(s: Services): vscode.Disposable[] {
       (n?: KnowledgeBaseNode) => useKnowledgeBaseInPrompt(s, n),
       logger,
     ),
+    registerCommand(Commands.refreshAgents, () => s.agents.refresh(), logger),
+    registerCommand(Commands.deployAsAgent, (o?: DeployAsAgentOptions) => deployAsAgentCommand(s, o), logger),
+    registerCommand(Commands.useHarnessInPrompt, (n?: HarnessNode) => useHarnessInPrompt(s, n), logger),
+    registerCommand(Commands.copyHarnessArn, (n: HarnessNode) => copyHarnessArn(n), logger),
     registerCommand(
       Commands.updateDeployment,
       (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),

@@ -1,0 +1,114 @@
+// The Agents view's actions and Deploy as Agent: the prompt being edited becomes an AgentCore harness's
+// configuration (app/deployAgent.ts, the same use case as `prompt-lab agent deploy`), and a new harness's
+// ARN goes into its frontmatter, so the next Run talks to the agent. AgentCore takes AWS credentials only.
+import path from 'node:path';
+import vscode = require('vscode');
+import { deployAsAgent, type Deployed } from '../../app/deployAgent';
+import { toBedrockError } from '../../core/bedrock/errors';
+import { roleArnProblem } from '../../core/shared/arn';
+import { agentSettingOrNone } from '../../core/format/agent';
+import { BedrockError } from '../../core/shared/bedrockError';
+import type { Services } from '../services';
+import type { HarnessNode } from '../views/agentsTree';
+import { ask } from '../host/inputBox';
+import { currentPromptEditor } from '../host/promptEditor';
+import { promptFilesFor } from '../host/promptFiles';
+import { requireTrust } from '../host/trust';
+import { setHarnessInPrompt } from '../language/setModel';
+
+export type AgentServices = Pick<Services, 'session' | 'agents' | 'logger' | 'analyses'>;
+
+export interface DeployAsAgentOptions {
+  /** The execution role of a new harness; else the setting, else asked for. */
+  roleArn?: string;
+  pollMs?: number;
+}
+
+/** Deploy as Agent: creates the prompt's harness, or updates the one `bedrock.agent.harness` names, and waits until it is ready. */
+export async function deployAsAgentCommand(
+  s: AgentServices,
+  opts: DeployAsAgentOptions = {},
+): Promise<Deployed | undefined> {
+  const editor = currentPromptEditor('Deploy as Agent deploys the prompt you are editing');
+  requireTrust('Deploying a prompt as an agent');
+  const doc = editor.document;
+  const text = doc.getText();
+  const names = agentSettingOrNone(s.analyses.get(doc).frontmatter)?.harness !== undefined;
+  let roleArn = opts.roleArn ?? vscode.workspace.getConfiguration('bedrockPromptLab').get<string>('agent.roleArn', '');
+  if (!names && !roleArn.trim())
+    roleArn = await ask(undefined, {
+      title: 'The IAM role the new harness assumes',
+      prompt:
+        "It needs permission to invoke the prompt's model (and its tools). Set bedrockPromptLab.agent.roleArn to skip this.",
+      placeHolder: 'arn:aws:iam::123456789012:role/AgentCoreHarness',
+      validateInput: (v) => (roleArnProblem(v) ? `An IAM role ARN: ${roleArnProblem(v)}` : undefined),
+    });
+  const name = path.basename(doc.uri.fsPath);
+  const deployed = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Notification, title: `Deploying ${name} as an agent`, cancellable: true },
+    async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      try {
+        return await deployAsAgent(
+          { clients: () => s.session.clients(), log: s.logger },
+          text,
+          promptFilesFor(doc.uri),
+          {
+            fileName: name,
+            roleArn,
+            signal: controller.signal,
+            pollMs: opts.pollMs,
+            onStatus: (status) =>
+              progress.report({ message: `the harness is ${status.toLowerCase().replace(/_/g, ' ')}` }),
+          },
+        );
+      } catch (err) {
+        if (err instanceof BedrockError) throw err;
+        throw toBedrockError(err, { operation: `deploy ${name} as an agent`, profile: s.session.profile });
+      }
+    },
+  );
+  if (deployed.created) await setHarnessInPrompt(editor, deployed.harness.arn);
+  void s.agents.refresh();
+  const held = deployed.renderedWith.length
+    ? ` Its system prompt holds the default values of ${deployed.renderedWith.join(', ')}.`
+    : '';
+  void vscode.window.showInformationMessage(
+    `${deployed.created ? 'Created' : 'Updated'} the harness ${deployed.harness.name} (version ${deployed.harness.version ?? '?'}): runs of this prompt go to it.${held}`,
+  );
+  return deployed;
+}
+
+async function pickHarness(s: AgentServices): Promise<HarnessNode | undefined> {
+  const items = s.agents.current.length ? s.agents.current : await s.agents.refresh();
+  if (items.length === 0)
+    throw new BedrockError(
+      'Validation',
+      s.agents.view.message ?? 'No AgentCore harnesses: Deploy as Agent creates one.',
+    );
+  const picked = await vscode.window.showQuickPick(
+    items.map((h) => ({ label: h.name, description: `${h.status.toLowerCase()} · ${h.arn}`, h })),
+    { title: 'AgentCore harness' },
+  );
+  return picked ? { kind: 'harness', harness: picked.h } : undefined;
+}
+
+/** Use in Prompt: the open prompt is answered by this harness (`bedrock.agent.harness`). */
+export async function useHarnessInPrompt(s: AgentServices, node?: HarnessNode): Promise<string | undefined> {
+  const chosen = node ?? (await pickHarness(s));
+  if (!chosen) return undefined;
+  const editor = currentPromptEditor('the harness is set in the prompt you are editing');
+  await setHarnessInPrompt(editor, chosen.harness.arn);
+  void vscode.window.setStatusBarMessage(
+    `${chosen.harness.name} answers this prompt: Run sends it to the agent.`,
+    6000,
+  );
+  return chosen.harness.arn;
+}
+
+export async function copyHarnessArn(node: HarnessNode): Promise<string> {
+  await vscode.env.clipboard.writeText(node.harness.arn);
+  void vscode.window.setStatusBarMessage(`Copied ${node.harness.arn}`, 3000);
+  return node.harness.arn;
+}

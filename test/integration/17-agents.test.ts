@@ -1,0 +1,133 @@
+// Agents against the local server: the Agents view lists the account's AgentCore harnesses; Deploy as
+// Agent creates one from the open prompt and writes its ARN into the frontmatter (comments kept); a run
+// streams the harness's answer into the file with what the agent did after it, and keeps it in the run
+// record; Continue carries the harness session on, sending only the new turn; `calls:` assertions check
+// the tools an agent called, in the Testing flow.
+import assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { Commands } from '../../src/vscode/host/commandIds';
+import type { Deployed } from '../../src/app/deployAgent';
+import type { RunResult } from '../../src/vscode/run/types';
+import type { CaseResult } from '../../src/vscode/testing/promptTests';
+import type { ExtensionApi } from '../../src/vscode/extension';
+import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
+
+const ROLE = 'arn:aws:iam::123456789012:role/AgentCoreHarness';
+const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+
+describe('agents (AgentCore harnesses) against the local server', () => {
+  let api: ExtensionApi;
+  const invocations = async () => (await emulator.requests()).filter((r) => r.operation === 'InvokeHarness');
+  before(async () => {
+    api = await activateExtension();
+  });
+
+  it('the Agents view lists the harnesses with their status and version', async () => {
+    await vscode.commands.executeCommand(Commands.refreshAgents);
+    const items = (await api.agents.getChildren()).map((n) => api.agents.getTreeItem(n));
+    const demo = items.find((i) => i.label === 'support_agent');
+    assert.ok(demo, JSON.stringify(items.map((i) => i.label)));
+    assert.equal(demo.description, 'ready · version 1');
+    assert.equal(demo.contextValue, 'harness');
+  });
+
+  it('Deploy as Agent creates a harness from the prompt and writes its ARN into the frontmatter, keeping comments', async () => {
+    const prompt = workspaceFile('runs', 'concierge.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        `---\n# the hotel concierge\nmodel: ${MODEL}\nconfig:\n  maxOutputTokens: 200\n---\n{{role "system"}}\nYou are a hotel concierge.\n\n{{role "user"}}\nHello there\n`,
+      ),
+    );
+    const editor = await vscode.window.showTextDocument(prompt);
+    const deployed = await vscode.commands.executeCommand<Deployed>(Commands.deployAsAgent, {
+      roleArn: ROLE,
+      pollMs: 100,
+    });
+    assert.ok(deployed, api.shownErrors.at(-1)?.message);
+    assert.equal(deployed.created, true);
+    assert.equal(deployed.harness.status, 'READY');
+    assert.match(
+      editor.document.getText(),
+      /^---\n# the hotel concierge\nmodel: .*\nconfig:\n {2}maxOutputTokens: 200\nbedrock\.agent:\n {2}harness: arn:aws:bedrock-agentcore:us-east-1:123456789012:harness\/concierge-[a-zA-Z0-9]{10}\n---\n/,
+    );
+    const created = (await emulator.requests()).filter((r) => r.operation === 'CreateHarness').at(-1)?.body as Record<
+      string,
+      any
+    >;
+    assert.equal(created.harnessName, 'concierge');
+    assert.equal(created.executionRoleArn, ROLE);
+    assert.deepEqual(created.systemPrompt, [{ text: 'You are a hotel concierge.' }]);
+    assert.deepEqual(created.model, {
+      bedrockModelConfig: { modelId: MODEL, apiFormat: 'converse_stream', maxTokens: 200 },
+    });
+    await editor.document.save();
+    await waitFor('the Agents view to list it', async () =>
+      (await api.agents.getChildren()).some((n) => n.harness.name === 'concierge') ? true : undefined,
+    );
+  });
+
+  it('a run streams the agent answer with what it did, and Continue carries its session on with only the new turn', async () => {
+    const prompt = workspaceFile('runs', 'concierge.prompt');
+    const first = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: prompt.toString() });
+    assert.equal(first?.status, 'complete', first?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.match(first.text, /turn 1\. You wrote: "Hello there"/);
+    const session = first.agent?.sessionId ?? '';
+    assert.match(session, /^bpl-[0-9a-f-]{36}$/);
+    let text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.match(
+      text,
+      new RegExp(
+        `\\{\\{!-- agent:\\nharness arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/concierge-[a-zA-Z0-9]{10}, session ${session}\\n`,
+      ),
+    );
+    const record = JSON.parse(
+      Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.parse(first.historyFile!))).toString('utf8'),
+    ) as { agent?: { sessionId: string } };
+    assert.equal(record.agent?.sessionId, session, 'the run record keeps the session');
+
+    const next = await vscode.commands.executeCommand<RunResult>(Commands.continueConversation, {
+      uri: prompt,
+      message: 'And a taxi?',
+    });
+    assert.equal(next?.status, 'complete', next?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.equal(next.agent?.sessionId, session, 'the same harness session');
+    const sent = (await invocations()).at(-1)?.body as { messages: { role: string; content: { text?: string }[] }[] };
+    assert.deepEqual(sent.messages, [{ role: 'user', content: [{ text: 'And a taxi?' }] }], 'only the new turn');
+    assert.match(
+      next.text,
+      /turn 2\. You wrote: "And a taxi\?"/,
+      'the harness answered with the first turn in its history',
+    );
+    text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.equal(text.split('{{role "model"}}').length - 1, 2);
+  });
+
+  it('prompt tests check which tools the agent called, and in what order', async () => {
+    const prompt = workspaceFile('runs', 'orders-agent.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        `---\nmodel: ${MODEL}\nbedrock.agent:\n  harness: arn:aws:bedrock-agentcore:us-east-1:123456789012:harness/support_agent-a1b2c3d4e5\n  tools:\n    - type: remote_mcp\n      name: orders\n      url: https://orders.example.com/mcp\n    - type: agentcore_code_interpreter\n      name: calculator\n---\nWhere is order 1042?\n`,
+      ),
+    );
+    await vscode.workspace.fs.writeFile(
+      workspaceFile('runs', 'orders-agent.tests.yaml'),
+      Buffer.from(
+        'cases:\n  - name: looks up, then computes\n    assert:\n      - calls: [orders, calculator]\n  - name: computes first\n    assert:\n      - calls: [calculator, orders]\n',
+      ),
+    );
+    const results = await vscode.commands.executeCommand<CaseResult[]>(Commands.runPromptTests, prompt);
+    assert.ok(results, api.shownErrors.at(-1)?.message);
+    const byName = Object.fromEntries(results.map((r) => [r.name, r]));
+    assert.equal(
+      byName['looks up, then computes'].state,
+      'passed',
+      byName['looks up, then computes'].messages.join('\n'),
+    );
+    assert.equal(byName['computes first'].state, 'failed');
+    assert.deepEqual(byName['computes first'].messages, [
+      'Expected calls to calculator, orders in the order calculator → orders; orders came too early. Called: orders → calculator.',
+    ]);
+  });
+});
