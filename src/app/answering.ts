@@ -7,10 +7,12 @@ import type { Retrieval } from '../core/format/knowledgeBase';
 import type { RenderResult } from '../core/format/render';
 import type { BedrockClients, Runtime } from '../core/bedrock/clients';
 import { knowledgeBaseRuntime } from '../core/bedrock/knowledgeBaseAnswer';
-import { HarnessSessions, harnessRuntime } from '../core/bedrock/harness';
+import { harnessRuntime } from '../core/bedrock/harness';
+import { AgentSessions } from '../core/bedrock/agentSessions';
+import { agentRuntimeRuntime } from '../core/bedrock/agentRuntime';
 
-/** The harness sessions of this process: Continue in the editor carries a conversation on in its session. */
-const harnessSessions = new HarnessSessions();
+/** The agent sessions of this process: Continue in the editor carries a conversation on in its session. */
+const agentSessions = new AgentSessions();
 
 export interface Answering {
   runtime: Runtime;
@@ -27,8 +29,12 @@ export function answeringRuntime(
   clients: Pick<BedrockClients, 'runtime' | 'knowledgeBases' | 'agents'>,
   target: Pick<RenderResult, 'knowledgeBase' | 'agent'> | undefined,
 ): Answering {
+  if (target?.agent?.runtime) {
+    const runtime = agentRuntimeRuntime(clients.runtime, clients.agents, target.agent, agentSessions);
+    return { runtime, retrieval: () => undefined, agentRun: () => runtime.agentRun(), api: 'InvokeAgentRuntime' };
+  }
   if (target?.agent) {
-    const runtime = harnessRuntime(clients.runtime, clients.agents, target.agent, harnessSessions);
+    const runtime = harnessRuntime(clients.runtime, clients.agents, target.agent, agentSessions);
     return { runtime, retrieval: () => undefined, agentRun: () => runtime.agentRun(), api: 'InvokeHarness' };
   }
   if (target?.knowledgeBase?.mode === 'generate') {

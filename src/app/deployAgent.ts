@@ -50,6 +50,11 @@ export async function deployAsAgent(
   });
   const rendered = await render({});
   const setting: AgentSetting = rendered.agent ?? agentSetting({ 'bedrock.agent': {} })!;
+  if (setting.runtime)
+    throw new BedrockError(
+      'PromptInvalid',
+      'This prompt runs on an agent runtime (`bedrock.agent.runtime`): a runtime is your own code, deployed with the AgentCore tools. Deploy as Agent makes harnesses: remove `runtime:` to deploy this prompt as one.',
+    );
   const definition = harnessDefinition(rendered.request, setting);
   const systemText = (definition.systemPrompt ?? []).map((b) => b.text ?? '').join('\n');
   const renderedWith = Object.entries(rendered.input)

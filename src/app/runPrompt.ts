@@ -225,8 +225,15 @@ function routerName(arn: string): string {
 
 /** The metrics as one line: the comment a run writes after its answer, the CLI's stderr, the status bar's tooltip. */
 export function metricsLine(r: RunResult): string {
+  const agentName = r.agent?.agent.slice(r.agent.agent.lastIndexOf('/') + 1);
   const parts = [
-    r.routedTo ? `bedrock: ${r.routedTo} (chosen by prompt router ${routerName(r.modelId)})` : `bedrock: ${r.modelId}`,
+    r.agent?.kind === 'runtime'
+      ? `bedrock: agent runtime ${agentName} (its own model)`
+      : r.agent
+        ? `bedrock: harness ${agentName} with ${r.modelId}`
+        : r.routedTo
+          ? `bedrock: ${r.routedTo} (chosen by prompt router ${routerName(r.modelId)})`
+          : `bedrock: ${r.modelId}`,
   ];
   if (r.metrics.timeToFirstTokenMs !== undefined)
     parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);

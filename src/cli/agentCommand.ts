@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Host } from '../app/host';
 import { deployAsAgent } from '../app/deployAgent';
-import { applyFrontmatterEdit, frontmatterEdit, setHarness } from '../core/format/frontmatterEdit';
+import { applyFrontmatterEdit, frontmatterEdit, setAgent } from '../core/format/frontmatterEdit';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { EXIT } from './exitCodes';
 import { loadPrompt } from './runCommand';
@@ -28,7 +28,7 @@ export async function agentDeploy(
   if (opts.write && deployed.created) {
     const edited = applyFrontmatterEdit(
       prompt.text,
-      frontmatterEdit(prompt.text, 'deploy as an agent', (yaml) => setHarness(yaml, harness.arn)),
+      frontmatterEdit(prompt.text, 'deploy as an agent', (yaml) => setAgent(yaml, { harness: harness.arn })),
     );
     await writeFileAtomically(prompt.promptPath, edited);
   }

@@ -168,4 +168,45 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
     assert.notEqual(r.code, 0);
     assert.match(r.stderr, /needs AWS credentials: AgentCore does not accept a Bedrock API key/);
   });
+
+  it('an agent runtime gets the prompt as its payload; its stream is printed, and its trace linked', async () => {
+    writeFileSync(
+      path.join(dir, 'support-runtime.prompt'),
+      readFileSync(path.join(REPO_ROOT, 'examples', 'support-runtime.prompt'), 'utf8'),
+    );
+    const r = await run('run', 'support-runtime.prompt', '--input', 'question=Can I return shoes?');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'support_runtime (emulated), turn 1: you asked "Can I return shoes?"\n');
+    const sent = lastBody('InvokeAgentRuntime');
+    assert.deepEqual(sent.body, { prompt: 'Can I return shoes?' });
+    assert.match(
+      sent.path,
+      /^\/runtimes\/arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A123456789012%3Aruntime%2Fsupport_runtime-AbCdEf1234\/invocations$/,
+    );
+    assert.match(
+      r.stderr,
+      /agent:\nruntime arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime\/support_runtime-AbCdEf1234, session bpl-/,
+    );
+    assert.match(
+      r.stderr,
+      /no steps in the answer: the runtime sends its trace to CloudWatch \(trace 1-[0-9a-f]{8}-[0-9a-f]{24}: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#xray:traces\/1-/,
+    );
+    assert.match(r.stderr, /bedrock: agent runtime support_runtime-AbCdEf1234 \(its own model\)/);
+
+    // `payload: converse` sends the turns; a conversation seen nowhere goes whole to a new session.
+    writeFileSync(
+      path.join(dir, 'runtime-converse.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\nbedrock.agent:\n  runtime: arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/support_runtime-AbCdEf1234\n  payload: converse\n---\n{{role "system"}}\nBe brief.\n{{role "user"}}\nHi\n{{role "model"}}\nHello!\n{{role "user"}}\nBye\n',
+    );
+    const c = await run('run', 'runtime-converse.prompt');
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual(lastBody('InvokeAgentRuntime').body, {
+      messages: [
+        { role: 'user', content: [{ text: 'Hi' }] },
+        { role: 'assistant', content: [{ text: 'Hello!' }] },
+        { role: 'user', content: [{ text: 'Bye' }] },
+      ],
+      system: [{ text: 'Be brief.' }],
+    });
+  });
 });

@@ -4,7 +4,8 @@
 // the same session with the call and its result, and the control plane creates, updates and lists.
 import assert from 'node:assert/strict';
 import { createClients } from '../../src/core/bedrock/awsSdk';
-import { HarnessSessions, harnessRuntime } from '../../src/core/bedrock/harness';
+import { harnessRuntime } from '../../src/core/bedrock/harness';
+import { AgentSessions } from '../../src/core/bedrock/agentSessions';
 import { converseOnce } from '../../src/core/bedrock/invoke';
 import type { BedrockClients } from '../../src/core/bedrock/clients';
 import type { ConverseRequest } from '../../src/core/format/render';
@@ -46,7 +47,7 @@ describe('AgentCore harnesses through the real SDK clients (local server)', () =
   });
 
   it('Continue carries the session on: only the new turn is sent, and the harness answers from its history', async () => {
-    const sessions = new HarnessSessions();
+    const sessions = new AgentSessions();
     const setting = { harness };
     const first: ConverseRequest = {
       modelId: MODEL,
@@ -87,7 +88,7 @@ describe('AgentCore harnesses through the real SDK clients (local server)', () =
   });
 
   it("hands an inline function's call back, and takes its result in the same session with the call sent again", async () => {
-    const sessions = new HarnessSessions();
+    const sessions = new AgentSessions();
     const setting = { harness };
     const request: ConverseRequest = {
       modelId: MODEL,

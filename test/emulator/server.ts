@@ -26,6 +26,7 @@ import { BatchInferenceService } from './batchInference';
 import { EvaluationJobService } from './evaluationJobs';
 import { KnowledgeBaseService } from './knowledgeBases';
 import { HarnessService } from './harnesses';
+import { AgentRuntimeService } from './agentRuntimes';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -83,6 +84,7 @@ export class BedrockEmulator {
   readonly evaluationJobs: EvaluationJobService;
   readonly knowledgeBases: KnowledgeBaseService;
   readonly harnesses = new HarnessService();
+  readonly agentRuntimes = new AgentRuntimeService();
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -248,6 +250,7 @@ export class BedrockEmulator {
           if (this.evaluationJobs.handle(ctx)) return;
           if (this.knowledgeBases.handle(ctx)) return;
           if (this.harnesses.handle(ctx)) return;
+          if (this.agentRuntimes.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -359,6 +362,10 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
+  if (a === 'runtimes') {
+    if (c === 'invocations') return { operation: 'InvokeAgentRuntime' };
+    return { operation: c === 'runtime-endpoints' ? 'ListAgentRuntimeEndpoints' : 'ListAgentRuntimes' };
+  }
   if (a === 'harnesses') {
     if (b === 'invoke') return { operation: 'InvokeHarness' };
     if (b === undefined) return { operation: ctx.method === 'POST' ? 'CreateHarness' : 'ListHarnesses' };

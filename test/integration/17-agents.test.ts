@@ -63,7 +63,9 @@ describe('agents (AgentCore harnesses) against the local server', () => {
     });
     await editor.document.save();
     await waitFor('the Agents view to list it', async () =>
-      (await api.agents.getChildren()).some((n) => n.harness.name === 'concierge') ? true : undefined,
+      (await api.agents.getChildren()).some((n) => n.kind === 'harness' && n.harness.name === 'concierge')
+        ? true
+        : undefined,
     );
   });
 
@@ -129,5 +131,54 @@ describe('agents (AgentCore harnesses) against the local server', () => {
     assert.deepEqual(byName['computes first'].messages, [
       'Expected calls to calculator, orders in the order calculator → orders; orders came too early. Called: orders → calculator.',
     ]);
+  });
+
+  it('an agent runtime: listed with its endpoints, used in a prompt, its stream shown, its trace linked, its session continued', async () => {
+    await vscode.commands.executeCommand(Commands.refreshAgents);
+    const top = await api.agents.getChildren();
+    const runtime = top.find((n) => n.kind === 'runtime');
+    assert.ok(runtime, 'the runtime is listed');
+    assert.equal(api.agents.getTreeItem(runtime).description, 'runtime · ready · version 3');
+    const endpoints = await api.agents.getChildren(runtime);
+    assert.deepEqual(
+      endpoints.map((n) => [api.agents.getTreeItem(n).label, api.agents.getTreeItem(n).description]),
+      [
+        ['DEFAULT', 'ready · serves version 3'],
+        ['production', 'ready · serves version 3'],
+      ],
+    );
+    const prompt = workspaceFile('runs', 'runtime.prompt');
+    await vscode.workspace.fs.writeFile(prompt, Buffer.from(`---\nmodel: ${MODEL}\n---\nCan I return a gift card?\n`));
+    const editor = await vscode.window.showTextDocument(prompt);
+    await vscode.commands.executeCommand(Commands.useAgentInPrompt, endpoints[1]);
+    assert.equal(
+      editor.document.getText(),
+      `---\nmodel: ${MODEL}\nbedrock.agent:\n  runtime: arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/support_runtime-AbCdEf1234\n  qualifier: production\n---\nCan I return a gift card?\n`,
+    );
+    await editor.document.save();
+    const info = await waitFor('the runtime note', () =>
+      vscode.languages.getDiagnostics(prompt).find((d) => d.code === 'agent-runtime-payload'),
+    );
+    assert.equal(info.severity, vscode.DiagnosticSeverity.Information);
+
+    const first = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: prompt.toString() });
+    assert.equal(first?.status, 'complete', first?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.equal(first.text, 'support_runtime (emulated), turn 1: you asked "Can I return a gift card?"');
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'InvokeAgentRuntime').at(-1);
+    assert.deepEqual(sent?.body, { prompt: 'Can I return a gift card?' });
+    const text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.match(
+      text,
+      /no steps in the answer: the runtime sends its trace to CloudWatch \(trace 1-[0-9a-f]{8}-[0-9a-f]{24}: https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#xray:traces\/1-/,
+    );
+    assert.match(text, /\{\{!-- bedrock: agent runtime support_runtime-AbCdEf1234 \(its own model\)/);
+
+    const next = await vscode.commands.executeCommand<RunResult>(Commands.continueConversation, {
+      uri: prompt,
+      message: 'And a store card?',
+    });
+    assert.equal(next?.status, 'complete', next?.error?.message);
+    assert.equal(next.agent?.sessionId, first.agent?.sessionId, 'the same runtime session');
+    assert.equal(next.text, 'support_runtime (emulated), turn 2: you asked "And a store card?"');
   });
 });

@@ -60,13 +60,19 @@ import {
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import { BedrockAgentCoreClient, InvokeHarnessCommand } from '@aws-sdk/client-bedrock-agentcore';
+import {
+  BedrockAgentCoreClient,
+  InvokeAgentRuntimeCommand,
+  InvokeHarnessCommand,
+} from '@aws-sdk/client-bedrock-agentcore';
 import {
   BedrockAgentCoreControlClient,
   CreateHarnessCommand,
   GetHarnessCommand,
   UpdateHarnessCommand,
   paginateListHarnesses,
+  paginateListAgentRuntimes,
+  paginateListAgentRuntimeEndpoints,
   type Harness,
 } from '@aws-sdk/client-bedrock-agentcore-control';
 import { retrievalConfiguration } from './passages';
@@ -418,6 +424,40 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       agentCore(async () => harnessInfo((await agentCoreControlClient.send(new UpdateHarnessCommand(input))).harness)),
     invokeHarness: (input, signal) =>
       agentCore(() => agentCoreClient.send(new InvokeHarnessCommand(input), { abortSignal: signal })),
+    listRuntimes: () =>
+      agentCore(async () => {
+        const runtimes = await everyPage(
+          paginateListAgentRuntimes({ client: agentCoreControlClient, pageSize: 100 }, {}),
+          (p) => p.agentRuntimes,
+        );
+        return Promise.all(
+          runtimes.map(async (r) => ({
+            id: r.agentRuntimeId ?? '',
+            name: r.agentRuntimeName ?? '',
+            arn: r.agentRuntimeArn ?? '',
+            status: r.status ?? 'READY',
+            version: r.agentRuntimeVersion,
+            description: r.description,
+            updatedAt: r.lastUpdatedAt,
+            endpoints: (
+              await everyPage(
+                paginateListAgentRuntimeEndpoints(
+                  { client: agentCoreControlClient, pageSize: 100 },
+                  { agentRuntimeId: r.agentRuntimeId },
+                ),
+                (p) => p.runtimeEndpoints,
+              ).catch(() => [])
+            ).map((e) => ({
+              name: e.name ?? '',
+              status: e.status ?? 'READY',
+              liveVersion: e.liveVersion,
+              arn: e.agentRuntimeEndpointArn ?? '',
+            })),
+          })),
+        );
+      }),
+    invokeRuntime: (input, signal) =>
+      agentCore(() => agentCoreClient.send(new InvokeAgentRuntimeCommand(input), { abortSignal: signal })),
   };
   const storage: Storage = {
     uploadFile: (bucket, key, filePath, onProgress, signal) =>

@@ -29,7 +29,12 @@ import type {
   RetrieveAndGenerateStreamCommandOutput,
   RetrieveCommandOutput,
 } from '@aws-sdk/client-bedrock-agent-runtime';
-import type { InvokeHarnessCommandInput, InvokeHarnessCommandOutput } from '@aws-sdk/client-bedrock-agentcore';
+import type {
+  InvokeAgentRuntimeCommandInput,
+  InvokeAgentRuntimeCommandOutput,
+  InvokeHarnessCommandInput,
+  InvokeHarnessCommandOutput,
+} from '@aws-sdk/client-bedrock-agentcore';
 import type { CreateHarnessCommandInput, UpdateHarnessCommandInput } from '@aws-sdk/client-bedrock-agentcore-control';
 import type { AwsSettings } from './settings';
 
@@ -297,6 +302,18 @@ export interface HarnessInfo {
   failureReason?: string;
 }
 
+/** An AgentCore runtime (the user's own agent code) and its endpoints. */
+export interface AgentRuntimeInfo {
+  id: string;
+  name: string;
+  arn: string;
+  status: string;
+  version?: string;
+  description?: string;
+  updatedAt?: Date;
+  endpoints: { name: string; status: string; liveVersion?: string; arn: string }[];
+}
+
 /** AgentCore (bedrock-agentcore-control, bedrock-agentcore): SigV4 only, no API key reaches it. */
 export interface Agents {
   listHarnesses(): Promise<HarnessInfo[]>;
@@ -304,6 +321,8 @@ export interface Agents {
   createHarness(input: CreateHarnessCommandInput): Promise<HarnessInfo>;
   updateHarness(input: UpdateHarnessCommandInput): Promise<HarnessInfo>;
   invokeHarness(input: InvokeHarnessCommandInput, signal?: AbortSignal): Promise<InvokeHarnessCommandOutput>;
+  listRuntimes(): Promise<AgentRuntimeInfo[]>;
+  invokeRuntime(input: InvokeAgentRuntimeCommandInput, signal?: AbortSignal): Promise<InvokeAgentRuntimeCommandOutput>;
 }
 
 export interface BedrockClients {

@@ -3,7 +3,8 @@
 // sends the rendered Converse request and reads one shape of answer:
 // - the request maps onto InvokeHarness almost field for field: messages, the model (with maxTokens,
 //   temperature, topP), the system turn, `toolDefs` as inline functions, and the harness's own tools
-//   named in `bedrock.agent.tools`, all as per-call overrides, so a run tries the file as written;
+//   named in `bedrock.agent.tools`, as per-call overrides, so a run tries the file as written (what the
+//   prompt leaves out, such as tools, the harness's own configuration supplies);
 // - the harness's loop (several model calls, its own tool calls and their results) comes back as one
 //   answer: its text, the inline-function calls it hands back to the caller (tool turns, as with a
 //   model), and its own tool calls as steps kept beside the answer (`agentRun()`);
@@ -23,12 +24,12 @@ import type {
   Message,
   StopReason,
 } from '@aws-sdk/client-bedrock-runtime';
-import { randomUUID } from 'node:crypto';
 import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import type { AgentRun, AgentSetting, AgentStep, AgentToolSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
 import { answerOf } from './streamedAnswer';
+import type { AgentSessions } from './agentSessions';
 
 function refused(message: string): BedrockError {
   return new BedrockError('PromptInvalid', `An agent (\`bedrock.agent\`) ${message}`);
@@ -169,58 +170,6 @@ export function harnessDefinition(request: ConverseRequest, setting: AgentSettin
   };
 }
 
-/** A message as the session remembers it: role, text (spacing aside) and tool-call ids, nothing else. */
-function fingerprint(m: HarnessMessage): string {
-  return JSON.stringify([
-    m.role,
-    (m.content ?? []).map((b) =>
-      b.text !== undefined
-        ? b.text.replace(/\s+/g, ' ').trim()
-        : b.toolUse
-          ? `use:${b.toolUse.toolUseId}`
-          : b.toolResult
-            ? `result:${b.toolResult.toolUseId}`
-            : '',
-    ),
-  ]);
-}
-
-/** The most sessions remembered (each is a few fingerprints); the oldest is forgotten first. */
-const SESSIONS_KEPT = 100;
-
-/**
- * The harness sessions this process has talked to, so Continue carries a conversation on in its session
- * (the harness keeps the history; only new turns are sent). Conversations not seen here (another window,
- * a reload, the CLI's next process) start a new session with every turn.
- */
-export class HarnessSessions {
-  private readonly known: { harness: string; sessionId: string; seen: string[] }[] = [];
-
-  /** The session to send `messages` in, and how many of them it has already seen. */
-  resume(harness: string, messages: readonly HarnessMessage[]): { sessionId: string; seen: number } {
-    const prints = messages.map(fingerprint);
-    let best: { sessionId: string; seen: string[] } | undefined;
-    for (const k of this.known)
-      if (
-        k.harness === harness &&
-        k.seen.length < prints.length &&
-        k.seen.every((p, i) => p === prints[i]) &&
-        k.seen.length > (best?.seen.length ?? 0)
-      )
-        best = k;
-    // The service's session ids are 33 to 256 characters.
-    return best ? { sessionId: best.sessionId, seen: best.seen.length } : { sessionId: `bpl-${randomUUID()}`, seen: 0 };
-  }
-
-  /** What the session holds after an invocation (the turns sent and the answer the harness kept). */
-  remember(harness: string, sessionId: string, conversation: readonly HarnessMessage[]): void {
-    const at = this.known.findIndex((k) => k.harness === harness && k.sessionId === sessionId);
-    if (at >= 0) this.known.splice(at, 1);
-    this.known.push({ harness, sessionId, seen: conversation.map(fingerprint) });
-    if (this.known.length > SESSIONS_KEPT) this.known.splice(0, this.known.length - SESSIONS_KEPT);
-  }
-}
-
 /** The harness's stop reasons that Converse has; the others end the turn and are reported beside it. */
 const CONVERSE_STOP_REASONS = new Set([
   'end_turn',
@@ -242,7 +191,7 @@ export function harnessRuntime(
   base: Runtime,
   agents: Agents,
   setting: AgentSetting,
-  sessions: HarnessSessions,
+  sessions: AgentSessions,
 ): HarnessRuntime {
   let run: AgentRun | undefined;
   const start = async (input: ConverseCommandInput, signal?: AbortSignal) => {
@@ -253,9 +202,10 @@ export function harnessRuntime(
       );
     const request = input as ConverseRequest;
     const definition = harnessDefinition(request, setting);
-    const messages = harnessMessages(request.messages ?? []);
-    const { sessionId, seen } = sessions.resume(harness, messages);
-    run = { harness, sessionId, toolCalls: [], steps: [] };
+    const conversation = request.messages ?? [];
+    const messages = harnessMessages(conversation);
+    const { sessionId, seen } = sessions.resume(harness, conversation);
+    run = { kind: 'harness', agent: harness, sessionId, toolCalls: [], steps: [] };
     const out = await agents.invokeHarness(
       {
         harnessArn: harness,
@@ -270,7 +220,7 @@ export function harnessRuntime(
     return events(out.stream ?? emptyStream(), current, (answer, stoppedForTool) =>
       // The harness keeps a finished turn; a turn it handed back for a tool result is sent again with the
       // result (it does not keep the half turn), so only the turns sent are remembered then.
-      sessions.remember(harness, sessionId, stoppedForTool ? messages : [...messages, answer]),
+      sessions.remember(harness, sessionId, stoppedForTool ? conversation : [...conversation, answer]),
     );
   };
   return {
@@ -308,7 +258,7 @@ function streamError(ev: InvokeHarnessStreamOutput): Error | undefined {
 async function* events(
   stream: AsyncIterable<InvokeHarnessStreamOutput>,
   run: AgentRun,
-  finished: (answer: HarnessMessage, stoppedForTool: boolean) => void,
+  finished: (answer: Message, stoppedForTool: boolean) => void,
 ): AsyncIterable<ConverseStreamOutput> {
   yield { messageStart: { role: 'assistant' } };
   type Block =
@@ -444,13 +394,11 @@ async function* events(
         : 'end_turn';
   if (stopReason && stopReason !== converseStop && !(stoppedForTool && stopReason === 'tool_use'))
     run.stopReason = stopReason;
-  const answer: HarnessMessage = {
+  const answer: Message = {
     role: 'assistant',
     content: [
       ...(text ? [{ text }] : []),
-      ...inline.map((t) => ({
-        toolUse: { toolUseId: t.toolUseId, name: t.name, input: {} as never, type: 'tool_use' as const },
-      })),
+      ...inline.map((t) => ({ toolUse: { toolUseId: t.toolUseId, name: t.name, input: {} as never } })),
     ],
   };
   finished(answer, stoppedForTool);

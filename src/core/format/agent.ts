@@ -1,8 +1,10 @@
-// A prompt's agent (`bedrock.agent`): the AgentCore harness that answers it instead of Converse. The
-// prompt maps onto a harness almost one to one (its model, system turn, `toolDefs` as inline functions,
-// and the harness's own tools named here), so a run tries the file as written (InvokeHarness's per-call
-// overrides) and "Deploy as Agent" makes it the harness's default (CreateHarness / UpdateHarness).
-// This layer reads the setting; calling the harness is src/core/bedrock/harness.ts.
+// A prompt's agent (`bedrock.agent`): what answers it instead of Converse.
+// - An AgentCore harness: the prompt maps onto it almost one to one (its model, system turn, `toolDefs` as
+//   inline functions, and the harness's own tools named here), so a run tries the file as written
+//   (InvokeHarness's per-call overrides) and Deploy as Agent makes it the harness's default.
+// - An AgentCore runtime: the user's own agent code; the prompt becomes its payload, and its answer is
+//   its own byte stream.
+// This layer reads the setting; calling them is src/core/bedrock/harness.ts and agentRuntime.ts.
 
 /** The harness's own tools, run on the harness (the prompt's `toolDefs` are inline functions: run by the caller). */
 export type AgentToolSetting =
@@ -14,9 +16,13 @@ export type AgentToolSetting =
 export interface AgentSetting {
   /** The harness's ARN (`arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<10 chars>`), once deployed. */
   harness?: string;
+  /** An agent runtime's ARN (`…:runtime/<name>-<10 chars>`): the user's own agent, invoked with a payload. */
+  runtime?: string;
+  /** What a runtime is sent: `prompt` (`{"prompt": <the last user turn>}`, the AgentCore starter's shape) or `converse` (`{"messages", "system"}`). */
+  payload?: 'prompt' | 'converse';
   /** The harness's name for Deploy as Agent (letters, digits, underscores; default: the prompt file's name). */
   name?: string;
-  /** The harness endpoint to invoke (InvokeHarness `qualifier`); the DEFAULT endpoint without it. */
+  /** The endpoint to invoke (`qualifier`); the DEFAULT endpoint without it. */
   qualifier?: string;
   tools?: AgentToolSetting[];
   /** Which tools the agent may call (`allowedTools`: `*`, `@builtin`, `@server/tool`, a name). */
@@ -30,6 +36,10 @@ export interface AgentSetting {
 /** The harness ARN's shape (the service's documented pattern). */
 export const HARNESS_ARN =
   /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:harness\/[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$/;
+
+/** An agent runtime ARN's shape. */
+export const RUNTIME_ARN =
+  /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$/;
 
 /** A harness name the service takes: a letter, then up to 39 letters, digits or underscores (no hyphens). */
 export const HARNESS_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
@@ -61,6 +71,12 @@ export function agentSetting(raw: Record<string, unknown>): AgentSetting | undef
     throw new Error(
       `\`bedrock.agent.harness\` must be a harness ARN (arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>); got ${JSON.stringify(setting.harness)}. Deploy as Agent writes it.`,
     );
+  if (setting.runtime !== undefined && (typeof setting.runtime !== 'string' || !RUNTIME_ARN.test(setting.runtime)))
+    throw new Error(
+      `\`bedrock.agent.runtime\` must be an agent runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<name>-<id>); got ${JSON.stringify(setting.runtime)}. The Agents view's Use in Prompt writes it.`,
+    );
+  if (setting.runtime !== undefined && setting.harness !== undefined)
+    throw new Error('`bedrock.agent` names a harness and a runtime: keep the one that should answer this prompt.');
   if (setting.name !== undefined && (typeof setting.name !== 'string' || !HARNESS_NAME.test(setting.name)))
     throw new Error(
       `\`bedrock.agent.name\` must start with a letter and hold only letters, digits and underscores (at most 40); got ${JSON.stringify(setting.name)}.`,
@@ -91,24 +107,37 @@ export interface AgentStep {
 
 /** What an agent run did besides its answer: kept with the run (its record, the file's comment, assertions). */
 export interface AgentRun {
-  harness: string;
-  /** The harness session (`runtimeSessionId`): Continue carries it on. */
+  kind: 'harness' | 'runtime';
+  /** The harness's or runtime's ARN. */
+  agent: string;
+  /** The agent's session (`runtimeSessionId`): Continue carries it on. */
   sessionId: string;
   /** Every tool the agent called, in order: its own steps and the calls it returned to the caller. */
   toolCalls: string[];
   steps: AgentStep[];
   /** The harness's own stop reason, when it says more than Converse's (`max_iterations_exceeded`, …). */
   stopReason?: string;
+  /** A runtime's trace (X-Ray), where its steps are: a runtime reports none in its answer. */
+  trace?: { id: string; url: string };
+  /** What the run could not give the agent (a new session that got the last turn only). */
+  note?: string;
 }
 
 /** The lines that describe an agent run after its answer (an inert comment in the file, the CLI's stderr). */
 export function agentRunLines(run: AgentRun): string[] {
-  const lines = [`harness ${run.harness}, session ${run.sessionId}`];
+  const lines = [`${run.kind} ${run.agent}, session ${run.sessionId}`];
   run.steps.forEach((s, i) => {
     const where = s.server && s.server !== s.tool ? ` (${s.server})` : '';
     const result = s.result !== undefined ? ` → ${s.status ?? 'success'}: ${s.result}` : '';
     lines.push(`step ${i + 1}: ${s.tool}${where} ${s.input}${result}`);
   });
   if (run.stopReason) lines.push(`stopped: ${run.stopReason}`);
+  if (run.note) lines.push(`note: ${run.note}`);
+  if (run.kind === 'runtime')
+    lines.push(
+      run.trace
+        ? `no steps in the answer: the runtime sends its trace to CloudWatch (trace ${run.trace.id}: ${run.trace.url})`
+        : 'no steps in the answer: the runtime sends its trace to CloudWatch, and gave no trace id',
+    );
   return lines;
 }

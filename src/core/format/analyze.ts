@@ -6,7 +6,7 @@
 // anything unexpected becomes a problem too.
 import { CONVERSE_LIMITS, PROMPT_RULES } from './rules';
 import { knowledgeBaseSettingOrNone as knowledgeBaseSetting } from './knowledgeBase';
-import { agentSettingOrNone } from './agent';
+import { agentSetting, type AgentSetting } from './agent';
 import Handlebars from './handlebars';
 import { resolveInCatalogue, type Catalogue } from '../models/catalogue';
 import { modelProblems } from '../models/modelChecks';
@@ -445,10 +445,27 @@ function checkVariables(result: PromptAnalysis): void {
 
 /** What a harness cannot take from this prompt (`bedrock.agent`), said where the key is, before a run is refused. */
 function checkAgent(result: PromptAnalysis): void {
-  const setting = agentSettingOrNone(result.frontmatter);
   const range = result.keyRanges.find((k) => k.path === 'bedrock.agent')?.range;
-  if (!setting || !range) return;
-  if (!setting.harness)
+  if (!range) return;
+  let setting: AgentSetting | undefined;
+  try {
+    setting = agentSetting(result.frontmatter);
+  } catch (err) {
+    // What a run would refuse (an ARN of the wrong shape, a harness and a runtime), said before it does.
+    result.problems.push(problem('error', (err as Error).message, range, 'agent-invalid'));
+    return;
+  }
+  if (!setting) return;
+  if (setting.runtime)
+    result.problems.push(
+      problem(
+        'info',
+        'An agent runtime runs its own code with its own model and tools: it gets the last user turn as `{"prompt": …}` (or the turns, with `payload: converse`); `model`, `config` and `tools` are not sent.',
+        range,
+        'agent-runtime-payload',
+      ),
+    );
+  else if (!setting.harness)
     result.problems.push(
       problem(
         'info',
@@ -461,7 +478,7 @@ function checkAgent(result: PromptAnalysis): void {
     result.problems.push(
       problem(
         'error',
-        'A harness takes no guardrail per call: remove `bedrock.guardrail` (or `bedrock.agent` to run on the model with it).',
+        'An agent takes no guardrail per call: remove `bedrock.guardrail` (or `bedrock.agent` to run on the model with it).',
         range,
         'agent-guardrail',
       ),

@@ -1,7 +1,7 @@
 // One edit of a prompt's frontmatter through the YAML library, so its comments and other keys stay as they
 // were; a prompt without frontmatter gets one. The editor applies it as a workspace edit ("Use in Prompt",
 // Deploy as Agent), the CLI to the file's text (`prompt-lab agent deploy --write`).
-import { Document, parseDocument } from 'yaml';
+import { Document, isMap, parseDocument } from 'yaml';
 import { splitPrompt } from './document';
 
 /** The replacement that makes the change: the text between `start` and `end` becomes `text`. */
@@ -36,9 +36,15 @@ export function applyFrontmatterEdit(promptText: string, edit: FrontmatterEdit):
   return promptText.slice(0, edit.start) + edit.text + promptText.slice(edit.end);
 }
 
-/** Points the prompt's `bedrock.agent` at a harness; its other fields stay. */
-export function setHarness(yaml: Document, harnessArn: string): void {
-  const current = yaml.get('bedrock.agent');
-  if (current && typeof current === 'object') yaml.setIn(['bedrock.agent', 'harness'], harnessArn);
-  else yaml.set('bedrock.agent', { harness: harnessArn });
+/**
+ * Points the prompt's `bedrock.agent` at a harness, or at a runtime (and its endpoint); the other fields
+ * stay, but the other kind of agent goes (a prompt has one agent).
+ */
+export function setAgent(yaml: Document, agent: { harness: string } | { runtime: string; qualifier?: string }): void {
+  if (!isMap(yaml.get('bedrock.agent'))) yaml.set('bedrock.agent', yaml.createNode({}));
+  const other = 'harness' in agent ? ['runtime', 'payload', 'qualifier'] : ['harness'];
+  for (const key of other) yaml.deleteIn(['bedrock.agent', key]);
+  for (const [key, value] of Object.entries(agent))
+    if (value !== undefined) yaml.setIn(['bedrock.agent', key], value);
+    else yaml.deleteIn(['bedrock.agent', key]);
 }

@@ -9,12 +9,12 @@ import { roleArnProblem } from '../../core/shared/arn';
 import { agentSettingOrNone } from '../../core/format/agent';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { Services } from '../services';
-import type { HarnessNode } from '../views/agentsTree';
+import type { AgentNode } from '../views/agentsTree';
 import { ask } from '../host/inputBox';
 import { currentPromptEditor } from '../host/promptEditor';
 import { promptFilesFor } from '../host/promptFiles';
 import { requireTrust } from '../host/trust';
-import { setHarnessInPrompt } from '../language/setModel';
+import { setAgentInPrompt } from '../language/setModel';
 
 export type AgentServices = Pick<Services, 'session' | 'agents' | 'logger' | 'analyses'>;
 
@@ -69,7 +69,7 @@ export async function deployAsAgentCommand(
       }
     },
   );
-  if (deployed.created) await setHarnessInPrompt(editor, deployed.harness.arn);
+  if (deployed.created) await setAgentInPrompt(editor, { harness: deployed.harness.arn });
   void s.agents.refresh();
   const held = deployed.renderedWith.length
     ? ` Its system prompt holds the default values of ${deployed.renderedWith.join(', ')}.`
@@ -80,35 +80,53 @@ export async function deployAsAgentCommand(
   return deployed;
 }
 
-async function pickHarness(s: AgentServices): Promise<HarnessNode | undefined> {
-  const items = s.agents.current.length ? s.agents.current : await s.agents.refresh();
-  if (items.length === 0)
+async function pickAgent(s: AgentServices): Promise<AgentNode | undefined> {
+  const items =
+    s.agents.current.length || s.agents.currentRuntimes.length ? s.agents.current : await s.agents.refresh();
+  const choices = [
+    ...items.map((h) => ({
+      label: h.name,
+      description: `harness · ${h.status.toLowerCase()}`,
+      node: { kind: 'harness', harness: h } as AgentNode,
+    })),
+    ...s.agents.currentRuntimes.map((r) => ({
+      label: r.name,
+      description: `runtime · ${r.status.toLowerCase()}`,
+      node: { kind: 'runtime', runtime: r } as AgentNode,
+    })),
+  ];
+  if (choices.length === 0)
     throw new BedrockError(
       'Validation',
-      s.agents.view.message ?? 'No AgentCore harnesses: Deploy as Agent creates one.',
+      s.agents.view.message ?? 'No AgentCore harnesses or runtimes: Deploy as Agent creates a harness.',
     );
-  const picked = await vscode.window.showQuickPick(
-    items.map((h) => ({ label: h.name, description: `${h.status.toLowerCase()} · ${h.arn}`, h })),
-    { title: 'AgentCore harness' },
-  );
-  return picked ? { kind: 'harness', harness: picked.h } : undefined;
+  return (await vscode.window.showQuickPick(choices, { title: 'Agent' }))?.node;
 }
 
-/** Use in Prompt: the open prompt is answered by this harness (`bedrock.agent.harness`). */
-export async function useHarnessInPrompt(s: AgentServices, node?: HarnessNode): Promise<string | undefined> {
-  const chosen = node ?? (await pickHarness(s));
+/**
+ * Use in Prompt: the open prompt is answered by this agent (`bedrock.agent.harness`, or `runtime` with the
+ * endpoint as its qualifier).
+ */
+export async function useAgentInPrompt(s: AgentServices, node?: AgentNode): Promise<string | undefined> {
+  const chosen = node ?? (await pickAgent(s));
   if (!chosen) return undefined;
-  const editor = currentPromptEditor('the harness is set in the prompt you are editing');
-  await setHarnessInPrompt(editor, chosen.harness.arn);
-  void vscode.window.setStatusBarMessage(
-    `${chosen.harness.name} answers this prompt: Run sends it to the agent.`,
-    6000,
+  const editor = currentPromptEditor('the agent is set in the prompt you are editing');
+  const [arn, name] =
+    chosen.kind === 'harness' ? [chosen.harness.arn, chosen.harness.name] : [chosen.runtime.arn, chosen.runtime.name];
+  await setAgentInPrompt(
+    editor,
+    chosen.kind === 'harness'
+      ? { harness: arn }
+      : { runtime: arn, qualifier: chosen.kind === 'endpoint' ? chosen.endpoint.name : undefined },
   );
-  return chosen.harness.arn;
+  void vscode.window.setStatusBarMessage(`${name} answers this prompt: Run sends it to the agent.`, 6000);
+  return arn;
 }
 
-export async function copyHarnessArn(node: HarnessNode): Promise<string> {
-  await vscode.env.clipboard.writeText(node.harness.arn);
-  void vscode.window.setStatusBarMessage(`Copied ${node.harness.arn}`, 3000);
-  return node.harness.arn;
+export async function copyAgentArn(node: AgentNode): Promise<string> {
+  const arn =
+    node.kind === 'harness' ? node.harness.arn : node.kind === 'runtime' ? node.runtime.arn : node.endpoint.arn;
+  await vscode.env.clipboard.writeText(arn);
+  void vscode.window.setStatusBarMessage(`Copied ${arn}`, 3000);
+  return arn;
 }

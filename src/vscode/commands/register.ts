@@ -16,8 +16,8 @@ import {
   type TestRetrievalOptions,
 } from './knowledgeBases';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
-import type { HarnessNode } from '../views/agentsTree';
-import { copyHarnessArn, deployAsAgentCommand, useHarnessInPrompt, type DeployAsAgentOptions } from './agents';
+import type { AgentNode } from '../views/agentsTree';
+import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
 import vscode = require('vscode');
@@ -250,8 +250,8 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     ),
     registerCommand(Commands.refreshAgents, () => s.agents.refresh(), logger),
     registerCommand(Commands.deployAsAgent, (o?: DeployAsAgentOptions) => deployAsAgentCommand(s, o), logger),
-    registerCommand(Commands.useHarnessInPrompt, (n?: HarnessNode) => useHarnessInPrompt(s, n), logger),
-    registerCommand(Commands.copyHarnessArn, (n: HarnessNode) => copyHarnessArn(n), logger),
+    registerCommand(Commands.useAgentInPrompt, (n?: AgentNode) => useAgentInPrompt(s, n), logger),
+    registerCommand(Commands.copyAgentArn, (n: AgentNode) => copyAgentArn(n), logger),
     registerCommand(
       Commands.updateDeployment,
       (n: Parameters<typeof updateDeployment>[1], modelArn?: string) => updateDeployment(s, n, modelArn),

@@ -3,7 +3,7 @@
 // its agent's harness (Deploy as Agent).
 import vscode = require('vscode');
 import { type Document, YAMLMap } from 'yaml';
-import { frontmatterEdit, setHarness } from '../../core/format/frontmatterEdit';
+import { frontmatterEdit, setAgent } from '../../core/format/frontmatterEdit';
 import { splitPrompt } from '../../core/format/document';
 import type { PromptAnalyses } from './promptAnalyses';
 import { toVsRange } from './promptAnalyses';
@@ -62,7 +62,10 @@ export async function setKnowledgeBaseInPrompt(editor: vscode.TextEditor, knowle
   });
 }
 
-/** Points the prompt's `bedrock.agent` at the harness Deploy as Agent made or updated. */
-export async function setHarnessInPrompt(editor: vscode.TextEditor, harnessArn: string): Promise<void> {
-  await editFrontmatter(editor, 'deploy as an agent', (yaml) => setHarness(yaml, harnessArn));
+/** Points the prompt's `bedrock.agent` at a harness (Deploy as Agent, Use in Prompt) or a runtime. */
+export async function setAgentInPrompt(
+  editor: vscode.TextEditor,
+  agent: Parameters<typeof setAgent>[1],
+): Promise<void> {
+  await editFrontmatter(editor, 'use the agent', (yaml) => setAgent(yaml, agent));
 }

@@ -1,23 +1,24 @@
 import vscode = require('vscode');
-import type { HarnessInfo } from '../../core/bedrock/clients';
+import type { AgentRuntimeInfo, HarnessInfo } from '../../core/bedrock/clients';
 import { toBedrockError } from '../../core/bedrock/errors';
 import type { Logger } from '../../core/shared/logger';
 import type { AwsSession } from '../host/awsSession';
 
-export interface HarnessNode {
-  kind: 'harness';
-  harness: HarnessInfo;
-}
+export type AgentNode =
+  | { kind: 'harness'; harness: HarnessInfo }
+  | { kind: 'runtime'; runtime: AgentRuntimeInfo }
+  | { kind: 'endpoint'; runtime: AgentRuntimeInfo; endpoint: AgentRuntimeInfo['endpoints'][number] };
 
 /**
- * The account's AgentCore harnesses with their status and version. Listed when the view is first shown,
- * on Refresh, and after Deploy as Agent.
+ * The account's AgentCore harnesses with their status and version, then its agent runtimes with their
+ * endpoints. Listed when the view is first shown, on Refresh, and after Deploy as Agent.
  */
-export class AgentsTreeProvider implements vscode.TreeDataProvider<HarnessNode>, vscode.Disposable {
-  private readonly changed = new vscode.EventEmitter<HarnessNode | undefined>();
+export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentNode>, vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<AgentNode | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
-  readonly view: vscode.TreeView<HarnessNode>;
+  readonly view: vscode.TreeView<AgentNode>;
   private items: HarnessInfo[] | undefined;
+  private runtimes: AgentRuntimeInfo[] = [];
   private loading?: Promise<HarnessInfo[]>;
   private readonly sub: vscode.Disposable;
 
@@ -36,16 +37,21 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<HarnessNode>,
     return this.items ?? [];
   }
 
-  /** Lists the harnesses again; a failure (no AWS credentials, say) is the view's message. */
+  get currentRuntimes(): AgentRuntimeInfo[] {
+    return this.runtimes;
+  }
+
+  /** Lists the harnesses and runtimes again; a failure (no AWS credentials, say) is the view's message. */
   refresh(): Promise<HarnessInfo[]> {
-    this.loading ??= this.session
-      .clients()
-      .agents.listHarnesses()
+    const agents = this.session.clients().agents;
+    this.loading ??= Promise.all([agents.listHarnesses(), agents.listRuntimes()])
       .then(
-        (items) => {
-          this.view.message = items.length
-            ? undefined
-            : 'No AgentCore harnesses in this account and region: Deploy as Agent creates one from a prompt.';
+        ([items, runtimes]) => {
+          this.runtimes = runtimes;
+          this.view.message =
+            items.length || runtimes.length
+              ? undefined
+              : 'No AgentCore harnesses or runtimes in this account and region: Deploy as Agent creates a harness from a prompt.';
           return items;
         },
         (err: unknown) => {
@@ -66,13 +72,48 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<HarnessNode>,
     return this.loading;
   }
 
-  async getChildren(node?: HarnessNode): Promise<HarnessNode[]> {
+  async getChildren(node?: AgentNode): Promise<AgentNode[]> {
+    if (node?.kind === 'runtime')
+      return node.runtime.endpoints.map((endpoint) => ({ kind: 'endpoint', runtime: node.runtime, endpoint }));
     if (node) return [];
     const items = this.items ?? (await this.refresh());
-    return items.map((harness) => ({ kind: 'harness', harness }));
+    return [
+      ...items.map((harness): AgentNode => ({ kind: 'harness', harness })),
+      ...this.runtimes.map((runtime): AgentNode => ({ kind: 'runtime', runtime })),
+    ];
   }
 
-  getTreeItem(node: HarnessNode): vscode.TreeItem {
+  getTreeItem(node: AgentNode): vscode.TreeItem {
+    if (node.kind === 'runtime') {
+      const r = node.runtime;
+      const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `runtime:${r.arn}`;
+      item.description = [
+        'runtime',
+        r.status.toLowerCase().replace(/_/g, ' '),
+        r.version ? `version ${r.version}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.tooltip = `${r.name}, an AgentCore runtime (your own agent code)\n${r.arn}${r.description ? `\n${r.description}` : ''}\nIts steps go to CloudWatch: a run links the trace.`;
+      item.iconPath = new vscode.ThemeIcon('server-process');
+      item.contextValue = 'runtime';
+      return item;
+    }
+    if (node.kind === 'endpoint') {
+      const e = node.endpoint;
+      const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
+      item.id = `endpoint:${e.arn}`;
+      item.description = [
+        e.status.toLowerCase().replace(/_/g, ' '),
+        e.liveVersion ? `serves version ${e.liveVersion}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath = new vscode.ThemeIcon('plug');
+      item.contextValue = 'runtimeEndpoint';
+      return item;
+    }
     const h = node.harness;
     const item = new vscode.TreeItem(h.name, vscode.TreeItemCollapsibleState.None);
     item.id = `harness:${h.arn}`;
