@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       'git.openRepositoryInParentFolders': 'never',
       'chat.disableAIFeatures': false,
       'bedrockPromptLab.chat.models': ['amazon.nova-lite-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0'],
+      // The local server's account: Deploy as Agent creates harnesses that assume this role.
+      'bedrockPromptLab.agent.roleArn': 'arn:aws:iam::123456789012:role/AgentCoreHarness',
     },
   });
   const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO_ROOT}`]];

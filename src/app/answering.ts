@@ -10,6 +10,7 @@ import { knowledgeBaseRuntime } from '../core/bedrock/knowledgeBaseAnswer';
 import { harnessRuntime } from '../core/bedrock/harness';
 import { AgentSessions } from '../core/bedrock/agentSessions';
 import { agentRuntimeRuntime } from '../core/bedrock/agentRuntime';
+import { classicAgentRuntime } from '../core/bedrock/classicAgent';
 
 /** The agent sessions of this process: Continue in the editor carries a conversation on in its session. */
 const agentSessions = new AgentSessions();
@@ -29,6 +30,10 @@ export function answeringRuntime(
   clients: Pick<BedrockClients, 'runtime' | 'knowledgeBases' | 'agents'>,
   target: Pick<RenderResult, 'knowledgeBase' | 'agent'> | undefined,
 ): Answering {
+  if (target?.agent?.agentId) {
+    const runtime = classicAgentRuntime(clients.runtime, clients.agents, target.agent, agentSessions);
+    return { runtime, retrieval: () => undefined, agentRun: () => runtime.agentRun(), api: 'InvokeAgent' };
+  }
   if (target?.agent?.runtime) {
     const runtime = agentRuntimeRuntime(clients.runtime, clients.agents, target.agent, agentSessions);
     return { runtime, retrieval: () => undefined, agentRun: () => runtime.agentRun(), api: 'InvokeAgentRuntime' };

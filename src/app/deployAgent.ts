@@ -50,6 +50,11 @@ export async function deployAsAgent(
   });
   const rendered = await render({});
   const setting: AgentSetting = rendered.agent ?? agentSetting({ 'bedrock.agent': {} })!;
+  if (setting.agentId)
+    throw new BedrockError(
+      'PromptInvalid',
+      'This prompt runs on a Bedrock agent (classic): Deploy as Agent makes AgentCore harnesses, their successor. Remove `agentId` and `aliasId` to deploy this prompt as a harness.',
+    );
   if (setting.runtime)
     throw new BedrockError(
       'PromptInvalid',

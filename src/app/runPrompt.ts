@@ -229,11 +229,13 @@ export function metricsLine(r: RunResult): string {
   const parts = [
     r.agent?.kind === 'runtime'
       ? `bedrock: agent runtime ${agentName} (its own model)`
-      : r.agent
-        ? `bedrock: harness ${agentName} with ${r.modelId}`
-        : r.routedTo
-          ? `bedrock: ${r.routedTo} (chosen by prompt router ${routerName(r.modelId)})`
-          : `bedrock: ${r.modelId}`,
+      : r.agent?.kind === 'classic'
+        ? `bedrock: Bedrock agent (classic) ${r.agent.agent} (its own model)`
+        : r.agent
+          ? `bedrock: harness ${agentName} with ${r.modelId}`
+          : r.routedTo
+            ? `bedrock: ${r.routedTo} (chosen by prompt router ${routerName(r.modelId)})`
+            : `bedrock: ${r.modelId}`,
   ];
   if (r.metrics.timeToFirstTokenMs !== undefined)
     parts.push(`first token ${Math.round(r.metrics.timeToFirstTokenMs)} ms`);

@@ -209,4 +209,48 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
       system: [{ text: 'Be brief.' }],
     });
   });
+
+  it('a Bedrock agent (classic) gets the last user turn; its trace is printed as thoughts and steps', async () => {
+    writeFileSync(
+      path.join(dir, 'refund-agent.classic.prompt'),
+      readFileSync(path.join(REPO_ROOT, 'examples', 'refund-agent.classic.prompt'), 'utf8'),
+    );
+    const r = await run('run', 'refund-agent.classic.prompt', '--json');
+    assert.equal(r.code, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as {
+      text: string;
+      agent: { kind: string; toolCalls: string[]; steps: { tool: string; result?: string }[] };
+    };
+    assert.equal(
+      result.text,
+      'refund_agent (emulated), turn 1: you asked "I paid order 1042 with a gift card. Can I get a refund?"',
+    );
+    assert.equal(result.agent.kind, 'classic');
+    assert.deepEqual(result.agent.toolCalls, ['get_order', 'knowledge_base']);
+    assert.deepEqual(
+      result.agent.steps.map((s) => [s.tool, s.result]),
+      [
+        ['', undefined],
+        ['orders.get_order', '{"order": "1042", "status": "delivered", "paid": "gift card"}'],
+        ['knowledge base SUPPORTKB1', '1 passage(s): refund-policy.md'],
+      ],
+    );
+    assert.match(
+      lastBody('InvokeAgent').path,
+      /^\/agents\/REFUNDAGT1\/agentAliases\/LIVEALIAS1\/sessions\/bpl-[0-9a-f-]{36}\/text$/,
+    );
+
+    // A conversation no session holds: the agent gets the last turn, and the run says what it missed.
+    writeFileSync(
+      path.join(dir, 'classic-conversation.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\nbedrock.agent:\n  agentId: REFUNDAGT1\n  aliasId: TSTALIASID\n---\n{{role "user"}}\nHi\n{{role "model"}}\nHello!\n{{role "user"}}\nRefund?\n',
+    );
+    const c = await run('run', 'classic-conversation.prompt');
+    assert.equal(c.code, 0, c.stderr);
+    assert.deepEqual(lastBody('InvokeAgent').body.inputText, 'Refund?');
+    assert.match(
+      c.stderr,
+      /note: a new session got the last user turn only: a Bedrock agent keeps its history in its session/,
+    );
+  });
 });

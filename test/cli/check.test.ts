@@ -109,7 +109,7 @@ describe('prompt-lab check (the real binary)', () => {
     const r = await check('tests');
     assert.equal(r.code, 2, r.stderr);
     assert.deepEqual(r.stdout.trim().split('\n'), [
-      'tests/hello.tests.yaml:4:1: error: Unknown assertion `contain`: did you mean `contains`? Known: contains, notContains, regex, equals, json, schema, maxLatencyMs, maxCostUsd, maxOutputTokens, guardrail, retrieved, cites, rubric, reference. [tests-file]',
+      'tests/hello.tests.yaml:4:1: error: Unknown assertion `contain`: did you mean `contains`? Known: contains, notContains, regex, equals, json, schema, maxLatencyMs, maxCostUsd, maxOutputTokens, guardrail, retrieved, cites, calls, rubric, reference. [tests-file]',
       'tests/orphan.tests.yaml:1:1: error: Its prompt orphan.prompt is not beside it: tests run the prompt of the same name. [tests-without-prompt]',
     ]);
     assert.equal(r.stderr, '3 files: 2 errors, 0 warnings\n');

@@ -27,6 +27,7 @@ import { EvaluationJobService } from './evaluationJobs';
 import { KnowledgeBaseService } from './knowledgeBases';
 import { HarnessService } from './harnesses';
 import { AgentRuntimeService } from './agentRuntimes';
+import { ClassicAgentService } from './classicAgents';
 import { CustomizationService } from './customization';
 
 const H2_PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
@@ -85,6 +86,7 @@ export class BedrockEmulator {
   readonly knowledgeBases: KnowledgeBaseService;
   readonly harnesses = new HarnessService();
   readonly agentRuntimes = new AgentRuntimeService();
+  readonly classicAgents = new ClassicAgentService();
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
   private readonly h1 = http.createServer((req, res) => void this.handle(req, res));
@@ -251,6 +253,7 @@ export class BedrockEmulator {
           if (this.knowledgeBases.handle(ctx)) return;
           if (this.harnesses.handle(ctx)) return;
           if (this.agentRuntimes.handle(ctx)) return;
+          if (this.classicAgents.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -362,6 +365,11 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
+  if (a === 'agents' && ctx.method === 'POST') {
+    if (b === undefined) return { operation: 'ListAgents' };
+    if (c === 'agentaliases') return { operation: 'ListAgentAliases' };
+    if (c === 'agentAliases') return { operation: 'InvokeAgent' };
+  }
   if (a === 'runtimes') {
     if (c === 'invocations') return { operation: 'InvokeAgentRuntime' };
     return { operation: c === 'runtime-endpoints' ? 'ListAgentRuntimeEndpoints' : 'ListAgentRuntimes' };

@@ -181,4 +181,50 @@ describe('agents (AgentCore harnesses) against the local server', () => {
     assert.equal(next.agent?.sessionId, first.agent?.sessionId, 'the same runtime session');
     assert.equal(next.text, 'support_runtime (emulated), turn 2: you asked "And a store card?"');
   });
+
+  it('a Bedrock agent (classic): marked closed to new customers, used through an alias, its trace shown as steps', async () => {
+    const top = await api.agents.getChildren();
+    const classic = top.find((n) => n.kind === 'classic');
+    assert.ok(classic, 'the classic agent is listed');
+    assert.equal(api.agents.getTreeItem(classic).description, 'classic · prepared · closed to new customers');
+    assert.match(
+      String(api.agents.getTreeItem(classic).tooltip),
+      /closed to new customers: AgentCore harnesses are their successor/,
+    );
+    const aliases = await api.agents.getChildren(classic);
+    assert.deepEqual(
+      aliases.map((n) => api.agents.getTreeItem(n).description),
+      ['LIVEALIAS1 · prepared · version 2', 'TSTALIASID · prepared · version DRAFT'],
+    );
+    const prompt = workspaceFile('runs', 'classic.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        '---\nmodel: amazon.nova-lite-v1:0\nbedrock.agent:\n  runtime: arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/support_runtime-AbCdEf1234\n  qualifier: production\n---\nCan I get a refund?\n',
+      ),
+    );
+    const editor = await vscode.window.showTextDocument(prompt);
+    assert.equal(await vscode.commands.executeCommand(Commands.useAgentInPrompt, aliases[0]), 'REFUNDAGT1/LIVEALIAS1');
+    assert.equal(
+      editor.document.getText(),
+      '---\nmodel: amazon.nova-lite-v1:0\nbedrock.agent:\n  agentId: REFUNDAGT1\n  aliasId: LIVEALIAS1\n---\nCan I get a refund?\n',
+      'the runtime and its endpoint gave way to the agent',
+    );
+    await editor.document.save();
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: prompt.toString() });
+    assert.equal(result?.status, 'complete', result?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.equal(result.text, 'refund_agent (emulated), turn 1: you asked "Can I get a refund?"');
+    assert.deepEqual(result.agent?.toolCalls, ['get_order', 'knowledge_base']);
+    const sent = (await emulator.requests()).filter((r) => r.operation === 'InvokeAgent').at(-1)?.body;
+    assert.deepEqual(sent, {
+      inputText: 'Can I get a refund?',
+      enableTrace: true,
+      streamingConfigurations: { streamFinalResponse: true },
+    });
+    const text = (await vscode.workspace.openTextDocument(prompt)).getText();
+    assert.match(
+      text,
+      /\{\{!-- agent:\nBedrock agent \(classic\) REFUNDAGT1\/LIVEALIAS1, session bpl-[0-9a-f-]{36}\nthought: The customer asks: Can I get a refund\?\. I will look the order up, then check the policy\.\nstep 1: orders\.get_order \{"question":"Can I get a refund\?"\} → success: \{"order": "1042", "status": "delivered", "paid": "gift card"\}\nstep 2: knowledge base SUPPORTKB1 "Can I get a refund\?" → success: 1 passage\(s\): refund-policy\.md\n/,
+    );
+  });
 });

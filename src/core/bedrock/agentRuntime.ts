@@ -10,18 +10,11 @@ import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import type { AgentRun, AgentSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
-import type { AgentSessions } from './agentSessions';
+import { lastTurnOnly, type AgentSessions } from './agentSessions';
 import { answerOf } from './streamedAnswer';
 
 function refused(message: string): BedrockError {
   return new BedrockError('PromptInvalid', `An agent runtime (\`bedrock.agent.runtime\`) ${message}`);
-}
-
-function textOf(message: Message | undefined): string {
-  return (message?.content ?? [])
-    .map((b) => b.text ?? '')
-    .join('\n')
-    .trim();
 }
 
 /** The payload a runtime is sent for a conversation, of which it has seen the first `seen` turns. */
@@ -49,18 +42,9 @@ export function runtimePayload(
           : {}),
       },
     };
-  const last = messages.filter((m) => m.role === 'user').at(-1);
-  const prompt = textOf(last);
+  const { text: prompt, note } = lastTurnOnly(messages, seen, 'set `payload: converse` to send every turn');
   if (!prompt) throw refused('needs a question: write it in the last user turn.');
-  const earlier = messages.length > 1 && seen === 0;
-  return {
-    payload: { prompt },
-    ...(earlier
-      ? {
-          note: 'a new session got the last user turn only (`payload: prompt`): set `payload: converse` to send every turn',
-        }
-      : {}),
-  };
+  return { payload: { prompt }, ...(note ? { note } : {}) };
 }
 
 /** The root of an X-Ray trace header (`Root=1-…;Parent=…`), and where the console shows it. */

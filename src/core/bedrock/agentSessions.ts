@@ -27,6 +27,21 @@ function fingerprint(m: Message): string {
   ]);
 }
 
+/**
+ * The last user turn's text, for an agent that takes one question per call (a runtime's `{"prompt"}`, a
+ * classic agent's `inputText`), and what a new session misses when the conversation had earlier turns.
+ */
+export function lastTurnOnly(messages: readonly Message[], seen: number, fix: string): { text: string; note?: string } {
+  const last = messages.filter((m) => m.role === 'user').at(-1);
+  const text = (last?.content ?? [])
+    .map((b) => b.text ?? '')
+    .join('\n')
+    .trim();
+  return messages.length > 1 && seen === 0
+    ? { text, note: `a new session got the last user turn only: ${fix}` }
+    : { text };
+}
+
 /** The most sessions remembered (each is a few fingerprints); the oldest is forgotten first. */
 const SESSIONS_KEPT = 100;
 

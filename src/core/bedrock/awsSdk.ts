@@ -52,11 +52,14 @@ import {
   GetKnowledgeBaseCommand,
   ListIngestionJobsCommand,
   StartIngestionJobCommand,
+  paginateListAgents,
+  paginateListAgentAliases,
   paginateListDataSources,
   paginateListKnowledgeBases,
 } from '@aws-sdk/client-bedrock-agent';
 import {
   BedrockAgentRuntimeClient,
+  InvokeAgentCommand,
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
@@ -388,6 +391,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   const agentCoreControlClient = new BedrockAgentCoreControlClient(common);
   const agentCoreClient = new BedrockAgentCoreClient(common);
   const agentCore = <T>(call: () => Promise<T>) => sigV4(call, 'AgentCore does');
+  const classic = <T>(call: () => Promise<T>) => sigV4(call, 'Bedrock Agents do');
   const harnessInfo = (h: Harness | undefined): HarnessInfo => ({
     id: h?.harnessId ?? '',
     name: h?.harnessName ?? '',
@@ -458,6 +462,35 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       }),
     invokeRuntime: (input, signal) =>
       agentCore(() => agentCoreClient.send(new InvokeAgentRuntimeCommand(input), { abortSignal: signal })),
+    listClassicAgents: () =>
+      classic(async () => {
+        const summaries = await everyPage(
+          paginateListAgents({ client: agentClient, pageSize: 100 }, {}),
+          (p) => p.agentSummaries,
+        );
+        return Promise.all(
+          summaries.map(async (a) => ({
+            id: a.agentId ?? '',
+            name: a.agentName ?? '',
+            status: a.agentStatus ?? 'PREPARED',
+            description: a.description,
+            updatedAt: a.updatedAt,
+            aliases: (
+              await everyPage(
+                paginateListAgentAliases({ client: agentClient, pageSize: 100 }, { agentId: a.agentId }),
+                (p) => p.agentAliasSummaries,
+              ).catch(() => [])
+            ).map((alias) => ({
+              id: alias.agentAliasId ?? '',
+              name: alias.agentAliasName ?? '',
+              status: alias.agentAliasStatus ?? 'PREPARED',
+              version: alias.routingConfiguration?.[0]?.agentVersion,
+            })),
+          })),
+        );
+      }),
+    invokeClassicAgent: (input, signal) =>
+      classic(() => agentRuntimeClient.send(new InvokeAgentCommand(input), { abortSignal: signal })),
   };
   const storage: Storage = {
     uploadFile: (bucket, key, filePath, onProgress, signal) =>

@@ -25,6 +25,8 @@ import type {
 } from '@aws-sdk/client-bedrock';
 import type { Customization as CustomizationKind } from '../models/registry';
 import type {
+  InvokeAgentCommandInput,
+  InvokeAgentCommandOutput,
   RetrieveAndGenerateStreamCommandInput,
   RetrieveAndGenerateStreamCommandOutput,
   RetrieveCommandOutput,
@@ -314,7 +316,20 @@ export interface AgentRuntimeInfo {
   endpoints: { name: string; status: string; liveVersion?: string; arn: string }[];
 }
 
-/** AgentCore (bedrock-agentcore-control, bedrock-agentcore): SigV4 only, no API key reaches it. */
+/** A Bedrock Agent (classic) with its aliases: closed to new customers, still serving existing ones. */
+export interface ClassicAgentInfo {
+  id: string;
+  name: string;
+  status: string;
+  description?: string;
+  updatedAt?: Date;
+  aliases: { id: string; name: string; status: string; version?: string }[];
+}
+
+/**
+ * Agents: AgentCore (bedrock-agentcore-control, bedrock-agentcore) and Bedrock Agents classic
+ * (bedrock-agent, bedrock-agent-runtime). SigV4 only: no API key reaches them.
+ */
 export interface Agents {
   listHarnesses(): Promise<HarnessInfo[]>;
   getHarness(harnessId: string): Promise<HarnessInfo>;
@@ -323,6 +338,8 @@ export interface Agents {
   invokeHarness(input: InvokeHarnessCommandInput, signal?: AbortSignal): Promise<InvokeHarnessCommandOutput>;
   listRuntimes(): Promise<AgentRuntimeInfo[]>;
   invokeRuntime(input: InvokeAgentRuntimeCommandInput, signal?: AbortSignal): Promise<InvokeAgentRuntimeCommandOutput>;
+  listClassicAgents(): Promise<ClassicAgentInfo[]>;
+  invokeClassicAgent(input: InvokeAgentCommandInput, signal?: AbortSignal): Promise<InvokeAgentCommandOutput>;
 }
 
 export interface BedrockClients {

@@ -18,6 +18,10 @@ export interface AgentSetting {
   harness?: string;
   /** An agent runtime's ARN (`…:runtime/<name>-<10 chars>`): the user's own agent, invoked with a payload. */
   runtime?: string;
+  /** A Bedrock Agent (classic): its id (10 letters and digits)… */
+  agentId?: string;
+  /** …and the alias to invoke (10 letters and digits, or `TSTALIASID` for the working draft). */
+  aliasId?: string;
   /** What a runtime is sent: `prompt` (`{"prompt": <the last user turn>}`, the AgentCore starter's shape) or `converse` (`{"messages", "system"}`). */
   payload?: 'prompt' | 'converse';
   /** The harness's name for Deploy as Agent (letters, digits, underscores; default: the prompt file's name). */
@@ -75,8 +79,23 @@ export function agentSetting(raw: Record<string, unknown>): AgentSetting | undef
     throw new Error(
       `\`bedrock.agent.runtime\` must be an agent runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<name>-<id>); got ${JSON.stringify(setting.runtime)}. The Agents view's Use in Prompt writes it.`,
     );
-  if (setting.runtime !== undefined && setting.harness !== undefined)
-    throw new Error('`bedrock.agent` names a harness and a runtime: keep the one that should answer this prompt.');
+  const named = [
+    setting.harness !== undefined && 'a harness',
+    setting.runtime !== undefined && 'a runtime',
+    (setting.agentId !== undefined || setting.aliasId !== undefined) && 'a Bedrock agent (classic)',
+  ].filter(Boolean);
+  if (named.length > 1)
+    throw new Error(`\`bedrock.agent\` names ${named.join(' and ')}: keep the one that should answer this prompt.`);
+  if ((setting.agentId !== undefined) !== (setting.aliasId !== undefined))
+    throw new Error(
+      "`bedrock.agent` needs `agentId` and `aliasId` together for a Bedrock agent (classic): the Agents view's Use in Prompt on an alias writes both.",
+    );
+  if (setting.agentId !== undefined && !/^[0-9a-zA-Z]{10}$/.test(String(setting.agentId)))
+    throw new Error(`\`bedrock.agent.agentId\` must be 10 letters and digits; got ${JSON.stringify(setting.agentId)}.`);
+  if (setting.aliasId !== undefined && !/^(?:[0-9a-zA-Z]{10}|TSTALIASID)$/.test(String(setting.aliasId)))
+    throw new Error(
+      `\`bedrock.agent.aliasId\` must be 10 letters and digits (or TSTALIASID, the working draft); got ${JSON.stringify(setting.aliasId)}.`,
+    );
   if (setting.name !== undefined && (typeof setting.name !== 'string' || !HARNESS_NAME.test(setting.name)))
     throw new Error(
       `\`bedrock.agent.name\` must start with a letter and hold only letters, digits and underscores (at most 40); got ${JSON.stringify(setting.name)}.`,
@@ -107,8 +126,8 @@ export interface AgentStep {
 
 /** What an agent run did besides its answer: kept with the run (its record, the file's comment, assertions). */
 export interface AgentRun {
-  kind: 'harness' | 'runtime';
-  /** The harness's or runtime's ARN. */
+  kind: 'harness' | 'runtime' | 'classic';
+  /** The harness's or runtime's ARN, or a classic agent's `<agentId>/<aliasId>`. */
   agent: string;
   /** The agent's session (`runtimeSessionId`): Continue carries it on. */
   sessionId: string;
@@ -125,8 +144,16 @@ export interface AgentRun {
 
 /** The lines that describe an agent run after its answer (an inert comment in the file, the CLI's stderr). */
 export function agentRunLines(run: AgentRun): string[] {
-  const lines = [`${run.kind} ${run.agent}, session ${run.sessionId}`];
-  run.steps.forEach((s, i) => {
+  const lines = [
+    `${run.kind === 'classic' ? 'Bedrock agent (classic)' : run.kind} ${run.agent}, session ${run.sessionId}`,
+  ];
+  let n = 0;
+  run.steps.forEach((s) => {
+    if (s.type === 'rationale') {
+      lines.push(`thought: ${s.input}`);
+      return;
+    }
+    const i = n++;
     const where = s.server && s.server !== s.tool ? ` (${s.server})` : '';
     const result = s.result !== undefined ? ` → ${s.status ?? 'success'}: ${s.result}` : '';
     lines.push(`step ${i + 1}: ${s.tool}${where} ${s.input}${result}`);

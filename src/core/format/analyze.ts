@@ -456,7 +456,16 @@ function checkAgent(result: PromptAnalysis): void {
     return;
   }
   if (!setting) return;
-  if (setting.runtime)
+  if (setting.agentId)
+    result.problems.push(
+      problem(
+        'info',
+        'A Bedrock agent (classic) answers with its own instructions, model and action groups: it gets the last user turn as its input; `model`, `config`, the system turn and `tools` are not sent. Bedrock Agents are closed to new customers: AgentCore harnesses are their successor (Deploy as Agent).',
+        range,
+        'agent-classic-input',
+      ),
+    );
+  else if (setting.runtime)
     result.problems.push(
       problem(
         'info',

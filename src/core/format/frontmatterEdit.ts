@@ -36,15 +36,26 @@ export function applyFrontmatterEdit(promptText: string, edit: FrontmatterEdit):
   return promptText.slice(0, edit.start) + edit.text + promptText.slice(edit.end);
 }
 
+/** Each kind of agent's own keys: pointing a prompt at one kind removes the others'. */
+const KIND_KEYS = {
+  harness: ['harness', 'name', 'tools', 'allowedTools', 'maxIterations', 'timeoutSeconds'],
+  runtime: ['runtime', 'payload'],
+  agentId: ['agentId', 'aliasId'],
+} as const;
+
 /**
- * Points the prompt's `bedrock.agent` at a harness, or at a runtime (and its endpoint); the other fields
- * stay, but the other kind of agent goes (a prompt has one agent).
+ * Points the prompt's `bedrock.agent` at a harness, a runtime (and its endpoint) or a classic agent's
+ * alias. Its other fields stay, but another kind of agent's go (a prompt has one agent); the endpoint
+ * (`qualifier`) is the new agent's, or none.
  */
-export function setAgent(yaml: Document, agent: { harness: string } | { runtime: string; qualifier?: string }): void {
+export function setAgent(
+  yaml: Document,
+  agent: { harness: string } | { runtime: string; qualifier?: string } | { agentId: string; aliasId: string },
+): void {
   if (!isMap(yaml.get('bedrock.agent'))) yaml.set('bedrock.agent', yaml.createNode({}));
-  const other = 'harness' in agent ? ['runtime', 'payload', 'qualifier'] : ['harness'];
-  for (const key of other) yaml.deleteIn(['bedrock.agent', key]);
-  for (const [key, value] of Object.entries(agent))
-    if (value !== undefined) yaml.setIn(['bedrock.agent', key], value);
-    else yaml.deleteIn(['bedrock.agent', key]);
+  const kind = (Object.keys(KIND_KEYS) as (keyof typeof KIND_KEYS)[]).find((k) => k in agent)!;
+  for (const [other, keys] of Object.entries(KIND_KEYS))
+    if (other !== kind) for (const key of keys) yaml.deleteIn(['bedrock.agent', key]);
+  yaml.deleteIn(['bedrock.agent', 'qualifier']);
+  for (const [key, value] of Object.entries(agent)) if (value !== undefined) yaml.setIn(['bedrock.agent', key], value);
 }

@@ -9,7 +9,7 @@ import { roleArnProblem } from '../../core/shared/arn';
 import { agentSettingOrNone } from '../../core/format/agent';
 import { BedrockError } from '../../core/shared/bedrockError';
 import type { Services } from '../services';
-import type { AgentNode } from '../views/agentsTree';
+import { CLASSIC_NOTE, type AgentNode } from '../views/agentsTree';
 import { ask } from '../host/inputBox';
 import { currentPromptEditor } from '../host/promptEditor';
 import { promptFilesFor } from '../host/promptFiles';
@@ -81,10 +81,10 @@ export async function deployAsAgentCommand(
 }
 
 async function pickAgent(s: AgentServices): Promise<AgentNode | undefined> {
-  const items =
-    s.agents.current.length || s.agents.currentRuntimes.length ? s.agents.current : await s.agents.refresh();
+  if (!s.agents.current.length && !s.agents.currentRuntimes.length && !s.agents.currentClassic.length)
+    await s.agents.refresh();
   const choices = [
-    ...items.map((h) => ({
+    ...s.agents.current.map((h) => ({
       label: h.name,
       description: `harness · ${h.status.toLowerCase()}`,
       node: { kind: 'harness', harness: h } as AgentNode,
@@ -94,38 +94,77 @@ async function pickAgent(s: AgentServices): Promise<AgentNode | undefined> {
       description: `runtime · ${r.status.toLowerCase()}`,
       node: { kind: 'runtime', runtime: r } as AgentNode,
     })),
+    ...s.agents.currentClassic.flatMap((a) =>
+      a.aliases.map((alias) => ({
+        label: `${a.name} · ${alias.name}`,
+        description: 'Bedrock agent (classic) · closed to new customers',
+        node: { kind: 'alias', agent: a, alias } as AgentNode,
+      })),
+    ),
   ];
   if (choices.length === 0)
-    throw new BedrockError(
-      'Validation',
-      s.agents.view.message ?? 'No AgentCore harnesses or runtimes: Deploy as Agent creates a harness.',
-    );
+    throw new BedrockError('Validation', s.agents.view.message ?? 'No agents: Deploy as Agent creates a harness.');
   return (await vscode.window.showQuickPick(choices, { title: 'Agent' }))?.node;
 }
 
+/** What the prompt's `bedrock.agent` says for an agent of the view, and its name for messages. */
+function agentOf(node: Exclude<AgentNode, { kind: 'classic' }>): {
+  setting: Parameters<typeof setAgentInPrompt>[1];
+  name: string;
+  id: string;
+} {
+  switch (node.kind) {
+    case 'harness':
+      return { setting: { harness: node.harness.arn }, name: node.harness.name, id: node.harness.arn };
+    case 'runtime':
+      return { setting: { runtime: node.runtime.arn }, name: node.runtime.name, id: node.runtime.arn };
+    case 'endpoint':
+      return {
+        setting: { runtime: node.runtime.arn, qualifier: node.endpoint.name },
+        name: `${node.runtime.name} (${node.endpoint.name})`,
+        id: node.runtime.arn,
+      };
+    case 'alias':
+      return {
+        setting: { agentId: node.agent.id, aliasId: node.alias.id },
+        name: `${node.agent.name} (${node.alias.name})`,
+        id: `${node.agent.id}/${node.alias.id}`,
+      };
+  }
+}
+
 /**
- * Use in Prompt: the open prompt is answered by this agent (`bedrock.agent.harness`, or `runtime` with the
- * endpoint as its qualifier).
+ * Use in Prompt: the open prompt is answered by this agent (`bedrock.agent`: a harness, a runtime with
+ * its endpoint as the qualifier, or a classic agent's alias).
  */
 export async function useAgentInPrompt(s: AgentServices, node?: AgentNode): Promise<string | undefined> {
   const chosen = node ?? (await pickAgent(s));
   if (!chosen) return undefined;
+  if (chosen.kind === 'classic')
+    throw new BedrockError(
+      'Validation',
+      `Choose one of ${chosen.agent.name}'s aliases: a Bedrock agent is invoked through an alias.`,
+    );
   const editor = currentPromptEditor('the agent is set in the prompt you are editing');
-  const [arn, name] =
-    chosen.kind === 'harness' ? [chosen.harness.arn, chosen.harness.name] : [chosen.runtime.arn, chosen.runtime.name];
-  await setAgentInPrompt(
-    editor,
-    chosen.kind === 'harness'
-      ? { harness: arn }
-      : { runtime: arn, qualifier: chosen.kind === 'endpoint' ? chosen.endpoint.name : undefined },
-  );
-  void vscode.window.setStatusBarMessage(`${name} answers this prompt: Run sends it to the agent.`, 6000);
-  return arn;
+  const { setting, name, id } = agentOf(chosen);
+  await setAgentInPrompt(editor, setting);
+  if (chosen.kind === 'alias')
+    void vscode.window.showInformationMessage(`${name} answers this prompt. ${CLASSIC_NOTE}`);
+  else void vscode.window.setStatusBarMessage(`${name} answers this prompt: Run sends it to the agent.`, 6000);
+  return id;
 }
 
 export async function copyAgentArn(node: AgentNode): Promise<string> {
   const arn =
-    node.kind === 'harness' ? node.harness.arn : node.kind === 'runtime' ? node.runtime.arn : node.endpoint.arn;
+    node.kind === 'harness'
+      ? node.harness.arn
+      : node.kind === 'runtime'
+        ? node.runtime.arn
+        : node.kind === 'endpoint'
+          ? node.endpoint.arn
+          : node.kind === 'classic'
+            ? node.agent.id
+            : node.alias.id;
   await vscode.env.clipboard.writeText(arn);
   void vscode.window.setStatusBarMessage(`Copied ${arn}`, 3000);
   return arn;

@@ -1,5 +1,5 @@
 import vscode = require('vscode');
-import type { AgentRuntimeInfo, HarnessInfo } from '../../core/bedrock/clients';
+import type { AgentRuntimeInfo, ClassicAgentInfo, HarnessInfo } from '../../core/bedrock/clients';
 import { toBedrockError } from '../../core/bedrock/errors';
 import type { Logger } from '../../core/shared/logger';
 import type { AwsSession } from '../host/awsSession';
@@ -7,11 +7,17 @@ import type { AwsSession } from '../host/awsSession';
 export type AgentNode =
   | { kind: 'harness'; harness: HarnessInfo }
   | { kind: 'runtime'; runtime: AgentRuntimeInfo }
-  | { kind: 'endpoint'; runtime: AgentRuntimeInfo; endpoint: AgentRuntimeInfo['endpoints'][number] };
+  | { kind: 'endpoint'; runtime: AgentRuntimeInfo; endpoint: AgentRuntimeInfo['endpoints'][number] }
+  | { kind: 'classic'; agent: ClassicAgentInfo }
+  | { kind: 'alias'; agent: ClassicAgentInfo; alias: ClassicAgentInfo['aliases'][number] };
+
+/** Said wherever a classic agent is shown: it still serves existing users, and what replaces it. */
+export const CLASSIC_NOTE =
+  'Bedrock Agents (classic) are closed to new customers: AgentCore harnesses are their successor.';
 
 /**
  * The account's AgentCore harnesses with their status and version, then its agent runtimes with their
- * endpoints. Listed when the view is first shown, on Refresh, and after Deploy as Agent.
+ * endpoints, then its Bedrock agents (classic) with their aliases, marked closed to new customers. Listed when the view is first shown, on Refresh, and after Deploy as Agent.
  */
 export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<AgentNode | undefined>();
@@ -19,6 +25,7 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentNode>, v
   readonly view: vscode.TreeView<AgentNode>;
   private items: HarnessInfo[] | undefined;
   private runtimes: AgentRuntimeInfo[] = [];
+  private classic: ClassicAgentInfo[] = [];
   private loading?: Promise<HarnessInfo[]>;
   private readonly sub: vscode.Disposable;
 
@@ -41,15 +48,26 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentNode>, v
     return this.runtimes;
   }
 
+  get currentClassic(): ClassicAgentInfo[] {
+    return this.classic;
+  }
+
   /** Lists the harnesses and runtimes again; a failure (no AWS credentials, say) is the view's message. */
   refresh(): Promise<HarnessInfo[]> {
     const agents = this.session.clients().agents;
-    this.loading ??= Promise.all([agents.listHarnesses(), agents.listRuntimes()])
+    // Classic agents are a section of their own: an account without them (or without their permission)
+    // still sees its AgentCore agents.
+    const classic = agents.listClassicAgents().catch((err: unknown) => {
+      this.logger.warn(`Bedrock agents (classic): ${String(err)}`);
+      return [];
+    });
+    this.loading ??= Promise.all([agents.listHarnesses(), agents.listRuntimes(), classic])
       .then(
-        ([items, runtimes]) => {
+        ([items, runtimes, classicAgents]) => {
           this.runtimes = runtimes;
+          this.classic = classicAgents;
           this.view.message =
-            items.length || runtimes.length
+            items.length || runtimes.length || classicAgents.length
               ? undefined
               : 'No AgentCore harnesses or runtimes in this account and region: Deploy as Agent creates a harness from a prompt.';
           return items;
@@ -75,15 +93,39 @@ export class AgentsTreeProvider implements vscode.TreeDataProvider<AgentNode>, v
   async getChildren(node?: AgentNode): Promise<AgentNode[]> {
     if (node?.kind === 'runtime')
       return node.runtime.endpoints.map((endpoint) => ({ kind: 'endpoint', runtime: node.runtime, endpoint }));
+    if (node?.kind === 'classic')
+      return node.agent.aliases.map((alias) => ({ kind: 'alias', agent: node.agent, alias }));
     if (node) return [];
     const items = this.items ?? (await this.refresh());
     return [
       ...items.map((harness): AgentNode => ({ kind: 'harness', harness })),
       ...this.runtimes.map((runtime): AgentNode => ({ kind: 'runtime', runtime })),
+      ...this.classic.map((agent): AgentNode => ({ kind: 'classic', agent })),
     ];
   }
 
   getTreeItem(node: AgentNode): vscode.TreeItem {
+    if (node.kind === 'classic') {
+      const a = node.agent;
+      const item = new vscode.TreeItem(a.name, vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `classic:${a.id}`;
+      item.description = `classic · ${a.status.toLowerCase().replace(/_/g, ' ')} · closed to new customers`;
+      item.tooltip = `${a.name} (${a.id}), a Bedrock agent (classic)${a.description ? `\n${a.description}` : ''}\n${CLASSIC_NOTE}`;
+      item.iconPath = new vscode.ThemeIcon('robot');
+      item.contextValue = 'classicAgent';
+      return item;
+    }
+    if (node.kind === 'alias') {
+      const x = node.alias;
+      const item = new vscode.TreeItem(x.name, vscode.TreeItemCollapsibleState.None);
+      item.id = `alias:${node.agent.id}:${x.id}`;
+      item.description = [x.id, x.status.toLowerCase(), x.version ? `version ${x.version}` : undefined]
+        .filter(Boolean)
+        .join(' · ');
+      item.iconPath = new vscode.ThemeIcon('tag');
+      item.contextValue = 'classicAlias';
+      return item;
+    }
     if (node.kind === 'runtime') {
       const r = node.runtime;
       const item = new vscode.TreeItem(r.name, vscode.TreeItemCollapsibleState.Collapsed);

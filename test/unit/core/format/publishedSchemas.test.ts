@@ -75,9 +75,10 @@ describe('the tests-file JSON Schema (docs/prompt-tests.schema.json)', () => {
       maxCostUsd: 1,
       maxOutputTokens: 1,
       guardrail: 'intervenes',
+      calls: ['lookup_order', 'refund'],
     };
     const kinds = Object.keys(testsSchema.definitions.assertion.properties);
-    assert.equal(kinds.length, 14);
+    assert.equal(kinds.length, 15);
     for (const kind of kinds) {
       const text = `judge: j\ncases:\n  - name: c\n    assert:\n      - ${kind}: ${JSON.stringify(sample[kind] ?? 'x')}\n`;
       assert.ok(validate(parseYaml(text)), `${kind}: ${JSON.stringify(validate.errors)}`);
@@ -90,6 +91,7 @@ describe('the tests-file JSON Schema (docs/prompt-tests.schema.json)', () => {
       'cases:\n  - name: c\n    assert:\n      - json: false\n',
       'cases:\n  - name: c\n    assert:\n      - maxCostUsd: -1\n',
       'cases:\n  - name: c\n    assert:\n      - guardrail: blocks\n',
+      'cases:\n  - name: c\n    assert:\n      - calls: []\n',
       'cases:\n  - name: c\n    asert:\n      - contains: x\n',
       'cases:\n  - name: c\n    assert: []\n',
       'model: 3\ncases: []\n',
