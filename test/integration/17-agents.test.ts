@@ -9,6 +9,7 @@ import { Commands } from '../../src/vscode/host/commandIds';
 import type { Deployed } from '../../src/app/deployAgent';
 import type { RunResult } from '../../src/vscode/run/types';
 import type { CaseResult } from '../../src/vscode/testing/promptTests';
+import type { CompareColumnResult } from '../../src/vscode/webview/comparePanel';
 import type { ExtensionApi } from '../../src/vscode/extension';
 import { activateExtension, emulator, waitFor, workspaceFile } from './helpers';
 
@@ -226,5 +227,37 @@ describe('agents (AgentCore harnesses) against the local server', () => {
       text,
       /\{\{!-- agent:\nBedrock agent \(classic\) REFUNDAGT1\/LIVEALIAS1, session bpl-[0-9a-f-]{36}\nthought: The customer asks: Can I get a refund\?\. I will look the order up, then check the policy\.\nstep 1: orders\.get_order \{"question":"Can I get a refund\?"\} → success: \{"order": "1042", "status": "delivered", "paid": "gift card"\}\nstep 2: knowledge base SUPPORTKB1 "Can I get a refund\?" → success: 1 passage\(s\): refund-policy\.md\n/,
     );
+  });
+
+  it("Compare runs the agent on each model (the harness's model overridden per column) and shows its steps", async () => {
+    const prompt = workspaceFile('runs', 'orders-agent.prompt');
+    const results = (await vscode.commands.executeCommand<CompareColumnResult[]>(Commands.compareModels, {
+      uri: prompt.toString(),
+      models: [MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'],
+    }))!;
+    assert.deepEqual(
+      results.map((r) => [r.modelId, r.status]),
+      [
+        [MODEL, 'complete'],
+        ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'complete'],
+      ],
+      results.map((r) => r.error).join('\n'),
+    );
+    const models = (await invocations())
+      .slice(-2)
+      .map((r) => (r.body as { model: { bedrockModelConfig: { modelId: string } } }).model.bedrockModelConfig.modelId)
+      .sort();
+    assert.deepEqual(models, [MODEL, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0'].sort());
+    for (const r of results) {
+      assert.match(
+        r.notes?.[0] ?? '',
+        /^harness arn:aws:bedrock-agentcore:us-east-1:123456789012:harness\/support_agent-a1b2c3d4e5, session bpl-/,
+      );
+      assert.match(
+        r.notes?.[1] ?? '',
+        /^step 1: orders \{"query":"Where is order 1042\?"\} → success: orders \(emulated\) read/,
+      );
+      assert.match(r.notes?.[2] ?? '', /^step 2: calculator /);
+    }
   });
 });

@@ -15,7 +15,14 @@ const send = (m: WebviewMessage) => vscode.postMessage(m);
 const root = document.getElementById('root') as HTMLElement;
 const columns = new Map<
   string,
-  { info: ColumnInfo; output: HTMLElement; metrics: HTMLElement; status: HTMLElement; element: HTMLElement }
+  {
+    info: ColumnInfo;
+    output: HTMLElement;
+    metrics: HTMLElement;
+    notes: HTMLElement;
+    status: HTMLElement;
+    element: HTMLElement;
+  }
 >();
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K] {
@@ -51,6 +58,8 @@ function init(title: string, infos: ColumnInfo[]): void {
     const output = el('pre', 'output');
     output.tabIndex = 0;
     const metrics = el('div', 'metrics');
+    // What was retrieved, what an agent did, the sources: service data, shown as text.
+    const notes = el('ul', 'notes');
     const actions = el('div', 'actions');
     actions.append(
       button('Copy', 'Copy this answer', () => send({ type: 'copy', id: info.id })),
@@ -60,10 +69,10 @@ function init(title: string, infos: ColumnInfo[]): void {
       button('Use this model', 'Set this model in the prompt', () => send({ type: 'useModel', id: info.id })),
       button('Re-run', 'Run this column again', () => send({ type: 'rerun', id: info.id })),
     );
-    col.append(head, status, output, metrics, actions);
+    col.append(head, status, output, metrics, notes, actions);
     if (info.flagged) col.classList.add('flagged');
     grid.append(col);
-    columns.set(info.id, { info, output, metrics, status, element: col });
+    columns.set(info.id, { info, output, metrics, notes, status, element: col });
   }
   root.append(header, grid, el('div', 'summary'));
 }
@@ -90,6 +99,7 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
       if (!c) return;
       c.output.textContent = '';
       c.metrics.textContent = '';
+      c.notes.replaceChildren();
       c.status.textContent = 'streaming…';
       c.element.classList.remove('failed', 'done');
       break;
@@ -108,6 +118,9 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
             : `failed: ${m.metrics.error ?? ''}`;
       c.element.classList.add(m.metrics.status === 'failed' ? 'failed' : 'done');
       c.metrics.textContent = formatMetrics(m.metrics);
+      c.notes.replaceChildren(
+        ...(m.metrics.notes ?? []).filter((n) => typeof n === 'string').map((n) => el('li', undefined, n)),
+      );
       break;
     }
     case 'summary': {

@@ -20,6 +20,10 @@ import type { ConverseRequest, RenderResult } from '../../core/format/render';
 import { promptUriFor, renderPromptFile, requestFor } from '../host/promptFiles';
 import { retrieverFor } from '../../app/retrieval';
 import { answeringRuntime } from '../../app/answering';
+import { retrievalLines } from '../../core/bedrock/passages';
+import { citationLines, type Citation } from '../../core/bedrock/citations';
+import { agentRunLines, type AgentRun } from '../../core/format/agent';
+import type { Retrieval } from '../../core/format/knowledgeBase';
 import { TextBatcher } from '../../core/shared/batcher';
 import type { Logger } from '../../core/shared/logger';
 import { isWebviewMessage, type ColumnInfo, type ColumnMetrics, type HostMessage } from './protocol';
@@ -34,6 +38,20 @@ export interface CompareColumnResult extends ColumnMetrics {
   serviceTier?: string;
   text: string;
   flagged?: string;
+}
+
+/** A column's lines after its answer (the same lines a run writes after its answer in the file). */
+function answerNotes(
+  retrieval: Retrieval | undefined,
+  agent: AgentRun | undefined,
+  citations: Citation[] | undefined,
+): string[] | undefined {
+  const notes = [
+    ...(retrieval ? retrievalLines(retrieval) : []),
+    ...(agent ? agentRunLines(agent) : []),
+    ...(citations?.length ? ['sources:', ...citationLines(citations)] : []),
+  ];
+  return notes.length ? notes : undefined;
 }
 
 /** Open Compare panels (the integration tests reach a panel through the extension's API). */
@@ -195,8 +213,9 @@ export class ComparePanel implements vscode.Disposable {
     const errorContext = { operation: `compare ${col.modelId}`, profile: this.session.profile, modelId: col.modelId };
     let result: CompareColumnResult;
     try {
+      const answering = answeringRuntime(this.session.clients(), this.rendered);
       const o = await streamAnswer(
-        answeringRuntime(this.session.clients(), this.rendered).runtime,
+        answering.runtime,
         columnRequest(this.rendered, col),
         { onText },
         {
@@ -221,6 +240,7 @@ export class ComparePanel implements vscode.Disposable {
         costUsd: cost?.usd,
         stopReason: o.stopReason,
         error: o.error?.message,
+        notes: answerNotes(answering.retrieval() ?? this.rendered.retrieval, answering.agentRun(), o.citations),
       };
     } catch (err) {
       const e = toBedrockError(err, errorContext);
@@ -246,6 +266,7 @@ export class ComparePanel implements vscode.Disposable {
       costUsd: result.costUsd,
       stopReason: result.stopReason,
       error: result.error,
+      notes: result.notes,
     };
     this.post({ type: 'done', id: col.id, metrics });
   }

@@ -22,6 +22,8 @@ export interface ColumnMetrics {
   costUsd?: number;
   stopReason?: string;
   error?: string;
+  /** What came with the answer, one line each: what was retrieved, what an agent did, the sources cited. */
+  notes?: string[];
 }
 
 export type HostMessage =
