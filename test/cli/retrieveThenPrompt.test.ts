@@ -227,7 +227,7 @@ describe('prompt-lab with a knowledge base: retrieve, then prompt (the real bina
     assert.match(r.stderr, /^retrieved:\n2 passage\(s\) from knowledge base SUPPORTKB1/m);
   });
 
-  it("mode: generate in prompt tests: the cited sources are checked; a managed knowledge base is refused in the service's words", async () => {
+  it('mode: generate in prompt tests: the cited sources are checked; a managed knowledge base answers through AgenticRetrieveStream', async () => {
     writeFileSync(
       path.join(dir, 'generating.tests.yaml'),
       'cases:\n  - name: cites the policy\n    assert:\n      - cites: refund-policy.md\n      - retrieved: refund-policy.md\n      - contains: gift cards\n',
@@ -235,12 +235,32 @@ describe('prompt-lab with a knowledge base: retrieve, then prompt (the real bina
     const tested = await run('test', 'generating.tests.yaml');
     assert.equal(tested.code, 0, tested.stdout + tested.stderr);
     writeFileSync(path.join(dir, 'managed.prompt'), GENERATING.replace('SUPPORTKB1', 'MANAGEDKB1'));
-    const managed = await run('run', 'managed.prompt');
-    assert.notEqual(managed.code, 0);
-    assert.match(
-      managed.stderr,
-      /This API cannot be used with managed knowledge bases\. Use AgenticRetrieveStream or Retrieve\./,
+    const managed = await run('run', 'managed.prompt', '--json');
+    assert.equal(managed.code, 0, managed.stderr);
+    const agentic = lastBody('AgenticRetrieveStream');
+    assert.deepEqual(agentic.messages, [{ role: 'user', content: { text: 'Can I get a refund on a gift card?' } }]);
+    assert.deepEqual(agentic.retrievers, [
+      {
+        configuration: {
+          knowledgeBase: { knowledgeBaseId: 'MANAGEDKB1', retrievalOverrides: { maxNumberOfResults: 2 } },
+        },
+      },
+    ]);
+    assert.equal(
+      agentic.agenticRetrieveConfiguration.foundationModelConfiguration.bedrockFoundationModelConfiguration
+        .modelConfiguration.modelArn,
+      'arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0',
     );
+    assert.equal(agentic.generateResponse, true);
+    const result = JSON.parse(managed.stdout) as {
+      text: string;
+      retrieval: { knowledgeBaseId: string; passages: { sourceName: string }[] };
+      citations: { source?: string }[];
+    };
+    assert.match(result.text, /gift card/i);
+    assert.equal(result.retrieval.knowledgeBaseId, 'MANAGEDKB1');
+    assert.equal(result.retrieval.passages[0].sourceName, 'refund-policy.md');
+    assert.ok(result.citations.length > 0, 'the answer cites the results');
   });
 
   it('an API key alone cannot retrieve: the run says AWS credentials are needed, and nothing is generated', async () => {

@@ -155,12 +155,11 @@ export class KnowledgeBaseService {
       {
         knowledgeBaseId: 'MANAGEDKB1',
         name: 'handbook-managed',
-        description:
-          'A managed knowledge base (Bedrock chooses the store and the embeddings); nothing indexed locally.',
+        description: 'A managed knowledge base (Bedrock chooses the store and the embeddings), over the same handbook.',
         type: 'MANAGED',
         updatedAt: now,
         dataSources: [],
-        chunks: [],
+        chunks: support.chunks,
       },
       {
         knowledgeBaseId: 'KENDRAKB01',
@@ -336,8 +335,98 @@ export class KnowledgeBaseService {
     ctx.res.end();
   }
 
+  /**
+   * AgenticRetrieveStream [sdk shapes: `traceEvent {id, timestamp, attributes {step, status, message}}`,
+   * `responseEvent {text}`, `result {results [{content {text, mimeType}, metadata, sourceRetriever}],
+   * generatedResponse {answer, citations [{startIndex, endIndex, references [{resultIndex}]}]}}`]. The query
+   * is the last user message; the answer, with `generateResponse`, is the opening sentence of each result,
+   * streamed a sentence at a time and cited [ours, as RetrieveAndGenerateStream's].
+   */
+  private agenticRetrieve(ctx: RequestContext): void {
+    const body = parseJsonBody<{
+      messages?: { role?: unknown; content?: { text?: unknown } }[];
+      retrievers?: {
+        configuration?: {
+          knowledgeBase?: {
+            knowledgeBaseId?: unknown;
+            retrievalOverrides?: { filter?: Filter; maxNumberOfResults?: unknown };
+          };
+        };
+      }[];
+      agenticRetrieveConfiguration?: {
+        foundationModelType?: unknown;
+        foundationModelConfiguration?: {
+          bedrockFoundationModelConfiguration?: { modelConfiguration?: { modelArn?: unknown } };
+        };
+      };
+      generateResponse?: unknown;
+    }>(ctx);
+    const messages = body.messages ?? [];
+    if (!Array.isArray(messages) || messages.length === 0)
+      throw ServiceError.validation('messages must hold at least one message.');
+    const kbConfig = body.retrievers?.[0]?.configuration?.knowledgeBase;
+    if (typeof kbConfig?.knowledgeBaseId !== 'string')
+      throw ServiceError.validation(
+        'retrievers must name a knowledge base (configuration.knowledgeBase.knowledgeBaseId).',
+      );
+    const config = body.agenticRetrieveConfiguration;
+    if (
+      config?.foundationModelType === 'CUSTOM' &&
+      typeof config.foundationModelConfiguration?.bedrockFoundationModelConfiguration?.modelConfiguration?.modelArn !==
+        'string'
+    )
+      throw ServiceError.validation('foundationModelConfiguration is required when foundationModelType is CUSTOM.');
+    const query = [...messages].reverse().find((m) => m.role === 'user')?.content?.text;
+    if (typeof query !== 'string' || !query.trim())
+      throw ServiceError.validation('The last user message needs text to retrieve with.');
+    const kb = this.find(kbConfig.knowledgeBaseId);
+    this.advance(kb);
+    const n = Number(kbConfig.retrievalOverrides?.maxNumberOfResults ?? 5);
+    const found = this.rank(kb, query, n, kbConfig.retrievalOverrides?.filter);
+    ctx.res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream', 'x-amzn-requestid': ctx.requestId });
+    const write = (type: string, payload: unknown) =>
+      (ctx.res as { write(c: Uint8Array): boolean }).write(eventFrame(type, payload));
+    const trace = (id: string, step: string, message: string) =>
+      write('traceEvent', { id, timestamp: Date.now(), attributes: { step, status: 'SUCCEEDED', message } });
+    trace('trace-1', 'Planning', `Planned one retrieval for: ${query}`);
+    trace('trace-2', 'Retrieval', `Retrieved ${found.length} result(s) from ${kb.knowledgeBaseId}.`);
+    const results = found.map((r) => ({
+      content: { text: r.content.text, mimeType: 'text/plain' },
+      metadata: r.metadata,
+      sourceRetriever: { identifier: kb.knowledgeBaseId },
+    }));
+    let answer = '';
+    const citations: { startIndex: number; endIndex: number; references: { resultIndex: number }[] }[] = [];
+    if (body.generateResponse === true) {
+      found.forEach((r, i) => {
+        const sentence = (/^[^.!?]*[.!?]?/.exec(r.content.text)?.[0] ?? r.content.text).replace(/\s+/g, ' ').trim();
+        const part = `${i > 0 ? ' ' : ''}${sentence}`;
+        citations.push({
+          startIndex: answer.length,
+          endIndex: answer.length + part.length,
+          references: [{ resultIndex: i }],
+        });
+        answer += part;
+        write('responseEvent', { text: part });
+      });
+      if (found.length === 0) {
+        answer = 'Sorry, I am unable to assist you with this request.';
+        write('responseEvent', { text: answer });
+      }
+    }
+    write('result', {
+      results,
+      ...(body.generateResponse === true ? { generatedResponse: { answer, citations } } : {}),
+    });
+    ctx.res.end();
+  }
+
   handle(ctx: RequestContext): boolean {
     const [a, kbId, b, dsId, c, jobId] = ctx.segments;
+    if (a === 'agenticRetrieveStream' && ctx.method === 'POST') {
+      this.agenticRetrieve(ctx);
+      return true;
+    }
     if (a === 'retrieveAndGenerateStream' && ctx.method === 'POST') {
       this.retrieveAndGenerate(ctx);
       return true;

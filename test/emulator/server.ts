@@ -365,6 +365,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
     return { operation: b === undefined ? 'CreateModelCustomizationJob' : 'StopModelCustomizationJob' };
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
+  if (a === 'agenticRetrieveStream') return { operation: 'AgenticRetrieveStream' };
   if (a === 'agents' && ctx.method === 'POST') {
     if (b === undefined) return { operation: 'ListAgents' };
     if (c === 'agentaliases') return { operation: 'ListAgentAliases' };

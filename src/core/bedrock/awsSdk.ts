@@ -58,6 +58,7 @@ import {
   paginateListKnowledgeBases,
 } from '@aws-sdk/client-bedrock-agent';
 import {
+  AgenticRetrieveStreamCommand,
   BedrockAgentRuntimeClient,
   InvokeAgentCommand,
   RetrieveAndGenerateStreamCommand,
@@ -386,6 +387,8 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       ),
     retrieveAndGenerateStream: (input, signal) =>
       kb(() => agentRuntimeClient.send(new RetrieveAndGenerateStreamCommand(input), { abortSignal: signal })),
+    agenticRetrieveStream: (input, signal) =>
+      kb(() => agentRuntimeClient.send(new AgenticRetrieveStreamCommand(input), { abortSignal: signal })),
   };
   // AgentCore: its control plane and data plane, signed with AWS credentials only.
   const agentCoreControlClient = new BedrockAgentCoreControlClient(common);

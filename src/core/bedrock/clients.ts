@@ -25,6 +25,8 @@ import type {
 } from '@aws-sdk/client-bedrock';
 import type { Customization as CustomizationKind } from '../models/registry';
 import type {
+  AgenticRetrieveStreamCommandInput,
+  AgenticRetrieveStreamCommandOutput,
   InvokeAgentCommandInput,
   InvokeAgentCommandOutput,
   RetrieveAndGenerateStreamCommandInput,
@@ -289,6 +291,11 @@ export interface KnowledgeBases {
     input: RetrieveAndGenerateStreamCommandInput,
     signal?: AbortSignal,
   ): Promise<RetrieveAndGenerateStreamCommandOutput>;
+  /** Agentic retrieval, with the answer generated: what a managed knowledge base takes instead. */
+  agenticRetrieveStream(
+    input: AgenticRetrieveStreamCommandInput,
+    signal?: AbortSignal,
+  ): Promise<AgenticRetrieveStreamCommandOutput>;
 }
 
 /** An AgentCore harness as the lab shows it (its model and system prompt from GetHarness). */

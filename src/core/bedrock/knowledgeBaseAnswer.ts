@@ -4,8 +4,12 @@
 // sends the rendered Converse request and reads one shape of answer: the request is mapped here (the last
 // user turn is the query, the system turn the generation prompt, inference settings and the guardrail
 // carried over), and the service's events come back as Converse stream events, its citations as citation
-// deltas naming their source.
+// deltas naming their source. A managed knowledge base refuses RetrieveAndGenerateStream; the same run then
+// goes to AgenticRetrieveStream, which takes the conversation (text turns) rather than one question and has
+// no place for a system turn or inference settings.
 import type {
+  AgenticRetrieveStreamCommandInput,
+  AgenticRetrieveStreamResponseOutput,
   RetrieveAndGenerateStreamCommandInput,
   RetrieveAndGenerateStreamResponseOutput,
   RetrievedReference,
@@ -15,7 +19,7 @@ import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
 import { sourceNameOf } from '../format/knowledgeBase';
-import { passagesOf, retrievalConfiguration } from './passages';
+import { agenticPassage, passagesOf, retrievalConfiguration } from './passages';
 import { answerOf } from './streamedAnswer';
 import type { KnowledgeBases, Runtime } from './clients';
 
@@ -100,6 +104,79 @@ export function generateRequest(
   };
 }
 
+/** The rendered Converse request as an AgenticRetrieveStream request (a managed knowledge base's). */
+export function agenticRequest(
+  request: ConverseRequest,
+  setting: KnowledgeBaseSetting,
+  region: string,
+): AgenticRetrieveStreamCommandInput {
+  // The same refusals as RetrieveAndGenerate's (tools, media, no question), from the one mapping.
+  const single = generateRequest(request, setting, region);
+  const messages = (request.messages ?? [])
+    .map((m) => ({
+      role: m.role === 'assistant' ? ('assistant' as const) : ('user' as const),
+      content: {
+        text: (m.content ?? [])
+          .map((b) => b.text ?? '')
+          .join('\n')
+          .trim(),
+      },
+    }))
+    .filter((m) => m.content.text);
+  const guardrail = request.guardrailConfig;
+  return {
+    messages,
+    retrievers: [
+      {
+        configuration: {
+          knowledgeBase: {
+            knowledgeBaseId: setting.id,
+            ...(setting.filter || setting.numberOfResults
+              ? {
+                  retrievalOverrides: {
+                    ...(setting.filter ? { filter: setting.filter as never } : {}),
+                    ...(setting.numberOfResults ? { maxNumberOfResults: setting.numberOfResults } : {}),
+                  },
+                }
+              : {}),
+          },
+        },
+      },
+    ],
+    agenticRetrieveConfiguration: {
+      foundationModelType: 'CUSTOM',
+      foundationModelConfiguration: {
+        type: 'BEDROCK_FOUNDATION_MODEL',
+        bedrockFoundationModelConfiguration: {
+          modelConfiguration: {
+            modelArn: single.retrieveAndGenerateConfiguration!.knowledgeBaseConfiguration!.modelArn!,
+          },
+        },
+      },
+      ...(setting.reranking
+        ? {
+            rerankingModelType: 'CUSTOM' as const,
+            rerankingConfiguration: {
+              type: 'BEDROCK_RERANKING_MODEL' as const,
+              bedrockRerankingConfiguration: { modelConfiguration: { modelArn: setting.reranking.modelArn } },
+            },
+          }
+        : {}),
+    },
+    ...(guardrail?.guardrailIdentifier
+      ? {
+          policyConfiguration: {
+            bedrockGuardrailConfiguration: {
+              guardrailId: guardrail.guardrailIdentifier,
+              guardrailVersion: guardrail.guardrailVersion ?? 'DRAFT',
+            },
+          },
+        }
+      : {}),
+    generateResponse: true,
+  };
+}
+
 function passageOf(ref: RetrievedReference): Passage {
   return passagesOf({
     retrievalResults: [{ content: ref.content, location: ref.location, metadata: ref.metadata }],
@@ -121,14 +198,15 @@ export function knowledgeBaseRuntime(
     const req = generateRequest(input as ConverseRequest, setting, await base.region());
     retrieval = { knowledgeBaseId: setting.id, query: req.input!.text!, passages: [] };
     const out = await knowledgeBases.retrieveAndGenerateStream(req, signal).catch((err: unknown) => {
-      // The service names its own APIs; the fix in this prompt is the other mode.
-      if (/managed knowledge bases/i.test((err as Error).message ?? ''))
-        throw new BedrockError(
-          'PromptInvalid',
-          `${(err as Error).message} In this prompt: set \`bedrock.knowledgeBase.mode: retrieve\` (retrieve, then prompt).`,
-        );
+      // A managed knowledge base answers through AgenticRetrieveStream instead (the service says which).
+      if (/managed knowledge bases/i.test((err as Error).message ?? '')) return undefined;
       throw err;
     });
+    if (!out) {
+      const agentic = agenticRequest(input as ConverseRequest, setting, await base.region());
+      const answer = await knowledgeBases.agenticRetrieveStream(agentic, signal);
+      return agenticEvents(answer.stream ?? emptyAgentic(), retrieval);
+    }
     return events(out.stream ?? emptyStream(), retrieval);
   };
   return {
@@ -141,6 +219,50 @@ export function knowledgeBaseRuntime(
 }
 
 async function* emptyStream(): AsyncIterable<RetrieveAndGenerateStreamResponseOutput> {}
+
+async function* emptyAgentic(): AsyncIterable<AgenticRetrieveStreamResponseOutput> {}
+
+/**
+ * AgenticRetrieveStream's events as Converse stream events: the answer's chunks as text (or the generated
+ * answer whole, when it came without chunks), its results as the run's retrieval, and its citations (spans
+ * of the answer pointing at results) as citation deltas naming their source.
+ */
+async function* agenticEvents(
+  stream: AsyncIterable<AgenticRetrieveStreamResponseOutput>,
+  retrieval: Retrieval,
+): AsyncIterable<ConverseStreamOutput> {
+  yield { messageStart: { role: 'assistant' } };
+  let streamedText = false;
+  let stopReason: 'end_turn' | 'guardrail_intervened' = 'end_turn';
+  for await (const ev of stream) {
+    if (ev.responseEvent?.text) {
+      streamedText = true;
+      yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: ev.responseEvent.text } } };
+    } else if (ev.traceEvent?.attributes?.warnings?.some((w) => w.guardrail?.action === 'INTERVENED'))
+      stopReason = 'guardrail_intervened';
+    else if (ev.result) {
+      const passages = (ev.result.results ?? []).map(agenticPassage);
+      for (const p of passages)
+        if (!retrieval.passages.some((q) => q.source === p.source && q.text === p.text)) retrieval.passages.push(p);
+      const generated = ev.result.generatedResponse;
+      if (generated?.answer && !streamedText)
+        yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: generated.answer } } };
+      for (const c of generated?.citations ?? [])
+        for (const ref of c.references ?? []) {
+          const p = passages[ref.resultIndex ?? -1];
+          if (p)
+            yield {
+              contentBlockDelta: {
+                contentBlockIndex: 0,
+                delta: { citation: { title: p.sourceName, source: p.source, sourceContent: [{ text: p.text }] } },
+              },
+            };
+        }
+    }
+  }
+  yield { contentBlockStop: { contentBlockIndex: 0 } };
+  yield { messageStop: { stopReason } };
+}
 
 /** The service's events as Converse stream events; each cited reference joins the run's retrieval. */
 async function* events(

@@ -1,7 +1,11 @@
 // What a knowledge base retrieved, read once: each passage's text, where it comes from and its score.
 // Passages are untrusted data (someone else's documents): they are shown as text, never as Markdown or
 // structure, and a source is only a label and, for S3 and web sources, a location.
-import type { KnowledgeBaseRetrievalConfiguration, RetrieveCommandOutput } from '@aws-sdk/client-bedrock-agent-runtime';
+import type {
+  AgenticRetrieveResultItem,
+  KnowledgeBaseRetrievalConfiguration,
+  RetrieveCommandOutput,
+} from '@aws-sdk/client-bedrock-agent-runtime';
 import type { RetrieveOptions } from './clients';
 import { sourceNameOf, type Passage, type Retrieval } from '../format/knowledgeBase';
 
@@ -58,6 +62,22 @@ export function passagesOf(out: Pick<RetrieveCommandOutput, 'retrievalResults'>)
       ...(r.score !== undefined ? { score: r.score } : {}),
     };
   });
+}
+
+/** The metadata key Bedrock knowledge bases give a passage's source document [docs: Retrieve's metadata]. */
+const SOURCE_URI_KEY = 'x-amz-bedrock-kb-source-uri';
+
+/** A passage of AgenticRetrieveStream's results: its source from the knowledge base's metadata, else the retriever. */
+export function agenticPassage(item: AgenticRetrieveResultItem): Passage {
+  const uri = item.metadata?.[SOURCE_URI_KEY];
+  const source = typeof uri === 'string' && uri ? uri : (item.sourceRetriever?.identifier ?? 'unknown source');
+  const score = item.metadata?.score;
+  return {
+    text: item.content?.text ?? '',
+    source,
+    sourceName: sourceNameOf(source),
+    ...(typeof score === 'number' ? { score } : {}),
+  };
 }
 
 /**
