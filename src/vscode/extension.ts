@@ -22,6 +22,7 @@ import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { JobsTreeProvider } from './views/jobsTree';
 import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { AgentsTreeProvider } from './views/agentsTree';
+import { registerSources } from './language/sources';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     session.useSecrets(context.secrets),
     awsStatus,
     registerPromptLanguage(analyses, catalogue),
+    registerSources(session),
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...registerCommands(services),

@@ -175,4 +175,26 @@ describe('knowledge bases against the local server', () => {
     });
     assert.match(found.passages[0].text, /one loyalty point per euro/);
   });
+
+  it('a retrieved source in the file is a link: it opens the document, read from S3, as read-only plain text', async () => {
+    const prompt = workspaceFile('runs', 'rag.prompt');
+    const links = await vscode.commands.executeCommand<vscode.DocumentLink[]>('vscode.executeLinkProvider', prompt);
+    const link = links.find(
+      (l) => l.target?.scheme === 'command' && /refund-policy\.md/.test(decodeURIComponent(l.target.query)),
+    );
+    assert.ok(link?.target, JSON.stringify(links.map((l) => l.target?.toString())));
+    assert.equal(link.target.path, Commands.openSource);
+    const [source] = JSON.parse(decodeURIComponent(link.target.query)) as string[];
+    assert.equal(source, 's3://bedrock-prompt-lab-data/knowledge-base/refund-policy.md');
+    await vscode.commands.executeCommand(Commands.openSource, source);
+    const opened = await waitFor('the source to open', () =>
+      vscode.window.visibleTextEditors.find((e) => e.document.uri.scheme === 'bedrock-source'),
+    );
+    assert.equal(opened.document.uri.path, '/bedrock-prompt-lab-data/knowledge-base/refund-policy.md');
+    assert.match(opened.document.getText(), /^# Refund policy\n\nCustomers can ask for a refund within 30 days/);
+    const before = api.shownErrors.length;
+    await vscode.commands.executeCommand(Commands.openSource, 's3://bedrock-prompt-lab-data/knowledge-base/manual.pdf');
+    assert.match(api.shownErrors.at(-1)?.message ?? '', /is not a text file: open it in the S3 console/);
+    assert.equal(api.shownErrors.length, before + 1);
+  });
 });

@@ -43,6 +43,7 @@ export const Commands = {
   copyKnowledgeBaseId: 'bedrockPromptLab.copyKnowledgeBaseId',
   useKnowledgeBaseInPrompt: 'bedrockPromptLab.useKnowledgeBaseInPrompt',
   refreshAgents: 'bedrockPromptLab.refreshAgents',
+  openSource: 'bedrockPromptLab.openSource',
   deployAsAgent: 'bedrockPromptLab.deployAsAgent',
   useAgentInPrompt: 'bedrockPromptLab.useAgentInPrompt',
   copyAgentArn: 'bedrockPromptLab.copyAgentArn',
