@@ -11,7 +11,7 @@ import type { ConverseRequest } from '../format/render';
 import type { AgentRun, AgentSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
 import { lastTurnOnly, type AgentSessions } from './agentSessions';
-import { answerOf } from './streamedAnswer';
+import { answeredBy } from './streamedAnswer';
 
 function refused(message: string): BedrockError {
   return new BedrockError('PromptInvalid', `An agent runtime (\`bedrock.agent.runtime\`) ${message}`);
@@ -130,13 +130,7 @@ export function agentRuntimeRuntime(
       sessions.remember(arn, current.sessionId, [...conversation, answer]),
     );
   };
-  return {
-    ...base,
-    agentRun: () => run,
-    converseStream: async (input, signal) =>
-      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
-    converse: async (input, signal) => answerOf(await start(input, signal)),
-  };
+  return { ...answeredBy(base, start), agentRun: () => run };
 }
 
 async function* emptyBody(): AsyncIterable<Uint8Array> {}

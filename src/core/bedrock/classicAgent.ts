@@ -8,18 +8,10 @@ import type { ResponseStream, Trace } from '@aws-sdk/client-bedrock-agent-runtim
 import type { ConverseCommandInput, ConverseStreamOutput, Message } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
-import type { AgentRun, AgentSetting, AgentStep } from '../format/agent';
+import { stepText, type AgentRun, type AgentSetting, type AgentStep } from '../format/agent';
 import type { Agents, Runtime } from './clients';
 import { lastTurnOnly, type AgentSessions } from './agentSessions';
-import { answerOf } from './streamedAnswer';
-
-/** A step's text kept with the run: enough to recognise it. */
-const STEP_TEXT_LIMIT = 300;
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > STEP_TEXT_LIMIT ? `${flat.slice(0, STEP_TEXT_LIMIT)}…` : flat;
-}
+import { answeredBy } from './streamedAnswer';
 
 export interface ClassicAgentRuntime extends Runtime {
   agentRun(): AgentRun | undefined;
@@ -68,13 +60,7 @@ export function classicAgentRuntime(
       sessions.remember(agent, current.sessionId, [...conversation, answer]),
     );
   };
-  return {
-    ...base,
-    agentRun: () => run,
-    converseStream: async (input, signal) =>
-      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
-    converse: async (input, signal) => answerOf(await start(input, signal)),
-  };
+  return { ...answeredBy(base, start), agentRun: () => run };
 }
 
 async function* emptyStream(): AsyncIterable<ResponseStream> {}
@@ -89,7 +75,7 @@ function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefin
     run.toolCalls.push(name);
   };
   const last = () => [...run.steps].reverse().find((s) => s.type !== 'rationale');
-  if (o.rationale?.text) run.steps.push({ tool: '', type: 'rationale', input: clip(o.rationale.text) });
+  if (o.rationale?.text) run.steps.push({ tool: '', type: 'rationale', input: stepText(o.rationale.text) });
   const call = o.invocationInput;
   if (call?.actionGroupInvocationInput) {
     const a = call.actionGroupInvocationInput;
@@ -99,7 +85,7 @@ function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefin
       {
         tool: `${a.actionGroupName ?? 'action group'}.${a.function ?? `${a.verb ?? ''} ${a.apiPath ?? ''}`.trim()}`,
         type: 'action_group',
-        input: clip(JSON.stringify(params)),
+        input: stepText(JSON.stringify(params)),
       },
       name,
     );
@@ -108,7 +94,7 @@ function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefin
       {
         tool: `knowledge base ${call.knowledgeBaseLookupInput.knowledgeBaseId ?? ''}`.trim(),
         type: 'knowledge_base',
-        input: clip(JSON.stringify(call.knowledgeBaseLookupInput.text ?? '')),
+        input: stepText(JSON.stringify(call.knowledgeBaseLookupInput.text ?? '')),
       },
       'knowledge_base',
     );
@@ -117,7 +103,7 @@ function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefin
       {
         tool: 'code interpreter',
         type: 'code_interpreter',
-        input: clip(call.codeInterpreterInvocationInput.code ?? ''),
+        input: stepText(call.codeInterpreterInvocationInput.code ?? ''),
       },
       'code_interpreter',
     );
@@ -125,13 +111,13 @@ function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefin
   const seen = o.observation;
   const step = last();
   if (seen && step && step.result === undefined) {
-    if (seen.actionGroupInvocationOutput) step.result = clip(seen.actionGroupInvocationOutput.text ?? '');
+    if (seen.actionGroupInvocationOutput) step.result = stepText(seen.actionGroupInvocationOutput.text ?? '');
     else if (seen.knowledgeBaseLookupOutput) {
       const refs = seen.knowledgeBaseLookupOutput.retrievedReferences ?? [];
       const sources = refs.map((r) => r.location?.s3Location?.uri?.split('/').pop() ?? r.location?.type ?? '?');
       step.result = `${refs.length} passage(s)${sources.length ? `: ${[...new Set(sources)].join(', ')}` : ''}`;
     } else if (seen.codeInterpreterInvocationOutput)
-      step.result = clip(
+      step.result = stepText(
         seen.codeInterpreterInvocationOutput.executionOutput ??
           seen.codeInterpreterInvocationOutput.executionError ??
           '',

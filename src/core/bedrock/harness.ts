@@ -26,21 +26,13 @@ import type {
 } from '@aws-sdk/client-bedrock-runtime';
 import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
-import type { AgentRun, AgentSetting, AgentStep, AgentToolSetting } from '../format/agent';
+import { stepText, type AgentRun, type AgentSetting, type AgentStep, type AgentToolSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
-import { answerOf } from './streamedAnswer';
+import { answeredBy } from './streamedAnswer';
 import type { AgentSessions } from './agentSessions';
 
 function refused(message: string): BedrockError {
   return new BedrockError('PromptInvalid', `An agent (\`bedrock.agent\`) ${message}`);
-}
-
-/** A tool result's or a step's text kept with the run: enough to recognise it, not the whole payload. */
-const STEP_TEXT_LIMIT = 300;
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > STEP_TEXT_LIMIT ? `${flat.slice(0, STEP_TEXT_LIMIT)}…` : flat;
 }
 
 /** A Converse content block as the harness takes it; media and documents are refused (the harness takes text and tool turns). */
@@ -223,13 +215,7 @@ export function harnessRuntime(
       sessions.remember(harness, sessionId, stoppedForTool ? conversation : [...conversation, answer]),
     );
   };
-  return {
-    ...base,
-    agentRun: () => run,
-    converseStream: async (input, signal) =>
-      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
-    converse: async (input, signal) => answerOf(await start(input, signal)),
-  };
+  return { ...answeredBy(base, start), agentRun: () => run };
 }
 
 async function* emptyStream(): AsyncIterable<InvokeHarnessStreamOutput> {}
@@ -365,7 +351,7 @@ async function* events(
         block.step.input += delta.toolUse.input ?? '';
       } else if (delta?.toolResult && block?.kind === 'result' && block.step) {
         const parts = delta.toolResult.map((p) => (p.text !== undefined ? p.text : JSON.stringify(p.json ?? null)));
-        block.step.result = clip(`${block.step.result ?? ''}${parts.join('')}`);
+        block.step.result = stepText(`${block.step.result ?? ''}${parts.join('')}`);
       }
       continue;
     }
@@ -383,7 +369,7 @@ async function* events(
       latencyMs += ev.metadata.metrics?.latencyMs ?? 0;
     }
   }
-  run.steps = steps.map(({ toolUseId: _id, ...step }) => ({ ...step, input: clip(step.input) }));
+  run.steps = steps.map(({ toolUseId: _id, ...step }) => ({ ...step, input: stepText(step.input) }));
   const stoppedForTool = inline.length > 0;
   const converseStop = stoppedForTool
     ? 'tool_use'

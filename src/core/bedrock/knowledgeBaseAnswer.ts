@@ -20,7 +20,7 @@ import type { ConverseRequest } from '../format/render';
 import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
 import { sourceNameOf } from '../format/knowledgeBase';
 import { agenticPassage, passagesOf, retrievalConfiguration } from './passages';
-import { answerOf } from './streamedAnswer';
+import { answeredBy } from './streamedAnswer';
 import type { KnowledgeBases, Runtime } from './clients';
 
 /** Where the generation prompt puts the passages (the service's placeholder). */
@@ -209,13 +209,7 @@ export function knowledgeBaseRuntime(
     }
     return events(out.stream ?? emptyStream(), retrieval);
   };
-  return {
-    ...base,
-    retrieval: () => retrieval,
-    converseStream: async (input, signal) =>
-      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
-    converse: async (input, signal) => answerOf(await start(input, signal)),
-  };
+  return { ...answeredBy(base, start), retrieval: () => retrieval };
 }
 
 async function* emptyStream(): AsyncIterable<RetrieveAndGenerateStreamResponseOutput> {}

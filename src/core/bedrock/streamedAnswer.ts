@@ -1,12 +1,28 @@
-// A whole answer in Converse's shape, folded from Converse stream events: for the answers served behind
-// the Runtime interface by another API (a knowledge base's RetrieveAndGenerateStream, an agent's
-// InvokeHarness), when a caller asks for Converse rather than ConverseStream (prompt tests, evaluations).
+// Answers served behind the Runtime interface by another API (a knowledge base's RetrieveAndGenerateStream,
+// an agent's InvokeHarness, InvokeAgentRuntime or InvokeAgent): each maps its events to Converse stream
+// events, and this makes that a Runtime, folding the events into a whole answer in Converse's shape when a
+// caller asks for Converse rather than ConverseStream (prompt tests, evaluations).
+import type { Runtime } from './clients';
 import type {
+  ConverseCommandInput,
   ContentBlock,
   ConverseCommandOutput,
   ConverseStreamOutput,
   CitationsDelta,
 } from '@aws-sdk/client-bedrock-runtime';
+
+/** A Runtime whose Converse and ConverseStream are another API's answer (`start`), the rest `base`'s. */
+export function answeredBy(
+  base: Runtime,
+  start: (input: ConverseCommandInput, signal?: AbortSignal) => Promise<AsyncIterable<ConverseStreamOutput>>,
+): Runtime {
+  return {
+    ...base,
+    converseStream: async (input, signal) =>
+      ({ stream: await start(input, signal), $metadata: {} }) as Awaited<ReturnType<Runtime['converseStream']>>,
+    converse: async (input, signal) => answerOf(await start(input, signal)),
+  };
+}
 
 export async function answerOf(stream: AsyncIterable<ConverseStreamOutput>): Promise<ConverseCommandOutput> {
   let text = '';

@@ -112,6 +112,14 @@ export function agentSettingOrNone(raw: Record<string, unknown>): AgentSetting |
   }
 }
 
+/** A step's input or result as the run keeps it: enough to recognise it, not the whole payload. */
+export function stepText(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > STEP_TEXT_LIMIT ? `${flat.slice(0, STEP_TEXT_LIMIT)}…` : flat;
+}
+
+const STEP_TEXT_LIMIT = 300;
+
 /** One tool call the agent made on its own side (a harness tool), as the run shows and keeps it. */
 export interface AgentStep {
   tool: string;
