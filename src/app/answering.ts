@@ -12,7 +12,7 @@ import { AgentSessions } from '../core/bedrock/agentSessions';
 import { agentRuntimeRuntime } from '../core/bedrock/agentRuntime';
 import { classicAgentRuntime } from '../core/bedrock/classicAgent';
 
-/** The agent sessions of this process: Continue in the editor carries a conversation on in its session. */
+/** The sessions of this process (agents', and knowledge bases' in generate mode): Continue in the editor carries a conversation on in its session. */
 const agentSessions = new AgentSessions();
 
 export interface Answering {
@@ -43,7 +43,7 @@ export function answeringRuntime(
     return { runtime, retrieval: () => undefined, agentRun: () => runtime.agentRun(), api: 'InvokeHarness' };
   }
   if (target?.knowledgeBase?.mode === 'generate') {
-    const runtime = knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, target.knowledgeBase);
+    const runtime = knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, target.knowledgeBase, agentSessions);
     return {
       runtime,
       retrieval: () => runtime.retrieval(),

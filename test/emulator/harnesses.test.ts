@@ -1,11 +1,13 @@
 // AgentCore harnesses through the real SDK clients (client-bedrock-agentcore, -control) against the local
 // server: the lab's harness runtime keeps a conversation in its session (only new turns are sent, and
 // the harness answers from the history it kept), hands an inline function's call back and continues in
-// the same session with the call and its result, and the control plane creates, updates and lists.
+// the same session with the call and its result, and the control plane creates, updates and lists. A
+// knowledge base answering in generate mode continues the service's session the same way.
 import assert from 'node:assert/strict';
 import { createClients } from '../../src/core/bedrock/awsSdk';
 import { harnessRuntime } from '../../src/core/bedrock/harness';
 import { AgentSessions } from '../../src/core/bedrock/agentSessions';
+import { knowledgeBaseRuntime } from '../../src/core/bedrock/knowledgeBaseAnswer';
 import { converseOnce } from '../../src/core/bedrock/invoke';
 import type { BedrockClients } from '../../src/core/bedrock/clients';
 import type { ConverseRequest } from '../../src/core/format/render';
@@ -176,5 +178,38 @@ describe('AgentCore harnesses through the real SDK clients (local server)', () =
       clients.agents.createHarness({ harnessName: 'other_bot', executionRoleArn: 'not-a-role' }),
       /executionRoleArn/,
     );
+  });
+
+  it("a knowledge base in generate mode: Continue sends the service's session id back, a new conversation none", async () => {
+    const sessions = new AgentSessions();
+    const setting = { id: 'SUPPORTKB1', mode: 'generate' as const, numberOfResults: 2 };
+    const first: ConverseRequest = {
+      modelId: 'amazon.nova-lite-v1:0',
+      messages: [{ role: 'user', content: [{ text: 'Can I get a refund on a gift card?' }] }],
+    };
+    const rag = () =>
+      emu.requests.filter((r) => r.operation === 'RetrieveAndGenerateStream').at(-1)!.body as Record<string, unknown>;
+    const a1 = await converseOnce(
+      knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, setting, sessions),
+      first,
+      ctx,
+    );
+    assert.equal(a1.error, undefined, a1.error?.message);
+    assert.equal(rag().sessionId, undefined, 'the service opens the session');
+    await converseOnce(
+      knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, setting, sessions),
+      {
+        ...first,
+        messages: [
+          ...first.messages!,
+          { role: 'assistant', content: [{ text: a1.text }] },
+          { role: 'user', content: [{ text: 'And store credit?' }] },
+        ],
+      },
+      ctx,
+    );
+    assert.match(String(rag().sessionId), /^[0-9a-f]{32}$/, "the service's own session id, sent back");
+    await converseOnce(knowledgeBaseRuntime(clients.runtime, clients.knowledgeBases, setting, sessions), first, ctx);
+    assert.equal(rag().sessionId, undefined, 'Run again is a new conversation');
   });
 });

@@ -21,6 +21,7 @@ import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowled
 import { sourceNameOf } from '../format/knowledgeBase';
 import { agenticPassage, passagesOf, retrievalConfiguration } from './passages';
 import { answeredBy } from './streamedAnswer';
+import type { AgentSessions } from './agentSessions';
 import type { KnowledgeBases, Runtime } from './clients';
 
 /** Where the generation prompt puts the passages (the service's placeholder). */
@@ -192,10 +193,19 @@ export function knowledgeBaseRuntime(
   base: Runtime,
   knowledgeBases: KnowledgeBases,
   setting: KnowledgeBaseSetting,
+  sessions?: AgentSessions,
 ): KnowledgeBaseRuntime {
   let retrieval: Retrieval | undefined;
   const start = async (input: ConverseCommandInput, signal?: AbortSignal) => {
-    const req = generateRequest(input as ConverseRequest, setting, await base.region());
+    // A continued conversation goes on in the service's session (it keeps the earlier turns); a new one
+    // lets the service open a session, whose id comes back with the answer.
+    const conversation = (input as ConverseRequest).messages ?? [];
+    const key = `knowledge-base:${setting.id}`;
+    const session = sessions?.resume(key, conversation);
+    const req = {
+      ...generateRequest(input as ConverseRequest, setting, await base.region()),
+      ...(session?.seen ? { sessionId: session.sessionId } : {}),
+    };
     retrieval = { knowledgeBaseId: setting.id, query: req.input!.text!, passages: [] };
     const out = await knowledgeBases.retrieveAndGenerateStream(req, signal).catch((err: unknown) => {
       // A managed knowledge base answers through AgenticRetrieveStream instead (the service says which).
@@ -207,7 +217,10 @@ export function knowledgeBaseRuntime(
       const answer = await knowledgeBases.agenticRetrieveStream(agentic, signal);
       return agenticEvents(answer.stream ?? emptyAgentic(), retrieval);
     }
-    return events(out.stream ?? emptyStream(), retrieval);
+    return events(out.stream ?? emptyStream(), retrieval, (text) => {
+      if (out.sessionId)
+        sessions?.remember(key, out.sessionId, [...conversation, { role: 'assistant', content: [{ text }] }]);
+    });
   };
   return { ...answeredBy(base, start), retrieval: () => retrieval };
 }
@@ -262,12 +275,16 @@ async function* agenticEvents(
 async function* events(
   stream: AsyncIterable<RetrieveAndGenerateStreamResponseOutput>,
   retrieval: Retrieval,
+  finished: (text: string) => void,
 ): AsyncIterable<ConverseStreamOutput> {
   yield { messageStart: { role: 'assistant' } };
+  let text = '';
   let stopReason: 'end_turn' | 'guardrail_intervened' = 'end_turn';
   for await (const ev of stream) {
-    if (ev.output?.text) yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: ev.output.text } } };
-    else if (ev.citation) {
+    if (ev.output?.text) {
+      text += ev.output.text;
+      yield { contentBlockDelta: { contentBlockIndex: 0, delta: { text: ev.output.text } } };
+    } else if (ev.citation) {
       const refs = ev.citation.retrievedReferences ?? ev.citation.citation?.retrievedReferences ?? [];
       for (const ref of refs) {
         const passage = passageOf(ref);
@@ -289,6 +306,7 @@ async function* events(
       }
     } else if (ev.guardrail?.action === 'INTERVENED') stopReason = 'guardrail_intervened';
   }
+  finished(text);
   yield { contentBlockStop: { contentBlockIndex: 0 } };
   yield { messageStop: { stopReason } };
 }
