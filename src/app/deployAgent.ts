@@ -28,6 +28,8 @@ export interface Deployed {
   created: boolean;
   /** The inputs whose default values the harness's system prompt now holds, named for the user. */
   renderedWith: string[];
+  /** What the prompt has that a harness's configuration cannot hold, said before anyone relies on it. */
+  leftOut: string[];
 }
 
 /** The harness id inside a harness ARN (`…:harness/<id>`). */
@@ -67,6 +69,14 @@ export async function deployAsAgent(
       ([, v]) => (typeof v === 'string' || typeof v === 'number') && String(v) !== '' && systemText.includes(String(v)),
     )
     .map(([k]) => k);
+  // A harness holds a system prompt, not turns: example turns before the question only go with a run of
+  // this prompt, never with an invocation from elsewhere.
+  const examples = Math.max(0, (rendered.request.messages ?? []).length - 1);
+  const leftOut = examples
+    ? [
+        `the ${examples} turn(s) before the last user turn (examples): a harness holds a system prompt, not turns, so they go with runs of this prompt only; move what they teach into the system turn`,
+      ]
+    : [];
   const agents = host.clients().agents;
   let harness: HarnessInfo;
   let created = false;
@@ -101,5 +111,5 @@ export async function deployAsAgent(
       'Unknown',
       `The harness ${harness.name} is ${harness.status}${harness.failureReason ? `: ${harness.failureReason}` : ''}.`,
     );
-  return { harness, created, renderedWith };
+  return { harness, created, renderedWith, leftOut };
 }

@@ -39,6 +39,7 @@ export async function agentDeploy(
       process.stderr.write(
         `${deployed.created ? 'created' : 'updated'} ${harness.name} (version ${harness.version ?? '?'})${deployed.renderedWith.length ? `; its system prompt holds the default values of ${deployed.renderedWith.join(', ')}` : ''}\n`,
       );
+      for (const left of deployed.leftOut) process.stderr.write(`not deployed: ${left}\n`);
       if (deployed.created && !opts.write)
         process.stderr.write(
           `run it: add \`bedrock.agent: {harness: ${harness.arn}}\` to ${path.basename(prompt.promptPath)} (or deploy with --write)\n`,

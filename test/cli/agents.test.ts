@@ -149,6 +149,21 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
     assert.match(listed.stdout, /^support_agent · ready · version 1 /m);
   });
 
+  it('deploying a prompt with example turns says the harness does not hold them', async () => {
+    writeFileSync(
+      path.join(dir, 'fewshot-agent.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\n---\n{{role "system"}}\nClassify tickets.\n{{role "user"}}\nMy card was charged twice\n{{role "model"}}\nbilling\n{{role "user"}}\nThe app crashes\n',
+    );
+    const r = await run('agent', 'deploy', 'fewshot-agent.prompt', '--role', ROLE);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /^created fewshot_agent \(version 1\)/m);
+    assert.match(
+      r.stderr,
+      /^not deployed: the 2 turn\(s\) before the last user turn \(examples\): a harness holds a system prompt, not turns/m,
+    );
+    assert.deepEqual(lastBody('CreateHarness').body.systemPrompt, [{ text: 'Classify tickets.' }]);
+  });
+
   it('a create without a role, and a run without a harness, say what to do', async () => {
     writeFileSync(path.join(dir, 'undeployed.prompt'), WEATHER.replace('name: weather_agent', 'name: new_agent'));
     const noRole = await run('agent', 'deploy', 'undeployed.prompt');

@@ -74,9 +74,10 @@ export async function deployAsAgentCommand(
   const held = deployed.renderedWith.length
     ? ` Its system prompt holds the default values of ${deployed.renderedWith.join(', ')}.`
     : '';
-  void vscode.window.showInformationMessage(
-    `${deployed.created ? 'Created' : 'Updated'} the harness ${deployed.harness.name} (version ${deployed.harness.version ?? '?'}): runs of this prompt go to it.${held}`,
-  );
+  const left = deployed.leftOut.length ? ` Not deployed: ${deployed.leftOut.join('; ')}.` : '';
+  const message = `${deployed.created ? 'Created' : 'Updated'} the harness ${deployed.harness.name} (version ${deployed.harness.version ?? '?'}): runs of this prompt go to it.${held}${left}`;
+  if (left) void vscode.window.showWarningMessage(message);
+  else void vscode.window.showInformationMessage(message);
   return deployed;
 }
 
