@@ -3,7 +3,7 @@
 // `toolDefs` as inline functions, the harness tools and limits in `bedrock.agent`). A prompt without a
 // harness creates one (CreateHarness, with the execution role); one with `bedrock.agent.harness` updates it
 // (UpdateHarness). Either way it is followed until READY, so the next run meets the new configuration.
-import { harnessDefinition } from '../core/bedrock/harness';
+import { harnessDefinition, harnessMemoryOf } from '../core/bedrock/harness';
 import type { HarnessInfo } from '../core/bedrock/clients';
 import { agentSetting, harnessNameFor, type AgentSetting } from '../core/format/agent';
 import type { PromptFiles } from '../core/format/render';
@@ -62,6 +62,7 @@ export async function deployAsAgent(
       'PromptInvalid',
       'This prompt runs on an agent runtime (`bedrock.agent.runtime`): a runtime is your own code, deployed with the AgentCore tools. Deploy as Agent makes harnesses: remove `runtime:` to deploy this prompt as one.',
     );
+  const memory = harnessMemoryOf(setting.memory);
   const definition = harnessDefinition(rendered.request, setting);
   const systemText = (definition.systemPrompt ?? []).map((b) => b.text ?? '').join('\n');
   const renderedWith = Object.entries(rendered.input)
@@ -82,7 +83,12 @@ export async function deployAsAgent(
   let created = false;
   if (setting.harness) {
     host.log.info(`update harness ${setting.harness}`);
-    harness = await agents.updateHarness({ harnessId: harnessIdOf(setting.harness), ...definition });
+    // UpdateHarness wraps the memory (its `optionalValue`; null would clear it): only a memory named is sent.
+    harness = await agents.updateHarness({
+      harnessId: harnessIdOf(setting.harness),
+      ...definition,
+      ...(memory ? { memory: { optionalValue: memory } } : {}),
+    });
   } else {
     const roleArn = opts.roleArn?.trim();
     if (!roleArn || roleArnProblem(roleArn))
@@ -92,7 +98,12 @@ export async function deployAsAgent(
       );
     const harnessName = setting.name ?? harnessNameFor(opts.fileName);
     host.log.info(`create harness ${harnessName}`);
-    harness = await agents.createHarness({ harnessName, executionRoleArn: roleArn, ...definition });
+    harness = await agents.createHarness({
+      harnessName,
+      executionRoleArn: roleArn,
+      ...definition,
+      ...(memory ? { memory } : {}),
+    });
     created = true;
   }
   opts.onStatus?.(harness.status);

@@ -162,6 +162,29 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
       /^not deployed: the 2 turn\(s\) before the last user turn \(examples\): a harness holds a system prompt, not turns/m,
     );
     assert.deepEqual(lastBody('CreateHarness').body.systemPrompt, [{ text: 'Classify tickets.' }]);
+
+    // Skills go with every call and with the harness; memory is the harness's (CreateHarness, UpdateHarness).
+    writeFileSync(
+      path.join(dir, 'remembering.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\nbedrock.agent:\n  skills:\n    - s3: s3://bedrock-prompt-lab-data/skills/refunds/\n    - git: https://github.com/example/skills\n      path: support\n  memory:\n    managed: [SEMANTIC, SUMMARIZATION]\n---\n{{role "system"}}\nRemember the customer.\n{{role "user"}}\nHi\n',
+    );
+    const made = await run('agent', 'deploy', 'remembering.prompt', '--role', ROLE, '--write');
+    assert.equal(made.code, 0, made.stderr);
+    const create = lastBody('CreateHarness').body;
+    assert.deepEqual(create.skills, [
+      { s3: { uri: 's3://bedrock-prompt-lab-data/skills/refunds/' } },
+      { git: { url: 'https://github.com/example/skills', path: 'support' } },
+    ]);
+    assert.deepEqual(create.memory, { managedMemoryConfiguration: { strategies: ['SEMANTIC', 'SUMMARIZATION'] } });
+    const again = await run('agent', 'deploy', 'remembering.prompt');
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(lastBody('UpdateHarness').body.memory, {
+      optionalValue: { managedMemoryConfiguration: { strategies: ['SEMANTIC', 'SUMMARIZATION'] } },
+    });
+    const ran = await run('run', 'remembering.prompt');
+    assert.equal(ran.code, 0, ran.stderr);
+    assert.equal(lastBody('InvokeHarness').body.skills.length, 2);
+    assert.equal(lastBody('InvokeHarness').body.memory, undefined, 'memory is not a per-call setting');
   });
 
   it('a create without a role, and a run without a harness, say what to do', async () => {

@@ -130,6 +130,7 @@ export class HarnessService {
           agentRuntimeId: h.harnessId,
         },
       },
+      ...(h.config.memory !== undefined ? { memory: h.config.memory } : {}),
       ...(h.config.maxIterations !== undefined ? { maxIterations: h.config.maxIterations } : {}),
       ...(h.config.maxTokens !== undefined ? { maxTokens: h.config.maxTokens } : {}),
       ...(h.config.timeoutSeconds !== undefined ? { timeoutSeconds: h.config.timeoutSeconds } : {}),
@@ -210,6 +211,8 @@ export class HarnessService {
       );
     this.checkConfig(body);
     for (const k of CONFIG_KEYS) if (body[k] !== undefined) h.config[k] = body[k];
+    // UpdateHarness wraps the memory: `{optionalValue}` sets it, an empty wrapper clears it [sdk shapes].
+    if (body.memory !== undefined) h.config.memory = body.memory.optionalValue;
     if (typeof body.executionRoleArn === 'string') h.executionRoleArn = body.executionRoleArn;
     h.status = 'UPDATING';
     h.harnessVersion = String(Number(h.harnessVersion) + 1);

@@ -10,8 +10,10 @@
 //   model), and its own tool calls as steps kept beside the answer (`agentRun()`);
 // - a session (`runtimeSessionId`) is carried on when the conversation continues one the harness has
 //   seen, sending only the turns it has not; otherwise a new session gets the whole conversation.
+import type { HarnessMemoryConfiguration } from '@aws-sdk/client-bedrock-agentcore-control';
 import type {
   HarnessContentBlock,
+  HarnessSkill,
   HarnessMessage,
   HarnessTool,
   InvokeHarnessCommandInput,
@@ -103,11 +105,29 @@ function harnessToolOf(tool: AgentToolSetting): HarnessTool {
   }
 }
 
+/** A skill as the service names it. */
+function harnessSkillOf(skill: NonNullable<AgentSetting['skills']>[number]): HarnessSkill {
+  if ('s3' in skill) return { s3: { uri: skill.s3 } };
+  if ('git' in skill) return { git: { url: skill.git, ...(skill.path ? { path: skill.path } : {}) } };
+  if ('awsSkills' in skill) return { awsSkills: { paths: skill.awsSkills } };
+  return { path: skill.path };
+}
+
+/** The harness's memory as CreateHarness and UpdateHarness take it (memory is the harness's, not a call's). */
+export function harnessMemoryOf(memory: AgentSetting['memory']): HarnessMemoryConfiguration | undefined {
+  if (memory === undefined) return undefined;
+  if (memory === 'off') return { disabled: {} };
+  if (memory === 'managed') return { managedMemoryConfiguration: {} };
+  if ('managed' in memory) return { managedMemoryConfiguration: { strategies: memory.managed as never } };
+  return { agentCoreMemoryConfiguration: { arn: memory.arn, ...(memory.actorId ? { actorId: memory.actorId } : {}) } };
+}
+
 /** The prompt's agent definition: what a run sends as overrides and Deploy as Agent sends as defaults. */
 export interface HarnessDefinition {
   model: NonNullable<InvokeHarnessCommandInput['model']>;
   systemPrompt?: InvokeHarnessCommandInput['systemPrompt'];
   tools?: HarnessTool[];
+  skills?: HarnessSkill[];
   allowedTools?: string[];
   maxIterations?: number;
   timeoutSeconds?: number;
@@ -156,6 +176,7 @@ export function harnessDefinition(request: ConverseRequest, setting: AgentSettin
     },
     ...(system.length ? { systemPrompt: system.map((text) => ({ text })) } : {}),
     ...(tools.length ? { tools } : {}),
+    ...(setting.skills?.length ? { skills: setting.skills.map(harnessSkillOf) } : {}),
     ...(setting.allowedTools ? { allowedTools: setting.allowedTools } : {}),
     ...(setting.maxIterations !== undefined ? { maxIterations: setting.maxIterations } : {}),
     ...(setting.timeoutSeconds !== undefined ? { timeoutSeconds: setting.timeoutSeconds } : {}),

@@ -29,6 +29,10 @@ export interface AgentSetting {
   /** The endpoint to invoke (`qualifier`); the DEFAULT endpoint without it. */
   qualifier?: string;
   tools?: AgentToolSetting[];
+  /** Skills the harness can pull into its context: a path in its environment, an S3 prefix, a Git repository, or AWS skills. */
+  skills?: ({ path: string } | { s3: string } | { git: string; path?: string } | { awsSkills: string[] })[];
+  /** The harness's memory (set when deploying): `managed` (with its strategies), an AgentCore memory's ARN, or `off`. */
+  memory?: 'managed' | 'off' | { managed: string[] } | { arn: string; actorId?: string };
   /** Which tools the agent may call (`allowedTools`: `*`, `@builtin`, `@server/tool`, a name). */
   allowedTools?: string[];
   /** The most model calls one invocation may make (`maxIterations`). */

@@ -38,7 +38,7 @@ export function applyFrontmatterEdit(promptText: string, edit: FrontmatterEdit):
 
 /** Each kind of agent's own keys: pointing a prompt at one kind removes the others'. */
 const KIND_KEYS = {
-  harness: ['harness', 'name', 'tools', 'allowedTools', 'maxIterations', 'timeoutSeconds'],
+  harness: ['harness', 'name', 'tools', 'skills', 'memory', 'allowedTools', 'maxIterations', 'timeoutSeconds'],
   runtime: ['runtime', 'payload'],
   agentId: ['agentId', 'aliasId'],
 } as const;
