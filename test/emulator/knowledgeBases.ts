@@ -20,6 +20,14 @@ const PREFIX = 'knowledge-base/';
 /** The demo documents, from the compiled emulator (out/test/emulator) back to the repository. */
 const EXAMPLES = path.resolve(__dirname, '../../../examples/knowledge-base');
 
+/** The data source of the managed knowledge base's documents (the service manages its sources). */
+const MANAGED_DATA_SOURCE = 'MANAGEDDS1';
+
+/** A chunk's document: its file's name (the document id in results and GetDocumentContent). */
+function documentName(d: { uri: string }): string {
+  return d.uri.slice(d.uri.lastIndexOf('/') + 1);
+}
+
 interface Chunk {
   uri: string;
   text: string;
@@ -227,11 +235,14 @@ export class KnowledgeBaseService {
   /** BM25 over the chunks' words; the score is squashed into 0..1 as a similarity would be. */
   private rank(kb: KnowledgeBase, query: string, n: number, filter?: Filter, rerankTo?: number) {
     const q = [...new Set(words(query))];
+    // A managed knowledge base's documents come from sources the service manages: no S3 location, a
+    // document id and its data source instead, for GetDocumentContent [ours: the fields are the SDK's].
+    const managed = kb.type === 'MANAGED';
     const metadataOf = (d: Chunk): Record<string, unknown> => ({
       ...d.attributes,
-      'x-amz-bedrock-kb-source-uri': d.uri,
+      'x-amz-bedrock-kb-source-uri': managed ? documentName(d) : d.uri,
       'x-amz-bedrock-kb-chunk-id': d.id,
-      'x-amz-bedrock-kb-data-source-id': kb.dataSources[0]?.dataSourceId ?? '',
+      'x-amz-bedrock-kb-data-source-id': managed ? MANAGED_DATA_SOURCE : (kb.dataSources[0]?.dataSourceId ?? ''),
     });
     const docs = filter ? kb.chunks.filter((d) => passes(filter, metadataOf(d))) : kb.chunks;
     const avg = docs.reduce((s, d) => s + d.words.length, 0) / Math.max(1, docs.length);
@@ -258,7 +269,10 @@ export class KnowledgeBaseService {
         .slice(0, rerankTo);
     return ranked.map(({ d, score }) => ({
       content: { type: 'TEXT', text: d.text },
-      location: { type: 'S3', s3Location: { uri: d.uri } },
+      location: managed
+        ? { type: 'CUSTOM', customDocumentLocation: { id: documentName(d) } }
+        : { type: 'S3', s3Location: { uri: d.uri } },
+      documentId: documentName(d),
       score,
       metadata: metadataOf(d),
     }));
@@ -421,8 +435,37 @@ export class KnowledgeBaseService {
     ctx.res.end();
   }
 
+  /**
+   * GetDocumentContent [sdk shapes: `{mimeType, presignedUrl, documentContentLength}`]: a link to the
+   * document (served by `documentBody`, with no signature checked [ours]).
+   */
+  private documentContent(ctx: RequestContext, kb: KnowledgeBase, dataSourceId: string, documentId: string): void {
+    const expected = kb.type === 'MANAGED' ? MANAGED_DATA_SOURCE : kb.dataSources[0]?.dataSourceId;
+    if (dataSourceId !== expected) throw ServiceError.notFound(`Data source ${dataSourceId} not found.`);
+    const body = this.s3.buckets.get(BUCKET)?.get(`${PREFIX}${documentId}`)?.body;
+    if (!body) throw ServiceError.notFound(`Document ${documentId} not found.`);
+    const host = String(ctx.req.headers.host ?? ctx.req.headers[':authority'] ?? '127.0.0.1');
+    sendJson(ctx, 200, {
+      mimeType: documentId.endsWith('.md') ? 'text/markdown' : 'text/plain',
+      presignedUrl: `http://${host}/__kb-documents/${encodeURIComponent(documentId)}?X-Amz-Expires=900&X-Amz-Signature=local`,
+      documentContentLength: body.length,
+    });
+  }
+
+  /** The bytes behind a presigned document link (`/__kb-documents/<document>`). */
+  documentBody(ctx: RequestContext): void {
+    const body = this.s3.buckets.get(BUCKET)?.get(`${PREFIX}${ctx.segments[1] ?? ''}`)?.body;
+    if (!body) throw ServiceError.notFound('No such document.');
+    ctx.res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length });
+    ctx.res.end(body);
+  }
+
   handle(ctx: RequestContext): boolean {
     const [a, kbId, b, dsId, c, jobId] = ctx.segments;
+    if (a === 'knowledgebases' && b === 'datasources' && c === 'documents' && ctx.segments[6] === 'content') {
+      this.documentContent(ctx, this.find(decodeURIComponent(kbId)), dsId, jobId);
+      return true;
+    }
     if (a === 'agenticRetrieveStream' && ctx.method === 'POST') {
       this.agenticRetrieve(ctx);
       return true;

@@ -202,6 +202,10 @@ export class BedrockEmulator {
         this.control(ctx);
         return;
       }
+      if (segments[0] === '__kb-documents' && ctx.method === 'GET') {
+        this.knowledgeBases.documentBody(ctx);
+        return;
+      }
       if (isS3(ctx)) {
         this.record(ctx, `S3 ${ctx.method}`, undefined);
         this.s3.handle(ctx);
@@ -383,6 +387,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (a === 'knowledgebases') {
     if (b === undefined) return { operation: 'ListKnowledgeBases' };
     if (c === 'retrieve') return { operation: 'Retrieve' };
+    if (ctx.segments[6] === 'content') return { operation: 'GetDocumentContent' };
     if (c === 'datasources') {
       const [, , , ds, jobs, job] = ctx.segments;
       if (ds === undefined) return { operation: 'ListDataSources' };

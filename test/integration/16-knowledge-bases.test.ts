@@ -197,4 +197,34 @@ describe('knowledge bases against the local server', () => {
     assert.match(api.shownErrors.at(-1)?.message ?? '', /is not a text file: open it in the S3 console/);
     assert.equal(api.shownErrors.length, before + 1);
   });
+
+  it('Open Retrieved Source… opens what the last run retrieved: a managed source through GetDocumentContent', async () => {
+    const prompt = workspaceFile('runs', 'rag-managed.prompt');
+    await vscode.workspace.fs.writeFile(
+      prompt,
+      Buffer.from(
+        '---\nmodel: amazon.nova-lite-v1:0\nbedrock.knowledgeBase:\n  id: MANAGEDKB1\n  numberOfResults: 2\n---\n{{#each @passages}}[{{sourceName}}] {{text}}\n{{/each}}\nCan I get a refund on a gift card?\n',
+      ),
+    );
+    await vscode.window.showTextDocument(prompt);
+    const result = await vscode.commands.executeCommand<RunResult>(Commands.run, { uri: prompt.toString() });
+    assert.equal(result?.status, 'complete', result?.error?.message ?? api.shownErrors.at(-1)?.message);
+    assert.deepEqual(result.retrieval?.passages[0].document, {
+      dataSourceId: 'MANAGEDDS1',
+      documentId: 'refund-policy.md',
+    });
+    await vscode.window.showTextDocument(prompt);
+    const doc = await vscode.commands.executeCommand<vscode.TextDocument>(Commands.openRetrievedSource, {
+      sourceName: 'refund-policy.md',
+    });
+    assert.ok(doc, api.shownErrors.at(-1)?.message);
+    assert.equal(doc.uri.authority, 'kb');
+    assert.match(doc.getText(), /^# Refund policy\n/);
+    const asked = (await emulator.requests()).filter((r) => r.operation === 'GetDocumentContent').at(-1);
+    assert.equal(
+      (asked as { path?: string } | undefined)?.path,
+      '/knowledgebases/MANAGEDKB1/datasources/MANAGEDDS1/documents/refund-policy.md/content',
+    );
+    assert.deepEqual(asked?.body, { outputFormat: 'EXTRACTED' });
+  });
 });

@@ -60,6 +60,7 @@ import {
 import {
   AgenticRetrieveStreamCommand,
   BedrockAgentRuntimeClient,
+  GetDocumentContentCommand,
   InvokeAgentCommand,
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
@@ -387,6 +388,17 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       ),
     retrieveAndGenerateStream: (input, signal) =>
       kb(() => agentRuntimeClient.send(new RetrieveAndGenerateStreamCommand(input), { abortSignal: signal })),
+    documentText: (knowledgeBaseId, { dataSourceId, documentId }, signal) =>
+      kb(async () => {
+        const out = await agentRuntimeClient.send(
+          new GetDocumentContentCommand({ knowledgeBaseId, dataSourceId, documentId, outputFormat: 'EXTRACTED' }),
+          { abortSignal: signal },
+        );
+        // The link is presigned: it carries its own authorization, and holds the document only.
+        const res = await fetch(out.presignedUrl ?? '', { signal });
+        if (!res.ok) throw new Error(`The document link answered ${res.status} ${res.statusText}.`);
+        return res.text();
+      }),
     agenticRetrieveStream: (input, signal) =>
       kb(() => agentRuntimeClient.send(new AgenticRetrieveStreamCommand(input), { abortSignal: signal })),
   };

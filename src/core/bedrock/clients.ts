@@ -291,6 +291,12 @@ export interface KnowledgeBases {
     input: RetrieveAndGenerateStreamCommandInput,
     signal?: AbortSignal,
   ): Promise<RetrieveAndGenerateStreamCommandOutput>;
+  /** A document's text (GetDocumentContent, extracted, read from the link it returns). */
+  documentText(
+    knowledgeBaseId: string,
+    document: { dataSourceId: string; documentId: string },
+    signal?: AbortSignal,
+  ): Promise<string>;
   /** Agentic retrieval, with the answer generated: what a managed knowledge base takes instead. */
   agenticRetrieveStream(
     input: AgenticRetrieveStreamCommandInput,

@@ -52,14 +52,21 @@ function sourceOf(location: Location | undefined, documentId: string | undefined
   );
 }
 
+/** The metadata key of a passage's data source [docs: Retrieve's metadata]. */
+const DATA_SOURCE_KEY = 'x-amz-bedrock-kb-data-source-id';
+
 export function passagesOf(out: Pick<RetrieveCommandOutput, 'retrievalResults'>): Passage[] {
   return (out.retrievalResults ?? []).map((r) => {
     const source = sourceOf(r.location, r.documentId);
+    const dataSourceId = r.metadata?.[DATA_SOURCE_KEY];
     return {
       text: r.content?.text ?? (r.content?.row ?? []).map((c) => `${c.columnName}: ${c.columnValue}`).join(', '),
       source,
       sourceName: sourceNameOf(source),
       ...(r.score !== undefined ? { score: r.score } : {}),
+      ...(r.documentId && typeof dataSourceId === 'string' && dataSourceId
+        ? { document: { dataSourceId, documentId: r.documentId } }
+        : {}),
     };
   });
 }

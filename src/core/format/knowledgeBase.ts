@@ -15,6 +15,8 @@ export interface Passage {
   /** The file or page name alone (`refund-policy.md`), for short listings and assertions. */
   sourceName: string;
   score?: number;
+  /** Where GetDocumentContent finds the document, when the knowledge base says (its managed sources). */
+  document?: { dataSourceId: string; documentId: string };
 }
 
 export interface KnowledgeBaseSetting {

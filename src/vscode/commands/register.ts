@@ -17,7 +17,7 @@ import {
 } from './knowledgeBases';
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import type { AgentNode } from '../views/agentsTree';
-import { openSource } from '../language/sources';
+import { openRetrievedSource, openSource } from '../language/sources';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -251,6 +251,11 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     ),
     registerCommand(Commands.refreshAgents, () => s.agents.refresh(), logger),
     registerCommand(Commands.openSource, (source: string) => openSource(source), logger),
+    registerCommand(
+      Commands.openRetrievedSource,
+      (given?: { sourceName?: string }) => openRetrievedSource(s.history, given),
+      logger,
+    ),
     registerCommand(Commands.deployAsAgent, (o?: DeployAsAgentOptions) => deployAsAgentCommand(s, o), logger),
     registerCommand(Commands.useAgentInPrompt, (n?: AgentNode) => useAgentInPrompt(s, n), logger),
     registerCommand(Commands.copyAgentArn, (n: AgentNode) => copyAgentArn(n), logger),

@@ -1,6 +1,10 @@
-// Opening a retrieved or cited source: the `s3://` URIs a prompt file holds (in what a run wrote after its
-// answer: what was retrieved, the sources cited, an agent's steps) are links; following one opens the
-// document read from S3 as plain text in a read-only editor (`bedrock-source:` documents), never rendered.
+// Opening a retrieved or cited source, as plain text in a read-only editor (`bedrock-source:` documents),
+// never rendered:
+// - the `s3://` URIs a prompt file holds (in what a run wrote after its answer) are links: the document is
+//   read from S3;
+// - Open Retrieved Source… lists what the prompt's last run retrieved, and opens the one picked: from S3,
+//   through GetDocumentContent when the knowledge base gives the document's id (its managed sources), or in
+//   the browser for a web page.
 // A source that is not text (a PDF, an image) is not decoded: the message points to the S3 console.
 import vscode = require('vscode');
 import { parseS3Uri } from '../../core/bedrock/s3Uri';
@@ -9,6 +13,9 @@ import { toBedrockError } from '../../core/bedrock/errors';
 import type { AwsSession } from '../host/awsSession';
 import { Commands } from '../host/commandIds';
 import { PROMPT_SELECTOR } from './promptAnalyses';
+import type { Passage, Retrieval } from '../../core/format/knowledgeBase';
+import type { RunHistory } from '../host/runHistoryStore';
+import { currentPromptEditor } from '../host/promptEditor';
 
 export const SOURCE_SCHEME = 'bedrock-source';
 
@@ -36,16 +43,26 @@ class SourceLinks implements vscode.DocumentLinkProvider {
   }
 }
 
-/** The read-only documents of sources: `bedrock-source:/bucket/key`, read from S3 when opened. */
+/**
+ * The read-only documents of sources, read when opened: `bedrock-source://s3/<bucket>/<key>` from S3,
+ * `bedrock-source://kb/<knowledge base>/<data source>/<document>` through GetDocumentContent.
+ */
 class SourceDocuments implements vscode.TextDocumentContentProvider {
   constructor(private readonly session: AwsSession) {}
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
-    const [bucket, ...key] = uri.path.replace(/^\//, '').split('/');
+    const [first, ...rest] = uri.path.replace(/^\//, '').split('/');
+    const where = uri.authority === 'kb' ? `document ${rest.at(-1)} of ${first}` : `s3://${first}/${rest.join('/')}`;
     try {
-      return await this.session.clients().storage.readText(bucket, key.join('/'));
+      const clients = this.session.clients();
+      if (uri.authority === 'kb')
+        return await clients.knowledgeBases.documentText(first, {
+          dataSourceId: rest[0],
+          documentId: decodeURIComponent(rest.slice(1).join('/')),
+        });
+      return await clients.storage.readText(first, rest.join('/'));
     } catch (err) {
-      throw toBedrockError(err, { operation: `read s3://${bucket}/${key.join('/')}`, profile: this.session.profile });
+      throw toBedrockError(err, { operation: `read ${where}`, profile: this.session.profile });
     }
   }
 }
@@ -63,11 +80,87 @@ export async function openSource(source: string): Promise<vscode.TextDocument> {
       'Validation',
       `${source} is not a text file: open it in the S3 console (https://s3.console.aws.amazon.com/s3/object/${location.bucket}?prefix=${encodeURIComponent(location.key)}).`,
     );
-  const doc = await vscode.workspace.openTextDocument(
-    vscode.Uri.from({ scheme: SOURCE_SCHEME, path: `/${location.bucket}/${location.key}` }),
-  );
+  return show(vscode.Uri.from({ scheme: SOURCE_SCHEME, authority: 's3', path: `/${location.bucket}/${location.key}` }));
+}
+
+async function show(uri: vscode.Uri): Promise<vscode.TextDocument> {
+  const doc = await vscode.workspace.openTextDocument(uri);
   await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   return doc;
+}
+
+/** Opens one passage's source: from S3, through GetDocumentContent, or (a web page) in the browser. */
+export async function openPassageSource(
+  knowledgeBaseId: string,
+  passage: Passage,
+): Promise<vscode.TextDocument | undefined> {
+  if (parseS3Uri(passage.source)) return openSource(passage.source);
+  if (passage.document)
+    return show(
+      vscode.Uri.from({
+        scheme: SOURCE_SCHEME,
+        authority: 'kb',
+        path: `/${knowledgeBaseId}/${passage.document.dataSourceId}/${encodeURIComponent(passage.document.documentId)}`,
+      }),
+    );
+  if (/^https?:\/\//.test(passage.source)) {
+    await vscode.env.openExternal(vscode.Uri.parse(passage.source));
+    return undefined;
+  }
+  throw new BedrockError(
+    'Validation',
+    `${passage.source} cannot be opened here: the knowledge base gave no S3 location, document id or web address for it.`,
+  );
+}
+
+/**
+ * Open Retrieved Source…: what the prompt's last run retrieved (its run record keeps the passages whole),
+ * one to pick (or the one named `sourceName`, for tests), opened as above.
+ */
+export async function openRetrievedSource(
+  history: RunHistory,
+  given?: { sourceName?: string },
+): Promise<vscode.TextDocument | undefined> {
+  const editor = currentPromptEditor('the sources are those of the prompt you are editing');
+  const records = await history.runsOf(editor.document.uri);
+  let retrieval: Retrieval | undefined;
+  for (const r of [...records].sort((a, b) => b.time.localeCompare(a.time))) {
+    retrieval = await retrievalOf(r.uri);
+    if (retrieval?.passages.length) break;
+  }
+  if (!retrieval?.passages.length)
+    throw new BedrockError(
+      'Validation',
+      'No run of this prompt retrieved anything yet: run it with `bedrock.knowledgeBase` set, then open its sources.',
+    );
+  const passage = given?.sourceName
+    ? retrieval.passages.find((p) => p.sourceName === given.sourceName)
+    : (
+        await vscode.window.showQuickPick(
+          retrieval.passages.map((p, i) => ({
+            label: `[${i + 1}] ${p.sourceName}`,
+            description: p.score !== undefined ? `score ${p.score.toFixed(3)}` : undefined,
+            detail: p.text.replace(/\s+/g, ' ').slice(0, 160),
+            p,
+          })),
+          { title: `Sources retrieved from ${retrieval.knowledgeBaseId} for "${retrieval.query.slice(0, 60)}"` },
+        )
+      )?.p;
+  if (!passage) return undefined;
+  return openPassageSource(retrieval.knowledgeBaseId, passage);
+}
+
+/** The retrieval a run record keeps, read as data (a record is a file in the workspace's history). */
+async function retrievalOf(uri: vscode.Uri): Promise<Retrieval | undefined> {
+  try {
+    const record = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')) as {
+      retrieval?: Retrieval;
+    };
+    const r = record.retrieval;
+    return r && typeof r.knowledgeBaseId === 'string' && Array.isArray(r.passages) ? r : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function registerSources(session: AwsSession): vscode.Disposable {
