@@ -49,14 +49,35 @@ export async function agentDeploy(
   return EXIT.ok;
 }
 
+/** The account's agents: AgentCore harnesses, runtimes with their endpoints, Bedrock agents (classic) with their aliases. */
 export async function agentList(host: Host, opts: { json?: boolean }): Promise<number> {
-  const harnesses = await host.clients().agents.listHarnesses();
+  const agents = host.clients().agents;
+  const [harnesses, runtimes, classic] = await Promise.all([
+    agents.listHarnesses(),
+    agents.listRuntimes(),
+    // An account without classic agents (or their permission) still lists its AgentCore agents.
+    agents.listClassicAgents().catch((err: unknown) => {
+      host.log.warn(`Bedrock agents (classic): ${String(err)}`);
+      return [];
+    }),
+  ]);
   if (opts.json) {
-    process.stdout.write(`${JSON.stringify(harnesses, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ harnesses, runtimes, classic }, null, 2)}\n`);
     return EXIT.ok;
   }
+  const out = (line: string) => process.stdout.write(`${line}\n`);
   for (const h of harnesses)
-    process.stdout.write(`${h.name} · ${h.status.toLowerCase()} · version ${h.version ?? '?'} · ${h.arn}\n`);
-  if (harnesses.length === 0) process.stderr.write('No AgentCore harnesses in this account and region.\n');
+    out(`${h.name} · harness · ${h.status.toLowerCase()} · version ${h.version ?? '?'} · ${h.arn}`);
+  for (const r of runtimes) {
+    out(`${r.name} · runtime · ${r.status.toLowerCase()} · version ${r.version ?? '?'} · ${r.arn}`);
+    for (const e of r.endpoints)
+      out(`  ${e.name} · ${e.status.toLowerCase()} · serves version ${e.liveVersion ?? '?'}`);
+  }
+  for (const a of classic) {
+    out(`${a.name} · Bedrock agent (classic, closed to new customers) · ${a.status.toLowerCase()} · ${a.id}`);
+    for (const alias of a.aliases) out(`  ${alias.name} · ${alias.id} · version ${alias.version ?? '?'}`);
+  }
+  if (harnesses.length + runtimes.length + classic.length === 0)
+    process.stderr.write('No agents in this account and region: prompt-lab agent deploy creates a harness.\n');
   return EXIT.ok;
 }

@@ -488,7 +488,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   agent
     .command('list')
-    .description("the account's harnesses with their status and version")
+    .description("the account's agents: harnesses, runtimes and their endpoints, classic agents and their aliases")
     .option('--json', 'print them as JSON')
     .action(async (opts: { json?: boolean }) => withHost({}, (host) => agentList(host, opts)));
 

@@ -145,8 +145,16 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
     assert.equal(update.body.systemPrompt[0].text, 'You tell people what to wear.');
     assert.equal(update.body.tools[0].type, 'inline_function');
     const listed = await run('agent', 'list');
-    assert.match(listed.stdout, /^weather_agent · ready · version 2 · arn:aws:bedrock-agentcore:/m);
-    assert.match(listed.stdout, /^support_agent · ready · version 1 /m);
+    assert.match(listed.stdout, /^weather_agent · harness · ready · version 2 · arn:aws:bedrock-agentcore:/m);
+    assert.match(listed.stdout, /^support_agent · harness · ready · version 1 /m);
+    assert.match(
+      listed.stdout,
+      /^support_runtime · runtime · ready · version 3 · arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime\/support_runtime-AbCdEf1234\n {2}DEFAULT · ready · serves version 3\n {2}production · ready/m,
+    );
+    assert.match(
+      listed.stdout,
+      /^refund_agent · Bedrock agent \(classic, closed to new customers\) · prepared · REFUNDAGT1\n {2}live · LIVEALIAS1 · version 2\n {2}AgentTestAlias · TSTALIASID · version DRAFT$/m,
+    );
   });
 
   it('deploying a prompt with example turns says the harness does not hold them', async () => {
