@@ -10,6 +10,7 @@ import type { PromptFiles } from '../core/format/render';
 import { roleArnProblem } from '../core/shared/arn';
 import { BedrockError } from '../core/shared/bedrockError';
 import { wait } from '../core/shared/wait';
+import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import type { Host } from './host';
 import { compilePromptText } from './runPrompt';
 
@@ -78,6 +79,13 @@ export async function deployAsAgent(
         `the ${examples} turn(s) before the last user turn (examples): a harness holds a system prompt, not turns, so they go with runs of this prompt only; move what they teach into the system turn`,
       ]
     : [];
+  // A harness's configuration is stored in AWS, like an upload: nothing goes with a secret in it.
+  const secret = (await datasetEngine().scanSecretsDeep(JSON.stringify(definition), opts.fileName, 1))[0];
+  if (secret)
+    throw new BedrockError(
+      'Validation',
+      `Not deployed: a secret (${secret.kind}) is in what the harness would keep (its system prompt, tools or settings). Remove it from ${opts.fileName}, then deploy again.`,
+    );
   const agents = host.clients().agents;
   let harness: HarnessInfo;
   let created = false;

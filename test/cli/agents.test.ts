@@ -195,6 +195,18 @@ describe('prompt-lab with an agent: an AgentCore harness (the real binary, the l
     assert.equal(lastBody('InvokeHarness').body.memory, undefined, 'memory is not a per-call setting');
   });
 
+  it('nothing is deployed with a secret in it', async () => {
+    writeFileSync(
+      path.join(dir, 'leaky-agent.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\n---\n{{role "system"}}\nUse AKIAQWERTYUIOPASDFGH and wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLEKEY to call the API.\n{{role "user"}}\nHi\n',
+    );
+    const before = emulator.requests.filter((q) => q.operation === 'CreateHarness').length;
+    const r = await run('agent', 'deploy', 'leaky-agent.prompt', '--role', ROLE);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /Not deployed: a secret \(AWS access key id\) is in what the harness would keep/);
+    assert.equal(emulator.requests.filter((q) => q.operation === 'CreateHarness').length, before, 'nothing sent');
+  });
+
   it('a create without a role, and a run without a harness, say what to do', async () => {
     writeFileSync(path.join(dir, 'undeployed.prompt'), WEATHER.replace('name: weather_agent', 'name: new_agent'));
     const noRole = await run('agent', 'deploy', 'undeployed.prompt');
