@@ -22,6 +22,7 @@ import { evalCommand, type EvalCommandOptions } from './evalCommand';
 import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './datasetCommand';
 import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand';
 import { agentDeploy, agentList } from './agentCommand';
+import { casesGenerate } from './casesCommand';
 import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -465,6 +466,22 @@ export async function main(argv: string[]): Promise<number> {
         query: string,
         opts: { results?: number; searchType?: 'HYBRID' | 'SEMANTIC'; json?: boolean },
       ) => withHost({}, (host) => knowledgeBaseRetrieve(host, id, query, opts, controller.signal)),
+    );
+
+  program
+    .command('cases')
+    .description('test cases: generate new ones with a model (review, then --write)')
+    .command('generate')
+    .description("a model proposes new, varied cases (edge and adversarial ones too) for the prompt's .tests.yaml")
+    .argument('<prompt>', 'the .prompt file')
+    .requiredOption('-m, --model <id>', 'the model that proposes the cases (one with tool use)')
+    .option('-n, --count <n>', 'how many cases (1 to 20; default 5)', Number)
+    .option('--write', 'append them to <name>.tests.yaml (created when missing), comments kept')
+    .option('--json', 'print the proposal as JSON')
+    .action(async (file: string, opts: { model: string; count?: number; write?: boolean; json?: boolean }) =>
+      withHost({}, (host) =>
+        casesGenerate(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
     );
 
   const agent = program

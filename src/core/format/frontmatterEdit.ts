@@ -26,9 +26,11 @@ export function frontmatterEdit(promptText: string, what: string, change: (yaml:
   return { start: 0, end: 0, text: `---\n${stringify(yaml)}---\n` };
 }
 
-/** As the user wrote it, as far as the library can: long lines not folded, `[a, b]` not padded. */
+/** YAML written back as the user wrote it, as far as the library can: long lines not folded, `[a, b]` not padded. */
+export const AS_WRITTEN = { lineWidth: 0, flowCollectionPadding: false } as const;
+
 function stringify(yaml: Document): string {
-  return yaml.toString({ lineWidth: 0, flowCollectionPadding: false });
+  return yaml.toString(AS_WRITTEN);
 }
 
 /** The prompt's text with the edit made. */

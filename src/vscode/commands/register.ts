@@ -18,6 +18,7 @@ import {
 import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import type { AgentNode } from '../views/agentsTree';
 import { openRetrievedSource, openSource } from '../language/sources';
+import { generateCasesCommand, type GenerateCasesOptions } from './generateCases';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -251,6 +252,7 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     ),
     registerCommand(Commands.refreshAgents, () => s.agents.refresh(), logger),
     registerCommand(Commands.openSource, (source: string) => openSource(source), logger),
+    registerCommand(Commands.generateTestCases, (o?: GenerateCasesOptions) => generateCasesCommand(s, o), logger),
     registerCommand(
       Commands.openRetrievedSource,
       (given?: { sourceName?: string }) => openRetrievedSource(s.history, given),

@@ -44,6 +44,7 @@ export const Commands = {
   useKnowledgeBaseInPrompt: 'bedrockPromptLab.useKnowledgeBaseInPrompt',
   refreshAgents: 'bedrockPromptLab.refreshAgents',
   openSource: 'bedrockPromptLab.openSource',
+  generateTestCases: 'bedrockPromptLab.generateTestCases',
   openRetrievedSource: 'bedrockPromptLab.openRetrievedSource',
   deployAsAgent: 'bedrockPromptLab.deployAsAgent',
   useAgentInPrompt: 'bedrockPromptLab.useAgentInPrompt',
