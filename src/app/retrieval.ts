@@ -8,6 +8,7 @@ import { passagesOf } from '../core/bedrock/passages';
 import type { KnowledgeBaseSetting, Passage } from '../core/format/knowledgeBase';
 import type { RenderResult } from '../core/format/render';
 import type { Host } from './host';
+import { lastUserText } from '../core/format/converseRequest';
 
 /** Passages for a query from the prompt's knowledge base. */
 export type Retriever = (setting: KnowledgeBaseSetting, query: string) => Promise<Passage[]>;
@@ -40,11 +41,7 @@ export function retrievalQuery(rendered: RenderResult): string {
       );
     return query.trim();
   }
-  const last = (rendered.request.messages ?? []).filter((m) => m.role === 'user').at(-1);
-  const query = (last?.content ?? [])
-    .map((b) => b.text ?? '')
-    .join('\n')
-    .trim();
+  const query = lastUserText(rendered.request.messages);
   if (!query)
     throw new BedrockError(
       'PromptInvalid',

@@ -132,7 +132,7 @@ export async function streamPrompt(
   host: Host,
   request: ConverseRequest,
   opts: StreamPromptOptions,
-): Promise<StreamOutcome & { streamed: boolean; retrieval?: Retrieval; agentRun?: AgentRun }> {
+): Promise<AnsweredOutcome & { streamed: boolean }> {
   const answering = answeringRuntime(host.clients(), opts.target);
   const api = answering.api;
   host.log.info(
@@ -166,17 +166,21 @@ export async function streamPrompt(
   }
 }
 
+/**
+ * An answer with what came with it from the API that answered: what a knowledge base in generate mode
+ * cited (over what the render retrieved), what an agent did.
+ */
+export type AnsweredOutcome = StreamOutcome & { retrieval?: Retrieval; agentRun?: AgentRun };
+
 /** The result of a run that ended (complete, stopped, or failed with what arrived kept). */
 export function runResult(
   host: Host,
   request: ConverseRequest,
-  outcome: StreamOutcome,
+  outcome: AnsweredOutcome,
   streamed: boolean,
   rendered?: RenderResult,
-  /** What a knowledge base answering the run (`mode: generate`) cited, over what the render retrieved. */
-  generated?: Retrieval,
-  agent?: AgentRun,
 ): RunResult {
+  const agent = outcome.agentRun;
   const answered = answeredBy(request.modelId, outcome);
   const cost = callCost((m, u) => host.costOf(m, u), request.modelId, outcome);
   const result: RunResult = {
@@ -185,7 +189,7 @@ export function runResult(
     routedTo: outcome.invokedModelId ? answered : undefined,
     serviceTier: outcome.serviceTier,
     citations: outcome.citations,
-    retrieval: generated ?? rendered?.retrieval,
+    retrieval: outcome.retrieval ?? rendered?.retrieval,
     ...(agent ? { agent } : {}),
     guardrail: guardrailVerdict(outcome),
     text: outcome.text,

@@ -104,15 +104,7 @@ export function createMcpServer(opts: McpServerOptions): McpServer {
             label: path.relative(root, promptPath),
             target: rendered,
           });
-          const result = runResult(
-            host,
-            request,
-            outcome,
-            outcome.streamed,
-            rendered,
-            outcome.retrieval,
-            outcome.agentRun,
-          );
+          const result = runResult(host, request, outcome, outcome.streamed, rendered);
           if (outcome.error) return asText(outcome.error.message, { ...result }, true);
           return asText(`${result.text}\n\n${metricsLine(result)}`, { ...result });
         } finally {

@@ -152,15 +152,7 @@ export async function runCommand(
           endsWithNewline = t.endsWith('\n');
         },
   });
-  const result: RunResult = runResult(
-    host,
-    request,
-    outcome,
-    outcome.streamed,
-    rendered,
-    outcome.retrieval,
-    outcome.agentRun,
-  );
+  const result: RunResult = runResult(host, request, outcome, outcome.streamed, rendered);
   if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   else if (wroteText && !endsWithNewline) process.stdout.write('\n');
   if (!opts.quiet && !opts.json && result.guardrail)

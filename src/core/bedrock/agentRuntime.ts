@@ -11,7 +11,7 @@ import type { ConverseRequest } from '../format/render';
 import type { AgentRun, AgentSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
 import { lastTurnOnly, type AgentSessions } from './agentSessions';
-import { answeredBy } from './streamedAnswer';
+import { answeredBy, noEvents } from './streamedAnswer';
 
 function refused(message: string): BedrockError {
   return new BedrockError('PromptInvalid', `An agent runtime (\`bedrock.agent.runtime\`) ${message}`);
@@ -126,14 +126,12 @@ export function agentRuntimeRuntime(
       ...(note ? { note } : {}),
     };
     run = current;
-    return events((out.response ?? emptyBody()) as AsyncIterable<Uint8Array>, out.contentType ?? '', (answer) =>
+    return events((out.response ?? noEvents()) as AsyncIterable<Uint8Array>, out.contentType ?? '', (answer) =>
       sessions.remember(arn, current.sessionId, [...conversation, answer]),
     );
   };
   return { ...answeredBy(base, start), agentRun: () => run };
 }
-
-async function* emptyBody(): AsyncIterable<Uint8Array> {}
 
 /** The runtime's bytes as Converse stream events: text as it arrives, one block, the turn ended. */
 async function* events(

@@ -2,6 +2,7 @@
 // so Continue carries a conversation on in its session: the agent keeps the history, and only the turns
 // it has not seen are sent. A conversation not seen here (another window, a reload, the CLI's next
 // process) starts a new session with every turn.
+import { lastUserText } from '../format/converseRequest';
 import type { Message } from '@aws-sdk/client-bedrock-runtime';
 import { randomUUID } from 'node:crypto';
 
@@ -32,11 +33,7 @@ function fingerprint(m: Message): string {
  * classic agent's `inputText`), and what a new session misses when the conversation had earlier turns.
  */
 export function lastTurnOnly(messages: readonly Message[], seen: number, fix: string): { text: string; note?: string } {
-  const last = messages.filter((m) => m.role === 'user').at(-1);
-  const text = (last?.content ?? [])
-    .map((b) => b.text ?? '')
-    .join('\n')
-    .trim();
+  const text = lastUserText([...messages]);
   return messages.length > 1 && seen === 0
     ? { text, note: `a new session got the last user turn only: ${fix}` }
     : { text };

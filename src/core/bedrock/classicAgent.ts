@@ -11,7 +11,7 @@ import type { ConverseRequest } from '../format/render';
 import { stepText, type AgentRun, type AgentSetting, type AgentStep } from '../format/agent';
 import type { Agents, Runtime } from './clients';
 import { lastTurnOnly, type AgentSessions } from './agentSessions';
-import { answeredBy } from './streamedAnswer';
+import { answeredBy, noEvents } from './streamedAnswer';
 
 export interface ClassicAgentRuntime extends Runtime {
   agentRun(): AgentRun | undefined;
@@ -56,14 +56,12 @@ export function classicAgentRuntime(
       ...(note ? { note } : {}),
     };
     run = current;
-    return events(out.completion ?? emptyStream(), current, (answer) =>
+    return events(out.completion ?? noEvents(), current, (answer) =>
       sessions.remember(agent, current.sessionId, [...conversation, answer]),
     );
   };
   return { ...answeredBy(base, start), agentRun: () => run };
 }
-
-async function* emptyStream(): AsyncIterable<ResponseStream> {}
 
 /** What one trace event adds to the run: a thought, a call, or the result of the last call. */
 function traced(trace: Trace | undefined, run: AgentRun): 'intervened' | undefined {

@@ -30,7 +30,7 @@ import { BedrockError } from '../shared/bedrockError';
 import type { ConverseRequest } from '../format/render';
 import { stepText, type AgentRun, type AgentSetting, type AgentStep, type AgentToolSetting } from '../format/agent';
 import type { Agents, Runtime } from './clients';
-import { answeredBy } from './streamedAnswer';
+import { answeredBy, noEvents } from './streamedAnswer';
 import type { AgentSessions } from './agentSessions';
 
 function refused(message: string): BedrockError {
@@ -230,7 +230,7 @@ export function harnessRuntime(
       signal,
     );
     const current = run;
-    return events(out.stream ?? emptyStream(), current, (answer, stoppedForTool) =>
+    return events(out.stream ?? noEvents(), current, (answer, stoppedForTool) =>
       // The harness keeps a finished turn; a turn it handed back for a tool result is sent again with the
       // result (it does not keep the half turn), so only the turns sent are remembered then.
       sessions.remember(harness, sessionId, stoppedForTool ? conversation : [...conversation, answer]),
@@ -238,8 +238,6 @@ export function harnessRuntime(
   };
   return { ...answeredBy(base, start), agentRun: () => run };
 }
-
-async function* emptyStream(): AsyncIterable<InvokeHarnessStreamOutput> {}
 
 /** An error event inside the harness's stream, thrown as the SDK names it. */
 function streamError(ev: InvokeHarnessStreamOutput): Error | undefined {

@@ -7,6 +7,7 @@
 // deltas naming their source. A managed knowledge base refuses RetrieveAndGenerateStream; the same run then
 // goes to AgenticRetrieveStream, which takes the conversation (text turns) rather than one question and has
 // no place for a system turn or inference settings.
+import { lastUserText } from '../format/converseRequest';
 import type {
   AgenticRetrieveStreamCommandInput,
   AgenticRetrieveStreamResponseOutput,
@@ -20,7 +21,7 @@ import type { ConverseRequest } from '../format/render';
 import type { KnowledgeBaseSetting, Passage, Retrieval } from '../format/knowledgeBase';
 import { sourceNameOf } from '../format/knowledgeBase';
 import { agenticPassage, passagesOf, retrievalConfiguration } from './passages';
-import { answeredBy } from './streamedAnswer';
+import { answeredBy, noEvents } from './streamedAnswer';
 import type { AgentSessions } from './agentSessions';
 import type { KnowledgeBases, Runtime } from './clients';
 
@@ -48,10 +49,7 @@ export function generateRequest(
   const content = last?.content ?? [];
   if (content.some((b) => !('text' in b) && !('cachePoint' in b)))
     throw refused('takes text only: move media out of the prompt, or use `mode: retrieve`.');
-  const text = content
-    .map((b) => b.text ?? '')
-    .join('\n')
-    .trim();
+  const text = lastUserText(request.messages);
   if (!text) throw refused('needs a question: write it in the last user turn.');
   const system = (request.system ?? [])
     .map((b) => b.text ?? '')
@@ -215,19 +213,15 @@ export function knowledgeBaseRuntime(
     if (!out) {
       const agentic = agenticRequest(input as ConverseRequest, setting, await base.region());
       const answer = await knowledgeBases.agenticRetrieveStream(agentic, signal);
-      return agenticEvents(answer.stream ?? emptyAgentic(), retrieval);
+      return agenticEvents(answer.stream ?? noEvents(), retrieval);
     }
-    return events(out.stream ?? emptyStream(), retrieval, (text) => {
+    return events(out.stream ?? noEvents(), retrieval, (text) => {
       if (out.sessionId)
         sessions?.remember(key, out.sessionId, [...conversation, { role: 'assistant', content: [{ text }] }]);
     });
   };
   return { ...answeredBy(base, start), retrieval: () => retrieval };
 }
-
-async function* emptyStream(): AsyncIterable<RetrieveAndGenerateStreamResponseOutput> {}
-
-async function* emptyAgentic(): AsyncIterable<AgenticRetrieveStreamResponseOutput> {}
 
 /**
  * AgenticRetrieveStream's events as Converse stream events: the answer's chunks as text (or the generated

@@ -11,6 +11,9 @@ import type {
   CitationsDelta,
 } from '@aws-sdk/client-bedrock-runtime';
 
+/** No events: what a stream the service left out stands for. */
+export async function* noEvents<T>(): AsyncIterable<T> {}
+
 /** A Runtime whose Converse and ConverseStream are another API's answer (`start`), the rest `base`'s. */
 export function answeredBy(
   base: Runtime,

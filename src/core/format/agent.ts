@@ -5,6 +5,7 @@
 // - An AgentCore runtime: the user's own agent code; the prompt becomes its payload, and its answer is
 //   its own byte stream.
 // This layer reads the setting; calling them is src/core/bedrock/harness.ts and agentRuntime.ts.
+import { keySpecAt } from './schema';
 
 /** The harness's own tools, run on the harness (the prompt's `toolDefs` are inline functions: run by the caller). */
 export type AgentToolSetting =
@@ -41,16 +42,11 @@ export interface AgentSetting {
   timeoutSeconds?: number;
 }
 
-/** The harness ARN's shape (the service's documented pattern). */
-export const HARNESS_ARN =
-  /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:harness\/[a-zA-Z][a-zA-Z0-9_]{0,39}-[a-zA-Z0-9]{10}$/;
-
-/** An agent runtime ARN's shape. */
-export const RUNTIME_ARN =
-  /^arn:aws[a-z-]*:bedrock-agentcore:[a-z0-9-]+:\d{12}:runtime\/[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}$/;
-
-/** A harness name the service takes: a letter, then up to 39 letters, digits or underscores (no hyphens). */
-export const HARNESS_NAME = /^[a-zA-Z][a-zA-Z0-9_]{0,39}$/;
+/** Whether a `bedrock.agent` field's value has the shape the published schema gives it (its one home). */
+function shaped(key: keyof AgentSetting, value: unknown): boolean {
+  const pattern = keySpecAt(['bedrock.agent', key])?.schema.pattern;
+  return typeof value === 'string' && (pattern === undefined || new RegExp(pattern).test(value));
+}
 
 /** The harness name a prompt file deploys as, when `bedrock.agent.name` is not set: its name, made valid. */
 export function harnessNameFor(promptFileName: string): string {
@@ -75,11 +71,11 @@ export function agentSetting(raw: Record<string, unknown>): AgentSetting | undef
       '`bedrock.agent` must be a map, e.g. `bedrock.agent: {harness: arn:aws:bedrock-agentcore:…:harness/…}` (Deploy as Agent writes it).',
     );
   const setting = agent as AgentSetting;
-  if (setting.harness !== undefined && (typeof setting.harness !== 'string' || !HARNESS_ARN.test(setting.harness)))
+  if (setting.harness !== undefined && !shaped('harness', setting.harness))
     throw new Error(
       `\`bedrock.agent.harness\` must be a harness ARN (arn:aws:bedrock-agentcore:<region>:<account>:harness/<name>-<id>); got ${JSON.stringify(setting.harness)}. Deploy as Agent writes it.`,
     );
-  if (setting.runtime !== undefined && (typeof setting.runtime !== 'string' || !RUNTIME_ARN.test(setting.runtime)))
+  if (setting.runtime !== undefined && !shaped('runtime', setting.runtime))
     throw new Error(
       `\`bedrock.agent.runtime\` must be an agent runtime ARN (arn:aws:bedrock-agentcore:<region>:<account>:runtime/<name>-<id>); got ${JSON.stringify(setting.runtime)}. The Agents view's Use in Prompt writes it.`,
     );
@@ -94,13 +90,13 @@ export function agentSetting(raw: Record<string, unknown>): AgentSetting | undef
     throw new Error(
       "`bedrock.agent` needs `agentId` and `aliasId` together for a Bedrock agent (classic): the Agents view's Use in Prompt on an alias writes both.",
     );
-  if (setting.agentId !== undefined && !/^[0-9a-zA-Z]{10}$/.test(String(setting.agentId)))
+  if (setting.agentId !== undefined && !shaped('agentId', setting.agentId))
     throw new Error(`\`bedrock.agent.agentId\` must be 10 letters and digits; got ${JSON.stringify(setting.agentId)}.`);
-  if (setting.aliasId !== undefined && !/^(?:[0-9a-zA-Z]{10}|TSTALIASID)$/.test(String(setting.aliasId)))
+  if (setting.aliasId !== undefined && !shaped('aliasId', setting.aliasId))
     throw new Error(
       `\`bedrock.agent.aliasId\` must be 10 letters and digits (or TSTALIASID, the working draft); got ${JSON.stringify(setting.aliasId)}.`,
     );
-  if (setting.name !== undefined && (typeof setting.name !== 'string' || !HARNESS_NAME.test(setting.name)))
+  if (setting.name !== undefined && !shaped('name', setting.name))
     throw new Error(
       `\`bedrock.agent.name\` must start with a letter and hold only letters, digits and underscores (at most 40); got ${JSON.stringify(setting.name)}.`,
     );

@@ -72,3 +72,15 @@ export function converseRequest(p: NeutralPrompt): ConverseRequest {
   }
   return request;
 }
+
+/**
+ * The text of a request's last user turn: the question a knowledge base is queried with, and what an agent
+ * that takes one question per call (a runtime's `{"prompt"}`, a classic agent's input) is sent.
+ */
+export function lastUserText(messages: ConverseRequest['messages']): string {
+  const last = (messages ?? []).filter((m) => m.role === 'user').at(-1);
+  return (last?.content ?? [])
+    .map((b) => b.text ?? '')
+    .join('\n')
+    .trim();
+}

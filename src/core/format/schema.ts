@@ -16,6 +16,7 @@ export interface JsonSchemaNode {
   enum?: readonly string[];
   minimum?: number;
   maximum?: number;
+  pattern?: string;
   items?: JsonSchemaNode;
   properties?: Record<string, JsonSchemaNode>;
   additionalProperties?: boolean;

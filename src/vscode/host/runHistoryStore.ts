@@ -1,3 +1,4 @@
+import type { Retrieval } from '../../core/format/knowledgeBase';
 import { createHash } from 'node:crypto';
 import vscode = require('vscode');
 import type { ConverseRequest } from '../../core/format/render';
@@ -127,6 +128,8 @@ export interface RunRecord {
   outputTokens?: number;
   costUsd?: number;
   error?: { code: string; message: string };
+  /** What the run retrieved (`bedrock.knowledgeBase`), when it is whole. */
+  retrieval?: Retrieval;
 }
 
 export async function readRecord(uri: vscode.Uri): Promise<RunRecord | undefined> {
@@ -143,6 +146,11 @@ export async function readRecord(uri: vscode.Uri): Promise<RunRecord | undefined
       outputTokens: typeof r.usage?.outputTokens === 'number' ? r.usage.outputTokens : undefined,
       costUsd: typeof r.costUsd === 'number' ? r.costUsd : undefined,
       error: r.error,
+      // A record is a file in the workspace: its retrieval is taken only in the shape the lab writes.
+      retrieval:
+        typeof r.retrieval?.knowledgeBaseId === 'string' && Array.isArray(r.retrieval.passages)
+          ? (r.retrieval as Retrieval)
+          : undefined,
     };
   } catch {
     return undefined; // a record being written, or not ours

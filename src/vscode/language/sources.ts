@@ -13,7 +13,7 @@ import { toBedrockError } from '../../core/bedrock/errors';
 import type { AwsSession } from '../host/awsSession';
 import { Commands } from '../host/commandIds';
 import { PROMPT_SELECTOR } from './promptAnalyses';
-import type { Passage, Retrieval } from '../../core/format/knowledgeBase';
+import type { Passage } from '../../core/format/knowledgeBase';
 import type { RunHistory } from '../host/runHistoryStore';
 import { currentPromptEditor } from '../host/promptEditor';
 
@@ -123,11 +123,9 @@ export async function openRetrievedSource(
 ): Promise<vscode.TextDocument | undefined> {
   const editor = currentPromptEditor('the sources are those of the prompt you are editing');
   const records = await history.runsOf(editor.document.uri);
-  let retrieval: Retrieval | undefined;
-  for (const r of [...records].sort((a, b) => b.time.localeCompare(a.time))) {
-    retrieval = await retrievalOf(r.uri);
-    if (retrieval?.passages.length) break;
-  }
+  const retrieval = [...records]
+    .sort((a, b) => b.time.localeCompare(a.time))
+    .find((r) => r.retrieval?.passages.length)?.retrieval;
   if (!retrieval?.passages.length)
     throw new BedrockError(
       'Validation',
@@ -148,19 +146,6 @@ export async function openRetrievedSource(
       )?.p;
   if (!passage) return undefined;
   return openPassageSource(retrieval.knowledgeBaseId, passage);
-}
-
-/** The retrieval a run record keeps, read as data (a record is a file in the workspace's history). */
-async function retrievalOf(uri: vscode.Uri): Promise<Retrieval | undefined> {
-  try {
-    const record = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8')) as {
-      retrieval?: Retrieval;
-    };
-    const r = record.retrieval;
-    return r && typeof r.knowledgeBaseId === 'string' && Array.isArray(r.passages) ? r : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 export function registerSources(session: AwsSession): vscode.Disposable {

@@ -6,7 +6,7 @@ import { type ErrorContext } from '../../core/bedrock/errors';
 import { normalizeModelRef } from '../../core/models/modelRef';
 import { formatUsd } from '../../core/bedrock/pricing';
 import type { Host } from '../../app/host';
-import { metricsLine, runResult, streamPrompt } from '../../app/runPrompt';
+import { metricsLine, runResult, streamPrompt, type AnsweredOutcome } from '../../app/runPrompt';
 import type { StreamOutcome } from '../../core/bedrock/stream';
 import type { AwsSession } from '../host/awsSession';
 import { requireTrust } from '../host/trust';
@@ -25,8 +25,6 @@ import type { RunHistory } from '../host/runHistoryStore';
 import type { InputStore } from './inputStore';
 import { renderPromptFile, requestFor } from '../host/promptFiles';
 import { retrieverFor } from '../../app/retrieval';
-import type { Retrieval } from '../../core/format/knowledgeBase';
-import type { AgentRun } from '../../core/format/agent';
 import { DocumentSink, InlineSink, type ResponseSink } from './sinks';
 import type { RunMode, RunOptions, RunResult } from './types';
 import { config } from '../host/config';
@@ -152,9 +150,7 @@ export class RunController implements vscode.Disposable {
       mode === 'document' ? new DocumentSink(doc.uri, request.modelId) : new InlineSink(doc, replaceFrom);
     let streamed = this.canStream(request.modelId);
     this.runDiagnostics.delete(doc.uri);
-    let outcome: StreamOutcome;
-    let generated: Retrieval | undefined;
-    let agentRun: AgentRun | undefined;
+    let outcome: AnsweredOutcome;
     const startedAt = performance.now();
     try {
       // Some models (and provisioned deployments) refuse streaming: streamPrompt falls back to Converse.
@@ -172,8 +168,6 @@ export class RunController implements vscode.Disposable {
       });
       streamed = answered.streamed;
       outcome = answered;
-      generated = answered.retrieval;
-      agentRun = answered.agentRun;
     } catch (err) {
       // Failed before any output: the file is untouched.
       const error = err as BedrockError;
@@ -196,7 +190,7 @@ export class RunController implements vscode.Disposable {
       result.historyFile = await this.record(doc.uri, request, result);
       return result;
     }
-    const result = runResult(this.host, request, outcome, streamed, rendered, generated, agentRun);
+    const result = runResult(this.host, request, outcome, streamed, rendered);
     try {
       await sink.finish(outcome, metricsLine(result), { retrieval: result.retrieval, agent: result.agent });
     } finally {
