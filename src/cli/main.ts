@@ -23,6 +23,7 @@ import { DATASET_TYPES, datasetCommand, type DatasetCommandOptions } from './dat
 import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand';
 import { agentDeploy, agentList } from './agentCommand';
 import { casesGenerate } from './casesCommand';
+import { optimizeCommand, type OptimizeCommandOptions } from './optimizeCommand';
 import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -481,6 +482,27 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string, opts: { model: string; count?: number; write?: boolean; json?: boolean }) =>
       withHost({}, (host) =>
         casesGenerate(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+
+  program
+    .command('optimize')
+    .description(
+      "a model proposes rewrites of the prompt's template, each scored on a training share of its test cases; the best is checked on the held-out share and printed as a diff (--write writes it)",
+    )
+    .argument('<prompt>', 'the .prompt file (its cases: <name>.tests.yaml)')
+    .requiredOption('-m, --model <id>', 'the model that proposes the rewrites (one with tool use)')
+    .option('--rounds <n>', 'rounds of proposals at most (1 to 10)', Number, 3)
+    .option('--candidates <n>', 'rewrites asked for in each round (1 to 5)', Number, 2)
+    .option('--validation-split <share>', 'the share of the cases held out to check the winner (0 to 0.5)', Number, 0.3)
+    .option('--budget <usd>', 'start no new round once this much is spent (proposals, cases, the judge)', Number)
+    .option('--on <model>', "run the cases on this model instead of the tests file's or the prompt's")
+    .option('--concurrency <n>', 'cases at once', Number, 4)
+    .option('--write', 'write the best rewrite into the prompt (not when it is worse on the held-out cases)')
+    .option('--json', 'print every round and the result as JSON')
+    .action(async (file: string, opts: Omit<OptimizeCommandOptions, 'quiet'>) =>
+      withHost({}, (host) =>
+        optimizeCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
     );
 

@@ -14,6 +14,11 @@
 //   `[[tool-boolean=false]]` (lets tests drive an LLM judge that grades through a tool), or it holds a
 //   `<reference>` and an `<answer>` block (the judge's request for a reference answer) and the answer does
 //   not contain the reference (ignoring case): a deterministic "agrees with the reference";
+// - the optimizer's `propose_rewrites` tool (prompt-lab optimize) gets N rewrites (N read from "Propose
+//   N different rewrites" in the system text): the template in <current_template> with a line appended,
+//   `Make sure the answer covers: "a", "b".`, naming the first i/N of the strings the <failures> block
+//   expected the answer to contain (all of them in the last one). Echoed back, such a line makes those
+//   `contains` assertions pass, so a rewrite measurably gains;
 // - reasoning asked for (additionalModelRequestFields.thinking / reasoningConfig / reasoning_config,
 //   or a reasoning model): a reasoning block comes first.
 import { createHash } from 'node:crypto';
@@ -131,6 +136,27 @@ function wantsReasoning(modelId: string, body: ConverseBody): boolean {
   return /deepseek\.r1|kimi-k2-thinking|magistral/.test(modelId);
 }
 
+/** The emulated optimizer: rewrites that name what the failing cases expected (see the rules above). */
+function emulatedRewrites(body: ConverseBody, lastText: string): Record<string, unknown> {
+  const block = (tag: string) => new RegExp(`<${tag}>\\n([\\s\\S]*?)\\n</${tag}>`).exec(lastText)?.[1] ?? '';
+  const count = Number(/Propose (\d+) different rewrites/.exec(textOf(body.system))?.[1] ?? 1);
+  const template = block('current_template');
+  const expected = [
+    ...new Set([...block('failures').matchAll(/Expected the answer to contain "([^"]+)"/g)].map((m) => m[1])),
+  ];
+  const candidates = [];
+  for (let i = 1; i <= count; i++) {
+    const named = expected.slice(0, Math.ceil((expected.length * i) / count));
+    candidates.push({
+      rationale: named.length
+        ? `Name ${named.length} of the ${expected.length} point(s) the failing cases expect.`
+        : `Ask for a short answer (variant ${i}).`,
+      template: `${template}\n${named.length ? `Make sure the answer covers: ${named.map((e) => `"${e}"`).join(', ')}.` : `Answer in ${i + 1} sentences or fewer.`}`,
+    });
+  }
+  return { candidates };
+}
+
 export function answer(modelId: string, modelName: string, body: ConverseBody): Answer {
   const messages = body.messages ?? [];
   const userTurns = messages.filter((m) => m.role === 'user');
@@ -157,7 +183,10 @@ export function answer(modelId: string, modelName: string, body: ConverseBody): 
     toolUse = {
       toolUseId: `tooluse_${hash.slice(0, 20)}`,
       name: spec.name,
-      input: sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]') || disagrees(lastText)),
+      input:
+        spec.name === 'propose_rewrites'
+          ? emulatedRewrites(body, lastText)
+          : sampleObject(spec.inputSchema?.json, lastText.includes('[[tool-boolean=false]]') || disagrees(lastText)),
     };
     text = `I will call ${spec.name}.`;
   } else if (structuredSchema(body) !== undefined) {

@@ -1,0 +1,118 @@
+// `prompt-lab optimize <prompt> -m <model>`: rewrites of the prompt's template scored against its tests
+// (app/optimizeAgainstTests.ts, the same use case as the editor's Optimize Against Tests…). Each round's
+// scores and cost go to stderr as they finish; the winner is printed as a unified diff against the file,
+// and `--write` writes it (temporary name, then rename). Ctrl+C stops and keeps the best so far.
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { createTwoFilesPatch } from 'diff';
+import type { Host } from '../app/host';
+import { optimizeAgainstTests, type OptimizeRound, type Score } from '../app/optimizeAgainstTests';
+import { promptEngine } from '../core/format/loadEngine';
+import { testsPathFor } from '../core/format/testFiles';
+import { diskAnalysisContext } from '../core/io/promptFiles';
+import { decodeText } from '../core/io/readText';
+import { BedrockError } from '../core/shared/bedrockError';
+import { writeFileAtomically } from '../core/shared/atomicWrite';
+import { formatUsd } from '../core/shared/money';
+import { EXIT } from './exitCodes';
+import { cliRoot, loadPrompt } from './runCommand';
+
+export interface OptimizeCommandOptions {
+  model: string;
+  rounds: number;
+  candidates: number;
+  validationSplit: number;
+  budget?: number;
+  on?: string;
+  concurrency: number;
+  write?: boolean;
+  json?: boolean;
+  quiet?: boolean;
+}
+
+const scoreText = (s: Score | undefined) => (s ? `${Math.round(s.score * 100)}% (${s.passed}/${s.cases})` : '—');
+
+function roundLines(r: OptimizeRound): string[] {
+  const lines =
+    r.round === 0
+      ? [`round 0 · the prompt as it is: ${scoreText(r.candidates[0]?.train)} on the training cases`]
+      : r.candidates.map(
+          (c, i) =>
+            `round ${r.round} · rewrite ${i + 1}: ${c.train ? scoreText(c.train) : (c.note ?? '—')} · ${c.rationale}`,
+        );
+  for (const d of r.dropped) lines.push(`round ${r.round} · dropped ${d}`);
+  lines.push(
+    `round ${r.round} · best ${Math.round(r.best.score * 100)}% (${r.best.round === 0 ? 'the prompt as it is' : `round ${r.best.round}`}) · spent ~${formatUsd(r.spentUsd)}`,
+  );
+  return lines;
+}
+
+export async function optimizeCommand(
+  host: Host,
+  file: string,
+  opts: OptimizeCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  const prompt = await loadPrompt(file);
+  const testsPath = testsPathFor(prompt.promptPath, existsSync);
+  const testsText = await fs.readFile(testsPath).then(decodeText, () => undefined);
+  if (testsText === undefined)
+    throw new BedrockError(
+      'PromptInvalid',
+      `${path.relative(process.cwd(), testsPath) || testsPath} does not exist: the optimizer scores rewrites against the prompt's test cases. Write some, or run prompt-lab cases generate.`,
+    );
+  const name = path.basename(prompt.promptPath);
+  const root = cliRoot(prompt.promptPath);
+  const say = (line: string) => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+  const result = await optimizeAgainstTests(
+    host,
+    {
+      ...prompt,
+      name,
+      analyze: (text) => promptEngine().analyzePrompt(text, diskAnalysisContext(prompt.promptPath, root)),
+    },
+    promptEngine().parseTestFile(testsText),
+    {
+      model: opts.model,
+      rounds: opts.rounds,
+      candidates: opts.candidates,
+      validationSplit: opts.validationSplit,
+      budgetUsd: opts.budget,
+      concurrency: opts.concurrency,
+      modelOverride: opts.on,
+      signal,
+      progress: (message) => say(`… ${message}`),
+      onRound: (r) => roundLines(r).forEach(say),
+    },
+  );
+  const shown = path.relative(process.cwd(), prompt.promptPath) || prompt.promptPath;
+  // A rewrite that is worse on the held-out cases is not written, even when asked: it fits the training cases only.
+  const written = !!(opts.write && result.best && result.heldOut !== 'worse');
+  if (written) await writeFileAtomically(prompt.promptPath, result.best!.text);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ prompt: shown, ...result, written }, null, 2)}\n`);
+  } else if (result.best) {
+    process.stdout.write(
+      createTwoFilesPatch(
+        shown,
+        shown,
+        promptEngine().promptTextForRun(prompt.text),
+        result.best.text,
+        'as it is',
+        'best rewrite',
+      ),
+    );
+  }
+  say(result.conclusion);
+  if (result.best)
+    say(
+      written
+        ? `wrote the best rewrite to ${shown}`
+        : opts.write
+          ? `not written: the best rewrite is worse than ${shown} on the held-out cases`
+          : 'review the diff; --write writes the best rewrite into the prompt',
+    );
+  return result.ended === 'cancelled' ? EXIT.interrupted : EXIT.ok;
+}
