@@ -336,6 +336,24 @@ export async function optimizeAgainstTests(
   };
 }
 
+const scoreText = (s: Score | undefined) => (s ? `${Math.round(s.score * 100)}% (${s.passed}/${s.cases})` : '—');
+
+/** A finished round in lines, as both front ends show it (the editor's log, the CLI's stderr). */
+export function roundSummary(r: OptimizeRound): string[] {
+  const lines =
+    r.round === 0
+      ? [`round 0 · the prompt as it is: ${scoreText(r.candidates[0]?.train)} on the training cases`]
+      : r.candidates.map(
+          (c, i) =>
+            `round ${r.round} · rewrite ${i + 1}: ${c.train ? scoreText(c.train) : (c.note ?? '—')} · ${c.rationale}`,
+        );
+  for (const d of r.dropped) lines.push(`round ${r.round} · dropped ${d}`);
+  lines.push(
+    `round ${r.round} · best ${Math.round(r.best.score * 100)}% (${r.best.round === 0 ? 'the prompt as it is' : `round ${r.best.round}`}) · spent ~${formatUsd(r.spentUsd)}`,
+  );
+  return lines;
+}
+
 const pct = (s: Score) => `${Math.round(s.score * 100)}% with ${s.passed}/${s.cases} passing`;
 
 /** The result in words: what improved on which cases, and whether the held-out cases confirm it. */

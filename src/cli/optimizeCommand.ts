@@ -6,14 +6,13 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Host } from '../app/host';
-import { optimizeAgainstTests, type OptimizeRound, type Score } from '../app/optimizeAgainstTests';
+import { optimizeAgainstTests, roundSummary } from '../app/optimizeAgainstTests';
 import { promptEngine } from '../core/format/loadEngine';
 import { testsPathFor } from '../core/format/testFiles';
 import { diskAnalysisContext } from '../core/io/promptFiles';
 import { decodeText } from '../core/io/readText';
 import { BedrockError } from '../core/shared/bedrockError';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
-import { formatUsd } from '../core/shared/money';
 import { EXIT } from './exitCodes';
 import { cliRoot, loadPrompt } from './runCommand';
 
@@ -28,23 +27,6 @@ export interface OptimizeCommandOptions {
   write?: boolean;
   json?: boolean;
   quiet?: boolean;
-}
-
-const scoreText = (s: Score | undefined) => (s ? `${Math.round(s.score * 100)}% (${s.passed}/${s.cases})` : '—');
-
-function roundLines(r: OptimizeRound): string[] {
-  const lines =
-    r.round === 0
-      ? [`round 0 · the prompt as it is: ${scoreText(r.candidates[0]?.train)} on the training cases`]
-      : r.candidates.map(
-          (c, i) =>
-            `round ${r.round} · rewrite ${i + 1}: ${c.train ? scoreText(c.train) : (c.note ?? '—')} · ${c.rationale}`,
-        );
-  for (const d of r.dropped) lines.push(`round ${r.round} · dropped ${d}`);
-  lines.push(
-    `round ${r.round} · best ${Math.round(r.best.score * 100)}% (${r.best.round === 0 ? 'the prompt as it is' : `round ${r.best.round}`}) · spent ~${formatUsd(r.spentUsd)}`,
-  );
-  return lines;
 }
 
 export async function optimizeCommand(
@@ -84,7 +66,7 @@ export async function optimizeCommand(
       modelOverride: opts.on,
       signal,
       progress: (message) => say(`… ${message}`),
-      onRound: (r) => roundLines(r).forEach(say),
+      onRound: (r) => roundSummary(r).forEach(say),
     },
   );
   const shown = path.relative(process.cwd(), prompt.promptPath) || prompt.promptPath;

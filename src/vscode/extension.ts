@@ -23,7 +23,7 @@ import { JobsTreeProvider } from './views/jobsTree';
 import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { AgentsTreeProvider } from './views/agentsTree';
 import { registerSources } from './language/sources';
-import { registerProposedCases } from './commands/generateCases';
+import { registerProposals } from './host/proposals';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
@@ -113,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     awsStatus,
     registerPromptLanguage(analyses, catalogue),
     registerSources(session),
-    registerProposedCases(),
+    registerProposals(),
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...registerCommands(services),

@@ -4,13 +4,13 @@
 import vscode = require('vscode');
 import { generateCases, type GeneratedCases } from '../../app/generateCases';
 import { toBedrockError } from '../../core/bedrock/errors';
-import { BedrockError } from '../../core/shared/bedrockError';
 import { formatUsd } from '../../core/shared/money';
 import type { Services } from '../services';
 import { ask } from '../host/inputBox';
 import { pickModel } from '../host/modelPicker';
 import { promptUriFor } from '../host/promptFiles';
 import { requireTrust } from '../host/trust';
+import { savedTextOf, showProposal } from '../host/proposals';
 
 export type GenerateCasesServices = Pick<Services, 'host' | 'analyses' | 'catalogue' | 'session'>;
 
@@ -20,27 +20,6 @@ export interface GenerateCasesOptions {
   count?: number;
   /** Append without asking (true) or discard (false), for tests; else the user decides after the diff. */
   apply?: boolean;
-}
-
-const PROPOSED_SCHEME = 'bedrock-proposed';
-const proposals = new Map<string, string>();
-
-/** The proposed tests file, shown read-only on the right of the diff. */
-export function registerProposedCases(): vscode.Disposable {
-  return vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, {
-    provideTextDocumentContent: (uri) => proposals.get(uri.path) ?? '',
-  });
-}
-
-async function readIfThere(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-  if (open?.isDirty)
-    throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(uri)} has unsaved changes: save it first.`);
-  try {
-    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 export async function generateCasesCommand(
@@ -63,7 +42,7 @@ export async function generateCasesCommand(
     );
   const doc = await vscode.workspace.openTextDocument(promptUri);
   const testsUri = promptUri.with({ path: promptUri.path.replace(/\.prompt$/, '.tests.yaml') });
-  const testsText = await readIfThere(testsUri);
+  const testsText = await savedTextOf(testsUri);
   const name = promptUri.path.split('/').pop() ?? 'prompt';
   const generated = await vscode.window.withProgress(
     {
@@ -85,16 +64,11 @@ export async function generateCasesCommand(
       }
     },
   );
-  const key = `/${vscode.workspace.asRelativePath(testsUri)}`;
-  proposals.set(key, generated.text);
-  const left =
-    testsText === undefined ? vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: '/(no tests file yet)' }) : testsUri;
-  const right = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: key });
-  await vscode.commands.executeCommand(
-    'vscode.diff',
-    left,
-    right,
+  await showProposal(
+    testsUri,
+    generated.text,
     `${vscode.workspace.asRelativePath(testsUri)} ↔ ${generated.cases.length} proposed case(s)`,
+    { exists: testsText !== undefined },
   );
   const cost = generated.costUsd !== undefined ? ` (~${formatUsd(generated.costUsd)})` : '';
   const dropped = generated.dropped.length
@@ -113,6 +87,5 @@ export async function generateCasesCommand(
     await vscode.workspace.fs.writeFile(tmp, Buffer.from(generated.text, 'utf8'));
     await vscode.workspace.fs.rename(tmp, testsUri, { overwrite: true });
   }
-  // The proposal stays readable while its diff is open (one per tests file: the next one replaces it).
   return { ...generated, written: apply };
 }

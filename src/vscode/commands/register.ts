@@ -19,6 +19,7 @@ import type { KnowledgeBaseNode } from '../views/knowledgeBasesTree';
 import type { AgentNode } from '../views/agentsTree';
 import { openRetrievedSource, openSource } from '../language/sources';
 import { generateCasesCommand, type GenerateCasesOptions } from './generateCases';
+import { optimizeAgainstTestsCommand, type OptimizeCommandOptions } from './optimizeAgainstTests';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -253,6 +254,11 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(Commands.refreshAgents, () => s.agents.refresh(), logger),
     registerCommand(Commands.openSource, (source: string) => openSource(source), logger),
     registerCommand(Commands.generateTestCases, (o?: GenerateCasesOptions) => generateCasesCommand(s, o), logger),
+    registerCommand(
+      Commands.optimizeAgainstTests,
+      (o?: OptimizeCommandOptions) => optimizeAgainstTestsCommand(s, o),
+      logger,
+    ),
     registerCommand(
       Commands.openRetrievedSource,
       (given?: { sourceName?: string }) => openRetrievedSource(s.history, given),

@@ -45,6 +45,7 @@ export const Commands = {
   refreshAgents: 'bedrockPromptLab.refreshAgents',
   openSource: 'bedrockPromptLab.openSource',
   generateTestCases: 'bedrockPromptLab.generateTestCases',
+  optimizeAgainstTests: 'bedrockPromptLab.optimizeAgainstTests',
   openRetrievedSource: 'bedrockPromptLab.openRetrievedSource',
   deployAsAgent: 'bedrockPromptLab.deployAsAgent',
   useAgentInPrompt: 'bedrockPromptLab.useAgentInPrompt',

@@ -23,6 +23,10 @@ export const config = {
   testsMaxRegression: (scope: vscode.ConfigurationScope) =>
     Math.min(1, Math.max(0, read<number>('tests.maxRegression', 0, scope))),
   evaluationRepeat: () => Math.max(1, Math.round(read<number>('evaluation.repeat', 1))),
+  optimizeRounds: () => Math.min(10, Math.max(1, Math.round(read<number>('optimize.rounds', 3)))),
+  optimizeCandidates: () => Math.min(5, Math.max(1, Math.round(read<number>('optimize.candidates', 2)))),
+  optimizeValidationSplit: () => Math.min(0.5, Math.max(0, read<number>('optimize.validationSplit', 0.3))),
+  optimizeBudgetUsd: () => read<number>('optimize.budgetUsd', 1),
   batchConcurrency: () => Math.max(1, read<number>('batch.concurrency', 4)),
   batchConfirmAboveUsd: () => read<number>('batch.confirmAboveUsd', 1),
   batchS3Uri: () => read<string>('batch.s3Uri', '') || undefined,

@@ -51,6 +51,11 @@ export class PromptAnalyses {
     return analysis;
   }
 
+  /** Another text (a proposed rewrite) analysed as if it were this document's (its partials, its files). */
+  analyzeText(doc: vscode.TextDocument, text: string): PromptAnalysis {
+    return promptEngine().analyzePrompt(text, this.context(doc));
+  }
+
   private context(doc: vscode.TextDocument): AnalyzeContext {
     const ctx: AnalyzeContext = { catalogue: this.catalogue.current };
     if (doc.uri.scheme !== 'file') return ctx;

@@ -1,0 +1,40 @@
+// Text a command proposes (generated test cases, an optimized prompt), shown read-only on the right of a
+// diff against the file as it is, before the user decides. One document per file: the next proposal for
+// it replaces the last, and it stays readable while its diff is open.
+import vscode = require('vscode');
+import { BedrockError } from '../../core/shared/bedrockError';
+
+const PROPOSED_SCHEME = 'bedrock-proposed';
+const proposals = new Map<string, string>();
+
+export function registerProposals(): vscode.Disposable {
+  return vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, {
+    provideTextDocumentContent: (uri) => proposals.get(uri.path) ?? '',
+  });
+}
+
+/** Opens a diff of `file` (or an empty side, when it does not exist yet) against the proposed text. */
+export async function showProposal(
+  file: vscode.Uri,
+  text: string,
+  title: string,
+  opts: { exists: boolean },
+): Promise<void> {
+  const key = `/${vscode.workspace.asRelativePath(file)}`;
+  proposals.set(key, text);
+  const left = opts.exists ? file : vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: `/(no ${key.slice(1)} yet)` });
+  const right = vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: key });
+  await vscode.commands.executeCommand('vscode.diff', left, right, title);
+}
+
+/** A file's saved text, or undefined when it does not exist; refused while it has unsaved changes. */
+export async function savedTextOf(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+  if (open?.isDirty)
+    throw new BedrockError('Validation', `${vscode.workspace.asRelativePath(uri)} has unsaved changes: save it first.`);
+  try {
+    return Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}
