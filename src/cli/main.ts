@@ -488,17 +488,22 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('optimize')
     .description(
-      "a model proposes rewrites of the prompt's template, each scored on a training share of its test cases; the best is checked on the held-out share and printed as a diff (--write writes it)",
+      "a model proposes rewrites of the prompt's template, each scored on a training share of its test cases; the best is checked on the held-out share and printed as a diff (--write writes it). With --bedrock: Bedrock's OptimizePrompt rewrites it for its model instead",
     )
     .argument('<prompt>', 'the .prompt file (its cases: <name>.tests.yaml)')
-    .requiredOption('-m, --model <id>', 'the model that proposes the rewrites (one with tool use)')
+    .option('-m, --model <id>', 'the model that proposes the rewrites (one with tool use)')
+    .option('--bedrock', "use Bedrock's OptimizePrompt (AWS credentials; no tests needed)")
+    .option('--target <model>', "with --bedrock: the model to optimize for (default: the prompt's)")
     .option('--rounds <n>', 'rounds of proposals at most (1 to 10)', Number, 3)
     .option('--candidates <n>', 'rewrites asked for in each round (1 to 5)', Number, 2)
     .option('--validation-split <share>', 'the share of the cases held out to check the winner (0 to 0.5)', Number, 0.3)
     .option('--budget <usd>', 'start no new round once this much is spent (proposals, cases, the judge)', Number)
     .option('--on <model>', "run the cases on this model instead of the tests file's or the prompt's")
     .option('--concurrency <n>', 'cases at once', Number, 4)
-    .option('--write', 'write the best rewrite into the prompt (not when it is worse on the held-out cases)')
+    .option(
+      '--write',
+      'write the result into the prompt (not a rewrite worse on the held-out cases, nor an optimized prompt that reads the inputs differently)',
+    )
     .option('--json', 'print every round and the result as JSON')
     .action(async (file: string, opts: Omit<OptimizeCommandOptions, 'quiet'>) =>
       withHost({}, (host) =>

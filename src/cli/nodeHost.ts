@@ -134,6 +134,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get agents() {
       return make().agents;
     },
+    get prompts() {
+      return make().prompts;
+    },
     dispose: () => undefined,
   };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import type { Host } from '../app/host';
 import { optimizeAgainstTests, roundSummary } from '../app/optimizeAgainstTests';
+import { optimizeWithBedrock } from '../app/optimizeWithBedrock';
 import { promptEngine } from '../core/format/loadEngine';
 import { testsPathFor } from '../core/format/testFiles';
 import { diskAnalysisContext } from '../core/io/promptFiles';
@@ -17,7 +18,11 @@ import { EXIT } from './exitCodes';
 import { cliRoot, loadPrompt } from './runCommand';
 
 export interface OptimizeCommandOptions {
-  model: string;
+  model?: string;
+  /** OptimizePrompt instead of the local loop. */
+  bedrock?: boolean;
+  /** With --bedrock: the model to optimize for (default: the prompt's). */
+  target?: string;
   rounds: number;
   candidates: number;
   validationSplit: number;
@@ -35,6 +40,13 @@ export async function optimizeCommand(
   opts: OptimizeCommandOptions,
   signal: AbortSignal,
 ): Promise<number> {
+  if (opts.bedrock) return optimizeWithBedrockCommand(host, file, opts, signal);
+  if (!opts.model)
+    throw new BedrockError(
+      'PromptInvalid',
+      'Give the model that proposes the rewrites (-m <model id>), or --bedrock to use Bedrock’s OptimizePrompt.',
+    );
+  const model = opts.model;
   const prompt = await loadPrompt(file);
   const testsPath = testsPathFor(prompt.promptPath, existsSync);
   const testsText = await fs.readFile(testsPath).then(decodeText, () => undefined);
@@ -57,7 +69,7 @@ export async function optimizeCommand(
     },
     promptEngine().parseTestFile(testsText),
     {
-      model: opts.model,
+      model,
       rounds: opts.rounds,
       candidates: opts.candidates,
       validationSplit: opts.validationSplit,
@@ -97,4 +109,57 @@ export async function optimizeCommand(
           : 'review the diff; --write writes the best rewrite into the prompt',
     );
   return result.ended === 'cancelled' ? EXIT.interrupted : EXIT.ok;
+}
+
+/** `prompt-lab optimize <prompt> --bedrock`: OptimizePrompt for the prompt's model (or --target). */
+async function optimizeWithBedrockCommand(
+  host: Host,
+  file: string,
+  opts: OptimizeCommandOptions,
+  signal: AbortSignal,
+): Promise<number> {
+  const prompt = await loadPrompt(file);
+  const root = cliRoot(prompt.promptPath);
+  const shown = path.relative(process.cwd(), prompt.promptPath) || prompt.promptPath;
+  const say = (line: string) => {
+    if (!opts.quiet) process.stderr.write(`${line}\n`);
+  };
+  const result = await optimizeWithBedrock(
+    host,
+    {
+      ...prompt,
+      name: path.basename(prompt.promptPath),
+      analyze: (text) => promptEngine().analyzePrompt(text, diskAnalysisContext(prompt.promptPath, root)),
+    },
+    { model: opts.target, signal, onAnalysis: (message) => say(`analysis: ${message}`) },
+  );
+  const { rebuilt } = result;
+  // A prompt that does not parse, or reads its inputs differently, is not written: the user weighs it first.
+  const written = !!opts.write && !rebuilt.problem && rebuilt.warnings.length === 0;
+  if (written) await writeFileAtomically(prompt.promptPath, rebuilt.text);
+  if (opts.json) {
+    process.stdout.write(`${JSON.stringify({ prompt: shown, ...result, written }, null, 2)}\n`);
+  } else {
+    process.stdout.write(
+      createTwoFilesPatch(
+        shown,
+        shown,
+        promptEngine().promptTextForRun(prompt.text),
+        rebuilt.text,
+        'as it is',
+        `optimized for ${result.targetModelId}`,
+      ),
+    );
+  }
+  for (const note of rebuilt.notes) say(`note: ${note}`);
+  for (const warning of rebuilt.warnings) say(`warning: ${warning}`);
+  if (rebuilt.problem) say(rebuilt.problem);
+  say(
+    written
+      ? `wrote the optimized prompt to ${shown}`
+      : opts.write
+        ? `not written: ${rebuilt.problem ? 'it does not parse' : 'it reads the inputs differently (see the warnings); edit the prompt by hand from the diff'}`
+        : 'review the diff; --write writes the optimized prompt',
+  );
+  return opts.write && !written ? EXIT.failed : EXIT.ok;
 }

@@ -24,6 +24,7 @@ import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { AgentsTreeProvider } from './views/agentsTree';
 import { registerSources } from './language/sources';
 import { registerProposals } from './host/proposals';
+import { registerOptimizerAnalysis } from './commands/optimizeWithBedrock';
 import { ModelsTreeProvider } from './views/modelsTree';
 import { RunHistoryTreeProvider } from './views/runHistoryTree';
 import { openComparePanels, type ComparePanel } from './webview/comparePanel';
@@ -114,6 +115,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     registerPromptLanguage(analyses, catalogue),
     registerSources(session),
     registerProposals(),
+    registerOptimizerAnalysis(),
     lenses,
     vscode.languages.registerCodeLensProvider(PROMPT_SELECTOR, lenses),
     ...registerCommands(services),

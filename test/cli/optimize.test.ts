@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmulator, type BedrockEmulator } from '../emulator';
+import { EMULATOR_API_KEY, startEmulator, type BedrockEmulator } from '../emulator';
 import { promptLab } from './promptLab';
 
 const PROMPT = `---
@@ -240,5 +240,109 @@ describe('prompt-lab optimize (the real binary, the local server)', () => {
     assert.match(r.stderr, /The validation split is a share from 0 to 0\.5 \(not 0\.8\)\./);
     assert.equal(emulator.requests.filter((q) => q.operation === 'Converse').length, 0, 'nothing sent');
     assert.equal(read('reply.prompt'), PROMPT);
+  });
+
+  describe('--bedrock (OptimizePrompt)', () => {
+    const optimizeCalls = () => emulator.requests.filter((q) => q.operation === 'OptimizePrompt');
+
+    it("sends the template with its role markers for the prompt's model, prints the analysis and the diff; --write writes it", async () => {
+      const r = await run(['optimize', 'reply.prompt', '--bedrock']);
+      assert.equal(r.code, 0, r.stderr);
+      assert.deepEqual(optimizeCalls()[0].body, {
+        input: {
+          textPrompt: {
+            text: '{{role "system"}}\nYou draft replies.\n\n{{role "user"}}\nReply to {{customer}}: {{message}}',
+          },
+        },
+        targetModelId: 'amazon.nova-lite-v1:0',
+      });
+      assert.match(
+        r.stderr,
+        /^analysis: The prompt has 2 turn\(s\) and reads \{\{customer\}\}, \{\{message\}\}; it targets Nova Lite\.\nanalysis: Adding step-by-step guidance to each turn\.$/m,
+      );
+      assert.match(r.stderr, /^note: The turns are kept as they were \(system, user\)\.$/m);
+      assert.match(r.stdout, /^\+\+\+ reply\.prompt\toptimized for amazon\.nova-lite-v1:0$/m);
+      assert.match(
+        r.stdout,
+        /^ \{\{role "user"\}\}\n\+Follow these instructions step by step and answer precisely\.\n Reply to/m,
+      );
+      assert.equal(read('reply.prompt'), PROMPT, 'nothing written without --write');
+
+      const written = await run([
+        'optimize',
+        'reply.prompt',
+        '--bedrock',
+        '--write',
+        '--target',
+        'us.anthropic.claude-3-5-haiku-20241022-v1:0',
+      ]);
+      assert.equal(written.code, 0, written.stderr);
+      assert.equal(
+        (optimizeCalls().at(-1)?.body as { targetModelId?: string }).targetModelId,
+        'anthropic.claude-3-5-haiku-20241022-v1:0',
+        "a profile's model",
+      );
+      assert.equal(
+        read('reply.prompt'),
+        PROMPT.replace(
+          '{{role "system"}}\n',
+          '{{role "system"}}\nFollow these instructions step by step and answer precisely.\n',
+        ).replace(
+          '{{role "user"}}\n',
+          '{{role "user"}}\nFollow these instructions step by step and answer precisely.\n',
+        ),
+        'the frontmatter (and its comment) kept, the template replaced',
+      );
+    });
+
+    it('says what the optimized prompt reads differently, and does not write it (exit 1)', async () => {
+      write('reply.prompt', PROMPT.replace('You draft replies.', 'You draft replies. [[optimizer-renames]]'));
+      const r = await run(['optimize', 'reply.prompt', '--bedrock', '--write']);
+      assert.equal(r.code, 1, r.stderr);
+      assert.match(r.stderr, /^warning: The optimized prompt drops \{\{customer\}\}\.$/m);
+      assert.match(
+        r.stderr,
+        /^warning: The optimized prompt reads \{\{customer_value\}\}, which the prompt does not declare \(a rename of \{\{customer\}\}\?\)\.$/m,
+      );
+      assert.match(
+        r.stderr,
+        /not written: it reads the inputs differently \(see the warnings\); edit the prompt by hand from the diff/,
+      );
+      assert.match(read('reply.prompt'), /\[\[optimizer-renames\]\]/);
+    });
+
+    it('turns merged by the optimizer become one user turn, and the note says so', async () => {
+      write('reply.prompt', PROMPT.replace('You draft replies.', 'You draft replies. [[optimizer-flattens]]'));
+      const r = await run(['optimize', 'reply.prompt', '--bedrock', '--json']);
+      assert.equal(r.code, 0, r.stderr);
+      const out = JSON.parse(r.stdout);
+      assert.doesNotMatch(out.rebuilt.text.split('---\n')[2], /\{\{role/);
+      assert.match(
+        out.rebuilt.notes[0],
+        /The optimizer merged the turns \(system, user\) into one text: it is one user turn now, with the system instructions in it\./,
+      );
+      assert.deepEqual(out.analysis.length, 2);
+    });
+
+    it('refuses with the fix: an API key alone, a model the optimizer does not take', async () => {
+      const keyOnly = await promptLab(['optimize', 'reply.prompt', '--bedrock'], {
+        cwd: dir,
+        env: { AWS_ENDPOINT_URL: emulator.url, AWS_REGION: 'us-east-1', AWS_BEARER_TOKEN_BEDROCK: EMULATOR_API_KEY },
+      });
+      assert.equal(keyOnly.code, 3, keyOnly.stderr);
+      assert.match(keyOnly.stderr, /needs AWS credentials: Prompt optimization does not accept a Bedrock API key/);
+
+      const image = await run(['optimize', 'reply.prompt', '--bedrock', '--target', 'amazon.titan-embed-text-v2:0']);
+      assert.notEqual(image.code, 0);
+      assert.match(image.stderr, /Prompt optimization does not support the model amazon\.titan-embed-text-v2:0/);
+      assert.equal(read('reply.prompt'), PROMPT);
+
+      const noModel = await run(['optimize', 'reply.prompt']);
+      assert.equal(noModel.code, 2);
+      assert.match(
+        noModel.stderr,
+        /Give the model that proposes the rewrites \(-m <model id>\), or --bedrock to use Bedrock’s OptimizePrompt\./,
+      );
+    });
   });
 });

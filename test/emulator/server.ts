@@ -27,6 +27,7 @@ import { EvaluationJobService } from './evaluationJobs';
 import { KnowledgeBaseService } from './knowledgeBases';
 import { HarnessService } from './harnesses';
 import { AgentRuntimeService } from './agentRuntimes';
+import { PromptOptimizerService } from './promptOptimizer';
 import { ClassicAgentService } from './classicAgents';
 import { CustomizationService } from './customization';
 
@@ -86,6 +87,7 @@ export class BedrockEmulator {
   readonly knowledgeBases: KnowledgeBaseService;
   readonly harnesses = new HarnessService();
   readonly agentRuntimes = new AgentRuntimeService();
+  readonly promptOptimizer = new PromptOptimizerService();
   readonly classicAgents = new ClassicAgentService();
   private readonly sockets = new Set<net.Socket>();
   private server?: net.Server;
@@ -258,6 +260,7 @@ export class BedrockEmulator {
           if (this.harnesses.handle(ctx)) return;
           if (this.agentRuntimes.handle(ctx)) return;
           if (this.classicAgents.handle(ctx)) return;
+          if (this.promptOptimizer.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -370,6 +373,7 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (ctx.method === 'POST' && a === 'model-import-jobs') return { operation: 'CreateModelImportJob' };
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
   if (a === 'agenticRetrieveStream') return { operation: 'AgenticRetrieveStream' };
+  if (a === 'optimize-prompt') return { operation: 'OptimizePrompt' };
   if (a === 'agents' && ctx.method === 'POST') {
     if (b === undefined) return { operation: 'ListAgents' };
     if (c === 'agentaliases') return { operation: 'ListAgentAliases' };

@@ -45,6 +45,10 @@ describe('Optimize Against Tests… against the local server', () => {
   beforeEach(async () => {
     await vscode.workspace.fs.writeFile(prompt, Buffer.from(PROMPT));
     await vscode.workspace.fs.writeFile(tests, Buffer.from(TESTS));
+    // An editor open on the prompt takes the file's text from disk a moment later.
+    await waitFor('the prompt as written', async () =>
+      (await vscode.workspace.openTextDocument(prompt)).getText() === PROMPT ? true : undefined,
+    );
   });
 
   it('shows the best rewrite in a diff, writes nothing until applied, then applies it as one undoable edit', async () => {
@@ -132,5 +136,98 @@ describe('Optimize Against Tests… against the local server', () => {
         ),
       ),
     );
+  });
+
+  describe('Optimize with Bedrock… (OptimizePrompt)', () => {
+    const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+    const saved = {
+      showInformationMessage: window.showInformationMessage,
+      showWarningMessage: window.showWarningMessage,
+    };
+    afterEach(() => Object.assign(window, saved));
+
+    it('from the ✨ Optimize CodeLens: the analysis streams beside the prompt, the result opens in a diff, Apply writes it', async () => {
+      const doc = await vscode.workspace.openTextDocument(prompt);
+      await vscode.window.showTextDocument(doc);
+      const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', prompt);
+      const lens = lenses.find((l) => l.command?.title === '$(sparkle) Optimize');
+      assert.ok(lens?.command, `the lens is there (${lenses.map((l) => l.command?.title).join(' | ')})`);
+      // What the analysis document showed, each time it changed: it grows as the events arrive.
+      const seen: string[] = [];
+      const sub = vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === 'bedrock-optimizer') seen.push(e.document.getText());
+      });
+      const asked: string[] = [];
+      window.showInformationMessage = (async (message: string) => {
+        asked.push(message);
+        return 'Apply';
+      }) as unknown as typeof window.showInformationMessage;
+      let result: { applied: boolean; analysisUri: string; rebuilt: { notes: string[] } } | undefined;
+      try {
+        result = await vscode.commands.executeCommand(lens.command.command, ...(lens.command.arguments ?? []));
+      } finally {
+        sub.dispose();
+      }
+      assert.equal(result?.applied, true, api.shownErrors.at(-1)?.message);
+      assert.match(
+        asked[0],
+        /^Apply the optimized prompt to reply\.prompt\? The turns are kept as they were \(system, user\)\.$/,
+      );
+      const guidance = 'Follow these instructions step by step and answer precisely.';
+      assert.equal(
+        await read(),
+        PROMPT.replace('{{role "system"}}\n', `{{role "system"}}\n${guidance}\n`).replace(
+          '{{role "user"}}\n',
+          `{{role "user"}}\n${guidance}\n`,
+        ),
+      );
+      const analysis = await vscode.workspace.openTextDocument(vscode.Uri.parse(result.analysisUri));
+      assert.match(
+        analysis.getText(),
+        /^OptimizePrompt: reply\.prompt for amazon\.nova-lite-v1:0\n\n- The prompt has 2 turn\(s\) and reads \{\{customer\}\}, \{\{message\}\}; it targets Nova Lite\.\n- Adding step-by-step guidance to each turn\.\n\nThe optimized prompt is in the diff/,
+      );
+      assert.ok(
+        seen.some((t) => t.includes('it targets Nova Lite') && !t.includes('The optimized prompt is in the diff')),
+        `the analysis showed before the result (${seen.length} change(s))`,
+      );
+      assert.ok(
+        vscode.window.visibleTextEditors.some(
+          (e) => e.document.uri.scheme === 'bedrock-proposed' && e.document.uri.path.endsWith('reply.prompt'),
+        ),
+        'the diff is open',
+      );
+      const sent = (await emulator.requests()).filter((r) => r.operation === 'OptimizePrompt').at(-1)?.body as {
+        targetModelId: string;
+        input: { textPrompt: { text: string } };
+      };
+      assert.equal(sent.targetModelId, 'amazon.nova-lite-v1:0');
+      assert.equal(
+        sent.input.textPrompt.text,
+        '{{role "system"}}\nYou draft replies.\n\n{{role "user"}}\nReply to {{customer}}: {{message}}',
+      );
+    });
+
+    it('says before Apply that the optimizer renamed a variable, and leaves the prompt as it was when discarded', async () => {
+      const renaming = PROMPT.replace('You draft replies.', 'You draft replies. [[optimizer-renames]]');
+      await vscode.workspace.fs.writeFile(prompt, Buffer.from(renaming));
+      // The open editor takes the file's new text from disk a moment later.
+      await waitFor('the editor to reload the prompt', async () =>
+        (await vscode.workspace.openTextDocument(prompt)).getText() === renaming ? true : undefined,
+      );
+      const warned: string[] = [];
+      window.showWarningMessage = (async (message: string, ...items: string[]) => {
+        warned.push(`${message} [${items.join('|')}]`);
+        return 'Discard';
+      }) as unknown as typeof window.showWarningMessage;
+      const result = await vscode.commands.executeCommand<{ applied: boolean }>(Commands.optimizeWithBedrock, {
+        uri: prompt.toString(),
+      });
+      assert.equal(result?.applied, false, api.shownErrors.at(-1)?.message);
+      assert.equal(
+        warned[0],
+        'The optimized prompt drops {{customer}}. The optimized prompt reads {{customer_value}}, which the prompt does not declare (a rename of {{customer}}?). Apply it anyway? [Apply Anyway|Discard]',
+      );
+      assert.equal(await read(), renaming);
+    });
   });
 });

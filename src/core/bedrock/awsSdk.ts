@@ -62,6 +62,7 @@ import {
   BedrockAgentRuntimeClient,
   GetDocumentContentCommand,
   InvokeAgentCommand,
+  OptimizePromptCommand,
   RetrieveAndGenerateStreamCommand,
   RetrieveCommand,
 } from '@aws-sdk/client-bedrock-agent-runtime';
@@ -94,6 +95,7 @@ import type {
   BedrockClients,
   HarnessInfo,
   KnowledgeBases,
+  PromptTools,
   EvaluationJobs,
   ControlPlane,
   Customization,
@@ -401,6 +403,16 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
       }),
     agenticRetrieveStream: (input, signal) =>
       kb(() => agentRuntimeClient.send(new AgenticRetrieveStreamCommand(input), { abortSignal: signal })),
+  };
+  const prompts: PromptTools = {
+    optimize: (text, targetModelId, signal) =>
+      sigV4(
+        () =>
+          agentRuntimeClient.send(new OptimizePromptCommand({ input: { textPrompt: { text } }, targetModelId }), {
+            abortSignal: signal,
+          }),
+        'Prompt optimization does',
+      ),
   };
   // AgentCore: its control plane and data plane, signed with AWS credentials only.
   const agentCoreControlClient = new BedrockAgentCoreControlClient(common);
@@ -810,6 +822,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
   return {
     runtime,
     knowledgeBases,
+    prompts,
     agents,
     control,
     storage,

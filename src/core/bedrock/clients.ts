@@ -29,6 +29,7 @@ import type {
   AgenticRetrieveStreamCommandOutput,
   InvokeAgentCommandInput,
   InvokeAgentCommandOutput,
+  OptimizePromptCommandOutput,
   RetrieveAndGenerateStreamCommandInput,
   RetrieveAndGenerateStreamCommandOutput,
   RetrieveCommandOutput,
@@ -355,9 +356,16 @@ export interface Agents {
   invokeClassicAgent(input: InvokeAgentCommandInput, signal?: AbortSignal): Promise<InvokeAgentCommandOutput>;
 }
 
+/** Bedrock's prompt tools (bedrock-agent-runtime): SigV4 only, no API key reaches them. */
+export interface PromptTools {
+  /** OptimizePrompt: the prompt's text rewritten for a model, with the analysis streamed first. */
+  optimize(text: string, targetModelId: string, signal?: AbortSignal): Promise<OptimizePromptCommandOutput>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   knowledgeBases: KnowledgeBases;
+  prompts: PromptTools;
   agents: Agents;
   control: ControlPlane;
   storage: Storage;

@@ -127,32 +127,47 @@ export function withTemplate(promptText: string, template: string): string {
 /** What a media reference, a partial or a tool turn is known by. */
 const keyOf = (x: { name?: string; url?: string }) => x.name ?? x.url ?? '';
 
+/**
+ * How a rewritten template differs from the original in what it reads, each in words: a variable dropped,
+ * an undeclared one read (with the dropped one it may replace), a media reference, partial or tool turn
+ * dropped or added. The one comparison for the optimizer's checks and OptimizePrompt's warnings.
+ */
+export function templateDifferences(original: PromptAnalysis, rewrite: PromptAnalysis): string[] {
+  const out: string[] = [];
+  const before = new Set(original.variables.map((v) => v.name));
+  const after = new Set(rewrite.variables.map((v) => v.name));
+  const dropped = [...before].filter((v) => !after.has(v));
+  const added = [...after].filter((v) => !before.has(v) && !original.declaredInputs.has(v));
+  if (dropped.length) out.push(`it drops ${dropped.map((v) => `{{${v}}}`).join(', ')}`);
+  if (added.length)
+    out.push(
+      `it reads ${added.map((v) => `{{${v}}}`).join(', ')}, which the prompt does not declare${dropped.length === 1 && added.length === 1 ? ` (a rename of {{${dropped[0]}}}?)` : ''}`,
+    );
+  const pieces: [string, readonly { name?: string; url?: string }[], readonly { name?: string; url?: string }[]][] = [
+    ['media reference', original.media, rewrite.media],
+    ['partial', original.partials, rewrite.partials],
+    ['tool turn', original.toolTurns, rewrite.toolTurns],
+  ];
+  for (const [what, was, now] of pieces) {
+    const had = new Set(was.map(keyOf));
+    const has = new Set(now.map(keyOf));
+    const extra = now.find((x) => !had.has(keyOf(x)));
+    if (extra) out.push(`it adds a ${what} the prompt did not have (${keyOf(extra) || 'unnamed'})`);
+    const lost = was.find((x) => !has.has(keyOf(x)));
+    if (lost) out.push(`it drops a ${what} (${keyOf(lost) || 'unnamed'})`);
+  }
+  const known = new Set(original.problems.filter((p) => p.severity === 'error').map((p) => p.message));
+  for (const p of rewrite.problems) if (p.severity === 'error' && !known.has(p.message)) out.push(p.message);
+  return out;
+}
+
 /** Why a rewrite cannot replace the original template, or undefined when it can. */
 export function rewriteProblem(original: PromptAnalysis, rewrite: PromptAnalysis): string | undefined {
   if (!rewrite.templateParsed)
     return `its template does not parse (${rewrite.problems.find((p) => p.severity === 'error')?.message ?? 'a syntax error'})`;
   if (JSON.stringify(rewrite.frontmatter) !== JSON.stringify(original.frontmatter))
     return 'it changes the frontmatter (only the template may change)';
-  const before = new Set(original.variables.map((v) => v.name));
-  const after = new Set(rewrite.variables.map((v) => v.name));
-  const dropped = [...before].filter((v) => !after.has(v));
-  if (dropped.length) return `it drops ${dropped.map((v) => `{{${v}}}`).join(', ')}`;
-  const added = [...after].filter((v) => !before.has(v) && !original.declaredInputs.has(v));
-  if (added.length) return `it reads ${added.map((v) => `{{${v}}}`).join(', ')}, which the prompt does not declare`;
-  const pieces: [string, readonly { name?: string; url?: string }[], readonly { name?: string; url?: string }[]][] = [
-    ['media reference', original.media, rewrite.media],
-    ['partial', original.partials, rewrite.partials],
-    ['tool turn', original.toolTurns, rewrite.toolTurns],
-  ];
-  for (const [what, before, after] of pieces) {
-    const had = new Set(before.map(keyOf));
-    const extra = after.find((x) => !had.has(keyOf(x)));
-    if (extra) return `it adds a ${what} the prompt did not have (${keyOf(extra) || 'unnamed'})`;
-  }
-  const known = new Set(original.problems.filter((p) => p.severity === 'error').map((p) => p.message));
-  const error = rewrite.problems.find((p) => p.severity === 'error' && !known.has(p.message));
-  if (error) return error.message;
-  return undefined;
+  return templateDifferences(original, rewrite)[0];
 }
 
 /**

@@ -2,7 +2,7 @@
 // the same use case as `prompt-lab optimize`). Each round's scores and cost go to the log as they finish and
 // the notification says where it is; Cancel stops and keeps the best so far. The winner opens in a diff
 // against the prompt, and Apply writes it as one edit the user can undo, only if the prompt did not change
-// meanwhile.
+// meanwhile (applyProposal).
 import vscode = require('vscode');
 import { optimizeAgainstTests, roundSummary, type OptimizeResult } from '../../app/optimizeAgainstTests';
 import { toBedrockError } from '../../core/bedrock/errors';
@@ -14,7 +14,7 @@ import { config } from '../host/config';
 import { ask } from '../host/inputBox';
 import { pickModel } from '../host/modelPicker';
 import { promptFilesFor, promptUriFor } from '../host/promptFiles';
-import { savedTextOf, showProposal } from '../host/proposals';
+import { applyProposal, savedTextOf, showProposal } from '../host/proposals';
 import { requireTrust } from '../host/trust';
 
 export type OptimizeServices = Pick<Services, 'host' | 'analyses' | 'catalogue' | 'session' | 'logger'>;
@@ -128,14 +128,6 @@ export async function optimizeAgainstTestsCommand(
       )
     )?.startsWith('Apply') === true;
   if (!apply) return { ...result, applied: false };
-  if (doc.version !== version)
-    throw new BedrockError(
-      'Validation',
-      `${name} changed while it was being optimized: the rewrite was not applied. Run Optimize again.`,
-    );
-  const edit = new vscode.WorkspaceEdit();
-  edit.replace(promptUri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), result.best.text);
-  if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save()))
-    throw new BedrockError('Validation', `${name} could not be written: it is unchanged on disk.`);
+  await applyProposal(doc, version, result.best.text);
   return { ...result, applied: true };
 }

@@ -20,6 +20,7 @@ import type { AgentNode } from '../views/agentsTree';
 import { openRetrievedSource, openSource } from '../language/sources';
 import { generateCasesCommand, type GenerateCasesOptions } from './generateCases';
 import { optimizeAgainstTestsCommand, type OptimizeCommandOptions } from './optimizeAgainstTests';
+import { optimizeWithBedrockCommand, type OptimizeWithBedrockOptions } from './optimizeWithBedrock';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -257,6 +258,11 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     registerCommand(
       Commands.optimizeAgainstTests,
       (o?: OptimizeCommandOptions) => optimizeAgainstTestsCommand(s, o),
+      logger,
+    ),
+    registerCommand(
+      Commands.optimizeWithBedrock,
+      (o?: OptimizeWithBedrockOptions) => optimizeWithBedrockCommand(s, o),
       logger,
     ),
     registerCommand(

@@ -46,6 +46,7 @@ export const Commands = {
   openSource: 'bedrockPromptLab.openSource',
   generateTestCases: 'bedrockPromptLab.generateTestCases',
   optimizeAgainstTests: 'bedrockPromptLab.optimizeAgainstTests',
+  optimizeWithBedrock: 'bedrockPromptLab.optimizeWithBedrock',
   openRetrievedSource: 'bedrockPromptLab.openRetrievedSource',
   deployAsAgent: 'bedrockPromptLab.deployAsAgent',
   useAgentInPrompt: 'bedrockPromptLab.useAgentInPrompt',

@@ -38,3 +38,20 @@ export async function savedTextOf(uri: vscode.Uri): Promise<string | undefined> 
     return undefined;
   }
 }
+
+/**
+ * Writes a proposal over a document as one edit (Undo brings the text back), then saves it; refused when
+ * the document changed since `version` (the proposal was made from the text as it was then).
+ */
+export async function applyProposal(doc: vscode.TextDocument, version: number, text: string): Promise<void> {
+  const name = vscode.workspace.asRelativePath(doc.uri);
+  if (doc.version !== version)
+    throw new BedrockError(
+      'Validation',
+      `${name} changed meanwhile: the proposal was not applied. Run the command again.`,
+    );
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
+  if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save()))
+    throw new BedrockError('Validation', `${name} could not be written: it is unchanged on disk.`);
+}

@@ -94,6 +94,12 @@ export class RunCodeLensProvider implements vscode.CodeLensProvider {
           command: 'bedrockPromptLab.models.focus',
           tooltip: `The model this prompt runs on; pick another in the Models view.${estimate ? ` Estimated cost of a run: ${formatEstimate(estimate)} (input at 4 characters a token; output up to maxOutputTokens; prices: ${estimate.source}).` : ''}`,
         }),
+        new vscode.CodeLens(top, {
+          title: '$(sparkle) Optimize',
+          command: Commands.optimizeWithBedrock,
+          arguments: [{ uri: doc.uri.toString() }],
+          tooltip: `Bedrock's OptimizePrompt rewrites this prompt for ${model.modelId}: its analysis streams beside the prompt, the result opens in a diff to apply`,
+        }),
       );
     }
     // The values the next run uses, where the user looks first; a click edits them.
