@@ -24,6 +24,13 @@ import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand
 import { agentDeploy, agentList } from './agentCommand';
 import { casesGenerate } from './casesCommand';
 import { optimizeCommand, type OptimizeCommandOptions } from './optimizeCommand';
+import {
+  optimizeJobCollect,
+  optimizeJobStart,
+  optimizeJobStatus,
+  optimizeJobStop,
+  type OptimizeJobStartOptions,
+} from './optimizeJobCommand';
 import { customizeLoss, customizeStart, customizeStatus, type CustomizeStartOptions } from './customizeCommand';
 import { batchJobCollect, batchJobStart, batchJobStatus, type BatchJobStartOptions } from './batchJobCommand';
 
@@ -510,6 +517,63 @@ export async function main(argv: string[]): Promise<number> {
         optimizeCommand(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
       ),
     );
+
+  const repeatable = (value: string, previous: string[] = []) => [...previous, value];
+  const optimizeJob = program
+    .command('optimize-job')
+    .description(
+      "Bedrock's Advanced Prompt Optimization: prompts and their test cases as a job, the optimized variants back beside them",
+    );
+  optimizeJob
+    .command('start')
+    .description(
+      "build the input from the prompts and their cases' reference answers, check the limits, scan for secrets, upload it and start the job (prints its ARN)",
+    )
+    .argument('<prompts...>', 'the .prompt files (each with its .tests.yaml; at most 10)')
+    .requiredOption('--s3 <s3://bucket/prefix/>', "where the job's input and output go")
+    .option('-m, --model <id>', "a target model (repeat for up to 5; default: the prompts' models)", repeatable)
+    .addOption(
+      new Option('--method <method>', 'how the optimizer scores answers')
+        .choices(['default', 'steering', 'judge', 'lambda'])
+        .default('default'),
+    )
+    .option('--criteria <text>', "a steering criterion (repeat; default: the tests files' rubrics)", repeatable)
+    .option('--judge-model <id>', "with --method judge: the judge model (default: the tests file's judge)")
+    .option('--judge-prompt <file>', "with --method judge: the judge's instructions")
+    .option('--lambda <arn>', 'with --method lambda: the evaluation function')
+    .option('--shorten', 'prefer a shorter prompt that scores at least as well')
+    .option('--job-name <name>', "the job's name (default: optimize-<prompt> and the time)")
+    .option('--json', 'print the started job as JSON')
+    .action(async (files: string[], opts: Omit<OptimizeJobStartOptions, 'quiet'>) =>
+      withHost({}, (host) => optimizeJobStart(host, files, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+  optimizeJob
+    .command('status')
+    .description('the status of jobs (default: every job started from this folder)')
+    .argument('[arns...]', 'job ARNs')
+    .option('--json', 'print the jobs as JSON')
+    .option('--wait', 'poll until every job has ended (exit 4 when one failed or was stopped)')
+    .option('--interval <seconds>', 'with --wait: seconds between polls', Number, 60)
+    .action(async (arns: string[], opts: { json?: boolean; wait?: boolean; interval: number }) =>
+      withHost({}, (host) =>
+        optimizeJobStatus(host, arns, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
+  optimizeJob
+    .command('collect')
+    .description(
+      "bring a finished job's results back: each model's optimized prompt beside the original (name.<model>.prompt) and an evaluation record with the scores before and after",
+    )
+    .argument('<arn>', 'the job ARN (prompt-lab optimize-job start printed it)')
+    .option('--json', 'print the variants and scores as JSON')
+    .action(async (arn: string, opts: { json?: boolean }) =>
+      withHost({}, (host) => optimizeJobCollect(host, arn, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+  optimizeJob
+    .command('stop')
+    .description('stop a job in progress')
+    .argument('<arn>', 'the job ARN')
+    .action(async (arn: string) => withHost({}, (host) => optimizeJobStop(host, arn)));
 
   const agent = program
     .command('agent')

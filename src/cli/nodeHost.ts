@@ -137,6 +137,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get prompts() {
       return make().prompts;
     },
+    get optimizationJobs() {
+      return make().optimizationJobs;
+    },
     dispose: () => undefined,
   };
 }

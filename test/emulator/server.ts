@@ -28,6 +28,7 @@ import { KnowledgeBaseService } from './knowledgeBases';
 import { HarnessService } from './harnesses';
 import { AgentRuntimeService } from './agentRuntimes';
 import { PromptOptimizerService } from './promptOptimizer';
+import { OptimizationJobService } from './optimizationJobs';
 import { ClassicAgentService } from './classicAgents';
 import { CustomizationService } from './customization';
 
@@ -84,6 +85,7 @@ export class BedrockEmulator {
   readonly deployments: Deployments;
   readonly batchInference: BatchInferenceService;
   readonly evaluationJobs: EvaluationJobService;
+  readonly optimizationJobs: OptimizationJobService;
   readonly knowledgeBases: KnowledgeBaseService;
   readonly harnesses = new HarnessService();
   readonly agentRuntimes = new AgentRuntimeService();
@@ -107,6 +109,7 @@ export class BedrockEmulator {
       options.batchMinRecords ?? 100,
     );
     this.evaluationJobs = new EvaluationJobService(this.s3, options.jobDurationMs ?? 3000);
+    this.optimizationJobs = new OptimizationJobService(this.state, this.s3, options.jobDurationMs ?? 3000);
     this.knowledgeBases = new KnowledgeBaseService(this.s3, options.jobDurationMs ?? 3000, options.knowledgeBaseFolder);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
@@ -261,6 +264,7 @@ export class BedrockEmulator {
           if (this.agentRuntimes.handle(ctx)) return;
           if (this.classicAgents.handle(ctx)) return;
           if (this.promptOptimizer.handle(ctx)) return;
+          if (this.optimizationJobs.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -374,6 +378,13 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
   if (a === 'agenticRetrieveStream') return { operation: 'AgenticRetrieveStream' };
   if (a === 'optimize-prompt') return { operation: 'OptimizePrompt' };
+  if (a === 'advanced-prompt-optimization-jobs') {
+    if (ctx.method === 'POST')
+      return {
+        operation: b === undefined ? 'CreateAdvancedPromptOptimizationJob' : 'StopAdvancedPromptOptimizationJob',
+      };
+    return { operation: b === undefined ? 'ListAdvancedPromptOptimizationJobs' : 'GetAdvancedPromptOptimizationJob' };
+  }
   if (a === 'agents' && ctx.method === 'POST') {
     if (b === undefined) return { operation: 'ListAgents' };
     if (c === 'agentaliases') return { operation: 'ListAgentAliases' };

@@ -45,6 +45,10 @@ import {
   paginateListPromptRouters,
   paginateListInferenceProfiles,
   paginateListProvisionedModelThroughputs,
+  CreateAdvancedPromptOptimizationJobCommand,
+  GetAdvancedPromptOptimizationJobCommand,
+  StopAdvancedPromptOptimizationJobCommand,
+  paginateListAdvancedPromptOptimizationJobs,
 } from '@aws-sdk/client-bedrock';
 import {
   BedrockAgentClient,
@@ -96,6 +100,8 @@ import type {
   HarnessInfo,
   KnowledgeBases,
   PromptTools,
+  OptimizationJob,
+  OptimizationJobs,
   EvaluationJobs,
   ControlPlane,
   Customization,
@@ -766,6 +772,56 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     },
   };
 
+  const optimizationJobs: OptimizationJobs = {
+    async createJob(input) {
+      const out = await controlClient.send(
+        new CreateAdvancedPromptOptimizationJobCommand({
+          jobName: input.jobName,
+          jobDescription: input.description,
+          inputConfig: { s3Uri: input.inputS3Uri },
+          outputConfig: { s3Uri: input.outputS3Uri },
+          modelConfigurations: input.modelIds.map((modelId) => ({ modelId })),
+        }),
+      );
+      return out.jobArn ?? '';
+    },
+    async getJob(jobArn) {
+      const j = await controlClient.send(new GetAdvancedPromptOptimizationJobCommand({ jobIdentifier: jobArn }));
+      return {
+        jobArn: j.jobArn ?? jobArn,
+        jobName: j.jobName ?? '',
+        status: j.jobStatus ?? 'InProgress',
+        createdAt: j.creationTime,
+        updatedAt: j.lastModifiedTime,
+        inputS3Uri: j.inputConfig?.s3Uri,
+        outputS3Uri: j.outputConfig?.s3Uri,
+        modelIds: (j.modelConfigurations ?? []).map((m) => m.modelId ?? ''),
+        failureMessage: j.failureMessage,
+      };
+    },
+    async listJobs() {
+      const all: OptimizationJob[] = [];
+      for await (const page of paginateListAdvancedPromptOptimizationJobs(
+        { client: controlClient, pageSize: 100 },
+        { sortBy: 'CreationTime', sortOrder: 'Descending' },
+      ))
+        all.push(
+          ...(page.jobSummaries ?? []).map((j) => ({
+            jobArn: j.jobArn ?? '',
+            jobName: j.jobName ?? '',
+            status: j.jobStatus ?? 'InProgress',
+            createdAt: j.creationTime,
+            updatedAt: j.lastModifiedTime,
+            modelIds: [],
+          })),
+        );
+      return all;
+    },
+    async stopJob(jobArn) {
+      await controlClient.send(new StopAdvancedPromptOptimizationJobCommand({ jobIdentifier: jobArn }));
+    },
+  };
+
   const evaluation: EvaluationJobs = {
     async createJudgeJob(input) {
       const out = await controlClient.send(
@@ -823,6 +879,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     runtime,
     knowledgeBases,
     prompts,
+    optimizationJobs,
     agents,
     control,
     storage,

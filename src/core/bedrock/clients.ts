@@ -239,6 +239,34 @@ export interface JudgeJob {
 }
 
 /** Bedrock model evaluation jobs (CreateEvaluationJob, GetEvaluationJob). */
+/** An Advanced Prompt Optimization job as the lab shows it. */
+export interface OptimizationJob {
+  jobArn: string;
+  jobName: string;
+  /** InProgress, Completed, PartiallyCompleted, Failed, Stopping, Stopped, Deleting. */
+  status: string;
+  createdAt?: Date;
+  updatedAt?: Date;
+  inputS3Uri?: string;
+  outputS3Uri?: string;
+  modelIds: string[];
+  failureMessage?: string;
+}
+
+/** Advanced Prompt Optimization jobs (bedrock control plane): the input and output live in S3. */
+export interface OptimizationJobs {
+  createJob(input: {
+    jobName: string;
+    description?: string;
+    inputS3Uri: string;
+    outputS3Uri: string;
+    modelIds: string[];
+  }): Promise<string>;
+  getJob(jobArn: string): Promise<OptimizationJob>;
+  listJobs(): Promise<OptimizationJob[]>;
+  stopJob(jobArn: string): Promise<void>;
+}
+
 export interface EvaluationJobs {
   createJudgeJob(input: JudgeJobInput): Promise<string>;
   getJob(jobArn: string): Promise<JudgeJob>;
@@ -366,6 +394,7 @@ export interface BedrockClients {
   runtime: Runtime;
   knowledgeBases: KnowledgeBases;
   prompts: PromptTools;
+  optimizationJobs: OptimizationJobs;
   agents: Agents;
   control: ControlPlane;
   storage: Storage;
