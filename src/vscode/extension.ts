@@ -19,6 +19,7 @@ import { InputStore } from './run/inputStore';
 import { RunController } from './run/runController';
 import { PromptTestController } from './testing/promptTests';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
+import { OptimizationJobsTreeProvider } from './views/optimizationJobsTree';
 import { JobsTreeProvider } from './views/jobsTree';
 import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { AgentsTreeProvider } from './views/agentsTree';
@@ -42,6 +43,7 @@ export interface ExtensionApi {
   knowledgeBases: KnowledgeBasesTreeProvider;
   agents: AgentsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
+  optimizationJobs: OptimizationJobsTreeProvider;
   tests: PromptTestController;
   /** The last errors shown to the user, newest last. */
   shownErrors: readonly { code: string; message: string; error: import('../core/shared/bedrockError').BedrockError }[];
@@ -91,6 +93,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     knowledgeBases: new KnowledgeBasesTreeProvider(session, logger),
     agents: new AgentsTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
+    optimizationJobs: new OptimizationJobsTreeProvider(session, logger),
     tests: new PromptTestController(session, catalogue, analyses, logger, host, version),
   };
   const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
@@ -109,6 +112,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.knowledgeBases,
     services.agents,
     services.batchJobs,
+    services.optimizationJobs,
     services.tests,
     session.useSecrets(context.secrets),
     awsStatus,
@@ -133,6 +137,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     knowledgeBases: services.knowledgeBases,
     agents: services.agents,
     batchJobs: services.batchJobs,
+    optimizationJobs: services.optimizationJobs,
     tests: services.tests,
     shownErrors,
     runErrorAction,

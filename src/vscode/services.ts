@@ -10,6 +10,7 @@ import type { InputStore } from './run/inputStore';
 import type { RunController } from './run/runController';
 import type { PromptTestController } from './testing/promptTests';
 import type { BatchJobsTreeProvider } from './views/batchJobsTree';
+import type { OptimizationJobsTreeProvider } from './views/optimizationJobsTree';
 import type { JobsTreeProvider } from './views/jobsTree';
 import type { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import type { AgentsTreeProvider } from './views/agentsTree';
@@ -39,5 +40,6 @@ export interface Services {
   readonly knowledgeBases: KnowledgeBasesTreeProvider;
   readonly agents: AgentsTreeProvider;
   readonly batchJobs: BatchJobsTreeProvider;
+  readonly optimizationJobs: OptimizationJobsTreeProvider;
   readonly tests: PromptTestController;
 }

@@ -21,6 +21,13 @@ import { openRetrievedSource, openSource } from '../language/sources';
 import { generateCasesCommand, type GenerateCasesOptions } from './generateCases';
 import { optimizeAgainstTestsCommand, type OptimizeCommandOptions } from './optimizeAgainstTests';
 import { optimizeWithBedrockCommand, type OptimizeWithBedrockOptions } from './optimizeWithBedrock';
+import {
+  collectOptimizationJobCommand,
+  startOptimizationJobCommand,
+  stopOptimizationJobCommand,
+  type StartOptimizationJobOptions,
+} from './optimizationJobs';
+import type { OptimizationJob } from '../../core/bedrock/clients';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -265,6 +272,18 @@ function sessionCommands(s: Services): vscode.Disposable[] {
       (o?: OptimizeWithBedrockOptions) => optimizeWithBedrockCommand(s, o),
       logger,
     ),
+    registerCommand(
+      Commands.startOptimizationJob,
+      (o?: StartOptimizationJobOptions) => startOptimizationJobCommand(s, o),
+      logger,
+    ),
+    registerCommand(
+      Commands.collectOptimizationJob,
+      (job?: OptimizationJob) => collectOptimizationJobCommand(s, job),
+      logger,
+    ),
+    registerCommand(Commands.stopOptimizationJob, (job: OptimizationJob) => stopOptimizationJobCommand(s, job), logger),
+    registerCommand(Commands.refreshOptimizationJobs, () => s.optimizationJobs.refresh(), logger),
     registerCommand(
       Commands.openRetrievedSource,
       (given?: { sourceName?: string }) => openRetrievedSource(s.history, given),
