@@ -4,6 +4,7 @@
 // and remembered; once it has finished (Completed or PartiallyCompleted), its results come back as a
 // `.prompt` variant per model beside each prompt (`name.nova-pro.prompt`) and as an evaluation record
 // (the report and the history read it), with the cost per call from the price table (the file has none).
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,6 +31,7 @@ import type { PromptTestFile } from '../core/format/testCases';
 import { writeFileAtomically } from '../core/shared/atomicWrite';
 import { BedrockError } from '../core/shared/bedrockError';
 import { refuseForbiddenKeys } from '../core/shared/inertData';
+import { isInside } from '../core/io/promptFiles';
 import { jobNameFor } from '../core/batch/jobLayout';
 import type { Host } from './host';
 import { configId } from './evaluate';
@@ -242,8 +244,18 @@ export async function collectOptimizationJob(
       problems.push(`the results name template ${result.templateId}, which this job did not send`);
       continue;
     }
-    const promptPath = path.join(opts.root, prompt.file);
-    const promptText = promptEngine().promptTextForRun(await fs.readFile(promptPath, 'utf8'));
+    // The job's record is a file in the workspace: its paths are data, and nothing is read or written outside the root.
+    const promptPath = path.resolve(opts.root, prompt.file);
+    if (!isInside(opts.root, promptPath)) {
+      problems.push(`${prompt.file} is outside this folder: its results are not written`);
+      continue;
+    }
+    const read = await fs.readFile(promptPath, 'utf8').catch(() => undefined);
+    if (read === undefined) {
+      problems.push(`${prompt.file} cannot be read any more: its variants are not written`);
+      continue;
+    }
+    const promptText = promptEngine().promptTextForRun(read);
     const analysis = opts.analyze(promptPath, promptText);
     const configs: EvalConfig[] = [];
     const samples: EvalSample[] = [];
@@ -306,7 +318,11 @@ export async function collectOptimizationJob(
       // The prompt's evaluations share its name: the report's history lists this one with them.
       name: path.basename(prompt.file, '.prompt'),
       createdAt: now.toISOString(),
-      prompts: files.map((f) => ({ variant: f.variant, file: f.file, sha256: '' })),
+      prompts: files.map((f) => ({
+        variant: f.variant,
+        file: f.file,
+        sha256: createHash('sha256').update(f.text).digest('hex'),
+      })),
       testsFile: prompt.testsFile,
       models: [...new Set(configs.map((c) => c.model))],
       settings: {

@@ -251,4 +251,32 @@ describe('prompt-lab optimize-job (the real binary, the local server)', () => {
     assert.equal(early.code, 2, early.stderr);
     assert.match(early.stderr, /The job reply-advpo-3 is InProgress: results come back only from a completed job/);
   });
+
+  it("never reads or writes outside the folder when the job's record names a path outside it", async () => {
+    const started = await run(
+      'optimize-job',
+      'start',
+      'reply.prompt',
+      '--s3',
+      S3,
+      '-m',
+      'amazon.nova-pro-v1:0',
+      '--job-name',
+      'reply-advpo-4',
+    );
+    assert.equal(started.code, 0, started.stderr);
+    const arn = started.stdout.trim();
+    // A prompt outside the folder, and the record pointed at it (the record is a file anyone can edit).
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'bpl-advpo-outside-'));
+    writeFileSync(path.join(outside, 'reply.prompt'), PROMPT);
+    const store = path.join(dir, '.prompt-lab', 'optimization-jobs.json');
+    const records = JSON.parse(readFileSync(store, 'utf8')) as { jobArn: string; prompts: { file: string }[] }[];
+    records.find((r) => r.jobArn === arn)!.prompts[0].file = path.relative(dir, path.join(outside, 'reply.prompt'));
+    writeFileSync(store, JSON.stringify(records));
+    await run('optimize-job', 'status', arn, '--wait', '--interval', '0.2');
+    const collected = await run('optimize-job', 'collect', arn);
+    assert.equal(collected.code, 0, collected.stderr);
+    assert.match(collected.stderr, /warning: \.\..*reply\.prompt is outside this folder: its results are not written/);
+    assert.deepEqual(readdirSync(outside), ['reply.prompt'], 'nothing written beside it');
+  });
 });
