@@ -24,6 +24,7 @@ import { knowledgeBaseList, knowledgeBaseRetrieve } from './knowledgeBaseCommand
 import { agentDeploy, agentList } from './agentCommand';
 import { casesGenerate } from './casesCommand';
 import { optimizeCommand, type OptimizeCommandOptions } from './optimizeCommand';
+import { managedPromptImport, managedPromptList, managedPromptPublish, managedPromptRun } from './managedPromptCommand';
 import {
   optimizeJobCollect,
   optimizeJobStart,
@@ -574,6 +575,62 @@ export async function main(argv: string[]): Promise<number> {
     .description('stop a job in progress')
     .argument('<arn>', 'the job ARN')
     .action(async (arn: string) => withHost({}, (host) => optimizeJobStop(host, arn)));
+
+  const managed = program
+    .command('managed-prompt')
+    .description('Bedrock Prompt Management: publish a .prompt as a managed prompt, list, import, run a version');
+  managed
+    .command('publish')
+    .description(
+      'the prompt and its variants (name.<variant>.prompt) as a managed prompt (created, or the one with its name updated), then a version of it (prints its ARN)',
+    )
+    .argument('<prompt>', 'the .prompt file')
+    .option('--name <name>', "the managed prompt's name (default: the file's)")
+    .option('--description <text>', "the prompt's description (default: the frontmatter's)")
+    .option('--version-description <text>', 'what this version changes')
+    .option('--no-variants', 'only the prompt itself, not name.<variant>.prompt beside it')
+    .option('--json', 'print the prompt and its version as JSON')
+    .action(
+      async (
+        file: string,
+        opts: { name?: string; description?: string; versionDescription?: string; variants: boolean; json?: boolean },
+      ) =>
+        withHost({}, (host) =>
+          managedPromptPublish(host, file, { ...opts, quiet: program.opts<GlobalOptions>().quiet }),
+        ),
+    );
+  managed
+    .command('list')
+    .description("the account's managed prompts, or the versions of one")
+    .argument('[prompt]', 'a prompt id or ARN: list its versions')
+    .option('--json', 'print them as JSON')
+    .action(async (id: string | undefined, opts: { json?: boolean }) =>
+      withHost({}, (host) => managedPromptList(host, id, opts)),
+    );
+  managed
+    .command('import')
+    .description('a managed prompt (a version, or its draft) as a .prompt file')
+    .argument('<prompt>', 'the prompt id or ARN (a version ARN imports that version)')
+    .option('--version <n>', 'the version (default: the one the ARN names, else the draft)')
+    .option('--variant <name>', 'the variant (default: the default variant)')
+    .option('-o, --output <file>', 'the .prompt to write (default: <name>.prompt here)')
+    .option('--force', 'replace the file when it exists')
+    .action(async (ref: string, opts: { version?: string; variant?: string; output?: string; force?: boolean }) =>
+      withHost({}, (host) => managedPromptImport(host, ref, { ...opts, quiet: program.opts<GlobalOptions>().quiet })),
+    );
+  managed
+    .command('run')
+    .description(
+      "run a managed prompt's version by its ARN with its variables (nothing else is sent: the prompt brings its own configuration)",
+    )
+    .argument('<arn>', 'the version ARN (…:prompt/<id>:<version>)')
+    .option('--input <name=value>', 'a variable (repeat)', repeatable, [])
+    .option('--json', 'print the answer, usage and cost as JSON')
+    .action(async (arn: string, opts: { input: string[]; json?: boolean }) =>
+      withHost({}, (host) =>
+        managedPromptRun(host, arn, { ...opts, quiet: program.opts<GlobalOptions>().quiet }, controller.signal),
+      ),
+    );
 
   const agent = program
     .command('agent')

@@ -140,6 +140,9 @@ function withRuntime(make: () => BedrockClients, runtime: BedrockClients['runtim
     get optimizationJobs() {
       return make().optimizationJobs;
     },
+    get managedPrompts() {
+      return make().managedPrompts;
+    },
     dispose: () => undefined,
   };
 }

@@ -17,6 +17,7 @@ import {
   type AnyRequest,
   type AnyResponse,
   type RequestContext,
+  parseJsonBody,
 } from './http';
 import { converse, converseStream, countTokens, invokeImportedModel } from './runtime';
 import { handleControlPlane } from './controlPlane';
@@ -29,6 +30,7 @@ import { HarnessService } from './harnesses';
 import { AgentRuntimeService } from './agentRuntimes';
 import { PromptOptimizerService } from './promptOptimizer';
 import { OptimizationJobService } from './optimizationJobs';
+import { PromptManagementService } from './promptManagement';
 import { ClassicAgentService } from './classicAgents';
 import { CustomizationService } from './customization';
 
@@ -86,6 +88,7 @@ export class BedrockEmulator {
   readonly batchInference: BatchInferenceService;
   readonly evaluationJobs: EvaluationJobService;
   readonly optimizationJobs: OptimizationJobService;
+  readonly promptManagement: PromptManagementService;
   readonly knowledgeBases: KnowledgeBaseService;
   readonly harnesses = new HarnessService();
   readonly agentRuntimes = new AgentRuntimeService();
@@ -110,6 +113,7 @@ export class BedrockEmulator {
     );
     this.evaluationJobs = new EvaluationJobService(this.s3, options.jobDurationMs ?? 3000);
     this.optimizationJobs = new OptimizationJobService(this.state, this.s3, options.jobDurationMs ?? 3000);
+    this.promptManagement = new PromptManagementService(this.state);
     this.knowledgeBases = new KnowledgeBaseService(this.s3, options.jobDurationMs ?? 3000, options.knowledgeBaseFolder);
     // A response in flight must not keep the server from closing.
     this.h1.keepAliveTimeout = 1000;
@@ -191,7 +195,7 @@ export class BedrockEmulator {
       .filter((s) => s.length > 0)
       .map((s) => decodeURIComponent(s));
     const body = await readBody(req);
-    const ctx: RequestContext = {
+    let ctx: RequestContext = {
       req,
       res,
       method: req.method ?? 'GET',
@@ -231,12 +235,19 @@ export class BedrockEmulator {
         process.stderr.write(`[emulator] ${ctx.method} ${rawPath} -> ${operation} (HTTP/${ctx.httpVersion})\n`);
       const faults = this.faults.take(operation, modelId);
       for (const f of faults) if (f.kind === 'delay') await new Promise((r) => setTimeout(r, f.ms));
+      // A managed prompt's ARN as the model: its template, filled with promptVariables, is what is answered.
+      const onPrompt =
+        operation === 'Converse' || operation === 'ConverseStream'
+          ? this.promptManagement.converseOn(modelId!, parseJsonBody(ctx))
+          : undefined;
+      if (onPrompt) ctx = { ...ctx, body: Buffer.from(JSON.stringify(onPrompt.body)) };
+      const answeringModel = onPrompt?.modelId ?? modelId!;
       switch (operation) {
         case 'Converse':
-          await converse(ctx, (body) => this.state.invocation(modelId!, body), faults);
+          await converse(ctx, (body) => this.state.invocation(answeringModel, body), faults);
           return;
         case 'ConverseStream': {
-          await converseStream(ctx, (body) => this.state.invocation(modelId!, body), faults, {
+          await converseStream(ctx, (body) => this.state.invocation(answeringModel, body), faults, {
             tokenDelayMs: this.options.tokenDelayMs ?? 0,
             firstTokenDelayMs: this.options.firstTokenDelayMs ?? 0,
             tokensPerEvent: this.options.tokensPerEvent ?? 1,
@@ -265,6 +276,7 @@ export class BedrockEmulator {
           if (this.classicAgents.handle(ctx)) return;
           if (this.promptOptimizer.handle(ctx)) return;
           if (this.optimizationJobs.handle(ctx)) return;
+          if (this.promptManagement.handle(ctx)) return;
           throw new ServiceError(
             404,
             'UnknownOperationException',
@@ -378,6 +390,11 @@ function operationOf(ctx: RequestContext): { operation: string; modelId?: string
   if (a === 'retrieveAndGenerateStream') return { operation: 'RetrieveAndGenerateStream' };
   if (a === 'agenticRetrieveStream') return { operation: 'AgenticRetrieveStream' };
   if (a === 'optimize-prompt') return { operation: 'OptimizePrompt' };
+  if (a === 'prompts') {
+    if (c === 'versions') return { operation: 'CreatePromptVersion' };
+    if (!b) return { operation: ctx.method === 'POST' ? 'CreatePrompt' : 'ListPrompts' };
+    return { operation: ctx.method === 'PUT' ? 'UpdatePrompt' : 'GetPrompt' };
+  }
   if (a === 'advanced-prompt-optimization-jobs') {
     if (ctx.method === 'POST')
       return {

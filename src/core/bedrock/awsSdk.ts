@@ -60,6 +60,12 @@ import {
   paginateListAgentAliases,
   paginateListDataSources,
   paginateListKnowledgeBases,
+  CreatePromptCommand,
+  CreatePromptVersionCommand,
+  GetPromptCommand,
+  UpdatePromptCommand,
+  paginateListPrompts,
+  type PromptVariant,
 } from '@aws-sdk/client-bedrock-agent';
 import {
   AgenticRetrieveStreamCommand,
@@ -102,6 +108,8 @@ import type {
   PromptTools,
   OptimizationJob,
   OptimizationJobs,
+  ManagedPromptInfo,
+  ManagedPrompts,
   EvaluationJobs,
   ControlPlane,
   Customization,
@@ -418,6 +426,68 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
             abortSignal: signal,
           }),
         'Prompt optimization does',
+      ),
+  };
+  // Prompt Management: the agent client, signed with AWS credentials only.
+  const pm = <T>(call: () => Promise<T>) => sigV4(call, 'Prompt Management does');
+  const promptInfo = (p: {
+    id?: string;
+    name?: string;
+    arn?: string;
+    version?: string;
+    description?: string;
+    updatedAt?: Date;
+  }): ManagedPromptInfo => ({
+    id: p.id ?? '',
+    name: p.name ?? '',
+    arn: p.arn ?? '',
+    version: p.version ?? 'DRAFT',
+    description: p.description,
+    updatedAt: p.updatedAt,
+  });
+  const listPrompts = (promptIdentifier?: string) =>
+    pm(async () =>
+      (
+        await everyPage(
+          paginateListPrompts({ client: agentClient, pageSize: 100 }, { promptIdentifier }),
+          (p) => p.promptSummaries,
+        )
+      ).map(promptInfo),
+    );
+  const managedPrompts: ManagedPrompts = {
+    list: () => listPrompts(),
+    versions: (promptId) => listPrompts(promptId),
+    get: (promptId, version) =>
+      pm(async () => {
+        const out: Record<string, unknown> = {
+          ...(await agentClient.send(new GetPromptCommand({ promptIdentifier: promptId, promptVersion: version }))),
+        };
+        delete out.$metadata;
+        return out;
+      }),
+    create: (input) =>
+      pm(async () =>
+        promptInfo(
+          await agentClient.send(
+            new CreatePromptCommand({ ...input, variants: input.variants as unknown as PromptVariant[] }),
+          ),
+        ),
+      ),
+    update: (promptId, input) =>
+      pm(async () =>
+        promptInfo(
+          await agentClient.send(
+            new UpdatePromptCommand({
+              ...input,
+              promptIdentifier: promptId,
+              variants: input.variants as unknown as PromptVariant[],
+            }),
+          ),
+        ),
+      ),
+    createVersion: (promptId, description) =>
+      pm(async () =>
+        promptInfo(await agentClient.send(new CreatePromptVersionCommand({ promptIdentifier: promptId, description }))),
       ),
   };
   // AgentCore: its control plane and data plane, signed with AWS credentials only.
@@ -880,6 +950,7 @@ export function createClients(settings: AwsSettings, userAgent: string): Bedrock
     knowledgeBases,
     prompts,
     optimizationJobs,
+    managedPrompts,
     agents,
     control,
     storage,

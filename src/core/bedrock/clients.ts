@@ -390,11 +390,43 @@ export interface PromptTools {
   optimize(text: string, targetModelId: string, signal?: AbortSignal): Promise<OptimizePromptCommandOutput>;
 }
 
+/** A managed prompt (Prompt Management) or one of its versions, as the lab lists it. */
+export interface ManagedPromptInfo {
+  id: string;
+  name: string;
+  arn: string;
+  /** `DRAFT`, or the version number. */
+  version: string;
+  description?: string;
+  updatedAt?: Date;
+}
+
+/** Prompt Management (bedrock-agent): SigV4 only, no API key reaches it. Shapes are the SDK's, as data. */
+export interface ManagedPrompts {
+  list(): Promise<ManagedPromptInfo[]>;
+  /** The versions of one prompt (and its draft). */
+  versions(promptId: string): Promise<ManagedPromptInfo[]>;
+  /** GetPrompt's answer (its variants with their templates), of a version or the draft. */
+  get(promptId: string, version?: string): Promise<Record<string, unknown>>;
+  create(input: {
+    name: string;
+    description?: string;
+    defaultVariant: string;
+    variants: Record<string, unknown>[];
+  }): Promise<ManagedPromptInfo>;
+  update(
+    promptId: string,
+    input: { name: string; description?: string; defaultVariant: string; variants: Record<string, unknown>[] },
+  ): Promise<ManagedPromptInfo>;
+  createVersion(promptId: string, description?: string): Promise<ManagedPromptInfo>;
+}
+
 export interface BedrockClients {
   runtime: Runtime;
   knowledgeBases: KnowledgeBases;
   prompts: PromptTools;
   optimizationJobs: OptimizationJobs;
+  managedPrompts: ManagedPrompts;
   agents: Agents;
   control: ControlPlane;
   storage: Storage;

@@ -27,27 +27,15 @@ export interface PlainTemplate {
 const ROLE = /\{\{~?\s*role\s+"(\w+)"\s*~?\}\}/g;
 const COMMENT = /\{\{!--[\s\S]*?--\}\}|\{\{![^}]*\}\}/g;
 
-/** The prompt's template (without a run's answer: pass `promptTextForRun`'s text) as a plain template. */
-export function plainTemplate(promptText: string, analysis: PromptAnalysis): PlainTemplate {
-  const refused: string[] = [];
-  const notes: string[] = [];
-  const body = splitPrompt(promptText).body.replace(COMMENT, '');
-  if (analysis.partials.length)
-    refused.push(
-      `it uses partials (${analysis.partials.map((p) => `{{> ${p.name}}}`).join(', ')}): paste their text in`,
-    );
-  if (analysis.media.length) refused.push('it attaches media ({{media}}): Bedrock prompt templates hold text only');
-  if (analysis.toolTurns.length) refused.push('it holds tool turns: a plain template has no tool calls');
-  if (analysis.passageReads.length)
-    refused.push('it quotes passages from a knowledge base (@passages): they exist only at run time');
-  if (/\{\{~?\s*history\b/.test(body))
-    refused.push('it inserts the conversation ({{history}}): a plain template has one text');
-  const roles = analysis.roles.map((r) => r.role);
-  if (roles.includes('model'))
-    refused.push('it has example turns ({{role "model"}}): write them into the text as examples');
+export interface TemplateTurn {
+  role: string;
+  text: string;
+}
 
-  // The turns' texts, in order, without their markers.
-  const turns: { role: string; text: string }[] = [];
+/** The template's turns in order, comments dropped, markers removed; text before any marker is a user turn. */
+export function templateTurns(promptText: string): TemplateTurn[] {
+  const body = splitPrompt(promptText).body.replace(COMMENT, '');
+  const turns: TemplateTurn[] = [];
   let last = 0;
   let role = 'user';
   for (const m of body.matchAll(ROLE)) {
@@ -56,19 +44,40 @@ export function plainTemplate(promptText: string, analysis: PromptAnalysis): Pla
     last = (m.index ?? 0) + m[0].length;
   }
   turns.push({ role, text: body.slice(last) });
-  const kept = turns.map((t) => ({ ...t, text: t.text.trim() })).filter((t) => t.text.length > 0);
-  const text = kept.map((t) => t.text).join('\n\n');
-  if (new Set(kept.map((t) => t.role)).size > 1 || kept.length > 1)
-    notes.push(
-      `The ${kept.map((t) => t.role).join(' and ')} turns are one text here, in their order (Bedrock's template is a single text).`,
-    );
+  return turns.map((t) => ({ ...t, text: t.text.trim() })).filter((t) => t.text.length > 0);
+}
 
+/**
+ * What a Bedrock template cannot hold, each with the fix: Dotprompt features with nothing to stand for
+ * them, and expressions other than a plain `{{name}}`. `examples`: example (model) turns are kept (a chat
+ * template has assistant messages). Also returns the variables the texts read, in order.
+ */
+export function unsupportedFeatures(
+  analysis: PromptAnalysis,
+  turns: readonly TemplateTurn[],
+  opts: { examples: boolean },
+): { refused: string[]; variables: string[] } {
+  const refused: string[] = [];
+  if (analysis.partials.length)
+    refused.push(
+      `it uses partials (${analysis.partials.map((p) => `{{> ${p.name}}}`).join(', ')}): paste their text in`,
+    );
+  if (analysis.media.length) refused.push('it attaches media ({{media}}): Bedrock prompt templates hold text only');
+  if (analysis.toolTurns.length) refused.push('it holds tool turns: a Bedrock template has no tool calls');
+  if (analysis.passageReads.length)
+    refused.push('it quotes passages from a knowledge base (@passages): they exist only at run time');
+  const text = turns.map((t) => t.text).join('\n');
+  if (/\{\{~?\s*history\b/.test(text))
+    refused.push('it inserts the conversation ({{history}}): a Bedrock template cannot');
+  if (!opts.examples && turns.some((t) => t.role === 'model'))
+    refused.push('it has example turns ({{role "model"}}): write them into the text as examples');
   const variables: string[] = [];
   const blocks = new Set<string>();
   const others = new Set<string>();
   for (const m of text.matchAll(/\{\{(\{?)([^}]*)\}?\}\}/g)) {
     const inner = m[2].trim();
-    if (/^[#^/]/.test(inner) || inner === 'else') blocks.add(inner.split(/\s/)[0]);
+    if (/^[#^]/.test(inner) || inner === 'else') blocks.add(inner.split(/\s/)[0]);
+    else if (inner.startsWith('/')) continue;
     else if (/^[A-Za-z_][\w-]*$/.test(inner)) {
       if (!variables.includes(inner)) variables.push(inner);
     } else if (!/^>/.test(inner) && !/^(media|history)\b/.test(inner)) others.add(`{{${inner}}}`);
@@ -81,6 +90,23 @@ export function plainTemplate(promptText: string, analysis: PromptAnalysis): Pla
     refused.push(
       `it uses expressions other than a plain {{variable}} (${[...others].slice(0, 3).join(', ')}): pass the value as its own input`,
     );
+  return { refused, variables };
+}
+
+/** `{{{name}}}` as Bedrock writes a placeholder: `{{name}}`. */
+export function bedrockPlaceholders(text: string): string {
+  return text.replace(/\{\{\{\s*([A-Za-z_][\w-]*)\s*\}\}\}/g, '{{$1}}');
+}
+
+/** The prompt's template (without a run's answer: pass `promptTextForRun`'s text) as a plain template. */
+export function plainTemplate(promptText: string, analysis: PromptAnalysis): PlainTemplate {
+  const turns = templateTurns(promptText);
+  const { refused, variables } = unsupportedFeatures(analysis, turns, { examples: false });
+  const notes: string[] = [];
+  if (turns.length > 1)
+    notes.push(
+      `The ${turns.map((t) => t.role).join(' and ')} turns are one text here, in their order (Bedrock's template is a single text).`,
+    );
   if (refused.length) return { variables, notes, refused };
-  return { text: text.replace(/\{\{\{\s*([A-Za-z_][\w-]*)\s*\}\}\}/g, '{{$1}}'), variables, notes, refused };
+  return { text: bedrockPlaceholders(turns.map((t) => t.text).join('\n\n')), variables, notes, refused };
 }

@@ -52,6 +52,11 @@ export async function applyProposal(doc: vscode.TextDocument, version: number, t
     );
   const edit = new vscode.WorkspaceEdit();
   edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), text);
-  if (!(await vscode.workspace.applyEdit(edit)) || !(await doc.save()))
-    throw new BedrockError('Validation', `${name} could not be written: it is unchanged on disk.`);
+  if (!(await vscode.workspace.applyEdit(edit)))
+    throw new BedrockError('Validation', `${name} could not be edited: it is unchanged.`);
+  if (!(await doc.save()))
+    throw new BedrockError(
+      'Validation',
+      `${name} could not be saved (the file on disk may have changed since it was opened): the proposal is in the editor, unsaved. Compare it with the file, then save it or undo it.`,
+    );
 }
