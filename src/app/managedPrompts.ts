@@ -87,6 +87,25 @@ export function promptRef(idOrArn: string): { id: string; version?: string } {
   return m ? { id: m[1], version: m[2] } : { id: idOrArn.trim() };
 }
 
+/** The variables a version's default variant reads, and its model. */
+export async function managedPromptVariables(
+  host: Pick<Host, 'clients'>,
+  arn: string,
+): Promise<{ names: string[]; modelId?: string }> {
+  const { id, version } = promptRef(arn);
+  const got = await host.clients().managedPrompts.get(id, version);
+  const variants = (Array.isArray(got.variants) ? got.variants : []) as Record<string, unknown>[];
+  const variant = variants.find((v) => v.name === got.defaultVariant) ?? variants[0];
+  const template = (variant?.templateConfiguration ?? {}) as {
+    chat?: { inputVariables?: { name?: string }[] };
+    text?: { inputVariables?: { name?: string }[] };
+  };
+  const names = (template.chat?.inputVariables ?? template.text?.inputVariables ?? [])
+    .map((v) => v.name)
+    .filter((n): n is string => typeof n === 'string');
+  return { names, modelId: typeof variant?.modelId === 'string' ? variant.modelId : undefined };
+}
+
 export interface ManagedRun {
   text: string;
   modelId?: string;
@@ -113,23 +132,13 @@ export async function runManagedPrompt(
       'Validation',
       `${arn} is not a version's ARN: Converse runs a version (…:prompt/${id}:<version>). Publish one, or pick a version.`,
     );
-  const got = await host.clients().managedPrompts.get(id, version);
-  const variants = (Array.isArray(got.variants) ? got.variants : []) as Record<string, unknown>[];
-  const variant = variants.find((v) => v.name === got.defaultVariant) ?? variants[0];
-  const template = (variant?.templateConfiguration ?? {}) as {
-    chat?: { inputVariables?: { name?: string }[] };
-    text?: { inputVariables?: { name?: string }[] };
-  };
-  const wanted = (template.chat?.inputVariables ?? template.text?.inputVariables ?? [])
-    .map((v) => v.name)
-    .filter((n): n is string => typeof n === 'string');
+  const { names: wanted, modelId } = await managedPromptVariables(host, arn);
   const missing = wanted.filter((n) => !Object.hasOwn(variables, n));
   if (missing.length)
     throw new BedrockError(
       'PromptInvalid',
       `No value for ${missing.map((n) => `{{${n}}}`).join(', ')}: pass ${missing.map((n) => `--input ${n}=…`).join(' ')}.`,
     );
-  const modelId = typeof variant?.modelId === 'string' ? variant.modelId : undefined;
   const promptVariables = Object.fromEntries(Object.entries(variables).map(([k, v]) => [k, { text: v }]));
   host.log.info(`run managed prompt ${arn}`);
   const out = await converseOnce(

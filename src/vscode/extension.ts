@@ -20,6 +20,7 @@ import { RunController } from './run/runController';
 import { PromptTestController } from './testing/promptTests';
 import { BatchJobsTreeProvider } from './views/batchJobsTree';
 import { OptimizationJobsTreeProvider } from './views/optimizationJobsTree';
+import { ManagedPromptsTreeProvider } from './views/managedPromptsTree';
 import { JobsTreeProvider } from './views/jobsTree';
 import { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import { AgentsTreeProvider } from './views/agentsTree';
@@ -44,6 +45,7 @@ export interface ExtensionApi {
   agents: AgentsTreeProvider;
   batchJobs: BatchJobsTreeProvider;
   optimizationJobs: OptimizationJobsTreeProvider;
+  managedPrompts: ManagedPromptsTreeProvider;
   tests: PromptTestController;
   /** The last errors shown to the user, newest last. */
   shownErrors: readonly { code: string; message: string; error: import('../core/shared/bedrockError').BedrockError }[];
@@ -94,6 +96,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     agents: new AgentsTreeProvider(session, logger),
     batchJobs: new BatchJobsTreeProvider(session, batchJobStore, logger),
     optimizationJobs: new OptimizationJobsTreeProvider(session, logger),
+    managedPrompts: new ManagedPromptsTreeProvider(session, logger),
     tests: new PromptTestController(session, catalogue, analyses, logger, host, version),
   };
   const lenses = new RunCodeLensProvider(runs, analyses, services.tests);
@@ -113,6 +116,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     services.agents,
     services.batchJobs,
     services.optimizationJobs,
+    services.managedPrompts,
     services.tests,
     session.useSecrets(context.secrets),
     awsStatus,
@@ -138,6 +142,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi {
     agents: services.agents,
     batchJobs: services.batchJobs,
     optimizationJobs: services.optimizationJobs,
+    managedPrompts: services.managedPrompts,
     tests: services.tests,
     shownErrors,
     runErrorAction,

@@ -11,6 +11,7 @@ import type { RunController } from './run/runController';
 import type { PromptTestController } from './testing/promptTests';
 import type { BatchJobsTreeProvider } from './views/batchJobsTree';
 import type { OptimizationJobsTreeProvider } from './views/optimizationJobsTree';
+import type { ManagedPromptsTreeProvider } from './views/managedPromptsTree';
 import type { JobsTreeProvider } from './views/jobsTree';
 import type { KnowledgeBasesTreeProvider } from './views/knowledgeBasesTree';
 import type { AgentsTreeProvider } from './views/agentsTree';
@@ -41,5 +42,6 @@ export interface Services {
   readonly agents: AgentsTreeProvider;
   readonly batchJobs: BatchJobsTreeProvider;
   readonly optimizationJobs: OptimizationJobsTreeProvider;
+  readonly managedPrompts: ManagedPromptsTreeProvider;
   readonly tests: PromptTestController;
 }

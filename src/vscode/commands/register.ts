@@ -28,6 +28,14 @@ import {
   type StartOptimizationJobOptions,
 } from './optimizationJobs';
 import type { OptimizationJob } from '../../core/bedrock/clients';
+import {
+  copyManagedPromptArn,
+  importManagedPromptCommand,
+  publishPromptCommand,
+  runManagedPromptCommand,
+  type PublishOptions,
+} from './managedPrompts';
+import type { ManagedPromptNode } from '../views/managedPromptsTree';
 import { copyAgentArn, deployAsAgentCommand, useAgentInPrompt, type DeployAsAgentOptions } from './agents';
 import { checkWithGuardrailCommand, useGuardrailInPrompt } from './guardrail';
 import { pickTierChoice, pickTiers } from './serviceTier';
@@ -284,6 +292,21 @@ function sessionCommands(s: Services): vscode.Disposable[] {
     ),
     registerCommand(Commands.stopOptimizationJob, (job: OptimizationJob) => stopOptimizationJobCommand(s, job), logger),
     registerCommand(Commands.refreshOptimizationJobs, () => s.optimizationJobs.refresh(), logger),
+    registerCommand(Commands.publishPrompt, (o?: PublishOptions) => publishPromptCommand(s, o), logger),
+    registerCommand(
+      Commands.importManagedPrompt,
+      (node: ManagedPromptNode | { ref: string; version?: string }, o?: { target?: string; overwrite?: boolean }) =>
+        importManagedPromptCommand(s, node, o),
+      logger,
+    ),
+    registerCommand(
+      Commands.runManagedPrompt,
+      (node: ManagedPromptNode | { arn: string }, o?: { variables?: Record<string, string> }) =>
+        runManagedPromptCommand(s, node, o),
+      logger,
+    ),
+    registerCommand(Commands.copyManagedPromptArn, (node: ManagedPromptNode) => copyManagedPromptArn(node), logger),
+    registerCommand(Commands.refreshManagedPrompts, () => s.managedPrompts.refresh(), logger),
     registerCommand(
       Commands.openRetrievedSource,
       (given?: { sourceName?: string }) => openRetrievedSource(s.history, given),

@@ -1,5 +1,5 @@
 // Text a command proposes (generated test cases, an optimized prompt), shown read-only on the right of a
-// diff against the file as it is, before the user decides. One document per file: the next proposal for
+// diff against the file as it is, before the user decides; and text a command shows read-only (an answer). One document per file: the next proposal for
 // it replaces the last, and it stays readable while its diff is open.
 import vscode = require('vscode');
 import { BedrockError } from '../../core/shared/bedrockError';
@@ -11,6 +11,15 @@ export function registerProposals(): vscode.Disposable {
   return vscode.workspace.registerTextDocumentContentProvider(PROPOSED_SCHEME, {
     provideTextDocumentContent: (uri) => proposals.get(uri.path) ?? '',
   });
+}
+
+/** Opens text (a managed prompt's answer, say) as a read-only document titled `title`: shown, never rendered. */
+export async function showText(title: string, text: string): Promise<vscode.TextDocument> {
+  const key = `/${title.replace(/[\\/]/g, '-')}`;
+  proposals.set(key, text);
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.from({ scheme: PROPOSED_SCHEME, path: key }));
+  await vscode.window.showTextDocument(doc, { preview: true });
+  return doc;
 }
 
 /** Opens a diff of `file` (or an empty side, when it does not exist yet) against the proposed text. */
