@@ -9,6 +9,7 @@ import { datasetEngine } from '../core/engines/loadDatasetEngine';
 import type { PromptAnalysis } from '../core/format/analyze';
 import { promptEngine } from '../core/format/loadEngine';
 import { importedPromptText, managedName, managedVariant } from '../core/format/managedPrompt';
+import { withPartialsInlined } from '../core/format/plainTemplate';
 import { BedrockError } from '../core/shared/bedrockError';
 import type { Host } from './host';
 
@@ -19,6 +20,8 @@ export interface PublishedFile {
   file: string;
   text: string;
   analysis: PromptAnalysis;
+  /** Its partials (`_name.prompt` beside it), so they can be inlined; and how its text is analysed then. */
+  partials?: { read: (name: string) => Promise<string | undefined>; analyze: (text: string) => PromptAnalysis };
 }
 
 export interface PublishedPrompt {
@@ -45,7 +48,18 @@ export async function publishPrompt(
       `a managed prompt holds at most ${MAX_VARIANTS} variants, and there are ${files.length} (${files.map((f) => f.file).join(', ')}): move the others aside`,
     );
   for (const f of files) {
-    const built = managedVariant(f.variant, promptEngine().promptTextForRun(f.text), f.analysis);
+    let text = promptEngine().promptTextForRun(f.text);
+    let analysis = f.analysis;
+    // A partial without arguments keeps its meaning inlined: a managed prompt has no partials.
+    if (f.partials && analysis.partials.length) {
+      const inlined = await withPartialsInlined(text, f.partials.read);
+      if (inlined.inlined.length) {
+        text = inlined.text;
+        analysis = f.partials.analyze(text);
+        notes.push(`${f.file}: the partials ${inlined.inlined.map((n) => `{{> ${n}}}`).join(', ')} are inlined`);
+      }
+    }
+    const built = managedVariant(f.variant, text, analysis);
     refused.push(...built.refused.map((r) => `${f.file}: ${r}`));
     notes.push(...built.notes.map((n) => `${f.file}: ${n}`));
     if (built.variant) variants.push(built.variant);

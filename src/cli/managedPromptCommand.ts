@@ -37,13 +37,19 @@ export async function managedPromptPublish(
 ): Promise<number> {
   const base = await loadPrompt(file);
   const found = opts.variants ? await promptVariants(base.promptPath) : { base: base.promptPath, variants: [] };
-  const files: PublishedFile[] = [
-    { variant: 'base', file: path.basename(base.promptPath), text: base.text, analysis: base.analysis },
-  ];
-  for (const v of found.variants) {
-    const loaded = await loadPrompt(v.file);
-    files.push({ variant: v.variant, file: path.basename(v.file), text: loaded.text, analysis: loaded.analysis });
-  }
+  const fileOf = (variant: string, loaded: Awaited<ReturnType<typeof loadPrompt>>): PublishedFile => ({
+    variant,
+    file: path.basename(loaded.promptPath),
+    text: loaded.text,
+    analysis: loaded.analysis,
+    partials: {
+      read: (name) => loaded.files.readPartial(name),
+      analyze: (text) =>
+        promptEngine().analyzePrompt(text, diskAnalysisContext(loaded.promptPath, cliRoot(loaded.promptPath))),
+    },
+  });
+  const files: PublishedFile[] = [fileOf('base', base)];
+  for (const v of found.variants) files.push(fileOf(v.variant, await loadPrompt(v.file)));
   const description =
     opts.description ??
     (typeof base.analysis.frontmatter.description === 'string' ? base.analysis.frontmatter.description : undefined);

@@ -196,4 +196,25 @@ describe('prompt-lab managed-prompt (the real binary, the local server)', () => 
     assert.equal(keyOnly.code, 3, keyOnly.stderr);
     assert.match(keyOnly.stderr, /needs AWS credentials: Prompt Management does not accept a Bedrock API key/);
   });
+
+  it('inlines a partial without arguments (its meaning is kept); one with arguments is refused', async () => {
+    writeFileSync(path.join(dir, '_tone.prompt'), '---\ninput:\n  schema:\n    x: string\n---\nBe warm and brief.\n');
+    writeFileSync(
+      path.join(dir, 'toned.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\ninput:\n  schema:\n    q: string\n---\n{{role "system"}}\n{{> tone}}\n{{role "user"}}\n{{q}}\n',
+    );
+    const r = await run('managed-prompt', 'publish', 'toned.prompt');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /note: toned\.prompt: the partials \{\{> tone\}\} are inlined/);
+    const body = sent('CreatePrompt').at(-1)!.body as Record<string, any>;
+    assert.deepEqual(body.variants[0].templateConfiguration.chat.system, [{ text: 'Be warm and brief.' }]);
+
+    writeFileSync(
+      path.join(dir, 'argued.prompt'),
+      '---\nmodel: amazon.nova-lite-v1:0\n---\n{{> tone style="x"}} {{q}}\n',
+    );
+    const refused = await run('managed-prompt', 'publish', 'argued.prompt');
+    assert.equal(refused.code, 2, refused.stderr);
+    assert.match(refused.stderr, /argued\.prompt: it uses partials \(\{\{> tone\}\}\): paste their text in/);
+  });
 });

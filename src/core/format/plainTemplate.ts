@@ -110,3 +110,38 @@ export function plainTemplate(promptText: string, analysis: PromptAnalysis): Pla
   if (refused.length) return { variables, notes, refused };
   return { text: bedrockPlaceholders(turns.map((t) => t.text).join('\n\n')), variables, notes, refused };
 }
+
+const PARTIAL = /\{\{~?>\s*([A-Za-z0-9_-]+)\s*~?\}\}/g;
+
+/**
+ * The template with each `{{> name}}` (a partial without arguments) replaced by the partial's own
+ * template, nested ones too (5 deep): the meaning is kept, so a service without partials can take it. A
+ * partial with arguments, or one that cannot be read, stays as it is (and is refused with the reason).
+ */
+export async function withPartialsInlined(
+  promptText: string,
+  read: (name: string) => Promise<string | undefined>,
+): Promise<{ text: string; inlined: string[] }> {
+  const source = splitPrompt(promptText);
+  const head = promptText.slice(0, source.bodyStart);
+  const inlined: string[] = [];
+  let body = source.body;
+  for (let depth = 0; depth < 5 && PARTIAL.test(body); depth++) {
+    PARTIAL.lastIndex = 0;
+    const names = [...new Set([...body.matchAll(PARTIAL)].map((m) => m[1]))];
+    const texts = new Map<string, string>();
+    for (const name of names) {
+      const partial = await read(name);
+      if (partial !== undefined) texts.set(name, splitPrompt(partial).body.replace(/\n+$/, ''));
+    }
+    if (texts.size === 0) break;
+    body = body.replace(PARTIAL, (all, name: string) => {
+      const text = texts.get(name);
+      if (text === undefined) return all;
+      if (!inlined.includes(name)) inlined.push(name);
+      return text;
+    });
+  }
+  PARTIAL.lastIndex = 0;
+  return { text: head + body, inlined };
+}

@@ -19,7 +19,7 @@ import { BedrockError } from '../../core/shared/bedrockError';
 import { formatUsd } from '../../core/shared/money';
 import type { Services } from '../services';
 import { ask } from '../host/inputBox';
-import { promptUriFor } from '../host/promptFiles';
+import { promptFilesFor, promptUriFor } from '../host/promptFiles';
 import { showText } from '../host/proposals';
 import { requireTrust } from '../host/trust';
 import type { ManagedPromptNode } from '../views/managedPromptsTree';
@@ -50,7 +50,14 @@ export async function publishPromptCommand(
         'Validation',
         `${vscode.workspace.asRelativePath(uri)} has unsaved changes: save it first.`,
       );
-    return { variant, file: path.basename(uri.fsPath), text: doc.getText(), analysis: s.analyses.get(doc) };
+    const files = promptFilesFor(uri);
+    return {
+      variant,
+      file: path.basename(uri.fsPath),
+      text: doc.getText(),
+      analysis: s.analyses.get(doc),
+      partials: { read: (name) => files.readPartial(name), analyze: (text) => s.analyses.analyzeText(doc, text) },
+    };
   };
   const base = await open(promptUri, 'base');
   const files = [base];
