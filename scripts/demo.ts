@@ -68,6 +68,8 @@ async function main(): Promise<void> {
       'bedrockPromptLab.chat.models': ['amazon.nova-lite-v1:0', 'anthropic.claude-3-haiku-20240307-v1:0'],
       // The local server's account: Deploy as Agent creates harnesses that assume this role.
       'bedrockPromptLab.agent.roleArn': 'arn:aws:iam::123456789012:role/AgentCoreHarness',
+      // The local server's bucket: batch inference and prompt optimization jobs put their files here.
+      'bedrockPromptLab.batch.s3Uri': 's3://bedrock-prompt-lab-data/demo/',
     },
   });
   const payload = [['extensionDevelopmentPath', `vscode-remote://127.0.0.1:${server.port}${REPO_ROOT}`]];
