@@ -24,16 +24,32 @@ async function openPrompt(name: string, text: string): Promise<vscode.Uri> {
   return uri;
 }
 
-/** A run that would open an input box waits for it: that is a failure here, said as such. */
+/**
+ * A run that asks for a value would open an input box (or a pick for an enum): here that is a failure, said
+ * with what was asked. The boxes are answered by dismissing them, so the test never waits on the clock.
+ */
 async function runWithoutAsking(uri: vscode.Uri, extra: Record<string, unknown> = {}): Promise<RunResult> {
-  const run = vscode.commands.executeCommand<RunResult | undefined>(Commands.run, { uri: uri.toString(), ...extra });
-  const timeout = new Promise<never>((_, reject) =>
-    setTimeout(
-      () => reject(new Error('the run waited (an input box was opened for a name that is not an input)')),
-      8000,
-    ),
-  );
-  const result = await Promise.race([run, timeout]);
+  const window = vscode.window as { -readonly [K in keyof typeof vscode.window]: (typeof vscode.window)[K] };
+  const saved = { showInputBox: window.showInputBox, showQuickPick: window.showQuickPick };
+  const asked: string[] = [];
+  window.showInputBox = (async (options?: vscode.InputBoxOptions) => {
+    asked.push(options?.title ?? options?.prompt ?? 'an input box');
+    return undefined;
+  }) as typeof window.showInputBox;
+  window.showQuickPick = (async (_items: unknown, options?: vscode.QuickPickOptions) => {
+    asked.push(options?.title ?? 'a pick');
+    return undefined;
+  }) as typeof window.showQuickPick;
+  let result: RunResult | undefined;
+  try {
+    result = await vscode.commands.executeCommand<RunResult | undefined>(Commands.run, {
+      uri: uri.toString(),
+      ...extra,
+    });
+  } finally {
+    Object.assign(window, saved);
+  }
+  assert.deepEqual(asked, [], 'the run asked for a value (a name that is not an input?)');
   assert.ok(result, 'the run returned a result');
   assert.equal(result.status, 'complete', JSON.stringify(result.error));
   return result;
